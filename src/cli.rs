@@ -1,0 +1,134 @@
+//! Command-line interface: clap types and dispatch to the commands.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::exit::{ExitCode, Failure};
+use crate::sim::SimServer;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-sts",
+    version,
+    about = "Inspect and operate Kubernetes StatefulSets",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
+    Sim(SimArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SimArgs {
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Write a kubeconfig for the simulated cluster to this path.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig_out: Option<PathBuf>,
+}
+
+/// Parses arguments and runs; returns the process exit code.
+pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                ExitCode::Usage.code()
+            } else {
+                0
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Api.code();
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => 0,
+        Err(f) => {
+            eprintln!("error: {}", f.message);
+            f.code.code()
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Sim(args) => run_sim(args).await,
+    }
+}
+
+async fn run_sim(args: SimArgs) -> Result<(), Failure> {
+    let server = SimServer::start(args.port).await.map_err(|e| {
+        Failure::new(
+            ExitCode::Api,
+            format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+        )
+    })?;
+    let path = args.kubeconfig_out.unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
+    });
+    server.write_kubeconfig(&path).map_err(|e| {
+        Failure::new(
+            ExitCode::Usage,
+            format!("cannot write kubeconfig {}: {e}", path.display()),
+        )
+    })?;
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "simulated cluster serving on {}", server.url());
+    let _ = writeln!(out, "export KUBECONFIG={}", path.display());
+    let _ = out.flush();
+    shutdown_signal().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}
