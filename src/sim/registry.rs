@@ -199,6 +199,27 @@ impl Registry {
         Ok(())
     }
 
+    /// Stores an object exactly as given (uid, timestamps, status), with a new
+    /// resourceVersion: for loading recorded state (fixtures, scenarios).
+    pub fn restore(&self, mut obj: Value) -> Result<Obj> {
+        let kind = obj["kind"].as_str().unwrap_or_default().to_string();
+        let def = resources::by_kind(&kind)
+            .ok_or_else(|| st::bad_request(format!("no kind \"{kind}\" is served")))?;
+        if let Some(m) = obj["metadata"].as_object_mut() {
+            m.remove("managedFields");
+            if !def.namespaced {
+                m.remove("namespace");
+            }
+        }
+        if def.kind == "Service" {
+            if let Some(ip) = obj["spec"]["clusterIP"].as_str() {
+                self.cluster_ips.lock().unwrap_or_else(|e| e.into_inner()).insert(ip.to_string());
+            }
+        }
+        let obj = canonical(def, obj);
+        Ok(self.store.lock().put(def, obj))
+    }
+
     /// POST: create an object (defaults, validation, server-set metadata).
     pub fn create(
         &self,

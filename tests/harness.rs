@@ -1,0 +1,179 @@
+//! One harness, two backends: the in-process simulated cluster (default) or an
+//! external cluster named by `KUBECTL_STS_TEST_KUBECONFIG`. Every test works in
+//! its own namespace so the same suite can run against a real cluster.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use kubectl_sts::sim::{Sim, SimServer};
+
+pub const EXTERNAL_ENV: &str = "KUBECTL_STS_TEST_KUBECONFIG";
+
+pub fn golden(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden").join(rel)
+}
+
+pub fn golden_json(rel: &str) -> serde_json::Value {
+    let p = golden(rel);
+    let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()));
+    serde_json::from_str(&text).expect("golden is JSON")
+}
+
+pub fn seed_manifest() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds/flask.yaml")
+}
+
+pub struct Cluster {
+    pub rt: tokio::runtime::Runtime,
+    server: Option<SimServer>,
+    pub dir: tempfile::TempDir,
+    pub kubeconfig: PathBuf,
+    pub namespace: String,
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Out {
+    fn from(o: Output) -> Self {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    let u = uuid::Uuid::new_v4().simple().to_string();
+    format!("{prefix}-{}", &u[..6])
+}
+
+impl Cluster {
+    /// A cluster for one test, with a fresh namespace named after it.
+    pub fn new(test: &str) -> Cluster {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let namespace = unique(&format!("t-{}", test.replace('_', "-")).chars().take(40).collect::<String>());
+        let (server, kubeconfig) = match std::env::var_os(EXTERNAL_ENV) {
+            Some(path) => (None, PathBuf::from(path)),
+            None => {
+                let server = rt.block_on(SimServer::start(0)).expect("start simulated cluster");
+                let kc = dir.path().join("kubeconfig");
+                server.write_kubeconfig(&kc).expect("write kubeconfig");
+                (Some(server), kc)
+            }
+        };
+        let c = Cluster { rt, server, dir, kubeconfig, namespace };
+        c.kubectl_ok(&["create", "namespace", &c.namespace.clone()]);
+        c
+    }
+
+    pub fn is_sim(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// The simulated cluster, or None against a real one (sim-only tests return early).
+    pub fn sim(&self) -> Option<&Arc<Sim>> {
+        self.server.as_ref().map(|s| &s.sim)
+    }
+
+    pub fn server_url(&self) -> Option<String> {
+        self.server.as_ref().map(|s| s.url())
+    }
+
+    fn kubectl_cmd(&self, args: &[&str]) -> Command {
+        let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+        let mut cmd = Command::new(bin);
+        // each call gets its own discovery cache, so nothing leaks between calls
+        let cache = self.dir.path().join(unique("cache"));
+        cmd.env("KUBECONFIG", &self.kubeconfig)
+            .env("KUBECACHEDIR", cache)
+            .env_remove("KUBECTL_STS_TEST_KUBECONFIG")
+            .arg("--namespace")
+            .arg(&self.namespace)
+            .args(args)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn kubectl(&self, args: &[&str]) -> Out {
+        self.kubectl_cmd(args).output().expect("run kubectl (is it on PATH?)").into()
+    }
+
+    pub fn kubectl_ok(&self, args: &[&str]) -> String {
+        let o = self.kubectl(args);
+        assert_eq!(o.code, 0, "kubectl {args:?} failed:\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        o.stdout
+    }
+
+    pub fn kubectl_stdin(&self, args: &[&str], input: &str) -> Out {
+        let mut cmd = self.kubectl_cmd(args);
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run kubectl");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child.wait_with_output().expect("kubectl output").into()
+    }
+
+    /// Starts kubectl in the background (e.g. `get -w`); kill it when done.
+    pub fn kubectl_spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = self.kubectl_cmd(args);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.spawn().expect("run kubectl")
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        serde_json::from_str(&self.kubectl_ok(&a)).expect("kubectl -o json")
+    }
+
+    /// Creates objects from JSON through kubectl (validation off until OpenAPI is served).
+    pub fn create_json(&self, obj: &serde_json::Value) -> String {
+        let o = self.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &obj.to_string());
+        assert_eq!(o.code, 0, "create failed: {}", o.stderr);
+        o.stdout
+    }
+
+    /// A kube client from the kubeconfig, over TCP (as the tool connects).
+    pub fn client(&self) -> kube::Client {
+        let kc = kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig");
+        self.rt.block_on(async {
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
+            kube::Client::try_from(cfg).expect("client")
+        })
+    }
+
+    /// Polls `f` until it returns Some, or panics after `secs` (scaled for real clusters).
+    pub fn eventually<T>(&self, secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+        let scale: f64 = std::env::var("KUBECTL_STS_TEST_TIMEOUT_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+        let deadline = Instant::now() + Duration::from_secs_f64(secs as f64 * scale);
+        loop {
+            if let Some(v) = f() {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if self.server.is_none() {
+            let _ = self.kubectl(&["delete", "namespace", &self.namespace.clone(), "--wait=false"]);
+        }
+    }
+}

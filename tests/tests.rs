@@ -1,0 +1,9 @@
+//! Integration tests: one binary (ripgrep's pattern), topic modules below.
+//! Tests drive a cluster through `harness`: the simulated one by default, or a
+//! real one when `KUBECTL_STS_TEST_KUBECONFIG` is set.
+
+mod harness;
+
+mod api_golden;
+mod api_kube_client;
+mod api_kubectl;
