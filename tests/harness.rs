@@ -77,7 +77,8 @@ impl Cluster {
             }
         };
         let c = Cluster { rt, server, dir, kubeconfig, namespace };
-        c.kubectl_ok(&["create", "namespace", &c.namespace.clone()]);
+        // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
+        c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
         c
     }
 
