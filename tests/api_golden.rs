@@ -17,7 +17,9 @@ pub fn seeded_sim() -> Arc<Sim> {
     let sim = Sim::new();
     let objs = golden_json("seed/objects-after-rollout.json");
     for item in objs["list"]["items"].as_array().expect("items") {
-        sim.registry.restore(item.clone()).expect("restore golden object");
+        sim.registry
+            .restore(item.clone())
+            .expect("restore golden object");
     }
     sim
 }
@@ -28,7 +30,14 @@ struct Reply {
     body: String,
 }
 
-fn send(sim: &Arc<Sim>, rt: &tokio::runtime::Runtime, method: &str, path: &str, headers: &Value, body: Option<String>) -> Reply {
+fn send(
+    sim: &Arc<Sim>,
+    rt: &tokio::runtime::Runtime,
+    method: &str,
+    path: &str,
+    headers: &Value,
+    body: Option<String>,
+) -> Reply {
     let mut req = Request::builder().method(method).uri(path);
     if let Some(h) = headers.as_object() {
         for (k, v) in h {
@@ -37,19 +46,34 @@ fn send(sim: &Arc<Sim>, rt: &tokio::runtime::Runtime, method: &str, path: &str, 
             }
         }
     }
-    let req = req.body(body.map(Body::from).unwrap_or_else(Body::empty)).expect("request");
+    let req = req
+        .body(body.map(Body::from).unwrap_or_else(Body::empty))
+        .expect("request");
     let router = sim.router();
     rt.block_on(async move {
         let resp = router.oneshot(req).await.expect("infallible");
         let status = resp.status().as_u16();
-        let ct = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let ct = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         // watches stream: read only what arrives within a moment
-        let bytes = tokio::time::timeout(std::time::Duration::from_millis(300), axum::body::to_bytes(resp.into_body(), 1 << 26)).await;
+        let bytes = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            axum::body::to_bytes(resp.into_body(), 1 << 26),
+        )
+        .await;
         let body = match bytes {
             Ok(Ok(b)) => String::from_utf8_lossy(&b).into_owned(),
             _ => String::new(),
         };
-        Reply { status, content_type: ct, body }
+        Reply {
+            status,
+            content_type: ct,
+            body,
+        }
     })
 }
 
@@ -98,7 +122,9 @@ fn normalize(v: &Value) -> Value {
     match v {
         // Pod update errors end with a diff of Go's internal struct, which is not reproduced.
         Value::String(s) => Value::String(mask(s.split("\n@@").next().unwrap_or(s))),
-        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), normalize(v))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, v)| (k.clone(), normalize(v))).collect())
+        }
         Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
         other => other.clone(),
     }
@@ -127,22 +153,33 @@ fn errors_json_replays_exactly() {
             Value::String(s) => Some(s.clone()),
             v => Some(v.to_string()),
         };
-        let got = send(&sim, &rt, req["method"].as_str().unwrap(), req["path"].as_str().unwrap(), &req["headers"], body);
+        let got = send(
+            &sim,
+            &rt,
+            req["method"].as_str().unwrap(),
+            req["path"].as_str().unwrap(),
+            &req["headers"],
+            body,
+        );
         let want = &ex["response"];
         checked += 1;
         if got.status as u64 != want["status"].as_u64().unwrap() {
-            failures.push(format!("{title}: status {} want {}\n  body: {}", got.status, want["status"], got.body));
+            failures.push(format!(
+                "{title}: status {} want {}\n  body: {}",
+                got.status, want["status"], got.body
+            ));
             continue;
         }
         let want_ct = want["headers"]["Content-Type"].as_str().unwrap_or("");
         if !got.content_type.starts_with(want_ct) {
-            failures.push(format!("{title}: content-type {} want {want_ct}", got.content_type));
+            failures.push(format!(
+                "{title}: content-type {} want {want_ct}",
+                got.content_type
+            ));
         }
         match &want["body"] {
-            Value::String(text) => {
-                if got.body != *text {
-                    failures.push(format!("{title}: body {:?} want {text:?}", got.body));
-                }
+            Value::String(text) if got.body != *text => {
+                failures.push(format!("{title}: body {:?} want {text:?}", got.body));
             }
             w if w["kind"] == "Status" => {
                 let g: Value = serde_json::from_str(&got.body).unwrap_or(Value::Null);
@@ -155,7 +192,10 @@ fn errors_json_replays_exactly() {
                 let g: Value = serde_json::from_str(&got.body).unwrap_or(Value::Null);
                 for f in ["deletionGracePeriodSeconds", "generation"] {
                     if g["metadata"][f] != w["metadata"][f] {
-                        failures.push(format!("{title}: metadata.{f} {} want {}", g["metadata"][f], w["metadata"][f]));
+                        failures.push(format!(
+                            "{title}: metadata.{f} {} want {}",
+                            g["metadata"][f], w["metadata"][f]
+                        ));
                     }
                 }
                 if g["metadata"]["deletionTimestamp"].is_null() {
@@ -166,19 +206,38 @@ fn errors_json_replays_exactly() {
         }
     }
     assert!(checked >= 35, "replayed only {checked} exchanges");
-    assert!(failures.is_empty(), "{} of {checked} exchanges differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} exchanges differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 
     // after the dry runs flask-0/1 are untouched; after the SURPRISE flask-2 is really terminating
-    let pods = send(&sim, &rt, "GET", "/api/v1/namespaces/default/pods", &Value::Null, None);
+    let pods = send(
+        &sim,
+        &rt,
+        "GET",
+        "/api/v1/namespaces/default/pods",
+        &Value::Null,
+        None,
+    );
     let pods: Value = serde_json::from_str(&pods.body).unwrap();
     for p in pods["items"].as_array().unwrap() {
         let terminating = !p["metadata"]["deletionTimestamp"].is_null();
-        assert_eq!(terminating, p["metadata"]["name"] == "flask-2", "{}", p["metadata"]["name"]);
+        assert_eq!(
+            terminating,
+            p["metadata"]["name"] == "flask-2",
+            "{}",
+            p["metadata"]["name"]
+        );
     }
 }
 
 fn served(resource: &str) -> bool {
-    kubectl_sts::sim::resources::RESOURCES.iter().any(|r| r.plural == resource)
+    kubectl_sts::sim::resources::RESOURCES
+        .iter()
+        .any(|r| r.plural == resource)
 }
 
 #[test]
@@ -186,11 +245,17 @@ fn aggregated_discovery_matches_golden_for_served_resources() {
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let sim = Sim::new();
     let accept = serde_json::json!({"Accept": "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json"});
-    for (path, file) in [("/api", "discovery/api.aggregated.json"), ("/apis", "discovery/apis.aggregated.json")] {
+    for (path, file) in [
+        ("/api", "discovery/api.aggregated.json"),
+        ("/apis", "discovery/apis.aggregated.json"),
+    ] {
         let got = send(&sim, &rt, "GET", path, &accept, None);
         let golden = golden_json(file);
         let want_resp = &golden["exchange"]["response"];
-        assert_eq!(got.content_type, want_resp["headers"]["Content-Type"].as_str().unwrap());
+        assert_eq!(
+            got.content_type,
+            want_resp["headers"]["Content-Type"].as_str().unwrap()
+        );
         let got: Value = serde_json::from_str(&got.body).unwrap();
         assert_eq!(got["kind"], "APIGroupDiscoveryList");
         let mut compared = 0;
@@ -199,11 +264,19 @@ fn aggregated_discovery_matches_golden_for_served_resources() {
                 for wr in wv["resources"].as_array().unwrap() {
                     let name = wr["resource"].as_str().unwrap();
                     let group = wg["metadata"]["name"].as_str().unwrap_or("");
-                    let served_here = kubectl_sts::sim::resources::find(group, wv["version"].as_str().unwrap(), name).is_some();
+                    let served_here = kubectl_sts::sim::resources::find(
+                        group,
+                        wv["version"].as_str().unwrap(),
+                        name,
+                    )
+                    .is_some();
                     if !served_here {
                         continue;
                     }
-                    let gr = got["items"].as_array().unwrap().iter()
+                    let gr = got["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
                         .filter(|g| g["metadata"]["name"].as_str().unwrap_or("") == group)
                         .flat_map(|g| g["versions"][0]["resources"].as_array().unwrap().clone())
                         .find(|r| r["resource"] == name)
@@ -211,8 +284,10 @@ fn aggregated_discovery_matches_golden_for_served_resources() {
                     // every field but subresources is identical; subresources are those we serve
                     let mut w = wr.clone();
                     let mut g = gr.clone();
-                    let wsubs: Vec<Value> = w["subresources"].as_array().cloned().unwrap_or_default();
-                    let gsubs: Vec<Value> = g["subresources"].as_array().cloned().unwrap_or_default();
+                    let wsubs: Vec<Value> =
+                        w["subresources"].as_array().cloned().unwrap_or_default();
+                    let gsubs: Vec<Value> =
+                        g["subresources"].as_array().cloned().unwrap_or_default();
                     for gs in &gsubs {
                         assert!(wsubs.contains(gs), "{name}: subresource {gs} not as golden");
                     }
@@ -233,23 +308,44 @@ fn legacy_discovery_and_version_match_golden() {
     let rt = tokio::runtime::Runtime::new().expect("rt");
     let sim = Sim::new();
     let json = serde_json::json!({"Accept": "application/json"});
-    for (path, file) in [("/api/v1", "discovery/api_v1.json"), ("/apis/apps/v1", "discovery/apis_apps_v1.json"), ("/apis/storage.k8s.io/v1", "discovery/apis_storage.k8s.io_v1.json")] {
-        let got: Value = serde_json::from_str(&send(&sim, &rt, "GET", path, &json, None).body).unwrap();
+    for (path, file) in [
+        ("/api/v1", "discovery/api_v1.json"),
+        ("/apis/apps/v1", "discovery/apis_apps_v1.json"),
+        (
+            "/apis/storage.k8s.io/v1",
+            "discovery/apis_storage.k8s.io_v1.json",
+        ),
+    ] {
+        let got: Value =
+            serde_json::from_str(&send(&sim, &rt, "GET", path, &json, None).body).unwrap();
         let want = golden_json(file)["exchange"]["response"]["body"].clone();
         assert_eq!(got["groupVersion"], want["groupVersion"]);
         assert_eq!(got["kind"], want["kind"]);
         for gr in got["resources"].as_array().unwrap() {
-            let wr = want["resources"].as_array().unwrap().iter().find(|r| r["name"] == gr["name"])
+            let wr = want["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == gr["name"])
                 .unwrap_or_else(|| panic!("{path}: {} not in golden", gr["name"]));
             assert_eq!(gr, wr, "{path}");
         }
     }
-    let v: Value = serde_json::from_str(&send(&sim, &rt, "GET", "/version", &Value::Null, None).body).unwrap();
+    let v: Value =
+        serde_json::from_str(&send(&sim, &rt, "GET", "/version", &Value::Null, None).body).unwrap();
     let want = golden_json("discovery/version.json")["exchange"]["response"]["body"].clone();
-    for k in ["major", "minor", "gitVersion", "emulationMajor", "emulationMinor", "platform"] {
+    for k in [
+        "major",
+        "minor",
+        "gitVersion",
+        "emulationMajor",
+        "emulationMinor",
+        "platform",
+    ] {
         assert_eq!(v[k], want[k], "{k}");
     }
     assert_eq!(v["gitCommit"].as_str().unwrap().len(), 40);
-    let legacy: Value = serde_json::from_str(&send(&sim, &rt, "GET", "/api", &json, None).body).unwrap();
+    let legacy: Value =
+        serde_json::from_str(&send(&sim, &rt, "GET", "/api", &json, None).body).unwrap();
     assert_eq!(legacy["kind"], "APIVersions");
 }

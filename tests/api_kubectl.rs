@@ -22,7 +22,10 @@ fn restore_seed(c: &Cluster) {
 
 fn golden_stdout(cmd: &str) -> String {
     let t = golden_json("seed/kubectl-transcript.json");
-    t["commands"].as_array().unwrap().iter()
+    t["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
         .find(|c| c["cmd"] == cmd)
         .and_then(|c| c["stdout"].as_str())
         .unwrap_or_else(|| panic!("{cmd} not in transcript"))
@@ -45,7 +48,11 @@ fn cells(line: &str, starts: &[usize]) -> Vec<String> {
     (0..starts.len())
         .map(|k| {
             let a = starts[k].min(line.len());
-            let b = starts.get(k + 1).copied().unwrap_or(line.len()).min(line.len());
+            let b = starts
+                .get(k + 1)
+                .copied()
+                .unwrap_or(line.len())
+                .min(line.len());
             line[a..b].trim().to_string()
         })
         .collect()
@@ -62,7 +69,10 @@ fn assert_columns_match(got: &str, want: &str, ns: &str) {
     let age = header.iter().position(|h| h == "AGE");
     for (gl, wl) in g.iter().zip(w.iter()).skip(1) {
         let mut gc = cells(gl, &gs);
-        let mut wc: Vec<String> = cells(wl, &ws).iter().map(|c| c.replace("default/", &format!("{ns}/"))).collect();
+        let mut wc: Vec<String> = cells(wl, &ws)
+            .iter()
+            .map(|c| c.replace("default/", &format!("{ns}/")))
+            .collect();
         if let Some(i) = age {
             gc.remove(i);
             wc.remove(i);
@@ -85,7 +95,11 @@ fn get_prints_the_columns_a_real_cluster_prints() {
         assert_columns_match(&out, &want, &c.namespace);
     }
     let wide = c.kubectl_ok(&["get", "sts", "flask", "-o", "wide"]);
-    assert_columns_match(&wide, &golden_stdout("kubectl get sts flask -o wide").replace("2/2", "3/3"), &c.namespace);
+    assert_columns_match(
+        &wide,
+        &golden_stdout("kubectl get sts flask -o wide").replace("2/2", "3/3"),
+        &c.namespace,
+    );
 }
 
 fn pod(name: &str, node: Option<&str>, labels: Value) -> Value {
@@ -109,7 +123,11 @@ fn selectors_and_output_formats() {
     if !c.is_sim() {
         return; // pods pinned to node names that a real cluster lacks
     }
-    c.create_json(&pod("a", Some("n1"), json!({"app": "web", "tier": "front"})));
+    c.create_json(&pod(
+        "a",
+        Some("n1"),
+        json!({"app": "web", "tier": "front"}),
+    ));
     c.create_json(&pod("b", Some("n2"), json!({"app": "web"})));
     c.create_json(&pod("d", None, json!({"app": "db"})));
     let names = |args: &[&str]| -> Vec<String> {
@@ -124,20 +142,37 @@ fn selectors_and_output_formats() {
     assert_eq!(names(&["-l", "tier"]), ["pod/a"]);
     assert_eq!(names(&["-l", "!tier"]), ["pod/b", "pod/d"]);
     assert_eq!(names(&["--field-selector", "spec.nodeName=n2"]), ["pod/b"]);
-    assert_eq!(names(&["--field-selector", "metadata.name!=a", "-l", "app=web"]), ["pod/b"]);
+    assert_eq!(
+        names(&["--field-selector", "metadata.name!=a", "-l", "app=web"]),
+        ["pod/b"]
+    );
     let bad = c.kubectl(&["get", "pods", "--field-selector", "spec.foo=bar"]);
     assert_ne!(bad.code, 0);
-    assert!(bad.stderr.contains("field label not supported: spec.foo"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("field label not supported: spec.foo"),
+        "{}",
+        bad.stderr
+    );
 
     let list = c.json(&["get", "pods"]);
     assert_eq!(list["kind"], "List");
     assert_eq!(list["items"].as_array().unwrap().len(), 3);
     assert_eq!(list["items"][0]["status"]["phase"], "Pending");
     let yaml = c.kubectl_ok(&["get", "pod", "a", "-o", "yaml"]);
-    assert!(yaml.contains("nodeName: n1") && yaml.contains("uid: "), "{yaml}");
+    assert!(
+        yaml.contains("nodeName: n1") && yaml.contains("uid: "),
+        "{yaml}"
+    );
     let wide = c.kubectl_ok(&["get", "pods", "-o", "wide"]);
-    assert!(wide.lines().next().unwrap().contains("NOMINATED NODE"), "{wide}");
-    assert!(wide.lines().any(|l| l.starts_with("d ") && l.contains("<none>")), "{wide}");
+    assert!(
+        wide.lines().next().unwrap().contains("NOMINATED NODE"),
+        "{wide}"
+    );
+    assert!(
+        wide.lines()
+            .any(|l| l.starts_with("d ") && l.contains("<none>")),
+        "{wide}"
+    );
     // pagination: kubectl --chunk-size follows continue tokens
     let chunked = c.kubectl_ok(&["get", "pods", "-o", "name", "--chunk-size=1"]);
     assert_eq!(chunked.lines().count(), 3);
@@ -162,10 +197,29 @@ fn watch_streams_changes() {
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("NAME"), "{text}");
-    assert!(lines.iter().any(|l| l.starts_with("w1 ") && l.contains("Pending")), "{text}");
-    assert!(lines.iter().any(|l| l.starts_with("w2 ") && l.contains("Pending")), "{text}");
-    assert!(lines.iter().any(|l| l.starts_with("w2 ") && l.contains("Terminating")), "{text}");
-    assert_eq!(lines.iter().filter(|l| l.starts_with("NAME")).count(), 1, "headers once: {text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("w1 ") && l.contains("Pending")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("w2 ") && l.contains("Pending")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("w2 ") && l.contains("Terminating")),
+        "{text}"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("NAME")).count(),
+        1,
+        "headers once: {text}"
+    );
 }
 
 #[test]
@@ -178,20 +232,63 @@ fn scale_with_preconditions() {
     assert_eq!(s["spec"]["replicas"], 2);
     assert_eq!(s["metadata"]["generation"], 2);
 
-    let bad = c.kubectl(&["scale", "sts", "web", "--current-replicas=5", "--replicas=1"]);
+    let bad = c.kubectl(&[
+        "scale",
+        "sts",
+        "web",
+        "--current-replicas=5",
+        "--replicas=1",
+    ]);
     assert_eq!(bad.code, 1);
-    assert!(bad.stderr.contains("Expected replicas to be 5, was 2"), "{}", bad.stderr);
-    c.kubectl_ok(&["scale", "sts", "web", "--current-replicas=2", "--replicas=1"]);
+    assert!(
+        bad.stderr.contains("Expected replicas to be 5, was 2"),
+        "{}",
+        bad.stderr
+    );
+    c.kubectl_ok(&[
+        "scale",
+        "sts",
+        "web",
+        "--current-replicas=2",
+        "--replicas=1",
+    ]);
 
-    let rv = s["metadata"]["resourceVersion"].as_str().unwrap().to_string(); // stale now
-    let stale = c.kubectl(&["scale", "sts", "web", "--resource-version", &rv, "--replicas=4"]);
+    let rv = s["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string(); // stale now
+    let stale = c.kubectl(&[
+        "scale",
+        "sts",
+        "web",
+        "--resource-version",
+        &rv,
+        "--replicas=4",
+    ]);
     assert_eq!(stale.code, 1, "{}", stale.stdout);
     // kubectl checks the precondition itself, then sends it with the PUT
-    assert!(stale.stderr.contains("Expected resource version to be"), "{}", stale.stderr);
+    assert!(
+        stale.stderr.contains("Expected resource version to be"),
+        "{}",
+        stale.stderr
+    );
     let cur = c.json(&["get", "sts", "web"]);
-    assert_eq!(cur["spec"]["replicas"], 1, "a refused scale changes nothing");
-    let rv = cur["metadata"]["resourceVersion"].as_str().unwrap().to_string();
-    c.kubectl_ok(&["scale", "sts", "web", "--resource-version", &rv, "--replicas=4"]);
+    assert_eq!(
+        cur["spec"]["replicas"], 1,
+        "a refused scale changes nothing"
+    );
+    let rv = cur["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.kubectl_ok(&[
+        "scale",
+        "sts",
+        "web",
+        "--resource-version",
+        &rv,
+        "--replicas=4",
+    ]);
     assert_eq!(c.json(&["get", "sts", "web"])["spec"]["replicas"], 4);
 
     let neg = c.kubectl(&["scale", "sts", "web", "--replicas=-1"]);
@@ -219,11 +316,18 @@ fn graceful_and_forced_pod_deletion() {
     let forced = c.kubectl(&["delete", "pod", "g", "--grace-period=0", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
     assert_eq!(forced.stdout.trim(), "pod \"g\" force deleted");
-    assert!(forced.stderr.contains("Immediate deletion does not wait"), "{}", forced.stderr);
+    assert!(
+        forced.stderr.contains("Immediate deletion does not wait"),
+        "{}",
+        forced.stderr
+    );
     let w = waiter.wait_with_output().unwrap();
     assert!(w.status.success(), "{}", String::from_utf8_lossy(&w.stderr));
     let gone = c.kubectl(&["get", "pod", "g"]);
-    assert_eq!(gone.stderr.trim(), "Error from server (NotFound): pods \"g\" not found");
+    assert_eq!(
+        gone.stderr.trim(),
+        "Error from server (NotFound): pods \"g\" not found"
+    );
 
     // an unscheduled pod goes at once
     c.create_json(&pod("u", None, json!({})));
@@ -236,7 +340,10 @@ fn not_found_and_already_exists_read_as_on_a_real_server() {
     let c = Cluster::new("errors");
     let nf = c.kubectl(&["get", "sts", "nope"]);
     assert_eq!(nf.code, 1);
-    assert_eq!(nf.stderr.trim(), "Error from server (NotFound): statefulsets.apps \"nope\" not found");
+    assert_eq!(
+        nf.stderr.trim(),
+        "Error from server (NotFound): statefulsets.apps \"nope\" not found"
+    );
     let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "flask"}, "spec": {"clusterIP": "None", "ports": [{"port": 80}], "selector": {"app": "flask"}}});
     c.create_json(&svc);
     let again = c.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &svc.to_string());

@@ -15,7 +15,9 @@ use kubectl_sts::sim::{Sim, SimServer};
 pub const EXTERNAL_ENV: &str = "KUBECTL_STS_TEST_KUBECONFIG";
 
 pub fn golden(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/golden").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/golden")
+        .join(rel)
 }
 
 pub fn golden_json(rel: &str) -> serde_json::Value {
@@ -66,17 +68,30 @@ impl Cluster {
             .build()
             .expect("runtime");
         let dir = tempfile::tempdir().expect("tempdir");
-        let namespace = unique(&format!("t-{}", test.replace('_', "-")).chars().take(40).collect::<String>());
+        let namespace = unique(
+            &format!("t-{}", test.replace('_', "-"))
+                .chars()
+                .take(40)
+                .collect::<String>(),
+        );
         let (server, kubeconfig) = match std::env::var_os(EXTERNAL_ENV) {
             Some(path) => (None, PathBuf::from(path)),
             None => {
-                let server = rt.block_on(SimServer::start(0)).expect("start simulated cluster");
+                let server = rt
+                    .block_on(SimServer::start(0))
+                    .expect("start simulated cluster");
                 let kc = dir.path().join("kubeconfig");
                 server.write_kubeconfig(&kc).expect("write kubeconfig");
                 (Some(server), kc)
             }
         };
-        let c = Cluster { rt, server, dir, kubeconfig, namespace };
+        let c = Cluster {
+            rt,
+            server,
+            dir,
+            kubeconfig,
+            namespace,
+        };
         // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
         c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
         c
@@ -111,20 +126,34 @@ impl Cluster {
     }
 
     pub fn kubectl(&self, args: &[&str]) -> Out {
-        self.kubectl_cmd(args).output().expect("run kubectl (is it on PATH?)").into()
+        self.kubectl_cmd(args)
+            .output()
+            .expect("run kubectl (is it on PATH?)")
+            .into()
     }
 
     pub fn kubectl_ok(&self, args: &[&str]) -> String {
         let o = self.kubectl(args);
-        assert_eq!(o.code, 0, "kubectl {args:?} failed:\nstdout: {}\nstderr: {}", o.stdout, o.stderr);
+        assert_eq!(
+            o.code, 0,
+            "kubectl {args:?} failed:\nstdout: {}\nstderr: {}",
+            o.stdout, o.stderr
+        );
         o.stdout
     }
 
     pub fn kubectl_stdin(&self, args: &[&str], input: &str) -> Out {
         let mut cmd = self.kubectl_cmd(args);
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("run kubectl");
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
         child.wait_with_output().expect("kubectl output").into()
     }
 
@@ -152,14 +181,19 @@ impl Cluster {
     pub fn client(&self) -> kube::Client {
         let kc = kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig");
         self.rt.block_on(async {
-            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default()).await.expect("config");
+            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+                .await
+                .expect("config");
             kube::Client::try_from(cfg).expect("client")
         })
     }
 
     /// Polls `f` until it returns Some, or panics after `secs` (scaled for real clusters).
     pub fn eventually<T>(&self, secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
-        let scale: f64 = std::env::var("KUBECTL_STS_TEST_TIMEOUT_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0);
+        let scale: f64 = std::env::var("KUBECTL_STS_TEST_TIMEOUT_SCALE")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1.0);
         let deadline = Instant::now() + Duration::from_secs_f64(secs as f64 * scale);
         loop {
             if let Some(v) = f() {
@@ -174,7 +208,12 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         if self.server.is_none() {
-            let _ = self.kubectl(&["delete", "namespace", &self.namespace.clone(), "--wait=false"]);
+            let _ = self.kubectl(&[
+                "delete",
+                "namespace",
+                &self.namespace.clone(),
+                "--wait=false",
+            ]);
         }
     }
 }

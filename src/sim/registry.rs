@@ -213,7 +213,10 @@ impl Registry {
         }
         if def.kind == "Service" {
             if let Some(ip) = obj["spec"]["clusterIP"].as_str() {
-                self.cluster_ips.lock().unwrap_or_else(|e| e.into_inner()).insert(ip.to_string());
+                self.cluster_ips
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(ip.to_string());
             }
         }
         let obj = canonical(def, obj);
