@@ -215,6 +215,22 @@ async fn route(
             .body(Body::from("ok"))
             .expect("response"));
     }
+    if let Some(rest) = path.strip_prefix("/openapi/") {
+        let body = match rest.trim_end_matches('/') {
+            "v3" => Some(super::openapi::v3_index().to_string()),
+            "v2" => Some(super::openapi::v2()),
+            p => p.strip_prefix("v3/").and_then(super::openapi::v3),
+        };
+        return match body {
+            Some(b) => Ok(Response::builder()
+                .status(200)
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::CACHE_CONTROL, "no-cache, private")
+                .body(Body::from(b))
+                .expect("response")),
+            None => Err(ApiError::page_not_found()),
+        };
+    }
     let want = negotiate(headers);
     let t = match parse_path(sim, path, want)? {
         Parsed::Discovery(v, w) => {
@@ -239,6 +255,7 @@ async fn route(
     let ns = t.namespace.clone().unwrap_or_default();
     let wopts = WriteOpts {
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
+        strict_fields: q.get("fieldValidation").is_some_and(|v| v == "Strict"),
     };
     let reg = &sim.registry;
     match (&t.name, t.sub.as_deref(), method.clone()) {

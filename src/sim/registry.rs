@@ -40,6 +40,8 @@ fn random_suffix(n: usize) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct WriteOpts {
     pub dry_run: bool,
+    /// `fieldValidation=Strict`: unknown fields in a patched object are an error.
+    pub strict_fields: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -557,7 +559,7 @@ impl Registry {
             .ok_or_else(|| st::not_found(def, name))?;
         if sub == Some("scale") {
             let scale = to_scale(def, &old);
-            let patched = apply_patch(&scale, &patch_v, ptype)?;
+            let patched = apply_patch(resources::scale_def(), &scale, &patch_v, ptype)?;
             let new = self.scale_to_object(def, &old, &patched)?;
             let out = self.commit_update(&mut txn, def, &old, new, opts)?;
             let mut scale = to_scale(def, &out);
@@ -565,7 +567,20 @@ impl Registry {
             scale["status"] = to_scale(def, &old)["status"].clone();
             return Ok(Arc::new(scale));
         }
-        let patched = apply_patch(&old, &patch_v, ptype)?;
+        let patched = apply_patch(def, &old, &patch_v, ptype)?;
+        if opts.strict_fields {
+            let unknown = super::validation::unknown_fields(def.kind, &patched);
+            if !unknown.is_empty() {
+                let msgs: Vec<String> = unknown
+                    .iter()
+                    .map(|f| format!("unknown field \"{f}\""))
+                    .collect();
+                return Err(st::bad_request(format!(
+                    "strict decoding error: {}",
+                    msgs.join(", ")
+                )));
+            }
+        }
         if let Some(rv) = patched["metadata"]["resourceVersion"].as_str() {
             if rv != meta_str(&old, "resourceVersion") {
                 return Err(st::conflict_modified(def, name));
@@ -920,10 +935,14 @@ pub fn to_scale(def: &ResourceDef, o: &Value) -> Value {
     })
 }
 
-fn apply_patch(old: &Value, patch: &Value, ptype: PatchType) -> Result<Value> {
+fn apply_patch(def: &ResourceDef, old: &Value, patch: &Value, ptype: PatchType) -> Result<Value> {
     let mut doc = old.clone();
     match ptype {
-        PatchType::Merge | PatchType::Strategic => {
+        PatchType::Strategic => {
+            doc = super::smp::apply(old, patch, def.group, def.version, def.kind)
+                .map_err(st::bad_request)?;
+        }
+        PatchType::Merge => {
             if !patch.is_object() {
                 return Err(st::bad_request("error decoding patch: json: cannot unmarshal into Go value of type map[string]interface {}"));
             }

@@ -383,3 +383,24 @@ pub fn groups() -> Vec<&'static str> {
 pub fn is_group(group: &str) -> bool {
     RESOURCES.iter().any(|r| r.group == group)
 }
+
+/// autoscaling/v1 Scale, for patches sent to `/scale` (not itself a served resource).
+pub fn scale_def() -> &'static ResourceDef {
+    static SCALE: ResourceDef = ResourceDef {
+        group: "autoscaling",
+        version: "v1",
+        kind: "Scale",
+        plural: "scale",
+        singular: "",
+        namespaced: true,
+        short_names: &[],
+        categories: &[],
+        verbs: &[],
+        subresources: &[],
+        storage_version_hash: "",
+        has_generation: false,
+        has_status_subresource: false,
+        field_selectors: &[],
+    };
+    &SCALE
+}
