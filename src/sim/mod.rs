@@ -5,6 +5,8 @@
 //! Everything it serves is compiled into the binary.
 
 pub mod api;
+pub mod config;
+pub mod controllers;
 pub mod defaults;
 pub mod discovery;
 mod gc;
@@ -27,6 +29,8 @@ use tokio::task::JoinHandle;
 
 pub use registry::Registry;
 
+pub use config::SimConfig;
+
 /// The simulated control plane's shared state.
 pub struct Sim {
     pub registry: Registry,
@@ -36,8 +40,12 @@ pub struct Sim {
 impl Sim {
     /// A fresh cluster with the namespaces every cluster has.
     pub fn new() -> Arc<Sim> {
+        Self::with_config(SimConfig::default())
+    }
+
+    pub fn with_config(config: SimConfig) -> Arc<Sim> {
         let sim = Arc::new(Sim {
-            registry: Registry::new(),
+            registry: Registry::new(config),
             address: Mutex::new("127.0.0.1:6443".into()),
         });
         let ns = resources::by_kind("Namespace").expect("namespaces served");
@@ -54,6 +62,10 @@ impl Sim {
         sim
     }
 
+    pub fn config(&self) -> &SimConfig {
+        &self.registry.config
+    }
+
     pub fn address(&self) -> String {
         self.address
             .lock()
@@ -66,9 +78,97 @@ impl Sim {
         api::router(self.clone())
     }
 
-    /// Starts the background controllers (garbage collector); needs a tokio runtime.
+    /// Starts the background controllers; needs a tokio runtime.
     pub fn start_controllers(self: &Arc<Self>) -> Vec<JoinHandle<()>> {
-        vec![tokio::spawn(self.clone().run_gc())]
+        use controllers::*;
+        let loops: Vec<Box<dyn Controller>> = vec![
+            Box::new(statefulset::StatefulSetController),
+            Box::new(scheduler::Scheduler::default()),
+            Box::new(volumes::Volumes::default()),
+            Box::new(kubelet::Kubelets::default()),
+            Box::new(nodes::NodeLifecycle::default()),
+            Box::new(endpoints::EndpointsController),
+        ];
+        vec![
+            tokio::spawn(self.clone().run_gc()),
+            tokio::spawn(controllers::run(
+                self.clone(),
+                loops,
+                std::time::Duration::from_millis(100),
+            )),
+        ]
+    }
+
+    /// Loads a scenario: nodes `n1..nN`, the storage classes, then its objects.
+    pub fn load(&self, scenario: &Scenario) -> Result<(), String> {
+        for i in 1..=scenario.nodes {
+            let node = controllers::kubelet::node_object(&format!("n{i}"), i);
+            self.registry
+                .create(controllers::def("Node"), "", node, &Default::default())
+                .map_err(|e| e.message().to_string())?;
+        }
+        for sc in controllers::volumes::storage_classes() {
+            self.registry
+                .create(
+                    controllers::def("StorageClass"),
+                    "",
+                    sc,
+                    &Default::default(),
+                )
+                .map_err(|e| e.message().to_string())?;
+        }
+        for obj in &scenario.objects {
+            let kind = obj["kind"].as_str().unwrap_or_default();
+            let def = resources::by_kind(kind).ok_or_else(|| {
+                format!("scenario: kind {kind:?} is not served by the simulated cluster")
+            })?;
+            let ns = if def.namespaced {
+                obj["metadata"]["namespace"]
+                    .as_str()
+                    .unwrap_or("default")
+                    .to_string()
+            } else {
+                String::new()
+            };
+            if def.namespaced && self.get_kind("Namespace", "", &ns).is_none() {
+                let _ = self.create_kind("Namespace", "", json!({"metadata": {"name": ns}}));
+            }
+            self.registry
+                .create(def, &ns, obj.clone(), &Default::default())
+                .map_err(|e| {
+                    format!(
+                        "scenario: {kind} {}: {}",
+                        obj["metadata"]["name"],
+                        e.message()
+                    )
+                })?;
+        }
+        Ok(())
+    }
+}
+
+/// What a simulated cluster starts with.
+#[derive(Debug, Clone, Default)]
+pub struct Scenario {
+    pub nodes: usize,
+    pub objects: Vec<serde_json::Value>,
+}
+
+impl Scenario {
+    /// The seed lab: the flask Service + StatefulSet in `default` (embedded).
+    pub fn seed(nodes: usize) -> Scenario {
+        Scenario::from_yaml(include_str!("scenarios/seed.yaml"), nodes)
+            .expect("embedded seed scenario parses")
+    }
+
+    /// Multi-document Kubernetes YAML; Node objects in it come in addition to `nodes`.
+    pub fn from_yaml(text: &str, nodes: usize) -> Result<Scenario, String> {
+        let docs: Vec<serde_json::Value> =
+            serde_saphyr::from_multiple(text).map_err(|e| format!("invalid scenario YAML: {e}"))?;
+        Ok(Scenario {
+            nodes,
+            objects: docs.into_iter().filter(|d| d.is_object()).collect(),
+        })
     }
 }
 
@@ -88,9 +188,20 @@ impl Drop for SimServer {
 }
 
 impl SimServer {
-    /// Serves a fresh cluster on 127.0.0.1:`port` (0 = any free port).
+    /// Serves a fresh, empty cluster on 127.0.0.1:`port` (0 = any free port).
     pub async fn start(port: u16) -> std::io::Result<SimServer> {
         Self::start_with(Sim::new(), port).await
+    }
+
+    /// Serves a cluster loaded with `scenario`, with `config`'s timings.
+    pub async fn start_scenario(
+        scenario: &Scenario,
+        config: SimConfig,
+        port: u16,
+    ) -> std::io::Result<SimServer> {
+        let sim = Sim::with_config(config);
+        sim.load(scenario).map_err(std::io::Error::other)?;
+        Self::start_with(sim, port).await
     }
 
     pub async fn start_with(sim: Arc<Sim>, port: u16) -> std::io::Result<SimServer> {

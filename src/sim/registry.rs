@@ -81,12 +81,13 @@ pub struct ListResult {
 /// The simulated API server's state: store plus allocators.
 pub struct Registry {
     pub store: Store,
+    pub config: super::config::SimConfig,
     cluster_ips: Mutex<HashSet<String>>,
 }
 
 impl Default for Registry {
     fn default() -> Self {
-        Self::new()
+        Self::new(Default::default())
     }
 }
 
@@ -101,9 +102,10 @@ fn has_finalizers(o: &Value) -> bool {
 }
 
 impl Registry {
-    pub fn new() -> Self {
+    pub fn new(config: super::config::SimConfig) -> Self {
         Registry {
             store: Store::new(),
+            config,
             cluster_ips: Mutex::new(HashSet::new()),
         }
     }
@@ -313,6 +315,7 @@ impl Registry {
         match def.kind {
             "Pod" => {
                 defaults::default_pod(body);
+                self.admit_pod(body);
                 body["status"] = json!({"phase": "Pending", "qosClass": qos_class(&body["spec"])});
             }
             "StatefulSet" => {
@@ -329,10 +332,18 @@ impl Registry {
             }
             "PersistentVolumeClaim" => {
                 defaults::default_pvc(body);
+                // DefaultStorageClass admission: only when the field is absent (not "")
+                if body["spec"]["storageClassName"].is_null() {
+                    if let Some(sc) = self.default_storage_class() {
+                        body["spec"]["storageClassName"] = json!(sc);
+                    }
+                }
+                add_finalizer(body, "kubernetes.io/pvc-protection");
                 body["status"] = json!({"phase": "Pending"});
             }
             "PersistentVolume" => {
                 defaults::default_pv(body);
+                add_finalizer(body, "kubernetes.io/pv-protection");
                 body["status"] = json!({"phase": "Pending"});
             }
             "Namespace" => defaults::default_namespace(body),
@@ -341,6 +352,74 @@ impl Registry {
             _ => {}
         }
         Ok(())
+    }
+
+    /// Admission for pods: DefaultTolerationSeconds and ServiceAccount
+    /// (plugin/pkg/admission/defaulttolerationseconds, serviceaccount): the three
+    /// upstream projected sources, not golden's non-upstream fourth.
+    fn admit_pod(&self, pod: &mut Value) {
+        let secs = self.config.toleration_seconds;
+        let mut tols = pod["spec"]["tolerations"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let covered = tols.iter().any(|t| {
+                (t["key"] == key || (t["key"].is_null() && t["operator"] == "Exists"))
+                    && (t["effect"].is_null() || t["effect"] == "NoExecute")
+            });
+            if !covered {
+                tols.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": secs}));
+            }
+        }
+        pod["spec"]["tolerations"] = json!(tols);
+        let spec = &mut pod["spec"];
+        if spec["serviceAccountName"]
+            .as_str()
+            .is_none_or(str::is_empty)
+        {
+            spec["serviceAccountName"] = json!("default");
+        }
+        spec["serviceAccount"] = spec["serviceAccountName"].clone();
+        if spec["automountServiceAccountToken"] == false {
+            return;
+        }
+        let vol_name = format!("kube-api-access-{}", random_suffix(5));
+        let mount = json!({"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": vol_name, "readOnly": true});
+        for key in ["initContainers", "containers"] {
+            if let Some(cs) = spec[key].as_array_mut() {
+                for c in cs {
+                    let mut mounts = c["volumeMounts"].as_array().cloned().unwrap_or_default();
+                    if !mounts.iter().any(|m| m["mountPath"] == mount["mountPath"]) {
+                        mounts.push(mount.clone());
+                    }
+                    c["volumeMounts"] = json!(mounts);
+                }
+            }
+        }
+        let mut vols = spec["volumes"].as_array().cloned().unwrap_or_default();
+        vols.push(json!({"name": vol_name, "projected": {"defaultMode": 420, "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+            {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+        ]}}));
+        spec["volumes"] = json!(vols);
+    }
+
+    fn default_storage_class(&self) -> Option<String> {
+        let def = resources::by_kind("StorageClass")?;
+        self.store
+            .lock()
+            .list(def, None)
+            .into_iter()
+            .find_map(|(_, sc)| {
+                (sc["metadata"]["annotations"]["storageclass.kubernetes.io/is-default-class"]
+                    == "true")
+                    .then(|| meta_str(&sc, "name").to_string())
+            })
     }
 
     fn allocate_cluster_ip(&self, body: &mut Value) -> Result<()> {
@@ -811,6 +890,17 @@ impl Registry {
 /// Pods finish deletion only through a grace-0 delete (the kubelet); others once finalizers are gone.
 fn graceful_done(def: &ResourceDef, o: &Value) -> bool {
     def.kind != "Pod" || o["metadata"]["deletionGracePeriodSeconds"].as_i64() == Some(0)
+}
+
+fn add_finalizer(o: &mut Value, f: &str) {
+    let mut fins = o["metadata"]["finalizers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if !fins.iter().any(|x| x == f) {
+        fins.push(json!(f));
+    }
+    o["metadata"]["finalizers"] = json!(fins);
 }
 
 fn deleted_status(def: &ResourceDef, last: &Value) -> Value {
