@@ -123,6 +123,8 @@ async fn run_sim(args: SimArgs) -> Result<(), Failure> {
         node_monitor_grace: args.node_grace,
         toleration_seconds: args.toleration.as_secs() as i64,
         force_detach_after: args.force_detach_after,
+        // kubelets renew well within the grace (10s against 50s upstream; 2s in golden's 8s drill)
+        lease_renew: (args.node_grace / 4).min(std::time::Duration::from_secs(10)),
         ..SimConfig::default()
     };
     let server = SimServer::start_scenario(&scenario, config, args.port)

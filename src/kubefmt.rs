@@ -65,7 +65,7 @@ pub fn human_duration(secs: i64) -> String {
 /// Seconds from an RFC 3339 timestamp to `now`; None when absent or unparsable.
 pub fn seconds_since(ts: &Value, now: jiff::Timestamp) -> Option<i64> {
     let t: jiff::Timestamp = ts.as_str()?.parse().ok()?;
-    Some((now - t).get_seconds())
+    Some(now.duration_since(t).as_secs())
 }
 
 /// `translateTimestampSince`: `<unknown>` for a missing time.

@@ -58,8 +58,8 @@ impl Controller for NodeLifecycle {
                 (Some(a), Some(b)) => Some(a.max(b)),
                 (a, b) => a.or(b),
             };
-            let stale =
-                last.is_some_and(|t| (now_t - t).get_milliseconds() > grace.as_millis() as i64);
+            let stale = last
+                .is_some_and(|t| now_t.duration_since(t).as_millis() > grace.as_millis() as i128);
             let ready_status = condition(&node, "Ready")
                 .and_then(|c| c["status"].as_str())
                 .unwrap_or("Unknown")
@@ -183,7 +183,7 @@ impl NodeLifecycle {
                                 .as_str()
                                 .and_then(parse_time)
                                 .unwrap_or(now_t);
-                            let remaining = secs - (now_t - added).get_seconds();
+                            let remaining = secs - now_t.duration_since(added).as_secs();
                             min_wait = Some(min_wait.map_or(remaining, |m| m.min(remaining)));
                         }
                     }

@@ -67,7 +67,7 @@ pub fn is_available(p: &Value, min_ready: i64, now: jiff::Timestamp) -> bool {
     let since = condition(p, "Ready")
         .and_then(|c| c["lastTransitionTime"].as_str())
         .and_then(parse_time);
-    since.is_some_and(|t| (now - t).get_seconds() >= min_ready)
+    since.is_some_and(|t| now.duration_since(t).as_secs() >= min_ready)
 }
 
 fn is_failed_or_succeeded(p: &Value) -> bool {
