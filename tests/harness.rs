@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use kubectl_sts::sim::{Sim, SimServer};
+use kubectl_sts::sim::{Scenario, Sim, SimConfig, SimServer};
 
 pub const EXTERNAL_ENV: &str = "KUBECTL_STS_TEST_KUBECONFIG";
 
@@ -62,6 +62,12 @@ fn unique(prefix: &str) -> String {
 impl Cluster {
     /// A cluster for one test, with a fresh namespace named after it.
     pub fn new(test: &str) -> Cluster {
+        Self::with_nodes(test, 0, SimConfig::default())
+    }
+
+    /// A cluster with `nodes` simulated nodes (n1..nN) and the given timings
+    /// (ignored against a real cluster, which has its own nodes).
+    pub fn with_nodes(test: &str, nodes: usize, config: SimConfig) -> Cluster {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -77,8 +83,12 @@ impl Cluster {
         let (server, kubeconfig) = match std::env::var_os(EXTERNAL_ENV) {
             Some(path) => (None, PathBuf::from(path)),
             None => {
+                let scenario = Scenario {
+                    nodes,
+                    objects: vec![],
+                };
                 let server = rt
-                    .block_on(SimServer::start(0))
+                    .block_on(SimServer::start_scenario(&scenario, config, 0))
                     .expect("start simulated cluster");
                 let kc = dir.path().join("kubeconfig");
                 server.write_kubeconfig(&kc).expect("write kubeconfig");
@@ -175,6 +185,31 @@ impl Cluster {
         let o = self.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &obj.to_string());
         assert_eq!(o.code, 0, "create failed: {}", o.stderr);
         o.stdout
+    }
+
+    /// `kubectl apply -f -` of YAML/JSON text, in the test namespace.
+    pub fn apply(&self, manifest: &str) -> String {
+        let o = self.kubectl_stdin(&["apply", "-f", "-"], manifest);
+        assert_eq!(o.code, 0, "apply failed: {}", o.stderr);
+        o.stdout
+    }
+
+    /// A jsonpath value of one object.
+    pub fn jsonpath(&self, what: &[&str], path: &str) -> String {
+        let mut a = what.to_vec();
+        let expr = format!("jsonpath={path}");
+        a.extend(["-o", &expr]);
+        self.kubectl(&a).stdout
+    }
+
+    /// The storage class for node-pinned or network volumes (env overrides for real clusters).
+    pub fn storage_class(&self, network: bool) -> String {
+        let (var, default) = if network {
+            ("KUBECTL_STS_TEST_NETWORK_CLASS", "network")
+        } else {
+            ("KUBECTL_STS_TEST_LOCAL_CLASS", "local-path")
+        };
+        std::env::var(var).unwrap_or_else(|_| default.to_string())
     }
 
     /// A kube client from the kubeconfig, over TCP (as the tool connects).

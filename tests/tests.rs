@@ -7,3 +7,5 @@ mod harness;
 mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
+mod sim_statefulset;
+mod sts_manifest;

@@ -1,0 +1,435 @@
+//! The seed lab replayed with kubectl alone on a cluster with controllers:
+//! ordered rollout, stable identity and storage, scale, variants (golden/seed, variants, updates).
+
+use kubectl_sts::sim::SimConfig;
+use serde_json::Value;
+
+use crate::harness::Cluster;
+use crate::sts_manifest::Sts;
+
+fn cluster(test: &str) -> Cluster {
+    Cluster::with_nodes(
+        test,
+        3,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    )
+}
+
+fn pods(c: &Cluster, selector: &str) -> Vec<Value> {
+    c.json(&["get", "pods", "-l", selector])["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn names(items: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = items
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap_or("").to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn ready_count(c: &Cluster, sts: &str) -> i64 {
+    c.json(&["get", "sts", sts])["status"]["readyReplicas"]
+        .as_i64()
+        .unwrap_or(0)
+}
+
+fn wait_ready(c: &Cluster, sts: &str, n: i64, secs: u64) {
+    let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        c.eventually(secs, &format!("{sts} {n} ready"), || {
+            (ready_count(c, sts) == n).then_some(())
+        })
+    }));
+    if ok.is_err() {
+        let state = c.kubectl(&["get", "sts,pods,pvc,events", "-o", "wide"]);
+        panic!(
+            "{sts} never had {n} ready pods:\n{}{}",
+            state.stdout, state.stderr
+        );
+    }
+}
+
+fn time(v: &Value) -> jiff::Timestamp {
+    v.as_str().and_then(|s| s.parse().ok()).expect("timestamp")
+}
+
+#[test]
+fn seed_rollout_is_ordered_and_each_ordinal_gets_its_own_volume() {
+    let c = cluster("seed-rollout");
+    let class = c.storage_class(false);
+    // the seed's minReadySeconds: 10, as in golden/seed
+    c.apply(
+        &Sts {
+            min_ready: 10,
+            class: &class,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    let out = c.kubectl(&["rollout", "status", "sts/flask", "--timeout=120s"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("roll out complete: 3 new pods have been updated"),
+        "{}",
+        out.stdout
+    );
+
+    let items = pods(&c, "app=flask");
+    assert_eq!(names(&items), ["flask-0", "flask-1", "flask-2"]);
+    let by = |n: &str| {
+        items
+            .iter()
+            .find(|p| p["metadata"]["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    for (prev, next) in [("flask-0", "flask-1"), ("flask-1", "flask-2")] {
+        let ready_at = by(prev)["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["type"] == "Ready")
+            .unwrap()["lastTransitionTime"]
+            .clone();
+        let created = by(next)["metadata"]["creationTimestamp"].clone();
+        let gap = time(&created).duration_since(time(&ready_at)).as_secs();
+        assert!(
+            gap >= 10,
+            "{next} created {gap}s after {prev} was Ready (minReadySeconds 10)"
+        );
+    }
+    for p in &items {
+        let n = p["metadata"]["name"].as_str().unwrap();
+        assert_eq!(p["spec"]["hostname"], n);
+        assert_eq!(p["spec"]["subdomain"], "flask");
+        assert_eq!(
+            p["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"],
+            n
+        );
+        assert_eq!(
+            p["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"],
+            format!("www-{n}")
+        );
+    }
+    let pvcs = c.json(&["get", "pvc"]);
+    let mut volumes = Vec::new();
+    for pvc in pvcs["items"].as_array().unwrap() {
+        assert_eq!(
+            pvc["status"]["phase"], "Bound",
+            "{}",
+            pvc["metadata"]["name"]
+        );
+        volumes.push(pvc["spec"]["volumeName"].as_str().unwrap().to_string());
+    }
+    volumes.sort();
+    volumes.dedup();
+    assert_eq!(volumes.len(), 3, "distinct PVs");
+    let header = c.kubectl_ok(&["get", "pvc"]);
+    assert!(
+        header.starts_with("NAME          STATUS   VOLUME"),
+        "{header}"
+    );
+    let eps = c.jsonpath(
+        &["get", "endpoints", "flask"],
+        "{.subsets[0].addresses[*].hostname}",
+    );
+    assert_eq!(eps, "flask-0 flask-1 flask-2");
+}
+
+#[test]
+fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
+    let c = cluster("identity");
+    let class = c.storage_class(false);
+    c.apply(
+        &Sts {
+            class: &class,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    wait_ready(&c, "flask", 3, 60);
+    let old = c.json(&["get", "pod", "flask-1"]);
+    let pv_before = c.jsonpath(&["get", "pvc", "www-flask-1"], "{.spec.volumeName}");
+    c.kubectl_ok(&["delete", "pod", "flask-1"]);
+    c.eventually(60, "flask-1 back", || {
+        let p = c.json(&[
+            "get",
+            "pods",
+            "-l",
+            "statefulset.kubernetes.io/pod-name=flask-1",
+        ]);
+        let p = p["items"].as_array()?.first()?.clone();
+        (p["metadata"]["uid"] != old["metadata"]["uid"] && p["status"]["phase"] == "Running")
+            .then_some(())
+    });
+    assert_eq!(
+        c.jsonpath(
+            &["get", "pod", "flask-1"],
+            "{.spec.volumes[0].persistentVolumeClaim.claimName}"
+        ),
+        "www-flask-1"
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "www-flask-1"], "{.spec.volumeName}"),
+        pv_before
+    );
+
+    wait_ready(&c, "flask", 3, 60);
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=2"]);
+    c.eventually(60, "flask-2 gone", || {
+        (names(&pods(&c, "app=flask")) == ["flask-0", "flask-1"]).then_some(())
+    });
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "www-flask-2"], "{.status.phase}"),
+        "Bound",
+        "the claim is retained"
+    );
+    let pv2 = c.jsonpath(&["get", "pvc", "www-flask-2"], "{.spec.volumeName}");
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=3"]);
+    wait_ready(&c, "flask", 3, 60);
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "www-flask-2"], "{.spec.volumeName}"),
+        pv2,
+        "scale-up reuses the retained claim"
+    );
+}
+
+#[test]
+fn parallel_creates_and_removes_at_once() {
+    let c = cluster("parallel");
+    let class = c.storage_class(false);
+    c.apply(
+        &Sts {
+            name: "par",
+            class: &class,
+            extra: "podManagementPolicy: Parallel",
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    wait_ready(&c, "par", 3, 60);
+    let items = pods(&c, "app=par");
+    let created: Vec<jiff::Timestamp> = items
+        .iter()
+        .map(|p| time(&p["metadata"]["creationTimestamp"]))
+        .collect();
+    let spread = created
+        .iter()
+        .max()
+        .unwrap()
+        .duration_since(*created.iter().min().unwrap())
+        .as_secs();
+    assert!(
+        spread <= 1,
+        "Parallel creates all pods together (spread {spread}s)"
+    );
+    c.kubectl_ok(&["scale", "sts", "par", "--replicas=1"]);
+    // golden: par-2 and par-1 are deleted at once
+    c.eventually(10, "both condemned terminating together", || {
+        let items = pods(&c, "app=par");
+        let terminating = items
+            .iter()
+            .filter(|p| !p["metadata"]["deletionTimestamp"].is_null())
+            .count();
+        (terminating == 2 || names(&items) == ["par-0"]).then_some(())
+    });
+    c.eventually(60, "scaled to 1", || {
+        (names(&pods(&c, "app=par")) == ["par-0"]).then_some(())
+    });
+    assert_eq!(
+        c.json(&["get", "pvc", "-l", "app=par"])["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn ordinals_start_at_five() {
+    let c = cluster("ordinals");
+    let class = c.storage_class(false);
+    c.apply(
+        &Sts {
+            name: "ord",
+            class: &class,
+            extra: "ordinals:\n  start: 5",
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    wait_ready(&c, "ord", 3, 60);
+    assert_eq!(names(&pods(&c, "app=ord")), ["ord-5", "ord-6", "ord-7"]);
+    assert_eq!(
+        c.jsonpath(
+            &["get", "pod", "ord-6"],
+            "{.metadata.labels.apps\\.kubernetes\\.io/pod-index}"
+        ),
+        "6"
+    );
+    c.kubectl_ok(&["scale", "sts", "ord", "--replicas=2"]);
+    c.eventually(60, "ord-7 gone", || {
+        (names(&pods(&c, "app=ord")) == ["ord-5", "ord-6"]).then_some(())
+    });
+    assert!(c.kubectl(&["get", "pvc", "www-ord-7"]).code == 0);
+}
+
+#[test]
+fn retention_when_scaled_delete_removes_condemned_claims() {
+    let c = cluster("ret-scaled");
+    let class = c.storage_class(false);
+    c.apply(&Sts { name: "ret", class: &class, extra: "persistentVolumeClaimRetentionPolicy:\n  whenScaled: Delete\n  whenDeleted: Retain", ..Default::default() }.yaml());
+    wait_ready(&c, "ret", 3, 60);
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "www-ret-2"], "{.metadata.ownerReferences}"),
+        "",
+        "no owner before scale-down"
+    );
+    c.kubectl_ok(&["scale", "sts", "ret", "--replicas=1"]);
+    c.eventually(60, "claims of ret-1 and ret-2 deleted", || {
+        let pvcs = c.json(&["get", "pvc", "-l", "app=ret"]);
+        (names(pvcs["items"].as_array()?) == ["www-ret-0"]).then_some(())
+    });
+    assert_eq!(names(&pods(&c, "app=ret")), ["ret-0"]);
+}
+
+#[test]
+fn retention_when_deleted_delete_removes_claims_with_the_set() {
+    let c = cluster("ret-deleted");
+    let class = c.storage_class(false);
+    c.apply(&Sts { name: "retdel", class: &class, extra: "persistentVolumeClaimRetentionPolicy:\n  whenScaled: Retain\n  whenDeleted: Delete", ..Default::default() }.yaml());
+    wait_ready(&c, "retdel", 3, 60);
+    let owners = c.json(&["get", "pvc", "www-retdel-0"])["metadata"]["ownerReferences"].clone();
+    assert_eq!(owners[0]["kind"], "StatefulSet");
+    c.kubectl_ok(&["scale", "sts", "retdel", "--replicas=2"]);
+    c.eventually(60, "retdel-2 gone", || {
+        (names(&pods(&c, "app=retdel")).len() == 2).then_some(())
+    });
+    assert_eq!(
+        c.kubectl(&["get", "pvc", "www-retdel-2"]).code,
+        0,
+        "kept on scale-down"
+    );
+    c.kubectl_ok(&["delete", "sts", "retdel"]);
+    c.eventually(60, "pods and claims gone", || {
+        let pvcs = c.json(&["get", "pvc", "-l", "app=retdel"]);
+        (pvcs["items"].as_array()?.is_empty() && pods(&c, "app=retdel").is_empty()).then_some(())
+    });
+}
+
+fn revisions(c: &Cluster, sel: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = pods(c, sel)
+        .iter()
+        .map(|p| {
+            (
+                p["metadata"]["name"].as_str().unwrap().to_string(),
+                p["metadata"]["labels"]["controller-revision-hash"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn partitioned_rolling_update_then_on_delete() {
+    let c = cluster("updates");
+    let class = c.storage_class(false);
+    c.apply(
+        &Sts {
+            class: &class,
+            extra: "updateStrategy:\n  type: RollingUpdate\n  rollingUpdate:\n    partition: 2",
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    wait_ready(&c, "flask", 3, 60);
+    let r1 = revisions(&c, "app=flask")[0].1.clone();
+    c.kubectl_ok(&[
+        "set",
+        "image",
+        "sts/flask",
+        "app=han0495/flask-example-app:v2",
+    ]);
+    let out = c.kubectl(&["rollout", "status", "sts/flask", "--timeout=60s"]);
+    assert!(
+        out.stdout
+            .contains("partitioned roll out complete: 1 new pods have been updated"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let revs = revisions(&c, "app=flask");
+    assert_eq!(revs[0].1, r1);
+    assert_eq!(revs[1].1, r1);
+    assert_ne!(revs[2].1, r1, "only flask-2 is at the new revision");
+    let st = c.json(&["get", "sts", "flask"])["status"].clone();
+    assert_eq!(
+        (
+            st["updatedReplicas"].as_i64(),
+            st["currentReplicas"].as_i64()
+        ),
+        (Some(1), Some(2))
+    );
+    assert_ne!(st["currentRevision"], st["updateRevision"]);
+
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "-p",
+        r#"{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}"#,
+    ]);
+    let out = c.kubectl(&["rollout", "status", "sts/flask", "--timeout=90s"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let revs = revisions(&c, "app=flask");
+    assert!(revs.iter().all(|(_, r)| *r == revs[2].1), "{revs:?}");
+
+    // OnDelete: a new template changes no pod until one is deleted
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"updateStrategy":{"type":"OnDelete","rollingUpdate":null}}}"#,
+    ]);
+    c.kubectl_ok(&[
+        "set",
+        "image",
+        "sts/flask",
+        "app=han0495/flask-example-app:v3",
+    ]);
+    let before = revisions(&c, "app=flask");
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    assert_eq!(
+        revisions(&c, "app=flask"),
+        before,
+        "OnDelete changes nothing by itself"
+    );
+    let rs = c.kubectl(&["rollout", "status", "sts/flask"]);
+    assert_eq!(rs.code, 1);
+    assert!(
+        rs.stderr
+            .contains("rollout status is only available for RollingUpdate strategy type"),
+        "{}",
+        rs.stderr
+    );
+    c.kubectl_ok(&["delete", "pod", "flask-0"]);
+    c.eventually(60, "flask-0 recreated at the new revision", || {
+        let revs = revisions(&c, "app=flask");
+        (revs.len() == 3 && revs[0].1 != before[0].1).then_some(())
+    });
+    let image = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.containers[0].image}");
+    assert_eq!(image, "han0495/flask-example-app:v3");
+}
