@@ -1,32 +1,101 @@
-//! Command-line interface: clap types and dispatch to the commands.
+//! Command-line interface: clap types, global flags, dispatch, exit codes.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::cluster::{Cluster, ConnectOptions};
 use crate::exit::{ExitCode, Failure};
+use crate::model::inspect::{inspect, InspectOptions, Inspection};
+use crate::render::{self, Format, Style};
 use crate::sim::{Scenario, SimConfig, SimServer};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kubectl-sts",
+    bin_name = "kubectl sts",
     version,
     about = "Inspect and operate Kubernetes StatefulSets",
+    long_about = "Inspect and operate Kubernetes StatefulSets: one row per ordinal with its pod, node, claims, volumes and DNS name, and what is wrong.\n\nExit codes: 0 ok, 1 API/connection/auth error, 2 usage error, 3 not found, 4 refused by a guard, 5 problems found (--fail-on-problems), 6 timed out, 7 not confirmed, 130 interrupted.",
     propagate_version = true
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Flags every command shares, as kubectl spells them.
+#[derive(Debug, Clone, Args)]
+pub struct Global {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context to use.
+    #[arg(long, global = true)]
+    pub context: Option<String>,
+    /// Namespace (default: the context's namespace).
+    #[arg(short = 'n', long, global = true)]
+    pub namespace: Option<String>,
+    /// All namespaces.
+    #[arg(short = 'A', long, global = true)]
+    pub all_namespaces: bool,
+    /// Time to wait for each API request (e.g. 10s, 1m; 0 = no limit).
+    #[arg(long, global = true, value_parser = parse_duration, value_name = "DURATION")]
+    pub request_timeout: Option<Duration>,
+    /// Output format.
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+    /// When to color the output (NO_COLOR is honoured with auto).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Log each API request to stderr (credentials redacted).
+    #[arg(short = 'v', long = "verbose", global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong.
+    Inspect(InspectArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     Sim(SimArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// The StatefulSet; without it, an overview of every StatefulSet in the namespace (or -A).
+    pub name: Option<String>,
+    /// Exit with code 5 when problems (warnings or errors) are found.
+    #[arg(long)]
+    pub fail_on_problems: bool,
+    /// Cluster DNS domain for the stable names.
+    #[arg(long, default_value = "cluster.local")]
+    pub cluster_domain: String,
+    /// Redraw whenever the set, its pods, claims or nodes change.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct SimArgs {
     /// What the cluster starts with: `seed` (the lab's Service + StatefulSet), `empty`, or a multi-document YAML file.
     #[arg(long, default_value = "empty", value_name = "seed|empty|FILE")]
@@ -42,19 +111,22 @@ pub struct SimArgs {
     pub kubeconfig_out: Option<PathBuf>,
     /// Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s).
     #[arg(long, default_value = "50s", value_parser = parse_duration)]
-    pub node_grace: std::time::Duration,
+    pub node_grace: Duration,
     /// Default not-ready/unreachable toleration added to pods (default 300s).
     #[arg(long, default_value = "300s", value_parser = parse_duration)]
-    pub toleration: std::time::Duration,
+    pub toleration: Duration,
     /// The attach/detach controller's forced detach from an unhealthy node (6m upstream).
     #[arg(long, default_value = "6m", value_parser = parse_duration)]
-    pub force_detach_after: std::time::Duration,
+    pub force_detach_after: Duration,
     /// Speed-up for delays no object records (pod start, container stop).
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
 }
 
-fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    if s == "0" {
+        return Ok(Duration::ZERO);
+    }
     crate::sim::config::parse_duration(s)
 }
 
@@ -82,8 +154,15 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             return ExitCode::Api.code();
         }
     };
-    match rt.block_on(run(cli)) {
-        Ok(()) => 0,
+    let result = rt.block_on(async {
+        tokio::select! {
+            r = run(cli) => r,
+            _ = tokio::signal::ctrl_c() => Err(Failure::new(ExitCode::Interrupted, "interrupted")),
+        }
+    });
+    match result {
+        Ok(code) => code.code(),
+        Err(f) if f.code == ExitCode::Interrupted => f.code.code(),
         Err(f) => {
             eprintln!("error: {}", f.message);
             f.code.code()
@@ -91,13 +170,173 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    match cli.command {
-        Command::Sim(args) => run_sim(args).await,
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+    match &cli.command {
+        Command::Inspect(a) => run_inspect(&cli.global, a).await,
+        Command::Sim(a) => run_sim(a).await.map(|_| ExitCode::Ok),
     }
 }
 
-async fn run_sim(args: SimArgs) -> Result<(), Failure> {
+impl Global {
+    pub fn connect_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.context.clone(),
+            namespace: self.namespace.clone(),
+            request_timeout: self.request_timeout,
+            verbose: self.verbose,
+        }
+    }
+
+    pub fn style(&self) -> Style {
+        let terminal = std::io::stdout().is_terminal();
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        Style { color, terminal }
+    }
+
+    pub fn format(&self) -> Format {
+        match self.output {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Wide => Format::Wide,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Yaml => Format::Yaml,
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match f(&mut lock).and_then(|_| lock.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(
+            ExitCode::Api,
+            format!("cannot write output: {e}"),
+        )),
+    }
+}
+
+async fn inspect_once(
+    cluster: &Cluster,
+    g: &Global,
+    a: &InspectArgs,
+) -> Result<(Vec<Inspection>, bool), Failure> {
+    let opts = InspectOptions {
+        cluster_domain: a.cluster_domain.clone(),
+    };
+    match &a.name {
+        Some(name) => {
+            if g.all_namespaces {
+                return Err(Failure::new(
+                    ExitCode::Usage,
+                    "a StatefulSet name cannot be combined with --all-namespaces; use -n NAMESPACE",
+                ));
+            }
+            let snap = cluster.snapshot(&cluster.namespace, name).await?;
+            Ok((vec![inspect(&snap, &opts)], true))
+        }
+        None => {
+            let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
+            let snaps = cluster.snapshots(ns).await?;
+            Ok((snaps.iter().map(|s| inspect(s, &opts)).collect(), false))
+        }
+    }
+}
+
+fn render_inspections(items: &[Inspection], single: bool, g: &Global) -> Result<(), Failure> {
+    let style = g.style();
+    emit(|w| match g.format() {
+        f @ (Format::Json | Format::Yaml) => render::document(w, items, single, f),
+        f if single => render::inspection(w, &items[0], f == Format::Wide, style),
+        _ => {
+            if items.is_empty() {
+                return writeln!(w, "No StatefulSets found.");
+            }
+            render::overview(w, items, g.all_namespaces, style)
+        }
+    })
+}
+
+async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let (items, single) = inspect_once(&cluster, g, a).await?;
+    render_inspections(&items, single, g)?;
+    if a.watch {
+        watch_loop(&cluster, g, a).await?;
+    }
+    let failing: usize = items.iter().map(Inspection::failing_problems).sum();
+    Ok(if a.fail_on_problems && failing > 0 {
+        ExitCode::Problems
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// `--watch`: redraw after changes, driven by watches (not polling).
+async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<(), Failure> {
+    use futures::StreamExt;
+    use k8s_openapi::api::apps::v1::StatefulSet;
+    use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod};
+    use kube::runtime::watcher;
+    use kube::Api;
+
+    let c = &cluster.client;
+    let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
+    fn scoped<K>(c: &kube::Client, ns: Option<&str>) -> Api<K>
+    where
+        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+        K::DynamicType: Default,
+    {
+        match ns {
+            Some(n) => Api::namespaced(c.clone(), n),
+            None => Api::all(c.clone()),
+        }
+    }
+    let cfg = watcher::Config::default();
+    let streams = vec![
+        watcher(scoped::<StatefulSet>(c, ns), cfg.clone())
+            .map(|r| r.is_ok())
+            .boxed(),
+        watcher(scoped::<Pod>(c, ns), cfg.clone())
+            .map(|r| r.is_ok())
+            .boxed(),
+        watcher(scoped::<PersistentVolumeClaim>(c, ns), cfg.clone())
+            .map(|r| r.is_ok())
+            .boxed(),
+        watcher(Api::<Node>::all(c.clone()), cfg.clone())
+            .map(|r| r.is_ok())
+            .boxed(),
+    ];
+    let mut events = futures::stream::select_all(streams);
+    let terminal = g.style().terminal;
+    loop {
+        if events.next().await.is_none() {
+            return Ok(());
+        }
+        // debounce a burst of changes into one redraw
+        let _ = tokio::time::timeout(Duration::from_millis(250), async {
+            while events.next().await.is_some() {}
+        })
+        .await;
+        let (items, single) = inspect_once(cluster, g, a).await?;
+        if terminal {
+            emit(|w| write!(w, "\x1b[2J\x1b[H"))?;
+        } else {
+            emit(|w| writeln!(w))?;
+        }
+        render_inspections(&items, single, g)?;
+    }
+}
+
+async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
     let scenario = match args.scenario.as_str() {
         "seed" => Scenario::seed(args.nodes),
         "empty" => Scenario {
@@ -124,7 +363,7 @@ async fn run_sim(args: SimArgs) -> Result<(), Failure> {
         toleration_seconds: args.toleration.as_secs() as i64,
         force_detach_after: args.force_detach_after,
         // kubelets renew well within the grace (10s against 50s upstream; 2s in golden's 8s drill)
-        lease_renew: (args.node_grace / 4).min(std::time::Duration::from_secs(10)),
+        lease_renew: (args.node_grace / 4).min(Duration::from_secs(10)),
         ..SimConfig::default()
     };
     let server = SimServer::start_scenario(&scenario, config, args.port)
@@ -143,7 +382,7 @@ async fn run_sim(args: SimArgs) -> Result<(), Failure> {
                 ),
             )
         })?;
-    let path = args.kubeconfig_out.unwrap_or_else(|| {
+    let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
     });
     server.write_kubeconfig(&path).map_err(|e| {
@@ -152,35 +391,28 @@ async fn run_sim(args: SimArgs) -> Result<(), Failure> {
             format!("cannot write kubeconfig {}: {e}", path.display()),
         )
     })?;
-    let mut out = std::io::stdout();
-    let _ = writeln!(out, "simulated cluster serving on {}", server.url());
-    let _ = writeln!(out, "export KUBECONFIG={}", path.display());
-    let _ = out.flush();
+    emit(|w| {
+        writeln!(w, "simulated cluster serving on {}", server.url())?;
+        writeln!(w, "export KUBECONFIG={}", path.display())
+    })?;
     shutdown_signal().await;
     Ok(())
 }
 
 async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => {
-                    let _ = ctrl_c.await;
-                    return;
-                }
-            };
-        tokio::select! {
-            _ = ctrl_c => {},
-            _ = term.recv() => {},
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+            return;
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]
@@ -191,5 +423,25 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_parse_anywhere() {
+        let c = Cli::try_parse_from([
+            "kubectl-sts",
+            "inspect",
+            "web",
+            "-n",
+            "db",
+            "-o",
+            "json",
+            "--request-timeout",
+            "5s",
+        ])
+        .unwrap();
+        assert_eq!(c.global.namespace.as_deref(), Some("db"));
+        assert_eq!(c.global.output, OutputFormat::Json);
+        assert_eq!(c.global.request_timeout, Some(Duration::from_secs(5)));
+        assert!(Cli::try_parse_from(["kubectl-sts", "inspect", "-o", "xml"]).is_err());
     }
 }

@@ -1,9 +1,14 @@
 //! kubectl-sts: inspect and operate Kubernetes StatefulSets.
 //!
-//! Layout: `cli` (clap types and dispatch) → `kubefmt` (how kubectl shows things, pure)
-//! → `sim` (the simulated cluster used by tests and the demo).
+//! Layout (one concern per place): `cli` (clap types, dispatch, exit codes) →
+//! `cluster` (every API call) → `model` (plain data; pure joins and decisions) →
+//! `render` (tables and documents into a writer); `kubefmt` (kubectl's printing
+//! rules, shared with the simulator); `sim` (the simulated cluster).
 
 pub mod cli;
+pub mod cluster;
 pub mod exit;
 pub mod kubefmt;
+pub mod model;
+pub mod render;
 pub mod sim;

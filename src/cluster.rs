@@ -1,0 +1,459 @@
+//! Every Kubernetes API call the commands make, and nothing else: connecting
+//! from kubeconfig flags, fetching snapshots, mapping API errors to one clear
+//! line and an exit code.
+
+use std::path::PathBuf;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{
+    Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
+};
+use k8s_openapi::api::storage::v1::VolumeAttachment;
+use kube::api::{Api, ListParams};
+use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::Resource;
+use serde::de::DeserializeOwned;
+
+use crate::exit::{ExitCode, Failure};
+use crate::model::{Access, ServiceLookup, Snapshot};
+
+/// Connection flags shared by every command (as kubectl has them).
+#[derive(Debug, Clone, Default)]
+pub struct ConnectOptions {
+    pub kubeconfig: Option<PathBuf>,
+    pub context: Option<String>,
+    pub namespace: Option<String>,
+    pub request_timeout: Option<Duration>,
+    pub verbose: u8,
+}
+
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: kube::Client,
+    /// `-n`, else the context's namespace, else `default`.
+    pub namespace: String,
+    pub server: String,
+}
+
+/// `-v`: one stderr line per request (method, path, status, latency); credentials never printed.
+#[derive(Clone)]
+struct LogLayer;
+
+#[derive(Clone)]
+struct LogService<S> {
+    inner: S,
+}
+
+impl<S> tower::Layer<S> for LogLayer {
+    type Service = LogService<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        LogService { inner }
+    }
+}
+
+impl<S, B, R> tower::Service<http::Request<B>> for LogService<S>
+where
+    S: tower::Service<http::Request<B>, Response = http::Response<R>> + Send,
+    S::Future: Send + 'static,
+    S::Error: std::fmt::Display,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<B>) -> Self::Future {
+        let line = format!("{} {}", req.method(), req.uri());
+        let auth = if req.headers().contains_key(http::header::AUTHORIZATION) {
+            " (Authorization: <redacted>)"
+        } else {
+            ""
+        };
+        let start = Instant::now();
+        let fut = self.inner.call(req);
+        let line = format!("{line}{auth}");
+        Box::pin(async move {
+            let res = fut.await;
+            match &res {
+                Ok(r) => eprintln!(
+                    "I {line} {} in {} ms",
+                    r.status(),
+                    start.elapsed().as_millis()
+                ),
+                Err(e) => eprintln!(
+                    "I {line} failed after {} ms: {e}",
+                    start.elapsed().as_millis()
+                ),
+            }
+            res
+        })
+    }
+}
+
+fn config_failure(msg: impl Into<String>) -> Failure {
+    Failure::new(ExitCode::Usage, msg)
+}
+
+impl Cluster {
+    /// Connects as kubectl would: `--kubeconfig`, else `$KUBECONFIG`, else `~/.kube/config`,
+    /// else in-cluster; `--context` selects the context.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, Failure> {
+        let kc_opts = KubeConfigOptions {
+            context: opts.context.clone(),
+            cluster: None,
+            user: None,
+        };
+        let mut config = match &opts.kubeconfig {
+            Some(path) => {
+                let kc = Kubeconfig::read_from(path).map_err(|e| {
+                    config_failure(format!(
+                        "cannot read kubeconfig {}: {}",
+                        path.display(),
+                        first_line(&e.to_string())
+                    ))
+                })?;
+                kube::Config::from_custom_kubeconfig(kc, &kc_opts)
+                    .await
+                    .map_err(|e| config_failure(kubeconfig_error(&e.to_string(), opts)))?
+            }
+            None => {
+                match kube::Config::from_kubeconfig(&kc_opts).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        if opts.context.is_none() && std::env::var_os("KUBECONFIG").is_none() {
+                            kube::Config::incluster().map_err(|_| config_failure(format!("no cluster configured: {} (set KUBECONFIG or pass --kubeconfig)", first_line(&e.to_string()))))?
+                        } else {
+                            return Err(config_failure(kubeconfig_error(&e.to_string(), opts)));
+                        }
+                    }
+                }
+            }
+        };
+        if let Some(t) = opts.request_timeout.filter(|t| !t.is_zero()) {
+            config.connect_timeout = Some(t);
+            config.read_timeout = Some(t);
+            config.write_timeout = Some(t);
+        }
+        let namespace = opts
+            .namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone());
+        let server = config.cluster_url.to_string();
+        let builder = kube::client::ClientBuilder::try_from(config.clone()).map_err(|e| {
+            config_failure(format!(
+                "cannot build a client for {server}: {}",
+                first_line(&e.to_string())
+            ))
+        })?;
+        let client = if opts.verbose > 0 {
+            builder.with_layer(&LogLayer).build()
+        } else {
+            builder.build()
+        };
+        Ok(Cluster {
+            client,
+            namespace,
+            server: server.trim_end_matches('/').to_string(),
+        })
+    }
+
+    fn api_failure(&self, e: kube::Error, what: &str) -> Failure {
+        api_failure(e, what, &self.server)
+    }
+
+    /// Lists every page (the continue token is followed; pages count as one list).
+    async fn list_all<K>(&self, api: Api<K>, params: ListParams) -> Result<Vec<K>, kube::Error>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
+        let mut out = Vec::new();
+        let mut p = params.limit(500);
+        loop {
+            let page = api.list(&p).await?;
+            out.extend(page.items);
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(c) => p = p.continue_token(&c),
+                None => return Ok(out),
+            }
+        }
+    }
+
+    /// A list that RBAC may deny: 403 becomes `Access::Forbidden`.
+    async fn list_maybe<K>(
+        &self,
+        api: Api<K>,
+        params: ListParams,
+        what: &str,
+    ) -> Result<Access<Vec<K>>, Failure>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
+        match self.list_all(api, params).await {
+            Ok(v) => Ok(Access::Ok(v)),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
+            Err(e) => Err(self.api_failure(e, what)),
+        }
+    }
+
+    /// GET the set; on 404, tell a missing namespace apart (checked only then, tolerating 403).
+    pub async fn get_statefulset(&self, ns: &str, name: &str) -> Result<StatefulSet, Failure> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        match api.get(name).await {
+            Ok(s) => Ok(s),
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                let nsapi: Api<Namespace> = Api::all(self.client.clone());
+                match nsapi.get(ns).await {
+                    Err(kube::Error::Api(s)) if s.code == 404 => Err(Failure::new(
+                        ExitCode::NotFound,
+                        format!("namespace \"{ns}\" not found"),
+                    )),
+                    _ => Err(Failure::new(
+                        ExitCode::NotFound,
+                        format!("statefulset \"{name}\" not found in namespace \"{ns}\""),
+                    )),
+                }
+            }
+            Err(e) => Err(self.api_failure(e, &format!("get statefulset {ns}/{name}"))),
+        }
+    }
+
+    /// Everything about one set: GET it, then the rest in parallel (requests do not grow with replicas).
+    pub async fn snapshot(&self, ns: &str, name: &str) -> Result<Snapshot, Failure> {
+        let set = self.get_statefulset(ns, name).await?;
+        let selector = selector_string(&set);
+        let lp = ListParams::default().labels(&selector);
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        let revs: Api<ControllerRevision> = Api::namespaced(self.client.clone(), ns);
+        let svc_name = set.spec.service_name.clone().unwrap_or_default();
+        let (pods, claims, volumes, nodes, attachments, service, revisions) = tokio::join!(
+            self.list_all(pods, lp.clone()),
+            self.list_all(pvcs, lp.clone()),
+            self.list_maybe(
+                Api::<PersistentVolume>::all(self.client.clone()),
+                ListParams::default(),
+                "list persistentvolumes"
+            ),
+            self.list_maybe(
+                Api::<Node>::all(self.client.clone()),
+                ListParams::default(),
+                "list nodes"
+            ),
+            self.list_maybe(
+                Api::<VolumeAttachment>::all(self.client.clone()),
+                ListParams::default(),
+                "list volumeattachments"
+            ),
+            self.service(ns, &svc_name),
+            self.list_all(revs, lp.clone()),
+        );
+        Ok(Snapshot {
+            pods: pods.map_err(|e| {
+                self.api_failure(e, &format!("list pods of statefulset {ns}/{name}"))
+            })?,
+            claims: claims.map_err(|e| {
+                self.api_failure(
+                    e,
+                    &format!("list persistentvolumeclaims of statefulset {ns}/{name}"),
+                )
+            })?,
+            volumes: volumes?,
+            nodes: nodes?,
+            attachments: attachments?,
+            service: service?,
+            revisions: revisions.map_err(|e| {
+                self.api_failure(
+                    e,
+                    &format!("list controllerrevisions of statefulset {ns}/{name}"),
+                )
+            })?,
+            set,
+            now: jiff::Timestamp::now(),
+        })
+    }
+
+    async fn service(&self, ns: &str, name: &str) -> Result<ServiceLookup, Failure> {
+        if name.is_empty() {
+            return Ok(ServiceLookup::Missing);
+        }
+        let api: Api<Service> = Api::namespaced(self.client.clone(), ns);
+        match api.get(name).await {
+            Ok(s) => Ok(ServiceLookup::Found(Box::new(s))),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(ServiceLookup::Missing),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(ServiceLookup::Forbidden),
+            Err(e) => Err(self.api_failure(e, &format!("get service {ns}/{name}"))),
+        }
+    }
+
+    /// Every set in a namespace (or all): one list per kind, joined in memory.
+    pub async fn snapshots(&self, ns: Option<&str>) -> Result<Vec<Snapshot>, Failure> {
+        fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
+            c: &kube::Client,
+            ns: Option<&str>,
+        ) -> Api<K>
+        where
+            K::DynamicType: Default,
+        {
+            match ns {
+                Some(n) => Api::namespaced(c.clone(), n),
+                None => Api::all(c.clone()),
+            }
+        }
+        let c = &self.client;
+        let where_ = ns
+            .map(|n| format!("in namespace {n}"))
+            .unwrap_or_else(|| "in all namespaces".into());
+        let (sets, pods, claims, services, revisions, volumes, nodes, attachments) = tokio::join!(
+            self.list_all(api::<StatefulSet>(c, ns), ListParams::default()),
+            self.list_all(api::<Pod>(c, ns), ListParams::default()),
+            self.list_all(api::<PersistentVolumeClaim>(c, ns), ListParams::default()),
+            self.list_maybe(
+                api::<Service>(c, ns),
+                ListParams::default(),
+                "list services"
+            ),
+            self.list_all(api::<ControllerRevision>(c, ns), ListParams::default()),
+            self.list_maybe(
+                Api::<PersistentVolume>::all(c.clone()),
+                ListParams::default(),
+                "list persistentvolumes"
+            ),
+            self.list_maybe(
+                Api::<Node>::all(c.clone()),
+                ListParams::default(),
+                "list nodes"
+            ),
+            self.list_maybe(
+                Api::<VolumeAttachment>::all(c.clone()),
+                ListParams::default(),
+                "list volumeattachments"
+            ),
+        );
+        let sets = sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?;
+        let pods = pods.map_err(|e| self.api_failure(e, &format!("list pods {where_}")))?;
+        let claims = claims
+            .map_err(|e| self.api_failure(e, &format!("list persistentvolumeclaims {where_}")))?;
+        let revisions = revisions
+            .map_err(|e| self.api_failure(e, &format!("list controllerrevisions {where_}")))?;
+        let (services, volumes, nodes, attachments) = (services?, volumes?, nodes?, attachments?);
+        let now = jiff::Timestamp::now();
+        let mut out = Vec::new();
+        for set in sets {
+            let sns = set.metadata.namespace.clone().unwrap_or_default();
+            let sel = crate::sim::selectors::LabelSelector::from_label_selector(
+                &serde_json::to_value(&set.spec.selector).unwrap_or_default(),
+            );
+            let matches = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+                meta.namespace.as_deref() == Some(sns.as_str())
+                    && sel.matches(&meta.labels.clone().unwrap_or_default())
+            };
+            let svc_name = set.spec.service_name.clone().unwrap_or_default();
+            let service = match &services {
+                Access::Forbidden => ServiceLookup::Forbidden,
+                Access::Ok(list) => match list.iter().find(|s| {
+                    s.metadata.namespace.as_deref() == Some(sns.as_str())
+                        && s.metadata.name.as_deref() == Some(svc_name.as_str())
+                }) {
+                    Some(s) => ServiceLookup::Found(Box::new(s.clone())),
+                    None => ServiceLookup::Missing,
+                },
+            };
+            out.push(Snapshot {
+                pods: pods
+                    .iter()
+                    .filter(|p| matches(&p.metadata))
+                    .cloned()
+                    .collect(),
+                claims: claims
+                    .iter()
+                    .filter(|p| p.metadata.namespace.as_deref() == Some(sns.as_str()))
+                    .cloned()
+                    .collect(),
+                revisions: revisions
+                    .iter()
+                    .filter(|p| matches(&p.metadata))
+                    .cloned()
+                    .collect(),
+                volumes: volumes.clone(),
+                nodes: nodes.clone(),
+                attachments: attachments.clone(),
+                service,
+                set,
+                now,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The set's selector as a label-selector query string.
+pub fn selector_string(set: &StatefulSet) -> String {
+    let sel = &set.spec.selector;
+    let mut parts: Vec<String> = sel
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    for e in sel.match_expressions.iter().flatten() {
+        let vals = e.values.clone().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({vals})", e.key),
+            "NotIn" => format!("{} notin ({vals})", e.key),
+            "Exists" => e.key.clone(),
+            _ => format!("!{}", e.key),
+        });
+    }
+    parts.join(",")
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").to_string()
+}
+
+fn kubeconfig_error(e: &str, opts: &ConnectOptions) -> String {
+    if let Some(ctx) = &opts.context {
+        if e.contains("context") || e.contains("Context") {
+            return format!("context \"{ctx}\" not found in kubeconfig");
+        }
+    }
+    format!("invalid kubeconfig: {}", first_line(e))
+}
+
+/// One line and an exit code for an API error.
+pub fn api_failure(e: kube::Error, what: &str, server: &str) -> Failure {
+    match e {
+        kube::Error::Api(s) => match s.code {
+            401 => Failure::new(ExitCode::Api, format!("cannot {what}: unauthorized (401): the server rejected the credentials; check the kubeconfig user or refresh the token")),
+            403 => Failure::new(ExitCode::Api, format!("cannot {what}: forbidden (403): {}", s.message)),
+            404 => Failure::new(ExitCode::NotFound, format!("cannot {what}: {}", s.message)),
+            code => Failure::new(ExitCode::Api, format!("cannot {what}: {} ({code})", s.message)),
+        },
+        kube::Error::HyperError(_) | kube::Error::Service(_) => {
+            let msg = error_chain(&e);
+            if msg.contains("timed out") || msg.contains("Timeout") || msg.contains("elapsed") {
+                Failure::new(ExitCode::TimedOut, format!("cannot {what}: the API server at {server} did not answer in time ({msg})"))
+            } else {
+                Failure::new(ExitCode::Api, format!("cannot {what}: cannot reach the API server at {server}: {msg}"))
+            }
+        }
+        other => Failure::new(ExitCode::Api, format!("cannot {what}: {}", error_chain(&other))),
+    }
+}
+
+/// The innermost cause, which is the informative one for connection errors.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut cur: &dyn std::error::Error = e;
+    let mut last = cur.to_string();
+    while let Some(src) = cur.source() {
+        cur = src;
+        last = cur.to_string();
+    }
+    first_line(&last)
+}

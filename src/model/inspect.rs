@@ -1,0 +1,766 @@
+//! The per-ordinal join (pod → PVCs → PVs → node → DNS → revision) and the
+//! diagnosis of what is wrong, as pure functions of a [`Snapshot`].
+//! The serialized form is the documented `kubectl-sts/v1 Inspection` schema.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
+use serde::Serialize;
+
+use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
+use super::{ServiceLookup, Snapshot};
+use crate::kubefmt;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inspection {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub replicas: Replicas,
+    pub pod_management_policy: String,
+    pub update_strategy: UpdateStrategy,
+    pub retention: Retention,
+    pub service: ServiceInfo,
+    pub ordinals_start: i64,
+    pub rows: Vec<OrdinalRow>,
+    pub problems: Vec<Problem>,
+    /// Permissions that were missing, so some facts are unknown (least privilege).
+    pub missing_permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replicas {
+    pub desired: i64,
+    pub ready: i64,
+    pub available: i64,
+    pub current: i64,
+    pub updated: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateStrategy {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub partition: Option<i64>,
+    pub current_revision: Option<String>,
+    pub update_revision: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retention {
+    pub when_deleted: String,
+    pub when_scaled: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfo {
+    pub name: String,
+    /// `Headless`, `NotHeadless`, `Missing` or `Unknown` (not allowed to read it).
+    pub state: &'static str,
+    pub cluster_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RowKind {
+    /// An ordinal in `[start, start+replicas)`.
+    Expected,
+    /// A pod above the range, being removed.
+    Condemned,
+    /// Only claims: an ordinal no longer in range whose data is kept.
+    Retained,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PodInfo {
+    pub name: String,
+    pub uid: String,
+    pub phase: String,
+    /// STATUS as kubectl prints it (`Running`, `Terminating`, `Init:0/1`...).
+    pub status: String,
+    /// READY as kubectl prints it (`1/1`).
+    pub ready_containers: String,
+    pub ready: bool,
+    pub terminating: bool,
+    pub restarts: i64,
+    pub age_seconds: Option<i64>,
+    pub ip: Option<String>,
+    pub node: Option<String>,
+    pub revision: Option<String>,
+    /// Seconds until taint-based eviction (toleration running out on a tainted node).
+    pub eviction_in_seconds: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VolumeInfo {
+    pub template: String,
+    pub claim: String,
+    /// `Bound`, `Pending`, `Lost`, `Terminating` or `Missing`.
+    pub claim_phase: String,
+    pub claim_uid: Option<String>,
+    pub requested: Option<String>,
+    pub template_size: Option<String>,
+    pub volume: Option<String>,
+    pub capacity: Option<String>,
+    pub storage_class: Option<String>,
+    pub reclaim_policy: Option<String>,
+    pub access_modes: String,
+    pub volume_phase: Option<String>,
+    /// The node a node-pinned PV can only be used from.
+    pub pinned_node: Option<String>,
+    /// `csi:<driver>`, `hostPath`, `local`, ...
+    pub source: Option<String>,
+    pub attached_node: Option<String>,
+    /// The volume is attached to a node other than the pod's (the Multi-Attach trap).
+    pub attachment_mismatch: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrdinalRow {
+    pub ordinal: i64,
+    pub kind: RowKind,
+    pub pod: Option<PodInfo>,
+    pub node: Option<NodeHealth>,
+    pub volumes: Vec<VolumeInfo>,
+    pub dns: String,
+    /// `current`, `update`, `current+update` (same), or `other`.
+    pub revision_state: Option<&'static str>,
+    /// Below the RollingUpdate partition: stays at the current revision.
+    pub below_partition: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    pub severity: Severity,
+    /// Stable identifier for scripts, e.g. `StuckTerminatingOnDeadNode`.
+    pub code: &'static str,
+    pub ordinal: Option<i64>,
+    pub message: String,
+    /// What to do about it.
+    pub action: String,
+}
+
+/// Options that change the join (not the data).
+#[derive(Debug, Clone)]
+pub struct InspectOptions {
+    pub cluster_domain: String,
+}
+
+impl Default for InspectOptions {
+    fn default() -> Self {
+        InspectOptions {
+            cluster_domain: "cluster.local".into(),
+        }
+    }
+}
+
+fn qty(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> Option<String> {
+    q.map(|q| q.0.clone())
+}
+
+/// `<pod>-<n>` ordinal for pods of `set` (StatefulSet naming: the suffix after the set's name).
+pub fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
+    let rest = pod.strip_prefix(set)?.strip_prefix('-')?;
+    if rest.is_empty()
+        || !rest.bytes().all(|b| b.is_ascii_digit())
+        || (rest.len() > 1 && rest.starts_with('0'))
+    {
+        return None;
+    }
+    rest.parse().ok()
+}
+
+/// For claims: `<template>-<set>-<n>` → n (by name, never by labels: labels match other sets too).
+pub fn claim_ordinal(template: &str, set: &str, claim: &str) -> Option<i64> {
+    ordinal_of(&format!("{template}-{set}"), claim)
+}
+
+fn pv_pinned_node(pv: &PersistentVolume) -> Option<String> {
+    let terms = &pv
+        .spec
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required
+        .as_ref()?
+        .node_selector_terms;
+    terms.iter().find_map(|t| {
+        t.match_expressions.as_ref()?.iter().find_map(|e| {
+            (e.key == "kubernetes.io/hostname" && e.operator == "In")
+                .then(|| e.values.as_ref().and_then(|v| v.first().cloned()))
+                .flatten()
+        })
+    })
+}
+
+fn pv_source(pv: &PersistentVolume) -> Option<String> {
+    let spec = pv.spec.as_ref()?;
+    if let Some(csi) = &spec.csi {
+        return Some(format!("csi:{}", csi.driver));
+    }
+    let v = serde_json::to_value(spec).ok()?;
+    [
+        "hostPath",
+        "local",
+        "nfs",
+        "awsElasticBlockStore",
+        "gcePersistentDisk",
+        "iscsi",
+        "rbd",
+        "cephfs",
+        "fc",
+        "azureDisk",
+    ]
+    .iter()
+    .find(|k| !v[**k].is_null())
+    .map(|k| k.to_string())
+}
+
+fn pod_info(pod: &Pod, set: &str, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
+    let v = serde_json::to_value(pod).unwrap_or_default();
+    let s = kubefmt::pod_summary(&v);
+    let _ = set;
+    PodInfo {
+        name: pod.metadata.name.clone().unwrap_or_default(),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        phase: pod
+            .status
+            .as_ref()
+            .and_then(|s| s.phase.clone())
+            .unwrap_or_default(),
+        status: s.status,
+        ready_containers: format!("{}/{}", s.ready, s.total),
+        ready: pod_ready(pod),
+        terminating: pod_terminating(pod),
+        restarts: s.restarts,
+        age_seconds: pod
+            .metadata
+            .creation_timestamp
+            .as_ref()
+            .map(|t| now.duration_since(t.0).as_secs()),
+        ip: pod.status.as_ref().and_then(|s| s.pod_ip.clone()),
+        node: pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+        revision: pod
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get("controller-revision-hash").cloned()),
+        eviction_in_seconds: node.and_then(|n| eviction_in(pod, n, now)),
+    }
+}
+
+/// The inspection of one StatefulSet.
+pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
+    let set = &snap.set;
+    let spec = &set.spec;
+    let ns = set.metadata.namespace.clone().unwrap_or_default();
+    let name = set.metadata.name.clone().unwrap_or_default();
+    let status = set.status.clone().unwrap_or_default();
+    let desired = spec.replicas.unwrap_or(1) as i64;
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
+    let templates: Vec<(String, Option<String>)> = spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| {
+            let size = t
+                .spec
+                .as_ref()
+                .and_then(|s| s.resources.as_ref())
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| qty(r.get("storage")));
+            (t.metadata.name.clone().unwrap_or_default(), size)
+        })
+        .collect();
+    let update_type = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    let partition = spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .map(i64::from);
+    let nodes: HashMap<String, &Node> = snap
+        .nodes
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| Some((n.metadata.name.clone()?, n)))
+        .collect();
+    let pvs: HashMap<String, &PersistentVolume> = snap
+        .volumes
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p.metadata.name.clone()?, p)))
+        .collect();
+    let owned = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| -> bool {
+        // pods with another controller are not this set's, whatever their name
+        meta.owner_references.as_ref().is_none_or(|refs| {
+            refs.iter().all(|r| {
+                r.controller != Some(true) || r.uid == set.metadata.uid.clone().unwrap_or_default()
+            })
+        })
+    };
+    let pods: BTreeMap<i64, &Pod> = snap
+        .pods
+        .iter()
+        .filter(|p| owned(&p.metadata))
+        .filter_map(|p| Some((ordinal_of(&name, p.metadata.name.as_deref()?)?, p)))
+        .collect();
+    let mut claims: BTreeMap<(i64, String), &PersistentVolumeClaim> = BTreeMap::new();
+    for c in &snap.claims {
+        let cname = c.metadata.name.as_deref().unwrap_or("");
+        for (t, _) in &templates {
+            if let Some(o) = claim_ordinal(t, &name, cname) {
+                claims.insert((o, t.clone()), c);
+            }
+        }
+    }
+    let svc_name = spec.service_name.clone().unwrap_or_default();
+    let service = match &snap.service {
+        ServiceLookup::Found(s) => {
+            let ip = s.spec.as_ref().and_then(|s| s.cluster_ip.clone());
+            ServiceInfo {
+                name: svc_name.clone(),
+                state: if ip.as_deref() == Some("None") {
+                    "Headless"
+                } else {
+                    "NotHeadless"
+                },
+                cluster_ip: ip,
+            }
+        }
+        ServiceLookup::Missing => ServiceInfo {
+            name: svc_name.clone(),
+            state: "Missing",
+            cluster_ip: None,
+        },
+        ServiceLookup::Forbidden => ServiceInfo {
+            name: svc_name.clone(),
+            state: "Unknown",
+            cluster_ip: None,
+        },
+    };
+
+    let mut ordinals: BTreeSet<i64> = (start..start + desired).collect();
+    ordinals.extend(pods.keys().copied());
+    ordinals.extend(claims.keys().map(|(o, _)| *o));
+    let in_range = |o: i64| o >= start && o < start + desired;
+    let attachments: Vec<(String, String)> = snap
+        .attachments
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter(|va| {
+            va.metadata.deletion_timestamp.is_none()
+                || va.status.as_ref().is_some_and(|s| s.attached)
+        })
+        .filter_map(|va| {
+            Some((
+                va.spec.source.persistent_volume_name.clone()?,
+                va.spec.node_name.clone(),
+            ))
+        })
+        .collect();
+
+    let mut rows = Vec::new();
+    for o in ordinals {
+        let pod = pods.get(&o).copied();
+        let kind = if in_range(o) {
+            RowKind::Expected
+        } else if pod.is_some() {
+            RowKind::Condemned
+        } else {
+            RowKind::Retained
+        };
+        let pod_name = format!("{name}-{o}");
+        let node_name = pod.and_then(|p| p.spec.as_ref()?.node_name.clone());
+        let node = node_name.as_ref().and_then(|n| nodes.get(n).copied());
+        let volumes = templates
+            .iter()
+            .map(|(t, tsize)| {
+                let claim_name = format!("{t}-{pod_name}");
+                let c = claims.get(&(o, t.clone())).copied();
+                let pv_name = c
+                    .and_then(|c| c.spec.as_ref()?.volume_name.clone())
+                    .filter(|v| !v.is_empty());
+                let pv = pv_name.as_ref().and_then(|n| pvs.get(n).copied());
+                let attached: Vec<&String> = pv_name
+                    .as_ref()
+                    .map(|pn| {
+                        attachments
+                            .iter()
+                            .filter(|(p, _)| p == pn)
+                            .map(|(_, n)| n)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let attached_node = attached.first().map(|s| s.to_string());
+                let mismatch = match (&node_name, attached.is_empty()) {
+                    (Some(n), false) => attached.iter().any(|a| *a != n),
+                    _ => false,
+                };
+                let requested = c.and_then(|c| {
+                    c.spec
+                        .as_ref()?
+                        .resources
+                        .as_ref()?
+                        .requests
+                        .as_ref()
+                        .and_then(|r| qty(r.get("storage")))
+                });
+                let claim_phase = match c {
+                    None => "Missing".to_string(),
+                    Some(c) if c.metadata.deletion_timestamp.is_some() => "Terminating".to_string(),
+                    Some(c) => c
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.phase.clone())
+                        .unwrap_or_else(|| "Pending".into()),
+                };
+                VolumeInfo {
+                    template: t.clone(),
+                    claim: claim_name,
+                    claim_phase,
+                    claim_uid: c.and_then(|c| c.metadata.uid.clone()),
+                    template_size: if requested.as_ref() != tsize.as_ref() {
+                        tsize.clone()
+                    } else {
+                        None
+                    },
+                    requested,
+                    volume: pv_name,
+                    capacity: pv
+                        .and_then(|p| qty(p.spec.as_ref()?.capacity.as_ref()?.get("storage"))),
+                    storage_class: c
+                        .and_then(|c| c.spec.as_ref()?.storage_class_name.clone())
+                        .or_else(|| pv.and_then(|p| p.spec.as_ref()?.storage_class_name.clone())),
+                    reclaim_policy: pv
+                        .and_then(|p| p.spec.as_ref()?.persistent_volume_reclaim_policy.clone()),
+                    access_modes: kubefmt::access_modes(
+                        &serde_json::to_value(
+                            pv.and_then(|p| p.spec.as_ref()?.access_modes.clone())
+                                .or_else(|| c.and_then(|c| c.spec.as_ref()?.access_modes.clone())),
+                        )
+                        .unwrap_or_default(),
+                    ),
+                    volume_phase: pv.and_then(|p| p.status.as_ref()?.phase.clone()),
+                    pinned_node: pv.and_then(pv_pinned_node),
+                    source: pv.and_then(pv_source),
+                    attached_node,
+                    attachment_mismatch: mismatch,
+                }
+            })
+            .collect();
+        let revision = pod.and_then(|p| {
+            p.metadata
+                .labels
+                .as_ref()?
+                .get("controller-revision-hash")
+                .cloned()
+        });
+        let revision_state = revision.as_ref().map(|r| {
+            let cur = status.current_revision.as_deref() == Some(r.as_str());
+            let upd = status.update_revision.as_deref() == Some(r.as_str());
+            match (cur, upd) {
+                (true, true) => "current+update",
+                (true, false) => "current",
+                (false, true) => "update",
+                _ => "other",
+            }
+        });
+        rows.push(OrdinalRow {
+            ordinal: o,
+            kind,
+            pod: pod.map(|p| pod_info(p, &name, node, snap.now)),
+            node: node.map(|n| node_health(n, snap.now)),
+            volumes,
+            dns: if svc_name.is_empty() {
+                String::new()
+            } else {
+                format!("{pod_name}.{svc_name}.{ns}.svc.{}", opts.cluster_domain)
+            },
+            revision_state,
+            below_partition: update_type == "RollingUpdate"
+                && partition.is_some_and(|p| o - start < p),
+        });
+    }
+
+    let mut missing_permissions = Vec::new();
+    if snap.nodes.ok().is_none() {
+        missing_permissions.push("list nodes".to_string());
+    }
+    if snap.volumes.ok().is_none() {
+        missing_permissions.push("list persistentvolumes".to_string());
+    }
+    if snap.attachments.ok().is_none() {
+        missing_permissions.push("list volumeattachments.storage.k8s.io".to_string());
+    }
+    if matches!(snap.service, ServiceLookup::Forbidden) {
+        missing_permissions.push(format!("get services ({ns})"));
+    }
+
+    let retention = spec.persistent_volume_claim_retention_policy.as_ref();
+    let mut ins = Inspection {
+        api_version: "kubectl-sts/v1",
+        kind: "Inspection",
+        namespace: ns,
+        name,
+        uid: set.metadata.uid.clone().unwrap_or_default(),
+        replicas: Replicas {
+            desired,
+            ready: status.ready_replicas.unwrap_or(0) as i64,
+            available: status.available_replicas.unwrap_or(0) as i64,
+            current: status.current_replicas.unwrap_or(0) as i64,
+            updated: status.updated_replicas.unwrap_or(0) as i64,
+        },
+        pod_management_policy: spec
+            .pod_management_policy
+            .clone()
+            .unwrap_or_else(|| "OrderedReady".into()),
+        update_strategy: UpdateStrategy {
+            type_: update_type,
+            partition,
+            current_revision: status.current_revision.clone(),
+            update_revision: status.update_revision.clone(),
+        },
+        retention: Retention {
+            when_deleted: retention
+                .and_then(|r| r.when_deleted.clone())
+                .unwrap_or_else(|| "Retain".into()),
+            when_scaled: retention
+                .and_then(|r| r.when_scaled.clone())
+                .unwrap_or_else(|| "Retain".into()),
+        },
+        service,
+        ordinals_start: start,
+        rows,
+        problems: vec![],
+        missing_permissions,
+    };
+    ins.problems = diagnose(&ins, snap);
+    ins
+}
+
+/// Everything wrong with the set, each with what to do. Pure: reads only the inspection.
+pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let ns = &ins.namespace;
+    let svc = &ins.service;
+    match svc.state {
+        "Missing" => out.push(Problem {
+            severity: Severity::Error,
+            code: "ServiceMissing",
+            ordinal: None,
+            message: format!("governing Service {ns}/{} does not exist: pods get no stable DNS names", svc.name),
+            action: format!("create a headless Service {} (clusterIP: None) selecting the pods", svc.name),
+        }),
+        "NotHeadless" => out.push(Problem {
+            severity: Severity::Error,
+            code: "ServiceNotHeadless",
+            ordinal: None,
+            message: format!("governing Service {ns}/{} has clusterIP {}: per-pod DNS records need a headless Service", svc.name, svc.cluster_ip.as_deref().unwrap_or("?")),
+            action: "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
+        }),
+        _ => {}
+    }
+    let dead_nodes: BTreeSet<String> = snap
+        .nodes
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter(|n| node_health(n, snap.now).is_dead())
+        .filter_map(|n| n.metadata.name.clone())
+        .collect();
+    // volumes still attached to a dead node, by PV
+    let attached_to_dead: BTreeMap<String, String> = snap
+        .attachments
+        .ok()
+        .into_iter()
+        .flatten()
+        .filter(|va| dead_nodes.contains(&va.spec.node_name))
+        .filter_map(|va| {
+            Some((
+                va.spec.source.persistent_volume_name.clone()?,
+                va.spec.node_name.clone(),
+            ))
+        })
+        .collect();
+    let mut retained = Vec::new();
+    for row in &ins.rows {
+        let o = Some(row.ordinal);
+        if row.kind == RowKind::Retained {
+            retained.push(
+                row.volumes
+                    .iter()
+                    .map(|v| v.claim.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            continue;
+        }
+        let pinned: Vec<&VolumeInfo> = row
+            .volumes
+            .iter()
+            .filter(|v| v.pinned_node.is_some())
+            .collect();
+        match &row.pod {
+            None if row.kind == RowKind::Expected => out.push(Problem {
+                severity: Severity::Warning,
+                code: "OrdinalMissing",
+                ordinal: o,
+                message: format!("ordinal {} has no pod", row.ordinal),
+                action: if ins.pod_management_policy == "OrderedReady" {
+                    "OrderedReady creates it once every lower ordinal is Running and Ready; check the lower ordinals".into()
+                } else {
+                    "check the StatefulSet's events: kubectl describe sts".into()
+                },
+            }),
+            None => {}
+            Some(p) => {
+                let dead = row.node.as_ref().filter(|n| n.is_dead());
+                if let Some(node) = dead {
+                    if p.terminating {
+                        let nn = &node.name;
+                        let (action, code) = if pinned.is_empty() {
+                            (format!(
+                                "confirm the machine {nn} is really off, then: kubectl taint node {nn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (the replacement is Ready in seconds; remove the taint once the node is back). A force delete (kubectl delete pod {} -n {ns} --grace-period=0 --force) also frees the name, but the replacement then waits ~6 minutes for the volume to be detached",
+                                p.name
+                            ), "StuckTerminatingOnDeadNode")
+                        } else {
+                            (format!(
+                                "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns. Giving up this ordinal's data (deleting {}) is the only other way; do not do it casually",
+                                pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(", ")
+                            ), "StuckTerminatingOnDeadNode")
+                        };
+                        out.push(Problem {
+                            severity: Severity::Error,
+                            code,
+                            ordinal: o,
+                            message: format!("{} is stuck Terminating on node {nn}, which is {}", p.name, node.summary()),
+                            action,
+                        });
+                    } else {
+                        let when = match p.eviction_in_seconds {
+                            Some(0) => "it is being evicted now".to_string(),
+                            Some(s) => format!("it will be evicted in {}", kubefmt::human_duration(s)),
+                            None => "it tolerates the node's taints, so it will not be evicted".to_string(),
+                        };
+                        out.push(Problem {
+                            severity: Severity::Error,
+                            code: "PodOnDeadNode",
+                            ordinal: o,
+                            message: format!("{} runs on node {}, which is {}; {when}", p.name, node.name, node.summary()),
+                            action: "check the node; once evicted the pod stays Terminating until the node returns or is declared out of service".into(),
+                        });
+                    }
+                } else if p.node.is_none() || p.phase == "Pending" {
+                    // a replacement that cannot start: its pinned volume lives on a dead node, or its volume is still attached elsewhere
+                    for v in &row.volumes {
+                        if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(*n)) {
+                            out.push(Problem {
+                                severity: Severity::Error,
+                                code: "PinnedVolumeOnDeadNode",
+                                ordinal: o,
+                                message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
+                                action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data (deleting claim {})", v.claim),
+                            });
+                        } else if let Some(dn) = v.volume.as_ref().and_then(|pv| attached_to_dead.get(pv)) {
+                            out.push(Problem {
+                                severity: Severity::Error,
+                                code: "VolumeAttachedToDeadNode",
+                                ordinal: o,
+                                message: format!("{} waits for volume {}: it is still attached to dead node {dn} (Multi-Attach)", p.name, v.volume.as_deref().unwrap_or("?")),
+                                action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now; otherwise it is force-detached ~6 minutes after the old pod went away"),
+                            });
+                        }
+                    }
+                }
+                if !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
+                    let rollout = ins.update_strategy.current_revision != ins.update_strategy.update_revision && row.revision_state == Some("update");
+                    out.push(Problem {
+                        severity: Severity::Warning,
+                        code: if rollout { "RolloutStuck" } else { "PodNotReady" },
+                        ordinal: o,
+                        message: format!("{} has not been Ready for {} ({})", p.name, kubefmt::human_duration(p.age_seconds.unwrap_or(0)), p.status),
+                        action: if rollout {
+                            format!("the rolling update waits for it: kubectl describe pod {} -n {ns}; roll back the template if the new revision is bad", p.name)
+                        } else {
+                            format!("kubectl describe pod {} -n {ns}", p.name)
+                        },
+                    });
+                }
+            }
+        }
+        for v in &row.volumes {
+            match v.claim_phase.as_str() {
+                "Pending" if row.pod.as_ref().is_some_and(|p| p.age_seconds.unwrap_or(0) > 60) => out.push(Problem {
+                    severity: Severity::Warning,
+                    code: "ClaimPending",
+                    ordinal: o,
+                    message: format!("claim {} is Pending", v.claim),
+                    action: format!("kubectl describe pvc {} -n {ns} (storage class {})", v.claim, v.storage_class.as_deref().unwrap_or("<none>")),
+                }),
+                "Lost" => out.push(Problem {
+                    severity: Severity::Error,
+                    code: "ClaimLost",
+                    ordinal: o,
+                    message: format!("claim {} is Lost: its volume {} is gone", v.claim, v.volume.as_deref().unwrap_or("?")),
+                    action: "restore the PersistentVolume from backup, or delete the claim to start this ordinal with empty storage".into(),
+                }),
+                _ => {}
+            }
+            if v.volume_phase.as_deref() == Some("Released") {
+                out.push(Problem {
+                    severity: Severity::Warning,
+                    code: "VolumeReleased",
+                    ordinal: o,
+                    message: format!("volume {} is Released (its claim was deleted)", v.volume.as_deref().unwrap_or("?")),
+                    action: "the data is kept only with reclaim policy Retain; rebind it by hand if it is needed".into(),
+                });
+            }
+        }
+    }
+    if !retained.is_empty() {
+        out.push(Problem {
+            severity: Severity::Info,
+            code: "RetainedClaims",
+            ordinal: None,
+            message: format!("{} claim set(s) retained from ordinals above replicas: {}", retained.len(), retained.join("; ")),
+            action: "kept by design (whenScaled: Retain); a scale-up reuses them. Delete them only to discard that data".into(),
+        });
+    }
+    out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ordinal.cmp(&b.ordinal)));
+    out
+}
+
+impl Inspection {
+    /// Problems that count for `--fail-on-problems` (warnings and errors).
+    pub fn failing_problems(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity >= Severity::Warning)
+            .count()
+    }
+}

@@ -1,0 +1,47 @@
+//! Plain data and pure decisions: the snapshot fetched from the API, and the
+//! per-ordinal join and diagnosis built from it. Nothing here does I/O.
+
+pub mod health;
+pub mod inspect;
+
+use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::storage::v1::VolumeAttachment;
+
+/// A lookup that may be denied by RBAC (least privilege) rather than fail.
+#[derive(Debug, Clone)]
+pub enum Access<T> {
+    Ok(T),
+    Forbidden,
+}
+
+impl<T> Access<T> {
+    pub fn ok(&self) -> Option<&T> {
+        match self {
+            Access::Ok(t) => Some(t),
+            Access::Forbidden => None,
+        }
+    }
+}
+
+/// What the governing Service lookup found.
+#[derive(Debug, Clone)]
+pub enum ServiceLookup {
+    Found(Box<Service>),
+    Missing,
+    Forbidden,
+}
+
+/// Everything inspect needs about one StatefulSet, as fetched.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub set: StatefulSet,
+    pub pods: Vec<Pod>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub volumes: Access<Vec<PersistentVolume>>,
+    pub nodes: Access<Vec<Node>>,
+    pub attachments: Access<Vec<VolumeAttachment>>,
+    pub service: ServiceLookup,
+    pub revisions: Vec<ControllerRevision>,
+    pub now: jiff::Timestamp,
+}

@@ -1,0 +1,426 @@
+//! Rendering into an injected writer: the inspect table (normal and wide), the
+//! overview, and the JSON/YAML documents. No I/O beyond the writer.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use serde::Serialize;
+
+use crate::kubefmt::human_duration;
+use crate::model::inspect::{Inspection, OrdinalRow, RowKind, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    /// Output is a terminal: tables wrap to its width.
+    pub terminal: bool,
+}
+
+fn table(style: Style) -> Table {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    if style.terminal {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    } else {
+        t.force_no_tty();
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    }
+    if style.color {
+        t.enforce_styling();
+    }
+    t
+}
+
+fn header(t: &mut Table, cols: &[&str], style: Style) {
+    t.set_header(cols.iter().map(|c| {
+        let cell = Cell::new(c);
+        if style.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
+}
+
+fn colored(text: impl Into<String>, color: Option<Color>, style: Style) -> Cell {
+    let c = Cell::new(text.into());
+    match (style.color, color) {
+        (true, Some(col)) => c.fg(col),
+        _ => c,
+    }
+}
+
+fn or_dash(s: Option<&str>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or("-").to_string()
+}
+
+fn status_color(row: &OrdinalRow) -> Option<Color> {
+    match &row.pod {
+        None if row.kind == RowKind::Retained => Some(Color::DarkGrey),
+        None => Some(Color::Red),
+        Some(p) if p.terminating => Some(Color::Yellow),
+        Some(p) if p.ready => Some(Color::Green),
+        Some(_) => Some(Color::Red),
+    }
+}
+
+/// The header line, the per-ordinal table and the problems.
+pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style) -> io::Result<()> {
+    let strat = match (
+        &ins.update_strategy.type_[..],
+        ins.update_strategy.partition,
+    ) {
+        ("RollingUpdate", Some(p)) if p > 0 => format!("RollingUpdate(partition={p})"),
+        (t, _) => t.to_string(),
+    };
+    let svc = match ins.service.state {
+        "Headless" => format!("{} (headless)", ins.service.name),
+        "NotHeadless" => format!(
+            "{} (NOT headless: clusterIP {})",
+            ins.service.name,
+            ins.service.cluster_ip.as_deref().unwrap_or("?")
+        ),
+        "Missing" => format!("{} (MISSING)", ins.service.name),
+        _ => format!("{} (unknown)", ins.service.name),
+    };
+    writeln!(
+        w,
+        "StatefulSet {}/{}  ready {}/{}  policy {}  update {}  retention whenDeleted={} whenScaled={}  service {}",
+        ins.namespace, ins.name, ins.replicas.ready, ins.replicas.desired, ins.pod_management_policy, strat, ins.retention.when_deleted, ins.retention.when_scaled, svc
+    )?;
+    if let (Some(c), Some(u)) = (
+        &ins.update_strategy.current_revision,
+        &ins.update_strategy.update_revision,
+    ) {
+        if c != u {
+            writeln!(
+                w,
+                "rolling update in progress: current {c} → update {u} ({} of {} updated)",
+                ins.replicas.updated, ins.replicas.desired
+            )?;
+        }
+    }
+    let mut t = table(style);
+    let mut cols = vec![
+        "ORDINAL",
+        "POD",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+        "NODE",
+        "NODE STATUS",
+        "CLAIM",
+        "CLAIM STATUS",
+        "VOLUME",
+        "DNS",
+        "REVISION",
+    ];
+    if wide {
+        cols.extend([
+            "IP",
+            "CAPACITY",
+            "CLASS",
+            "RECLAIM",
+            "ACCESS",
+            "SOURCE",
+            "ATTACHED TO",
+            "TAINTS",
+        ]);
+    }
+    header(&mut t, &cols, style);
+    for row in &ins.rows {
+        let kind_mark = match row.kind {
+            RowKind::Expected => String::new(),
+            RowKind::Condemned => " (removing)".into(),
+            RowKind::Retained => " (retained)".into(),
+        };
+        let (pod, ready, status, restarts, age) = match &row.pod {
+            Some(p) => (
+                p.name.clone(),
+                p.ready_containers.clone(),
+                match p.eviction_in_seconds {
+                    Some(s) if !p.terminating && row.node.as_ref().is_some_and(|n| n.is_dead()) => {
+                        format!("{} (evicted in {})", p.status, human_duration(s))
+                    }
+                    _ => p.status.clone(),
+                },
+                p.restarts.to_string(),
+                p.age_seconds
+                    .map(human_duration)
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            None if row.kind == RowKind::Retained => (
+                "-".into(),
+                "-".into(),
+                "no pod (claims kept)".into(),
+                "-".into(),
+                "-".into(),
+            ),
+            None => (
+                format!("{}-{}", ins.name, row.ordinal),
+                "-".into(),
+                "Missing".into(),
+                "-".into(),
+                "-".into(),
+            ),
+        };
+        let node = row
+            .pod
+            .as_ref()
+            .and_then(|p| p.node.clone())
+            .unwrap_or_else(|| "-".into());
+        let node_status = row
+            .node
+            .as_ref()
+            .map(|n| n.summary())
+            .unwrap_or_else(|| "-".into());
+        let node_color = row.node.as_ref().map(|n| {
+            if n.is_dead() {
+                Color::Red
+            } else {
+                Color::Green
+            }
+        });
+        let join = |f: &dyn Fn(&crate::model::inspect::VolumeInfo) -> String| {
+            row.volumes.iter().map(f).collect::<Vec<_>>().join("\n")
+        };
+        let claims = join(&|v| v.claim.clone());
+        let claim_status = join(&|v| match (&v.requested, &v.template_size) {
+            (Some(r), Some(t)) => format!("{} {r} (template {t})", v.claim_phase),
+            (Some(r), None) => format!("{} {r}", v.claim_phase),
+            _ => v.claim_phase.clone(),
+        });
+        let volume = join(&|v| {
+            let mut s = or_dash(v.volume.as_deref());
+            if let Some(n) = &v.pinned_node {
+                s.push_str(&format!(" (on {n})"));
+            }
+            if v.attachment_mismatch {
+                s.push_str(&format!(
+                    " ATTACHED TO {}",
+                    v.attached_node.as_deref().unwrap_or("?")
+                ));
+            }
+            s
+        });
+        let rev = match (
+            &row.pod.as_ref().and_then(|p| p.revision.clone()),
+            row.revision_state,
+        ) {
+            (Some(r), Some("update")) => format!("{r} (new)"),
+            (Some(r), Some("other")) => format!("{r} (old)"),
+            (Some(r), _) => r.clone(),
+            (None, _) => "-".into(),
+        };
+        let rev = if row.below_partition {
+            format!("{rev} [partition]")
+        } else {
+            rev
+        };
+        let mut cells = vec![
+            Cell::new(format!("{}{kind_mark}", row.ordinal)).set_alignment(CellAlignment::Right),
+            Cell::new(pod),
+            Cell::new(ready),
+            colored(status, status_color(row), style),
+            Cell::new(restarts),
+            Cell::new(age),
+            Cell::new(node),
+            colored(node_status, node_color, style),
+            Cell::new(claims),
+            Cell::new(claim_status),
+            Cell::new(volume),
+            Cell::new(if row.kind == RowKind::Retained {
+                "-".into()
+            } else {
+                row.dns.clone()
+            }),
+            Cell::new(rev),
+        ];
+        if wide {
+            cells.push(Cell::new(or_dash(
+                row.pod.as_ref().and_then(|p| p.ip.as_deref()),
+            )));
+            cells.push(Cell::new(join(&|v| or_dash(v.capacity.as_deref()))));
+            cells.push(Cell::new(join(&|v| or_dash(v.storage_class.as_deref()))));
+            cells.push(Cell::new(join(&|v| or_dash(v.reclaim_policy.as_deref()))));
+            cells.push(Cell::new(join(&|v| or_dash(Some(&v.access_modes)))));
+            cells.push(Cell::new(join(&|v| or_dash(v.source.as_deref()))));
+            cells.push(Cell::new(join(&|v| or_dash(v.attached_node.as_deref()))));
+            cells.push(Cell::new(
+                row.node
+                    .as_ref()
+                    .map(|n| {
+                        if n.taints.is_empty() {
+                            "-".to_string()
+                        } else {
+                            n.taints.join("\n")
+                        }
+                    })
+                    .unwrap_or_else(|| "-".into()),
+            ));
+        }
+        t.add_row(cells);
+    }
+    write_table(w, &mut t)?;
+    problems(w, ins, style)
+}
+
+fn problems(w: &mut dyn Write, ins: &Inspection, style: Style) -> io::Result<()> {
+    if !ins.missing_permissions.is_empty() {
+        writeln!(
+            w,
+            "\nnote: not allowed to {}; those facts are not shown",
+            ins.missing_permissions.join(", ")
+        )?;
+    }
+    if ins.problems.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    for p in &ins.problems {
+        let (tag, color) = match p.severity {
+            Severity::Error => ("ERROR", owo_colors::AnsiColors::Red),
+            Severity::Warning => ("WARNING", owo_colors::AnsiColors::Yellow),
+            Severity::Info => ("INFO", owo_colors::AnsiColors::Blue),
+        };
+        let tag = if style.color {
+            use owo_colors::OwoColorize;
+            tag.color(color).bold().to_string()
+        } else {
+            tag.to_string()
+        };
+        writeln!(w, "{tag} [{}] {}", p.code, p.message)?;
+        writeln!(w, "  → {}", p.action)?;
+    }
+    Ok(())
+}
+
+/// One line per set: the namespace (with -A), readiness, policy, revision state, retained claims, problems.
+pub fn overview(
+    w: &mut dyn Write,
+    items: &[Inspection],
+    all_namespaces: bool,
+    style: Style,
+) -> io::Result<()> {
+    let mut t = table(style);
+    let mut cols = vec![];
+    if all_namespaces {
+        cols.push("NAMESPACE");
+    }
+    cols.extend([
+        "NAME",
+        "READY",
+        "POLICY",
+        "UPDATE",
+        "REVISION",
+        "SERVICE",
+        "RETAINED PVCS",
+        "PROBLEMS",
+    ]);
+    header(&mut t, &cols, style);
+    for ins in items {
+        let mut cells = vec![];
+        if all_namespaces {
+            cells.push(Cell::new(&ins.namespace));
+        }
+        let rev = match (
+            &ins.update_strategy.current_revision,
+            &ins.update_strategy.update_revision,
+        ) {
+            (Some(c), Some(u)) if c != u => {
+                format!("updating {}/{}", ins.replicas.updated, ins.replicas.desired)
+            }
+            (Some(_), Some(_)) => "current".into(),
+            _ => "-".into(),
+        };
+        let retained = ins
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Retained)
+            .map(|r| r.volumes.len())
+            .sum::<usize>();
+        let failing = ins.failing_problems();
+        let ready_color = if ins.replicas.ready >= ins.replicas.desired {
+            Color::Green
+        } else {
+            Color::Yellow
+        };
+        cells.extend([
+            Cell::new(&ins.name),
+            colored(
+                format!("{}/{}", ins.replicas.ready, ins.replicas.desired),
+                Some(ready_color),
+                style,
+            ),
+            Cell::new(&ins.pod_management_policy),
+            Cell::new(&ins.update_strategy.type_),
+            Cell::new(rev),
+            Cell::new(format!("{} ({})", ins.service.name, ins.service.state)),
+            Cell::new(retained),
+            colored(
+                failing.to_string(),
+                (failing > 0).then_some(Color::Red),
+                style,
+            ),
+        ]);
+        t.add_row(cells);
+    }
+    write_table(w, &mut t)
+}
+
+/// kubectl-like spacing: no left padding, columns three spaces apart.
+fn write_table(w: &mut dyn Write, t: &mut Table) -> io::Result<()> {
+    for c in t.column_iter_mut() {
+        c.set_padding((0, 3));
+    }
+    for line in t.lines() {
+        writeln!(w, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InspectionList<'a> {
+    api_version: &'static str,
+    kind: &'static str,
+    items: &'a [Inspection],
+}
+
+/// `-o json|yaml` of one inspection or (overview) an `InspectionList`.
+pub fn document(
+    w: &mut dyn Write,
+    items: &[Inspection],
+    single: bool,
+    format: Format,
+) -> io::Result<()> {
+    let value = if single && items.len() == 1 {
+        serde_json::to_value(&items[0])
+    } else {
+        serde_json::to_value(InspectionList {
+            api_version: "kubectl-sts/v1",
+            kind: "InspectionList",
+            items,
+        })
+    }
+    .map_err(io::Error::other)?;
+    match format {
+        Format::Yaml => {
+            let s = serde_saphyr::to_string(&value).map_err(io::Error::other)?;
+            w.write_all(s.as_bytes())
+        }
+        _ => {
+            serde_json::to_writer_pretty(&mut *w, &value).map_err(io::Error::other)?;
+            writeln!(w)
+        }
+    }
+}
