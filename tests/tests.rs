@@ -7,5 +7,6 @@ mod harness;
 mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
+mod inspect_model;
 mod sim_statefulset;
 mod sts_manifest;

@@ -1,0 +1,425 @@
+//! The pure join and diagnosis, on the recorded seed lab (`fixtures/seed-objects.json`,
+//! a real cluster's objects) and variations of it; plus the rendered outputs.
+
+use std::path::Path;
+
+use kubectl_sts::model::inspect::{inspect, InspectOptions, Inspection, RowKind, Severity};
+use kubectl_sts::model::{Access, ServiceLookup, Snapshot};
+use kubectl_sts::render::{self, Format, Style};
+use serde_json::{json, Value};
+
+fn fixture() -> Vec<Value> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed-objects.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    v["items"].as_array().unwrap().clone()
+}
+
+fn of<T: serde::de::DeserializeOwned>(objs: &[Value], kind: &str) -> Vec<T> {
+    objs.iter()
+        .filter(|o| o["kind"] == kind)
+        .map(|o| serde_json::from_value(o.clone()).unwrap())
+        .collect()
+}
+
+/// Two minutes after the golden rollout.
+fn now() -> jiff::Timestamp {
+    "2026-11-22T00:52:00Z".parse().unwrap()
+}
+
+fn snapshot(objs: &[Value]) -> Snapshot {
+    let services: Vec<k8s_openapi::api::core::v1::Service> = of(objs, "Service");
+    let set: k8s_openapi::api::apps::v1::StatefulSet =
+        of(objs, "StatefulSet").pop().expect("a StatefulSet");
+    let governing = set.spec.service_name.clone();
+    Snapshot {
+        set,
+        pods: of(objs, "Pod"),
+        claims: of(objs, "PersistentVolumeClaim"),
+        volumes: Access::Ok(of(objs, "PersistentVolume")),
+        nodes: Access::Ok(of(objs, "Node")),
+        attachments: Access::Ok(of(objs, "VolumeAttachment")),
+        service: match services.into_iter().find(|s| s.metadata.name == governing) {
+            Some(s) => ServiceLookup::Found(Box::new(s)),
+            None => ServiceLookup::Missing,
+        },
+        revisions: of(objs, "ControllerRevision"),
+        now: now(),
+    }
+}
+
+fn run(objs: &[Value]) -> Inspection {
+    inspect(&snapshot(objs), &InspectOptions::default())
+}
+
+fn edit(objs: &mut [Value], kind: &str, name: &str, f: impl Fn(&mut Value)) {
+    let o = objs
+        .iter_mut()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("{kind} {name}"));
+    f(o);
+}
+
+fn remove(objs: &mut Vec<Value>, kind: &str, name: &str) {
+    objs.retain(|o| !(o["kind"] == kind && o["metadata"]["name"] == name));
+}
+
+fn codes(ins: &Inspection) -> Vec<&'static str> {
+    ins.problems.iter().map(|p| p.code).collect()
+}
+
+fn kill_node(objs: &mut [Value], node: &str) {
+    edit(objs, "Node", node, |n| {
+        for c in n["status"]["conditions"].as_array_mut().unwrap() {
+            c["status"] = json!("Unknown");
+            c["lastTransitionTime"] = json!("2026-11-22T00:51:00Z");
+        }
+        n["spec"]["taints"] = json!([
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoSchedule", "timeAdded": "2026-11-22T00:51:00Z"},
+            {"key": "node.kubernetes.io/unreachable", "effect": "NoExecute", "timeAdded": "2026-11-22T00:51:00Z"}]);
+    });
+}
+
+#[test]
+fn healthy_seed_joins_every_ordinal() {
+    let ins = run(&fixture());
+    assert_eq!(ins.rows.len(), 3);
+    for (i, row) in ins.rows.iter().enumerate() {
+        assert_eq!(row.ordinal, i as i64);
+        assert_eq!(row.kind, RowKind::Expected);
+        let pod = row.pod.as_ref().unwrap();
+        assert_eq!(pod.name, format!("flask-{i}"));
+        assert_eq!(
+            (
+                pod.status.as_str(),
+                pod.ready_containers.as_str(),
+                pod.ready
+            ),
+            ("Running", "1/1", true)
+        );
+        assert_eq!(
+            row.dns,
+            format!("flask-{i}.flask.default.svc.cluster.local")
+        );
+        let v = &row.volumes[0];
+        assert_eq!(v.claim, format!("www-flask-{i}"));
+        assert_eq!(v.claim_phase, "Bound");
+        assert_eq!(v.requested.as_deref(), Some("1Gi"));
+        assert!(v.volume.as_ref().unwrap().starts_with("pvc-"));
+        assert_eq!(
+            v.pinned_node.as_deref(),
+            pod.node.as_deref(),
+            "local-path PVs are pinned to the pod's node"
+        );
+        assert_eq!(v.source.as_deref(), Some("csi:local-path.csi.rancher.io"));
+        assert_eq!(v.attached_node.as_deref(), pod.node.as_deref());
+        assert!(!v.attachment_mismatch);
+        assert_eq!(row.revision_state, Some("current+update"));
+        assert_eq!(row.node.as_ref().unwrap().summary(), "Ready");
+    }
+    assert_eq!(ins.service.state, "Headless");
+    assert!(ins.problems.is_empty(), "{:?}", ins.problems);
+    assert!(ins.missing_permissions.is_empty());
+}
+
+#[test]
+fn missing_pod_is_a_row_that_says_so() {
+    let mut objs = fixture();
+    remove(&mut objs, "Pod", "flask-1");
+    let ins = run(&objs);
+    assert_eq!(ins.rows.len(), 3);
+    assert!(ins.rows[1].pod.is_none());
+    assert_eq!(codes(&ins), ["OrdinalMissing"]);
+    assert_eq!(ins.problems[0].ordinal, Some(1));
+}
+
+#[test]
+fn scaled_down_claims_are_retained_rows_not_garbage() {
+    let mut objs = fixture();
+    remove(&mut objs, "Pod", "flask-2");
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["spec"]["replicas"] = json!(2)
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[2].kind, RowKind::Retained);
+    assert_eq!(ins.rows[2].volumes[0].claim_phase, "Bound");
+    assert_eq!(codes(&ins), ["RetainedClaims"]);
+    assert_eq!(ins.problems[0].severity, Severity::Info);
+    assert_eq!(ins.failing_problems(), 0, "retained data is not a failure");
+}
+
+#[test]
+fn pod_above_the_range_is_being_removed() {
+    let mut objs = fixture();
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["spec"]["replicas"] = json!(2)
+    });
+    edit(&mut objs, "Pod", "flask-2", |p| {
+        p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:52:10Z")
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[2].kind, RowKind::Condemned);
+    assert_eq!(ins.rows[2].pod.as_ref().unwrap().status, "Terminating");
+}
+
+#[test]
+fn pod_on_dead_node_then_stuck_terminating_with_pinned_volume() {
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    let ins = run(&objs);
+    let row = &ins.rows[1];
+    assert!(row.node.as_ref().unwrap().is_dead());
+    assert_eq!(
+        row.node.as_ref().unwrap().summary(),
+        "Unknown 60s (unreachable)"
+    );
+    // golden pods tolerate unreachable for 10s (drill): already due
+    assert_eq!(row.pod.as_ref().unwrap().eviction_in_seconds, Some(0));
+    assert_eq!(codes(&ins), ["PodOnDeadNode"]);
+
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:51:20Z");
+        p["metadata"]["deletionGracePeriodSeconds"] = json!(10);
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[1].pod.as_ref().unwrap().status, "Terminating");
+    assert_eq!(codes(&ins), ["StuckTerminatingOnDeadNode"]);
+    let p = &ins.problems[0];
+    assert!(
+        p.action.contains("pinned to n2") && p.action.contains("no force delete helps"),
+        "{}",
+        p.action
+    );
+    assert!(
+        !p.action.contains("--force"),
+        "never suggest force-delete for pinned volumes"
+    );
+}
+
+#[test]
+fn stuck_terminating_with_network_volume_suggests_out_of_service() {
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    for o in objs.iter_mut().filter(|o| o["kind"] == "PersistentVolume") {
+        o["spec"].as_object_mut().unwrap().remove("nodeAffinity");
+    }
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:51:20Z")
+    });
+    let ins = run(&objs);
+    let p = &ins.problems[0];
+    assert_eq!(p.code, "StuckTerminatingOnDeadNode");
+    assert!(
+        p.action.contains(
+            "kubectl taint node n2 node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+        ),
+        "{}",
+        p.action
+    );
+    assert!(p.action.contains("~6 minutes"), "{}", p.action);
+}
+
+#[test]
+fn replacement_blocked_by_volume_on_dead_node() {
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    // the force-deleted pod's replacement: Pending, not scheduled
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["spec"].as_object_mut().unwrap().remove("nodeName");
+        p["status"] = json!({"phase": "Pending"});
+        p["metadata"]["uid"] = json!("new-uid");
+    });
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["PinnedVolumeOnDeadNode"]);
+    // network volume: scheduled elsewhere, old attachment still on n2 (Multi-Attach)
+    for o in objs.iter_mut().filter(|o| o["kind"] == "PersistentVolume") {
+        o["spec"].as_object_mut().unwrap().remove("nodeAffinity");
+    }
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["spec"]["nodeName"] = json!("n1")
+    });
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["VolumeAttachedToDeadNode"]);
+    assert!(ins.rows[1].volumes[0].attachment_mismatch);
+    assert_eq!(ins.rows[1].volumes[0].attached_node.as_deref(), Some("n2"));
+}
+
+#[test]
+fn service_missing_or_not_headless() {
+    let mut objs = fixture();
+    edit(&mut objs, "Service", "flask", |s| {
+        s["spec"]["clusterIP"] = json!("10.96.0.12")
+    });
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["ServiceNotHeadless"]);
+    assert!(ins.problems[0].action.contains("clusterIP: None"));
+    remove(&mut objs, "Service", "flask");
+    assert_eq!(codes(&run(&objs)), ["ServiceMissing"]);
+}
+
+#[test]
+fn unbound_claim_and_lost_claim() {
+    let mut objs = fixture();
+    edit(&mut objs, "PersistentVolumeClaim", "www-flask-0", |c| {
+        c["spec"].as_object_mut().unwrap().remove("volumeName");
+        c["status"] = json!({"phase": "Pending"});
+    });
+    edit(&mut objs, "PersistentVolumeClaim", "www-flask-2", |c| {
+        c["status"]["phase"] = json!("Lost")
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[0].volumes[0].claim_phase, "Pending");
+    assert!(ins.rows[0].volumes[0].volume.is_none());
+    assert_eq!(codes(&ins), ["ClaimLost", "ClaimPending"]);
+}
+
+#[test]
+fn rolling_update_midway_and_partition() {
+    let mut objs = fixture();
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["spec"]["updateStrategy"]["rollingUpdate"]["partition"] = json!(2);
+        s["status"]["updateRevision"] = json!("flask-new");
+    });
+    edit(&mut objs, "Pod", "flask-2", |p| {
+        p["metadata"]["labels"]["controller-revision-hash"] = json!("flask-new")
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[2].revision_state, Some("update"));
+    assert_eq!(ins.rows[0].revision_state, Some("current"));
+    assert!(
+        ins.rows[0].below_partition && ins.rows[1].below_partition && !ins.rows[2].below_partition
+    );
+    // a new-revision pod that never gets Ready stalls the rollout
+    edit(&mut objs, "Pod", "flask-2", |p| {
+        p["status"]["conditions"] = json!([{"type": "Ready", "status": "False"}]);
+        p["status"]["containerStatuses"][0]["ready"] = json!(false);
+        p["metadata"]["creationTimestamp"] = json!("2026-11-22T00:40:00Z");
+    });
+    assert_eq!(codes(&run(&objs)), ["RolloutStuck"]);
+}
+
+#[test]
+fn start_ordinal_two_templates_and_foreign_claims() {
+    let mut objs = fixture();
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["spec"]["ordinals"] = json!({"start": 5});
+        s["spec"]["replicas"] = json!(2);
+        let mut t2 = s["spec"]["volumeClaimTemplates"][0].clone();
+        t2["metadata"]["name"] = json!("logs");
+        t2["spec"]["resources"]["requests"]["storage"] = json!("2Gi");
+        s["spec"]["volumeClaimTemplates"]
+            .as_array_mut()
+            .unwrap()
+            .push(t2);
+    });
+    for (old, new) in [("flask-0", "flask-5"), ("flask-1", "flask-6")] {
+        edit(&mut objs, "Pod", old, |p| {
+            p["metadata"]["name"] = json!(new)
+        });
+        edit(
+            &mut objs,
+            "PersistentVolumeClaim",
+            &format!("www-{old}"),
+            |c| c["metadata"]["name"] = json!(format!("www-{new}")),
+        );
+    }
+    remove(&mut objs, "Pod", "flask-2");
+    // a claim of another set that shares the labels must not be joined
+    let mut foreign = objs
+        .iter()
+        .find(|o| o["kind"] == "PersistentVolumeClaim" && o["metadata"]["name"] == "www-flask-2")
+        .unwrap()
+        .clone();
+    foreign["metadata"]["name"] = json!("www-flaskdb-5");
+    objs.push(foreign);
+    let ins = run(&objs);
+    let ords: Vec<i64> = ins.rows.iter().map(|r| r.ordinal).collect();
+    assert_eq!(
+        ords,
+        [2, 5, 6],
+        "ordinal 2 is a retained claim below the start"
+    );
+    assert_eq!(ins.rows[0].kind, RowKind::Retained);
+    let r5 = &ins.rows[1];
+    assert_eq!(r5.volumes.len(), 2);
+    assert_eq!(r5.volumes[1].claim, "logs-flask-5");
+    assert_eq!(r5.volumes[1].claim_phase, "Missing");
+    assert_eq!(r5.dns, "flask-5.flask.default.svc.cluster.local");
+    assert!(ins
+        .rows
+        .iter()
+        .all(|r| r.volumes.iter().all(|v| v.claim != "www-flaskdb-5")));
+}
+
+#[test]
+fn forbidden_cluster_lookups_are_reported_not_fatal() {
+    let mut snap = snapshot(&fixture());
+    snap.nodes = Access::Forbidden;
+    snap.volumes = Access::Forbidden;
+    snap.attachments = Access::Forbidden;
+    let ins = inspect(&snap, &InspectOptions::default());
+    assert_eq!(
+        ins.missing_permissions,
+        [
+            "list nodes",
+            "list persistentvolumes",
+            "list volumeattachments.storage.k8s.io"
+        ]
+    );
+    assert!(ins.rows[0].node.is_none());
+    assert!(ins.rows[0].volumes[0].capacity.is_none());
+    assert_eq!(ins.rows[0].volumes[0].claim_phase, "Bound");
+}
+
+fn rendered(ins: &Inspection, format: Format) -> String {
+    let mut buf = Vec::new();
+    let style = Style {
+        color: false,
+        terminal: false,
+    };
+    match format {
+        Format::Table | Format::Wide => {
+            render::inspection(&mut buf, ins, format == Format::Wide, style).unwrap()
+        }
+        f => render::document(&mut buf, std::slice::from_ref(ins), true, f).unwrap(),
+    }
+    String::from_utf8(buf).unwrap()
+}
+
+/// Compares with a checked-in snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
+fn assert_snapshot(name: &str, got: &str) {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&p, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&p).unwrap_or_default();
+    assert_eq!(
+        got, want,
+        "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept)"
+    );
+}
+
+#[test]
+fn table_and_documents_snapshots() {
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:51:20Z")
+    });
+    let ins = run(&objs);
+    assert_snapshot("dead-node.table.txt", &rendered(&ins, Format::Table));
+    assert_snapshot("dead-node.wide.txt", &rendered(&ins, Format::Wide));
+    let json_text = rendered(&ins, Format::Json);
+    assert_snapshot("dead-node.json", &json_text);
+    let doc: Value = serde_json::from_str(&json_text).unwrap();
+    assert_eq!(doc["apiVersion"], "kubectl-sts/v1");
+    assert_eq!(doc["kind"], "Inspection");
+    assert_eq!(doc["rows"][1]["pod"]["status"], "Terminating");
+    assert_eq!(doc["problems"][0]["code"], "StuckTerminatingOnDeadNode");
+    let yaml = rendered(&ins, Format::Yaml);
+    assert!(
+        yaml.contains("kind: Inspection") && yaml.contains("code: StuckTerminatingOnDeadNode"),
+        "{yaml}"
+    );
+}
