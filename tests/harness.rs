@@ -116,6 +116,33 @@ impl Cluster {
         self.server.as_ref().map(|s| &s.sim)
     }
 
+    /// Path of the plugin binaries (for kubectl's plugin lookup on PATH).
+    pub fn bin_dir() -> PathBuf {
+        Path::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+            .parent()
+            .unwrap()
+            .to_path_buf()
+    }
+
+    /// Runs the tool (`kubectl-sts ARGS -n NS`) against this cluster.
+    pub fn sts(&self, args: &[&str]) -> Out {
+        self.sts_with(args, &self.kubeconfig)
+    }
+
+    pub fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out {
+        Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+            .args(args)
+            .arg("--namespace")
+            .arg(&self.namespace)
+            .env("KUBECONFIG", kubeconfig)
+            .env_remove("NO_COLOR")
+            .env("HOME", self.dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .expect("run kubectl-sts")
+            .into()
+    }
+
     pub fn server_url(&self) -> Option<String> {
         self.server.as_ref().map(|s| s.url())
     }

@@ -197,6 +197,83 @@ fn parse_path(sim: &Sim, path: &str, want: Want) -> Result<Parsed, ApiError> {
     }))
 }
 
+/// Bearer-token authentication (golden 401 body); None = anonymous allowed.
+fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let tokens = &sim.config().tokens;
+    if tokens.is_empty() {
+        return Ok(None);
+    }
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        None if sim.config().anonymous_auth => Ok(Some("system:anonymous".into())),
+        None => Err(st::unauthorized()),
+        Some(t) => match tokens.iter().find(|(tok, _)| tok == t) {
+            Some((_, user)) => Ok(Some(user.clone())),
+            None => Err(st::unauthorized()),
+        },
+    }
+}
+
+fn verb_of(method: &Method, named: bool, q: &Query) -> &'static str {
+    match *method {
+        Method::GET if q.get("watch").is_some_and(|v| v == "true" || v == "1") => "watch",
+        Method::GET if named => "get",
+        Method::GET => "list",
+        Method::POST => "create",
+        Method::PUT => "update",
+        Method::PATCH => "patch",
+        Method::DELETE if named => "delete",
+        Method::DELETE => "deletecollection",
+        _ => "unknown",
+    }
+}
+
+/// The RBAC authorizer's denial message (apiserver `forbiddenMessage`).
+fn forbidden(
+    user: &str,
+    verb: &str,
+    def: &ResourceDef,
+    sub: Option<&str>,
+    ns: Option<&str>,
+    name: Option<&str>,
+) -> ApiError {
+    let resource = match sub {
+        Some(s) => format!("{}/{s}", def.plural),
+        None => def.plural.to_string(),
+    };
+    let qualified = if def.group.is_empty() {
+        resource.clone()
+    } else {
+        format!("{resource}.{}", def.group)
+    };
+    let subject = match name {
+        Some(n) => format!("{qualified} \"{n}\" is forbidden"),
+        None => format!("{qualified} is forbidden"),
+    };
+    let scope = match ns {
+        Some(n) => format!(" in the namespace \"{n}\""),
+        None => " at the cluster scope".to_string(),
+    };
+    let mut d = json!({});
+    if let Some(n) = name {
+        d["name"] = json!(n);
+    }
+    if !def.group.is_empty() {
+        d["group"] = json!(def.group);
+    }
+    d["kind"] = json!(def.plural);
+    ApiError::new(
+        403,
+        "Forbidden",
+        format!("{subject}: User \"{user}\" cannot {verb} resource \"{resource}\" in API group \"{}\"{scope}", def.group),
+        Some(d),
+    )
+}
+
 async fn route(
     sim: &Arc<Sim>,
     method: &Method,
@@ -208,6 +285,7 @@ async fn route(
     if path == "/version" || path == "/version/" {
         return Ok(json_response(200, &discovery::version()));
     }
+    let user = authenticate(sim, headers)?;
     if matches!(path, "/healthz" | "/livez" | "/readyz") {
         return Ok(Response::builder()
             .status(200)
@@ -253,6 +331,23 @@ async fn route(
     };
     let def = t.def;
     let ns = t.namespace.clone().unwrap_or_default();
+    if let Some(user) = &user {
+        let verb = verb_of(method, t.name.is_some(), q);
+        let denied =
+            sim.config().deny.iter().any(|(u, v, r)| {
+                u == user && (v == verb || v == "*") && (r == def.plural || r == "*")
+            });
+        if denied {
+            return Err(forbidden(
+                user,
+                verb,
+                def,
+                t.sub.as_deref(),
+                t.namespace.as_deref(),
+                t.name.as_deref(),
+            ));
+        }
+    }
     let wopts = WriteOpts {
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
         strict_fields: q.get("fieldValidation").is_some_and(|v| v == "Strict"),

@@ -21,6 +21,13 @@ pub struct SimConfig {
     pub pod_start_delay: Duration,
     /// Time a container takes to stop after SIGTERM (capped by the grace period).
     pub container_stop_delay: Duration,
+    /// Bearer-token authentication: token → user. Empty: anonymous requests are allowed.
+    pub tokens: Vec<(String, String)>,
+    /// Authorization: (user, verb, resource) triples that are denied (403).
+    pub deny: Vec<(String, String, String)>,
+    /// `--anonymous-auth`: requests without a token act as `system:anonymous`
+    /// (a wrong token is still 401). kubectl sends no token over plain http.
+    pub anonymous_auth: bool,
 }
 
 impl Default for SimConfig {
@@ -33,6 +40,9 @@ impl Default for SimConfig {
             force_detach_after: Duration::from_secs(360),
             pod_start_delay: Duration::from_secs(1),
             container_stop_delay: Duration::from_millis(500),
+            tokens: vec![],
+            deny: vec![],
+            anonymous_auth: true,
         }
     }
 }

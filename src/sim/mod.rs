@@ -220,9 +220,11 @@ impl SimServer {
         format!("http://{}", self.addr)
     }
 
-    /// A kubeconfig whose current context points at this server, namespace `default`.
+    /// A kubeconfig whose current context points at this server, namespace `default`
+    /// (with the first configured token, when the server requires one).
     pub fn kubeconfig_yaml(&self) -> String {
-        kubeconfig_yaml(&self.url())
+        let token = self.sim.config().tokens.first().map(|(t, _)| t.clone());
+        kubeconfig_yaml(&self.url(), token.as_deref())
     }
 
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
@@ -232,7 +234,11 @@ impl SimServer {
 
 pub const CONTEXT: &str = "kubectl-sts-sim";
 
-pub fn kubeconfig_yaml(server: &str) -> String {
+pub fn kubeconfig_yaml(server: &str, token: Option<&str>) -> String {
+    let user = match token {
+        Some(t) => format!("\n    token: {t}"),
+        None => " {}".to_string(),
+    };
     format!(
         "apiVersion: v1
 kind: Config
@@ -249,7 +255,7 @@ contexts:
 current-context: {CONTEXT}
 users:
 - name: {CONTEXT}
-  user: {{}}
+  user:{user}
 preferences: {{}}
 "
     )

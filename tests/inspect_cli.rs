@@ -1,0 +1,404 @@
+//! The real binary (and kubectl's plugin lookup) against a cluster replaying the
+//! seed lab: rows, retained claims, dead nodes with storage-specific advice,
+//! JSON field by field, and one clear line plus the documented exit code for bad input.
+
+use std::process::{Command, Stdio};
+
+use kubectl_sts::sim::{kubeconfig_yaml, SimConfig};
+use serde_json::Value;
+
+use crate::harness::{Cluster, Out};
+use crate::sts_manifest::Sts;
+
+fn drill() -> SimConfig {
+    SimConfig {
+        node_monitor_grace: std::time::Duration::from_secs(8),
+        toleration_seconds: 10,
+        lease_renew: std::time::Duration::from_secs(2),
+        speed: 5.0,
+        ..SimConfig::default()
+    }
+}
+
+fn ready_lab(test: &str, network: bool) -> Cluster {
+    let c = Cluster::with_nodes(test, 3, drill());
+    let class = c.storage_class(network);
+    c.apply(
+        &Sts {
+            class: &class,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.eventually(90, "3 ready", || {
+        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 3).then_some(())
+    });
+    c
+}
+
+fn inspect_json(c: &Cluster) -> Value {
+    let o = c.sts(&["inspect", "flask", "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    serde_json::from_str(&o.stdout).expect("inspect -o json is JSON")
+}
+
+#[test]
+fn inspect_joins_pods_claims_volumes_and_dns() {
+    let c = ready_lab("inspect-rows", false);
+    let doc = inspect_json(&c);
+    assert_eq!(doc["apiVersion"], "kubectl-sts/v1");
+    assert_eq!(doc["kind"], "Inspection");
+    assert_eq!(doc["namespace"], c.namespace.as_str());
+    assert_eq!(doc["replicas"]["desired"], 3);
+    assert_eq!(doc["service"]["state"], "Headless");
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    for (i, row) in rows.iter().enumerate() {
+        let pod = format!("flask-{i}");
+        assert_eq!(row["ordinal"], i);
+        assert_eq!(row["kind"], "Expected");
+        assert_eq!(row["pod"]["name"], pod.as_str());
+        assert_eq!(row["pod"]["status"], "Running");
+        assert_eq!(row["pod"]["ready"], true);
+        assert_eq!(
+            row["pod"]["uid"],
+            c.jsonpath(&["get", "pod", &pod], "{.metadata.uid}")
+                .as_str()
+        );
+        assert_eq!(
+            row["pod"]["node"],
+            c.jsonpath(&["get", "pod", &pod], "{.spec.nodeName}")
+                .as_str()
+        );
+        assert_eq!(
+            row["dns"],
+            format!("{pod}.flask.{}.svc.cluster.local", c.namespace)
+        );
+        let v = &row["volumes"][0];
+        assert_eq!(v["claim"], format!("www-{pod}"));
+        assert_eq!(v["claimPhase"], "Bound");
+        assert_eq!(
+            v["volume"],
+            c.jsonpath(&["get", "pvc", &format!("www-{pod}")], "{.spec.volumeName}")
+                .as_str()
+        );
+        assert_eq!(v["capacity"], "1Gi");
+        assert_eq!(v["reclaimPolicy"], "Delete");
+        assert_eq!(v["accessModes"], "RWO");
+        assert_eq!(row["node"]["readiness"], "Ready");
+    }
+    assert_eq!(doc["problems"].as_array().unwrap().len(), 0);
+
+    let table = c.sts(&["inspect", "flask"]);
+    assert_eq!(table.code, 0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with(&format!("StatefulSet {}/flask  ready 3/3", c.namespace)),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        lines[1].starts_with("ORDINAL") && lines[1].contains("DNS"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        !table.stdout.contains('\u{1b}'),
+        "no color when not a terminal"
+    );
+    let colored = c.sts(&["inspect", "flask", "--color", "always"]);
+    assert!(colored.stdout.contains('\u{1b}'), "--color always colors");
+
+    let yaml = c.sts(&["inspect", "flask", "-o", "yaml"]);
+    assert!(yaml.stdout.contains("kind: Inspection"), "{}", yaml.stdout);
+    let overview = c.sts(&["inspect"]);
+    assert!(
+        overview
+            .stdout
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("flask") && l.contains("3/3")),
+        "{}",
+        overview.stdout
+    );
+}
+
+#[test]
+fn kubectl_finds_the_plugins_on_path() {
+    let c = ready_lab("plugin", false);
+    let path = format!(
+        "{}:{}",
+        Cluster::bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for args in [
+        vec!["sts-inspect", "flask"],
+        vec!["sts", "inspect", "flask"],
+    ] {
+        let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+        let o: Out = Command::new(bin)
+            .args(&args)
+            .args(["-n", &c.namespace])
+            .env("PATH", &path)
+            .env("KUBECONFIG", &c.kubeconfig)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(o.code, 0, "kubectl {args:?}: {}", o.stderr);
+        assert!(
+            o.stdout.contains("flask-2.flask."),
+            "kubectl {args:?}: {}",
+            o.stdout
+        );
+    }
+}
+
+#[test]
+fn scale_down_shows_the_retained_claim() {
+    let c = ready_lab("retained", false);
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=2"]);
+    c.eventually(60, "flask-2 gone", || {
+        (c.kubectl(&["get", "pod", "flask-2"]).code != 0).then_some(())
+    });
+    let doc = inspect_json(&c);
+    let row = &doc["rows"][2];
+    assert_eq!(row["kind"], "Retained");
+    assert!(row["pod"].is_null());
+    assert_eq!(row["volumes"][0]["claim"], "www-flask-2");
+    assert_eq!(row["volumes"][0]["claimPhase"], "Bound");
+    assert_eq!(doc["problems"][0]["code"], "RetainedClaims");
+    let t = c.sts(&["inspect", "flask", "--fail-on-problems"]);
+    assert_eq!(t.code, 0, "retained claims are information, not a failure");
+    assert!(t.stdout.contains("2 (retained)"), "{}", t.stdout);
+}
+
+fn power_off_node_of(c: &Cluster, pod: &str) -> String {
+    let node = c.jsonpath(&["get", "pod", pod], "{.spec.nodeName}");
+    c.kubectl_ok(&[
+        "annotate",
+        "node",
+        &node,
+        "--overwrite",
+        "kubectl-sts.sim/power=off",
+    ]);
+    node
+}
+
+#[test]
+fn dead_node_with_pinned_volume_gets_no_force_delete_advice() {
+    let c = ready_lab("dead-local", false);
+    if !c.is_sim() {
+        return;
+    }
+    let node = power_off_node_of(&c, "flask-1");
+    c.eventually(60, "flask-1 Terminating", || {
+        let doc = inspect_json(&c);
+        (doc["rows"][1]["pod"]["status"] == "Terminating").then_some(())
+    });
+    let doc = inspect_json(&c);
+    assert_eq!(doc["rows"][1]["node"]["readiness"], "Unknown");
+    assert_eq!(doc["rows"][1]["node"]["unreachable"], true);
+    assert_eq!(doc["rows"][1]["volumes"][0]["pinnedNode"], node.as_str());
+    let p = &doc["problems"][0];
+    assert_eq!(p["code"], "StuckTerminatingOnDeadNode");
+    let action = p["action"].as_str().unwrap();
+    assert!(
+        action.contains("no force delete helps") && !action.contains("--force"),
+        "{action}"
+    );
+    let t = c.sts(&["inspect", "flask", "--fail-on-problems"]);
+    assert_eq!(t.code, 5);
+    assert!(
+        t.stdout.contains("ERROR [StuckTerminatingOnDeadNode]"),
+        "{}",
+        t.stdout
+    );
+}
+
+#[test]
+fn dead_node_with_network_volume_gets_out_of_service_advice() {
+    let c = ready_lab("dead-network", true);
+    if !c.is_sim() {
+        return;
+    }
+    let node = power_off_node_of(&c, "flask-1");
+    c.eventually(60, "flask-1 Terminating", || {
+        (inspect_json(&c)["rows"][1]["pod"]["status"] == "Terminating").then_some(())
+    });
+    let doc = inspect_json(&c);
+    assert!(doc["rows"][1]["volumes"][0]["pinnedNode"].is_null());
+    let action = doc["problems"][0]["action"].as_str().unwrap().to_string();
+    assert!(
+        action.contains(&format!(
+            "kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+        )),
+        "{action}"
+    );
+    // after a force delete the replacement waits for the volume still attached to the dead node
+    c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
+    c.eventually(30, "Multi-Attach diagnosed", || {
+        let doc = inspect_json(&c);
+        doc["problems"]
+            .as_array()?
+            .iter()
+            .any(|p| p["code"] == "VolumeAttachedToDeadNode")
+            .then_some(())
+    });
+    let events = c.kubectl_ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        "reason=FailedAttachVolume",
+    ]);
+    assert!(events.contains("Multi-Attach error for volume"), "{events}");
+}
+
+fn write(c: &Cluster, name: &str, text: &str) -> std::path::PathBuf {
+    let p = c.dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn assert_one_line(o: &Out, code: i32, needle: &str) {
+    assert_eq!(o.code, code, "stdout: {}\nstderr: {}", o.stdout, o.stderr);
+    assert_eq!(o.stderr.lines().count(), 1, "one line: {}", o.stderr);
+    assert!(
+        o.stderr.starts_with("error: ") && o.stderr.contains(needle),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_its_exit_code() {
+    let c = Cluster::new("bad-input");
+    assert_one_line(
+        &c.sts(&["inspect", "nope"]),
+        3,
+        "statefulset \"nope\" not found",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["inspect", "nope", "-n", "no-such-ns"])
+        .env("KUBECONFIG", &c.kubeconfig)
+        .output()
+        .unwrap();
+    assert_one_line(&o.into(), 3, "namespace \"no-such-ns\" not found");
+    assert_one_line(
+        &c.sts(&["inspect", "flask", "--context", "nowhere"]),
+        2,
+        "context \"nowhere\"",
+    );
+    let garbage = write(&c, "garbage", "{{{ not yaml");
+    assert_one_line(
+        &c.sts_with(&["inspect", "flask"], &garbage),
+        2,
+        "kubeconfig",
+    );
+    let missing = c.dir.path().join("missing-kubeconfig");
+    assert_one_line(
+        &c.sts(&[
+            "inspect",
+            "flask",
+            "--kubeconfig",
+            missing.to_str().unwrap(),
+        ]),
+        2,
+        "cannot read kubeconfig",
+    );
+    // a port nobody listens on
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = write(
+        &c,
+        "dead",
+        &kubeconfig_yaml(&format!("http://127.0.0.1:{port}"), None),
+    );
+    assert_one_line(
+        &c.sts_with(&["inspect", "flask"], &dead),
+        1,
+        "cannot reach the API server",
+    );
+    assert_one_line(
+        &c.sts(&["inspect", "flask", "-o", "xml"]).clone_usage(),
+        2,
+        "invalid value 'xml'",
+    );
+}
+
+trait UsageOut {
+    fn clone_usage(self) -> Out;
+}
+
+impl UsageOut for Out {
+    /// clap prints usage errors over several lines; keep its first line for the one-line check.
+    fn clone_usage(self) -> Out {
+        let first = self.stderr.lines().next().unwrap_or("").to_string();
+        Out {
+            code: self.code,
+            stdout: self.stdout,
+            stderr: first,
+        }
+    }
+}
+
+#[test]
+fn unauthorized_and_forbidden() {
+    let config = SimConfig {
+        tokens: vec![
+            ("admin".into(), "admin".into()),
+            ("good".into(), "alice".into()),
+            ("narrow".into(), "bob".into()),
+        ],
+        deny: vec![
+            ("alice".into(), "get".into(), "statefulsets".into()),
+            ("bob".into(), "list".into(), "nodes".into()),
+            ("bob".into(), "list".into(), "persistentvolumes".into()),
+        ],
+        ..drill()
+    };
+    let c = Cluster::with_nodes("auth", 3, config);
+    if !c.is_sim() {
+        return;
+    }
+    let url = c.server_url().unwrap();
+    let bad = write(&c, "bad-token", &kubeconfig_yaml(&url, Some("wrong")));
+    assert_one_line(
+        &c.sts_with(&["inspect", "flask"], &bad),
+        1,
+        "unauthorized (401)",
+    );
+    let alice = write(&c, "alice", &kubeconfig_yaml(&url, Some("good")));
+    assert_one_line(
+        &c.sts_with(&["inspect", "flask"], &alice),
+        1,
+        "cannot get resource \"statefulsets\" in API group \"apps\"",
+    );
+
+    // bob may not list nodes or PVs: the table is shown without those facts, exit 0
+    c.apply(
+        &Sts {
+            class: "local-path",
+            replicas: 1,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.eventually(60, "1 ready", || {
+        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 1).then_some(())
+    });
+    let bob = write(&c, "bob", &kubeconfig_yaml(&url, Some("narrow")));
+    let o = c.sts_with(&["inspect", "flask"], &bob);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout
+            .contains("note: not allowed to list nodes, list persistentvolumes"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("flask-0"), "{}", o.stdout);
+}
