@@ -9,5 +9,6 @@ mod api_kube_client;
 mod api_kubectl;
 mod inspect_cli;
 mod inspect_model;
+mod sim_failures;
 mod sim_statefulset;
 mod sts_manifest;
