@@ -78,6 +78,15 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     Sim(SimArgs),
+    /// Tell the seed lab's story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Speed-up for delays no object records (pod start, container stop); timings objects record stay real.
+    #[arg(long, default_value_t = 5.0)]
+    pub speed: f64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -174,6 +183,20 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
         Command::Sim(a) => run_sim(a).await.map(|_| ExitCode::Ok),
+        Command::Demo(a) => {
+            if a.speed.is_nan() || a.speed <= 0.0 {
+                return Err(Failure::new(
+                    ExitCode::Usage,
+                    "--speed must be greater than 0",
+                ));
+            }
+            let style = cli.global.style();
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            crate::demo::run(&mut lock, a.speed, style)
+                .await
+                .map(|_| ExitCode::Ok)
+        }
     }
 }
 

@@ -392,6 +392,61 @@ impl Cluster {
     }
 }
 
+/// Mutations the demo performs (as an operator would with kubectl).
+impl Cluster {
+    pub async fn delete_pod(
+        &self,
+        ns: &str,
+        name: &str,
+        grace: Option<u32>,
+    ) -> Result<(), Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let dp = kube::api::DeleteParams {
+            grace_period_seconds: grace,
+            ..Default::default()
+        };
+        api.delete(name, &dp)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.api_failure(e, &format!("delete pod {ns}/{name}")))
+    }
+
+    pub async fn set_replicas(&self, ns: &str, name: &str, replicas: i32) -> Result<(), Failure> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        let patch = kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": replicas}}));
+        api.patch_scale(name, &kube::api::PatchParams::default(), &patch)
+            .await
+            .map(|_| ())
+            .map_err(|e| self.api_failure(e, &format!("scale statefulset {ns}/{name}")))
+    }
+
+    pub async fn patch_node(&self, name: &str, patch: serde_json::Value) -> Result<(), Failure> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        api.patch(
+            name,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(patch),
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| self.api_failure(e, &format!("patch node {name}")))
+    }
+
+    pub async fn get_pod(&self, ns: &str, name: &str) -> Result<Option<Pod>, Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        api.get_opt(name)
+            .await
+            .map_err(|e| self.api_failure(e, &format!("get pod {ns}/{name}")))
+    }
+
+    pub async fn get_node(&self, name: &str) -> Result<Node, Failure> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        api.get(name)
+            .await
+            .map_err(|e| self.api_failure(e, &format!("get node {name}")))
+    }
+}
+
 /// The set's selector as a label-selector query string.
 pub fn selector_string(set: &StatefulSet) -> String {
     let sel = &set.spec.selector;

@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod demo;
 pub mod exit;
 pub mod kubefmt;
 pub mod model;

@@ -7,6 +7,7 @@ mod harness;
 mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
+mod demo;
 mod inspect_cli;
 mod inspect_model;
 mod sim_failures;

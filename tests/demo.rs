@@ -1,0 +1,37 @@
+//! `kubectl-sts demo` runs the whole story on a fresh simulated cluster and exits 0.
+
+use std::process::{Command, Stdio};
+
+#[test]
+fn demo_tells_the_story_and_exits_zero() {
+    if std::env::var_os(crate::harness::EXTERNAL_ENV).is_some() {
+        return; // the demo always runs its own simulated cluster; once is enough
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["demo", "--speed", "50"])
+        .env_remove("KUBECONFIG")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for fact in [
+        "Ordered rollout",
+        "flask-1 is back with a new uid, the same name, the same claim www-flask-1 and the same volume (unchanged)",
+        "2 (retained)",
+        "ERROR [StuckTerminatingOnDeadNode]",
+        "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
+        "is Ready again",
+        "Done: every ordinal Ready",
+    ] {
+        assert!(text.contains(fact), "missing {fact:?} in:\n{text}");
+    }
+    assert!(
+        text.matches("$ kubectl sts inspect flask").count() >= 5,
+        "the inspect table at each step"
+    );
+}
