@@ -128,7 +128,8 @@ impl Registry {
         let (snapshot_rv, start_after) = match &opts.continue_token {
             Some(tok) => {
                 let (rv, start) = decode_continue(tok)?;
-                (Some(rv), Some(start))
+                // rv -1: an inconsistent continuation from the current state
+                (u64::try_from(rv).ok(), Some(start))
             }
             None => {
                 let rv: Option<u64> =
@@ -154,7 +155,11 @@ impl Registry {
             Some(rv) if rv < current => match txn.list_at(def, ns, rv) {
                 Some(v) => v,
                 None if opts.continue_token.is_some() => {
-                    return Err(st::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."));
+                    // the Status carries an inconsistent-continue token (rv -1) to go on with
+                    let start = start_after.clone().unwrap_or_default();
+                    let mut e = st::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+                    e.body["metadata"] = json!({"continue": encode_continue(-1, &start)});
+                    return Err(e);
                 }
                 None => {
                     return Err(st::expired(
@@ -178,7 +183,7 @@ impl Registry {
                 let rest = matched.len() - limit;
                 matched.truncate(limit);
                 let last = key_string(&matched[limit - 1].0, ns);
-                continue_token = Some(encode_continue(list_rv, &last));
+                continue_token = Some(encode_continue(list_rv as i64, &last));
                 // remainingItemCount is only set when no selector filtered the list
                 if opts.label.0.is_empty() && opts.field.is_empty() {
                     remaining = Some(rest);
@@ -1064,13 +1069,16 @@ fn go_json_error(e: &serde_json::Error) -> String {
 }
 
 /// Continue tokens as apiserver's storage encodes them: base64url(JSON{v, rv, start}).
-fn encode_continue(rv: u64, last_key: &str) -> String {
+/// `start` is the etcd key relative to the list prefix: `/flask-0\0` (golden errors-410.json).
+fn encode_continue(rv: i64, last_key: &str) -> String {
     use base64::Engine;
-    let body = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{last_key}\u{0000}")});
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body.to_string())
+    // field order as Go's continueToken struct marshals it: v, rv, start
+    let start = serde_json::to_string(&format!("{last_key}\u{0000}")).expect("string");
+    let body = format!("{{\"v\":\"meta.k8s.io/v1\",\"rv\":{rv},\"start\":{start}}}");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(body)
 }
 
-fn decode_continue(tok: &str) -> Result<(u64, String)> {
+fn decode_continue(tok: &str) -> Result<(i64, String)> {
     use base64::Engine;
     let bad = |why: String| {
         st::bad_request(format!(
@@ -1099,13 +1107,14 @@ fn decode_continue(tok: &str) -> Result<(u64, String)> {
             "server does not recognize this encoded key version".into()
         ));
     }
-    let rv = v["rv"].as_u64().ok_or_else(|| {
+    let rv = v["rv"].as_i64().ok_or_else(|| {
         bad("incorrect encoded start resourceVersion (version meta.k8s.io/v1)".into())
     })?;
     let start = v["start"]
         .as_str()
         .unwrap_or_default()
         .trim_end_matches('\u{0000}')
+        .trim_start_matches('/')
         .to_string();
     Ok((rv, start))
 }
@@ -1135,9 +1144,9 @@ fn parse_key(s: &str, ns: Option<&str>) -> Key {
 /// The key part a continue token names: `ns/name` across namespaces, `name` within one.
 fn key_string(k: &Key, ns: Option<&str>) -> String {
     if ns.is_some() || k.0.is_empty() {
-        k.1.clone()
+        format!("/{}", k.1)
     } else {
-        format!("{}/{}", k.0, k.1)
+        format!("/{}/{}", k.0, k.1)
     }
 }
 
@@ -1156,7 +1165,14 @@ mod tests {
 
     #[test]
     fn continue_token_roundtrip() {
-        let t = encode_continue(42, "flask-1");
+        let t = encode_continue(42, "/flask-1");
         assert_eq!(decode_continue(&t).unwrap(), (42, "flask-1".to_string()));
+        // golden's token from errors-410.json
+        let golden = "eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6MjUwLCJzdGFydCI6Ii9mbGFzay0wXHUwMDAwIn0";
+        assert_eq!(
+            decode_continue(golden).unwrap(),
+            (250, "flask-0".to_string())
+        );
+        assert_eq!(encode_continue(250, "/flask-0"), golden);
     }
 }
