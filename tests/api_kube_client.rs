@@ -19,9 +19,10 @@ fn sts(name: &str) -> StatefulSet {
     .unwrap()
 }
 
+/// Pods no scheduler picks up, so nothing but the test changes them (preconditions stay valid).
 fn pod(name: &str, app: &str) -> Pod {
     serde_json::from_value(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": app}},
-        "spec": {"containers": [{"name": "c", "image": "registry.k8s.io/pause:3.9"}]}}))
+        "spec": {"schedulerName": "not-the-default", "containers": [{"name": "c", "image": "registry.k8s.io/pause:3.9"}]}}))
     .unwrap()
 }
 
