@@ -10,6 +10,7 @@ mod api_kubectl;
 mod demo;
 mod inspect_cli;
 mod inspect_model;
+mod inspect_requests;
 mod sim_failures;
 mod sim_statefulset;
 mod sts_manifest;

@@ -97,10 +97,19 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         Ok(b) => b,
         Err(_) => return error_response(st::bad_request("request body too large")),
     };
-    match route(&sim, &parts.method, &path, &query, &parts.headers, body).await {
+    let start = std::time::Instant::now();
+    let resp = match route(&sim, &parts.method, &path, &query, &parts.headers, body).await {
         Ok(r) => r,
         Err(e) => error_response(e),
-    }
+    };
+    sim.record(super::RequestRecord {
+        method: parts.method.to_string(),
+        path,
+        query: parts.uri.query().unwrap_or("").to_string(),
+        status: resp.status().as_u16(),
+        latency: start.elapsed(),
+    });
+    resp
 }
 
 /// A resource request, parsed from the path.

@@ -9,6 +9,7 @@ pub mod config;
 pub mod controllers;
 pub mod defaults;
 pub mod discovery;
+pub mod fixtures;
 mod gc;
 pub mod openapi;
 pub mod registry;
@@ -31,10 +32,34 @@ pub use registry::Registry;
 
 pub use config::SimConfig;
 
+/// One served request, for tests and benchmarks that count round trips.
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub status: u16,
+    pub latency: std::time::Duration,
+}
+
+impl RequestRecord {
+    /// `/version`, `/api`, `/apis`, group discovery and OpenAPI: not API round trips of a command.
+    pub fn is_discovery(&self) -> bool {
+        let p = self.path.trim_end_matches('/');
+        p == "/version"
+            || p == "/api"
+            || p == "/apis"
+            || p.starts_with("/openapi")
+            || p == "/api/v1"
+            || (p.starts_with("/apis/") && p.matches('/').count() <= 3)
+    }
+}
+
 /// The simulated control plane's shared state.
 pub struct Sim {
     pub registry: Registry,
     address: Mutex<String>,
+    requests: Mutex<Vec<RequestRecord>>,
 }
 
 impl Sim {
@@ -47,6 +72,7 @@ impl Sim {
         let sim = Arc::new(Sim {
             registry: Registry::new(config),
             address: Mutex::new("127.0.0.1:6443".into()),
+            requests: Mutex::new(Vec::new()),
         });
         let ns = resources::by_kind("Namespace").expect("namespaces served");
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
@@ -60,6 +86,28 @@ impl Sim {
                 .expect("bootstrap namespace");
         }
         sim
+    }
+
+    pub fn record(&self, r: RequestRecord) {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(r);
+    }
+
+    /// Every request served so far (method, path, query, status, latency).
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     pub fn config(&self) -> &SimConfig {

@@ -1,0 +1,135 @@
+//! `cargo bench --bench inspect`: inspect on a 1000-replica StatefulSet in the
+//! simulated cluster, side by side with `kubectl get sts,pods,pvc,pv -o json`.
+//! Prints API round trips (continue pages, discovery and /version not counted),
+//! median wall time and peak RSS (GNU time), against the targets:
+//! fewer than 10 requests, at most 0.3x kubectl's wall time, under 40 MB.
+//! `KUBECTL_STS_BENCH_REPLICAS` changes the size.
+
+use std::process::Command;
+use std::time::Instant;
+
+use kubectl_sts::sim::fixtures::rolled_out_statefulset;
+use kubectl_sts::sim::{Scenario, SimConfig, SimServer};
+
+/// (wall seconds, peak RSS KiB) of one run, via /usr/bin/time.
+fn measure(cmd: &[&str], kubeconfig: &std::path::Path) -> (f64, u64) {
+    let rss_file =
+        std::env::temp_dir().join(format!("kubectl-sts-bench-{}.rss", std::process::id()));
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(&rss_file)
+        .args(cmd)
+        .env("KUBECONFIG", kubeconfig)
+        .env(
+            "KUBECACHEDIR",
+            std::env::temp_dir().join("kubectl-sts-bench-cache"),
+        )
+        .output()
+        .expect("run /usr/bin/time (GNU time)");
+    let wall = start.elapsed().as_secs_f64();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rss = std::fs::read_to_string(&rss_file)
+        .unwrap_or_default()
+        .trim()
+        .lines()
+        .last()
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    (wall, rss)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn main() {
+    let replicas: usize = std::env::var("KUBECTL_STS_BENCH_REPLICAS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt
+        .block_on(SimServer::start_scenario(
+            &Scenario::default(),
+            SimConfig::default(),
+            0,
+        ))
+        .unwrap();
+    for o in rolled_out_statefulset("bench", "big", replicas, 3) {
+        server.sim.registry.restore(o).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kubeconfig");
+    server.write_kubeconfig(&kc).unwrap();
+    let bin = env!("CARGO_BIN_EXE_kubectl-sts");
+    let runs = 5;
+
+    // warm-up, then count one run's round trips
+    measure(&[bin, "inspect", "big", "-n", "bench", "-o", "json"], &kc);
+    server.sim.clear_requests();
+    measure(&[bin, "inspect", "big", "-n", "bench", "-o", "json"], &kc);
+    let reqs = server.sim.requests();
+    let counted = reqs
+        .iter()
+        .filter(|r| !r.is_discovery() && !r.query.contains("continue="))
+        .count();
+    let (mut tw, mut trss) = (vec![], 0);
+    for _ in 0..runs {
+        let (w, r) = measure(&[bin, "inspect", "big", "-n", "bench", "-o", "json"], &kc);
+        tw.push(w);
+        trss = trss.max(r);
+    }
+    let (mut kw, mut krss) = (vec![], 0);
+    for _ in 0..runs {
+        let (w, r) = measure(
+            &[
+                "kubectl",
+                "get",
+                "sts,pods,pvc,pv",
+                "-n",
+                "bench",
+                "-o",
+                "json",
+            ],
+            &kc,
+        );
+        kw.push(w);
+        krss = krss.max(r);
+    }
+    let (t, k) = (median(tw), median(kw));
+    println!(
+        "inspect on a {replicas}-replica StatefulSet (simulated cluster), median of {runs} runs"
+    );
+    println!(
+        "{:<44} {:>10} {:>12} {:>12}",
+        "", "requests", "wall (s)", "peak RSS"
+    );
+    println!(
+        "{:<44} {:>10} {:>12.3} {:>9} MB",
+        "kubectl-sts inspect big -o json",
+        counted,
+        t,
+        trss / 1024
+    );
+    println!(
+        "{:<44} {:>10} {:>12.3} {:>9} MB",
+        "kubectl get sts,pods,pvc,pv -o json",
+        "-",
+        k,
+        krss / 1024
+    );
+    println!(
+        "targets: requests < 10: {}; wall <= 0.3x kubectl: {:.2}x {}; RSS < 40 MB: {}",
+        if counted < 10 { "ok" } else { "MISSED" },
+        t / k,
+        if t <= 0.3 * k { "ok" } else { "MISSED" },
+        if trss < 40 * 1024 { "ok" } else { "MISSED" }
+    );
+}

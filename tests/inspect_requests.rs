@@ -1,0 +1,43 @@
+//! inspect's round trips do not grow with the replica count (continue pages,
+//! discovery and /version not counted); measured on the simulator's request log.
+
+use kubectl_sts::sim::fixtures::rolled_out_statefulset;
+use kubectl_sts::sim::SimConfig;
+
+use crate::harness::Cluster;
+
+fn api_requests(c: &Cluster, name: &str) -> usize {
+    let sim = c.sim().unwrap();
+    sim.clear_requests();
+    let o = c.sts(&["inspect", name, "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert!(doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["pod"]["ready"] == true));
+    sim.requests()
+        .iter()
+        .filter(|r| !r.is_discovery())
+        .filter(|r| !r.query.contains("continue="))
+        .count()
+}
+
+#[test]
+fn requests_stay_constant_from_3_to_600_replicas() {
+    let c = Cluster::with_nodes("requests", 0, SimConfig::default());
+    let Some(sim) = c.sim() else { return };
+    for (name, n) in [("small", 3), ("large", 600)] {
+        for o in rolled_out_statefulset(&c.namespace, name, n, 3)
+            .into_iter()
+            .filter(|o| o["kind"] != "Namespace" && (o["kind"] != "Node" || name == "small"))
+        {
+            sim.registry.restore(o).unwrap();
+        }
+    }
+    let small = api_requests(&c, "small");
+    let large = api_requests(&c, "large");
+    assert_eq!(small, large, "round trips must not grow with replicas");
+    assert!(large < 10, "{large} requests");
+}
