@@ -396,31 +396,37 @@ struct InspectionList<'a> {
     items: &'a [Inspection],
 }
 
-/// `-o json|yaml` of one inspection or (overview) an `InspectionList`.
+/// `-o json|yaml` of one inspection or (overview) an `InspectionList`, serialized
+/// straight from the model (no intermediate tree: memory stays flat with replicas).
 pub fn document(
     w: &mut dyn Write,
     items: &[Inspection],
     single: bool,
     format: Format,
 ) -> io::Result<()> {
-    let value = if single && items.len() == 1 {
-        serde_json::to_value(&items[0])
-    } else {
-        serde_json::to_value(InspectionList {
-            api_version: "kubectl-sts/v1",
-            kind: "InspectionList",
-            items,
-        })
+    fn write<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io::Result<()> {
+        match format {
+            Format::Yaml => {
+                let s = serde_saphyr::to_string(v).map_err(io::Error::other)?;
+                w.write_all(s.as_bytes())
+            }
+            _ => {
+                serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
+                writeln!(w)
+            }
+        }
     }
-    .map_err(io::Error::other)?;
-    match format {
-        Format::Yaml => {
-            let s = serde_saphyr::to_string(&value).map_err(io::Error::other)?;
-            w.write_all(s.as_bytes())
-        }
-        _ => {
-            serde_json::to_writer_pretty(&mut *w, &value).map_err(io::Error::other)?;
-            writeln!(w)
-        }
+    if single && items.len() == 1 {
+        write(w, &items[0], format)
+    } else {
+        write(
+            w,
+            &InspectionList {
+                api_version: "kubectl-sts/v1",
+                kind: "InspectionList",
+                items,
+            },
+            format,
+        )
     }
 }

@@ -11,6 +11,7 @@ mod demo;
 mod inspect_cli;
 mod inspect_model;
 mod inspect_requests;
+mod sim_eviction;
 mod sim_failures;
 mod sim_statefulset;
 mod sts_manifest;

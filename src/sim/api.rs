@@ -305,7 +305,17 @@ async fn route(
     if let Some(rest) = path.strip_prefix("/openapi/") {
         let body = match rest.trim_end_matches('/') {
             "v3" => Some(super::openapi::v3_index().to_string()),
-            "v2" => Some(super::openapi::v2()),
+            "v2" => {
+                // only JSON is served; a protobuf-only Accept gets 406 as from a server without it
+                let accept = headers
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("*/*");
+                if !(accept.contains("json") || accept.contains("*/*")) {
+                    return Err(st::not_acceptable());
+                }
+                Some(super::openapi::v2())
+            }
             p => p.strip_prefix("v3/").and_then(super::openapi::v3),
         };
         return match body {
@@ -499,6 +509,10 @@ async fn route(
                 200,
                 &reg.update_scale(def, &ns, name, v, &wopts)?,
             ))
+        }
+        (Some(name), Some("eviction"), Method::POST) => {
+            let v = parse_body(&body)?;
+            Ok(json_response(201, &reg.evict(&ns, name, &v)?))
         }
         (Some(name), Some("binding"), Method::POST) => {
             let v = parse_body(&body)?;

@@ -136,6 +136,7 @@ impl Sim {
             Box::new(kubelet::Kubelets::default()),
             Box::new(nodes::NodeLifecycle::default()),
             Box::new(endpoints::EndpointsController),
+            Box::new(disruption::DisruptionController),
         ];
         vec![
             tokio::spawn(self.clone().run_gc()),

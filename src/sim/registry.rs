@@ -353,6 +353,9 @@ impl Registry {
             }
             "Namespace" => defaults::default_namespace(body),
             "StorageClass" => defaults::default_storageclass(body),
+            "PodDisruptionBudget" => {
+                body["status"] = json!({"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0});
+            }
             "Node" if body["status"].is_null() => body["status"] = json!({}),
             _ => {}
         }
@@ -765,6 +768,88 @@ impl Registry {
         new["status"]["conditions"] = json!(conds);
         txn.put(def, new);
         Ok(st::success_status())
+    }
+
+    /// POST pods/NAME/eviction (pkg/registry/core/pod/storage/eviction.go): checks the
+    /// pod's PodDisruptionBudget status, takes one disruption from it, deletes the pod.
+    pub fn evict(&self, ns: &str, name: &str, body: &Value) -> Result<Value> {
+        let pods = resources::by_kind("Pod").expect("pods");
+        let pdbs = resources::by_kind("PodDisruptionBudget").expect("pdbs");
+        let pod = self.get(pods, ns, name)?;
+        let d = &body["deleteOptions"];
+        let opts = DeleteOpts {
+            grace_period: d["gracePeriodSeconds"].as_i64(),
+            precondition_uid: d["preconditions"]["uid"].as_str().map(String::from),
+            precondition_rv: d["preconditions"]["resourceVersion"]
+                .as_str()
+                .map(String::from),
+            propagation: d["propagationPolicy"].as_str().map(String::from),
+            dry_run: d["dryRun"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x == "All")),
+        };
+        let terminal = matches!(
+            pod["status"]["phase"].as_str(),
+            Some("Succeeded" | "Failed")
+        );
+        let matching: Vec<Obj> = self
+            .store
+            .lock()
+            .list(pdbs, Some(ns))
+            .into_iter()
+            .map(|(_, p)| p)
+            .filter(|p| {
+                LabelSelector::from_label_selector(&p["spec"]["selector"]).matches_object(&pod)
+            })
+            .collect();
+        if !terminal && pod["metadata"]["deletionTimestamp"].is_null() {
+            if matching.len() > 1 {
+                return Err(st::internal("This pod has more than one PodDisruptionBudget, which the eviction subresource does not support."));
+            }
+            if let Some(pdb) = matching.first() {
+                let ready = pod["status"]["conditions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|c| c["type"] == "Ready" && c["status"] == "True");
+                let status = &pdb["status"];
+                let healthy = status["currentHealthy"].as_i64().unwrap_or(0);
+                let desired = status["desiredHealthy"].as_i64().unwrap_or(0);
+                // an unready pod may go when the budget is met (unhealthyPodEvictionPolicy IfHealthyBudget)
+                let unhealthy_ok = !ready && healthy >= desired;
+                if !unhealthy_ok {
+                    let allowed = status["disruptionsAllowed"].as_i64().unwrap_or(0);
+                    if status["observedGeneration"] != pdb["metadata"]["generation"] || allowed <= 0
+                    {
+                        let mut e = ApiError::new(
+                            429,
+                            "TooManyRequests",
+                            "Cannot evict pod as it would violate the pod's disruption budget.",
+                            Some(
+                                json!({"causes": [{"reason": "DisruptionBudget", "message": format!(
+                                    "The disruption budget {} needs {desired} healthy pods and has {healthy} currently",
+                                    meta_str(pdb, "name")
+                                )}]}),
+                            ),
+                        );
+                        e.retry_after = None;
+                        return Err(e);
+                    }
+                    if !opts.dry_run {
+                        let mut new = (**pdb).clone();
+                        new["status"]["disruptionsAllowed"] = json!(allowed - 1);
+                        let mut txn = self.store.lock();
+                        txn.put(pdbs, new);
+                    }
+                }
+            }
+        }
+        if !opts.dry_run {
+            self.delete(pods, ns, name, &opts)?;
+        }
+        let mut ok = st::success_status();
+        ok["code"] = json!(201);
+        Ok(ok)
     }
 
     /// DELETE, with graceful pod deletion, finalizers and preconditions

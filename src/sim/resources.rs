@@ -162,6 +162,11 @@ pub static RESOURCES: &[ResourceDef] = &[
                 response: Some(("", "", "Binding")),
                 verbs: &["create"],
             },
+            SubDef {
+                name: "eviction",
+                response: Some(("policy", "v1", "Eviction")),
+                verbs: &["create"],
+            },
             STATUS,
         ],
         storage_version_hash: "xPOwRZ+Yhw8=",
@@ -289,6 +294,22 @@ pub static RESOURCES: &[ResourceDef] = &[
         field_selectors: &[],
     },
     ResourceDef {
+        group: "policy",
+        version: "v1",
+        kind: "PodDisruptionBudget",
+        plural: "poddisruptionbudgets",
+        singular: "poddisruptionbudget",
+        namespaced: true,
+        short_names: &["pdb"],
+        categories: &[],
+        verbs: ALL_VERBS,
+        subresources: &[STATUS],
+        storage_version_hash: "EVWiDmWqyJw=",
+        has_generation: true,
+        has_status_subresource: true,
+        field_selectors: &[],
+    },
+    ResourceDef {
         group: "storage.k8s.io",
         version: "v1",
         kind: "StorageClass",
@@ -370,6 +391,7 @@ pub fn by_kind(kind: &str) -> Option<&'static ResourceDef> {
 pub fn groups() -> Vec<&'static str> {
     let order = [
         "apps",
+        "policy",
         "storage.k8s.io",
         "coordination.k8s.io",
         "discovery.k8s.io",

@@ -112,6 +112,13 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Age", s, 0),
         ],
         "Lease" => vec![("Name", s, 0), ("Holder", s, 0), ("Age", s, 0)],
+        "PodDisruptionBudget" => vec![
+            ("Name", s, 0),
+            ("Min Available", s, 0),
+            ("Max Unavailable", s, 0),
+            ("Allowed Disruptions", "integer", 0),
+            ("Age", s, 0),
+        ],
         "EndpointSlice" => vec![
             ("Name", s, 0),
             ("AddressType", s, 0),
@@ -508,6 +515,20 @@ pub fn cells(kind: &str, o: &Value, now: jiff::Timestamp) -> Vec<Value> {
             json!(created),
         ],
         "Lease" => vec![name, json!(s(&o["spec"]["holderIdentity"])), json!(created)],
+        "PodDisruptionBudget" => {
+            let iv = |v: &Value| match v {
+                Value::Null => "N/A".to_string(),
+                Value::String(x) => x.clone(),
+                other => other.to_string(),
+            };
+            vec![
+                name,
+                json!(iv(&o["spec"]["minAvailable"])),
+                json!(iv(&o["spec"]["maxUnavailable"])),
+                json!(o["status"]["disruptionsAllowed"].as_i64().unwrap_or(0)),
+                json!(created),
+            ]
+        }
         "EndpointSlice" => {
             let ports = o["ports"]
                 .as_array()

@@ -2,7 +2,7 @@
 //! API struct does not keep after a decode/encode round trip is unknown, which is
 //! what the apiserver's strict decoder reports.
 
-use k8s_openapi::api::{apps, coordination, core, discovery, storage};
+use k8s_openapi::api::{apps, coordination, core, discovery, policy, storage};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -63,6 +63,7 @@ pub fn unknown_fields(kind: &str, v: &Value) -> Vec<String> {
         "VolumeAttachment" => roundtrip::<storage::v1::VolumeAttachment>(v),
         "Lease" => roundtrip::<coordination::v1::Lease>(v),
         "EndpointSlice" => roundtrip::<discovery::v1::EndpointSlice>(v),
+        "PodDisruptionBudget" => roundtrip::<policy::v1::PodDisruptionBudget>(v),
         _ => None,
     };
     let Some(kept) = kept else { return vec![] };

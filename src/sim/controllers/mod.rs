@@ -3,6 +3,7 @@
 //! would make of them, writing only through the registry (admission,
 //! validation and watch events apply as for any client).
 
+pub mod disruption;
 pub mod endpoints;
 pub mod events;
 pub mod kubelet;
