@@ -68,6 +68,12 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kubeconfig");
     server.write_kubeconfig(&kc).unwrap();
+    if std::env::var_os("KUBECTL_STS_BENCH_SERVE").is_some() {
+        // keep the loaded cluster up for profiling by hand
+        println!("export KUBECONFIG={}", kc.display());
+        std::thread::sleep(std::time::Duration::from_secs(600));
+        return;
+    }
     let bin = env!("CARGO_BIN_EXE_kubectl-sts");
     let runs = 5;
 

@@ -130,6 +130,15 @@ pub struct SimArgs {
     /// Speed-up for delays no object records (pod start, container stop).
     #[arg(long, default_value_t = 1.0)]
     pub speed: f64,
+    /// Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any).
+    #[arg(long, value_name = "VERB:RESOURCE:STATUS[:TIMES]", value_parser = crate::sim::Fault::parse)]
+    pub fault: Vec<crate::sim::Fault>,
+    /// Delay every request by this much (e.g. 200ms).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub latency: Option<Duration>,
+    /// End every watch stream after this many events.
+    #[arg(long, value_name = "N")]
+    pub cut_watch_after: Option<usize>,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -408,6 +417,12 @@ async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
                 ),
             )
         })?;
+    {
+        let mut f = server.sim.faults.lock().unwrap_or_else(|e| e.into_inner());
+        f.faults = args.fault.clone();
+        f.latency = args.latency.unwrap_or_default();
+        f.cut_watch_after = args.cut_watch_after;
+    }
     let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
     });

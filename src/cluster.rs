@@ -96,6 +96,36 @@ where
     }
 }
 
+fn retry_layer() -> tower::retry::RetryLayer<kube::client::retry::RetryPolicy> {
+    let policy = kube::client::retry::RetryPolicy::new(
+        Duration::from_millis(250),
+        Duration::from_secs(4),
+        3,
+        true,
+    )
+    .expect("valid backoff");
+    tower::retry::RetryLayer::new(policy)
+}
+
+/// The kube-rs client stack (base URI, auth) over a plain HTTP connector.
+fn plain_http_client(config: &kube::Config, verbose: bool) -> Result<kube::Client, String> {
+    use kube::client::ConfigExt;
+    use tower::ServiceBuilder;
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.set_connect_timeout(config.connect_timeout);
+    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(http);
+    let auth = config.auth_layer().map_err(|e| e.to_string())?;
+    let service = ServiceBuilder::new()
+        .layer(config.base_uri_layer())
+        .option_layer(auth)
+        .option_layer(verbose.then_some(LogLayer))
+        .map_err(tower::BoxError::from)
+        .service(client);
+    let service = ServiceBuilder::new().layer(retry_layer()).service(service);
+    Ok(kube::Client::new(service, config.default_namespace.clone()))
+}
+
 fn config_failure(msg: impl Into<String>) -> Failure {
     Failure::new(ExitCode::Usage, msg)
 }
@@ -135,6 +165,9 @@ impl Cluster {
                 }
             }
         };
+        // kube's default retry (15 attempts, up to 1000s apart) reads as a hang at a prompt;
+        // ours retries 429/503/504 three times within seconds, on http and https alike.
+        config.default_retry = false;
         if let Some(t) = opts.request_timeout.filter(|t| !t.is_zero()) {
             config.connect_timeout = Some(t);
             config.read_timeout = Some(t);
@@ -145,16 +178,26 @@ impl Cluster {
             .clone()
             .unwrap_or_else(|| config.default_namespace.clone());
         let server = config.cluster_url.to_string();
-        let builder = kube::client::ClientBuilder::try_from(config.clone()).map_err(|e| {
-            config_failure(format!(
-                "cannot build a client for {server}: {}",
-                first_line(&e.to_string())
-            ))
-        })?;
-        let client = if opts.verbose > 0 {
-            builder.with_layer(&LogLayer).build()
+        let client = if config.cluster_url.scheme_str() == Some("http") {
+            // plain http (the simulator, `kubectl proxy`): no TLS stack, no CA bundle to load
+            plain_http_client(&config, opts.verbose > 0)
+                .map_err(|e| config_failure(format!("cannot build a client for {server}: {e}")))?
         } else {
-            builder.build()
+            let builder = kube::client::ClientBuilder::try_from(config.clone()).map_err(|e| {
+                config_failure(format!(
+                    "cannot build a client for {server}: {}",
+                    first_line(&e.to_string())
+                ))
+            })?;
+            // retries need a cloneable service: kube's stack is boxed, so buffer it first
+            let builder = builder
+                .with_layer(&tower::buffer::BufferLayer::new(1024))
+                .with_layer(&retry_layer());
+            if opts.verbose > 0 {
+                builder.with_layer(&LogLayer).build()
+            } else {
+                builder.build()
+            }
         };
         Ok(Cluster {
             client,
@@ -170,13 +213,21 @@ impl Cluster {
     /// Lists every page (the continue token is followed; pages count as one list).
     async fn list_all<K>(&self, api: Api<K>, params: ListParams) -> Result<Vec<K>, kube::Error>
     where
-        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
+        // Modest pages, and room reserved from remainingItemCount, keep peak memory flat
+        // (typed objects are large; a doubling Vec would hold two copies for a moment).
         let mut out = Vec::new();
-        let mut p = params.limit(500);
+        let mut p = params.limit(100);
         loop {
             let page = api.list(&p).await?;
-            out.extend(page.items);
+            if let Some(rest) = page.metadata.remaining_item_count {
+                out.reserve_exact(page.items.len() + rest.max(0) as usize);
+            }
+            out.extend(page.items.into_iter().map(|mut o| {
+                o.slim();
+                o
+            }));
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(c) => p = p.continue_token(&c),
                 None => return Ok(out),
@@ -192,7 +243,7 @@ impl Cluster {
         what: &str,
     ) -> Result<Access<Vec<K>>, Failure>
     where
-        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
         match self.list_all(api, params).await {
             Ok(v) => Ok(Access::Ok(v)),
@@ -389,6 +440,79 @@ impl Cluster {
             });
         }
         Ok(out)
+    }
+}
+
+/// Drops, right after each page is decoded, what the model never reads, so memory
+/// stays proportional to what inspect shows (node images, managed fields, pod volumes,
+/// container specs beyond their names, revision data).
+pub trait Slim {
+    fn slim(&mut self) {}
+}
+
+fn slim_meta(m: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) {
+    m.managed_fields = None;
+    m.annotations = None;
+}
+
+impl Slim for StatefulSet {
+    fn slim(&mut self) {
+        self.metadata.managed_fields = None;
+    }
+}
+impl Slim for Service {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+    }
+}
+impl Slim for PersistentVolumeClaim {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+    }
+}
+impl Slim for PersistentVolume {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+    }
+}
+impl Slim for VolumeAttachment {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+    }
+}
+impl Slim for ControllerRevision {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+        self.data = Default::default();
+    }
+}
+impl Slim for Node {
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+        if let Some(st) = self.status.as_mut() {
+            st.images = None;
+            st.volumes_attached = None;
+            st.volumes_in_use = None;
+        }
+    }
+}
+impl Slim for Pod {
+    /// kubefmt's READY/STATUS need container names, init-container restart policies,
+    /// readiness gates and the status; health needs node name and tolerations.
+    fn slim(&mut self) {
+        slim_meta(&mut self.metadata);
+        if let Some(spec) = self.spec.as_mut() {
+            spec.volumes = None;
+            let slim_c = |c: &mut k8s_openapi::api::core::v1::Container| {
+                *c = k8s_openapi::api::core::v1::Container {
+                    name: std::mem::take(&mut c.name),
+                    restart_policy: c.restart_policy.take(),
+                    ..Default::default()
+                };
+            };
+            spec.containers.iter_mut().for_each(slim_c);
+            spec.init_containers.iter_mut().flatten().for_each(slim_c);
+        }
     }
 }
 

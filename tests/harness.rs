@@ -243,9 +243,11 @@ impl Cluster {
     pub fn client(&self) -> kube::Client {
         let kc = kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig");
         self.rt.block_on(async {
-            let cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
+            let mut cfg = kube::Config::from_custom_kubeconfig(kc, &Default::default())
                 .await
                 .expect("config");
+            // tests see 429/503 as they come (kube's default retries them for minutes)
+            cfg.default_retry = false;
             kube::Client::try_from(cfg).expect("client")
         })
     }

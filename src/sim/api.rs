@@ -98,6 +98,10 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         Err(_) => return error_response(st::bad_request("request body too large")),
     };
     let start = std::time::Instant::now();
+    let latency = sim.faults.lock().map(|f| f.latency).unwrap_or_default();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     let resp = match route(&sim, &parts.method, &path, &query, &parts.headers, body).await {
         Ok(r) => r,
         Err(e) => error_response(e),
@@ -204,6 +208,18 @@ fn parse_path(sim: &Sim, path: &str, want: Want) -> Result<Parsed, ApiError> {
         name,
         sub,
     }))
+}
+
+/// The Status a real server sends for these codes (apimachinery errors.go).
+fn injected(f: super::Fault) -> ApiError {
+    let mut e = match f.status {
+        429 => ApiError::new(429, "TooManyRequests", "Too many requests, please try again later.", Some(json!({"retryAfterSeconds": f.retry_after.unwrap_or(1)}))),
+        503 => ApiError::new(503, "ServiceUnavailable", "the server is currently unable to handle the request", Some(json!({"retryAfterSeconds": f.retry_after.unwrap_or(1)}))),
+        504 => ApiError::new(504, "Timeout", "the server was unable to return a response in the time allotted, but may still be processing the request", Some(json!({}))),
+        code => ApiError::new(code, "InternalError", "Internal error occurred: injected fault", Some(json!({"causes": [{"message": "injected fault"}]}))),
+    };
+    e.retry_after = f.retry_after;
+    e
 }
 
 /// Bearer-token authentication (golden 401 body); None = anonymous allowed.
@@ -350,6 +366,9 @@ async fn route(
     };
     let def = t.def;
     let ns = t.namespace.clone().unwrap_or_default();
+    if let Some(f) = sim.take_fault(verb_of(method, t.name.is_some(), q), def.plural) {
+        return Err(injected(f));
+    }
     if let Some(user) = &user {
         let verb = verb_of(method, t.name.is_some(), q);
         let denied =
@@ -775,7 +794,6 @@ fn watch_response(
 
     let sim2 = sim.clone();
     tokio::spawn(async move {
-        let _keep = sim2;
         if let Some((from, oldest)) = too_old {
             let status = st::expired(format!("too old resource version: {from} ({oldest})")).body;
             let _ = tx.send(enc.line("ERROR", &status)).await;
@@ -793,6 +811,8 @@ fn watch_response(
             return;
         }
         let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+        let cut_after = sim2.faults.lock().ok().and_then(|f| f.cut_watch_after);
+        let mut sent = initial.len();
         let mut last_rv = start_rv;
         let mut ticker = tokio::time::interval(Duration::from_secs(60));
         ticker.tick().await;
@@ -809,6 +829,9 @@ fn watch_response(
                         last_rv = ev.rv;
                         if let Some((ty, o)) = filter_event(&ev, ns_owned.as_deref(), &lo) {
                             if tx.send(enc.line(ty.as_str(), &o)).await.is_err() { return; }
+                            sent += 1;
+                            // injected: the connection drops mid-stream
+                            if cut_after.is_some_and(|n| sent >= n) { return; }
                         }
                     }
                     // A watcher that falls behind is closed; clients re-list (as the cacher does).

@@ -55,11 +55,61 @@ impl RequestRecord {
     }
 }
 
+/// An injected failure: the next `times` requests with this verb on this resource
+/// (`*` matches any) get `status` instead of being served.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    pub verb: String,
+    pub resource: String,
+    pub status: u16,
+    pub times: u32,
+    /// For 429/503: the Retry-After seconds.
+    pub retry_after: Option<u64>,
+}
+
+impl Fault {
+    /// `VERB:RESOURCE:STATUS[:TIMES]`, e.g. `list:pods:503:2` (the `sim --fault` syntax).
+    pub fn parse(s: &str) -> Result<Fault, String> {
+        let parts: Vec<&str> = s.split(':').collect();
+        let bad = || {
+            format!(
+                "invalid fault {s:?}: expected VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2"
+            )
+        };
+        if parts.len() < 3 || parts.len() > 4 {
+            return Err(bad());
+        }
+        let status: u16 = parts[2].parse().map_err(|_| bad())?;
+        let times: u32 = match parts.get(3) {
+            Some(t) => t.parse().map_err(|_| bad())?,
+            None => 1,
+        };
+        Ok(Fault {
+            verb: parts[0].into(),
+            resource: parts[1].into(),
+            status,
+            times,
+            retry_after: matches!(status, 429 | 503).then_some(1),
+        })
+    }
+}
+
+/// Failure injection, changeable at run time (tests, `sim` flags).
+#[derive(Debug, Default)]
+pub struct Faults {
+    pub faults: Vec<Fault>,
+    /// Added before every request is served.
+    pub latency: std::time::Duration,
+    /// Watch streams end after this many events.
+    pub cut_watch_after: Option<usize>,
+}
+
 /// The simulated control plane's shared state.
 pub struct Sim {
     pub registry: Registry,
     address: Mutex<String>,
     requests: Mutex<Vec<RequestRecord>>,
+    pub faults: Mutex<Faults>,
 }
 
 impl Sim {
@@ -73,6 +123,7 @@ impl Sim {
             registry: Registry::new(config),
             address: Mutex::new("127.0.0.1:6443".into()),
             requests: Mutex::new(Vec::new()),
+            faults: Mutex::new(Faults::default()),
         });
         let ns = resources::by_kind("Namespace").expect("namespaces served");
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
@@ -108,6 +159,27 @@ impl Sim {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+    }
+
+    /// Injects a failure (see [`Fault`]).
+    pub fn inject(&self, f: Fault) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .faults
+            .push(f);
+    }
+
+    /// Takes one matching fault, if any is left.
+    pub fn take_fault(&self, verb: &str, resource: &str) -> Option<Fault> {
+        let mut g = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let f = g.faults.iter_mut().find(|f| {
+            f.times > 0
+                && (f.verb == verb || f.verb == "*")
+                && (f.resource == resource || f.resource == "*")
+        })?;
+        f.times -= 1;
+        Some(f.clone())
     }
 
     pub fn config(&self) -> &SimConfig {

@@ -1,0 +1,144 @@
+//! Injected failures reach the clients: a 503 (kubectl, kube-rs, the tool's retry),
+//! a watch cut mid-stream, latency; and the request log counts round trips.
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::{Api, ListParams, WatchEvent, WatchParams};
+use kubectl_sts::sim::{Fault, SimConfig};
+
+use crate::harness::Cluster;
+use crate::sts_manifest::Sts;
+
+fn fault(verb: &str, resource: &str, status: u16, times: u32) -> Fault {
+    Fault {
+        verb: verb.into(),
+        resource: resource.into(),
+        status,
+        times,
+        retry_after: Some(1),
+    }
+}
+
+#[test]
+fn injected_503_reaches_kubectl_and_kube_rs() {
+    let c = Cluster::new("faults-503");
+    let Some(sim) = c.sim() else { return };
+    sim.inject(fault("list", "pods", 503, 100));
+    let out = c.kubectl(&["get", "pods", "--request-timeout=5s"]);
+    assert_ne!(out.code, 0);
+    // kubectl honours Retry-After until its request timeout runs out
+    assert!(
+        out.stderr
+            .contains("the server is currently unable to handle the request")
+            || out.stderr.contains("context deadline exceeded"),
+        "{}",
+        out.stderr
+    );
+    let pods: Api<Pod> = Api::namespaced(c.client(), &c.namespace);
+    let err =
+        c.rt.block_on(pods.list(&ListParams::default()))
+            .unwrap_err();
+    match err {
+        kube::Error::Api(s) => assert_eq!((s.code, s.reason.as_str()), (503, "ServiceUnavailable")),
+        other => panic!("{other:?}"),
+    }
+    let log = sim.requests();
+    let failed = log
+        .iter()
+        .filter(|r| r.path.ends_with("/pods") && r.status == 503)
+        .count();
+    assert!(
+        failed >= 2,
+        "the request log counts both clients' attempts: {failed}"
+    );
+}
+
+#[test]
+fn the_tool_retries_a_passing_503_and_reports_a_lasting_one() {
+    let c = Cluster::with_nodes(
+        "faults-retry",
+        3,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    );
+    let Some(sim) = c.sim() else { return };
+    c.apply(
+        &Sts {
+            replicas: 1,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.eventually(60, "1 ready", || {
+        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 1).then_some(())
+    });
+    sim.inject(fault("get", "statefulsets", 503, 1));
+    let ok = c.sts(&["inspect", "flask"]);
+    assert_eq!(ok.code, 0, "one 503 is retried: {}", ok.stderr);
+    sim.inject(fault("get", "statefulsets", 503, 50));
+    let bad = c.sts(&["inspect", "flask"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.starts_with("error: cannot get statefulset") && bad.stderr.contains("(503)"),
+        "{}",
+        bad.stderr
+    );
+    sim.faults.lock().unwrap().faults.clear();
+    sim.inject(fault("list", "pods", 500, 1));
+    let e500 = c.sts(&["inspect", "flask"]);
+    assert_eq!(e500.code, 1, "a 500 is not retried");
+    assert!(
+        e500.stderr
+            .contains("Internal error occurred: injected fault"),
+        "{}",
+        e500.stderr
+    );
+}
+
+#[test]
+fn a_cut_watch_reaches_the_client() {
+    let c = Cluster::new("faults-watch");
+    let Some(sim) = c.sim() else { return };
+    sim.faults.lock().unwrap().cut_watch_after = Some(2);
+    let pods: Api<Pod> = Api::namespaced(c.client(), &c.namespace);
+    let events = c.rt.block_on(async {
+        let stream = pods.watch(&WatchParams::default().timeout(30), "0").await.unwrap();
+        let mut stream = Box::pin(stream);
+        let mut n = 0;
+        let created = async {
+            for i in 0..5 {
+                let p: Pod = serde_json::from_value(serde_json::json!({"metadata": {"name": format!("p{i}")}, "spec": {"schedulerName": "none", "containers": [{"name": "c", "image": "x"}]}})).unwrap();
+                pods.create(&Default::default(), &p).await.unwrap();
+            }
+        };
+        let count = async {
+            while let Ok(Some(ev)) = tokio::time::timeout(std::time::Duration::from_secs(5), stream.next()).await {
+                if matches!(ev, Ok(WatchEvent::Added(_))) {
+                    n += 1;
+                }
+            }
+            n
+        };
+        let (_, n) = tokio::join!(created, count);
+        n
+    });
+    assert_eq!(events, 2, "the stream ended after the injected cut");
+}
+
+#[test]
+fn latency_is_added_to_every_request() {
+    let c = Cluster::new("faults-latency");
+    let Some(sim) = c.sim() else { return };
+    sim.faults.lock().unwrap().latency = std::time::Duration::from_millis(300);
+    let before = sim.requests().len();
+    c.kubectl_ok(&["get", "pods"]);
+    let served: Vec<_> = sim.requests().into_iter().skip(before).collect();
+    assert!(
+        served
+            .iter()
+            .all(|r| r.latency >= std::time::Duration::from_millis(300)),
+        "{served:?}"
+    );
+}
