@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod api_apply;
 mod api_faults;
 mod api_golden;
 mod api_kube_client;

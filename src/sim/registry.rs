@@ -1041,8 +1041,34 @@ fn check_type(def: &ResourceDef, body: &mut Value) -> Result<()> {
     Ok(())
 }
 
+/// Fields Go marshals with `omitempty`: empty maps and lists disappear
+/// (removing the last label leaves no `labels` key on a real server).
+fn prune_omitempty(v: &mut Value) {
+    let prune = |o: &mut Value, keys: &[&str]| {
+        if let Some(m) = o.as_object_mut() {
+            for k in keys {
+                let empty = m.get(*k).is_some_and(|x| {
+                    x.as_object().is_some_and(|o| o.is_empty())
+                        || x.as_array().is_some_and(|a| a.is_empty())
+                });
+                if empty {
+                    m.remove(*k);
+                }
+            }
+        }
+    };
+    prune(
+        &mut v["metadata"],
+        &["labels", "annotations", "finalizers", "ownerReferences"],
+    );
+    if v["spec"].is_object() {
+        prune(&mut v["spec"], &["taints", "tolerations", "nodeSelector"]);
+    }
+}
+
 /// Key order as the apiserver serialises: kind, apiVersion, metadata, then the rest.
-fn canonical(def: &ResourceDef, v: Value) -> Value {
+fn canonical(def: &ResourceDef, mut v: Value) -> Value {
+    prune_omitempty(&mut v);
     let Value::Object(mut m) = v else { return v };
     let mut out = serde_json::Map::new();
     out.insert("kind".into(), json!(def.kind));
