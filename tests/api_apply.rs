@@ -6,14 +6,14 @@ use serde_json::Value;
 
 use crate::harness::{seed_manifest, Cluster};
 
-fn seed(c: &Cluster) -> String {
+fn seed() -> String {
     std::fs::read_to_string(seed_manifest()).unwrap()
 }
 
 #[test]
 fn apply_validates_and_reapplies_the_seed_manifest() {
     let c = Cluster::new("apply");
-    let out = c.apply(&seed(&c));
+    let out = c.apply(&seed());
     assert_eq!(
         out,
         "service/flask created\nstatefulset.apps/flask created\n"
@@ -21,7 +21,7 @@ fn apply_validates_and_reapplies_the_seed_manifest() {
     // a misspelled field is refused as the real server refuses it (fieldValidation=Strict)
     let bad = c.kubectl_stdin(
         &["apply", "-f", "-"],
-        &seed(&c).replace("replicas: 3", "replicaz: 3"),
+        &seed().replace("replicas: 3", "replicaz: 3"),
     );
     assert_eq!(bad.code, 1);
     assert!(
@@ -36,8 +36,7 @@ fn apply_validates_and_reapplies_the_seed_manifest() {
         "a refused apply changes nothing"
     );
     // re-apply with a new image: only the image changes, the containers' other fields stay
-    let out =
-        c.apply(&seed(&c).replace("han0495/flask-example-app", "han0495/flask-example-app:v2"));
+    let out = c.apply(&seed().replace("han0495/flask-example-app", "han0495/flask-example-app:v2"));
     assert_eq!(
         out,
         "service/flask unchanged\nstatefulset.apps/flask configured\n"
@@ -51,7 +50,7 @@ fn apply_validates_and_reapplies_the_seed_manifest() {
     // applying the same manifest again is a no-op on the server (kubectl may still say
     // "configured" for a StatefulSet: its patch re-sends volumeClaimTemplates)
     let rv = s["metadata"]["resourceVersion"].clone();
-    c.apply(&seed(&c).replace("han0495/flask-example-app", "han0495/flask-example-app:v2"));
+    c.apply(&seed().replace("han0495/flask-example-app", "han0495/flask-example-app:v2"));
     let again = c.json(&["get", "sts", "flask"]);
     assert_eq!(
         (
@@ -67,7 +66,7 @@ fn kubectl_patch_commands_change_exactly_their_fields() {
     let c = Cluster::with_nodes("patches", 2, SimConfig::default());
     c.kubectl_stdin(
         &["create", "-f", "-"],
-        &seed(&c).replace("replicas: 3", "replicas: 0"),
+        &seed().replace("replicas: 3", "replicas: 0"),
     );
     let before = c.json(&["get", "sts", "flask"]);
 
@@ -136,7 +135,7 @@ fn admission_adds_tolerations_service_account_and_protection() {
     );
     let Some(_) = c.sim() else { return };
     c.apply(
-        &seed(&c)
+        &seed()
             .replace("replicas: 3", "replicas: 1")
             .replace("minReadySeconds: 10", "minReadySeconds: 0"),
     );
