@@ -139,6 +139,35 @@ pub struct SimArgs {
     /// End every watch stream after this many events.
     #[arg(long, value_name = "N")]
     pub cut_watch_after: Option<usize>,
+    /// Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS.
+    #[arg(long)]
+    pub tls: bool,
+    /// Accept this bearer token for USER (repeatable; the first goes into the kubeconfig).
+    #[arg(long, value_name = "TOKEN:USER", value_parser = parse_pair)]
+    pub token: Vec<(String, String)>,
+    /// Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes.
+    #[arg(long, value_name = "USER:VERB:RESOURCE", value_parser = parse_triple)]
+    pub deny: Vec<(String, String, String)>,
+    /// Refuse requests without a token (401) instead of treating them as system:anonymous.
+    #[arg(long)]
+    pub no_anonymous: bool,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.into(), b.into())),
+        _ => Err(format!("expected TOKEN:USER, got {s:?}")),
+    }
+}
+
+fn parse_triple(s: &str) -> Result<(String, String, String), String> {
+    let p: Vec<&str> = s.split(':').collect();
+    match p.as_slice() {
+        [u, v, r] if !u.is_empty() && !v.is_empty() && !r.is_empty() => {
+            Ok((u.to_string(), v.to_string(), r.to_string()))
+        }
+        _ => Err(format!("expected USER:VERB:RESOURCE, got {s:?}")),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -399,6 +428,10 @@ async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
         force_detach_after: args.force_detach_after,
         // kubelets renew well within the grace (10s against 50s upstream; 2s in golden's 8s drill)
         lease_renew: (args.node_grace / 4).min(Duration::from_secs(10)),
+        tls: args.tls,
+        tokens: args.token.clone(),
+        deny: args.deny.clone(),
+        anonymous_auth: !args.no_anonymous,
         ..SimConfig::default()
     };
     let server = SimServer::start_scenario(&scenario, config, args.port)

@@ -111,6 +111,17 @@ impl Cluster {
         self.server.is_some()
     }
 
+    pub fn server(&self) -> Option<&SimServer> {
+        self.server.as_ref()
+    }
+
+    /// kubectl with another kubeconfig (another user).
+    pub fn kubectl_with(&self, args: &[&str], kubeconfig: &Path) -> Out {
+        let mut cmd = self.kubectl_cmd(args);
+        cmd.env("KUBECONFIG", kubeconfig);
+        cmd.output().expect("run kubectl").into()
+    }
+
     /// The simulated cluster, or None against a real one (sim-only tests return early).
     pub fn sim(&self) -> Option<&Arc<Sim>> {
         self.server.as_ref().map(|s| &s.sim)

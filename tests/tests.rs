@@ -9,6 +9,7 @@ mod api_faults;
 mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
+mod api_tls;
 mod demo;
 mod inspect_cli;
 mod inspect_model;

@@ -28,6 +28,8 @@ pub struct SimConfig {
     /// `--anonymous-auth`: requests without a token act as `system:anonymous`
     /// (a wrong token is still 401). kubectl sends no token over plain http.
     pub anonymous_auth: bool,
+    /// Serve HTTPS with a CA generated at start (written into the kubeconfig).
+    pub tls: bool,
 }
 
 impl Default for SimConfig {
@@ -43,6 +45,7 @@ impl Default for SimConfig {
             tokens: vec![],
             deny: vec![],
             anonymous_auth: true,
+            tls: false,
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod smp;
 pub mod status;
 pub mod store;
 pub mod tables;
+pub mod tls;
 pub mod validation;
 
 use std::net::SocketAddr;
@@ -297,6 +298,8 @@ impl Scenario {
 pub struct SimServer {
     pub sim: Arc<Sim>,
     pub addr: SocketAddr,
+    /// With TLS: the CA that signed the serving certificate (PEM).
+    pub ca_pem: Option<String>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -331,21 +334,43 @@ impl SimServer {
         *sim.address.lock().unwrap_or_else(|e| e.into_inner()) = addr.to_string();
         let router = sim.router();
         let mut tasks = sim.start_controllers();
-        tasks.push(tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        }));
-        Ok(SimServer { sim, addr, tasks })
+        let ca_pem = if sim.config().tls {
+            let tls = tls::generate().map_err(std::io::Error::other)?;
+            tasks.push(tokio::spawn(tls::serve(listener, tls.acceptor, router)));
+            Some(tls.ca_pem)
+        } else {
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }));
+            None
+        };
+        Ok(SimServer {
+            sim,
+            addr,
+            ca_pem,
+            tasks,
+        })
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// A kubeconfig for this server with another user's token (or none).
+    pub fn kubeconfig_for(&self, token: Option<&str>) -> String {
+        kubeconfig(&self.url(), self.ca_pem.as_deref(), token)
     }
 
     /// A kubeconfig whose current context points at this server, namespace `default`
     /// (with the first configured token, when the server requires one).
     pub fn kubeconfig_yaml(&self) -> String {
         let token = self.sim.config().tokens.first().map(|(t, _)| t.clone());
-        kubeconfig_yaml(&self.url(), token.as_deref())
+        kubeconfig(&self.url(), self.ca_pem.as_deref(), token.as_deref())
     }
 
     pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
@@ -356,6 +381,19 @@ impl SimServer {
 pub const CONTEXT: &str = "kubectl-sts-sim";
 
 pub fn kubeconfig_yaml(server: &str, token: Option<&str>) -> String {
+    kubeconfig(server, None, token)
+}
+
+/// A kubeconfig for `server`, trusting `ca_pem` when given, authenticating with `token`.
+pub fn kubeconfig(server: &str, ca_pem: Option<&str>, token: Option<&str>) -> String {
+    use base64::Engine;
+    let ca = match ca_pem {
+        Some(pem) => format!(
+            "\n    certificate-authority-data: {}",
+            base64::engine::general_purpose::STANDARD.encode(pem)
+        ),
+        None => String::new(),
+    };
     let user = match token {
         Some(t) => format!("\n    token: {t}"),
         None => " {}".to_string(),
@@ -366,7 +404,7 @@ kind: Config
 clusters:
 - name: {CONTEXT}
   cluster:
-    server: {server}
+    server: {server}{ca}
 contexts:
 - name: {CONTEXT}
   context:
