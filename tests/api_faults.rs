@@ -71,9 +71,7 @@ fn the_tool_retries_a_passing_503_and_reports_a_lasting_one() {
         }
         .yaml(),
     );
-    c.eventually(60, "1 ready", || {
-        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 1).then_some(())
-    });
+    c.wait_ready("flask", 1, 60);
     sim.inject(fault("get", "statefulsets", 503, 1));
     let ok = c.sts(&["inspect", "flask"]);
     assert_eq!(ok.code, 0, "one 503 is retried: {}", ok.stderr);

@@ -263,6 +263,26 @@ impl Cluster {
         })
     }
 
+    /// Waits until StatefulSet `sts` reports `n` ready replicas; on timeout, shows the state.
+    pub fn wait_ready(&self, sts: &str, n: i64, secs: u64) {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.eventually(secs, &format!("{sts} {n} ready"), || {
+                (self.json(&["get", "sts", sts])["status"]["readyReplicas"]
+                    .as_i64()
+                    .unwrap_or(0)
+                    == n)
+                    .then_some(())
+            })
+        }));
+        if ok.is_err() {
+            let state = self.kubectl(&["get", "sts,pods,pvc,events", "-o", "wide"]);
+            panic!(
+                "{sts} never had {n} ready pods:\n{}{}",
+                state.stdout, state.stderr
+            );
+        }
+    }
+
     /// Polls `f` until it returns Some, or panics after `secs` (scaled for real clusters).
     pub fn eventually<T>(&self, secs: u64, what: &str, mut f: impl FnMut() -> Option<T>) -> T {
         let scale: f64 = std::env::var("KUBECTL_STS_TEST_TIMEOUT_SCALE")

@@ -30,9 +30,7 @@ fn ready_lab(test: &str, network: bool) -> Cluster {
         }
         .yaml(),
     );
-    c.eventually(90, "3 ready", || {
-        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 3).then_some(())
-    });
+    c.wait_ready("flask", 3, 90);
     c
 }
 
@@ -388,9 +386,7 @@ fn unauthorized_and_forbidden() {
         }
         .yaml(),
     );
-    c.eventually(60, "1 ready", || {
-        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 1).then_some(())
-    });
+    c.wait_ready("flask", 1, 60);
     let bob = write(&c, "bob", &kubeconfig_yaml(&url, Some("narrow")));
     let o = c.sts_with(&["inspect", "flask"], &bob);
     assert_eq!(o.code, 0, "{}", o.stderr);

@@ -27,9 +27,7 @@ fn eviction_respects_the_disruption_budget() {
         }
         .yaml(),
     );
-    c.eventually(90, "3 ready", || {
-        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 3).then_some(())
-    });
+    c.wait_ready("flask", 3, 90);
     c.apply("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: flask\nspec:\n  minAvailable: 3\n  selector:\n    matchLabels:\n      app: flask\n");
     c.eventually(30, "PDB status", || {
         (c.json(&["get", "pdb", "flask"])["status"]["currentHealthy"] == 3).then_some(())

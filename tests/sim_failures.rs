@@ -30,9 +30,7 @@ fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
         }
         .yaml(),
     );
-    c.eventually(90, "3 ready", || {
-        (c.json(&["get", "sts", "flask"])["status"]["readyReplicas"] == 3).then_some(())
-    });
+    c.wait_ready("flask", 3, 90);
     Some(c)
 }
 

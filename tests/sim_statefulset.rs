@@ -34,27 +34,6 @@ fn names(items: &[Value]) -> Vec<String> {
     v
 }
 
-fn ready_count(c: &Cluster, sts: &str) -> i64 {
-    c.json(&["get", "sts", sts])["status"]["readyReplicas"]
-        .as_i64()
-        .unwrap_or(0)
-}
-
-fn wait_ready(c: &Cluster, sts: &str, n: i64, secs: u64) {
-    let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        c.eventually(secs, &format!("{sts} {n} ready"), || {
-            (ready_count(c, sts) == n).then_some(())
-        })
-    }));
-    if ok.is_err() {
-        let state = c.kubectl(&["get", "sts,pods,pvc,events", "-o", "wide"]);
-        panic!(
-            "{sts} never had {n} ready pods:\n{}{}",
-            state.stdout, state.stderr
-        );
-    }
-}
-
 fn time(v: &Value) -> jiff::Timestamp {
     v.as_str().and_then(|s| s.parse().ok()).expect("timestamp")
 }
@@ -154,7 +133,7 @@ fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
         }
         .yaml(),
     );
-    wait_ready(&c, "flask", 3, 60);
+    c.wait_ready("flask", 3, 60);
     let old = c.json(&["get", "pod", "flask-1"]);
     let pv_before = c.jsonpath(&["get", "pvc", "www-flask-1"], "{.spec.volumeName}");
     c.kubectl_ok(&["delete", "pod", "flask-1"]);
@@ -181,7 +160,7 @@ fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
         pv_before
     );
 
-    wait_ready(&c, "flask", 3, 60);
+    c.wait_ready("flask", 3, 60);
     c.kubectl_ok(&["scale", "sts", "flask", "--replicas=2"]);
     c.eventually(60, "flask-2 gone", || {
         (names(&pods(&c, "app=flask")) == ["flask-0", "flask-1"]).then_some(())
@@ -193,7 +172,7 @@ fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
     );
     let pv2 = c.jsonpath(&["get", "pvc", "www-flask-2"], "{.spec.volumeName}");
     c.kubectl_ok(&["scale", "sts", "flask", "--replicas=3"]);
-    wait_ready(&c, "flask", 3, 60);
+    c.wait_ready("flask", 3, 60);
     assert_eq!(
         c.jsonpath(&["get", "pvc", "www-flask-2"], "{.spec.volumeName}"),
         pv2,
@@ -214,7 +193,7 @@ fn parallel_creates_and_removes_at_once() {
         }
         .yaml(),
     );
-    wait_ready(&c, "par", 3, 60);
+    c.wait_ready("par", 3, 60);
     let items = pods(&c, "app=par");
     let created: Vec<jiff::Timestamp> = items
         .iter()
@@ -265,7 +244,7 @@ fn ordinals_start_at_five() {
         }
         .yaml(),
     );
-    wait_ready(&c, "ord", 3, 60);
+    c.wait_ready("ord", 3, 60);
     assert_eq!(names(&pods(&c, "app=ord")), ["ord-5", "ord-6", "ord-7"]);
     assert_eq!(
         c.jsonpath(
@@ -286,7 +265,7 @@ fn retention_when_scaled_delete_removes_condemned_claims() {
     let c = cluster("ret-scaled");
     let class = c.storage_class(false);
     c.apply(&Sts { name: "ret", class: &class, extra: "persistentVolumeClaimRetentionPolicy:\n  whenScaled: Delete\n  whenDeleted: Retain", ..Default::default() }.yaml());
-    wait_ready(&c, "ret", 3, 60);
+    c.wait_ready("ret", 3, 60);
     assert_eq!(
         c.jsonpath(&["get", "pvc", "www-ret-2"], "{.metadata.ownerReferences}"),
         "",
@@ -305,7 +284,7 @@ fn retention_when_deleted_delete_removes_claims_with_the_set() {
     let c = cluster("ret-deleted");
     let class = c.storage_class(false);
     c.apply(&Sts { name: "retdel", class: &class, extra: "persistentVolumeClaimRetentionPolicy:\n  whenScaled: Retain\n  whenDeleted: Delete", ..Default::default() }.yaml());
-    wait_ready(&c, "retdel", 3, 60);
+    c.wait_ready("retdel", 3, 60);
     let owners = c.json(&["get", "pvc", "www-retdel-0"])["metadata"]["ownerReferences"].clone();
     assert_eq!(owners[0]["kind"], "StatefulSet");
     c.kubectl_ok(&["scale", "sts", "retdel", "--replicas=2"]);
@@ -353,7 +332,7 @@ fn partitioned_rolling_update_then_on_delete() {
         }
         .yaml(),
     );
-    wait_ready(&c, "flask", 3, 60);
+    c.wait_ready("flask", 3, 60);
     let r1 = revisions(&c, "app=flask")[0].1.clone();
     c.kubectl_ok(&[
         "set",

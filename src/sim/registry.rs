@@ -886,19 +886,14 @@ impl Registry {
         let orphan = opts.propagation.as_deref() == Some("Orphan");
         let foreground = opts.propagation.as_deref() == Some("Foreground");
         if orphan || foreground {
-            let f = if orphan {
-                "orphan"
-            } else {
-                "foregroundDeletion"
-            };
-            let mut fins = new["metadata"]["finalizers"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
-            if !fins.iter().any(|x| x == f) {
-                fins.push(json!(f));
-            }
-            new["metadata"]["finalizers"] = json!(fins);
+            add_finalizer(
+                &mut new,
+                if orphan {
+                    "orphan"
+                } else {
+                    "foregroundDeletion"
+                },
+            );
         }
 
         // Graceful deletion applies to pods only.

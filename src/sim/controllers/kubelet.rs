@@ -261,26 +261,14 @@ impl Kubelets {
                 c["reason"] = json!("ContainersNotInitialized");
                 c["message"] = json!(format!(
                     "containers with incomplete status: [{}]",
-                    pod["spec"]["initContainers"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|c| c["name"].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    container_names(pod, "initContainers")
                 ));
             }
             if ty == "Ready" || ty == "ContainersReady" {
                 c["reason"] = json!("ContainersNotReady");
                 c["message"] = json!(format!(
                     "containers with unready status: [{}]",
-                    pod["spec"]["containers"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|c| c["name"].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                    container_names(pod, "containers")
                 ));
             }
             super::set_condition(&mut conds, c);
@@ -403,6 +391,17 @@ impl Kubelets {
             );
         }
     }
+}
+
+/// `a b c`: the names in `spec.<key>`, as the kubelet lists them in condition messages.
+fn container_names(pod: &Value, key: &str) -> String {
+    pod["spec"][key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn node_ip(node: &Value) -> String {
