@@ -352,3 +352,36 @@ fn not_found_and_already_exists_read_as_on_a_real_server() {
     let got = c.kubectl_ok(&["get", "svc", "flask", "--no-headers"]);
     assert!(got.contains("None") && got.contains("80/TCP"), "{got}");
 }
+
+#[test]
+fn deleting_a_namespace_empties_it_first() {
+    let c =
+        crate::harness::Cluster::with_nodes("ns-delete", 1, kubectl_sts::sim::SimConfig::default());
+    let Some(_) = c.sim() else { return };
+    let ns = format!("{}-x", c.namespace);
+    c.create_json(&json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}));
+    let mut p = pod("p", Some("n1"), json!({"app": "x"}));
+    p["metadata"]["namespace"] = json!(ns);
+    p["spec"]["terminationGracePeriodSeconds"] = json!(1);
+    let o = c.kubectl_stdin(
+        &["create", "--validate=false", "-f", "-", "-n", &ns],
+        &p.to_string(),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    c.kubectl_ok(&["delete", "namespace", &ns, "--wait=false"]);
+    let phase = c.jsonpath(&["get", "namespace", &ns], "{.status.phase}");
+    assert_eq!(phase, "Terminating");
+    let refused = c.kubectl_stdin(&["create", "--validate=false", "-f", "-", "-n", &ns], &json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": ns}, "spec": {"ports": [{"port": 80}]}}).to_string());
+    assert!(
+        refused.stderr.contains("because it is being terminated"),
+        "{}",
+        refused.stderr
+    );
+    c.eventually(30, "namespace gone", || {
+        (c.kubectl(&["get", "namespace", &ns]).code != 0).then_some(())
+    });
+    assert!(c
+        .kubectl_ok(&["get", "pods", "-A", "--no-headers"])
+        .lines()
+        .all(|l| !l.starts_with(&ns)));
+}

@@ -475,7 +475,7 @@ async fn route(
             reg.get(def, &ns, name)?.as_ref(),
             want,
         )),
-        (Some(name), sub @ (None | Some("status")), Method::PUT) => {
+        (Some(name), sub @ (None | Some("status") | Some("finalize")), Method::PUT) => {
             let v = parse_body(&body)?;
             let warnings = if sub.is_none() {
                 field_validation(def, &v, q)?

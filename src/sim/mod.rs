@@ -210,6 +210,7 @@ impl Sim {
             Box::new(nodes::NodeLifecycle::default()),
             Box::new(endpoints::EndpointsController),
             Box::new(disruption::DisruptionController),
+            Box::new(namespaces::NamespaceController),
         ];
         vec![
             tokio::spawn(self.clone().run_gc()),

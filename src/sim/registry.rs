@@ -198,11 +198,27 @@ impl Registry {
         })
     }
 
-    fn check_namespace(&self, txn: &Txn<'_>, def: &ResourceDef, ns: &str) -> Result<()> {
+    fn check_namespace(
+        &self,
+        txn: &Txn<'_>,
+        def: &ResourceDef,
+        ns: &str,
+        name: &str,
+    ) -> Result<()> {
         if def.namespaced {
             let ns_def = resources::by_kind("Namespace").expect("namespaces served");
-            if txn.get(ns_def, "", ns).is_none() {
-                return Err(st::namespace_not_found(ns));
+            match txn.get(ns_def, "", ns) {
+                None => return Err(st::namespace_not_found(ns)),
+                // NamespaceLifecycle admission
+                Some(n) if !n["metadata"]["deletionTimestamp"].is_null() => {
+                    return Err(ApiError::new(
+                        403,
+                        "Forbidden",
+                        format!("{} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated", def.qualified()),
+                        Some(json!({"causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {ns} is being terminated"), "field": "metadata.namespace"}]})),
+                    ))
+                }
+                Some(_) => {}
             }
         }
         Ok(())
@@ -300,7 +316,7 @@ impl Registry {
         self.prepare_create(def, &mut body)?;
 
         let mut txn = self.store.lock();
-        self.check_namespace(&txn, def, ns)?;
+        self.check_namespace(&txn, def, ns, &name)?;
         if txn.get(def, ns, &name).is_some() {
             return Err(st::already_exists(def, &name));
         }
@@ -536,6 +552,10 @@ impl Registry {
             let mut n = old.clone();
             n["status"] = body["status"].clone();
             n
+        } else if sub == Some("finalize") {
+            let mut n = old.clone();
+            n["spec"]["finalizers"] = body["spec"]["finalizers"].clone();
+            n
         } else {
             let mut n = body;
             if def.has_status_subresource {
@@ -621,7 +641,11 @@ impl Registry {
         let deleting = !new["metadata"]["deletionTimestamp"].is_null();
         let ns = meta_str(&new, "namespace").to_string();
         let name = meta_str(&new, "name").to_string();
-        if deleting && !has_finalizers(&new) && graceful_done(def, &new) {
+        let spec_finalizers = def.kind == "Namespace"
+            && new["spec"]["finalizers"]
+                .as_array()
+                .is_some_and(|f| !f.is_empty());
+        if deleting && !has_finalizers(&new) && !spec_finalizers && graceful_done(def, &new) {
             txn.put(def, new);
             return Ok(txn.remove(def, &ns, &name).expect("just written"));
         }
@@ -883,6 +907,24 @@ impl Registry {
         }
         let mut new = (*old).clone();
         let now_t = jiff::Timestamp::now();
+        // Namespaces go Terminating; the namespace controller empties them, then they go
+        // (pkg/registry/core/namespace/storage: spec.finalizers hold the object).
+        if def.kind == "Namespace"
+            && !old["spec"]["finalizers"]
+                .as_array()
+                .is_none_or(|f| f.is_empty())
+        {
+            if !old["metadata"]["deletionTimestamp"].is_null() {
+                return Ok((*old).clone());
+            }
+            new["metadata"]["deletionTimestamp"] = json!(timestamp(now_t));
+            new["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            new["status"]["phase"] = json!("Terminating");
+            if opts.dry_run {
+                return Ok(new);
+            }
+            return Ok((*txn.put(def, new)).clone());
+        }
         let orphan = opts.propagation.as_deref() == Some("Orphan");
         let foreground = opts.propagation.as_deref() == Some("Foreground");
         if orphan || foreground {

@@ -7,6 +7,7 @@ pub mod disruption;
 pub mod endpoints;
 pub mod events;
 pub mod kubelet;
+pub mod namespaces;
 pub mod nodes;
 pub mod scheduler;
 pub mod statefulset;
