@@ -92,3 +92,48 @@ fn eviction_respects_the_disruption_budget() {
         (p["metadata"]["uid"] != uid && p["status"]["phase"] == "Running").then_some(())
     });
 }
+
+#[test]
+fn kubectl_create_namespace_and_drain_speak_protobuf() {
+    let c = Cluster::with_nodes(
+        "drain",
+        3,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    );
+    let Some(_) = c.sim() else { return };
+    let ns = format!("{}-pb", c.namespace);
+    assert_eq!(
+        c.kubectl_ok(&["create", "namespace", &ns]).trim(),
+        format!("namespace/{ns} created")
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "namespace", &ns], "{.status.phase}"),
+        "Active"
+    );
+    c.apply(
+        &Sts {
+            class: "network",
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.wait_ready("flask", 3, 90);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let out = c.kubectl(&["drain", &node, "--ignore-daemonsets", "--timeout=60s"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("pod/flask-1 evicted")
+            && out.stdout.contains(&format!("node/{node} drained")),
+        "{}",
+        out.stdout
+    );
+    c.wait_ready("flask", 3, 60);
+    assert_ne!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}"),
+        node,
+        "rescheduled off the cordoned node"
+    );
+}

@@ -436,7 +436,7 @@ async fn route(
             if def.namespaced && t.namespace.is_none() {
                 return Err(st::method_not_allowed());
             }
-            let v = parse_body(&body)?;
+            let v = parse_body(headers, &body)?;
             let warnings = field_validation(def, &v, q)?;
             let o = reg.create(def, &ns, v, &wopts)?;
             Ok(with_warnings(
@@ -476,7 +476,7 @@ async fn route(
             want,
         )),
         (Some(name), sub @ (None | Some("status") | Some("finalize")), Method::PUT) => {
-            let v = parse_body(&body)?;
+            let v = parse_body(headers, &body)?;
             let warnings = if sub.is_none() {
                 field_validation(def, &v, q)?
             } else {
@@ -523,18 +523,18 @@ async fn route(
             Ok(json_response(200, &reg.get_scale(def, &ns, name)?))
         }
         (Some(name), Some("scale"), Method::PUT) => {
-            let v = parse_body(&body)?;
+            let v = parse_body(headers, &body)?;
             Ok(json_response(
                 200,
                 &reg.update_scale(def, &ns, name, v, &wopts)?,
             ))
         }
         (Some(name), Some("eviction"), Method::POST) => {
-            let v = parse_body(&body)?;
+            let v = parse_body(headers, &body)?;
             Ok(json_response(201, &reg.evict(&ns, name, &v)?))
         }
         (Some(name), Some("binding"), Method::POST) => {
-            let v = parse_body(&body)?;
+            let v = parse_body(headers, &body)?;
             Ok(json_response(201, &reg.bind(&ns, name, &v)?))
         }
         _ => Err(st::method_not_allowed()),
@@ -550,7 +550,14 @@ fn with_warnings(mut r: Response, warnings: &[String]) -> Response {
     r
 }
 
-fn parse_body(body: &Bytes) -> Result<Value, ApiError> {
+fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.starts_with("application/vnd.kubernetes.protobuf") {
+        return super::protobuf::decode(body).ok_or_else(|| st::unsupported_media_type(ct));
+    }
     serde_json::from_slice(body).map_err(|e| {
         st::bad_request(format!(
             "Object 'Kind' is missing in '{}': {e}",

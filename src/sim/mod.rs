@@ -12,6 +12,7 @@ pub mod discovery;
 pub mod fixtures;
 mod gc;
 pub mod openapi;
+pub mod protobuf;
 pub mod registry;
 pub mod resources;
 pub mod selectors;
