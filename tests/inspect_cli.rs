@@ -398,3 +398,34 @@ fn unauthorized_and_forbidden() {
     );
     assert!(o.stdout.contains("flask-0"), "{}", o.stdout);
 }
+
+#[test]
+fn watch_redraws_when_the_set_changes() {
+    let c = ready_lab("inspect-watch", false);
+    let out_path = c.dir.path().join("watch.out");
+    let out_file = std::fs::File::create(&out_path).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["inspect", "flask", "--watch", "-n", &c.namespace])
+        .env("KUBECONFIG", &c.kubeconfig)
+        .stdin(Stdio::null())
+        .stdout(out_file)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let header = format!("StatefulSet {}/flask", c.namespace);
+    c.eventually(20, "first draw", || {
+        std::fs::read_to_string(&out_path)
+            .ok()
+            .filter(|s| s.contains(&header))
+            .map(|_| ())
+    });
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=2"]);
+    let text = c.eventually(60, "a redraw showing the retained claim", || {
+        std::fs::read_to_string(&out_path)
+            .ok()
+            .filter(|s| s.contains("2 (retained)"))
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(text.matches(&header).count() >= 2, "{text}");
+}
