@@ -412,3 +412,59 @@ fn partitioned_rolling_update_then_on_delete() {
     let image = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.containers[0].image}");
     assert_eq!(image, "han0495/flask-example-app:v3");
 }
+
+#[test]
+fn delete_propagation_orphan_and_foreground() {
+    let c = cluster("propagation");
+    let class = c.storage_class(false);
+    c.apply(
+        &Sts {
+            name: "orph",
+            replicas: 2,
+            class: &class,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.wait_ready("orph", 2, 60);
+    // orphan: the pods stay, without their owner reference
+    c.kubectl_ok(&["delete", "sts", "orph", "--cascade=orphan"]);
+    c.eventually(30, "set gone, pods orphaned", || {
+        let items = pods(&c, "app=orph");
+        (c.kubectl(&["get", "sts", "orph"]).code != 0
+            && items.len() == 2
+            && items
+                .iter()
+                .all(|p| p["metadata"]["ownerReferences"].is_null()))
+        .then_some(())
+    });
+
+    c.apply(
+        &Sts {
+            name: "fg",
+            replicas: 2,
+            class: &class,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.wait_ready("fg", 2, 60);
+    // foreground: the set waits, Terminating, until its pods are gone
+    c.kubectl_ok(&[
+        "delete",
+        "sts",
+        "fg",
+        "--cascade=foreground",
+        "--wait=false",
+    ]);
+    let s = c.json(&["get", "sts", "fg"]);
+    assert!(!s["metadata"]["deletionTimestamp"].is_null());
+    assert_eq!(s["metadata"]["finalizers"][0], "foregroundDeletion");
+    c.eventually(60, "pods then set gone", || {
+        (pods(&c, "app=fg").is_empty() && c.kubectl(&["get", "sts", "fg"]).code != 0).then_some(())
+    });
+    assert!(
+        c.kubectl(&["get", "pvc", "www-fg-0"]).code == 0,
+        "claims are kept (whenDeleted: Retain)"
+    );
+}
