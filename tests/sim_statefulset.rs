@@ -457,12 +457,41 @@ fn delete_propagation_orphan_and_foreground() {
         "--cascade=foreground",
         "--wait=false",
     ]);
-    let s = c.json(&["get", "sts", "fg"]);
-    assert!(!s["metadata"]["deletionTimestamp"].is_null());
-    assert_eq!(s["metadata"]["finalizers"][0], "foregroundDeletion");
     c.eventually(60, "pods then set gone", || {
         (pods(&c, "app=fg").is_empty() && c.kubectl(&["get", "sts", "fg"]).code != 0).then_some(())
     });
+    if let Some(sim) = c.sim() {
+        // the order, from the store's history: finalizer set, pods deleted, then the set
+        use kubectl_sts::sim::store::EventType;
+        let txn = sim.registry.store.lock();
+        let sts_def = kubectl_sts::sim::resources::by_kind("StatefulSet").unwrap();
+        let pod_def = kubectl_sts::sim::resources::by_kind("Pod").unwrap();
+        let sts_events = txn.events_since(sts_def, 1).unwrap();
+        let marked = sts_events
+            .iter()
+            .find(|e| {
+                e.name == "fg" && e.object["metadata"]["finalizers"][0] == "foregroundDeletion"
+            })
+            .expect("foregroundDeletion finalizer");
+        assert!(!marked.object["metadata"]["deletionTimestamp"].is_null());
+        let gone = sts_events
+            .iter()
+            .find(|e| e.name == "fg" && e.kind == EventType::Deleted)
+            .unwrap()
+            .rv;
+        let last_pod = txn
+            .events_since(pod_def, 1)
+            .unwrap()
+            .iter()
+            .filter(|e| e.name.starts_with("fg-") && e.kind == EventType::Deleted)
+            .map(|e| e.rv)
+            .max()
+            .unwrap();
+        assert!(
+            marked.rv < last_pod && last_pod < gone,
+            "set marked, pods gone, then the set"
+        );
+    }
     assert!(
         c.kubectl(&["get", "pvc", "www-fg-0"]).code == 0,
         "claims are kept (whenDeleted: Retain)"
