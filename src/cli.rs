@@ -80,6 +80,26 @@ pub enum Command {
     Sim(SimArgs),
     /// Tell the seed lab's story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery.
     Demo(DemoArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completion(CompletionArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The completion script for `shell`, for the `kubectl-sts` binary.
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    use clap::CommandFactory;
+    // completions are for the binary's own name (kubectl's plugin completion goes through
+    // completions/kubectl_complete-sts, which calls this binary)
+    let mut cmd = Cli::command().bin_name("kubectl-sts");
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "kubectl-sts", &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
 }
 
 #[derive(Debug, Clone, Args)]
@@ -224,6 +244,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
         Command::Sim(a) => run_sim(a).await.map(|_| ExitCode::Ok),
+        Command::Completion(a) => {
+            emit(|w| w.write_all(completion_script(a.shell).as_bytes())).map(|_| ExitCode::Ok)
+        }
         Command::Demo(a) => {
             if a.speed.is_nan() || a.speed <= 0.0 {
                 return Err(Failure::new(

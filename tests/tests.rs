@@ -10,6 +10,7 @@ mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
 mod api_tls;
+mod completions;
 mod demo;
 mod inspect_cli;
 mod inspect_model;

@@ -1,0 +1,130 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubectl_sts_global_optspecs
+    string join \n kubeconfig= context= n/namespace= A/all-namespaces request-timeout= o/output= color= v/verbose h/help V/version
+end
+
+function __fish_kubectl_sts_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubectl_sts_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubectl_sts_using_subcommand
+    set -l cmd (__fish_kubectl_sts_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l cluster-domain -d 'Cluster DNS domain for the stable names' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l fail-on-problems -d 'Exit with code 5 when problems (warnings or errors) are found'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s w -l watch -d 'Redraw whenever the set, its pods, claims or nodes change'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l port -d 'Port to listen on (0 = any free port)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l kubeconfig-out -d 'Write a kubeconfig for the simulated cluster to this path' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l node-grace -d 'Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l toleration -d 'Default not-ready/unreachable toleration added to pods (default 300s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l force-detach-after -d 'The attach/detach controller\'s forced detach from an unhealthy node (6m upstream)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l speed -d 'Speed-up for delays no object records (pod start, container stop)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l fault -d 'Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l latency -d 'Delay every request by this much (e.g. 200ms)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l cut-watch-after -d 'End every watch stream after this many events' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l token -d 'Accept this bearer token for USER (repeatable; the first goes into the kubeconfig)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l deny -d 'Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l tls -d 'Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l no-anonymous -d 'Refuse requests without a token (401) instead of treating them as system:anonymous'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l speed -d 'Speed-up for delays no object records (pod start, container stop); timings objects record stay real' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,89 @@
+//! Shell completions: `completions/` matches what the binary generates (fails when
+//! a flag changes without regenerating), and kubectl's plugin completion finds
+//! `kubectl_complete-sts` and offers StatefulSet names from the cluster.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::harness::Cluster;
+use crate::sts_manifest::Sts;
+
+#[test]
+fn generated_completions_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "kubectl-sts.bash"),
+        ("zsh", "_kubectl-sts"),
+        ("fish", "kubectl-sts.fish"),
+        ("powershell", "_kubectl-sts.ps1"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+            .args(["completion", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let generated = String::from_utf8(out.stdout).unwrap();
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(dir.join(file), &generated).unwrap();
+        }
+        let kept = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        assert!(generated == kept, "completions/{file} is stale: run `kubectl-sts completion {shell} > completions/{file}`");
+        assert!(
+            generated.contains("inspect") && generated.contains("fail-on-problems"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn kubectl_plugin_completion_offers_statefulset_names() {
+    let c = Cluster::new("completion");
+    c.apply(
+        &Sts {
+            name: "alpha",
+            replicas: 0,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.apply(
+        &Sts {
+            name: "beta",
+            replicas: 0,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let path = format!(
+        "{}:{}:{}",
+        dir.display(),
+        Cluster::bin_dir().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let complete = |words: &[&str]| -> Vec<String> {
+        let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+        let out = Command::new(bin)
+            .arg("__complete")
+            .args(words)
+            .env("PATH", &path)
+            .env("KUBECONFIG", &c.kubeconfig)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.starts_with(':'))
+            .map(String::from)
+            .collect()
+    };
+    assert_eq!(complete(&["sts", "in"]), ["inspect"]);
+    assert_eq!(
+        complete(&["sts", "inspect", "-n", &c.namespace, "a"]),
+        ["alpha"]
+    );
+    assert_eq!(
+        complete(&["sts-inspect", "-n", &c.namespace, ""]),
+        ["alpha", "beta"]
+    );
+}
