@@ -497,3 +497,69 @@ fn delete_propagation_orphan_and_foreground() {
         "claims are kept (whenDeleted: Retain)"
     );
 }
+
+#[test]
+fn revision_history_is_truncated_and_repeated_events_are_counted() {
+    let c = cluster("history");
+    c.apply(
+        &Sts {
+            name: "hist",
+            replicas: 0,
+            extra: "revisionHistoryLimit: 1",
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    for tag in ["v2", "v3", "v4"] {
+        c.kubectl_ok(&[
+            "set",
+            "image",
+            "sts/hist",
+            &format!("app=han0495/flask-example-app:{tag}"),
+        ]);
+        c.eventually(20, "new update revision", || {
+            let s = c.json(&["get", "sts", "hist"]);
+            let rev = s["status"]["updateRevision"].as_str()?.to_string();
+            let cr = c.json(&["get", "controllerrevision", &rev]);
+            (cr["data"]["spec"]["template"]["spec"]["containers"][0]["image"]
+                .as_str()?
+                .ends_with(tag))
+            .then_some(())
+        });
+    }
+    c.eventually(20, "history truncated", || {
+        let n = c.json(&["get", "controllerrevisions", "-l", "app=hist"])["items"]
+            .as_array()?
+            .len();
+        (n <= 3).then_some(())
+    });
+    let revs: Vec<i64> = c.json(&["get", "controllerrevisions", "-l", "app=hist"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_i64().unwrap())
+        .collect();
+    assert!(revs.contains(&4), "the newest revision is kept: {revs:?}");
+
+    let Some(sim) = c.sim() else { return };
+    let pod: serde_json::Value = serde_json::json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "x", "namespace": c.namespace, "uid": "u-1"}});
+    sim.event(
+        &pod,
+        "Warning",
+        "BackOff",
+        "Back-off restarting failed container",
+        "kubelet",
+        Some("n1"),
+    );
+    sim.event(
+        &pod,
+        "Warning",
+        "BackOff",
+        "Back-off restarting failed container",
+        "kubelet",
+        Some("n1"),
+    );
+    let evs = c.json(&["get", "events", "--field-selector", "reason=BackOff"]);
+    assert_eq!(evs["items"].as_array().unwrap().len(), 1);
+    assert_eq!(evs["items"][0]["count"], 2);
+}

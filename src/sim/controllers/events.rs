@@ -23,6 +23,23 @@ impl Sim {
             n => n,
         };
         let t = now();
+        // client-go's EventCorrelator: the same event again bumps count and lastTimestamp
+        let same = self.list_kind("Event", Some(ns)).into_iter().find(|e| {
+            e["involvedObject"]["uid"] == uid(obj)
+                && e["reason"] == reason
+                && e["message"] == message
+                && e["source"]["component"] == component
+        });
+        if let Some(e) = same {
+            let count = e["count"].as_i64().unwrap_or(1) + 1;
+            let _ = self.merge_patch(
+                "Event",
+                ns,
+                name(&e),
+                &json!({"count": count, "lastTimestamp": t}),
+            );
+            return;
+        }
         let nanos = jiff::Timestamp::now().as_nanosecond();
         let mut source = json!({"component": component});
         if let Some(h) = host {

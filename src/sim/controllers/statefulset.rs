@@ -405,6 +405,7 @@ fn sync(sim: &Sim, set: &Value) {
 
     let status = compute_status(set, &pods, &update_rev, &current_rev, min_ready, now);
     write_status(sim, set, status);
+    truncate_history(sim, set, &pods, &[&current_rev, &update_rev]);
 
     let first_unhealthy = pods
         .iter()
@@ -513,6 +514,37 @@ fn sync(sim: &Sim, set: &Value) {
         if !is_running_and_ready(p) || deleting(p) {
             return;
         }
+    }
+}
+
+/// truncateHistory: keep revisionHistoryLimit revisions besides the live ones
+/// (current, update, and any a pod still runs).
+fn truncate_history(sim: &Sim, set: &Value, pods: &BTreeMap<i64, Obj>, keep: &[&str]) {
+    let limit = set["spec"]["revisionHistoryLimit"]
+        .as_i64()
+        .unwrap_or(10)
+        .max(0) as usize;
+    let live: Vec<&str> = pods
+        .values()
+        .filter_map(|p| p["metadata"]["labels"][REVISION_LABEL].as_str())
+        .chain(keep.iter().copied())
+        .collect();
+    let mut history: Vec<Obj> = sim
+        .list_kind("ControllerRevision", Some(namespace(set)))
+        .into_iter()
+        .filter(|r| owned_by(r, uid(set)) && !live.contains(&name(r)))
+        .collect();
+    if history.len() <= limit {
+        return;
+    }
+    history.sort_by_key(|r| r["revision"].as_i64().unwrap_or(0));
+    for r in &history[..history.len() - limit] {
+        let _ = sim.delete_kind(
+            "ControllerRevision",
+            namespace(r),
+            name(r),
+            &DeleteOpts::default(),
+        );
     }
 }
 
