@@ -73,3 +73,39 @@ fn kubectl_and_kube_rs_over_https_with_tokens() {
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(o.stderr.contains("unauthorized (401)"), "{}", o.stderr);
 }
+
+#[test]
+fn verbose_logs_requests_without_credentials() {
+    for tls in [true, false] {
+        let config = SimConfig {
+            tls,
+            tokens: vec![("s3cr3t-token".into(), "admin".into())],
+            ..SimConfig::default()
+        };
+        let c = Cluster::with_nodes(if tls { "verbose-tls" } else { "verbose-http" }, 0, config);
+        if !c.is_sim() {
+            return;
+        }
+        let o = c.sts(&["inspect", "nope", "-v"]);
+        assert_eq!(o.code, 3, "{}", o.stderr);
+        assert!(
+            o.stderr.lines().any(|l| l.starts_with("I GET ")
+                && l.contains("/apis/apps/v1/namespaces/")
+                && l.contains("404")),
+            "{}",
+            o.stderr
+        );
+        assert!(
+            !o.stderr.contains("s3cr3t"),
+            "the token never appears: {}",
+            o.stderr
+        );
+        assert_eq!(
+            o.stderr.lines().last().unwrap(),
+            format!(
+                "error: statefulset \"nope\" not found in namespace \"{}\"",
+                c.namespace
+            )
+        );
+    }
+}
