@@ -397,7 +397,7 @@ impl Cluster {
         let mut out = Vec::new();
         for set in sets {
             let sns = set.metadata.namespace.clone().unwrap_or_default();
-            let sel = crate::sim::selectors::LabelSelector::from_label_selector(
+            let sel = crate::selectors::LabelSelector::from_label_selector(
                 &serde_json::to_value(&set.spec.selector).unwrap_or_default(),
             );
             let matches = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {

@@ -12,4 +12,5 @@ pub mod exit;
 pub mod kubefmt;
 pub mod model;
 pub mod render;
+pub mod selectors;
 pub mod sim;

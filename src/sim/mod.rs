@@ -15,7 +15,7 @@ pub mod openapi;
 pub mod protobuf;
 pub mod registry;
 pub mod resources;
-pub mod selectors;
+pub use crate::selectors;
 pub mod smp;
 pub mod status;
 pub mod store;

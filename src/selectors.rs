@@ -1,4 +1,4 @@
-//! Label and field selectors, parsed with the grammar and error messages of
+//! Label and field selectors (shared by the tool and the simulator), parsed with the grammar and error messages of
 //! apimachinery `pkg/labels/selector.go` and `pkg/fields/selector.go`.
 
 use std::collections::BTreeMap;
