@@ -563,3 +563,62 @@ fn revision_history_is_truncated_and_repeated_events_are_counted() {
     assert_eq!(evs["items"].as_array().unwrap().len(), 1);
     assert_eq!(evs["items"][0]["count"], 2);
 }
+
+/// The status sequence of the ordered rollout, with revision names masked.
+fn masked_statuses(statuses: impl Iterator<Item = Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for mut s in statuses {
+        for k in ["currentRevision", "updateRevision"] {
+            if s.get(k).is_some() {
+                s[k] = Value::from("<rev>");
+            }
+        }
+        if out.last() != Some(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[test]
+fn rollout_status_sequence_matches_golden() {
+    let c = cluster("status-seq");
+    let Some(sim) = c.sim() else { return };
+    c.apply(
+        &Sts {
+            min_ready: 10,
+            ..Default::default()
+        }
+        .yaml(),
+    );
+    c.wait_ready("flask", 3, 120);
+    c.eventually(30, "3 available", || {
+        (c.json(&["get", "sts", "flask"])["status"]["availableReplicas"] == 3).then_some(())
+    });
+    let ours = {
+        let txn = sim.registry.store.lock();
+        let def = kubectl_sts::sim::resources::by_kind("StatefulSet").unwrap();
+        let evs = txn.events_since(def, 1).unwrap();
+        masked_statuses(
+            evs.iter()
+                .filter(|e| e.namespace == c.namespace && e.name == "flask")
+                .map(|e| e.object["status"].clone()),
+        )
+    };
+    let golden = crate::harness::golden_json("seed/watch-statefulset.summary.json");
+    let want = masked_statuses(
+        golden["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .take_while(|e| e["t"].as_f64().unwrap() < 40.0)
+            .map(|e| e["status"].clone()),
+    );
+    assert_eq!(
+        ours,
+        want,
+        "ours:\n{}\ngolden:\n{}",
+        serde_json::to_string_pretty(&ours).unwrap(),
+        serde_json::to_string_pretty(&want).unwrap()
+    );
+}
