@@ -186,6 +186,12 @@ impl Kubelets {
                 .scaled(cfg.container_stop_delay)
                 .min(std::time::Duration::from_secs(grace));
             if since.elapsed() >= stop {
+                // the containers have stopped: report it (Ready=False, terminated), as the
+                // kubelet's status manager does before its final delete
+                if super::condition_true(pod, "Ready") {
+                    self.report_stopped(sim, pod);
+                    return;
+                }
                 let opts = DeleteOpts {
                     grace_period: Some(0),
                     precondition_uid: Some(pid.clone()),
@@ -233,6 +239,36 @@ impl Kubelets {
             return;
         }
         self.start(sim, node, pod);
+    }
+
+    fn report_stopped(&mut self, sim: &Sim, pod: &Value) {
+        let t = now();
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for ty in ["PodReadyToStartContainers", "Ready", "ContainersReady"] {
+            let mut c = json!({"type": ty, "status": "False", "lastProbeTime": null, "lastTransitionTime": t});
+            if ty != "PodReadyToStartContainers" {
+                c["reason"] = json!("PodCompleted");
+            }
+            super::set_condition(&mut conds, c);
+        }
+        let statuses: Vec<Value> = pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let mut c = c.clone();
+                let started = c["state"]["running"]["startedAt"].clone();
+                c["ready"] = json!(false);
+                c["started"] = json!(false);
+                c["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": started, "finishedAt": t, "containerID": c["containerID"]}});
+                c
+            })
+            .collect();
+        // every container exited 0 on SIGTERM: a terminal phase, as golden's drill shows
+        let _ = sim.status_patch("Pod", namespace(pod), name(pod), &json!({"status": {"phase": "Succeeded", "conditions": conds, "containerStatuses": statuses}}));
     }
 
     /// Pending with init containers waiting (kubectl: `Init:0/1`), as while a volume is not attached.
