@@ -622,3 +622,97 @@ fn rollout_status_sequence_matches_golden() {
         serde_json::to_string_pretty(&want).unwrap()
     );
 }
+
+/// Every field path of a JSON value (array elements merged), e.g. `status.conditions[].type`.
+fn paths(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                out.insert(p.clone());
+                paths(x, &p, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| paths(x, &format!("{prefix}[]"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn objects_have_the_fields_a_real_cluster_gives_them() {
+    let c = cluster("shapes");
+    let Some(_) = c.sim() else { return };
+    c.apply(
+        &std::fs::read_to_string(crate::harness::seed_manifest())
+            .unwrap()
+            .replace("minReadySeconds: 10", "minReadySeconds: 0"),
+    );
+    c.wait_ready("flask", 3, 90);
+    let golden = crate::harness::golden_json("seed/objects-after-rollout.json");
+    let ours_items = c.json(&[
+        "get",
+        "sts,pods,pvc,pv,svc,endpoints,endpointslices,controllerrevisions,volumeattachments,nodes",
+    ])["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for kind in [
+        "StatefulSet",
+        "Pod",
+        "PersistentVolumeClaim",
+        "PersistentVolume",
+        "Service",
+        "Endpoints",
+        "EndpointSlice",
+        "ControllerRevision",
+        "VolumeAttachment",
+        "Node",
+    ] {
+        let pick = |items: &[Value]| -> std::collections::BTreeSet<String> {
+            let o = items
+                .iter()
+                .find(|o| o["kind"] == kind && o["metadata"]["name"] != "kubernetes")
+                .unwrap_or_else(|| panic!("no {kind}"));
+            let mut s = std::collections::BTreeSet::new();
+            paths(o, "", &mut s);
+            s.retain(|p| {
+                !p.starts_with("metadata.managedFields")
+                    && !p.contains("last-applied-configuration")
+            });
+            s
+        };
+        let want = pick(golden["list"]["items"].as_array().unwrap());
+        let got = pick(&ours_items);
+        let missing: Vec<_> = want.difference(&got).collect();
+        let extra: Vec<_> = got.difference(&want).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{kind}: missing {missing:?}, extra {extra:?}"
+        );
+    }
+    let types = |p: &Value| -> Vec<String> {
+        p["status"]["conditions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["type"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let golden_pod = golden["list"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Pod")
+        .unwrap()
+        .clone();
+    let our_pod = ours_items
+        .iter()
+        .find(|o| o["kind"] == "Pod")
+        .unwrap()
+        .clone();
+    assert_eq!(types(&our_pod), types(&golden_pod), "condition order");
+}

@@ -159,6 +159,8 @@ fn sync(sim: &Sim, svc: &Value, sel: &LabelSelector) {
             if cur["endpoints"] != eps && !(cur["endpoints"].is_null() && slice_eps.is_empty()) {
                 let mut o = (*cur).clone();
                 o["endpoints"] = eps;
+                o["metadata"]["annotations"]["endpoints.kubernetes.io/last-change-trigger-time"] =
+                    json!(now());
                 let _ = sim.registry.update(
                     super::def("EndpointSlice"),
                     ns,
@@ -172,6 +174,7 @@ fn sync(sim: &Sim, svc: &Value, sel: &LabelSelector) {
         None => {
             let mut o = json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
                 "metadata": {"generateName": format!("{svc_name}-"), "namespace": ns, "labels": slabels,
+                    "annotations": {"endpoints.kubernetes.io/last-change-trigger-time": now()},
                     "ownerReferences": [{"apiVersion": "v1", "kind": "Service", "name": svc_name, "uid": uid(svc), "controller": true, "blockOwnerDeletion": true}]},
                 "ports": ports});
             if !slice_eps.is_empty() {

@@ -310,6 +310,7 @@ impl Kubelets {
             super::set_condition(&mut conds, c);
         }
         let ip = node_ip(node);
+        order_conditions(&mut conds);
         let mut status = json!({"phase": "Pending", "conditions": conds, "hostIP": ip, "hostIPs": [{"ip": ip}], "startTime": t,
             "containerStatuses": pod["spec"]["containers"].as_array().into_iter().flatten().map(waiting).collect::<Vec<_>>()});
         if has_init {
@@ -340,9 +341,10 @@ impl Kubelets {
             "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
         };
         let done = |c: &Value| {
+            let id = cid(c["name"].as_str().unwrap_or(""));
             json!({
-            "containerID": cid(c["name"].as_str().unwrap_or("")), "image": c["image"], "imageID": "", "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": false,
-            "state": {"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": t, "finishedAt": t}}})
+            "containerID": id, "image": c["image"], "imageID": "", "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": false,
+            "state": {"terminated": {"containerID": id, "exitCode": 0, "reason": "Completed", "startedAt": t, "finishedAt": t}}})
         };
         let mut conds = pod["status"]["conditions"]
             .as_array()
@@ -359,6 +361,7 @@ impl Kubelets {
                 json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t}),
             );
         }
+        order_conditions(&mut conds);
         let mut status = json!({
             "phase": "Running", "conditions": conds, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}], "podIP": ip, "podIPs": [{"ip": ip}],
             "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| t.clone()),
@@ -438,6 +441,23 @@ fn container_names(pod: &Value, key: &str) -> String {
         .filter_map(|c| c["name"].as_str())
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The order the kubelet's status generator lists pod conditions in (golden pods).
+fn order_conditions(conds: &mut [Value]) {
+    const ORDER: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
+    conds.sort_by_key(|c| {
+        ORDER
+            .iter()
+            .position(|t| c["type"] == *t)
+            .unwrap_or(ORDER.len())
+    });
 }
 
 fn node_ip(node: &Value) -> String {
