@@ -509,14 +509,15 @@ async fn route(
         (Some(name), None, Method::DELETE) => {
             let dopts = delete_options(q, &body)?;
             let out = reg.delete(def, &ns, name, &dopts)?;
-            let code = if out["kind"] == "Status" || out["metadata"]["deletionTimestamp"].is_null()
-            {
-                200
-            } else {
+            // apiserver handlers/delete.go: 200, except 202 when the object is still there and the
+            // client asked for orphanDependents=false (kept that way for old clients)
+            let still_there =
+                out["kind"] != "Status" && !out["metadata"]["deletionTimestamp"].is_null();
+            let code = if still_there && body_orphan_false(&body) {
                 202
+            } else {
+                200
             };
-            // A graceful delete that leaves the object returns it with 200 (pods) as the registry does.
-            let code = if def.kind == "Pod" { 200 } else { code };
             Ok(json_response(code, &out))
         }
         (Some(name), Some("scale"), Method::GET) => {
@@ -631,6 +632,10 @@ fn list_options(def: &ResourceDef, q: &Query) -> Result<ListOpts, ApiError> {
             .filter(|c| !c.is_empty())
             .cloned(),
     })
+}
+
+fn body_orphan_false(body: &Bytes) -> bool {
+    serde_json::from_slice::<Value>(body).is_ok_and(|v| v["orphanDependents"] == false)
 }
 
 /// DeleteOptions: from the JSON body when one is sent (query ignored, as the real
