@@ -716,3 +716,79 @@ fn objects_have_the_fields_a_real_cluster_gives_them() {
         .clone();
     assert_eq!(types(&our_pod), types(&golden_pod), "condition order");
 }
+
+/// A pod watch event as golden's summary shows it: type, phase, grace, generation, conditions.
+fn pod_step(kind: &str, o: &Value) -> Value {
+    let conds: serde_json::Map<String, Value> = o["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| {
+            let st = c["status"].as_str().unwrap_or("");
+            let v = match c["reason"].as_str() {
+                Some(r) if st == "False" => format!("{st}/{r}"),
+                _ => st.to_string(),
+            };
+            (c["type"].as_str().unwrap_or("").to_string(), Value::from(v))
+        })
+        .collect();
+    serde_json::json!([
+        kind,
+        o["status"]["phase"],
+        o["metadata"]["deletionGracePeriodSeconds"],
+        o["metadata"]["generation"],
+        conds
+    ])
+}
+
+#[test]
+fn deleting_a_pod_steps_through_golden_events() {
+    let c = cluster("delete-steps");
+    let Some(sim) = c.sim() else { return };
+    c.apply(
+        &std::fs::read_to_string(crate::harness::seed_manifest())
+            .unwrap()
+            .replace("minReadySeconds: 10", "minReadySeconds: 0"),
+    );
+    c.wait_ready("flask", 3, 90);
+    let from = sim.registry.store.current_rv();
+    let old = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    c.kubectl_ok(&["delete", "pod", "flask-1"]);
+    c.eventually(60, "flask-1 back and Ready", || {
+        let p = c.json(&["get", "pod", "flask-1"]);
+        (p["metadata"]["uid"] != old.as_str() && p["status"]["phase"] == "Running").then_some(())
+    });
+    let ours: Vec<Value> = {
+        let txn = sim.registry.store.lock();
+        let def = kubectl_sts::sim::resources::by_kind("Pod").unwrap();
+        txn.events_since(def, from)
+            .unwrap()
+            .iter()
+            .filter(|e| e.namespace == c.namespace && e.name == "flask-1")
+            .map(|e| pod_step(e.kind.as_str(), &e.object))
+            .collect()
+    };
+    let golden = crate::harness::golden_json("seed/watch-pods.summary.json");
+    let want: Vec<Value> = golden["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["name"] == "flask-1" && (55.0..60.0).contains(&e["t"].as_f64().unwrap()))
+        .map(|e| {
+            serde_json::json!([
+                e["type"],
+                e["phase"],
+                e["deletionGracePeriodSeconds"],
+                e["generation"],
+                e["conditions"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        ours,
+        want,
+        "ours:\n{}\ngolden:\n{}",
+        serde_json::to_string_pretty(&ours).unwrap(),
+        serde_json::to_string_pretty(&want).unwrap()
+    );
+}

@@ -978,8 +978,10 @@ impl Registry {
                 let ts = now_t + jiff::SignedDuration::from_secs(g);
                 new["metadata"]["deletionTimestamp"] = json!(timestamp(ts));
                 new["metadata"]["deletionGracePeriodSeconds"] = json!(g);
+                // rest.BeforeDelete: only the first graceful delete bumps the generation;
+                // a later, shorter one just moves the timestamp (golden: generation stays 2)
                 let gen = new["metadata"]["generation"].as_i64().unwrap_or(0);
-                if gen > 0 {
+                if gen > 0 && already.is_none() {
                     new["metadata"]["generation"] = json!(gen + 1);
                 }
             }
