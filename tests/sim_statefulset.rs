@@ -277,6 +277,32 @@ fn retention_when_scaled_delete_removes_condemned_claims() {
         (names(pvcs["items"].as_array()?) == ["www-ret-0"]).then_some(())
     });
     assert_eq!(names(&pods(&c, "app=ret")), ["ret-0"]);
+    if let Some(sim) = c.sim() {
+        // golden: both condemned claims get their pod as owner before the first pod goes
+        use kubectl_sts::sim::store::EventType;
+        let txn = sim.registry.store.lock();
+        let pvc_def = kubectl_sts::sim::resources::by_kind("PersistentVolumeClaim").unwrap();
+        let pod_def = kubectl_sts::sim::resources::by_kind("Pod").unwrap();
+        let owned_at = |claim: &str| {
+            txn.events_since(pvc_def, 1)
+                .unwrap()
+                .iter()
+                .find(|e| {
+                    e.name == claim && e.object["metadata"]["ownerReferences"][0]["kind"] == "Pod"
+                })
+                .map(|e| e.rv)
+                .unwrap()
+        };
+        let first_pod_gone = txn
+            .events_since(pod_def, 1)
+            .unwrap()
+            .iter()
+            .filter(|e| e.name.starts_with("ret-") && e.kind == EventType::Deleted)
+            .map(|e| e.rv)
+            .min()
+            .unwrap();
+        assert!(owned_at("www-ret-1") < first_pod_gone && owned_at("www-ret-2") < first_pod_gone);
+    }
 }
 
 #[test]

@@ -477,6 +477,10 @@ fn sync(sim: &Sim, set: &Value) {
         .filter(|(o, _)| !in_range(**o))
         .map(|(o, p)| (*o, p.clone()))
         .collect();
+    // "Fix pod claims for condemned pods": every condemned pod's claims at once (golden variants)
+    for (_, p) in condemned.iter().filter(|(_, p)| !deleting(p)) {
+        claim_condemned(sim, set, p);
+    }
     for (ord, p) in condemned.iter().rev() {
         if deleting(p) {
             if monotonic {
@@ -488,7 +492,6 @@ fn sync(sim: &Sim, set: &Value) {
         if monotonic && !first && (!is_running_and_ready(p) || !is_available(p, min_ready, now)) {
             return;
         }
-        claim_condemned(sim, set, p);
         delete_pod(sim, set, p);
         if monotonic {
             return;
