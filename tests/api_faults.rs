@@ -64,14 +64,11 @@ fn the_tool_retries_a_passing_503_and_reports_a_lasting_one() {
         },
     );
     let Some(sim) = c.sim() else { return };
-    c.apply(
-        &Sts {
-            replicas: 1,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 1, 60);
+    Sts {
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     sim.inject(fault("get", "statefulsets", 503, 1));
     let ok = c.sts(&["inspect", "flask"]);
     assert_eq!(ok.code, 0, "one 503 is retried: {}", ok.stderr);

@@ -23,14 +23,11 @@ fn drill() -> SimConfig {
 fn ready_lab(test: &str, network: bool) -> Cluster {
     let c = Cluster::with_nodes(test, 3, drill());
     let class = c.storage_class(network);
-    c.apply(
-        &Sts {
-            class: &class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 90);
+    Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
     c
 }
 
@@ -378,15 +375,12 @@ fn unauthorized_and_forbidden() {
     );
 
     // bob may not list nodes or PVs: the table is shown without those facts, exit 0
-    c.apply(
-        &Sts {
-            class: "local-path",
-            replicas: 1,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 1, 60);
+    Sts {
+        class: "local-path",
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     let bob = write(&c, "bob", &kubeconfig_yaml(&url, Some("narrow")));
     let o = c.sts_with(&["inspect", "flask"], &bob);
     assert_eq!(o.code, 0, "{}", o.stderr);

@@ -20,14 +20,11 @@ fn eviction_respects_the_disruption_budget() {
         },
     );
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            class: &class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 90);
+    Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
     c.apply("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: flask\nspec:\n  minAvailable: 3\n  selector:\n    matchLabels:\n      app: flask\n");
     c.eventually(30, "PDB status", || {
         (c.json(&["get", "pdb", "flask"])["status"]["currentHealthy"] == 3).then_some(())
@@ -113,14 +110,11 @@ fn kubectl_create_namespace_and_drain_speak_protobuf() {
         c.jsonpath(&["get", "namespace", &ns], "{.status.phase}"),
         "Active"
     );
-    c.apply(
-        &Sts {
-            class: "network",
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 90);
+    Sts {
+        class: "network",
+        ..Default::default()
+    }
+    .deploy(&c, 90);
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let out = c.kubectl(&["drain", &node, "--ignore-daemonsets", "--timeout=60s"]);
     assert_eq!(out.code, 0, "{}", out.stderr);

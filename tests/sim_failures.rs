@@ -23,14 +23,11 @@ fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
     if !c.is_sim() {
         return None;
     }
-    c.apply(
-        &Sts {
-            class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 90);
+    Sts {
+        class,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
     Some(c)
 }
 

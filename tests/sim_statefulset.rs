@@ -126,14 +126,11 @@ fn seed_rollout_is_ordered_and_each_ordinal_gets_its_own_volume() {
 fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
     let c = cluster("identity");
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            class: &class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 60);
+    Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     let old = c.json(&["get", "pod", "flask-1"]);
     let pv_before = c.jsonpath(&["get", "pvc", "www-flask-1"], "{.spec.volumeName}");
     c.kubectl_ok(&["delete", "pod", "flask-1"]);
@@ -184,16 +181,13 @@ fn deleted_pod_returns_on_its_claim_and_scale_down_keeps_the_claim() {
 fn parallel_creates_and_removes_at_once() {
     let c = cluster("parallel");
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            name: "par",
-            class: &class,
-            extra: "podManagementPolicy: Parallel",
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("par", 3, 60);
+    Sts {
+        name: "par",
+        class: &class,
+        extra: "podManagementPolicy: Parallel",
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     let items = pods(&c, "app=par");
     let created: Vec<jiff::Timestamp> = items
         .iter()
@@ -235,16 +229,13 @@ fn parallel_creates_and_removes_at_once() {
 fn ordinals_start_at_five() {
     let c = cluster("ordinals");
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            name: "ord",
-            class: &class,
-            extra: "ordinals:\n  start: 5",
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("ord", 3, 60);
+    Sts {
+        name: "ord",
+        class: &class,
+        extra: "ordinals:\n  start: 5",
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     assert_eq!(names(&pods(&c, "app=ord")), ["ord-5", "ord-6", "ord-7"]);
     assert_eq!(
         c.jsonpath(
@@ -350,15 +341,12 @@ fn revisions(c: &Cluster, sel: &str) -> Vec<(String, String)> {
 fn partitioned_rolling_update_then_on_delete() {
     let c = cluster("updates");
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            class: &class,
-            extra: "updateStrategy:\n  type: RollingUpdate\n  rollingUpdate:\n    partition: 2",
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 60);
+    Sts {
+        class: &class,
+        extra: "updateStrategy:\n  type: RollingUpdate\n  rollingUpdate:\n    partition: 2",
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     let r1 = revisions(&c, "app=flask")[0].1.clone();
     c.kubectl_ok(&[
         "set",
@@ -443,16 +431,13 @@ fn partitioned_rolling_update_then_on_delete() {
 fn delete_propagation_orphan_and_foreground() {
     let c = cluster("propagation");
     let class = c.storage_class(false);
-    c.apply(
-        &Sts {
-            name: "orph",
-            replicas: 2,
-            class: &class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("orph", 2, 60);
+    Sts {
+        name: "orph",
+        replicas: 2,
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     // orphan: the pods stay, without their owner reference
     c.kubectl_ok(&["delete", "sts", "orph", "--cascade=orphan"]);
     c.eventually(30, "set gone, pods orphaned", || {
@@ -465,16 +450,13 @@ fn delete_propagation_orphan_and_foreground() {
         .then_some(())
     });
 
-    c.apply(
-        &Sts {
-            name: "fg",
-            replicas: 2,
-            class: &class,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("fg", 2, 60);
+    Sts {
+        name: "fg",
+        replicas: 2,
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
     // foreground: the set waits, Terminating, until its pods are gone
     c.kubectl_ok(&[
         "delete",
@@ -610,14 +592,11 @@ fn masked_statuses(statuses: impl Iterator<Item = Value>) -> Vec<Value> {
 fn rollout_status_sequence_matches_golden() {
     let c = cluster("status-seq");
     let Some(sim) = c.sim() else { return };
-    c.apply(
-        &Sts {
-            min_ready: 10,
-            ..Default::default()
-        }
-        .yaml(),
-    );
-    c.wait_ready("flask", 3, 120);
+    Sts {
+        min_ready: 10,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
     c.eventually(30, "3 available", || {
         (c.json(&["get", "sts", "flask"])["status"]["availableReplicas"] == 3).then_some(())
     });

@@ -24,6 +24,12 @@ impl Default for Sts<'_> {
 }
 
 impl Sts<'_> {
+    /// Applies it in the cluster's test namespace and waits until every replica is Ready.
+    pub fn deploy(&self, c: &crate::harness::Cluster, secs: u64) {
+        c.apply(&self.yaml());
+        c.wait_ready(self.name, self.replicas, secs);
+    }
+
     /// Service (headless) + StatefulSet, as the seed lab's manifest.
     pub fn yaml(&self) -> String {
         let extra: String = self.extra.lines().map(|l| format!("  {l}\n")).collect();

@@ -233,10 +233,9 @@ fn pv_source(pv: &PersistentVolume) -> Option<String> {
     .map(|k| k.to_string())
 }
 
-fn pod_info(pod: &Pod, set: &str, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
+fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
     let v = serde_json::to_value(pod).unwrap_or_default();
     let s = kubefmt::pod_summary(&v);
-    let _ = set;
     PodInfo {
         name: pod.metadata.name.clone().unwrap_or_default(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
@@ -493,7 +492,7 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         rows.push(OrdinalRow {
             ordinal: o,
             kind,
-            pod: pod.map(|p| pod_info(p, &name, node, snap.now)),
+            pod: pod.map(|p| pod_info(p, node, snap.now)),
             node: node.map(|n| node_health(n, snap.now)),
             volumes,
             dns: if svc_name.is_empty() {

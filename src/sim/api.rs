@@ -498,7 +498,7 @@ async fn route(
                 "application/json-patch+json" => PatchType::Json,
                 "application/merge-patch+json" => PatchType::Merge,
                 "application/strategic-merge-patch+json" => PatchType::Strategic,
-                _ => return Err(st::unsupported_media_type(ct)),
+                _ => return Err(st::unsupported_media_type()),
             };
             let o = reg.patch(def, &ns, name, (ptype, &body), sub, &wopts)?;
             if sub == Some("scale") {
@@ -557,7 +557,7 @@ fn parse_body(headers: &HeaderMap, body: &Bytes) -> Result<Value, ApiError> {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if ct.starts_with("application/vnd.kubernetes.protobuf") {
-        return super::protobuf::decode(body).ok_or_else(|| st::unsupported_media_type(ct));
+        return super::protobuf::decode(body).ok_or_else(st::unsupported_media_type);
     }
     serde_json::from_slice(body).map_err(|e| {
         st::bad_request(format!(

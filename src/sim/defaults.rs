@@ -185,11 +185,6 @@ pub fn default_storageclass(sc: &mut Value) {
     default(m, "volumeBindingMode", json!("Immediate"));
 }
 
-/// Label-set rendering used in validation messages: Go prints a map as JSON.
-fn labels_json(v: &Value) -> Value {
-    v.clone()
-}
-
 /// ValidateStatefulSet (create and update share these).
 pub fn validate_statefulset(sts: &Value) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -217,7 +212,7 @@ pub fn validate_statefulset(sts: &Value) -> Vec<FieldError> {
         } else if !sel.matches_object(&json!({"metadata": {"labels": labels}})) {
             errs.push(FieldError::invalid(
                 "spec.template.metadata.labels",
-                &labels_json(labels),
+                labels,
                 "`selector` does not match template `labels`",
             ));
         }

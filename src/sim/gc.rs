@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::registry::{DeleteOpts, PatchType, WriteOpts};
+use super::registry::DeleteOpts;
 use super::resources::{ResourceDef, RESOURCES};
 use super::store::EventType;
 use super::Sim;
@@ -65,15 +65,7 @@ impl Sim {
     }
 
     fn patch_meta(&self, def: &'static ResourceDef, ns: &str, name: &str, patch: Value) {
-        let body = serde_json::to_vec(&patch).expect("json");
-        let _ = self.registry.patch(
-            def,
-            ns,
-            name,
-            (PatchType::Merge, &body),
-            None,
-            &WriteOpts::default(),
-        );
+        let _ = self.merge_patch(def.kind, ns, name, &patch);
     }
 
     /// One pass for an owner that was deleted or is being deleted.

@@ -669,13 +669,13 @@ impl Registry {
             .get(def, ns, name)
             .ok_or_else(|| st::not_found(def, name))?;
         if sub == Some("scale") {
-            let scale = to_scale(def, &old);
+            let scale = to_scale(&old);
             let patched = apply_patch(resources::scale_def(), &scale, &patch_v, ptype)?;
             let new = self.scale_to_object(def, &old, &patched)?;
             let out = self.commit_update(&mut txn, def, &old, new, opts)?;
-            let mut scale = to_scale(def, &out);
+            let mut scale = to_scale(&out);
             // The response reports the new spec.replicas with the old status (golden scale-subresource).
-            scale["status"] = to_scale(def, &old)["status"].clone();
+            scale["status"] = to_scale(&old)["status"].clone();
             return Ok(Arc::new(scale));
         }
         let patched = apply_patch(def, &old, &patch_v, ptype)?;
@@ -705,7 +705,7 @@ impl Registry {
     }
 
     pub fn get_scale(&self, def: &'static ResourceDef, ns: &str, name: &str) -> Result<Value> {
-        Ok(to_scale(def, self.get(def, ns, name)?.as_ref()))
+        Ok(to_scale(self.get(def, ns, name)?.as_ref()))
     }
 
     pub fn update_scale(
@@ -727,7 +727,7 @@ impl Registry {
         }
         let new = self.scale_to_object(def, &old, &body)?;
         let out = self.commit_update(&mut txn, def, &old, new, opts)?;
-        Ok(to_scale(def, &out))
+        Ok(to_scale(&out))
     }
 
     fn scale_to_object(&self, def: &ResourceDef, old: &Value, scale: &Value) -> Result<Value> {
@@ -1150,7 +1150,7 @@ fn qos_class(spec: &Value) -> &'static str {
 }
 
 /// autoscaling/v1 Scale of a StatefulSet (pkg/registry/apps/statefulset/storage scaleFromStatefulSet).
-pub fn to_scale(def: &ResourceDef, o: &Value) -> Value {
+pub fn to_scale(o: &Value) -> Value {
     let sel = LabelSelector::from_label_selector(&o["spec"]["selector"]);
     let selector = sel
         .0
@@ -1164,7 +1164,6 @@ pub fn to_scale(def: &ResourceDef, o: &Value) -> Value {
         })
         .collect::<Vec<_>>()
         .join(",");
-    let _ = def;
     json!({
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",

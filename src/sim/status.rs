@@ -138,8 +138,8 @@ pub fn method_not_allowed() -> ApiError {
     )
 }
 
-pub fn unsupported_media_type(ct: &str) -> ApiError {
-    let _ = ct;
+/// The real message does not name the content type.
+pub fn unsupported_media_type() -> ApiError {
     ApiError::new(
         415,
         "UnsupportedMediaType",

@@ -245,7 +245,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                     // "pvc is being deleted": wait until it is gone, then recreate
                     ready = false;
                 } else if when_deleted && !owned_by_uid(&pvc, uid(set)) {
-                    add_owner(sim, &pvc, owner_ref_noncontroller(set));
+                    add_owner(sim, &pvc, owner_ref(set));
                 }
             }
             None => {
@@ -273,7 +273,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                         );
                         // whenDeleted=Delete: created without an owner, then given the set as owner (golden variants)
                         if when_deleted {
-                            add_owner(sim, &created, owner_ref_noncontroller(set));
+                            add_owner(sim, &created, owner_ref(set));
                         }
                     }
                     Err(e) => {
@@ -291,10 +291,6 @@ fn owned_by_uid(o: &Value, owner: &str) -> bool {
     o["metadata"]["ownerReferences"]
         .as_array()
         .is_some_and(|a| a.iter().any(|r| r["uid"] == owner))
-}
-
-fn owner_ref_noncontroller(set: &Value) -> Value {
-    owner_ref(set)
 }
 
 fn add_owner(sim: &Sim, o: &Value, r: Value) {
@@ -618,25 +614,13 @@ fn compute_status(
     s
 }
 
+/// Writes the status when it differs (zero fields are already omitted from `status`).
 fn write_status(sim: &Sim, set: &Value, status: Value) {
-    let mut merged = set["status"].clone();
-    let mut changed = false;
-    for (k, v) in status.as_object().into_iter().flatten() {
-        if merged[k] != *v {
-            changed = true;
-        }
-    }
-    for k in ["readyReplicas", "currentReplicas", "updatedReplicas"] {
-        if status.get(k).is_none() && merged.get(k).is_some() {
-            changed = true;
-        }
-    }
-    if !changed {
+    if set["status"] == status {
         return;
     }
-    merged = status;
     let mut obj = set.clone();
-    obj["status"] = merged;
+    obj["status"] = status;
     let _ = sim.status_update("StatefulSet", obj);
 }
 
