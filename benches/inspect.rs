@@ -62,9 +62,11 @@ fn main() {
             0,
         ))
         .unwrap();
-    for o in rolled_out_statefulset("bench", "big", replicas, 3) {
-        server.sim.registry.restore(o).unwrap();
-    }
+    server
+        .sim
+        .registry
+        .restore(rolled_out_statefulset("bench", "big", replicas, 3))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kubeconfig");
     server.write_kubeconfig(&kc).unwrap();

@@ -16,11 +16,12 @@ use crate::harness::golden_json;
 pub fn seeded_sim() -> Arc<Sim> {
     let sim = Sim::new();
     let objs = golden_json("seed/objects-after-rollout.json");
-    for item in objs["list"]["items"].as_array().expect("items") {
-        sim.registry
-            .restore(item.clone())
-            .expect("restore golden object");
-    }
+    let items = objs["list"]["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .cloned();
+    sim.registry.restore(items).expect("restore golden objects");
     sim
 }
 

@@ -8,16 +8,21 @@ use crate::harness::{golden_json, Cluster};
 fn restore_seed(c: &Cluster) {
     let sim = c.sim().expect("sim");
     let objs = golden_json("seed/objects-after-rollout.json");
-    for item in objs["list"]["items"].as_array().unwrap() {
-        let mut o = item.clone();
-        if o["metadata"]["namespace"].is_string() {
-            o["metadata"]["namespace"] = json!(c.namespace);
-        }
-        if o["spec"]["claimRef"].is_object() {
-            o["spec"]["claimRef"]["namespace"] = json!(c.namespace);
-        }
-        sim.registry.restore(o).unwrap();
-    }
+    let items = objs["list"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let mut o = item.clone();
+            if o["metadata"]["namespace"].is_string() {
+                o["metadata"]["namespace"] = json!(c.namespace);
+            }
+            if o["spec"]["claimRef"].is_object() {
+                o["spec"]["claimRef"]["namespace"] = json!(c.namespace);
+            }
+            o
+        });
+    sim.registry.restore(items).unwrap();
 }
 
 fn golden_stdout(cmd: &str) -> String {

@@ -29,12 +29,10 @@ fn requests_stay_constant_from_3_to_600_replicas() {
     let c = Cluster::with_nodes("requests", 0, SimConfig::default());
     let Some(sim) = c.sim() else { return };
     for (name, n) in [("small", 3), ("large", 600)] {
-        for o in rolled_out_statefulset(&c.namespace, name, n, 3)
+        let objs = rolled_out_statefulset(&c.namespace, name, n, 3)
             .into_iter()
-            .filter(|o| o["kind"] != "Namespace" && (o["kind"] != "Node" || name == "small"))
-        {
-            sim.registry.restore(o).unwrap();
-        }
+            .filter(|o| o["kind"] != "Namespace" && (o["kind"] != "Node" || name == "small"));
+        sim.registry.restore(objs).unwrap();
     }
     let small = api_requests(&c, "small");
     let large = api_requests(&c, "large");

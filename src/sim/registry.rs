@@ -224,28 +224,36 @@ impl Registry {
         Ok(())
     }
 
-    /// Stores an object exactly as given (uid, timestamps, status), with a new
-    /// resourceVersion: for loading recorded state (fixtures, scenarios).
-    pub fn restore(&self, mut obj: Value) -> Result<Obj> {
-        let kind = obj["kind"].as_str().unwrap_or_default().to_string();
-        let def = resources::by_kind(&kind)
-            .ok_or_else(|| st::bad_request(format!("no kind \"{kind}\" is served")))?;
-        if let Some(m) = obj["metadata"].as_object_mut() {
-            m.remove("managedFields");
-            if !def.namespaced {
-                m.remove("namespace");
+    /// Stores objects exactly as given (uid, timestamps, status), each with a new
+    /// resourceVersion: for loading recorded state (fixtures, scenarios). All of them go in
+    /// under one store lock, so running controllers never act on half a cluster.
+    pub fn restore(&self, objs: impl IntoIterator<Item = Value>) -> Result<()> {
+        let mut prepared = Vec::new();
+        for mut obj in objs {
+            let kind = obj["kind"].as_str().unwrap_or_default().to_string();
+            let def = resources::by_kind(&kind)
+                .ok_or_else(|| st::bad_request(format!("no kind \"{kind}\" is served")))?;
+            if let Some(m) = obj["metadata"].as_object_mut() {
+                m.remove("managedFields");
+                if !def.namespaced {
+                    m.remove("namespace");
+                }
             }
-        }
-        if def.kind == "Service" {
-            if let Some(ip) = obj["spec"]["clusterIP"].as_str() {
-                self.cluster_ips
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(ip.to_string());
+            if def.kind == "Service" {
+                if let Some(ip) = obj["spec"]["clusterIP"].as_str() {
+                    self.cluster_ips
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(ip.to_string());
+                }
             }
+            prepared.push((def, canonical(def, obj)));
         }
-        let obj = canonical(def, obj);
-        Ok(self.store.lock().put(def, obj))
+        let mut txn = self.store.lock();
+        for (def, obj) in prepared {
+            txn.put(def, obj);
+        }
+        Ok(())
     }
 
     /// POST: create an object (defaults, validation, server-set metadata).
