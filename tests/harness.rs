@@ -218,6 +218,15 @@ impl Cluster {
         serde_json::from_str(&self.kubectl_ok(&a)).expect("kubectl -o json")
     }
 
+    /// The object as JSON, or None while kubectl cannot get it (e.g. between a pod's deletion
+    /// and its replacement), for polling in `eventually`.
+    pub fn try_json(&self, args: &[&str]) -> Option<serde_json::Value> {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let o = self.kubectl(&a);
+        (o.code == 0).then(|| serde_json::from_str(&o.stdout).expect("kubectl -o json"))
+    }
+
     /// Creates objects from JSON through kubectl (validation off until OpenAPI is served).
     pub fn create_json(&self, obj: &serde_json::Value) -> String {
         let o = self.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &obj.to_string());

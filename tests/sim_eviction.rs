@@ -85,7 +85,7 @@ fn eviction_respects_the_disruption_budget() {
     c.rt.block_on(pods.evict("flask-0", &EvictParams::default()))
         .unwrap();
     c.eventually(60, "flask-0 replaced", || {
-        let p = c.json(&["get", "pod", "flask-0"]);
+        let p = c.try_json(&["get", "pod", "flask-0"])?;
         (p["metadata"]["uid"] != uid && p["status"]["phase"] == "Running").then_some(())
     });
 }

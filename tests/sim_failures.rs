@@ -136,7 +136,7 @@ fn local_volume_replacement_waits_for_its_node() {
     let forced = c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
     assert_eq!(forced.stdout.trim(), "pod \"flask-1\" force deleted");
     c.eventually(20, "replacement unschedulable", || {
-        let p = c.json(&["get", "pod", "flask-1"]);
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
         let cond = p["status"]["conditions"]
             .as_array()?
             .iter()
@@ -155,7 +155,7 @@ fn local_volume_replacement_waits_for_its_node() {
     assert!(row(&c, "flask-1").contains("Pending"));
     power(&c, &node, true);
     c.eventually(40, "flask-1 Running again on its node", || {
-        let p = c.json(&["get", "pod", "flask-1"]);
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
         (p["status"]["phase"] == "Running" && p["spec"]["nodeName"] == node.as_str()).then_some(())
     });
     c.eventually(20, "taints removed", || {
@@ -174,7 +174,7 @@ fn network_volume_waits_for_forced_detach() {
     let node = kill_flask_1(&c);
     c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
     c.eventually(20, "replacement scheduled elsewhere, stuck Init", || {
-        let p = c.json(&["get", "pod", "flask-1"]);
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
         let n = p["spec"]["nodeName"].as_str()?.to_string();
         (n != node && row(&c, "flask-1").contains("Init:0/1")).then_some(())
     });
@@ -213,7 +213,7 @@ fn out_of_service_taint_recovers_in_seconds() {
     // golden: pod GC marks it Failed and force-deletes it; the old attachment goes at once
     let start = std::time::Instant::now();
     c.eventually(30, "replacement Running elsewhere", || {
-        let p = c.json(&["get", "pod", "flask-1"]);
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
         (p["status"]["phase"] == "Running" && p["spec"]["nodeName"] != node.as_str()).then_some(())
     });
     assert!(start.elapsed() < Duration::from_secs(30));

@@ -760,7 +760,7 @@ fn deleting_a_pod_steps_through_golden_events() {
     let old = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
     c.kubectl_ok(&["delete", "pod", "flask-1"]);
     c.eventually(60, "flask-1 back and Ready", || {
-        let p = c.json(&["get", "pod", "flask-1"]);
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
         (p["metadata"]["uid"] != old.as_str() && p["status"]["phase"] == "Running").then_some(())
     });
     let ours: Vec<Value> = {
