@@ -76,6 +76,11 @@ pub enum ColorChoice {
 pub enum Command {
     /// One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong.
     Inspect(InspectArgs),
+    /// Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted.
+    Scale(ScaleArgs),
+    /// Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation.
+    #[command(name = "force-delete")]
+    ForceDelete(ForceDeleteArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     Sim(SimArgs),
     /// Tell the seed lab's story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery.
@@ -122,6 +127,52 @@ pub struct InspectArgs {
     /// Redraw whenever the set, its pods, claims or nodes change.
     #[arg(short = 'w', long)]
     pub watch: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Exit codes: 0 scaled (or nothing to do), 4 refused by a guard or stopped because someone else changed the set, 6 a step did not finish within --timeout, 3 not found, 1 API error.")]
+pub struct ScaleArgs {
+    /// The StatefulSet.
+    pub name: String,
+    /// The number of replicas to reach.
+    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
+    pub replicas: i64,
+    /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready).
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// Check the guards and print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Proceed only if spec.replicas is this now (as kubectl scale --current-replicas).
+    #[arg(long, value_name = "N")]
+    pub current_replicas: Option<i64>,
+    /// Accept that a persistentVolumeClaimRetentionPolicy of whenScaled: Delete makes the
+    /// StatefulSet controller delete the removed pods' claims (refused otherwise).
+    #[arg(long)]
+    pub allow_claim_deletion: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Exit codes: 0 deleted (or already gone; --dry-run: eligible), 4 not eligible (the node is not proven dead, or the pod is not stuck), 7 not confirmed, 6 --wait timed out, 3 not found, 1 API error.")]
+pub struct ForceDeleteArgs {
+    /// The pod (it must belong to a StatefulSet).
+    pub pod: String,
+    /// Confirm without a prompt (needed when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Check eligibility and print the evidence; delete nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long the node's kubelet must have been silent (no Lease renewal, no status
+    /// heartbeat) before the node counts as dead.
+    #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
+    pub node_silence: Duration,
+    /// Wait for the replacement pod to be Ready.
+    #[arg(long)]
+    pub wait: bool,
+    /// Longest wait with --wait.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -243,6 +294,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match &cli.command {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
+        Command::Scale(a) => run_scale(&cli.global, a).await,
+        Command::ForceDelete(a) => run_force_delete(&cli.global, a).await,
         Command::Sim(a) => run_sim(a).await.map(|_| ExitCode::Ok),
         Command::Completion(a) => {
             emit(|w| w.write_all(completion_script(a.shell).as_bytes())).map(|_| ExitCode::Ok)
@@ -421,6 +474,92 @@ async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<()
         }
         render_inspections(&items, single, g)?;
     }
+}
+
+fn single_namespace(g: &Global, what: &str) -> Result<(), Failure> {
+    if g.all_namespaces {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            format!("{what} works in one namespace; use -n NAMESPACE instead of --all-namespaces"),
+        ));
+    }
+    Ok(())
+}
+
+/// Renders a result: the document for -o json|yaml, else the human lines; a
+/// failed outcome's message also goes to stderr as the one error line.
+fn render_result<T: serde::Serialize>(
+    g: &Global,
+    doc: &T,
+    code: ExitCode,
+    message: &str,
+    details: &[String],
+) -> Result<ExitCode, Failure> {
+    match g.format() {
+        f @ (Format::Json | Format::Yaml) => emit(|w| render::serialized(w, doc, f))?,
+        _ if code == ExitCode::Ok => emit(|w| {
+            writeln!(w, "{message}")?;
+            details.iter().try_for_each(|d| writeln!(w, "  {d}"))
+        })?,
+        _ => {}
+    }
+    if code != ExitCode::Ok {
+        eprintln!("error: {message}");
+        if !matches!(g.format(), Format::Json | Format::Yaml) {
+            for d in details {
+                eprintln!("  {d}");
+            }
+        }
+    }
+    Ok(code)
+}
+
+async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
+    use crate::ops::scale::{run, ScaleOptions};
+    single_namespace(g, "scale")?;
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = ScaleOptions {
+        name: a.name.clone(),
+        replicas: a.replicas,
+        timeout: a.timeout,
+        dry_run: a.dry_run,
+        allow_claim_deletion: a.allow_claim_deletion,
+        current_replicas: a.current_replicas,
+    };
+    let mut log = std::io::stderr();
+    let report = run(&cluster, &cluster.namespace, &opts, &mut log).await?;
+    let mut details: Vec<String> = report.blockers.iter().map(|b| b.message.clone()).collect();
+    if !report.retained_claims.is_empty() {
+        details.push(format!(
+            "claims kept for a later scale-up: {}",
+            report.retained_claims.join(", ")
+        ));
+    }
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, Failure> {
+    use crate::ops::force_delete::{run, Confirm, ForceDeleteOptions, NoTerminal, TerminalPrompt};
+    single_namespace(g, "force-delete")?;
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = ForceDeleteOptions {
+        pod: a.pod.clone(),
+        yes: a.yes,
+        dry_run: a.dry_run,
+        silence: a.node_silence,
+        wait: a.wait,
+        timeout: a.timeout,
+    };
+    let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
+        Box::new(TerminalPrompt)
+    } else {
+        Box::new(NoTerminal)
+    };
+    let mut log = std::io::stderr();
+    let report = run(&cluster, &cluster.namespace, &opts, confirm.as_mut(), &mut log).await?;
+    let mut details = report.eligibility.evidence.clone();
+    details.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
+    render_result(g, &report, report.exit_code(), &report.message, &details)
 }
 
 async fn run_sim(args: &SimArgs) -> Result<(), Failure> {

@@ -571,6 +571,141 @@ impl Cluster {
     }
 }
 
+/// Outcome of a write guarded by preconditions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guarded<T> {
+    Done(T),
+    /// 409: the object changed (or was replaced) since it was read; nothing was written.
+    Conflict(String),
+    /// 404: the object is gone.
+    Gone,
+}
+
+/// The mutations of guarded scale and force-delete, each behind preconditions.
+impl Cluster {
+    /// PUT the scale subresource with the set's resourceVersion as precondition
+    /// (what `kubectl scale --resource-version` does): a concurrent change aborts.
+    pub async fn scale_if_unchanged(
+        &self,
+        ns: &str,
+        name: &str,
+        resource_version: &str,
+        replicas: i64,
+    ) -> Result<Guarded<()>, Failure> {
+        use k8s_openapi::api::autoscaling::v1::{Scale, ScaleSpec};
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        let replicas = i32::try_from(replicas)
+            .map_err(|_| Failure::new(ExitCode::Usage, "--replicas is out of range"))?;
+        let scale = Scale {
+            metadata: kube::api::ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some(ns.into()),
+                resource_version: Some(resource_version.into()),
+                ..Default::default()
+            },
+            spec: Some(ScaleSpec {
+                replicas: Some(replicas),
+            }),
+            status: None,
+        };
+        match api
+            .replace_scale(name, &kube::api::PostParams::default(), &scale)
+            .await
+        {
+            Ok(_) => Ok(Guarded::Done(())),
+            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
+            Err(e) => Err(self.api_failure(e, &format!("scale statefulset {ns}/{name}"))),
+        }
+    }
+
+    /// DELETE with grace period 0, only if the pod is still the one checked (uid and resourceVersion).
+    pub async fn force_delete_pod(
+        &self,
+        ns: &str,
+        name: &str,
+        uid: &str,
+        resource_version: &str,
+    ) -> Result<Guarded<()>, Failure> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let dp = kube::api::DeleteParams {
+            grace_period_seconds: Some(0),
+            preconditions: Some(kube::api::Preconditions {
+                uid: Some(uid.into()),
+                resource_version: Some(resource_version.into()),
+            }),
+            ..Default::default()
+        };
+        match api.delete(name, &dp).await {
+            Ok(_) => Ok(Guarded::Done(())),
+            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
+            Err(e) => Err(self.api_failure(e, &format!("delete pod {ns}/{name}"))),
+        }
+    }
+
+    /// The node, `None` when it no longer exists; 403 → `Access::Forbidden`.
+    pub async fn node_opt(&self, name: &str) -> Result<Access<Option<Node>>, Failure> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        match api.get_opt(name).await {
+            Ok(n) => Ok(Access::Ok(n)),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
+            Err(e) => Err(self.api_failure(e, &format!("get node {name}"))),
+        }
+    }
+
+    /// The node's Lease renew time, and the API server's clock (its `Date` header) so
+    /// that "silent for N seconds" never depends on this machine's clock.
+    pub async fn node_lease(
+        &self,
+        node: &str,
+    ) -> Result<(crate::model::force::LeaseLookup, Option<jiff::Timestamp>), Failure> {
+        use crate::model::force::LeaseLookup;
+        use k8s_openapi::api::coordination::v1::Lease;
+        let what = format!("get lease kube-node-lease/{node}");
+        let req = kube::core::Request::new("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases")
+            .get(node, &kube::api::GetParams::default())
+            .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
+        let res = self
+            .client
+            .send(req.map(kube::client::Body::from))
+            .await
+            .map_err(|e| self.api_failure(e, &what))?;
+        let server_now = res
+            .headers()
+            .get(http::header::DATE)
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok())
+            .map(|z| z.timestamp());
+        let status = res.status();
+        let body = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?
+            .to_bytes();
+        let lookup = match status.as_u16() {
+            200 => {
+                let lease: Lease = serde_json::from_slice(&body)
+                    .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
+                match lease.spec.and_then(|s| s.renew_time) {
+                    Some(t) => LeaseLookup::Renewed(t.0),
+                    None => LeaseLookup::Missing,
+                }
+            }
+            404 => LeaseLookup::Missing,
+            403 => LeaseLookup::Forbidden,
+            _ => {
+                let st: Result<kube::core::Status, _> = serde_json::from_slice(&body);
+                let msg = st.map(|s| s.message).unwrap_or_else(|_| status.to_string());
+                return Err(Failure::new(
+                    ExitCode::Api,
+                    format!("cannot {what}: {msg} ({})", status.as_u16()),
+                ));
+            }
+        };
+        Ok((lookup, server_now))
+    }
+}
+
 /// The set's selector as a label-selector query string.
 pub fn selector_string(set: &StatefulSet) -> String {
     let sel = &set.spec.selector;

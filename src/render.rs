@@ -396,6 +396,20 @@ struct InspectionList<'a> {
     items: &'a [Inspection],
 }
 
+/// Any result document as YAML (`Format::Yaml`) or pretty JSON (otherwise).
+pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io::Result<()> {
+    match format {
+        Format::Yaml => {
+            let s = serde_saphyr::to_string(v).map_err(io::Error::other)?;
+            w.write_all(s.as_bytes())
+        }
+        _ => {
+            serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
+            writeln!(w)
+        }
+    }
+}
+
 /// `-o json|yaml` of one inspection or (overview) an `InspectionList`, serialized
 /// straight from the model (no intermediate tree: memory stays flat with replicas).
 pub fn document(
@@ -404,22 +418,10 @@ pub fn document(
     single: bool,
     format: Format,
 ) -> io::Result<()> {
-    fn write<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io::Result<()> {
-        match format {
-            Format::Yaml => {
-                let s = serde_saphyr::to_string(v).map_err(io::Error::other)?;
-                w.write_all(s.as_bytes())
-            }
-            _ => {
-                serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
-                writeln!(w)
-            }
-        }
-    }
     if single && items.len() == 1 {
-        write(w, &items[0], format)
+        serialized(w, &items[0], format)
     } else {
-        write(
+        serialized(
             w,
             &InspectionList {
                 api_version: "kubectl-sts/v1",

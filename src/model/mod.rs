@@ -1,8 +1,10 @@
 //! Plain data and pure decisions: the snapshot fetched from the API, and the
 //! per-ordinal join and diagnosis built from it. Nothing here does I/O.
 
+pub mod force;
 pub mod health;
 pub mod inspect;
+pub mod scale;
 
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};

@@ -1,0 +1,607 @@
+//! Guarded scale as pure decisions: the plan (one ordinal per step), whether the
+//! next step may be taken, and whether the last one is done.
+//!
+//! The rules are the StatefulSet controller's own for OrderedReady scale-down
+//! (pkg/controller/statefulset/stateful_set_control.go, processCondemned: never
+//! remove a pod while any pod is unhealthy or terminating), applied by the tool
+//! before every step for every pod-management policy, plus what a careful
+//! operator checks by hand: the controller has caught up, no rollout is running,
+//! the claims will survive.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use super::health::{node_health, pod_ready, pod_terminating};
+use super::inspect::{claim_ordinal, ordinal_of};
+use super::Snapshot;
+use crate::kubefmt;
+
+/// One pod of the set as the guards see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodState {
+    pub name: String,
+    pub ordinal: i64,
+    pub uid: String,
+    pub ready: bool,
+    pub terminating: bool,
+    /// STATUS as kubectl prints it.
+    pub status: String,
+    pub node: Option<String>,
+    /// `Some(summary)` when the pod's node is known and not Ready.
+    pub dead_node: Option<String>,
+}
+
+/// A StatefulSet's state, reduced to what guarded scale decides on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetState {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: String,
+    pub generation: i64,
+    pub observed_generation: i64,
+    /// spec.replicas
+    pub replicas: i64,
+    pub status_replicas: i64,
+    pub ready_replicas: i64,
+    pub start: i64,
+    pub when_scaled: String,
+    /// Why a rolling update counts as in progress, if it does.
+    pub rollout: Option<String>,
+    /// Pods with an ordinal name and no other controller, by ordinal.
+    pub pods: Vec<PodState>,
+    /// Claim names by ordinal (from the volumeClaimTemplates).
+    pub claims: BTreeMap<i64, Vec<String>>,
+}
+
+impl SetState {
+    pub fn from_snapshot(snap: &Snapshot) -> SetState {
+        let set = &snap.set;
+        let spec = &set.spec;
+        let status = set.status.clone().unwrap_or_default();
+        let name = set.metadata.name.clone().unwrap_or_default();
+        let uid = set.metadata.uid.clone().unwrap_or_default();
+        let nodes: HashMap<&str, _> = snap
+            .nodes
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| Some((n.metadata.name.as_deref()?, node_health(n, snap.now))))
+            .collect();
+        let mut pods: Vec<PodState> = snap
+            .pods
+            .iter()
+            .filter(|p| {
+                p.metadata.owner_references.as_ref().is_none_or(|refs| {
+                    refs.iter()
+                        .all(|r| r.controller != Some(true) || r.uid == uid)
+                })
+            })
+            .filter_map(|p| {
+                let pname = p.metadata.name.clone()?;
+                let ordinal = ordinal_of(&name, &pname)?;
+                let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
+                let dead_node = node
+                    .as_deref()
+                    .and_then(|n| nodes.get(n))
+                    .filter(|h| h.is_dead())
+                    .map(|h| format!("{} {}", h.name, h.summary()));
+                let v = serde_json::to_value(p).unwrap_or_default();
+                Some(PodState {
+                    name: pname,
+                    ordinal,
+                    uid: p.metadata.uid.clone().unwrap_or_default(),
+                    ready: pod_ready(p),
+                    terminating: pod_terminating(p),
+                    status: kubefmt::pod_summary(&v).status,
+                    node,
+                    dead_node,
+                })
+            })
+            .collect();
+        pods.sort_by_key(|p| p.ordinal);
+        let mut claims: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for t in spec.volume_claim_templates.iter().flatten() {
+            let tname = t.metadata.name.clone().unwrap_or_default();
+            for c in &snap.claims {
+                let Some(cname) = c.metadata.name.clone() else {
+                    continue;
+                };
+                if let Some(o) = claim_ordinal(&tname, &name, &cname) {
+                    claims.entry(o).or_default().push(cname);
+                }
+            }
+        }
+        let replicas = spec.replicas.unwrap_or(1) as i64;
+        let strategy = spec.update_strategy.as_ref();
+        let rolling = strategy
+            .and_then(|u| u.type_.as_deref())
+            .is_none_or(|t| t == "RollingUpdate");
+        let partition = strategy
+            .and_then(|u| u.rolling_update.as_ref())
+            .and_then(|r| r.partition)
+            .unwrap_or(0) as i64;
+        let updated = status.updated_replicas.unwrap_or(0) as i64;
+        let want_updated = (replicas - partition).max(0);
+        // a RollingUpdate is done when every pod from the partition up runs the update revision;
+        // OnDelete never "runs" (the operator deletes pods), so it never blocks.
+        let rollout = (rolling
+            && status.current_revision.is_some()
+            && status.current_revision != status.update_revision
+            && updated < want_updated)
+            .then(|| {
+                format!(
+                    "a rolling update is in progress ({updated} of {want_updated} pods at revision {})",
+                    status.update_revision.clone().unwrap_or_default()
+                )
+            });
+        SetState {
+            namespace: set.metadata.namespace.clone().unwrap_or_default(),
+            name,
+            uid,
+            resource_version: set.metadata.resource_version.clone().unwrap_or_default(),
+            generation: set.metadata.generation.unwrap_or(0),
+            observed_generation: status.observed_generation.unwrap_or(0),
+            replicas,
+            status_replicas: status.replicas as i64,
+            ready_replicas: status.ready_replicas.unwrap_or(0) as i64,
+            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            when_scaled: spec
+                .persistent_volume_claim_retention_policy
+                .as_ref()
+                .and_then(|p| p.when_scaled.clone())
+                .unwrap_or_else(|| "Retain".into()),
+            rollout,
+            pods,
+            claims,
+        }
+    }
+
+    fn in_range(&self, ordinal: i64, replicas: i64) -> bool {
+        ordinal >= self.start && ordinal < self.start + replicas
+    }
+
+    /// The pod name of an ordinal.
+    pub fn pod_name(&self, ordinal: i64) -> String {
+        format!("{}-{ordinal}", self.name)
+    }
+
+    fn pod(&self, ordinal: i64) -> Option<&PodState> {
+        self.pods.iter().find(|p| p.ordinal == ordinal)
+    }
+}
+
+/// One step of the plan: set spec.replicas to `replicas`, which removes or adds `pod`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub replicas: i64,
+    pub pod: String,
+    pub removes: bool,
+}
+
+/// One ordinal per step, highest first on the way down, lowest first on the way up.
+pub fn plan(state: &SetState, target: i64) -> Vec<Step> {
+    let from = state.replicas;
+    if target < from {
+        (target..from)
+            .rev()
+            .map(|r| Step {
+                replicas: r,
+                pod: state.pod_name(state.start + r),
+                removes: true,
+            })
+            .collect()
+    } else {
+        (from + 1..=target)
+            .map(|r| Step {
+                replicas: r,
+                pod: state.pod_name(state.start + r - 1),
+                removes: false,
+            })
+            .collect()
+    }
+}
+
+/// Why a step may not be taken: a stable code for scripts and one line for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Blocker {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn blocker(code: &'static str, message: String) -> Blocker {
+    Blocker { code, message }
+}
+
+/// Checked once, before anything changes.
+pub fn preflight(state: &SetState, target: i64, allow_claim_deletion: bool) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if target < state.replicas && state.when_scaled == "Delete" && !allow_claim_deletion {
+        let doomed: Vec<String> = (state.start + target..state.start + state.replicas)
+            .flat_map(|o| state.claims.get(&o).cloned().unwrap_or_default())
+            .collect();
+        let which = if doomed.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", doomed.join(", "))
+        };
+        out.push(blocker(
+            "ClaimsWouldBeDeleted",
+            format!(
+                "persistentVolumeClaimRetentionPolicy.whenScaled is Delete: the StatefulSet controller would delete the claims of the removed pods{which}; pass --allow-claim-deletion if that data may go"
+            ),
+        ));
+    }
+    out
+}
+
+/// May the next step be taken? Empty = yes. Every pod in range must be Ready and
+/// not terminating, nothing outside the range may linger, and the controller must
+/// have caught up with the spec.
+pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if state.observed_generation < state.generation {
+        out.push(blocker(
+            "GenerationNotObserved",
+            format!(
+                "the StatefulSet controller has not yet observed generation {} (observed {})",
+                state.generation, state.observed_generation
+            ),
+        ));
+    }
+    if let Some(r) = &state.rollout {
+        out.push(blocker("RolloutInProgress", r.clone()));
+    }
+    for o in state.start..state.start + state.replicas {
+        let name = state.pod_name(o);
+        match state.pod(o) {
+            None => out.push(blocker("PodMissing", format!("{name} does not exist"))),
+            Some(p) if p.terminating => out.push(blocker(
+                "PodTerminating",
+                format!("{name} is terminating ({})", p.status),
+            )),
+            Some(p) if !p.ready => {
+                let why = match &p.dead_node {
+                    Some(n) => format!("{name} is not Ready ({}) on node {n}", p.status),
+                    None => format!("{name} is not Ready ({})", p.status),
+                };
+                out.push(blocker("PodNotReady", why))
+            }
+            Some(_) => {}
+        }
+    }
+    for p in state
+        .pods
+        .iter()
+        .filter(|p| !state.in_range(p.ordinal, state.replicas))
+    {
+        out.push(blocker(
+            "PodOutsideReplicas",
+            format!(
+                "{} is outside the {} replicas and still exists ({})",
+                p.name, state.replicas, p.status
+            ),
+        ));
+    }
+    if out.is_empty() && state.status_replicas != state.replicas {
+        out.push(blocker(
+            "ReplicasNotSettled",
+            format!(
+                "status.replicas is {} while spec.replicas is {}",
+                state.status_replicas, state.replicas
+            ),
+        ));
+    }
+    out
+}
+
+/// Where a step stands after spec.replicas was set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    Done,
+    /// Not yet: what is still awaited.
+    Waiting(Vec<String>),
+    /// Somebody else changed the set: stop, do not fight them.
+    Interfered(String),
+}
+
+/// Is `step` done: the removed pod gone (or the added one Ready) and every other pod Ready again?
+pub fn step_progress(state: &SetState, step: &Step, set_uid: &str) -> Progress {
+    if state.uid != set_uid {
+        return Progress::Interfered(format!(
+            "statefulset {} was deleted and created again",
+            state.name
+        ));
+    }
+    if state.replicas != step.replicas {
+        return Progress::Interfered(format!(
+            "spec.replicas was changed to {} by someone else while this step set {}",
+            state.replicas, step.replicas
+        ));
+    }
+    let mut waiting = Vec::new();
+    if step.removes {
+        if let Some(p) = state.pods.iter().find(|p| p.name == step.pod) {
+            waiting.push(format!("{} is still there ({})", p.name, p.status));
+        }
+    }
+    waiting.extend(
+        step_blockers(state)
+            .into_iter()
+            .filter(|b| b.code != "RolloutInProgress")
+            .filter(|b| !(step.removes && b.code == "PodOutsideReplicas"))
+            .map(|b| b.message),
+    );
+    if waiting.is_empty() && state.ready_replicas != step.replicas {
+        waiting.push(format!(
+            "status.readyReplicas is {} of {}",
+            state.ready_replicas, step.replicas
+        ));
+    }
+    if waiting.is_empty() {
+        Progress::Done
+    } else {
+        Progress::Waiting(waiting)
+    }
+}
+
+/// Claims kept for ordinals at or above `replicas` (the data a later scale-up reattaches).
+pub fn retained_claims(state: &SetState, replicas: i64) -> Vec<String> {
+    state
+        .claims
+        .iter()
+        .filter(|(o, _)| !state.in_range(**o, replicas) && **o >= state.start)
+        .flat_map(|(_, c)| c.iter().cloned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(ordinal: i64, ready: bool, terminating: bool) -> PodState {
+        PodState {
+            name: format!("web-{ordinal}"),
+            ordinal,
+            uid: format!("uid-{ordinal}"),
+            ready,
+            terminating,
+            status: if terminating {
+                "Terminating".into()
+            } else if ready {
+                "Running".into()
+            } else {
+                "Pending".into()
+            },
+            node: Some("n1".into()),
+            dead_node: None,
+        }
+    }
+
+    fn state(replicas: i64) -> SetState {
+        SetState {
+            namespace: "default".into(),
+            name: "web".into(),
+            uid: "set-uid".into(),
+            resource_version: "10".into(),
+            generation: 2,
+            observed_generation: 2,
+            replicas,
+            status_replicas: replicas,
+            ready_replicas: replicas,
+            start: 0,
+            when_scaled: "Retain".into(),
+            rollout: None,
+            pods: (0..replicas).map(|o| pod(o, true, false)).collect(),
+            claims: (0..replicas)
+                .map(|o| (o, vec![format!("data-web-{o}")]))
+                .collect(),
+        }
+    }
+
+    fn codes(b: &[Blocker]) -> Vec<&'static str> {
+        b.iter().map(|b| b.code).collect()
+    }
+
+    #[test]
+    fn plan_goes_one_ordinal_at_a_time_from_the_top() {
+        let s = state(5);
+        let down = plan(&s, 3);
+        assert_eq!(
+            down,
+            vec![
+                Step {
+                    replicas: 4,
+                    pod: "web-4".into(),
+                    removes: true
+                },
+                Step {
+                    replicas: 3,
+                    pod: "web-3".into(),
+                    removes: true
+                }
+            ]
+        );
+        let up = plan(&s, 7);
+        assert_eq!(
+            up.iter().map(|s| s.pod.as_str()).collect::<Vec<_>>(),
+            ["web-5", "web-6"]
+        );
+        assert!(up.iter().all(|s| !s.removes));
+        assert_eq!(up.last().unwrap().replicas, 7);
+        assert!(plan(&s, 5).is_empty());
+        assert_eq!(plan(&s, 0).len(), 5);
+        assert_eq!(plan(&s, 0).last().unwrap().pod, "web-0");
+    }
+
+    #[test]
+    fn plan_honours_ordinals_start() {
+        let mut s = state(3);
+        s.start = 10;
+        let down = plan(&s, 1);
+        assert_eq!(
+            down.iter().map(|s| s.pod.as_str()).collect::<Vec<_>>(),
+            ["web-12", "web-11"]
+        );
+        assert_eq!(plan(&s, 4)[0].pod, "web-13");
+    }
+
+    #[test]
+    fn healthy_set_may_step() {
+        assert!(step_blockers(&state(3)).is_empty());
+        assert!(step_blockers(&state(0)).is_empty());
+    }
+
+    #[test]
+    fn any_unready_missing_or_terminating_pod_blocks() {
+        let mut s = state(3);
+        s.pods[1] = pod(1, false, false);
+        assert_eq!(codes(&step_blockers(&s)), ["PodNotReady"]);
+        assert_eq!(step_blockers(&s)[0].message, "web-1 is not Ready (Pending)");
+        s.pods[1].dead_node = Some("n2 Unknown 2m (unreachable)".into());
+        assert_eq!(
+            step_blockers(&s)[0].message,
+            "web-1 is not Ready (Pending) on node n2 Unknown 2m (unreachable)"
+        );
+
+        let mut s = state(3);
+        s.pods[0] = pod(0, true, true);
+        assert_eq!(codes(&step_blockers(&s)), ["PodTerminating"]);
+
+        let mut s = state(3);
+        s.pods.remove(2);
+        assert_eq!(codes(&step_blockers(&s)), ["PodMissing"]);
+        assert_eq!(step_blockers(&s)[0].message, "web-2 does not exist");
+    }
+
+    #[test]
+    fn lingering_pods_and_lagging_controller_block() {
+        let mut s = state(3);
+        s.pods.push(pod(3, true, true));
+        assert_eq!(codes(&step_blockers(&s)), ["PodOutsideReplicas"]);
+
+        let mut s = state(3);
+        s.observed_generation = 1;
+        assert_eq!(codes(&step_blockers(&s)), ["GenerationNotObserved"]);
+
+        let mut s = state(3);
+        s.status_replicas = 4;
+        assert_eq!(codes(&step_blockers(&s)), ["ReplicasNotSettled"]);
+
+        let mut s = state(3);
+        s.rollout = Some("a rolling update is in progress".into());
+        assert_eq!(codes(&step_blockers(&s)), ["RolloutInProgress"]);
+    }
+
+    #[test]
+    fn claims_deleting_policy_needs_consent_only_on_the_way_down() {
+        let mut s = state(3);
+        assert!(preflight(&s, 1, false).is_empty());
+        s.when_scaled = "Delete".into();
+        let b = preflight(&s, 1, false);
+        assert_eq!(codes(&b), ["ClaimsWouldBeDeleted"]);
+        assert!(b[0].message.contains("(data-web-1, data-web-2)"), "{b:?}");
+        assert!(preflight(&s, 1, true).is_empty());
+        assert!(preflight(&s, 5, false).is_empty());
+    }
+
+    #[test]
+    fn scale_down_step_waits_for_the_pod_to_go_and_the_rest_ready() {
+        let step = Step {
+            replicas: 2,
+            pod: "web-2".into(),
+            removes: true,
+        };
+        // spec changed, controller not there yet
+        let mut s = state(3);
+        s.replicas = 2;
+        s.generation = 3;
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => {
+                assert!(w.iter().any(|m| m == "the StatefulSet controller has not yet observed generation 3 (observed 2)"), "{w:?}");
+                assert!(w.iter().any(|m| m == "web-2 is still there (Running)"));
+            }
+            p => panic!("{p:?}"),
+        }
+        // terminating
+        s.observed_generation = 3;
+        s.pods[2].terminating = true;
+        s.pods[2].status = "Terminating".into();
+        assert_eq!(
+            step_progress(&s, &step, "set-uid"),
+            Progress::Waiting(vec!["web-2 is still there (Terminating)".into()])
+        );
+        // gone, but web-0 not ready
+        s.pods.pop();
+        s.pods[0].ready = false;
+        s.status_replicas = 2;
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => assert_eq!(w, ["web-0 is not Ready (Running)"]),
+            p => panic!("{p:?}"),
+        }
+        s.pods[0].ready = true;
+        s.ready_replicas = 1;
+        assert_eq!(
+            step_progress(&s, &step, "set-uid"),
+            Progress::Waiting(vec!["status.readyReplicas is 1 of 2".into()])
+        );
+        s.ready_replicas = 2;
+        assert_eq!(step_progress(&s, &step, "set-uid"), Progress::Done);
+    }
+
+    #[test]
+    fn scale_up_step_waits_for_the_new_pod_ready() {
+        let step = Step {
+            replicas: 4,
+            pod: "web-3".into(),
+            removes: false,
+        };
+        let mut s = state(3);
+        s.replicas = 4;
+        s.generation = 3;
+        s.observed_generation = 3;
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => assert_eq!(w, ["web-3 does not exist"]),
+            p => panic!("{p:?}"),
+        }
+        s.pods.push(pod(3, false, false));
+        s.status_replicas = 4;
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => assert_eq!(w, ["web-3 is not Ready (Pending)"]),
+            p => panic!("{p:?}"),
+        }
+        s.pods[3].ready = true;
+        s.ready_replicas = 4;
+        assert_eq!(step_progress(&s, &step, "set-uid"), Progress::Done);
+    }
+
+    #[test]
+    fn someone_else_changing_the_set_stops_the_scale() {
+        let step = Step {
+            replicas: 2,
+            pod: "web-2".into(),
+            removes: true,
+        };
+        let s = state(5);
+        assert!(matches!(
+            step_progress(&s, &step, "set-uid"),
+            Progress::Interfered(m) if m.contains("changed to 5")
+        ));
+        let mut s = state(2);
+        s.uid = "other".into();
+        assert!(matches!(
+            step_progress(&s, &step, "set-uid"),
+            Progress::Interfered(m) if m.contains("created again")
+        ));
+    }
+
+    #[test]
+    fn retained_claims_are_those_above_the_range() {
+        let s = state(5);
+        assert_eq!(retained_claims(&s, 3), ["data-web-3", "data-web-4"]);
+        assert!(retained_claims(&s, 5).is_empty());
+    }
+}

@@ -1,0 +1,366 @@
+//! `force-delete`: prove the node dead, confirm, delete with grace period 0 behind
+//! uid + resourceVersion preconditions, and say what the replacement will meet.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Pod;
+use serde::Serialize;
+
+use super::Waker;
+use crate::cluster::{Cluster, Guarded};
+use crate::exit::{ExitCode, Failure};
+use crate::model::force::{eligibility, owning_statefulset, Eligibility, NodeLookup};
+use crate::model::health::pod_ready;
+use crate::model::inspect::{inspect, ordinal_of, InspectOptions};
+use crate::model::Access;
+
+#[derive(Debug, Clone)]
+pub struct ForceDeleteOptions {
+    pub pod: String,
+    /// Confirmed on the command line (`--yes`).
+    pub yes: bool,
+    pub dry_run: bool,
+    /// How long the kubelet must have been silent for its node to count as dead.
+    pub silence: Duration,
+    /// Wait for the replacement pod to be Ready.
+    pub wait: bool,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    Deleted,
+    /// Gone before this command deleted it (the node came back, or someone else).
+    AlreadyGone,
+    DryRun,
+    Refused,
+    NotConfirmed,
+    /// Deleted, but the replacement was not Ready within `--timeout`.
+    ReplacementTimedOut,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replacement {
+    pub uid: String,
+    pub node: Option<String>,
+    pub ready: bool,
+    pub phase: String,
+}
+
+/// The `kubectl-sts/v1 ForceDeleteResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ForceDeleteReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub pod: String,
+    pub uid: String,
+    pub node: Option<String>,
+    pub stateful_set: Option<String>,
+    pub outcome: Outcome,
+    pub message: String,
+    pub eligibility: Eligibility,
+    /// What the replacement will run into (volumes still attached to or pinned on the dead node).
+    pub warnings: Vec<String>,
+    pub replacement: Option<Replacement>,
+}
+
+impl ForceDeleteReport {
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            Outcome::Deleted | Outcome::AlreadyGone => ExitCode::Ok,
+            Outcome::DryRun if self.eligibility.eligible => ExitCode::Ok,
+            Outcome::DryRun | Outcome::Refused => ExitCode::Refused,
+            Outcome::NotConfirmed => ExitCode::NotConfirmed,
+            Outcome::ReplacementTimedOut => ExitCode::TimedOut,
+        }
+    }
+}
+
+/// How the operator confirms: a terminal prompt, or nothing to ask.
+pub trait Confirm {
+    /// Ask; true only for an explicit yes.
+    fn confirm(&mut self, question: &str, answer: &str) -> bool;
+}
+
+/// No terminal: never confirmed (use `--yes`).
+pub struct NoTerminal;
+
+impl Confirm for NoTerminal {
+    fn confirm(&mut self, _: &str, _: &str) -> bool {
+        false
+    }
+}
+
+/// Asks on stderr, reads one line of stdin; the pod's name must be typed back.
+pub struct TerminalPrompt;
+
+impl Confirm for TerminalPrompt {
+    fn confirm(&mut self, question: &str, answer: &str) -> bool {
+        let mut err = std::io::stderr();
+        let _ = write!(err, "{question}\nType the pod name ({answer}) to confirm: ");
+        let _ = err.flush();
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).is_ok() && line.trim() == answer
+    }
+}
+
+struct Checked {
+    pod: Pod,
+    verdict: Eligibility,
+}
+
+async fn check(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    silence: Duration,
+) -> Result<Option<Checked>, Failure> {
+    let Some(pod) = cluster.get_pod(ns, name).await? else {
+        return Ok(None);
+    };
+    let node_name = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let (node, lease, server_now) = match &node_name {
+        Some(n) => {
+            let (lease, server_now) = cluster.node_lease(n).await?;
+            (cluster.node_opt(n).await?, lease, server_now)
+        }
+        None => (
+            Access::Ok(None),
+            crate::model::force::LeaseLookup::Missing,
+            None,
+        ),
+    };
+    // the API server's clock, not this machine's: heartbeats are compared against it
+    let now = server_now.unwrap_or_else(jiff::Timestamp::now);
+    let lookup = match &node {
+        Access::Ok(Some(n)) => NodeLookup::Found(n),
+        Access::Ok(None) => NodeLookup::Missing,
+        Access::Forbidden => NodeLookup::Forbidden,
+    };
+    let verdict = eligibility(&pod, lookup, lease, now, silence);
+    Ok(Some(Checked { pod, verdict }))
+}
+
+/// What the replacement of the pod's ordinal will meet, from inspect's join.
+async fn volume_warnings(
+    cluster: &Cluster,
+    ns: &str,
+    set: &str,
+    pod: &str,
+    node: &str,
+) -> Vec<String> {
+    let Ok(snap) = cluster.snapshot(ns, set).await else {
+        return vec![];
+    };
+    let Some(ordinal) = ordinal_of(set, pod) else {
+        return vec![];
+    };
+    let ins = inspect(&snap, &InspectOptions::default());
+    let Some(row) = ins.rows.iter().find(|r| r.ordinal == ordinal) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for v in &row.volumes {
+        if v.pinned_node.as_deref() == Some(node) {
+            out.push(format!(
+                "claim {} is on a volume pinned to node {node}: the replacement stays Pending until {node} returns (kubectl-sts never deletes claims)",
+                v.claim
+            ));
+        } else if v.attached_node.as_deref() == Some(node) {
+            out.push(format!(
+                "volume {} (claim {}) is still attached to node {node}: the replacement waits for the forced detach (6 minutes by default); tainting {node} with node.kubernetes.io/out-of-service=nodeshutdown:NoExecute releases it now",
+                v.volume.clone().unwrap_or_default(),
+                v.claim
+            ));
+        }
+    }
+    out
+}
+
+/// Runs the force-delete; progress lines go to `log`, confirmation through `confirm`.
+pub async fn run(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ForceDeleteOptions,
+    confirm: &mut dyn Confirm,
+    log: &mut dyn Write,
+) -> Result<ForceDeleteReport, Failure> {
+    let not_found = || {
+        Failure::new(
+            ExitCode::NotFound,
+            format!("pod \"{}\" not found in namespace \"{ns}\"", opts.pod),
+        )
+    };
+    let Some(mut checked) = check(cluster, ns, &opts.pod, opts.silence).await? else {
+        return Err(not_found());
+    };
+    let uid = checked.pod.metadata.uid.clone().unwrap_or_default();
+    let node = checked.pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let set = owning_statefulset(&checked.pod);
+    let mut report = ForceDeleteReport {
+        api_version: "kubectl-sts/v1",
+        kind: "ForceDeleteResult",
+        namespace: ns.into(),
+        pod: opts.pod.clone(),
+        uid: uid.clone(),
+        node: node.clone(),
+        stateful_set: set.clone(),
+        outcome: Outcome::Refused,
+        message: String::new(),
+        eligibility: checked.verdict.clone(),
+        warnings: vec![],
+        replacement: None,
+    };
+    if !checked.verdict.eligible {
+        report.message = format!(
+            "refusing to force-delete pod {ns}/{}: {}",
+            opts.pod, checked.verdict.reason
+        );
+        return Ok(report);
+    }
+    if let (Some(set), Some(node)) = (&set, &node) {
+        report.warnings = volume_warnings(cluster, ns, set, &opts.pod, node).await;
+    }
+    if opts.dry_run {
+        report.outcome = Outcome::DryRun;
+        report.message = format!(
+            "pod {ns}/{} may be force-deleted: {}",
+            opts.pod, checked.verdict.reason
+        );
+        return Ok(report);
+    }
+    let question = format!(
+        "Force-delete pod {ns}/{} (grace period 0)? {}.\nThe API forgets the pod without its kubelet confirming that the containers stopped; the StatefulSet then starts a new {} elsewhere.",
+        opts.pod, checked.verdict.reason, opts.pod
+    );
+    if !opts.yes && !confirm.confirm(&question, &opts.pod) {
+        report.outcome = Outcome::NotConfirmed;
+        report.message = format!(
+            "not confirmed: pod {ns}/{} was not deleted (pass --yes to confirm without a prompt)",
+            opts.pod
+        );
+        return Ok(report);
+    }
+    // A 409 means the pod changed between the check and the delete (its status is
+    // still being written by the node lifecycle controller): check again, never
+    // delete on stale evidence, and never a different pod than the one confirmed.
+    let mut attempts = 0;
+    loop {
+        let rv = checked
+            .pod
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        match cluster.force_delete_pod(ns, &opts.pod, &uid, &rv).await? {
+            Guarded::Done(()) => break,
+            Guarded::Gone => {
+                report.outcome = Outcome::AlreadyGone;
+                report.message = format!("pod {ns}/{} was already gone", opts.pod);
+                return Ok(report);
+            }
+            Guarded::Conflict(m) => {
+                attempts += 1;
+                let again = check(cluster, ns, &opts.pod, opts.silence).await?;
+                match again {
+                    Some(c) if c.pod.metadata.uid.as_deref() == Some(uid.as_str()) => {
+                        if !c.verdict.eligible || attempts >= 3 {
+                            report.eligibility = c.verdict.clone();
+                            report.outcome = Outcome::Refused;
+                            report.message = format!(
+                                "refusing to force-delete pod {ns}/{}: it changed while being deleted ({m}); now: {}",
+                                opts.pod, c.verdict.reason
+                            );
+                            return Ok(report);
+                        }
+                        checked = c;
+                    }
+                    _ => {
+                        report.outcome = Outcome::AlreadyGone;
+                        report.message = format!(
+                            "pod {ns}/{} (uid {uid}) was already gone or replaced",
+                            opts.pod
+                        );
+                        return Ok(report);
+                    }
+                }
+            }
+        }
+    }
+    report.outcome = Outcome::Deleted;
+    report.message = format!(
+        "pod {ns}/{} force-deleted from node {}",
+        opts.pod,
+        node.clone().unwrap_or_default()
+    );
+    let _ = writeln!(log, "{}", report.message);
+    if opts.wait {
+        let started = Instant::now();
+        let selector = match &set {
+            Some(s) => cluster
+                .get_statefulset(ns, s)
+                .await
+                .map(|s| crate::cluster::selector_string(&s))
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let mut waker = Waker::new(cluster, ns, set.as_deref().unwrap_or(""), &selector);
+        let mut last = String::new();
+        loop {
+            let now = cluster.get_pod(ns, &opts.pod).await?;
+            let fresh = now.filter(|p| p.metadata.uid.as_deref() != Some(uid.as_str()));
+            if let Some(p) = &fresh {
+                let r = Replacement {
+                    uid: p.metadata.uid.clone().unwrap_or_default(),
+                    node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
+                    ready: pod_ready(p),
+                    phase: p
+                        .status
+                        .as_ref()
+                        .and_then(|s| s.phase.clone())
+                        .unwrap_or_default(),
+                };
+                let ready = r.ready;
+                report.replacement = Some(r);
+                if ready {
+                    break;
+                }
+            }
+            let status = match &fresh {
+                Some(p) => {
+                    let v = serde_json::to_value(p).unwrap_or_default();
+                    format!("replacement {}", crate::kubefmt::pod_summary(&v).status)
+                }
+                None => "no replacement yet".into(),
+            };
+            if started.elapsed() >= opts.timeout {
+                report.outcome = Outcome::ReplacementTimedOut;
+                report.message = format!(
+                    "pod {ns}/{} force-deleted, but its replacement was not Ready within {} ({status})",
+                    opts.pod,
+                    crate::kubefmt::human_duration(opts.timeout.as_secs() as i64)
+                );
+                return Ok(report);
+            }
+            if status != last {
+                let _ = writeln!(log, "  waiting: {status}");
+                last = status;
+            }
+            waker.changed().await;
+        }
+        report.message = format!(
+            "{}; replacement Ready on node {}",
+            report.message,
+            report
+                .replacement
+                .as_ref()
+                .and_then(|r| r.node.clone())
+                .unwrap_or_default()
+        );
+    }
+    Ok(report)
+}

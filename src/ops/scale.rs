@@ -1,0 +1,288 @@
+//! `scale`: one ordinal per step, each step guarded before and verified after.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::Waker;
+use crate::cluster::{selector_string, Cluster, Guarded};
+use crate::exit::{ExitCode, Failure};
+use crate::model::scale::{
+    plan, preflight, retained_claims, step_blockers, step_progress, Blocker, Progress, SetState,
+    Step,
+};
+
+#[derive(Debug, Clone)]
+pub struct ScaleOptions {
+    pub name: String,
+    pub replicas: i64,
+    /// Longest wait for one step to finish.
+    pub timeout: Duration,
+    pub dry_run: bool,
+    pub allow_claim_deletion: bool,
+    /// kubectl scale's precondition: proceed only if spec.replicas is this now.
+    pub current_replicas: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    /// Every step done.
+    Completed,
+    /// Already at the requested replicas.
+    Unchanged,
+    /// `--dry-run`: the guards were checked, nothing changed.
+    DryRun,
+    /// A guard refused the next step; nothing more was changed.
+    Refused,
+    /// Somebody else changed the StatefulSet meanwhile; stopped without fighting them.
+    Interfered,
+    /// A step did not finish within `--timeout`.
+    TimedOut,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    #[serde(flatten)]
+    pub step: Step,
+    pub seconds: f64,
+}
+
+/// The `kubectl-sts/v1 ScaleResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaleReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub from: i64,
+    pub to: i64,
+    /// spec.replicas when the command ended.
+    pub replicas: i64,
+    pub outcome: Outcome,
+    pub message: String,
+    /// Why the next step was refused, or what a timed-out step still waited for.
+    pub blockers: Vec<Blocker>,
+    pub plan: Vec<Step>,
+    pub steps: Vec<StepRecord>,
+    /// Claims of ordinals at or above the final replicas, kept for a later scale-up.
+    pub retained_claims: Vec<String>,
+}
+
+impl ScaleReport {
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            Outcome::Completed | Outcome::Unchanged => ExitCode::Ok,
+            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
+            Outcome::TimedOut => ExitCode::TimedOut,
+        }
+    }
+}
+
+fn waiting_blockers(w: Vec<String>) -> Vec<Blocker> {
+    w.into_iter()
+        .map(|message| Blocker {
+            code: "StepNotFinished",
+            message,
+        })
+        .collect()
+}
+
+/// Runs the guarded scale; progress lines go to `log`.
+pub async fn run(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ScaleOptions,
+    log: &mut dyn Write,
+) -> Result<ScaleReport, Failure> {
+    let snap = cluster.snapshot(ns, &opts.name).await?;
+    let mut state = SetState::from_snapshot(&snap);
+    let set_uid = state.uid.clone();
+    let steps = plan(&state, opts.replicas);
+    let mut report = ScaleReport {
+        api_version: "kubectl-sts/v1",
+        kind: "ScaleResult",
+        namespace: ns.into(),
+        name: opts.name.clone(),
+        from: state.replicas,
+        to: opts.replicas,
+        replicas: state.replicas,
+        outcome: Outcome::Completed,
+        message: String::new(),
+        blockers: vec![],
+        plan: steps.clone(),
+        steps: vec![],
+        retained_claims: vec![],
+    };
+    let finish = |mut r: ScaleReport, state: &SetState, outcome, message: String| {
+        r.outcome = outcome;
+        r.message = message;
+        r.replicas = state.replicas;
+        r.retained_claims = retained_claims(state, state.replicas);
+        r
+    };
+    if let Some(want) = opts.current_replicas {
+        if want != state.replicas {
+            return Ok(finish(
+                report,
+                &state,
+                Outcome::Refused,
+                format!(
+                    "expected {want} current replicas (--current-replicas), found {}; nothing changed",
+                    state.replicas
+                ),
+            ));
+        }
+    }
+    if steps.is_empty() {
+        let msg = format!(
+            "statefulset {ns}/{} already has {} replicas",
+            opts.name, state.replicas
+        );
+        return Ok(finish(report, &state, Outcome::Unchanged, msg));
+    }
+    let mut blockers = preflight(&state, opts.replicas, opts.allow_claim_deletion);
+    blockers.extend(step_blockers(&state));
+    if !blockers.is_empty() {
+        report.blockers = blockers;
+        let verb = if opts.dry_run {
+            Outcome::DryRun
+        } else {
+            Outcome::Refused
+        };
+        let msg = format!(
+            "refusing to scale statefulset {ns}/{} from {} to {}: nothing changed",
+            opts.name, state.replicas, opts.replicas
+        );
+        return Ok(finish(report, &state, verb, msg));
+    }
+    if opts.dry_run {
+        let msg = format!(
+            "statefulset {ns}/{} may be scaled from {} to {} in {} step(s): {}",
+            opts.name,
+            state.replicas,
+            opts.replicas,
+            steps.len(),
+            describe_plan(&steps)
+        );
+        return Ok(finish(report, &state, Outcome::DryRun, msg));
+    }
+
+    let _ = writeln!(
+        log,
+        "scaling statefulset {ns}/{} from {} to {}, one pod at a time (claims are kept)",
+        opts.name, state.replicas, opts.replicas
+    );
+    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&snap.set));
+    let total = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        if i > 0 {
+            state = SetState::from_snapshot(&cluster.snapshot(ns, &opts.name).await?);
+            if state.uid != set_uid {
+                let msg = format!("statefulset {ns}/{} was deleted and created again; stopped", opts.name);
+                return Ok(finish(report, &state, Outcome::Interfered, msg));
+            }
+            let b = step_blockers(&state);
+            if !b.is_empty() {
+                report.blockers = b;
+                let msg = format!(
+                    "refusing step {}/{total} (replicas {} → {}): stopped at {} replicas",
+                    i + 1,
+                    state.replicas,
+                    step.replicas,
+                    state.replicas
+                );
+                return Ok(finish(report, &state, Outcome::Refused, msg));
+            }
+        }
+        let action = if step.removes { "removing" } else { "adding" };
+        let _ = writeln!(
+            log,
+            "step {}/{total}: replicas {} → {} ({action} {})",
+            i + 1,
+            state.replicas,
+            step.replicas,
+            step.pod
+        );
+        let started = Instant::now();
+        match cluster
+            .scale_if_unchanged(ns, &opts.name, &state.resource_version, step.replicas)
+            .await?
+        {
+            Guarded::Done(()) => {}
+            Guarded::Conflict(m) => {
+                let msg = format!("statefulset {ns}/{} changed since it was checked ({m}); stopped at {} replicas", opts.name, state.replicas);
+                return Ok(finish(report, &state, Outcome::Interfered, msg));
+            }
+            Guarded::Gone => {
+                return Err(Failure::new(
+                    ExitCode::NotFound,
+                    format!("statefulset {ns}/{} was deleted during the scale", opts.name),
+                ))
+            }
+        }
+        let mut last_wait: Vec<String> = vec![];
+        loop {
+            state = SetState::from_snapshot(&cluster.snapshot(ns, &opts.name).await?);
+            match step_progress(&state, step, &set_uid) {
+                Progress::Done => break,
+                Progress::Interfered(m) => {
+                    return Ok(finish(report, &state, Outcome::Interfered, format!("{m}; stopped")));
+                }
+                Progress::Waiting(w) => {
+                    if started.elapsed() >= opts.timeout {
+                        report.blockers = waiting_blockers(w);
+                        let msg = format!(
+                            "step {}/{total} (replicas → {}) did not finish within {}; spec.replicas stays {}",
+                            i + 1,
+                            step.replicas,
+                            crate::kubefmt::human_duration(opts.timeout.as_secs() as i64),
+                            state.replicas
+                        );
+                        return Ok(finish(report, &state, Outcome::TimedOut, msg));
+                    }
+                    if w != last_wait {
+                        let _ = writeln!(log, "  waiting: {}", w.join("; "));
+                        last_wait = w;
+                    }
+                }
+            }
+            waker.changed().await;
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let _ = writeln!(
+            log,
+            "  done in {secs:.1}s: {} {}, {} of {} Ready",
+            step.pod,
+            if step.removes { "gone" } else { "Ready" },
+            state.ready_replicas,
+            state.replicas
+        );
+        report.steps.push(StepRecord {
+            step: step.clone(),
+            seconds: (secs * 10.0).round() / 10.0,
+        });
+    }
+    let msg = format!(
+        "statefulset {ns}/{} scaled from {} to {}",
+        opts.name, report.from, opts.replicas
+    );
+    Ok(finish(report, &state, Outcome::Completed, msg))
+}
+
+fn describe_plan(steps: &[Step]) -> String {
+    steps
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                if s.removes { "remove" } else { "add" },
+                s.pod
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", then ")
+}
