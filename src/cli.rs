@@ -130,7 +130,9 @@ pub struct InspectArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Exit codes: 0 scaled (or nothing to do), 4 refused by a guard or stopped because someone else changed the set, 6 a step did not finish within --timeout, 3 not found, 1 API error.")]
+#[command(
+    after_help = "Exit codes: 0 scaled (or nothing to do), 4 refused by a guard or stopped because someone else changed the set, 6 a step did not finish within --timeout, 3 not found, 1 API error."
+)]
 pub struct ScaleArgs {
     /// The StatefulSet.
     pub name: String,
@@ -153,7 +155,9 @@ pub struct ScaleArgs {
 }
 
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Exit codes: 0 deleted (or already gone; --dry-run: eligible), 4 not eligible (the node is not proven dead, or the pod is not stuck), 7 not confirmed, 6 --wait timed out, 3 not found, 1 API error.")]
+#[command(
+    after_help = "Exit codes: 0 deleted (or already gone; --dry-run: eligible), 4 not eligible (the node is not proven dead, or the pod is not stuck), 7 not confirmed, 6 --wait timed out, 3 not found, 1 API error."
+)]
 pub struct ForceDeleteArgs {
     /// The pod (it must belong to a StatefulSet).
     pub pod: String,
@@ -556,7 +560,14 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, F
         Box::new(NoTerminal)
     };
     let mut log = std::io::stderr();
-    let report = run(&cluster, &cluster.namespace, &opts, confirm.as_mut(), &mut log).await?;
+    let report = run(
+        &cluster,
+        &cluster.namespace,
+        &opts,
+        confirm.as_mut(),
+        &mut log,
+    )
+    .await?;
     let mut details = report.eligibility.evidence.clone();
     details.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
     render_result(g, &report, report.exit_code(), &report.message, &details)

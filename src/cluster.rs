@@ -663,9 +663,11 @@ impl Cluster {
         use crate::model::force::LeaseLookup;
         use k8s_openapi::api::coordination::v1::Lease;
         let what = format!("get lease kube-node-lease/{node}");
-        let req = kube::core::Request::new("/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases")
-            .get(node, &kube::api::GetParams::default())
-            .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
+        let req = kube::core::Request::new(
+            "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
+        )
+        .get(node, &kube::api::GetParams::default())
+        .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
         let res = self
             .client
             .send(req.map(kube::client::Body::from))

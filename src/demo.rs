@@ -130,6 +130,27 @@ impl Demo<'_> {
         }
     }
 
+    /// The guarded scale, its progress lines in the story.
+    async fn scale(&mut self, replicas: i64) -> Result<(), Failure> {
+        let opts = crate::ops::scale::ScaleOptions {
+            name: SET.into(),
+            replicas,
+            timeout: Duration::from_secs(120),
+            dry_run: false,
+            allow_claim_deletion: false,
+            current_replicas: None,
+        };
+        let report = crate::ops::scale::run(&self.cluster, NS, &opts, &mut *self.out).await?;
+        self.note(&report.message)?;
+        if report.exit_code() != ExitCode::Ok {
+            return Err(Failure::new(
+                report.exit_code(),
+                format!("demo: {}", report.message),
+            ));
+        }
+        Ok(())
+    }
+
     async fn story(&mut self, url: &str, kubeconfig: &std::path::Path) -> Result<(), Failure> {
         self.say(&format!(
             "A simulated cluster is serving on {url} (3 nodes; try it: export KUBECONFIG={})",
@@ -174,15 +195,11 @@ impl Demo<'_> {
             if claim_volume(&ins) == before { "unchanged" } else { "CHANGED" }
         ))?;
 
-        self.say("Scale down: 3 → 2 (the highest ordinal goes; its claim is kept)")?;
-        self.cluster.set_replicas(NS, SET, 2).await?;
-        self.until(60, "flask-2 gone", |i| {
-            i.rows.len() == 3 && i.rows[2].pod.is_none()
-        })
-        .await?;
+        self.say("Guarded scale: kubectl sts scale flask --replicas 1 (one pod at a time, highest first; every pod Ready before and after each step)")?;
+        self.scale(1).await?;
         self.show().await?;
-        self.say("Scale up: 2 → 3 (flask-2 comes back on the retained www-flask-2)")?;
-        self.cluster.set_replicas(NS, SET, 3).await?;
+        self.say("Scale up: kubectl sts scale flask --replicas 3 (flask-1 and flask-2 come back on their retained claims)")?;
+        self.scale(3).await?;
         self.until(90, "3 ready again", |i| {
             i.replicas.ready == 3
                 && i.rows
@@ -215,9 +232,48 @@ impl Demo<'_> {
         .await?;
         self.show().await?;
         self.note("No replacement is created while the old pod object exists: StatefulSets never run two pods with one identity.")?;
-        self.note("A force delete (--grace-period=0 --force) would free the name, but the replacement would then wait")?;
-        self.note("~6 minutes (Multi-Attach) until the volume is force-detached from the dead node; with node-pinned")?;
-        self.note("local-path volumes it could not start anywhere else at all.")?;
+
+        self.say("kubectl sts force-delete flask-1 --yes: first proven that the node is dead (Unknown, kubelet silent), then grace period 0")?;
+        let opts = crate::ops::force_delete::ForceDeleteOptions {
+            pod: "flask-1".into(),
+            yes: true,
+            dry_run: false,
+            // the drill declares a node dead after 8s of silence (50s by default; the tool's default is 40s)
+            silence: Duration::from_secs(5),
+            wait: false,
+            timeout: Duration::from_secs(60),
+        };
+        let mut nothing = crate::ops::force_delete::NoTerminal;
+        let report =
+            crate::ops::force_delete::run(&self.cluster, NS, &opts, &mut nothing, &mut *self.out)
+                .await?;
+        for e in &report.eligibility.evidence {
+            self.note(e)?;
+        }
+        for w in &report.warnings {
+            self.note(&format!("warning: {w}"))?;
+        }
+        if report.exit_code() != ExitCode::Ok {
+            return Err(Failure::new(
+                report.exit_code(),
+                format!("demo: {}", report.message),
+            ));
+        }
+        let node2 = node.clone();
+        self.until(
+            60,
+            "the replacement flask-1 waiting for its volume elsewhere",
+            move |i| {
+                i.rows[1]
+                    .pod
+                    .as_ref()
+                    .is_some_and(|p| p.node.as_deref().is_some_and(|n| n != node2) && !p.ready)
+            },
+        )
+        .await?;
+        self.show().await?;
+        self.note("The replacement is scheduled elsewhere but its volume is still attached to the dead node (Multi-Attach):")?;
+        self.note("the attach/detach controller only force-detaches it after ~6 minutes.")?;
 
         self.say(&format!("The machine is confirmed off: kubectl taint node {node} {OUT_OF_SERVICE}=nodeshutdown:NoExecute"))?;
         let taints = self
@@ -243,7 +299,7 @@ impl Demo<'_> {
         })
         .await?;
         self.show().await?;
-        self.note("Pod GC force-deleted the old pod, the volume was detached at once, and the replacement runs elsewhere.")?;
+        self.note("The out-of-service taint let the volume be detached at once, and the replacement runs elsewhere.")?;
 
         self.say(&format!(
             "The node returns: remove the out-of-service taint and power {node} on"

@@ -22,7 +22,12 @@ fn demo_tells_the_story_and_exits_zero() {
     for fact in [
         "Ordered rollout",
         "flask-1 is back with a new uid, the same name, the same claim www-flask-1 and the same volume (unchanged)",
+        "step 1/2: replicas 3 → 2 (removing flask-2)",
+        "statefulset default/flask scaled from 3 to 1",
         "2 (retained)",
+        "statefulset default/flask scaled from 1 to 3",
+        "pod default/flask-1 force-deleted from node",
+        "is still attached to node",
         "ERROR [StuckTerminatingOnDeadNode]",
         "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
         "is Ready again",

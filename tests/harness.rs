@@ -141,17 +141,29 @@ impl Cluster {
     }
 
     pub fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out {
-        Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-            .args(args)
+        self.sts_cmd(args, kubeconfig)
+            .output()
+            .expect("run kubectl-sts")
+            .into()
+    }
+
+    fn sts_cmd(&self, args: &[&str], kubeconfig: &Path) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"));
+        cmd.args(args)
             .arg("--namespace")
             .arg(&self.namespace)
             .env("KUBECONFIG", kubeconfig)
             .env_remove("NO_COLOR")
             .env("HOME", self.dir.path())
-            .stdin(Stdio::null())
-            .output()
-            .expect("run kubectl-sts")
-            .into()
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Starts the tool in the background (collect it with `wait_with_output`).
+    pub fn sts_spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = self.sts_cmd(args, &self.kubeconfig);
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.spawn().expect("run kubectl-sts")
     }
 
     pub fn server_url(&self) -> Option<String> {

@@ -10,7 +10,7 @@ use kubectl_sts::sim::SimConfig;
 use crate::harness::Cluster;
 use crate::sts_manifest::Sts;
 
-fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
+pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
     let config = SimConfig {
         node_monitor_grace: Duration::from_secs(8),
         toleration_seconds: 10,
@@ -31,7 +31,7 @@ fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
     Some(c)
 }
 
-fn power(c: &Cluster, node: &str, on: bool) {
+pub fn power(c: &Cluster, node: &str, on: bool) {
     let v = format!("kubectl-sts.sim/power={}", if on { "on" } else { "off" });
     c.kubectl_ok(&["annotate", "node", node, "--overwrite", &v]);
 }
@@ -41,7 +41,7 @@ fn row(c: &Cluster, pod: &str) -> String {
 }
 
 /// Powers off flask-1's node and waits until the taint manager has made it Terminating.
-fn kill_flask_1(c: &Cluster) -> String {
+pub fn kill_flask_1(c: &Cluster) -> String {
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     power(c, &node, false);
     c.eventually(40, "node NotReady with unreachable taints", || {

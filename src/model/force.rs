@@ -200,7 +200,9 @@ pub fn eligibility(
     Eligibility {
         eligible: true,
         code: "Eligible",
-        reason: format!("node {node_name} is not Ready and its kubelet has been silent for {quiet_for}"),
+        reason: format!(
+            "node {node_name} is not Ready and its kubelet has been silent for {quiet_for}"
+        ),
         evidence,
     }
 }
@@ -234,8 +236,10 @@ mod tests {
         if let Some(h) = heartbeat {
             cond["lastHeartbeatTime"] = Value::from(h);
         }
-        serde_json::from_value(json!({"metadata": {"name": "n2"}, "status": {"conditions": [cond]}}))
-            .unwrap()
+        serde_json::from_value(
+            json!({"metadata": {"name": "n2"}, "status": {"conditions": [cond]}}),
+        )
+        .unwrap()
     }
 
     fn lease(t: &str) -> LeaseLookup {

@@ -644,7 +644,7 @@ pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
                         let nn = &node.name;
                         let (action, code) = if pinned.is_empty() {
                             (format!(
-                                "confirm the machine {nn} is really off, then: kubectl taint node {nn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (the replacement is Ready in seconds; remove the taint once the node is back). A force delete (kubectl delete pod {} -n {ns} --grace-period=0 --force) also frees the name, but the replacement then waits ~6 minutes for the volume to be detached",
+                                "confirm the machine {nn} is really off, then: kubectl taint node {nn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (the replacement is Ready in seconds; remove the taint once the node is back). A force delete (kubectl sts force-delete {} -n {ns}, which checks the node first) also frees the name, but the replacement then waits ~6 minutes for the volume to be detached",
                                 p.name
                             ), "StuckTerminatingOnDeadNode")
                         } else {

@@ -181,8 +181,16 @@ pub async fn run(
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
             state = SetState::from_snapshot(&cluster.snapshot(ns, &opts.name).await?);
-            if state.uid != set_uid {
-                let msg = format!("statefulset {ns}/{} was deleted and created again; stopped", opts.name);
+            let prev = steps[i - 1].replicas;
+            if state.uid != set_uid || state.replicas != prev {
+                let msg = if state.uid != set_uid {
+                    format!(
+                        "statefulset {ns}/{} was deleted and created again; stopped",
+                        opts.name
+                    )
+                } else {
+                    format!("spec.replicas was changed to {} by someone else after this command set {prev}; stopped", state.replicas)
+                };
                 return Ok(finish(report, &state, Outcome::Interfered, msg));
             }
             let b = step_blockers(&state);
@@ -220,7 +228,10 @@ pub async fn run(
             Guarded::Gone => {
                 return Err(Failure::new(
                     ExitCode::NotFound,
-                    format!("statefulset {ns}/{} was deleted during the scale", opts.name),
+                    format!(
+                        "statefulset {ns}/{} was deleted during the scale",
+                        opts.name
+                    ),
                 ))
             }
         }
@@ -230,7 +241,12 @@ pub async fn run(
             match step_progress(&state, step, &set_uid) {
                 Progress::Done => break,
                 Progress::Interfered(m) => {
-                    return Ok(finish(report, &state, Outcome::Interfered, format!("{m}; stopped")));
+                    return Ok(finish(
+                        report,
+                        &state,
+                        Outcome::Interfered,
+                        format!("{m}; stopped"),
+                    ));
                 }
                 Progress::Waiting(w) => {
                     if started.elapsed() >= opts.timeout {
@@ -276,13 +292,7 @@ pub async fn run(
 fn describe_plan(steps: &[Step]) -> String {
     steps
         .iter()
-        .map(|s| {
-            format!(
-                "{} {}",
-                if s.removes { "remove" } else { "add" },
-                s.pod
-            )
-        })
+        .map(|s| format!("{} {}", if s.removes { "remove" } else { "add" }, s.pod))
         .collect::<Vec<_>>()
         .join(", then ")
 }

@@ -1,0 +1,218 @@
+//! `kubectl-sts force-delete`: only a stuck pod, only on a node proven dead, only
+//! when confirmed; the delete carries uid + resourceVersion preconditions.
+
+use std::time::Duration;
+
+use kubectl_sts::sim::SimConfig;
+use serde_json::Value;
+
+use crate::harness::Cluster;
+use crate::sim_failures::{kill_flask_1, lab};
+use crate::sts_manifest::Sts;
+
+fn doc(out: &crate::harness::Out) -> Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\nstdout: {}\nstderr: {}",
+            out.stdout, out.stderr
+        )
+    })
+}
+
+fn uid(c: &Cluster, pod: &str) -> String {
+    c.jsonpath(&["get", "pod", pod], "{.metadata.uid}")
+}
+
+#[test]
+fn force_delete_refuses_pods_on_ready_nodes_and_foreign_pods() {
+    let c = Cluster::with_nodes(
+        "force-refuse",
+        2,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    );
+    let class = c.storage_class(true);
+    Sts {
+        class: &class,
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
+    let before = uid(&c, "flask-0");
+
+    // healthy: nothing is stuck
+    let out = c.sts(&["force-delete", "flask-0", "--yes", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(doc(&out)["eligibility"]["code"], "PodHealthy");
+
+    // stuck Terminating (a finalizer holds it) on a node that is Ready: its kubelet is
+    // alive, so a grace-0 delete could run two flask-0 at once
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "flask-0",
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"finalizers":["example.com/hold"]}}"#,
+    ]);
+    c.kubectl_ok(&["delete", "pod", "flask-0", "--wait=false"]);
+    let out = c.sts(&["force-delete", "flask-0", "--yes", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(d["eligibility"]["code"], "NodeReady");
+    assert!(out.stderr.starts_with(&format!(
+        "error: refusing to force-delete pod {}/flask-0: node ",
+        c.namespace
+    )));
+    assert_eq!(uid(&c, "flask-0"), before, "nothing deleted");
+    assert!(!c
+        .jsonpath(&["get", "pod", "flask-0"], "{.metadata.deletionTimestamp}")
+        .is_empty());
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "flask-0",
+        "--type=json",
+        "-p",
+        r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
+    ]);
+
+    // a pod no StatefulSet controls is not this tool's business
+    c.apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: loner\nspec:\n  containers:\n  - name: c\n    image: busybox\n");
+    let out = c.sts(&["force-delete", "loner", "--yes"]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("not controlled by a StatefulSet"),
+        "{}",
+        out.stderr
+    );
+
+    let out = c.sts(&["force-delete", "ghost", "--yes"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr.trim(),
+        format!(
+            "error: pod \"ghost\" not found in namespace \"{}\"",
+            c.namespace
+        )
+    );
+    assert_eq!(c.sts(&["force-delete"]).code, 2);
+}
+
+#[test]
+fn force_delete_frees_a_pod_stuck_on_a_dead_node_once_confirmed() {
+    // network volume, forced detach shortened to 15s (named as such in SimConfig)
+    let Some(c) = lab("force-dead", "network", Duration::from_secs(15)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    let before = uid(&c, "flask-1");
+    let sim = c.sim().unwrap();
+
+    // no terminal, no --yes: not confirmed, nothing deleted
+    // (the drill's 8s node grace: 5s of kubelet silence is proof enough here)
+    let out = c.sts(&["force-delete", "flask-1", "--node-silence", "5s"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stderr.contains("not confirmed"), "{}", out.stderr);
+    assert_eq!(uid(&c, "flask-1"), before);
+
+    // the dry run shows the evidence and what the replacement will meet
+    let out = c.sts(&[
+        "force-delete",
+        "flask-1",
+        "--dry-run",
+        "--node-silence",
+        "5s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "DryRun");
+    assert_eq!(d["eligibility"]["eligible"], true);
+    assert_eq!(d["node"], node.as_str());
+    assert_eq!(d["statefulSet"], "flask");
+    let evidence = d["eligibility"]["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!("lease kube-node-lease/{node}: renewed")),
+        "{evidence}"
+    );
+    assert!(
+        d["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains(&format!("is still attached to node {node}")),
+        "{d}"
+    );
+    assert_eq!(uid(&c, "flask-1"), before);
+    let deletes = |c: &Cluster| {
+        sim.requests()
+            .into_iter()
+            .filter(|r| {
+                r.method == "DELETE"
+                    && r.path == format!("/api/v1/namespaces/{}/pods/flask-1", c.namespace)
+            })
+            .count()
+    };
+    assert_eq!(deletes(&c), 0);
+
+    // confirmed: deleted with grace 0, and the replacement runs elsewhere
+    let out = c.sts(&[
+        "force-delete",
+        "flask-1",
+        "--yes",
+        "--node-silence",
+        "5s",
+        "--wait",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Deleted");
+    assert_eq!(d["uid"], before.as_str());
+    assert_eq!(d["replacement"]["ready"], true);
+    assert_ne!(d["replacement"]["uid"], before.as_str());
+    assert_ne!(d["replacement"]["node"], node.as_str());
+    assert_eq!(deletes(&c), 1, "exactly one delete request");
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_eq!(p["status"]["phase"], "Running");
+    assert_eq!(
+        p["spec"]["volumes"][0]["persistentVolumeClaim"]["claimName"], "www-flask-1",
+        "the same claim"
+    );
+}
+
+#[test]
+fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
+    let Some(c) = lab("force-silence", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    // the node is Unknown, but a demand for 10 minutes of kubelet silence is not met yet
+    let out = c.sts(&["force-delete", "flask-1", "--yes", "--node-silence", "10m"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "node {node} is not Ready but its kubelet reported"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!uid(&c, "flask-1").is_empty());
+    // a local volume pinned to the dead node: deleted, but the replacement cannot move
+    let out = c.sts(&["force-delete", "flask-1", "--yes", "--node-silence", "5s"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(&format!(
+            "warning: claim www-flask-1 is on a volume pinned to node {node}"
+        )),
+        "{}",
+        out.stdout
+    );
+}

@@ -1,0 +1,373 @@
+//! Guarded scale (`kubectl-sts scale`): one pod at a time, highest ordinal first,
+//! every pod Ready before and after each step; claims kept; refusals, timeouts and
+//! concurrent changes stop it with the documented exit codes.
+
+use std::time::Duration;
+
+use kubectl_sts::sim::SimConfig;
+use serde_json::Value;
+
+use crate::harness::Cluster;
+use crate::sim_failures::{lab, power};
+use crate::sts_manifest::Sts;
+
+fn doc(out: &crate::harness::Out) -> Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}):\nstdout: {}\nstderr: {}",
+            out.stdout, out.stderr
+        )
+    })
+}
+
+fn names(c: &Cluster, kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = c.json(&["get", kind])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn uids(c: &Cluster, kind: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = c.json(&["get", kind])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["metadata"]["name"].as_str().unwrap().to_string(),
+                o["metadata"]["uid"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn spec_replicas(c: &Cluster) -> String {
+    c.jsonpath(&["get", "statefulset", "flask"], "{.spec.replicas}")
+}
+
+#[test]
+fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
+    let c = Cluster::with_nodes(
+        "scale",
+        3,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    );
+    let class = c.storage_class(true);
+    Sts {
+        class: &class,
+        replicas: 4,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let claims = uids(&c, "pvc");
+    assert_eq!(claims.len(), 4);
+    let from = c.sim().map(|s| s.registry.store.current_rv());
+
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["kind"], "ScaleResult");
+    assert_eq!(d["outcome"], "Completed");
+    assert_eq!((d["from"].as_i64(), d["to"].as_i64()), (Some(4), Some(2)));
+    let stepped: Vec<&str> = d["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["pod"].as_str().unwrap())
+        .collect();
+    assert_eq!(stepped, ["flask-3", "flask-2"]);
+    assert_eq!(
+        d["retainedClaims"],
+        serde_json::json!(["www-flask-2", "www-flask-3"])
+    );
+    assert!(
+        out.stderr
+            .contains("step 1/2: replicas 4 → 3 (removing flask-3)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(names(&c, "pods"), ["flask-0", "flask-1"]);
+    assert_eq!(uids(&c, "pvc"), claims, "no claim deleted or replaced");
+    assert_eq!(spec_replicas(&c), "2");
+
+    if let (Some(sim), Some(from)) = (c.sim(), from) {
+        // flask-3 was gone (DELETED) before spec.replicas went to 2, and the set
+        // passed through 3: one ordinal per step, each step awaited
+        let txn = sim.registry.store.lock();
+        let pods = kubectl_sts::sim::resources::by_kind("Pod").unwrap();
+        let sets = kubectl_sts::sim::resources::by_kind("StatefulSet").unwrap();
+        let pod_gone = |name: &str| {
+            txn.events_since(pods, from)
+                .unwrap()
+                .iter()
+                .find(|e| {
+                    e.namespace == c.namespace
+                        && e.name == name
+                        && e.kind == kubectl_sts::sim::store::EventType::Deleted
+                })
+                .map(|e| e.rv)
+                .unwrap_or_else(|| panic!("{name} never deleted"))
+        };
+        let replicas_at: Vec<(i64, u64)> = txn
+            .events_since(sets, from)
+            .unwrap()
+            .iter()
+            .filter(|e| e.namespace == c.namespace && e.name == "flask")
+            .map(|e| (e.object["spec"]["replicas"].as_i64().unwrap(), e.rv))
+            .collect();
+        let first_at = |n: i64| replicas_at.iter().find(|(r, _)| *r == n).unwrap().1;
+        assert!(first_at(3) < pod_gone("flask-3"));
+        assert!(pod_gone("flask-3") < first_at(2), "{replicas_at:?}");
+        assert!(first_at(2) < pod_gone("flask-2"));
+        drop(txn);
+        let puts: Vec<_> = sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "PUT" && r.path.ends_with("/statefulsets/flask/scale"))
+            .collect();
+        assert_eq!(puts.len(), 2, "one scale write per step");
+    }
+
+    let out = c.sts(&["scale", "flask", "--replicas", "4"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with(&format!(
+            "statefulset {}/flask scaled from 2 to 4",
+            c.namespace
+        )),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        names(&c, "pods"),
+        ["flask-0", "flask-1", "flask-2", "flask-3"]
+    );
+    let ready = c.jsonpath(&["get", "statefulset", "flask"], "{.status.readyReplicas}");
+    assert_eq!(ready, "4");
+    assert_eq!(uids(&c, "pvc"), claims, "the same claims come back");
+    let vol = c.jsonpath(
+        &["get", "pod", "flask-3"],
+        "{.spec.volumes[?(@.name==\"www\")].persistentVolumeClaim.claimName}",
+    );
+    assert_eq!(vol, "www-flask-3");
+
+    // already there: nothing to do, exit 0
+    let out = c.sts(&["scale", "flask", "--replicas", "4"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("already has 4 replicas"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn scale_checks_and_options_change_nothing_when_they_refuse() {
+    let c = Cluster::with_nodes(
+        "scale-guards",
+        3,
+        SimConfig {
+            speed: 5.0,
+            ..SimConfig::default()
+        },
+    );
+    let class = c.storage_class(true);
+    Sts {
+        class: &class,
+        replicas: 2,
+        extra: "persistentVolumeClaimRetentionPolicy:\n  whenScaled: Delete",
+        ..Default::default()
+    }
+    .deploy(&c, 90);
+
+    // the controller would delete www-flask-1 on the way down: refused without consent
+    let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(d["blockers"][0]["code"], "ClaimsWouldBeDeleted");
+    assert!(d["blockers"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(www-flask-1)"));
+    assert!(
+        out.stderr
+            .starts_with("error: refusing to scale statefulset"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "2");
+
+    // kubectl scale's --current-replicas precondition
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "3",
+        "--current-replicas",
+        "5",
+    ]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("expected 5 current replicas"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "2");
+
+    // --dry-run: the plan, nothing changed
+    let out = c.sts(&["scale", "flask", "--replicas", "4", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("may be scaled from 2 to 4 in 2 step(s): add flask-2, then add flask-3"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(spec_replicas(&c), "2");
+
+    // usage errors and unknown sets
+    assert_eq!(c.sts(&["scale", "flask", "--replicas", "-1"]).code, 2);
+    assert_eq!(c.sts(&["scale", "flask"]).code, 2);
+    assert_eq!(c.sts(&["scale", "flask", "--replicas", "1", "-A"]).code, 2);
+    let out = c.sts(&["scale", "nope", "--replicas", "1"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr.trim(),
+        format!(
+            "error: statefulset \"nope\" not found in namespace \"{}\"",
+            c.namespace
+        )
+    );
+
+    // with consent the controller deletes the claim (its policy), never the tool
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "1",
+        "--allow-claim-deletion",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    c.eventually(30, "www-flask-1 deleted by the retention policy", || {
+        (names(&c, "pvc") == ["www-flask-0"]).then_some(())
+    });
+    if let Some(sim) = c.sim() {
+        let tool_deletes = sim
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "DELETE" && r.path.contains("persistentvolumeclaims"))
+            .count();
+        assert_eq!(tool_deletes, 0, "no client ever asked to delete a claim");
+    }
+}
+
+#[test]
+fn scale_refuses_while_a_pod_is_not_ready() {
+    let Some(c) = lab("scale-unready", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    crate::sim_failures::kill_flask_1(&c);
+    let sim = c.sim().unwrap();
+    let writes_before = sim.requests().iter().filter(|r| r.method != "GET").count();
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    let codes: Vec<&str> = d["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["PodTerminating"], "{d}");
+    assert!(d["blockers"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("flask-1 is terminating"));
+    let writes_after = sim.requests().iter().filter(|r| r.method != "GET").count();
+    assert_eq!(writes_before, writes_after, "a refusal writes nothing");
+    assert_eq!(spec_replicas(&c), "3");
+    // the dry run says the same, with the same exit code
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "--dry-run"]);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("flask-1 is terminating"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The highest pod's node dies just as the scale starts: its pod can never finish
+/// terminating, so the step cannot complete.
+fn power_off_flask_2_node(c: &Cluster) -> String {
+    let node = c.jsonpath(&["get", "pod", "flask-2"], "{.spec.nodeName}");
+    power(c, &node, false);
+    node
+}
+
+#[test]
+fn a_step_that_cannot_finish_times_out_and_goes_no_further() {
+    let Some(c) = lab("scale-timeout", "network", Duration::from_secs(360)) else {
+        return;
+    };
+    power_off_flask_2_node(&c);
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "1",
+        "--timeout",
+        "4s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "TimedOut");
+    assert_eq!(d["replicas"], 2);
+    assert_eq!(d["blockers"][0]["code"], "StepNotFinished");
+    assert_eq!(
+        d["blockers"][0]["message"],
+        "flask-2 is still there (Terminating)"
+    );
+    assert!(
+        out.stderr.contains("did not finish within 4s"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "2", "stopped after the first step");
+    assert!(names(&c, "pods").contains(&"flask-1".to_string()));
+}
+
+#[test]
+fn someone_else_scaling_meanwhile_stops_the_scale() {
+    let Some(c) = lab("scale-interfered", "network", Duration::from_secs(360)) else {
+        return;
+    };
+    power_off_flask_2_node(&c);
+    let child = c.sts_spawn(&["scale", "flask", "--replicas", "1", "--timeout", "60s"]);
+    c.eventually(20, "first step taken", || {
+        (spec_replicas(&c) == "2").then_some(())
+    });
+    c.kubectl_ok(&["scale", "statefulset", "flask", "--replicas=3"]);
+    let out: crate::harness::Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "error: spec.replicas was changed to 3 by someone else while this step set 2; stopped"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "3", "the other change is left alone");
+}
