@@ -38,6 +38,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
+            [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
@@ -57,6 +59,55 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--fail-on-problems', '--fail-on-problems', [CompletionResultType]::ParameterName, 'Exit with code 5 when problems (warnings or errors) are found')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Redraw whenever the set, its pods, claims or nodes change')
             [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Redraw whenever the set, its pods, claims or nodes change')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;scale' {
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'The number of replicas to reach')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready)')
+            [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the guards and print the plan; change nothing')
+            [CompletionResult]::new('--allow-claim-deletion', '--allow-claim-deletion', [CompletionResultType]::ParameterName, 'Accept that a persistentVolumeClaimRetentionPolicy of whenScaled: Delete makes the StatefulSet controller delete the removed pods'' claims (refused otherwise)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;force-delete' {
+            [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'How long the node''s kubelet must have been silent (no Lease renewal, no status heartbeat) before the node counts as dead')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait with --wait')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check eligibility and print the evidence; delete nothing')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait for the replacement pod to be Ready')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
@@ -142,6 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;help' {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong')
+            [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
+            [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
@@ -149,6 +202,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;inspect' {
+            break
+        }
+        'kubectl-sts;help;scale' {
+            break
+        }
+        'kubectl-sts;help;force-delete' {
             break
         }
         'kubectl-sts;help;sim' {

@@ -22,11 +22,17 @@ _kubectl__sts() {
             kubectl__sts,demo)
                 cmd="kubectl__sts__subcmd__demo"
                 ;;
+            kubectl__sts,force-delete)
+                cmd="kubectl__sts__subcmd__force__subcmd__delete"
+                ;;
             kubectl__sts,help)
                 cmd="kubectl__sts__subcmd__help"
                 ;;
             kubectl__sts,inspect)
                 cmd="kubectl__sts__subcmd__inspect"
+                ;;
+            kubectl__sts,scale)
+                cmd="kubectl__sts__subcmd__scale"
                 ;;
             kubectl__sts,sim)
                 cmd="kubectl__sts__subcmd__sim"
@@ -37,11 +43,17 @@ _kubectl__sts() {
             kubectl__sts__subcmd__help,demo)
                 cmd="kubectl__sts__subcmd__help__subcmd__demo"
                 ;;
+            kubectl__sts__subcmd__help,force-delete)
+                cmd="kubectl__sts__subcmd__help__subcmd__force__subcmd__delete"
+                ;;
             kubectl__sts__subcmd__help,help)
                 cmd="kubectl__sts__subcmd__help__subcmd__help"
                 ;;
             kubectl__sts__subcmd__help,inspect)
                 cmd="kubectl__sts__subcmd__help__subcmd__inspect"
+                ;;
+            kubectl__sts__subcmd__help,scale)
+                cmd="kubectl__sts__subcmd__help__subcmd__scale"
                 ;;
             kubectl__sts__subcmd__help,sim)
                 cmd="kubectl__sts__subcmd__help__subcmd__sim"
@@ -53,7 +65,7 @@ _kubectl__sts() {
 
     case "${cmd}" in
         kubectl__sts)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version inspect sim demo completion help"
+            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version inspect scale force-delete sim demo completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,8 +206,62 @@ _kubectl__sts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__sts__subcmd__force__subcmd__delete)
+            opts="-y -n -A -o -v -h -V --yes --dry-run --node-silence --wait --timeout --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node-silence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__sts__subcmd__help)
-            opts="inspect sim demo completion help"
+            opts="inspect scale force-delete sim demo completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,6 +289,20 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__help__subcmd__force__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -264,6 +344,20 @@ _kubectl__sts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__sts__subcmd__help__subcmd__scale)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__sts__subcmd__help__subcmd__sim)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -286,6 +380,64 @@ _kubectl__sts() {
             fi
             case "${prev}" in
                 --cluster-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__scale)
+            opts="-n -A -o -v -h -V --replicas --timeout --dry-run --current-replicas --allow-claim-deletion --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --current-replicas)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

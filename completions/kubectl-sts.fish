@@ -40,6 +40,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s v -l verbose -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
@@ -62,6 +64,46 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s A -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l replicas -d 'The number of replicas to reach' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l current-replicas -d 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l dry-run -d 'Check the guards and print the plan; change nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l allow-claim-deletion -d 'Accept that a persistentVolumeClaimRetentionPolicy of whenScaled: Delete makes the StatefulSet controller delete the removed pods\' claims (refused otherwise)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l node-silence -d 'How long the node\'s kubelet must have been silent (no Lease renewal, no status heartbeat) before the node counts as dead' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l timeout -d 'Longest wait with --wait' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s y -l yes -d 'Confirm without a prompt (needed when stdin is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l dry-run -d 'Check eligibility and print the evidence; delete nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l wait -d 'Wait for the replacement pod to be Ready'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l port -d 'Port to listen on (0 = any free port)' -r
@@ -123,8 +165,10 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s A
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

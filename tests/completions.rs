@@ -41,7 +41,7 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
     c.apply(
         &Sts {
             name: "alpha",
-            replicas: 0,
+            replicas: 1,
             ..Default::default()
         }
         .yaml(),
@@ -86,4 +86,23 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
         complete(&["sts-inspect", "-n", &c.namespace, ""]),
         ["alpha", "beta"]
     );
+    assert_eq!(complete(&["sts", "sc"]), ["scale"]);
+    assert_eq!(
+        complete(&["sts", "scale", "-n", &c.namespace, "b"]),
+        ["beta"]
+    );
+    assert_eq!(
+        complete(&["sts", "scale", "flask", "--re"]),
+        ["--request-timeout", "--replicas"]
+    );
+    // force-delete offers only pods a StatefulSet controls
+    c.apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: loner\nspec:\n  containers:\n  - name: c\n    image: busybox\n");
+    c.eventually(30, "alpha-0 created", || {
+        (!c.jsonpath(&["get", "pod", "alpha-0"], "{.metadata.uid}").is_empty()).then_some(())
+    });
+    assert_eq!(
+        complete(&["sts-force-delete", "-n", &c.namespace, ""]),
+        ["alpha-0"]
+    );
+    assert_eq!(complete(&["sts", "force-delete", "x", "--y"]), ["--yes"]);
 }
