@@ -98,7 +98,9 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
     // force-delete offers only pods a StatefulSet controls
     c.apply("apiVersion: v1\nkind: Pod\nmetadata:\n  name: loner\nspec:\n  containers:\n  - name: c\n    image: busybox\n");
     c.eventually(30, "alpha-0 created", || {
-        (!c.jsonpath(&["get", "pod", "alpha-0"], "{.metadata.uid}").is_empty()).then_some(())
+        (!c.jsonpath(&["get", "pod", "alpha-0"], "{.metadata.uid}")
+            .is_empty())
+        .then_some(())
     });
     assert_eq!(
         complete(&["sts-force-delete", "-n", &c.namespace, ""]),

@@ -16,6 +16,7 @@ mod force_delete;
 mod inspect_cli;
 mod inspect_model;
 mod inspect_requests;
+mod krew;
 mod scale;
 mod sim_eviction;
 mod sim_failures;
