@@ -279,15 +279,22 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             return ExitCode::Api.code();
         }
     };
+    // scale and force-delete handle Ctrl-C themselves, to say where they stopped
+    let own_interrupt = matches!(cli.command, Command::Scale(_) | Command::ForceDelete(_));
     let result = rt.block_on(async {
+        if own_interrupt {
+            return run(cli).await;
+        }
         tokio::select! {
             r = run(cli) => r,
             _ = tokio::signal::ctrl_c() => Err(Failure::new(ExitCode::Interrupted, "interrupted")),
         }
     });
+    // a confirmation prompt may still block on stdin: do not wait for it
+    rt.shutdown_background();
     match result {
         Ok(code) => code.code(),
-        Err(f) if f.code == ExitCode::Interrupted => f.code.code(),
+        Err(f) if f.code == ExitCode::Interrupted && f.message == "interrupted" => f.code.code(),
         Err(f) => {
             eprintln!("error: {}", f.message);
             f.code.code()
@@ -531,7 +538,22 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
         current_replicas: a.current_replicas,
     };
     let mut log = std::io::stderr();
-    let report = run(&cluster, &cluster.namespace, &opts, &mut log).await?;
+    let ns = cluster.namespace.clone();
+    let report = tokio::select! {
+        r = run(&cluster, &ns, &opts, &mut log) => r?,
+        _ = tokio::signal::ctrl_c() => {
+            // a step may be half done: say where the set is, so the operator can re-run
+            let at = cluster
+                .get_statefulset(&ns, &a.name)
+                .await
+                .map(|s| s.spec.replicas.unwrap_or(1).to_string())
+                .unwrap_or_else(|_| "unknown".into());
+            return Err(Failure::new(
+                ExitCode::Interrupted,
+                format!("interrupted: statefulset {ns}/{} has spec.replicas {at}; run the command again to continue (each step is checked again)", a.name),
+            ));
+        }
+    };
     let mut details: Vec<String> = report.blockers.iter().map(|b| b.message.clone()).collect();
     if !report.retained_claims.is_empty() {
         details.push(format!(
@@ -560,14 +582,18 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, F
         Box::new(NoTerminal)
     };
     let mut log = std::io::stderr();
-    let report = run(
-        &cluster,
-        &cluster.namespace,
-        &opts,
-        confirm.as_mut(),
-        &mut log,
-    )
-    .await?;
+    let ns = cluster.namespace.clone();
+    let report = tokio::select! {
+        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log) => r?,
+        _ = tokio::signal::ctrl_c() => {
+            let state = match cluster.get_pod(&ns, &a.pod).await {
+                Ok(Some(p)) => format!("pod {ns}/{} still exists (uid {})", a.pod, p.metadata.uid.unwrap_or_default()),
+                Ok(None) => format!("pod {ns}/{} no longer exists", a.pod),
+                Err(_) => format!("the state of pod {ns}/{} is unknown", a.pod),
+            };
+            return Err(Failure::new(ExitCode::Interrupted, format!("interrupted: {state}")));
+        }
+    };
     let mut details = report.eligibility.evidence.clone();
     details.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
     render_result(g, &report, report.exit_code(), &report.message, &details)

@@ -371,3 +371,31 @@ fn someone_else_scaling_meanwhile_stops_the_scale() {
     );
     assert_eq!(spec_replicas(&c), "3", "the other change is left alone");
 }
+
+#[test]
+fn interrupting_a_scale_says_where_it_stopped() {
+    let Some(c) = lab("scale-interrupted", "network", Duration::from_secs(360)) else {
+        return;
+    };
+    power_off_flask_2_node(&c);
+    let child = c.sts_spawn(&["scale", "flask", "--replicas", "1", "--timeout", "60s"]);
+    c.eventually(20, "first step taken", || {
+        (spec_replicas(&c) == "2").then_some(())
+    });
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out: crate::harness::Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "error: interrupted: statefulset {}/flask has spec.replicas 2; run the command again",
+            c.namespace
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "2");
+}

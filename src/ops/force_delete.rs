@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use k8s_openapi::api::core::v1::Pod;
 use serde::Serialize;
 
@@ -82,29 +83,38 @@ impl ForceDeleteReport {
 
 /// How the operator confirms: a terminal prompt, or nothing to ask.
 pub trait Confirm {
-    /// Ask; true only for an explicit yes.
-    fn confirm(&mut self, question: &str, answer: &str) -> bool;
+    /// Ask; resolves to true only for an explicit yes.
+    fn confirm(&mut self, question: &str, answer: &str) -> BoxFuture<'static, bool>;
 }
 
 /// No terminal: never confirmed (use `--yes`).
 pub struct NoTerminal;
 
 impl Confirm for NoTerminal {
-    fn confirm(&mut self, _: &str, _: &str) -> bool {
-        false
+    fn confirm(&mut self, _: &str, _: &str) -> BoxFuture<'static, bool> {
+        Box::pin(async { false })
     }
 }
 
 /// Asks on stderr, reads one line of stdin; the pod's name must be typed back.
+/// The read runs on a blocking thread so that Ctrl-C still interrupts the wait.
 pub struct TerminalPrompt;
 
 impl Confirm for TerminalPrompt {
-    fn confirm(&mut self, question: &str, answer: &str) -> bool {
-        let mut err = std::io::stderr();
-        let _ = write!(err, "{question}\nType the pod name ({answer}) to confirm: ");
-        let _ = err.flush();
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).is_ok() && line.trim() == answer
+    fn confirm(&mut self, question: &str, answer: &str) -> BoxFuture<'static, bool> {
+        let prompt = format!("{question}\nType the pod name ({answer}) to confirm: ");
+        let answer = answer.to_string();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut err = std::io::stderr();
+                let _ = write!(err, "{prompt}");
+                let _ = err.flush();
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).is_ok() && line.trim() == answer
+            })
+            .await
+            .unwrap_or(false)
+        })
     }
 }
 
@@ -237,7 +247,7 @@ pub async fn run(
         "Force-delete pod {ns}/{} (grace period 0)? {}.\nThe API forgets the pod without its kubelet confirming that the containers stopped; the StatefulSet then starts a new {} elsewhere.",
         opts.pod, checked.verdict.reason, opts.pod
     );
-    if !opts.yes && !confirm.confirm(&question, &opts.pod) {
+    if !opts.yes && !confirm.confirm(&question, &opts.pod).await {
         report.outcome = Outcome::NotConfirmed;
         report.message = format!(
             "not confirmed: pod {ns}/{} was not deleted (pass --yes to confirm without a prompt)",
