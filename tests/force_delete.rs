@@ -205,14 +205,65 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
         out.stderr
     );
     assert!(!uid(&c, "flask-1").is_empty());
-    // a local volume pinned to the dead node: deleted, but the replacement cannot move
-    let out = c.sts(&["force-delete", "flask-1", "--yes", "--node-silence", "5s"]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    // on a terminal the pod's name must be typed back: a wrong answer deletes nothing
+    let Some(wrong) = on_terminal(
+        &c,
+        &["force-delete", "flask-1", "--node-silence", "5s"],
+        "flask-0\n",
+    ) else {
+        return; // no `script` to give it a terminal
+    };
+    assert_eq!(wrong.code, 7, "{}", wrong.stdout);
     assert!(
-        out.stdout.contains(&format!(
+        wrong
+            .stdout
+            .contains("Type the pod name (flask-1) to confirm:"),
+        "{}",
+        wrong.stdout
+    );
+    assert!(!uid(&c, "flask-1").is_empty());
+    // the right answer: deleted; a local volume pinned to the dead node means the
+    // replacement cannot move, and the tool says so
+    let right = on_terminal(
+        &c,
+        &["force-delete", "flask-1", "--node-silence", "5s"],
+        "flask-1\n",
+    )
+    .unwrap();
+    assert_eq!(right.code, 0, "{}", right.stdout);
+    assert!(
+        right.stdout.contains(&format!(
             "warning: claim www-flask-1 is on a volume pinned to node {node}"
         )),
         "{}",
-        out.stdout
+        right.stdout
     );
+    c.eventually(
+        20,
+        "flask-1 replaced (and Pending: its volume is on the dead node)",
+        || {
+            let p = c.try_json(&["get", "pod", "flask-1"])?;
+            (p["status"]["phase"] == "Pending").then_some(())
+        },
+    );
+}
+
+/// Runs the tool on a pseudo-terminal (util-linux `script`), typing `input`; the
+/// output is the terminal's (stdout and stderr together). None without `script`.
+fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<crate::harness::Out> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut line = vec![env!("CARGO_BIN_EXE_kubectl-sts").to_string()];
+    line.extend(args.iter().map(|a| a.to_string()));
+    line.extend(["--namespace".to_string(), c.namespace.clone()]);
+    let mut child = Command::new("script")
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env("KUBECONFIG", &c.kubeconfig)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(input.as_bytes()).ok()?;
+    Some(child.wait_with_output().ok()?.into())
 }

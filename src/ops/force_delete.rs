@@ -307,8 +307,8 @@ pub async fn run(
         opts.pod,
         node.clone().unwrap_or_default()
     );
-    let _ = writeln!(log, "{}", report.message);
     if opts.wait {
+        let _ = writeln!(log, "{}", report.message);
         let started = Instant::now();
         let selector = match &set {
             Some(s) => cluster
