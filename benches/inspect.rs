@@ -3,6 +3,8 @@
 //! Prints API round trips (continue pages, discovery and /version not counted),
 //! median wall time and peak RSS (GNU time), against the targets:
 //! fewer than 10 requests, at most 0.3x kubectl's wall time, under 40 MB.
+//! Then the guarded scale's check (`scale --dry-run`: what each wait of a scale step
+//! fetches and decides): target 4 requests, faster than inspect.
 //! `KUBECTL_STS_BENCH_REPLICAS` changes the size.
 
 use std::process::Command;
@@ -139,5 +141,44 @@ fn main() {
         t / k,
         if t <= 0.3 * k { "ok" } else { "MISSED" },
         if trss < 40 * 1024 { "ok" } else { "MISSED" }
+    );
+
+    let down = (replicas / 2).to_string();
+    let scale = [
+        bin,
+        "scale",
+        "big",
+        "-n",
+        "bench",
+        "--replicas",
+        &down,
+        "--dry-run",
+    ];
+    server.sim.clear_requests();
+    measure(&scale, &kc);
+    let scale_reqs = server
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| !r.is_discovery() && !r.query.contains("continue="))
+        .count();
+    let (mut sw, mut srss) = (vec![], 0);
+    for _ in 0..runs {
+        let (w, r) = measure(&scale, &kc);
+        sw.push(w);
+        srss = srss.max(r);
+    }
+    let s = median(sw);
+    println!(
+        "{:<44} {:>10} {:>12.3} {:>9} MB",
+        format!("kubectl-sts scale big --replicas {down} --dry-run"),
+        scale_reqs,
+        s,
+        srss / 1024
+    );
+    println!(
+        "targets: scale check requests == 4: {}; wall < inspect's: {}",
+        if scale_reqs == 4 { "ok" } else { "MISSED" },
+        if s < t { "ok" } else { "MISSED" }
     );
 }

@@ -18,7 +18,7 @@ use kube::Resource;
 use serde::de::DeserializeOwned;
 
 use crate::exit::{ExitCode, Failure};
-use crate::model::{Access, ServiceLookup, Snapshot};
+use crate::model::{Access, ServiceLookup, SetParts, Snapshot};
 
 /// Connection flags shared by every command (as kubectl has them).
 #[derive(Debug, Clone, Default)]
@@ -324,6 +324,37 @@ impl Cluster {
                     &format!("list controllerrevisions of statefulset {ns}/{name}"),
                 )
             })?,
+            set,
+            now: jiff::Timestamp::now(),
+        })
+    }
+
+    /// The set, its pods and claims, and the nodes: what guarded scale decides on (4 requests).
+    pub async fn set_parts(&self, ns: &str, name: &str) -> Result<SetParts, Failure> {
+        let set = self.get_statefulset(ns, name).await?;
+        let lp = ListParams::default().labels(&selector_string(&set));
+        let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        let (pods, claims, nodes) = tokio::join!(
+            self.list_all(pods, lp.clone()),
+            self.list_all(pvcs, lp.clone()),
+            self.list_maybe(
+                Api::<Node>::all(self.client.clone()),
+                ListParams::default(),
+                "list nodes"
+            ),
+        );
+        Ok(SetParts {
+            pods: pods.map_err(|e| {
+                self.api_failure(e, &format!("list pods of statefulset {ns}/{name}"))
+            })?,
+            claims: claims.map_err(|e| {
+                self.api_failure(
+                    e,
+                    &format!("list persistentvolumeclaims of statefulset {ns}/{name}"),
+                )
+            })?,
+            nodes: nodes?,
             set,
             now: jiff::Timestamp::now(),
         })

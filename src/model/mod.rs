@@ -34,6 +34,17 @@ pub enum ServiceLookup {
     Forbidden,
 }
 
+/// What guarded scale needs about one StatefulSet: the set, its pods and claims,
+/// and the nodes (a subset of [`Snapshot`], fetched with half the requests).
+#[derive(Debug, Clone)]
+pub struct SetParts {
+    pub set: StatefulSet,
+    pub pods: Vec<Pod>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub nodes: Access<Vec<Node>>,
+    pub now: jiff::Timestamp,
+}
+
 /// Everything inspect needs about one StatefulSet, as fetched.
 #[derive(Debug, Clone)]
 pub struct Snapshot {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::health::{node_health, pod_ready, pod_terminating};
 use super::inspect::{claim_ordinal, ordinal_of};
-use super::Snapshot;
+use super::SetParts;
 use crate::kubefmt;
 
 /// One pod of the set as the guards see it.
@@ -56,7 +56,7 @@ pub struct SetState {
 }
 
 impl SetState {
-    pub fn from_snapshot(snap: &Snapshot) -> SetState {
+    pub fn from_parts(snap: &SetParts) -> SetState {
         let set = &snap.set;
         let spec = &set.spec;
         let status = set.status.clone().unwrap_or_default();

@@ -98,8 +98,8 @@ pub async fn run(
     opts: &ScaleOptions,
     log: &mut dyn Write,
 ) -> Result<ScaleReport, Failure> {
-    let snap = cluster.snapshot(ns, &opts.name).await?;
-    let mut state = SetState::from_snapshot(&snap);
+    let parts = cluster.set_parts(ns, &opts.name).await?;
+    let mut state = SetState::from_parts(&parts);
     let set_uid = state.uid.clone();
     let steps = plan(&state, opts.replicas);
     let mut report = ScaleReport {
@@ -176,11 +176,11 @@ pub async fn run(
         "scaling statefulset {ns}/{} from {} to {}, one pod at a time (claims are kept)",
         opts.name, state.replicas, opts.replicas
     );
-    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&snap.set));
+    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&parts.set));
     let total = steps.len();
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
-            state = SetState::from_snapshot(&cluster.snapshot(ns, &opts.name).await?);
+            state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
             let prev = steps[i - 1].replicas;
             if state.uid != set_uid || state.replicas != prev {
                 let msg = if state.uid != set_uid {
@@ -237,7 +237,7 @@ pub async fn run(
         }
         let mut last_wait: Vec<String> = vec![];
         loop {
-            state = SetState::from_snapshot(&cluster.snapshot(ns, &opts.name).await?);
+            state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
             match step_progress(&state, step, &set_uid) {
                 Progress::Done => break,
                 Progress::Interfered(m) => {
