@@ -305,28 +305,21 @@ impl Cluster {
             self.list_all(revs, lp.clone()),
         );
         Ok(Snapshot {
-            pods: pods.map_err(|e| {
-                self.api_failure(e, &format!("list pods of statefulset {ns}/{name}"))
-            })?,
-            claims: claims.map_err(|e| {
-                self.api_failure(
-                    e,
-                    &format!("list persistentvolumeclaims of statefulset {ns}/{name}"),
-                )
-            })?,
+            pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
+            claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
             volumes: volumes?,
             nodes: nodes?,
             attachments: attachments?,
             service: service?,
-            revisions: revisions.map_err(|e| {
-                self.api_failure(
-                    e,
-                    &format!("list controllerrevisions of statefulset {ns}/{name}"),
-                )
-            })?,
+            revisions: revisions
+                .map_err(|e| self.list_failure(e, "controllerrevisions", ns, name))?,
             set,
             now: jiff::Timestamp::now(),
         })
+    }
+
+    fn list_failure(&self, e: kube::Error, kind: &str, ns: &str, set: &str) -> Failure {
+        self.api_failure(e, &format!("list {kind} of statefulset {ns}/{set}"))
     }
 
     /// The set, its pods and claims, and the nodes: what guarded scale decides on (4 requests).
@@ -345,15 +338,8 @@ impl Cluster {
             ),
         );
         Ok(SetParts {
-            pods: pods.map_err(|e| {
-                self.api_failure(e, &format!("list pods of statefulset {ns}/{name}"))
-            })?,
-            claims: claims.map_err(|e| {
-                self.api_failure(
-                    e,
-                    &format!("list persistentvolumeclaims of statefulset {ns}/{name}"),
-                )
-            })?,
+            pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
+            claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
             nodes: nodes?,
             set,
             now: jiff::Timestamp::now(),

@@ -247,6 +247,7 @@ impl Demo<'_> {
         let report =
             crate::ops::force_delete::run(&self.cluster, NS, &opts, &mut nothing, &mut *self.out)
                 .await?;
+        self.note(&report.message)?;
         for e in &report.eligibility.evidence {
             self.note(e)?;
         }

@@ -125,14 +125,7 @@ fn kubectl_patch_commands_change_exactly_their_fields() {
 
 #[test]
 fn admission_adds_tolerations_service_account_and_protection() {
-    let c = Cluster::with_nodes(
-        "admission",
-        1,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("admission", 1);
     let Some(_) = c.sim() else { return };
     c.apply(
         &seed()

@@ -4,7 +4,7 @@
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, ListParams, WatchEvent, WatchParams};
-use kubectl_sts::sim::{Fault, SimConfig};
+use kubectl_sts::sim::Fault;
 
 use crate::harness::Cluster;
 use crate::sts_manifest::Sts;
@@ -55,14 +55,7 @@ fn injected_503_reaches_kubectl_and_kube_rs() {
 
 #[test]
 fn the_tool_retries_a_passing_503_and_reports_a_lasting_one() {
-    let c = Cluster::with_nodes(
-        "faults-retry",
-        3,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("faults-retry", 3);
     let Some(sim) = c.sim() else { return };
     Sts {
         replicas: 1,

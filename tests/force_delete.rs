@@ -3,21 +3,9 @@
 
 use std::time::Duration;
 
-use kubectl_sts::sim::SimConfig;
-use serde_json::Value;
-
 use crate::harness::Cluster;
 use crate::sim_failures::{kill_flask_1, lab};
 use crate::sts_manifest::Sts;
-
-fn doc(out: &crate::harness::Out) -> Value {
-    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\nstdout: {}\nstderr: {}",
-            out.stdout, out.stderr
-        )
-    })
-}
 
 fn uid(c: &Cluster, pod: &str) -> String {
     c.jsonpath(&["get", "pod", pod], "{.metadata.uid}")
@@ -25,14 +13,7 @@ fn uid(c: &Cluster, pod: &str) -> String {
 
 #[test]
 fn force_delete_refuses_pods_on_ready_nodes_and_foreign_pods() {
-    let c = Cluster::with_nodes(
-        "force-refuse",
-        2,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("force-refuse", 2);
     let class = c.storage_class(true);
     Sts {
         class: &class,
@@ -45,7 +26,7 @@ fn force_delete_refuses_pods_on_ready_nodes_and_foreign_pods() {
     // healthy: nothing is stuck
     let out = c.sts(&["force-delete", "flask-0", "--yes", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    assert_eq!(doc(&out)["eligibility"]["code"], "PodHealthy");
+    assert_eq!(out.json()["eligibility"]["code"], "PodHealthy");
 
     // stuck Terminating (a finalizer holds it) on a node that is Ready: its kubelet is
     // alive, so a grace-0 delete could run two flask-0 at once
@@ -60,7 +41,7 @@ fn force_delete_refuses_pods_on_ready_nodes_and_foreign_pods() {
     c.kubectl_ok(&["delete", "pod", "flask-0", "--wait=false"]);
     let out = c.sts(&["force-delete", "flask-0", "--yes", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "Refused");
     assert_eq!(d["eligibility"]["code"], "NodeReady");
     assert!(out.stderr.starts_with(&format!(
@@ -130,7 +111,7 @@ fn force_delete_frees_a_pod_stuck_on_a_dead_node_once_confirmed() {
         "json",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "DryRun");
     assert_eq!(d["eligibility"]["eligible"], true);
     assert_eq!(d["node"], node.as_str());
@@ -173,7 +154,7 @@ fn force_delete_frees_a_pod_stuck_on_a_dead_node_once_confirmed() {
         "json",
     ]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "Deleted");
     assert_eq!(d["uid"], before.as_str());
     assert_eq!(d["replacement"]["ready"], true);

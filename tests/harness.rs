@@ -44,6 +44,18 @@ pub struct Out {
     pub stderr: String,
 }
 
+impl Out {
+    /// stdout as JSON (panics with both streams when it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}):\nstdout: {}\nstderr: {}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
 impl From<Output> for Out {
     fn from(o: Output) -> Self {
         Out {
@@ -105,6 +117,18 @@ impl Cluster {
         // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
         c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
         c
+    }
+
+    /// `with_nodes` with pod start and container stop 5x faster (timings objects record stay real).
+    pub fn fast(test: &str, nodes: usize) -> Cluster {
+        Self::with_nodes(
+            test,
+            nodes,
+            SimConfig {
+                speed: 5.0,
+                ..SimConfig::default()
+            },
+        )
     }
 
     pub fn is_sim(&self) -> bool {

@@ -4,21 +4,9 @@
 
 use std::time::Duration;
 
-use kubectl_sts::sim::SimConfig;
-use serde_json::Value;
-
 use crate::harness::Cluster;
 use crate::sim_failures::{lab, power};
 use crate::sts_manifest::Sts;
-
-fn doc(out: &crate::harness::Out) -> Value {
-    serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}):\nstdout: {}\nstderr: {}",
-            out.stdout, out.stderr
-        )
-    })
-}
 
 fn names(c: &Cluster, kind: &str) -> Vec<String> {
     let mut v: Vec<String> = c.json(&["get", kind])["items"]
@@ -53,14 +41,7 @@ fn spec_replicas(c: &Cluster) -> String {
 
 #[test]
 fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
-    let c = Cluster::with_nodes(
-        "scale",
-        3,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("scale", 3);
     let class = c.storage_class(true);
     Sts {
         class: &class,
@@ -74,7 +55,7 @@ fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
 
     let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["kind"], "ScaleResult");
     assert_eq!(d["outcome"], "Completed");
     assert_eq!((d["from"].as_i64(), d["to"].as_i64()), (Some(4), Some(2)));
@@ -172,14 +153,7 @@ fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
 
 #[test]
 fn scale_checks_and_options_change_nothing_when_they_refuse() {
-    let c = Cluster::with_nodes(
-        "scale-guards",
-        3,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("scale-guards", 3);
     let class = c.storage_class(true);
     Sts {
         class: &class,
@@ -192,7 +166,7 @@ fn scale_checks_and_options_change_nothing_when_they_refuse() {
     // the controller would delete www-flask-1 on the way down: refused without consent
     let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "Refused");
     assert_eq!(d["blockers"][0]["code"], "ClaimsWouldBeDeleted");
     assert!(d["blockers"][0]["message"]
@@ -281,7 +255,7 @@ fn scale_refuses_while_a_pod_is_not_ready() {
     let writes_before = sim.requests().iter().filter(|r| r.method != "GET").count();
     let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "Refused");
     let codes: Vec<&str> = d["blockers"]
         .as_array()
@@ -332,7 +306,7 @@ fn a_step_that_cannot_finish_times_out_and_goes_no_further() {
         "json",
     ]);
     assert_eq!(out.code, 6, "{}", out.stderr);
-    let d = doc(&out);
+    let d = out.json();
     assert_eq!(d["outcome"], "TimedOut");
     assert_eq!(d["replicas"], 2);
     assert_eq!(d["blockers"][0]["code"], "StepNotFinished");

@@ -3,7 +3,6 @@
 
 use k8s_openapi::api::core::v1::Pod;
 use kube::api::{Api, EvictParams};
-use kubectl_sts::sim::SimConfig;
 use serde_json::Value;
 
 use crate::harness::{golden_json, Cluster};
@@ -11,14 +10,7 @@ use crate::sts_manifest::Sts;
 
 #[test]
 fn eviction_respects_the_disruption_budget() {
-    let c = Cluster::with_nodes(
-        "eviction",
-        3,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("eviction", 3);
     let class = c.storage_class(false);
     Sts {
         class: &class,
@@ -92,14 +84,7 @@ fn eviction_respects_the_disruption_budget() {
 
 #[test]
 fn kubectl_create_namespace_and_drain_speak_protobuf() {
-    let c = Cluster::with_nodes(
-        "drain",
-        3,
-        SimConfig {
-            speed: 5.0,
-            ..SimConfig::default()
-        },
-    );
+    let c = Cluster::fast("drain", 3);
     let Some(_) = c.sim() else { return };
     let ns = format!("{}-pb", c.namespace);
     assert_eq!(
