@@ -9,7 +9,7 @@ use kubectl_sts::sim::Fault;
 use crate::harness::Cluster;
 use crate::sts_manifest::Sts;
 
-fn fault(verb: &str, resource: &str, status: u16, times: u32) -> Fault {
+pub fn fault(verb: &str, resource: &str, status: u16, times: u32) -> Fault {
     Fault {
         verb: verb.into(),
         resource: resource.into(),

@@ -373,3 +373,36 @@ fn interrupting_a_scale_says_where_it_stopped() {
     );
     assert_eq!(spec_replicas(&c), "2");
 }
+
+#[test]
+fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
+    let c = Cluster::fast("scale-faults", 3);
+    let Some(sim) = c.sim() else { return };
+    Sts {
+        class: "network",
+        replicas: 3,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
+    // a failed write: one line, exit 1, nothing changed
+    sim.inject(crate::api_faults::fault("update", "statefulsets", 500, 1));
+    let out = c.sts(&["scale", "flask", "--replicas", "2"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let last = out.stderr.lines().last().unwrap_or_default().to_string();
+    assert_eq!(
+        last,
+        format!(
+            "error: cannot scale statefulset {}/flask: Internal error occurred: injected fault (500)",
+            c.namespace
+        )
+    );
+    assert_eq!(spec_replicas(&c), "3");
+    // 503s are retried, and watches that keep getting cut only make the waits poll
+    sim.inject(crate::api_faults::fault("list", "pods", 503, 2));
+    sim.inject(crate::api_faults::fault("get", "statefulsets", 503, 1));
+    sim.faults.lock().unwrap().cut_watch_after = Some(1);
+    let out = c.sts(&["scale", "flask", "--replicas", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(spec_replicas(&c), "1");
+    assert_eq!(names(&c, "pods"), ["flask-0"]);
+}
