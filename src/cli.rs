@@ -139,7 +139,7 @@ pub struct ScaleArgs {
     /// The number of replicas to reach.
     #[arg(long, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
     pub replicas: i64,
-    /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready).
+    /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
     /// Check the guards and print the plan; change nothing.
@@ -174,7 +174,7 @@ pub struct ForceDeleteArgs {
     /// Wait for the replacement pod to be Ready.
     #[arg(long)]
     pub wait: bool,
-    /// Longest wait with --wait.
+    /// Longest wait with --wait; 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }
@@ -487,6 +487,15 @@ async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<()
     }
 }
 
+/// `--timeout 0` means no limit, as kubectl's `--timeout=0` for waits.
+fn no_limit_if_zero(d: Duration) -> Duration {
+    if d.is_zero() {
+        Duration::MAX
+    } else {
+        d
+    }
+}
+
 fn single_namespace(g: &Global, what: &str) -> Result<(), Failure> {
     if g.all_namespaces {
         return Err(Failure::new(
@@ -532,7 +541,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
     let opts = ScaleOptions {
         name: a.name.clone(),
         replicas: a.replicas,
-        timeout: a.timeout,
+        timeout: no_limit_if_zero(a.timeout),
         dry_run: a.dry_run,
         allow_claim_deletion: a.allow_claim_deletion,
         current_replicas: a.current_replicas,
@@ -574,7 +583,7 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, F
         dry_run: a.dry_run,
         silence: a.node_silence,
         wait: a.wait,
-        timeout: a.timeout,
+        timeout: no_limit_if_zero(a.timeout),
     };
     let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
         Box::new(TerminalPrompt)

@@ -261,7 +261,12 @@ pub async fn run(
                         return Ok(finish(report, &state, Outcome::TimedOut, msg));
                     }
                     if w != last_wait {
-                        let _ = writeln!(log, "  waiting: {}", w.join("; "));
+                        let _ = writeln!(
+                            log,
+                            "  waiting ({}s): {}",
+                            started.elapsed().as_secs(),
+                            w.join("; ")
+                        );
                         last_wait = w;
                     }
                 }
