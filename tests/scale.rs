@@ -397,6 +397,19 @@ fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
         )
     );
     assert_eq!(spec_replicas(&c), "3");
+    // a conflict from a status write (the spec unchanged): checked again and written again
+    sim.clear_requests();
+    sim.inject(crate::api_faults::fault("update", "statefulsets", 409, 1));
+    let out = c.sts(&["scale", "flask", "--replicas", "2"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(spec_replicas(&c), "2");
+    let puts = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PUT" && r.path.ends_with("/statefulsets/flask/scale"))
+        .map(|r| r.status)
+        .collect::<Vec<_>>();
+    assert_eq!(puts, [409, 200]);
     // 503s are retried, and watches that keep getting cut only make the waits poll
     sim.inject(crate::api_faults::fault("list", "pods", 503, 2));
     sim.inject(crate::api_faults::fault("get", "statefulsets", 503, 1));

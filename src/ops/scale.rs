@@ -153,10 +153,17 @@ pub async fn run(
         } else {
             Outcome::Refused
         };
-        let msg = format!(
-            "refusing to scale statefulset {ns}/{} from {} to {}: nothing changed",
-            opts.name, state.replicas, opts.replicas
-        );
+        let msg = if opts.dry_run {
+            format!(
+                "scaling statefulset {ns}/{} from {} to {} would be refused now",
+                opts.name, state.replicas, opts.replicas
+            )
+        } else {
+            format!(
+                "refusing to scale statefulset {ns}/{} from {} to {}: nothing changed",
+                opts.name, state.replicas, opts.replicas
+            )
+        };
         return Ok(finish(report, &state, verb, msg));
     }
     if opts.dry_run {
@@ -171,9 +178,14 @@ pub async fn run(
         return Ok(finish(report, &state, Outcome::DryRun, msg));
     }
 
+    let claims = if opts.replicas < state.replicas && state.when_scaled == "Delete" {
+        "whenScaled: Delete, so the StatefulSet controller deletes the removed pods' claims"
+    } else {
+        "claims are kept"
+    };
     let _ = writeln!(
         log,
-        "scaling statefulset {ns}/{} from {} to {}, one pod at a time (claims are kept)",
+        "scaling statefulset {ns}/{} from {} to {}, one pod at a time ({claims})",
         opts.name, state.replicas, opts.replicas
     );
     let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&parts.set));
@@ -216,23 +228,44 @@ pub async fn run(
             step.pod
         );
         let started = Instant::now();
-        match cluster
-            .scale_if_unchanged(ns, &opts.name, &state.resource_version, step.replicas)
-            .await?
-        {
-            Guarded::Done(()) => {}
-            Guarded::Conflict(m) => {
-                let msg = format!("statefulset {ns}/{} changed since it was checked ({m}); stopped at {} replicas", opts.name, state.replicas);
-                return Ok(finish(report, &state, Outcome::Interfered, msg));
-            }
-            Guarded::Gone => {
-                return Err(Failure::new(
-                    ExitCode::NotFound,
-                    format!(
-                        "statefulset {ns}/{} was deleted during the scale",
-                        opts.name
-                    ),
-                ))
+        let current = state.replicas;
+        let mut attempts = 0;
+        loop {
+            match cluster
+                .scale_if_unchanged(ns, &opts.name, &state.resource_version, step.replicas)
+                .await?
+            {
+                Guarded::Done(()) => break,
+                Guarded::Conflict(m) => {
+                    // The controller writes status too, which also moves the resourceVersion:
+                    // read again, and write again only if the spec is as this command left it
+                    // and the guards still pass; a spec change by anyone else stops it.
+                    attempts += 1;
+                    state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
+                    if state.uid != set_uid || state.replicas != current || attempts >= 3 {
+                        let msg = format!("statefulset {ns}/{} changed since it was checked ({m}); stopped at {} replicas", opts.name, state.replicas);
+                        return Ok(finish(report, &state, Outcome::Interfered, msg));
+                    }
+                    let b = step_blockers(&state);
+                    if !b.is_empty() {
+                        report.blockers = b;
+                        let msg = format!(
+                            "refusing step {}/{total} (replicas {current} → {}): stopped at {current} replicas",
+                            i + 1,
+                            step.replicas
+                        );
+                        return Ok(finish(report, &state, Outcome::Refused, msg));
+                    }
+                }
+                Guarded::Gone => {
+                    return Err(Failure::new(
+                        ExitCode::NotFound,
+                        format!(
+                            "statefulset {ns}/{} was deleted during the scale",
+                            opts.name
+                        ),
+                    ))
+                }
             }
         }
         let mut last_wait: Vec<String> = vec![];
