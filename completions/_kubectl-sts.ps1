@@ -71,7 +71,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;scale' {
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'The number of replicas to reach')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit')
             [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -95,7 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;force-delete' {
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'How long the node''s kubelet must have been silent (no Lease renewal, no status heartbeat) before the node counts as dead')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait with --wait')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait with --wait; 0 = no limit')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')

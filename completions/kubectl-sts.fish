@@ -65,7 +65,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s v -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l replicas -d 'The number of replicas to reach' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l current-replicas -d 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
@@ -85,7 +85,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s v -l v
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l node-silence -d 'How long the node\'s kubelet must have been silent (no Lease renewal, no status heartbeat) before the node counts as dead' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l timeout -d 'Longest wait with --wait' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l timeout -d 'Longest wait with --wait; 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
