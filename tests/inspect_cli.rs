@@ -126,9 +126,30 @@ fn kubectl_finds_the_plugins_on_path() {
         Cluster::bin_dir().display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    for args in [
-        vec!["sts-inspect", "flask"],
-        vec!["sts", "inspect", "flask"],
+    // (args, exit code, what the output must contain)
+    for (args, code, want) in [
+        (vec!["sts-inspect", "flask"], 0, "flask-2.flask."),
+        (vec!["sts", "inspect", "flask"], 0, "flask-2.flask."),
+        (
+            vec!["sts-scale", "flask", "--replicas", "3"],
+            0,
+            "already has 3 replicas",
+        ),
+        (
+            vec!["sts", "scale", "flask", "--replicas", "2", "--dry-run"],
+            0,
+            "may be scaled from 3 to 2",
+        ),
+        (
+            vec!["sts-force-delete", "flask-0", "--dry-run"],
+            4,
+            "is Ready and not terminating",
+        ),
+        (
+            vec!["sts", "force-delete", "flask-0", "--dry-run"],
+            4,
+            "is Ready and not terminating",
+        ),
     ] {
         let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
         let o: Out = Command::new(bin)
@@ -140,11 +161,12 @@ fn kubectl_finds_the_plugins_on_path() {
             .output()
             .unwrap()
             .into();
-        assert_eq!(o.code, 0, "kubectl {args:?}: {}", o.stderr);
+        assert_eq!(o.code, code, "kubectl {args:?}: {}", o.stderr);
         assert!(
-            o.stdout.contains("flask-2.flask."),
-            "kubectl {args:?}: {}",
-            o.stdout
+            o.stdout.contains(want) || o.stderr.contains(want),
+            "kubectl {args:?}: {}{}",
+            o.stdout,
+            o.stderr
         );
     }
 }
