@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
     Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
 };
@@ -322,6 +323,21 @@ impl Cluster {
         self.api_failure(e, &format!("list {kind} of statefulset {ns}/{set}"))
     }
 
+    /// The namespace's HorizontalPodAutoscalers (autoscaling/v1, served by every cluster);
+    /// 403 → `Access::Forbidden`, a cluster without the group → none.
+    pub async fn autoscalers(
+        &self,
+        ns: &str,
+    ) -> Result<Access<Vec<HorizontalPodAutoscaler>>, Failure> {
+        let api: Api<HorizontalPodAutoscaler> = Api::namespaced(self.client.clone(), ns);
+        match self.list_all(api, ListParams::default()).await {
+            Ok(v) => Ok(Access::Ok(v)),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Access::Ok(vec![])),
+            Err(e) => Err(self.api_failure(e, &format!("list horizontalpodautoscalers in {ns}"))),
+        }
+    }
+
     /// The set, its pods and claims, and the nodes: what guarded scale decides on (4 requests).
     pub async fn set_parts(&self, ns: &str, name: &str) -> Result<SetParts, Failure> {
         let set = self.get_statefulset(ns, name).await?;
@@ -486,6 +502,7 @@ fn fit<T>(v: &mut Option<Vec<T>>) {
     }
 }
 
+impl Slim for HorizontalPodAutoscaler {}
 impl Slim for StatefulSet {
     fn slim(&mut self) {
         self.metadata.managed_fields = None;

@@ -163,6 +163,37 @@ fn scale_checks_and_options_change_nothing_when_they_refuse() {
     }
     .deploy(&c, 90);
 
+    // an autoscaler owns the replica count: any manual scale would be undone
+    c.apply("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: flask\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: flask\n  minReplicas: 2\n  maxReplicas: 5\n  targetCPUUtilizationPercentage: 80\n");
+    if c.is_sim() {
+        // kubectl's HPA columns (no autoscaler runs in the simulator, so no current metric)
+        let row = c.kubectl_ok(&["get", "hpa", "flask", "--no-headers"]);
+        let cells: Vec<&str> = row.split_whitespace().take(7).collect();
+        assert_eq!(
+            cells,
+            [
+                "flask",
+                "StatefulSet/flask",
+                "cpu:",
+                "<unknown>/80%",
+                "2",
+                "5",
+                "0"
+            ],
+            "{row}"
+        );
+    }
+    let out = c.sts(&["scale", "flask", "--replicas", "3", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = out.json();
+    assert_eq!(d["blockers"][0]["code"], "ManagedByAutoscaler");
+    assert_eq!(
+        d["blockers"][0]["message"],
+        "horizontalpodautoscaler/flask (minReplicas 2, maxReplicas 5) manages this StatefulSet and would undo a manual scale; change its bounds instead"
+    );
+    assert_eq!(spec_replicas(&c), "2");
+    c.kubectl_ok(&["delete", "hpa", "flask"]);
+
     // the controller would delete www-flask-1 on the way down: refused without consent
     let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);

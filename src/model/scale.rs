@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
 use super::health::{node_health, pod_ready, pod_terminating};
@@ -216,9 +217,43 @@ fn blocker(code: &'static str, message: String) -> Blocker {
     Blocker { code, message }
 }
 
-/// Checked once, before anything changes.
-pub fn preflight(state: &SetState, target: i64, allow_claim_deletion: bool) -> Vec<Blocker> {
+/// The names and bounds of the autoscalers whose scaleTargetRef is this set.
+pub fn autoscalers_of(set: &str, hpas: &[HorizontalPodAutoscaler]) -> Vec<String> {
+    hpas.iter()
+        .filter(|h| {
+            let r = &h.spec.scale_target_ref;
+            r.kind == "StatefulSet"
+                && r.name == set
+                && r.api_version
+                    .as_deref()
+                    .is_none_or(|v| v.starts_with("apps/"))
+        })
+        .map(|h| {
+            let spec = &h.spec;
+            format!(
+                "horizontalpodautoscaler/{} (minReplicas {}, maxReplicas {})",
+                h.metadata.name.clone().unwrap_or_default(),
+                spec.min_replicas.unwrap_or(1),
+                spec.max_replicas
+            )
+        })
+        .collect()
+}
+
+/// Checked once, before anything changes. `autoscalers`: from [`autoscalers_of`].
+pub fn preflight(
+    state: &SetState,
+    target: i64,
+    allow_claim_deletion: bool,
+    autoscalers: &[String],
+) -> Vec<Blocker> {
     let mut out = Vec::new();
+    for a in autoscalers {
+        out.push(blocker(
+            "ManagedByAutoscaler",
+            format!("{a} manages this StatefulSet and would undo a manual scale; change its bounds instead"),
+        ));
+    }
     if target < state.replicas && state.when_scaled == "Delete" && !allow_claim_deletion {
         let doomed: Vec<String> = (state.start + target..state.start + state.replicas)
             .flat_map(|o| state.claims.get(&o).cloned().unwrap_or_default())
@@ -499,13 +534,40 @@ mod tests {
     #[test]
     fn claims_deleting_policy_needs_consent_only_on_the_way_down() {
         let mut s = state(3);
-        assert!(preflight(&s, 1, false).is_empty());
+        assert!(preflight(&s, 1, false, &[]).is_empty());
         s.when_scaled = "Delete".into();
-        let b = preflight(&s, 1, false);
+        let b = preflight(&s, 1, false, &[]);
         assert_eq!(codes(&b), ["ClaimsWouldBeDeleted"]);
         assert!(b[0].message.contains("(data-web-1, data-web-2)"), "{b:?}");
-        assert!(preflight(&s, 1, true).is_empty());
-        assert!(preflight(&s, 5, false).is_empty());
+        assert!(preflight(&s, 1, true, &[]).is_empty());
+        assert!(preflight(&s, 5, false, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_autoscaler_targeting_the_set_refuses_any_manual_scale() {
+        let hpa = |name: &str, kind: &str, target: &str| -> HorizontalPodAutoscaler {
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": name},
+                "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": target},
+                         "minReplicas": 2, "maxReplicas": 5}
+            }))
+            .unwrap()
+        };
+        let hpas = [
+            hpa("web", "StatefulSet", "web"),
+            hpa("other", "StatefulSet", "db"),
+            hpa("dep", "Deployment", "web"),
+        ];
+        let mine = autoscalers_of("web", &hpas);
+        assert_eq!(
+            mine,
+            ["horizontalpodautoscaler/web (minReplicas 2, maxReplicas 5)"]
+        );
+        let s = state(3);
+        for target in [1, 4] {
+            let b = preflight(&s, target, true, &mine);
+            assert_eq!(codes(&b), ["ManagedByAutoscaler"]);
+        }
     }
 
     #[test]

@@ -9,9 +9,10 @@ use super::Waker;
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::exit::{ExitCode, Failure};
 use crate::model::scale::{
-    plan, preflight, retained_claims, step_blockers, step_progress, Blocker, Progress, SetState,
-    Step,
+    autoscalers_of, plan, preflight, retained_claims, step_blockers, step_progress, Blocker,
+    Progress, SetState, Step,
 };
+use crate::model::Access;
 
 #[derive(Debug, Clone)]
 pub struct ScaleOptions {
@@ -144,7 +145,22 @@ pub async fn run(
         );
         return Ok(finish(report, &state, Outcome::Unchanged, msg));
     }
-    let mut blockers = preflight(&state, opts.replicas, opts.allow_claim_deletion);
+    let autoscalers = match cluster.autoscalers(ns).await? {
+        Access::Ok(hpas) => autoscalers_of(&opts.name, &hpas),
+        Access::Forbidden => {
+            let _ = writeln!(
+                log,
+                "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
+            );
+            vec![]
+        }
+    };
+    let mut blockers = preflight(
+        &state,
+        opts.replicas,
+        opts.allow_claim_deletion,
+        &autoscalers,
+    );
     blockers.extend(step_blockers(&state));
     if !blockers.is_empty() {
         report.blockers = blockers;

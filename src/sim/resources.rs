@@ -341,6 +341,24 @@ pub static RESOURCES: &[ResourceDef] = &[
         has_status_subresource: true,
         field_selectors: &[],
     },
+    // Stored only (no autoscaler runs here): lets tests show that guarded scale refuses a
+    // set an HPA manages. golden discovery: autoscaling/v1 horizontalpodautoscalers.
+    ResourceDef {
+        group: "autoscaling",
+        version: "v1",
+        kind: "HorizontalPodAutoscaler",
+        plural: "horizontalpodautoscalers",
+        singular: "horizontalpodautoscaler",
+        namespaced: true,
+        short_names: &["hpa"],
+        categories: &["all"],
+        verbs: ALL_VERBS,
+        subresources: &[STATUS],
+        storage_version_hash: "qwQve8ut294=",
+        has_generation: false,
+        has_status_subresource: true,
+        field_selectors: &[],
+    },
     ResourceDef {
         group: "coordination.k8s.io",
         version: "v1",
@@ -391,6 +409,7 @@ pub fn by_kind(kind: &str) -> Option<&'static ResourceDef> {
 pub fn groups() -> Vec<&'static str> {
     let order = [
         "apps",
+        "autoscaling",
         "policy",
         "storage.k8s.io",
         "coordination.k8s.io",

@@ -119,6 +119,16 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Allowed Disruptions", "integer", 0),
             ("Age", s, 0),
         ],
+        // kubectl's horizontalPodAutoscalerColumnDefinitions (pkg/printers/internalversion)
+        "HorizontalPodAutoscaler" => vec![
+            ("Name", s, 0),
+            ("Reference", s, 0),
+            ("Targets", s, 0),
+            ("MinPods", s, 0),
+            ("MaxPods", "integer", 0),
+            ("Replicas", "integer", 0),
+            ("Age", s, 0),
+        ],
         "EndpointSlice" => vec![
             ("Name", s, 0),
             ("AddressType", s, 0),
@@ -515,6 +525,29 @@ pub fn cells(kind: &str, o: &Value, now: jiff::Timestamp) -> Vec<Value> {
             json!(created),
         ],
         "Lease" => vec![name, json!(s(&o["spec"]["holderIdentity"])), json!(created)],
+        "HorizontalPodAutoscaler" => {
+            // printHorizontalPodAutoscaler over the v1 fields: the CPU target, `<unknown>`
+            // until a controller reports the current utilization (none runs here)
+            let target = match o["spec"]["targetCPUUtilizationPercentage"].as_i64() {
+                Some(t) => {
+                    let cur = o["status"]["currentCPUUtilizationPercentage"]
+                        .as_i64()
+                        .map_or("<unknown>".to_string(), |c| format!("{c}%"));
+                    format!("cpu: {cur}/{t}%")
+                }
+                None => "<none>".to_string(),
+            };
+            let r = &o["spec"]["scaleTargetRef"];
+            vec![
+                name,
+                json!(format!("{}/{}", s(&r["kind"]), s(&r["name"]))),
+                json!(target),
+                json!(o["spec"]["minReplicas"].as_i64().unwrap_or(1).to_string()),
+                json!(o["spec"]["maxReplicas"].as_i64().unwrap_or(0)),
+                json!(o["status"]["currentReplicas"].as_i64().unwrap_or(0)),
+                json!(created),
+            ]
+        }
         "PodDisruptionBudget" => {
             let iv = |v: &Value| match v {
                 Value::Null => "N/A".to_string(),
