@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::harness::Cluster;
-use crate::sim_failures::{kill_flask_1, lab};
+use crate::sim_failures::{kill_flask_1, lab, power};
 use crate::sts_manifest::Sts;
 
 fn uid(c: &Cluster, pod: &str) -> String {
@@ -207,6 +207,50 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
         wrong.stdout
     );
     assert!(!uid(&c, "flask-1").is_empty());
+
+    // the node comes back while the operator reads the prompt: the answer arrives after
+    // it is Ready again, and the tool checks again instead of deleting on old evidence
+    let sim = c.sim().unwrap();
+    sim.clear_requests();
+    let late = on_terminal_after(
+        &c,
+        &["force-delete", "flask-1", "--node-silence", "5s"],
+        "flask-1\n",
+        || {
+            power(&c, &node, true);
+            c.eventually(40, "node Ready again", || {
+                let n = c.json(&["get", "node", &node]);
+                let ready = n["status"]["conditions"]
+                    .as_array()?
+                    .iter()
+                    .find(|c| c["type"] == "Ready")?
+                    .clone();
+                (ready["status"] == "True").then_some(())
+            });
+        },
+    )
+    .unwrap();
+    // refused (the node is Ready) or, if its kubelet already finished the pod, already gone
+    assert!(
+        (late.code == 4
+            && late
+                .stdout
+                .contains(&format!("since the check, node {node} is Ready")))
+            || (late.code == 0 && late.stdout.contains("already gone or replaced")),
+        "{}: {}",
+        late.code,
+        late.stdout
+    );
+    let tool_deletes = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE" && r.path.ends_with("/pods/flask-1"))
+        .count();
+    assert_eq!(tool_deletes, 0, "nothing deleted on stale evidence");
+
+    // dead again (flask-1 is back on its node: its volume is pinned there)
+    c.wait_ready("flask", 3, 60);
+    let node = kill_flask_1(&c);
     // the right answer: deleted; a local volume pinned to the dead node means the
     // replacement cannot move, and the tool says so
     let right = on_terminal(
@@ -236,6 +280,16 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
 /// Runs the tool on a pseudo-terminal (util-linux `script`), typing `input`; the
 /// output is the terminal's (stdout and stderr together). None without `script`.
 fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<crate::harness::Out> {
+    on_terminal_after(c, args, input, || {})
+}
+
+/// As `on_terminal`, but types `input` only once the prompt is shown and `meanwhile` ran.
+fn on_terminal_after(
+    c: &Cluster,
+    args: &[&str],
+    input: &str,
+    meanwhile: impl FnOnce(),
+) -> Option<crate::harness::Out> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut line = vec![env!("CARGO_BIN_EXE_kubectl-sts").to_string()];
@@ -249,6 +303,45 @@ fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<crate::harness
         .stderr(Stdio::piped())
         .spawn()
         .ok()?;
-    child.stdin.take()?.write_all(input.as_bytes()).ok()?;
-    Some(child.wait_with_output().ok()?.into())
+    // the terminal's output, read on a thread until the prompt shows
+    let mut stdout = child.stdout.take()?;
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let reader = std::thread::spawn(move || {
+        use std::io::Read;
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !String::from_utf8_lossy(&seen).contains("to confirm: ") {
+        match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(chunk) => seen.extend(chunk),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(_) if std::time::Instant::now() > deadline => break,
+            Err(_) => {}
+        }
+    }
+    if String::from_utf8_lossy(&seen).contains("to confirm: ") {
+        meanwhile();
+    }
+    let mut stdin = child.stdin.take()?;
+    stdin.write_all(input.as_bytes()).ok()?;
+    drop(stdin);
+    let status = child.wait().ok()?;
+    let _ = reader.join();
+    seen.extend(rx.try_iter().flatten());
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    Some(crate::harness::Out {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&seen).into_owned(),
+        stderr,
+    })
 }

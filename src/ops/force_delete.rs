@@ -247,13 +247,37 @@ pub async fn run(
         "Force-delete pod {ns}/{} (grace period 0)? {}.\nThe API forgets the pod without its kubelet confirming that the containers stopped; the StatefulSet then starts a new {} elsewhere.",
         opts.pod, checked.verdict.reason, opts.pod
     );
-    if !opts.yes && !confirm.confirm(&question, &opts.pod).await {
-        report.outcome = Outcome::NotConfirmed;
-        report.message = format!(
-            "not confirmed: pod {ns}/{} was not deleted (pass --yes to confirm without a prompt)",
-            opts.pod
-        );
-        return Ok(report);
+    if !opts.yes {
+        if !confirm.confirm(&question, &opts.pod).await {
+            report.outcome = Outcome::NotConfirmed;
+            report.message = format!(
+                "not confirmed: pod {ns}/{} was not deleted (pass --yes to confirm without a prompt)",
+                opts.pod
+            );
+            return Ok(report);
+        }
+        // a person may have taken minutes to answer: the node may be back by now
+        match check(cluster, ns, &opts.pod, opts.silence).await? {
+            Some(c) if c.pod.metadata.uid.as_deref() == Some(uid.as_str()) => {
+                if !c.verdict.eligible {
+                    report.eligibility = c.verdict.clone();
+                    report.message = format!(
+                        "refusing to force-delete pod {ns}/{}: since the check, {}",
+                        opts.pod, c.verdict.reason
+                    );
+                    return Ok(report);
+                }
+                checked = c;
+            }
+            _ => {
+                report.outcome = Outcome::AlreadyGone;
+                report.message = format!(
+                    "pod {ns}/{} (uid {uid}) was already gone or replaced",
+                    opts.pod
+                );
+                return Ok(report);
+            }
+        }
     }
     // A 409 means the pod changed between the check and the delete (its status is
     // still being written by the node lifecycle controller): check again, never
