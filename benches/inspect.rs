@@ -177,7 +177,7 @@ fn main() {
         srss / 1024
     );
     println!(
-        "targets: scale check requests == 4: {}; wall < inspect's: {}",
+        "targets: scale check requests == 4 (set, pods, claims, autoscalers): {}; wall < inspect's: {}",
         if scale_reqs == 4 { "ok" } else { "MISSED" },
         if s < t { "ok" } else { "MISSED" }
     );

@@ -338,25 +338,24 @@ impl Cluster {
         }
     }
 
-    /// The set, its pods and claims, and the nodes: what guarded scale decides on (4 requests).
-    pub async fn set_parts(&self, ns: &str, name: &str) -> Result<SetParts, Failure> {
+    /// The set and its pods, and its claims if asked: what guarded scale decides on
+    /// (2–3 requests; the caller fetches nodes it needs by name).
+    pub async fn set_parts(&self, ns: &str, name: &str, claims: bool) -> Result<SetParts, Failure> {
         let set = self.get_statefulset(ns, name).await?;
         let lp = ListParams::default().labels(&selector_string(&set));
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
-        let (pods, claims, nodes) = tokio::join!(
-            self.list_all(pods, lp.clone()),
-            self.list_all(pvcs, lp.clone()),
-            self.list_maybe(
-                Api::<Node>::all(self.client.clone()),
-                ListParams::default(),
-                "list nodes"
-            ),
-        );
+        let (pods, claims) = tokio::join!(self.list_all(pods, lp.clone()), async {
+            if claims {
+                self.list_all(pvcs, lp.clone()).await
+            } else {
+                Ok(vec![])
+            }
+        });
         Ok(SetParts {
             pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
             claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
-            nodes: nodes?,
+            nodes: Access::Ok(vec![]),
             set,
             now: jiff::Timestamp::now(),
         })

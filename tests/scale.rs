@@ -281,11 +281,23 @@ fn scale_refuses_while_a_pod_is_not_ready() {
     let Some(c) = lab("scale-unready", "local-path", Duration::from_secs(360)) else {
         return;
     };
-    crate::sim_failures::kill_flask_1(&c);
+    let node = crate::sim_failures::kill_flask_1(&c);
     let sim = c.sim().unwrap();
-    let writes_before = sim.requests().iter().filter(|r| r.method != "GET").count();
+    sim.clear_requests();
     let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
     assert_eq!(out.code, 4, "{}", out.stderr);
+    let reqs = sim.requests();
+    assert!(
+        reqs.iter().all(|r| r.method == "GET"),
+        "a refusal writes nothing"
+    );
+    // only the unready pod's node is read, by name; never a list of every node
+    let nodes: Vec<&str> = reqs
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/nodes"))
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(nodes, [format!("/api/v1/nodes/{node}")]);
     let d = out.json();
     assert_eq!(d["outcome"], "Refused");
     let codes: Vec<&str> = d["blockers"]
@@ -299,8 +311,6 @@ fn scale_refuses_while_a_pod_is_not_ready() {
         .as_str()
         .unwrap()
         .starts_with("flask-1 is terminating"));
-    let writes_after = sim.requests().iter().filter(|r| r.method != "GET").count();
-    assert_eq!(writes_before, writes_after, "a refusal writes nothing");
     assert_eq!(spec_replicas(&c), "3");
     // the dry run says the same, with the same exit code
     let out = c.sts(&["scale", "flask", "--replicas", "2", "--dry-run"]);

@@ -34,8 +34,8 @@ pub enum ServiceLookup {
     Forbidden,
 }
 
-/// What guarded scale needs about one StatefulSet: the set, its pods and claims,
-/// and the nodes (a subset of [`Snapshot`], fetched with half the requests).
+/// What guarded scale needs about one StatefulSet: the set, its pods, and where
+/// fetched, its claims and the nodes (empty when not fetched).
 #[derive(Debug, Clone)]
 pub struct SetParts {
     pub set: StatefulSet,

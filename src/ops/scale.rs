@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Waker;
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::exit::{ExitCode, Failure};
+use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, plan, preflight, retained_claims, step_blockers, step_progress, Blocker,
     Progress, SetState, Step,
@@ -92,6 +93,43 @@ fn waiting_blockers(w: Vec<String>) -> Vec<Blocker> {
         .collect()
 }
 
+/// Reads the set's state. Claims only where a guard or the report needs them; nodes
+/// only those of pods that are not Ready (they only explain why), each by name, so
+/// that a long wait on a large cluster does not list every node every few seconds.
+async fn read(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    claims: bool,
+) -> Result<(SetState, k8s_openapi::api::apps::v1::StatefulSet), Failure> {
+    let mut parts = cluster.set_parts(ns, name, claims).await?;
+    let unready: std::collections::BTreeSet<String> = parts
+        .pods
+        .iter()
+        .filter(|p| !pod_ready(p))
+        .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+        .take(MAX_NODES_EXPLAINED + 1)
+        .collect();
+    if !unready.is_empty() && unready.len() <= MAX_NODES_EXPLAINED {
+        let found = futures::future::join_all(unready.iter().map(|n| cluster.node_opt(n))).await;
+        let mut nodes = Vec::new();
+        for f in found {
+            match f? {
+                Access::Ok(n) => nodes.extend(n),
+                Access::Forbidden => {
+                    nodes.clear();
+                    break;
+                }
+            }
+        }
+        parts.nodes = Access::Ok(nodes);
+    }
+    Ok((SetState::from_parts(&parts), parts.set))
+}
+
+/// Beyond this many nodes with unready pods the blockers name the pods without their nodes.
+const MAX_NODES_EXPLAINED: usize = 10;
+
 /// Runs the guarded scale; progress lines go to `log`.
 pub async fn run(
     cluster: &Cluster,
@@ -99,8 +137,25 @@ pub async fn run(
     opts: &ScaleOptions,
     log: &mut dyn Write,
 ) -> Result<ScaleReport, Failure> {
-    let parts = cluster.set_parts(ns, &opts.name).await?;
-    let mut state = SetState::from_parts(&parts);
+    let mut report = run_steps(cluster, ns, opts, log).await?;
+    if report.replicas != report.from || !report.steps.is_empty() {
+        // something was written: report the claims as they are now
+        if let Ok((s, _)) = read(cluster, ns, &opts.name, true).await {
+            report.retained_claims = retained_claims(&s, s.replicas);
+            report.replicas = s.replicas;
+        }
+    }
+    Ok(report)
+}
+
+async fn run_steps(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ScaleOptions,
+    log: &mut dyn Write,
+) -> Result<ScaleReport, Failure> {
+    let (mut state, set) = read(cluster, ns, &opts.name, true).await?;
+    let first_claims = state.claims.clone();
     let set_uid = state.uid.clone();
     let steps = plan(&state, opts.replicas);
     let mut report = ScaleReport {
@@ -194,21 +249,21 @@ pub async fn run(
         return Ok(finish(report, &state, Outcome::DryRun, msg));
     }
 
-    let claims = if opts.replicas < state.replicas && state.when_scaled == "Delete" {
+    let claim_note = if opts.replicas < state.replicas && state.when_scaled == "Delete" {
         "whenScaled: Delete, so the StatefulSet controller deletes the removed pods' claims"
     } else {
         "claims are kept"
     };
     let _ = writeln!(
         log,
-        "scaling statefulset {ns}/{} from {} to {}, one pod at a time ({claims})",
+        "scaling statefulset {ns}/{} from {} to {}, one pod at a time ({claim_note})",
         opts.name, state.replicas, opts.replicas
     );
-    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&parts.set));
+    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&set));
     let total = steps.len();
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
-            state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
+            state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
             let prev = steps[i - 1].replicas;
             if state.uid != set_uid || state.replicas != prev {
                 let msg = if state.uid != set_uid {
@@ -257,7 +312,7 @@ pub async fn run(
                     // read again, and write again only if the spec is as this command left it
                     // and the guards still pass; a spec change by anyone else stops it.
                     attempts += 1;
-                    state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
+                    state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
                     if state.uid != set_uid || state.replicas != current || attempts >= 3 {
                         let msg = format!("statefulset {ns}/{} changed since it was checked ({m}); stopped at {} replicas", opts.name, state.replicas);
                         return Ok(finish(report, &state, Outcome::Interfered, msg));
@@ -286,7 +341,7 @@ pub async fn run(
         }
         let mut last_wait: Vec<String> = vec![];
         loop {
-            state = SetState::from_parts(&cluster.set_parts(ns, &opts.name).await?);
+            state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
             match step_progress(&state, step, &set_uid) {
                 Progress::Done => break,
                 Progress::Interfered(m) => {
@@ -341,6 +396,18 @@ pub async fn run(
         opts.name, report.from, opts.replicas
     );
     Ok(finish(report, &state, Outcome::Completed, msg))
+}
+
+/// A read in the loop: the claims (which only the report uses) carried over from the first.
+async fn read_without_claims(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    claims: &std::collections::BTreeMap<i64, Vec<String>>,
+) -> Result<SetState, Failure> {
+    let (mut s, _) = read(cluster, ns, name, false).await?;
+    s.claims = claims.clone();
+    Ok(s)
 }
 
 fn describe_plan(steps: &[Step]) -> String {
