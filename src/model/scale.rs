@@ -441,6 +441,95 @@ mod tests {
         b.iter().map(|b| b.code).collect()
     }
 
+    fn parts(strategy: serde_json::Value) -> SetParts {
+        use serde_json::json;
+        let owner = |uid: &str| json!([{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "uid": uid, "controller": true}]);
+        let pod = |name: &str, node: &str, ready: bool, extra: serde_json::Value| {
+            let mut p = json!({
+                "metadata": {"name": name, "uid": format!("u-{name}"), "ownerReferences": owner("s1")},
+                "spec": {"nodeName": node, "containers": [{"name": "c"}]},
+                "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}]}
+            });
+            if let Some(m) = extra.as_object() {
+                for (k, v) in m {
+                    p["metadata"][k] = v.clone();
+                }
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        let claim =
+            |name: &str| serde_json::from_value(json!({"metadata": {"name": name}})).unwrap();
+        SetParts {
+            set: serde_json::from_value(json!({
+                "metadata": {"name": "web", "namespace": "db", "uid": "s1", "resourceVersion": "77", "generation": 4},
+                "spec": {"replicas": 3, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                         "template": {"spec": {"containers": [{"name": "c"}]}},
+                         "updateStrategy": strategy,
+                         "volumeClaimTemplates": [{"metadata": {"name": "data"}}]},
+                "status": {"replicas": 3, "readyReplicas": 2, "observedGeneration": 4, "updatedReplicas": 1,
+                           "currentRevision": "web-a", "updateRevision": "web-b"}
+            }))
+            .unwrap(),
+            pods: vec![
+                pod("web-0", "n1", true, json!({})),
+                pod("web-1", "n2", false, json!({"deletionTimestamp": "2026-01-01T00:09:00Z"})),
+                pod("web-x", "n1", true, json!({})),
+                pod("web-2", "n1", true, json!({"ownerReferences": owner("other")})),
+            ],
+            claims: vec![claim("data-web-0"), claim("data-web-1"), claim("data-webby-0")],
+            nodes: crate::model::Access::Ok(vec![
+                serde_json::from_value(json!({"metadata": {"name": "n1"}, "status": {"conditions": [{"type": "Ready", "status": "True"}]}})).unwrap(),
+                serde_json::from_value(json!({"metadata": {"name": "n2"}, "status": {"conditions": [{"type": "Ready", "status": "Unknown", "lastTransitionTime": "2026-01-01T00:08:00Z"}]}})).unwrap(),
+            ]),
+            now: "2026-01-01T00:10:00Z".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn from_parts_keeps_the_sets_own_ordinal_pods_and_claims() {
+        let s = SetState::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"})));
+        assert_eq!(
+            (s.namespace.as_str(), s.name.as_str(), s.uid.as_str()),
+            ("db", "web", "s1")
+        );
+        assert_eq!((s.replicas, s.status_replicas, s.ready_replicas), (3, 3, 2));
+        assert_eq!((s.generation, s.observed_generation), (4, 4));
+        assert_eq!(s.resource_version, "77");
+        // web-x has no ordinal; web-2 belongs to another controller
+        let names: Vec<&str> = s.pods.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["web-0", "web-1"]);
+        assert!(s.pods[1].terminating && !s.pods[1].ready);
+        assert_eq!(s.pods[1].dead_node.as_deref(), Some("n2 Unknown 2m"));
+        assert_eq!(s.pods[0].dead_node, None);
+        // data-webby-0 is another set's claim, whatever its prefix
+        assert_eq!(
+            s.claims,
+            BTreeMap::from([
+                (0, vec!["data-web-0".to_string()]),
+                (1, vec!["data-web-1".to_string()])
+            ])
+        );
+        assert_eq!(s.when_scaled, "Retain");
+        assert!(s
+            .rollout
+            .as_deref()
+            .is_some_and(|r| r.contains("1 of 3 pods at revision web-b")));
+        assert_eq!(
+            codes(&step_blockers(&s)),
+            ["RolloutInProgress", "PodTerminating", "PodMissing"]
+        );
+    }
+
+    #[test]
+    fn a_partition_or_on_delete_is_not_a_rollout_in_progress() {
+        // partition 2: only web-2 is meant to update, and one pod is updated
+        let p =
+            parts(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}));
+        assert_eq!(SetState::from_parts(&p).rollout, None);
+        let p = parts(serde_json::json!({"type": "OnDelete"}));
+        assert_eq!(SetState::from_parts(&p).rollout, None);
+    }
+
     #[test]
     fn plan_goes_one_ordinal_at_a_time_from_the_top() {
         let s = state(5);
