@@ -193,6 +193,18 @@ fn scale_checks_and_options_change_nothing_when_they_refuse() {
     );
     assert_eq!(spec_replicas(&c), "2");
     c.kubectl_ok(&["delete", "hpa", "flask"]);
+    // the API server's defaults for autoscaling/v1 (minReplicas 1; no metric → CPU 80%)
+    c.apply("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bare\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: other\n  maxReplicas: 3\n");
+    let bare = c.json(&["get", "hpa", "bare"]);
+    assert_eq!(bare["spec"]["minReplicas"], 1);
+    assert_eq!(bare["spec"]["targetCPUUtilizationPercentage"], 80);
+    if c.is_sim() {
+        assert_eq!(
+            bare["status"],
+            serde_json::json!({"currentReplicas": 0, "desiredReplicas": 0})
+        );
+    }
+    c.kubectl_ok(&["delete", "hpa", "bare"]);
 
     // the controller would delete www-flask-1 on the way down: refused without consent
     let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);

@@ -179,6 +179,16 @@ pub fn default_namespace(ns: &mut Value) {
     ns["status"] = json!({"phase": "Active"});
 }
 
+/// autoscaling/v1 as the server returns it: SetDefaults_HorizontalPodAutoscaler
+/// (pkg/apis/autoscaling/v1/defaults.go: minReplicas 1) and the v1→internal conversion,
+/// which gives a spec without metrics the default CPU target (DefaultCPUUtilization, 80)
+/// that converts back to targetCPUUtilizationPercentage.
+pub fn default_hpa(hpa: &mut Value) {
+    let spec = obj_mut(hpa, "spec");
+    default(spec, "minReplicas", json!(1));
+    default(spec, "targetCPUUtilizationPercentage", json!(80));
+}
+
 pub fn default_storageclass(sc: &mut Value) {
     let m = sc.as_object_mut().expect("sc");
     default(m, "reclaimPolicy", json!("Delete"));

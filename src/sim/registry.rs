@@ -377,6 +377,11 @@ impl Registry {
             }
             "Namespace" => defaults::default_namespace(body),
             "StorageClass" => defaults::default_storageclass(body),
+            "HorizontalPodAutoscaler" => {
+                defaults::default_hpa(body);
+                // PrepareForCreate clears status; v1's replica counts are not omitempty
+                body["status"] = json!({"currentReplicas": 0, "desiredReplicas": 0});
+            }
             "PodDisruptionBudget" => {
                 body["status"] = json!({"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0});
             }
@@ -599,6 +604,7 @@ impl Registry {
                     return Err(st::invalid_for(def, &name, &errs));
                 }
             }
+            "HorizontalPodAutoscaler" if sub.is_none() => defaults::default_hpa(&mut new),
             "Pod" if sub.is_none() => {
                 defaults::default_pod(&mut new);
                 let errs = defaults::validate_pod_update(&new, old);

@@ -542,7 +542,9 @@ pub fn cells(kind: &str, o: &Value, now: jiff::Timestamp) -> Vec<Value> {
                 name,
                 json!(format!("{}/{}", s(&r["kind"]), s(&r["name"]))),
                 json!(target),
-                json!(o["spec"]["minReplicas"].as_i64().unwrap_or(1).to_string()),
+                json!(o["spec"]["minReplicas"]
+                    .as_i64()
+                    .map_or("<unset>".to_string(), |m| m.to_string())),
                 json!(o["spec"]["maxReplicas"].as_i64().unwrap_or(0)),
                 json!(o["status"]["currentReplicas"].as_i64().unwrap_or(0)),
                 json!(created),
