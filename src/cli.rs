@@ -434,7 +434,7 @@ async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
 
 /// `--watch`: redraw after changes, driven by watches (not polling).
 async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<(), Failure> {
-    use futures::StreamExt;
+    use crate::ops::{changes, Waker};
     use k8s_openapi::api::apps::v1::StatefulSet;
     use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod};
     use kube::runtime::watcher;
@@ -453,31 +453,17 @@ async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<()
         }
     }
     let cfg = watcher::Config::default();
-    let streams = vec![
-        watcher(scoped::<StatefulSet>(c, ns), cfg.clone())
-            .map(|r| r.is_ok())
-            .boxed(),
-        watcher(scoped::<Pod>(c, ns), cfg.clone())
-            .map(|r| r.is_ok())
-            .boxed(),
-        watcher(scoped::<PersistentVolumeClaim>(c, ns), cfg.clone())
-            .map(|r| r.is_ok())
-            .boxed(),
-        watcher(Api::<Node>::all(c.clone()), cfg.clone())
-            .map(|r| r.is_ok())
-            .boxed(),
-    ];
-    let mut events = futures::stream::select_all(streams);
+    let mut waker = Waker::from_streams(
+        vec![
+            changes(scoped::<StatefulSet>(c, ns), cfg.clone()),
+            changes(scoped::<Pod>(c, ns), cfg.clone()),
+            changes(scoped::<PersistentVolumeClaim>(c, ns), cfg.clone()),
+            changes(Api::<Node>::all(c.clone()), cfg.clone()),
+        ],
+        None,
+    );
     let terminal = g.style().terminal;
-    loop {
-        if events.next().await.is_none() {
-            return Ok(());
-        }
-        // debounce a burst of changes into one redraw
-        let _ = tokio::time::timeout(Duration::from_millis(250), async {
-            while events.next().await.is_some() {}
-        })
-        .await;
+    while waker.changed().await {
         let (items, single) = inspect_once(cluster, g, a).await?;
         if terminal {
             emit(|w| write!(w, "\x1b[2J\x1b[H"))?;
@@ -486,6 +472,7 @@ async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<()
         }
         render_inspections(&items, single, g)?;
     }
+    Ok(())
 }
 
 /// `--timeout 0` means no limit, as kubectl's `--timeout=0` for waits.
@@ -516,21 +503,18 @@ fn render_result<T: serde::Serialize>(
     message: &str,
     details: &[String],
 ) -> Result<ExitCode, Failure> {
-    match g.format() {
-        f @ (Format::Json | Format::Yaml) => emit(|w| render::serialized(w, doc, f))?,
-        _ if code == ExitCode::Ok => emit(|w| {
-            writeln!(w, "{message}")?;
-            details.iter().try_for_each(|d| writeln!(w, "  {d}"))
-        })?,
-        _ => {}
+    let document = matches!(g.format(), Format::Json | Format::Yaml);
+    if document {
+        emit(|w| render::serialized(w, doc, g.format()))?;
+    } else if code == ExitCode::Ok {
+        emit(|w| render::result_lines(w, message, details))?;
     }
     if code != ExitCode::Ok {
-        eprintln!("error: {message}");
-        if !matches!(g.format(), Format::Json | Format::Yaml) {
-            for d in details {
-                eprintln!("  {d}");
-            }
-        }
+        // the error line, and for people (not scripts reading the document) the reasons
+        let stderr = std::io::stderr();
+        let mut w = stderr.lock();
+        let _ = write!(w, "error: ");
+        let _ = render::result_lines(&mut w, message, if document { &[] } else { details });
     }
     Ok(code)
 }

@@ -746,8 +746,7 @@ impl Cluster {
             .headers()
             .get(http::header::DATE)
             .and_then(|d| d.to_str().ok())
-            .and_then(|d| jiff::fmt::rfc2822::parse(d).ok())
-            .map(|z| z.timestamp());
+            .and_then(http_date);
         let status = res.status();
         let body = http_body_util::BodyExt::collect(res.into_body())
             .await
@@ -798,6 +797,11 @@ pub fn selector_string(set: &StatefulSet) -> String {
     parts.join(",")
 }
 
+/// An HTTP `Date` header (IMF-fixdate, RFC 9110: `Sun, 22 Nov 2026 05:58:08 GMT`).
+fn http_date(s: &str) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
+}
+
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
 }
@@ -841,4 +845,18 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         last = cur.to_string();
     }
     first_line(&last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_servers_date_header_is_read() {
+        assert_eq!(
+            http_date("Sun, 22 Nov 2026 05:58:08 GMT"),
+            Some("2026-11-22T05:58:08Z".parse().unwrap())
+        );
+        assert_eq!(http_date("yesterday"), None);
+    }
 }

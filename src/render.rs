@@ -396,6 +396,12 @@ struct InspectionList<'a> {
     items: &'a [Inspection],
 }
 
+/// A command's result for people: the message, then one indented line per detail.
+pub fn result_lines(w: &mut dyn Write, message: &str, details: &[String]) -> io::Result<()> {
+    writeln!(w, "{message}")?;
+    details.iter().try_for_each(|d| writeln!(w, "  {d}"))
+}
+
 /// Any result document as YAML (`Format::Yaml`) or pretty JSON (otherwise).
 pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io::Result<()> {
     match format {

@@ -187,6 +187,25 @@ pub fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
     rest.parse().ok()
 }
 
+/// The set's pods by ordinal: named `<set>-<n>` and not controlled by another
+/// controller (pods with another controller are not this set's, whatever their name).
+pub fn set_pods<'a>(
+    set: &k8s_openapi::api::apps::v1::StatefulSet,
+    pods: &'a [Pod],
+) -> BTreeMap<i64, &'a Pod> {
+    let name = set.metadata.name.as_deref().unwrap_or_default();
+    let uid = set.metadata.uid.as_deref().unwrap_or_default();
+    pods.iter()
+        .filter(|p| {
+            p.metadata.owner_references.as_ref().is_none_or(|refs| {
+                refs.iter()
+                    .all(|r| r.controller != Some(true) || r.uid == uid)
+            })
+        })
+        .filter_map(|p| Some((ordinal_of(name, p.metadata.name.as_deref()?)?, p)))
+        .collect()
+}
+
 /// For claims: `<template>-<set>-<n>` → n (by name, never by labels: labels match other sets too).
 pub fn claim_ordinal(template: &str, set: &str, claim: &str) -> Option<i64> {
     ordinal_of(&format!("{template}-{set}"), claim)
@@ -313,20 +332,7 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         .flatten()
         .filter_map(|p| Some((p.metadata.name.clone()?, p)))
         .collect();
-    let owned = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| -> bool {
-        // pods with another controller are not this set's, whatever their name
-        meta.owner_references.as_ref().is_none_or(|refs| {
-            refs.iter().all(|r| {
-                r.controller != Some(true) || r.uid == set.metadata.uid.clone().unwrap_or_default()
-            })
-        })
-    };
-    let pods: BTreeMap<i64, &Pod> = snap
-        .pods
-        .iter()
-        .filter(|p| owned(&p.metadata))
-        .filter_map(|p| Some((ordinal_of(&name, p.metadata.name.as_deref()?)?, p)))
-        .collect();
+    let pods = set_pods(set, &snap.pods);
     let mut claims: BTreeMap<(i64, String), &PersistentVolumeClaim> = BTreeMap::new();
     for c in &snap.claims {
         let cname = c.metadata.name.as_deref().unwrap_or("");

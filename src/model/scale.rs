@@ -14,7 +14,7 @@ use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
 use super::health::{node_health, pod_ready, pod_terminating};
-use super::inspect::{claim_ordinal, ordinal_of};
+use super::inspect::{claim_ordinal, set_pods};
 use super::SetParts;
 use crate::kubefmt;
 
@@ -70,18 +70,10 @@ impl SetState {
             .flatten()
             .filter_map(|n| Some((n.metadata.name.as_deref()?, node_health(n, snap.now))))
             .collect();
-        let mut pods: Vec<PodState> = snap
-            .pods
-            .iter()
-            .filter(|p| {
-                p.metadata.owner_references.as_ref().is_none_or(|refs| {
-                    refs.iter()
-                        .all(|r| r.controller != Some(true) || r.uid == uid)
-                })
-            })
-            .filter_map(|p| {
-                let pname = p.metadata.name.clone()?;
-                let ordinal = ordinal_of(&name, &pname)?;
+        // ordered by ordinal (a BTreeMap)
+        let pods: Vec<PodState> = set_pods(set, &snap.pods)
+            .into_iter()
+            .map(|(ordinal, p)| {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
                 let dead_node = node
                     .as_deref()
@@ -89,8 +81,8 @@ impl SetState {
                     .filter(|h| h.is_dead())
                     .map(|h| format!("{} {}", h.name, h.summary()));
                 let v = serde_json::to_value(p).unwrap_or_default();
-                Some(PodState {
-                    name: pname,
+                PodState {
+                    name: p.metadata.name.clone().unwrap_or_default(),
                     ordinal,
                     uid: p.metadata.uid.clone().unwrap_or_default(),
                     ready: pod_ready(p),
@@ -98,10 +90,9 @@ impl SetState {
                     status: kubefmt::pod_summary(&v).status,
                     node,
                     dead_node,
-                })
+                }
             })
             .collect();
-        pods.sort_by_key(|p| p.ordinal);
         let mut claims: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for t in spec.volume_claim_templates.iter().flatten() {
             let tname = t.metadata.name.clone().unwrap_or_default();
@@ -333,6 +324,25 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
     out
 }
 
+/// Somebody else's change: the set was replaced, or its spec.replicas is not what the
+/// last write of this command (`expected`) left. Checked before every write and while
+/// waiting; never fought.
+pub fn interference(state: &SetState, set_uid: &str, expected: i64) -> Option<String> {
+    if state.uid != set_uid {
+        Some(format!(
+            "statefulset {} was deleted and created again",
+            state.name
+        ))
+    } else if state.replicas != expected {
+        Some(format!(
+            "spec.replicas was changed to {} by someone else while this step set {expected}",
+            state.replicas
+        ))
+    } else {
+        None
+    }
+}
+
 /// Where a step stands after spec.replicas was set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Progress {
@@ -345,17 +355,8 @@ pub enum Progress {
 
 /// Is `step` done: the removed pod gone (or the added one Ready) and every other pod Ready again?
 pub fn step_progress(state: &SetState, step: &Step, set_uid: &str) -> Progress {
-    if state.uid != set_uid {
-        return Progress::Interfered(format!(
-            "statefulset {} was deleted and created again",
-            state.name
-        ));
-    }
-    if state.replicas != step.replicas {
-        return Progress::Interfered(format!(
-            "spec.replicas was changed to {} by someone else while this step set {}",
-            state.replicas, step.replicas
-        ));
+    if let Some(m) = interference(state, set_uid, step.replicas) {
+        return Progress::Interfered(m);
     }
     let mut waiting = Vec::new();
     if step.removes {

@@ -155,6 +155,19 @@ async fn check(
     Ok(Some(Checked { pod, verdict }))
 }
 
+/// A fresh check of the pod confirmed earlier; None when it is gone or a pod of the
+/// same name replaced it.
+async fn recheck(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ForceDeleteOptions,
+    uid: &str,
+) -> Result<Option<Checked>, Failure> {
+    Ok(check(cluster, ns, &opts.pod, opts.silence)
+        .await?
+        .filter(|c| c.pod.metadata.uid.as_deref() == Some(uid)))
+}
+
 /// What the replacement of the pod's ordinal will meet, from inspect's join.
 async fn volume_warnings(
     cluster: &Cluster,
@@ -226,11 +239,8 @@ pub async fn run(
         replacement: None,
     };
     if !checked.verdict.eligible {
-        report.message = format!(
-            "refusing to force-delete pod {ns}/{}: {}",
-            opts.pod, checked.verdict.reason
-        );
-        return Ok(report);
+        let why = checked.verdict.reason.clone();
+        return Ok(refused(report, checked.verdict, &why));
     }
     if let (Some(set), Some(node)) = (&set, &node) {
         report.warnings = volume_warnings(cluster, ns, set, &opts.pod, node).await;
@@ -257,26 +267,13 @@ pub async fn run(
             return Ok(report);
         }
         // a person may have taken minutes to answer: the node may be back by now
-        match check(cluster, ns, &opts.pod, opts.silence).await? {
-            Some(c) if c.pod.metadata.uid.as_deref() == Some(uid.as_str()) => {
-                if !c.verdict.eligible {
-                    report.eligibility = c.verdict.clone();
-                    report.message = format!(
-                        "refusing to force-delete pod {ns}/{}: since the check, {}",
-                        opts.pod, c.verdict.reason
-                    );
-                    return Ok(report);
-                }
-                checked = c;
+        match recheck(cluster, ns, opts, &uid).await? {
+            Some(c) if c.verdict.eligible => checked = c,
+            Some(c) => {
+                let why = format!("since the check, {}", c.verdict.reason);
+                return Ok(refused(report, c.verdict, &why));
             }
-            _ => {
-                report.outcome = Outcome::AlreadyGone;
-                report.message = format!(
-                    "pod {ns}/{} (uid {uid}) was already gone or replaced",
-                    opts.pod
-                );
-                return Ok(report);
-            }
+            None => return Ok(already_gone(report, &uid)),
         }
     }
     // A 409 means the pod changed between the check and the delete (its status is
@@ -292,35 +289,19 @@ pub async fn run(
             .unwrap_or_default();
         match cluster.force_delete_pod(ns, &opts.pod, &uid, &rv).await? {
             Guarded::Done(()) => break,
-            Guarded::Gone => {
-                report.outcome = Outcome::AlreadyGone;
-                report.message = format!("pod {ns}/{} was already gone", opts.pod);
-                return Ok(report);
-            }
+            Guarded::Gone => return Ok(already_gone(report, &uid)),
             Guarded::Conflict(m) => {
                 attempts += 1;
-                let again = check(cluster, ns, &opts.pod, opts.silence).await?;
-                match again {
-                    Some(c) if c.pod.metadata.uid.as_deref() == Some(uid.as_str()) => {
-                        if !c.verdict.eligible || attempts >= 3 {
-                            report.eligibility = c.verdict.clone();
-                            report.outcome = Outcome::Refused;
-                            report.message = format!(
-                                "refusing to force-delete pod {ns}/{}: it changed while being deleted ({m}); now: {}",
-                                opts.pod, c.verdict.reason
-                            );
-                            return Ok(report);
-                        }
-                        checked = c;
-                    }
-                    _ => {
-                        report.outcome = Outcome::AlreadyGone;
-                        report.message = format!(
-                            "pod {ns}/{} (uid {uid}) was already gone or replaced",
-                            opts.pod
+                match recheck(cluster, ns, opts, &uid).await? {
+                    Some(c) if c.verdict.eligible && attempts < 3 => checked = c,
+                    Some(c) => {
+                        let why = format!(
+                            "it changed while being deleted ({m}); now: {}",
+                            c.verdict.reason
                         );
-                        return Ok(report);
+                        return Ok(refused(report, c.verdict, &why));
                     }
+                    None => return Ok(already_gone(report, &uid)),
                 }
             }
         }
@@ -334,14 +315,9 @@ pub async fn run(
     if opts.wait {
         let _ = writeln!(log, "{}", report.message);
         let started = Instant::now();
-        let selector = match &set {
-            Some(s) => cluster
-                .get_statefulset(ns, s)
-                .await
-                .map(|s| crate::cluster::selector_string(&s))
-                .unwrap_or_default(),
-            None => String::new(),
-        };
+        // the StatefulSet controller labels every pod with its name
+        // (statefulset.kubernetes.io/pod-name), so the replacement is watched directly
+        let selector = format!("statefulset.kubernetes.io/pod-name={}", opts.pod);
         let mut waker = Waker::new(cluster, ns, set.as_deref().unwrap_or(""), &selector);
         let mut last = String::new();
         loop {
@@ -397,4 +373,23 @@ pub async fn run(
         );
     }
     Ok(report)
+}
+
+fn refused(mut r: ForceDeleteReport, verdict: Eligibility, why: &str) -> ForceDeleteReport {
+    r.outcome = Outcome::Refused;
+    r.message = format!(
+        "refusing to force-delete pod {}/{}: {why}",
+        r.namespace, r.pod
+    );
+    r.eligibility = verdict;
+    r
+}
+
+fn already_gone(mut r: ForceDeleteReport, uid: &str) -> ForceDeleteReport {
+    r.outcome = Outcome::AlreadyGone;
+    r.message = format!(
+        "pod {}/{} (uid {uid}) was already gone or replaced",
+        r.namespace, r.pod
+    );
+    r
 }

@@ -17,44 +17,66 @@ use kube::Api;
 
 use crate::cluster::Cluster;
 
-/// Wakes a waiting loop when the set or its pods change (watches), or after
-/// `fallback` at the latest: state is always re-read with GETs, so a watch that
-/// is denied or cut only makes the wait poll instead.
+/// Wakes a waiting loop when watched objects change, or after `fallback` at the
+/// latest: state is always re-read with GETs, so a watch that is denied or cut only
+/// makes the wait poll instead. Also drives `inspect --watch` (no fallback).
 pub struct Waker {
     events: BoxStream<'static, ()>,
-    fallback: Duration,
+    fallback: Option<Duration>,
 }
 
+/// A burst of changes (a pod going Terminating, the set's status, endpoints) is one wake-up.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
 impl Waker {
+    /// Watches on the set (by name) and its pods (by `selector`), with a 2 s fallback poll.
     pub fn new(cluster: &Cluster, ns: &str, set: &str, selector: &str) -> Waker {
         let sets: Api<StatefulSet> = Api::namespaced(cluster.client.clone(), ns);
         let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), ns);
-        let set_events = watcher(
-            sets,
-            watcher::Config::default().fields(&format!("metadata.name={set}")),
+        Waker::from_streams(
+            vec![
+                changes(
+                    sets,
+                    watcher::Config::default().fields(&format!("metadata.name={set}")),
+                ),
+                changes(pods, watcher::Config::default().labels(selector)),
+            ],
+            Some(Duration::from_secs(2)),
         )
-        .default_backoff()
-        .map(|_| ());
-        let pod_events = watcher(pods, watcher::Config::default().labels(selector))
-            .default_backoff()
-            .map(|_| ());
+    }
+
+    pub fn from_streams(streams: Vec<BoxStream<'static, ()>>, fallback: Option<Duration>) -> Waker {
         Waker {
-            events: futures::stream::select(set_events, pod_events).boxed(),
-            fallback: Duration::from_secs(2),
+            events: futures::stream::select_all(streams).boxed(),
+            fallback,
         }
     }
 
-    /// Returns after the next change (and a short debounce of the burst it starts),
-    /// or after the fallback interval.
-    pub async fn changed(&mut self) {
-        if tokio::time::timeout(self.fallback, self.events.next())
-            .await
-            .is_ok()
-        {
-            let _ = tokio::time::timeout(Duration::from_millis(150), async {
-                while self.events.next().await.is_some() {}
-            })
-            .await;
+    /// Returns after the next change (and the burst it starts) or the fallback
+    /// interval; false once every stream has ended (only without a fallback).
+    pub async fn changed(&mut self) -> bool {
+        let next = match self.fallback {
+            Some(f) => tokio::time::timeout(f, self.events.next())
+                .await
+                .unwrap_or(Some(())),
+            None => self.events.next().await,
+        };
+        if next.is_none() {
+            return self.fallback.is_some();
         }
+        let _ = tokio::time::timeout(DEBOUNCE, async {
+            while self.events.next().await.is_some() {}
+        })
+        .await;
+        true
     }
+}
+
+/// A watcher's events as bare wake-ups (errors included: they back off, then retry).
+pub fn changes<K>(api: Api<K>, config: watcher::Config) -> BoxStream<'static, ()>
+where
+    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
+    K::DynamicType: Default,
+{
+    watcher(api, config).default_backoff().map(|_| ()).boxed()
 }

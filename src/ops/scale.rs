@@ -10,8 +10,8 @@ use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::exit::{ExitCode, Failure};
 use crate::model::health::pod_ready;
 use crate::model::scale::{
-    autoscalers_of, plan, preflight, retained_claims, step_blockers, step_progress, Blocker,
-    Progress, SetState, Step,
+    autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
+    Blocker, Progress, SetState, Step,
 };
 use crate::model::Access;
 
@@ -91,6 +91,53 @@ fn waiting_blockers(w: Vec<String>) -> Vec<Blocker> {
             message,
         })
         .collect()
+}
+
+/// Why the command stops before a write.
+struct Stop {
+    outcome: Outcome,
+    message: String,
+    blockers: Vec<Blocker>,
+}
+
+impl Stop {
+    fn apply(
+        self,
+        mut report: ScaleReport,
+        state: &SetState,
+        finish: impl Fn(ScaleReport, &SetState, Outcome, String) -> ScaleReport,
+    ) -> ScaleReport {
+        report.blockers = self.blockers;
+        finish(report, state, self.outcome, self.message)
+    }
+}
+
+/// Before writing step `i` (0-based): nobody else changed the set since this command's
+/// last write left it at `expected`, and the guards pass.
+fn before_write(
+    state: &SetState,
+    set_uid: &str,
+    expected: i64,
+    i: usize,
+    step: &Step,
+) -> Option<Stop> {
+    if let Some(m) = interference(state, set_uid, expected) {
+        return Some(Stop {
+            outcome: Outcome::Interfered,
+            message: format!("{m}; stopped"),
+            blockers: vec![],
+        });
+    }
+    let blockers = step_blockers(state);
+    (!blockers.is_empty()).then(|| Stop {
+        outcome: Outcome::Refused,
+        message: format!(
+            "refusing step {} (replicas {expected} → {}): stopped at {expected} replicas",
+            i + 1,
+            step.replicas
+        ),
+        blockers,
+    })
 }
 
 /// Reads the set's state. Claims only where a guard or the report needs them; nodes
@@ -264,29 +311,8 @@ async fn run_steps(
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
             state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
-            let prev = steps[i - 1].replicas;
-            if state.uid != set_uid || state.replicas != prev {
-                let msg = if state.uid != set_uid {
-                    format!(
-                        "statefulset {ns}/{} was deleted and created again; stopped",
-                        opts.name
-                    )
-                } else {
-                    format!("spec.replicas was changed to {} by someone else after this command set {prev}; stopped", state.replicas)
-                };
-                return Ok(finish(report, &state, Outcome::Interfered, msg));
-            }
-            let b = step_blockers(&state);
-            if !b.is_empty() {
-                report.blockers = b;
-                let msg = format!(
-                    "refusing step {}/{total} (replicas {} → {}): stopped at {} replicas",
-                    i + 1,
-                    state.replicas,
-                    step.replicas,
-                    state.replicas
-                );
-                return Ok(finish(report, &state, Outcome::Refused, msg));
+            if let Some(stop) = before_write(&state, &set_uid, steps[i - 1].replicas, i, step) {
+                return Ok(stop.apply(report, &state, finish));
             }
         }
         let action = if step.removes { "removing" } else { "adding" };
@@ -313,19 +339,15 @@ async fn run_steps(
                     // and the guards still pass; a spec change by anyone else stops it.
                     attempts += 1;
                     state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
-                    if state.uid != set_uid || state.replicas != current || attempts >= 3 {
-                        let msg = format!("statefulset {ns}/{} changed since it was checked ({m}); stopped at {} replicas", opts.name, state.replicas);
+                    if attempts >= 3 {
+                        let msg = format!(
+                            "statefulset {ns}/{} kept changing ({m}); stopped at {} replicas",
+                            opts.name, state.replicas
+                        );
                         return Ok(finish(report, &state, Outcome::Interfered, msg));
                     }
-                    let b = step_blockers(&state);
-                    if !b.is_empty() {
-                        report.blockers = b;
-                        let msg = format!(
-                            "refusing step {}/{total} (replicas {current} → {}): stopped at {current} replicas",
-                            i + 1,
-                            step.replicas
-                        );
-                        return Ok(finish(report, &state, Outcome::Refused, msg));
+                    if let Some(stop) = before_write(&state, &set_uid, current, i, step) {
+                        return Ok(stop.apply(report, &state, finish));
                     }
                 }
                 Guarded::Gone => {
