@@ -8,9 +8,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cluster::{Cluster, ConnectOptions};
 use crate::exit::{ExitCode, Failure};
-use crate::model::inspect::{inspect, InspectOptions, Inspection};
+use crate::model::inspect::{inspect, inspect_fleet, InspectOptions, OverviewRow};
 use crate::render::{self, Format, Style};
-use crate::sim::{Scenario, SimConfig, SimServer};
+#[cfg(feature = "sim")]
+use crate::simcmd::{DemoArgs, SimArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -83,8 +84,10 @@ pub enum Command {
     #[command(name = "force-delete")]
     ForceDelete(ForceDeleteArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
+    #[cfg(feature = "sim")]
     Sim(SimArgs),
     /// Tell the seed lab's story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery.
+    #[cfg(feature = "sim")]
     Demo(DemoArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completion(CompletionArgs),
@@ -106,13 +109,6 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "kubectl-sts", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct DemoArgs {
-    /// Speed-up for delays no object records (pod start, container stop); timings objects record stay real.
-    #[arg(long, default_value_t = 5.0)]
-    pub speed: f64,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -180,77 +176,11 @@ pub struct ForceDeleteArgs {
     pub timeout: Duration,
 }
 
-#[derive(Debug, Clone, Args)]
-pub struct SimArgs {
-    /// What the cluster starts with: `seed` (the lab's Service + StatefulSet), `empty`, or a multi-document YAML file.
-    #[arg(long, default_value = "empty", value_name = "seed|empty|FILE")]
-    pub scenario: String,
-    /// Number of nodes (n1..nN) with simulated kubelets.
-    #[arg(long, default_value_t = 3)]
-    pub nodes: usize,
-    /// Port to listen on (0 = any free port).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// Write a kubeconfig for the simulated cluster to this path.
-    #[arg(long, value_name = "PATH")]
-    pub kubeconfig_out: Option<PathBuf>,
-    /// Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s).
-    #[arg(long, default_value = "50s", value_parser = parse_duration)]
-    pub node_grace: Duration,
-    /// Default not-ready/unreachable toleration added to pods (default 300s).
-    #[arg(long, default_value = "300s", value_parser = parse_duration)]
-    pub toleration: Duration,
-    /// The attach/detach controller's forced detach from an unhealthy node (6m upstream).
-    #[arg(long, default_value = "6m", value_parser = parse_duration)]
-    pub force_detach_after: Duration,
-    /// Speed-up for delays no object records (pod start, container stop).
-    #[arg(long, default_value_t = 1.0)]
-    pub speed: f64,
-    /// Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any).
-    #[arg(long, value_name = "VERB:RESOURCE:STATUS[:TIMES]", value_parser = crate::sim::Fault::parse)]
-    pub fault: Vec<crate::sim::Fault>,
-    /// Delay every request by this much (e.g. 200ms).
-    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
-    pub latency: Option<Duration>,
-    /// End every watch stream after this many events.
-    #[arg(long, value_name = "N")]
-    pub cut_watch_after: Option<usize>,
-    /// Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS.
-    #[arg(long)]
-    pub tls: bool,
-    /// Accept this bearer token for USER (repeatable; the first goes into the kubeconfig).
-    #[arg(long, value_name = "TOKEN:USER", value_parser = parse_pair)]
-    pub token: Vec<(String, String)>,
-    /// Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes.
-    #[arg(long, value_name = "USER:VERB:RESOURCE", value_parser = parse_triple)]
-    pub deny: Vec<(String, String, String)>,
-    /// Refuse requests without a token (401) instead of treating them as system:anonymous.
-    #[arg(long)]
-    pub no_anonymous: bool,
-}
-
-fn parse_pair(s: &str) -> Result<(String, String), String> {
-    match s.split_once(':') {
-        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.into(), b.into())),
-        _ => Err(format!("expected TOKEN:USER, got {s:?}")),
-    }
-}
-
-fn parse_triple(s: &str) -> Result<(String, String, String), String> {
-    let p: Vec<&str> = s.split(':').collect();
-    match p.as_slice() {
-        [u, v, r] if !u.is_empty() && !v.is_empty() && !r.is_empty() => {
-            Ok((u.to_string(), v.to_string(), r.to_string()))
-        }
-        _ => Err(format!("expected USER:VERB:RESOURCE, got {s:?}")),
-    }
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     if s == "0" {
         return Ok(Duration::ZERO);
     }
-    crate::sim::config::parse_duration(s)
+    kube_common::duration::parse_duration(s)
 }
 
 /// Parses arguments and runs; returns the process exit code.
@@ -270,6 +200,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     // Client commands are I/O-bound: one thread, and no per-thread allocator arenas
     // inflating RSS. The simulator serves and reconciles on all cores.
     let mut builder = match cli.command {
+        #[cfg(feature = "sim")]
         Command::Sim(_) | Command::Demo(_) => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
     };
@@ -308,24 +239,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
         Command::Scale(a) => run_scale(&cli.global, a).await,
         Command::ForceDelete(a) => run_force_delete(&cli.global, a).await,
-        Command::Sim(a) => run_sim(a).await.map(|_| ExitCode::Ok),
+        #[cfg(feature = "sim")]
+        Command::Sim(a) => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
         Command::Completion(a) => {
             emit(|w| w.write_all(completion_script(a.shell).as_bytes())).map(|_| ExitCode::Ok)
         }
-        Command::Demo(a) => {
-            if a.speed.is_nan() || a.speed <= 0.0 {
-                return Err(Failure::new(
-                    ExitCode::Usage,
-                    "--speed must be greater than 0",
-                ));
-            }
-            let style = cli.global.style();
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            crate::demo::run(&mut lock, a.speed, style)
-                .await
-                .map(|_| ExitCode::Ok)
-        }
+        #[cfg(feature = "sim")]
+        Command::Demo(a) => crate::simcmd::run_demo(a, cli.global.style()).await,
     }
 }
 
@@ -363,7 +283,7 @@ impl Global {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     match f(&mut lock).and_then(|_| lock.flush()) {
@@ -376,14 +296,22 @@ fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Fai
     }
 }
 
+/// Fetches, joins and renders once; returns the number of problems that count for
+/// `--fail-on-problems`. The overview renders each set as it is joined and keeps only its
+/// table row, so memory stays with the objects fetched, not with sets × objects.
+/// `redraw` is written just before the output (after the fetch, so a redraw never blanks the
+/// screen while waiting for the API).
 async fn inspect_once(
     cluster: &Cluster,
     g: &Global,
     a: &InspectArgs,
-) -> Result<(Vec<Inspection>, bool), Failure> {
+    redraw: &str,
+) -> Result<usize, Failure> {
     let opts = InspectOptions {
         cluster_domain: a.cluster_domain.clone(),
     };
+    let style = g.style();
+    let format = g.format();
     match &a.name {
         Some(name) => {
             if g.all_namespaces {
@@ -393,38 +321,51 @@ async fn inspect_once(
                 ));
             }
             let snap = cluster.snapshot(&cluster.namespace, name).await?;
-            Ok((vec![inspect(&snap, &opts)], true))
+            let ins = inspect(&snap, &opts);
+            emit(|w| {
+                w.write_all(redraw.as_bytes())?;
+                match format {
+                    f @ (Format::Json | Format::Yaml) => render::document(w, &ins, f),
+                    f => render::inspection(w, &ins, f == Format::Wide, style),
+                }
+            })?;
+            Ok(ins.failing_problems())
         }
         None => {
             let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
-            let snaps = cluster.snapshots(ns).await?;
-            Ok((snaps.iter().map(|s| inspect(s, &opts)).collect(), false))
+            let fleet = cluster.fleet(ns).await?;
+            let mut failing = 0;
+            let items = inspect_fleet(&fleet, &opts).inspect(|i| failing += i.failing_problems());
+            match format {
+                f @ (Format::Json | Format::Yaml) => {
+                    emit(|w| {
+                        w.write_all(redraw.as_bytes())?;
+                        render::document_list(w, items, f)
+                    })?;
+                }
+                _ => {
+                    let rows: Vec<OverviewRow> = items.map(|i| OverviewRow::from(&i)).collect();
+                    emit(|w| {
+                        w.write_all(redraw.as_bytes())?;
+                        if rows.is_empty() {
+                            writeln!(w, "No StatefulSets found.")
+                        } else {
+                            render::overview(w, &rows, g.all_namespaces, style)
+                        }
+                    })?;
+                }
+            }
+            Ok(failing)
         }
     }
-}
-
-fn render_inspections(items: &[Inspection], single: bool, g: &Global) -> Result<(), Failure> {
-    let style = g.style();
-    emit(|w| match g.format() {
-        f @ (Format::Json | Format::Yaml) => render::document(w, items, single, f),
-        f if single => render::inspection(w, &items[0], f == Format::Wide, style),
-        _ => {
-            if items.is_empty() {
-                return writeln!(w, "No StatefulSets found.");
-            }
-            render::overview(w, items, g.all_namespaces, style)
-        }
-    })
 }
 
 async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
     let cluster = Cluster::connect(&g.connect_options()).await?;
-    let (items, single) = inspect_once(&cluster, g, a).await?;
-    render_inspections(&items, single, g)?;
+    let failing = inspect_once(&cluster, g, a, "").await?;
     if a.watch {
         watch_loop(&cluster, g, a).await?;
     }
-    let failing: usize = items.iter().map(Inspection::failing_problems).sum();
     Ok(if a.fail_on_problems && failing > 0 {
         ExitCode::Problems
     } else {
@@ -434,43 +375,12 @@ async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
 
 /// `--watch`: redraw after changes, driven by watches (not polling).
 async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<(), Failure> {
-    use crate::ops::{changes, Waker};
-    use k8s_openapi::api::apps::v1::StatefulSet;
-    use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod};
-    use kube::runtime::watcher;
-    use kube::Api;
-
-    let c = &cluster.client;
     let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
-    fn scoped<K>(c: &kube::Client, ns: Option<&str>) -> Api<K>
-    where
-        K: kube::Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-        K::DynamicType: Default,
-    {
-        match ns {
-            Some(n) => Api::namespaced(c.clone(), n),
-            None => Api::all(c.clone()),
-        }
-    }
-    let cfg = watcher::Config::default();
-    let mut waker = Waker::from_streams(
-        vec![
-            changes(scoped::<StatefulSet>(c, ns), cfg.clone()),
-            changes(scoped::<Pod>(c, ns), cfg.clone()),
-            changes(scoped::<PersistentVolumeClaim>(c, ns), cfg.clone()),
-            changes(Api::<Node>::all(c.clone()), cfg.clone()),
-        ],
-        None,
-    );
+    let mut waker = crate::ops::Waker::from_streams(cluster.watch_inspected(ns), None);
     let terminal = g.style().terminal;
     while waker.changed().await {
-        let (items, single) = inspect_once(cluster, g, a).await?;
-        if terminal {
-            emit(|w| write!(w, "\x1b[2J\x1b[H"))?;
-        } else {
-            emit(|w| writeln!(w))?;
-        }
-        render_inspections(&items, single, g)?;
+        let redraw = if terminal { "\x1b[2J\x1b[H" } else { "\n" };
+        inspect_once(cluster, g, a, redraw).await?;
     }
     Ok(())
 }
@@ -591,95 +501,6 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, F
     let mut details = report.eligibility.evidence.clone();
     details.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
     render_result(g, &report, report.exit_code(), &report.message, &details)
-}
-
-async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
-    let scenario = match args.scenario.as_str() {
-        "seed" => Scenario::seed(args.nodes),
-        "empty" => Scenario {
-            nodes: args.nodes,
-            objects: vec![],
-        },
-        path => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::new(ExitCode::Usage, format!("cannot read scenario {path}: {e}"))
-            })?;
-            Scenario::from_yaml(&text, args.nodes)
-                .map_err(|e| Failure::new(ExitCode::Usage, format!("{path}: {e}")))?
-        }
-    };
-    if args.speed.is_nan() || args.speed <= 0.0 {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            "--speed must be greater than 0",
-        ));
-    }
-    let config = SimConfig {
-        speed: args.speed,
-        node_monitor_grace: args.node_grace,
-        toleration_seconds: args.toleration.as_secs() as i64,
-        force_detach_after: args.force_detach_after,
-        // kubelets renew well within the grace (10s against 50s upstream; 2s in golden's 8s drill)
-        lease_renew: (args.node_grace / 4).min(Duration::from_secs(10)),
-        tls: args.tls,
-        tokens: args.token.clone(),
-        deny: args.deny.clone(),
-        anonymous_auth: !args.no_anonymous,
-        ..SimConfig::default()
-    };
-    let server = SimServer::start_scenario(&scenario, config, args.port)
-        .await
-        .map_err(|e| {
-            let code = if e.kind() == std::io::ErrorKind::Other {
-                ExitCode::Usage
-            } else {
-                ExitCode::Api
-            };
-            Failure::new(
-                code,
-                format!(
-                    "cannot start the simulated cluster on 127.0.0.1:{}: {e}",
-                    args.port
-                ),
-            )
-        })?;
-    {
-        let mut f = server.sim.faults.lock().unwrap_or_else(|e| e.into_inner());
-        f.faults = args.fault.clone();
-        f.latency = args.latency.unwrap_or_default();
-        f.cut_watch_after = args.cut_watch_after;
-    }
-    let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
-    });
-    server.write_kubeconfig(&path).map_err(|e| {
-        Failure::new(
-            ExitCode::Usage,
-            format!("cannot write kubeconfig {}: {e}", path.display()),
-        )
-    })?;
-    emit(|w| {
-        writeln!(w, "simulated cluster serving on {}", server.url())?;
-        writeln!(w, "export KUBECONFIG={}", path.display())
-    })?;
-    shutdown_signal().await;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        if let Ok(mut term) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {},
-                _ = term.recv() => {},
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 #[cfg(test)]

@@ -7,19 +7,21 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
     Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
 };
 use k8s_openapi::api::storage::v1::VolumeAttachment;
-use kube::api::{Api, ListParams};
+use kube::api::{Api, ListParams, WatchEvent, WatchParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
 use crate::exit::{ExitCode, Failure};
-use crate::model::{Access, ServiceLookup, SetParts, Snapshot};
+use crate::model::{Access, Fleet, ServiceLookup, SetParts, Snapshot};
 
 /// Connection flags shared by every command (as kubectl has them).
 #[derive(Debug, Clone, Default)]
@@ -33,7 +35,7 @@ pub struct ConnectOptions {
 
 #[derive(Clone)]
 pub struct Cluster {
-    pub client: kube::Client,
+    client: kube::Client,
     /// `-n`, else the context's namespace, else `default`.
     pub namespace: String,
     pub server: String,
@@ -282,9 +284,8 @@ impl Cluster {
         let lp = ListParams::default().labels(&selector);
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
-        let revs: Api<ControllerRevision> = Api::namespaced(self.client.clone(), ns);
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
-        let (pods, claims, volumes, nodes, attachments, service, revisions) = tokio::join!(
+        let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_all(pvcs, lp.clone()),
             self.list_maybe(
@@ -303,7 +304,6 @@ impl Cluster {
                 "list volumeattachments"
             ),
             self.service(ns, &svc_name),
-            self.list_all(revs, lp.clone()),
         );
         Ok(Snapshot {
             pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
@@ -312,8 +312,6 @@ impl Cluster {
             nodes: nodes?,
             attachments: attachments?,
             service: service?,
-            revisions: revisions
-                .map_err(|e| self.list_failure(e, "controllerrevisions", ns, name))?,
             set,
             now: jiff::Timestamp::now(),
         })
@@ -374,8 +372,9 @@ impl Cluster {
         }
     }
 
-    /// Every set in a namespace (or all): one list per kind, joined in memory.
-    pub async fn snapshots(&self, ns: Option<&str>) -> Result<Vec<Snapshot>, Failure> {
+    /// Every set in a namespace (or all) and what their joins read: one paged list per kind,
+    /// each object kept once (the joins borrow from it; see `model::inspect::inspect_fleet`).
+    pub async fn fleet(&self, ns: Option<&str>) -> Result<Fleet, Failure> {
         fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
             c: &kube::Client,
             ns: Option<&str>,
@@ -392,7 +391,7 @@ impl Cluster {
         let where_ = ns
             .map(|n| format!("in namespace {n}"))
             .unwrap_or_else(|| "in all namespaces".into());
-        let (sets, pods, claims, services, revisions, volumes, nodes, attachments) = tokio::join!(
+        let (sets, pods, claims, services, volumes, nodes, attachments) = tokio::join!(
             self.list_all(api::<StatefulSet>(c, ns), ListParams::default()),
             self.list_all(api::<Pod>(c, ns), ListParams::default()),
             self.list_all(api::<PersistentVolumeClaim>(c, ns), ListParams::default()),
@@ -401,7 +400,6 @@ impl Cluster {
                 ListParams::default(),
                 "list services"
             ),
-            self.list_all(api::<ControllerRevision>(c, ns), ListParams::default()),
             self.list_maybe(
                 Api::<PersistentVolume>::all(c.clone()),
                 ListParams::default(),
@@ -418,61 +416,130 @@ impl Cluster {
                 "list volumeattachments"
             ),
         );
-        let sets = sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?;
-        let pods = pods.map_err(|e| self.api_failure(e, &format!("list pods {where_}")))?;
-        let claims = claims
-            .map_err(|e| self.api_failure(e, &format!("list persistentvolumeclaims {where_}")))?;
-        let revisions = revisions
-            .map_err(|e| self.api_failure(e, &format!("list controllerrevisions {where_}")))?;
-        let (services, volumes, nodes, attachments) = (services?, volumes?, nodes?, attachments?);
-        let now = jiff::Timestamp::now();
-        let mut out = Vec::new();
-        for set in sets {
-            let sns = set.metadata.namespace.clone().unwrap_or_default();
-            let sel = crate::selectors::LabelSelector::from_label_selector(
-                &serde_json::to_value(&set.spec.selector).unwrap_or_default(),
-            );
-            let matches = |meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
-                meta.namespace.as_deref() == Some(sns.as_str())
-                    && sel.matches(&meta.labels.clone().unwrap_or_default())
-            };
-            let svc_name = set.spec.service_name.clone().unwrap_or_default();
-            let service = match &services {
-                Access::Forbidden => ServiceLookup::Forbidden,
-                Access::Ok(list) => match list.iter().find(|s| {
-                    s.metadata.namespace.as_deref() == Some(sns.as_str())
-                        && s.metadata.name.as_deref() == Some(svc_name.as_str())
-                }) {
-                    Some(s) => ServiceLookup::Found(Box::new(s.clone())),
-                    None => ServiceLookup::Missing,
-                },
-            };
-            out.push(Snapshot {
-                pods: pods
-                    .iter()
-                    .filter(|p| matches(&p.metadata))
-                    .cloned()
-                    .collect(),
-                claims: claims
-                    .iter()
-                    .filter(|p| p.metadata.namespace.as_deref() == Some(sns.as_str()))
-                    .cloned()
-                    .collect(),
-                revisions: revisions
-                    .iter()
-                    .filter(|p| matches(&p.metadata))
-                    .cloned()
-                    .collect(),
-                volumes: volumes.clone(),
-                nodes: nodes.clone(),
-                attachments: attachments.clone(),
-                service,
-                set,
-                now,
-            });
-        }
-        Ok(out)
+        Ok(Fleet {
+            sets: sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?,
+            pods: pods.map_err(|e| self.api_failure(e, &format!("list pods {where_}")))?,
+            claims: claims.map_err(|e| {
+                self.api_failure(e, &format!("list persistentvolumeclaims {where_}"))
+            })?,
+            services: services?,
+            volumes: volumes?,
+            nodes: nodes?,
+            attachments: attachments?,
+            now: jiff::Timestamp::now(),
+        })
     }
+}
+
+/// A watch reduced to "something changed": waits re-read the state they decide on with GETs,
+/// so a watch only wakes them (see `ops::Waker`).
+pub type Changes = BoxStream<'static, ()>;
+
+impl Cluster {
+    /// Changes of one StatefulSet (by name) and of the pods `selector` matches.
+    pub fn watch_set_and_pods(&self, ns: &str, set: &str, selector: &str) -> Vec<Changes> {
+        vec![
+            changes(
+                Api::<StatefulSet>::namespaced(self.client.clone(), ns),
+                WatchParams::default().fields(&format!("metadata.name={set}")),
+            ),
+            changes(
+                Api::<Pod>::namespaced(self.client.clone(), ns),
+                WatchParams::default().labels(selector),
+            ),
+        ]
+    }
+
+    /// Changes of what inspect shows: StatefulSets, pods and claims in a namespace (or all), and nodes.
+    pub fn watch_inspected(&self, ns: Option<&str>) -> Vec<Changes> {
+        fn scoped<K>(c: &kube::Client, ns: Option<&str>) -> Api<K>
+        where
+            K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+            K::DynamicType: Default,
+        {
+            match ns {
+                Some(n) => Api::namespaced(c.clone(), n),
+                None => Api::all(c.clone()),
+            }
+        }
+        let c = &self.client;
+        let all = WatchParams::default;
+        vec![
+            changes(scoped::<StatefulSet>(c, ns), all()),
+            changes(scoped::<Pod>(c, ns), all()),
+            changes(scoped::<PersistentVolumeClaim>(c, ns), all()),
+            changes(Api::<Node>::all(c.clone()), all()),
+        ]
+    }
+}
+
+const WATCH_BACKOFF_MIN: Duration = Duration::from_millis(250);
+const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// A watch that keeps going: it resumes from the last resourceVersion it saw when the server
+/// ends the stream, starts again from "0" (the current state, as ADDED events) after a 410,
+/// and backs off (250 ms doubling to 30 s) after errors. An error is also a wake-up: the
+/// waiter re-reads and finds out. (kube-rs's `runtime::watcher` does the same with a relist,
+/// but brings json-patch and a state machine a wake-up does not need.)
+fn changes<K>(api: Api<K>, params: WatchParams) -> Changes
+where
+    K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
+{
+    struct State<K> {
+        api: Api<K>,
+        params: WatchParams,
+        rv: String,
+        backoff: Duration,
+        events: Option<BoxStream<'static, kube::Result<WatchEvent<K>>>>,
+    }
+    impl<K> State<K> {
+        async fn failed(mut self) -> Option<((), State<K>)> {
+            self.events = None;
+            tokio::time::sleep(self.backoff).await;
+            self.backoff = (self.backoff * 2).min(WATCH_BACKOFF_MAX);
+            Some(((), self))
+        }
+    }
+    let start = State {
+        api,
+        params,
+        rv: "0".to_string(),
+        backoff: WATCH_BACKOFF_MIN,
+        events: None,
+    };
+    futures::stream::unfold(start, |mut s| async move {
+        loop {
+            let Some(events) = s.events.as_mut() else {
+                match s.api.watch(&s.params, &s.rv).await {
+                    Ok(stream) => s.events = Some(stream.boxed()),
+                    Err(_) => return s.failed().await,
+                }
+                continue;
+            };
+            match events.next().await {
+                Some(Ok(
+                    WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o),
+                )) => {
+                    if let Some(rv) = o.meta().resource_version.clone() {
+                        s.rv = rv;
+                    }
+                    s.backoff = WATCH_BACKOFF_MIN;
+                    return Some(((), s));
+                }
+                Some(Ok(WatchEvent::Bookmark(b))) => s.rv = b.metadata.resource_version,
+                Some(Ok(WatchEvent::Error(e))) => {
+                    if e.code == 410 {
+                        s.rv = "0".to_string();
+                    }
+                    return s.failed().await;
+                }
+                Some(Err(_)) => return s.failed().await,
+                // the server ended the watch (its timeout): resume where it was
+                None => s.events = None,
+            }
+        }
+    })
+    .boxed()
 }
 
 /// Drops, right after each page is decoded, what the model never reads, so memory

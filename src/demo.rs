@@ -9,8 +9,8 @@ use crate::exit::{ExitCode, Failure};
 use crate::model::health::OUT_OF_SERVICE;
 use crate::model::inspect::{inspect, InspectOptions};
 use crate::render::{self, Style};
-use crate::sim::controllers::kubelet::POWER_ANNOTATION;
-use crate::sim::{Scenario, SimConfig, SimServer};
+use kube_sim::controllers::kubelet::POWER_ANNOTATION;
+use kube_sim::{Scenario, SimConfig, SimServer};
 
 const NS: &str = "default";
 const SET: &str = "flask";

@@ -3,16 +3,20 @@
 //! Layout (one concern per place): `cli` (clap types, dispatch, exit codes) →
 //! `cluster` (every API call) → `model` (plain data; pure joins and decisions) →
 //! `render` (tables and documents into a writer); `ops` (the mutating
-//! commands: guard, act behind preconditions, wait, report); `kubefmt` (kubectl's printing
-//! rules, shared with the simulator); `sim` (the simulated cluster).
+//! commands: guard, act behind preconditions, wait, report). kubectl's printing rules
+//! (`kubefmt`) and the selector grammar (`selectors`) live in the `kube-common` crate, shared with
+//! the simulated cluster (`kube-sim`), which this crate uses only behind the `sim` feature
+//! (`kubectl-sts sim`, `kubectl-sts demo`).
 
 pub mod cli;
 pub mod cluster;
+#[cfg(feature = "sim")]
 pub mod demo;
 pub mod exit;
-pub mod kubefmt;
 pub mod model;
 pub mod ops;
 pub mod render;
-pub mod selectors;
-pub mod sim;
+#[cfg(feature = "sim")]
+pub mod simcmd;
+
+pub use kube_common::{duration, kubefmt, selectors};

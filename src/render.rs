@@ -1,13 +1,14 @@
 //! Rendering into an injected writer: the inspect table (normal and wide), the
 //! overview, and the JSON/YAML documents. No I/O beyond the writer.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
 
 use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
 use serde::Serialize;
 
 use crate::kubefmt::human_duration;
-use crate::model::inspect::{Inspection, OrdinalRow, RowKind, Severity};
+use crate::model::inspect::{Inspection, OrdinalRow, OverviewRow, RowKind, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -307,7 +308,7 @@ fn problems(w: &mut dyn Write, ins: &Inspection, style: Style) -> io::Result<()>
 /// One line per set: the namespace (with -A), readiness, policy, revision state, retained claims, problems.
 pub fn overview(
     w: &mut dyn Write,
-    items: &[Inspection],
+    rows: &[OverviewRow],
     all_namespaces: bool,
     style: Style,
 ) -> io::Result<()> {
@@ -327,45 +328,29 @@ pub fn overview(
         "PROBLEMS",
     ]);
     header(&mut t, &cols, style);
-    for ins in items {
+    for row in rows {
         let mut cells = vec![];
         if all_namespaces {
-            cells.push(Cell::new(&ins.namespace));
+            cells.push(Cell::new(&row.namespace));
         }
-        let rev = match (
-            &ins.update_strategy.current_revision,
-            &ins.update_strategy.update_revision,
-        ) {
-            (Some(c), Some(u)) if c != u => {
-                format!("updating {}/{}", ins.replicas.updated, ins.replicas.desired)
-            }
-            (Some(_), Some(_)) => "current".into(),
-            _ => "-".into(),
-        };
-        let retained = ins
-            .rows
-            .iter()
-            .filter(|r| r.kind == RowKind::Retained)
-            .map(|r| r.volumes.len())
-            .sum::<usize>();
-        let failing = ins.failing_problems();
-        let ready_color = if ins.replicas.ready >= ins.replicas.desired {
+        let ready_color = if row.ready >= row.desired {
             Color::Green
         } else {
             Color::Yellow
         };
+        let failing = row.failing_problems;
         cells.extend([
-            Cell::new(&ins.name),
+            Cell::new(&row.name),
             colored(
-                format!("{}/{}", ins.replicas.ready, ins.replicas.desired),
+                format!("{}/{}", row.ready, row.desired),
                 Some(ready_color),
                 style,
             ),
-            Cell::new(&ins.pod_management_policy),
-            Cell::new(&ins.update_strategy.type_),
-            Cell::new(rev),
-            Cell::new(format!("{} ({})", ins.service.name, ins.service.state)),
-            Cell::new(retained),
+            Cell::new(&row.pod_management_policy),
+            Cell::new(&row.update_type),
+            Cell::new(&row.revision),
+            Cell::new(format!("{} ({})", row.service, row.service_state)),
+            Cell::new(row.retained_claims),
             colored(
                 failing.to_string(),
                 (failing > 0).then_some(Color::Red),
@@ -388,12 +373,27 @@ fn write_table(w: &mut dyn Write, t: &mut Table) -> io::Result<()> {
     Ok(())
 }
 
+/// `{"apiVersion": "kubectl-sts/v1", "kind": "InspectionList", "items": [...]}`, with the items
+/// serialized as they come: the list is never held in memory.
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct InspectionList<'a> {
+#[serde(
+    rename_all = "camelCase",
+    bound(serialize = "I: Iterator<Item = Inspection>")
+)]
+struct InspectionList<I: Iterator<Item = Inspection>> {
     api_version: &'static str,
     kind: &'static str,
-    items: &'a [Inspection],
+    items: Streamed<I>,
+}
+
+struct Streamed<I>(RefCell<Option<I>>);
+
+impl<I: Iterator<Item = Inspection>> Serialize for Streamed<I> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // serialized once: a second pass would find the iterator spent and write `[]`
+        let items = self.0.borrow_mut().take();
+        s.collect_seq(items.into_iter().flatten())
+    }
 }
 
 /// A command's result for people: the message, then one indented line per detail.
@@ -406,8 +406,8 @@ pub fn result_lines(w: &mut dyn Write, message: &str, details: &[String]) -> io:
 pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io::Result<()> {
     match format {
         Format::Yaml => {
-            let s = serde_saphyr::to_string(v).map_err(io::Error::other)?;
-            w.write_all(s.as_bytes())
+            let mut w = w;
+            serde_saphyr::to_io_writer(&mut w, v).map_err(io::Error::other)
         }
         _ => {
             serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
@@ -416,25 +416,24 @@ pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io:
     }
 }
 
-/// `-o json|yaml` of one inspection or (overview) an `InspectionList`, serialized
-/// straight from the model (no intermediate tree: memory stays flat with replicas).
-pub fn document(
+/// `-o json|yaml` of one inspection.
+pub fn document(w: &mut dyn Write, item: &Inspection, format: Format) -> io::Result<()> {
+    serialized(w, item, format)
+}
+
+/// `-o json|yaml` of the overview: an `InspectionList`, each item serialized as it is produced.
+pub fn document_list(
     w: &mut dyn Write,
-    items: &[Inspection],
-    single: bool,
+    items: impl Iterator<Item = Inspection>,
     format: Format,
 ) -> io::Result<()> {
-    if single && items.len() == 1 {
-        serialized(w, &items[0], format)
-    } else {
-        serialized(
-            w,
-            &InspectionList {
-                api_version: "kubectl-sts/v1",
-                kind: "InspectionList",
-                items,
-            },
-            format,
-        )
-    }
+    serialized(
+        w,
+        &InspectionList {
+            api_version: "kubectl-sts/v1",
+            kind: "InspectionList",
+            items: Streamed(RefCell::new(Some(items))),
+        },
+        format,
+    )
 }

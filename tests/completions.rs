@@ -6,7 +6,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::harness::Cluster;
-use crate::sts_manifest::Sts;
+use crate::harness::Sts;
+use crate::harness::Tool;
 
 #[test]
 fn generated_completions_are_up_to_date() {

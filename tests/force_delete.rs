@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use crate::harness::Cluster;
-use crate::sim_failures::{kill_flask_1, lab, power};
-use crate::sts_manifest::Sts;
+use crate::harness::Sts;
+use crate::harness::Tool;
+use crate::harness::{kill_flask_1, lab, power};
 
 fn uid(c: &Cluster, pod: &str) -> String {
     c.jsonpath(&["get", "pod", pod], "{.metadata.uid}")
@@ -144,7 +145,7 @@ fn force_delete_frees_a_pod_stuck_on_a_dead_node_once_confirmed() {
     // confirmed: deleted with grace 0, and the replacement runs elsewhere; the first
     // attempt meets a conflict (the pod changed since it was checked), so the node is
     // checked again before the second
-    sim.inject(crate::api_faults::fault("delete", "pods", 409, 1));
+    sim.inject(crate::harness::fault("delete", "pods", 409, 1));
     let out = c.sts(&[
         "force-delete",
         "flask-1",

@@ -4,11 +4,12 @@
 
 use std::process::{Command, Stdio};
 
-use kubectl_sts::sim::{kubeconfig_yaml, SimConfig};
+use kube_sim::{kubeconfig_yaml, SimConfig};
 use serde_json::Value;
 
+use crate::harness::Sts;
+use crate::harness::Tool;
 use crate::harness::{Cluster, Out};
-use crate::sts_manifest::Sts;
 
 fn drill() -> SimConfig {
     SimConfig {

@@ -42,7 +42,6 @@ fn snapshot(objs: &[Value]) -> Snapshot {
             Some(s) => ServiceLookup::Found(Box::new(s)),
             None => ServiceLookup::Missing,
         },
-        revisions: of(objs, "ControllerRevision"),
         now: now(),
     }
 }
@@ -380,7 +379,7 @@ fn rendered(ins: &Inspection, format: Format) -> String {
         Format::Table | Format::Wide => {
             render::inspection(&mut buf, ins, format == Format::Wide, style).unwrap()
         }
-        f => render::document(&mut buf, std::slice::from_ref(ins), true, f).unwrap(),
+        f => render::document(&mut buf, ins, f).unwrap(),
     }
     String::from_utf8(buf).unwrap()
 }

@@ -1,10 +1,11 @@
 //! inspect's round trips do not grow with the replica count (continue pages,
 //! discovery and /version not counted); measured on the simulator's request log.
 
-use kubectl_sts::sim::fixtures::rolled_out_statefulset;
-use kubectl_sts::sim::SimConfig;
+use kube_sim::fixtures::rolled_out_statefulset;
+use kube_sim::SimConfig;
 
 use crate::harness::Cluster;
+use crate::harness::Tool;
 
 fn api_requests(c: &Cluster, name: &str) -> usize {
     let sim = c.sim().unwrap();

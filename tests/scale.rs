@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use crate::harness::Cluster;
-use crate::sim_failures::{lab, power};
-use crate::sts_manifest::Sts;
+use crate::harness::Tool;
+
+use crate::harness::{lab, power, Sts};
 
 fn names(c: &Cluster, kind: &str) -> Vec<String> {
     let mut v: Vec<String> = c.json(&["get", kind])["items"]
@@ -84,8 +85,8 @@ fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
         // flask-3 was gone (DELETED) before spec.replicas went to 2, and the set
         // passed through 3: one ordinal per step, each step awaited
         let txn = sim.registry.store.lock();
-        let pods = kubectl_sts::sim::resources::by_kind("Pod").unwrap();
-        let sets = kubectl_sts::sim::resources::by_kind("StatefulSet").unwrap();
+        let pods = kube_sim::resources::by_kind("Pod").unwrap();
+        let sets = kube_sim::resources::by_kind("StatefulSet").unwrap();
         let pod_gone = |name: &str| {
             txn.events_since(pods, from)
                 .unwrap()
@@ -93,7 +94,7 @@ fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
                 .find(|e| {
                     e.namespace == c.namespace
                         && e.name == name
-                        && e.kind == kubectl_sts::sim::store::EventType::Deleted
+                        && e.kind == kube_sim::store::EventType::Deleted
                 })
                 .map(|e| e.rv)
                 .unwrap_or_else(|| panic!("{name} never deleted"))
@@ -293,7 +294,7 @@ fn scale_refuses_while_a_pod_is_not_ready() {
     let Some(c) = lab("scale-unready", "local-path", Duration::from_secs(360)) else {
         return;
     };
-    let node = crate::sim_failures::kill_flask_1(&c);
+    let node = crate::harness::kill_flask_1(&c);
     let sim = c.sim().unwrap();
     sim.clear_requests();
     let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
@@ -438,7 +439,7 @@ fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
     }
     .deploy(&c, 90);
     // a failed write: one line, exit 1, nothing changed
-    sim.inject(crate::api_faults::fault("update", "statefulsets", 500, 1));
+    sim.inject(crate::harness::fault("update", "statefulsets", 500, 1));
     let out = c.sts(&["scale", "flask", "--replicas", "2"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
     let last = out.stderr.lines().last().unwrap_or_default().to_string();
@@ -452,7 +453,7 @@ fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
     assert_eq!(spec_replicas(&c), "3");
     // a conflict from a status write (the spec unchanged): checked again and written again
     sim.clear_requests();
-    sim.inject(crate::api_faults::fault("update", "statefulsets", 409, 1));
+    sim.inject(crate::harness::fault("update", "statefulsets", 409, 1));
     let out = c.sts(&["scale", "flask", "--replicas", "2"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(spec_replicas(&c), "2");
@@ -464,8 +465,8 @@ fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
         .collect::<Vec<_>>();
     assert_eq!(puts, [409, 200]);
     // 503s are retried, and watches that keep getting cut only make the waits poll
-    sim.inject(crate::api_faults::fault("list", "pods", 503, 2));
-    sim.inject(crate::api_faults::fault("get", "statefulsets", 503, 1));
+    sim.inject(crate::harness::fault("list", "pods", 503, 2));
+    sim.inject(crate::harness::fault("get", "statefulsets", 503, 1));
     sim.faults.lock().unwrap().cut_watch_after = Some(1);
     let out = c.sts(&["scale", "flask", "--replicas", "1"]);
     assert_eq!(out.code, 0, "{}", out.stderr);

@@ -4,11 +4,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod};
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::api::storage::v1::VolumeAttachment;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
-use super::{ServiceLookup, Snapshot};
+use super::{Access, Fleet, ServiceLookup, Snapshot};
 use crate::kubefmt;
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,12 +193,12 @@ pub fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
 /// The set's pods by ordinal: named `<set>-<n>` and not controlled by another
 /// controller (pods with another controller are not this set's, whatever their name).
 pub fn set_pods<'a>(
-    set: &k8s_openapi::api::apps::v1::StatefulSet,
-    pods: &'a [Pod],
+    set: &StatefulSet,
+    pods: impl IntoIterator<Item = &'a Pod>,
 ) -> BTreeMap<i64, &'a Pod> {
     let name = set.metadata.name.as_deref().unwrap_or_default();
     let uid = set.metadata.uid.as_deref().unwrap_or_default();
-    pods.iter()
+    pods.into_iter()
         .filter(|p| {
             p.metadata.owner_references.as_ref().is_none_or(|refs| {
                 refs.iter()
@@ -285,8 +288,208 @@ fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
 }
 
 /// The inspection of one StatefulSet.
+/// One set's join from a single-set [`Snapshot`].
 pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
-    let set = &snap.set;
+    let shared = Shared::new(&snap.volumes, &snap.nodes, &snap.attachments, snap.now);
+    let objects = SetObjects {
+        set: &snap.set,
+        pods: snap.pods.iter().collect(),
+        claims: snap.claims.iter().collect(),
+        service: match &snap.service {
+            ServiceLookup::Found(s) => ServiceRef::Found(s),
+            ServiceLookup::Missing => ServiceRef::Missing,
+            ServiceLookup::Forbidden => ServiceRef::Forbidden,
+        },
+    };
+    inspect_set(&objects, &shared, opts)
+}
+
+/// Every set of a [`Fleet`], one at a time: the fleet is indexed once (by namespace and name),
+/// so each set is joined against its own objects only and time and memory grow with the number
+/// of objects, never with sets × objects. Lazy, so a caller can render and drop each one.
+pub fn inspect_fleet<'a>(
+    fleet: &'a Fleet,
+    opts: &'a InspectOptions,
+) -> impl Iterator<Item = Inspection> + 'a {
+    let shared = Shared::new(&fleet.volumes, &fleet.nodes, &fleet.attachments, fleet.now);
+    let index = FleetIndex::new(fleet);
+    fleet
+        .sets
+        .iter()
+        .map(move |set| inspect_set(&index.objects(set), &shared, opts))
+}
+
+/// The cluster-scoped facts every set's join reads, indexed once: nodes and volumes by name,
+/// attachments by volume, and which nodes are dead. `None`: RBAC denied the list.
+pub struct Shared<'a> {
+    nodes: Option<HashMap<&'a str, &'a Node>>,
+    volumes: Option<HashMap<&'a str, &'a PersistentVolume>>,
+    attachments: Option<HashMap<&'a str, Vec<&'a VolumeAttachment>>>,
+    dead_nodes: BTreeSet<&'a str>,
+    now: jiff::Timestamp,
+}
+
+impl<'a> Shared<'a> {
+    pub fn new(
+        volumes: &'a Access<Vec<PersistentVolume>>,
+        nodes: &'a Access<Vec<Node>>,
+        attachments: &'a Access<Vec<VolumeAttachment>>,
+        now: jiff::Timestamp,
+    ) -> Shared<'a> {
+        let nodes: Option<HashMap<&str, &Node>> = nodes.ok().map(|v| {
+            v.iter()
+                .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+                .collect()
+        });
+        let dead_nodes = nodes
+            .iter()
+            .flatten()
+            .filter(|(_, n)| node_health(n, now).is_dead())
+            .map(|(name, _)| *name)
+            .collect();
+        Shared {
+            volumes: volumes.ok().map(|v| {
+                v.iter()
+                    .filter_map(|p| Some((p.metadata.name.as_deref()?, p)))
+                    .collect()
+            }),
+            attachments: attachments.ok().map(|v| {
+                let mut by_pv: HashMap<&str, Vec<&VolumeAttachment>> = HashMap::new();
+                for va in v {
+                    if let Some(pv) = va.spec.source.persistent_volume_name.as_deref() {
+                        by_pv.entry(pv).or_default().push(va);
+                    }
+                }
+                by_pv
+            }),
+            nodes,
+            dead_nodes,
+            now,
+        }
+    }
+
+    fn attachments_of(&self, pv: &str) -> &[&'a VolumeAttachment] {
+        self.attachments
+            .as_ref()
+            .and_then(|m| m.get(pv))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The governing Service as found (borrowed from a snapshot or a fleet).
+#[derive(Debug, Clone, Copy)]
+pub enum ServiceRef<'a> {
+    Found(&'a Service),
+    Missing,
+    Forbidden,
+}
+
+/// One set and the namespaced objects that may be its own (pods and claims by name).
+pub struct SetObjects<'a> {
+    pub set: &'a StatefulSet,
+    pub pods: Vec<&'a Pod>,
+    pub claims: Vec<&'a PersistentVolumeClaim>,
+    pub service: ServiceRef<'a>,
+}
+
+/// `<base>-<n>` → `<base>`: StatefulSet pods are `<set>-<n>`, claims `<template>-<set>-<n>`.
+fn ordinal_base(name: &str) -> Option<&str> {
+    let (base, n) = name.rsplit_once('-')?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+}
+
+/// A fleet's namespaced objects by (namespace, name or ordinal base), built in one pass.
+struct FleetIndex<'a> {
+    pods: HashMap<(&'a str, &'a str), Vec<&'a Pod>>,
+    /// by `<namespace>/<template>-<set>` (the base is built per lookup, so the key is owned)
+    claims: HashMap<String, Vec<&'a PersistentVolumeClaim>>,
+    services: Option<HashMap<(&'a str, &'a str), &'a Service>>,
+}
+
+impl<'a> FleetIndex<'a> {
+    fn new(fleet: &'a Fleet) -> FleetIndex<'a> {
+        fn key(m: &ObjectMeta) -> Option<(&str, &str)> {
+            Some((m.namespace.as_deref()?, ordinal_base(m.name.as_deref()?)?))
+        }
+        let mut pods: HashMap<(&str, &str), Vec<&Pod>> = HashMap::new();
+        for p in &fleet.pods {
+            if let Some(k) = key(&p.metadata) {
+                pods.entry(k).or_default().push(p);
+            }
+        }
+        let mut claims: HashMap<String, Vec<&PersistentVolumeClaim>> = HashMap::new();
+        for c in &fleet.claims {
+            if let Some((ns, base)) = key(&c.metadata) {
+                claims.entry(format!("{ns}/{base}")).or_default().push(c);
+            }
+        }
+        let services = fleet.services.ok().map(|v| {
+            v.iter()
+                .filter_map(|s| {
+                    Some((
+                        (
+                            s.metadata.namespace.as_deref()?,
+                            s.metadata.name.as_deref()?,
+                        ),
+                        s,
+                    ))
+                })
+                .collect()
+        });
+        FleetIndex {
+            pods,
+            claims,
+            services,
+        }
+    }
+
+    fn objects(&self, set: &'a StatefulSet) -> SetObjects<'a> {
+        let ns = set.metadata.namespace.as_deref().unwrap_or_default();
+        let name = set.metadata.name.as_deref().unwrap_or_default();
+        // as the single-set fetch lists them: by the set's selector
+        let selector = crate::selectors::LabelSelector::from_label_selector(
+            &serde_json::to_value(&set.spec.selector).unwrap_or_default(),
+        );
+        let empty = BTreeMap::new();
+        let pods = self
+            .pods
+            .get(&(ns, name))
+            .into_iter()
+            .flatten()
+            .filter(|p| selector.matches(p.metadata.labels.as_ref().unwrap_or(&empty)))
+            .copied()
+            .collect();
+        let claims = set
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| {
+                self.claims
+                    .get(&format!("{ns}/{}-{name}", t.metadata.name.as_deref()?))
+            })
+            .flatten()
+            .copied()
+            .collect();
+        let svc = set.spec.service_name.as_deref().unwrap_or_default();
+        let service = match &self.services {
+            None => ServiceRef::Forbidden,
+            Some(m) => m
+                .get(&(ns, svc))
+                .map_or(ServiceRef::Missing, |s| ServiceRef::Found(s)),
+        };
+        SetObjects {
+            set,
+            pods,
+            claims,
+            service,
+        }
+    }
+}
+
+/// One set's join and diagnosis: reads only its own objects and the shared indexes.
+fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions) -> Inspection {
+    let set = objs.set;
     let spec = &set.spec;
     let ns = set.metadata.namespace.clone().unwrap_or_default();
     let name = set.metadata.name.clone().unwrap_or_default();
@@ -318,23 +521,9 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
         .map(i64::from);
-    let nodes: HashMap<String, &Node> = snap
-        .nodes
-        .ok()
-        .into_iter()
-        .flatten()
-        .filter_map(|n| Some((n.metadata.name.clone()?, n)))
-        .collect();
-    let pvs: HashMap<String, &PersistentVolume> = snap
-        .volumes
-        .ok()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| Some((p.metadata.name.clone()?, p)))
-        .collect();
-    let pods = set_pods(set, &snap.pods);
+    let pods = set_pods(set, objs.pods.iter().copied());
     let mut claims: BTreeMap<(i64, String), &PersistentVolumeClaim> = BTreeMap::new();
-    for c in &snap.claims {
+    for c in &objs.claims {
         let cname = c.metadata.name.as_deref().unwrap_or("");
         for (t, _) in &templates {
             if let Some(o) = claim_ordinal(t, &name, cname) {
@@ -343,8 +532,8 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         }
     }
     let svc_name = spec.service_name.clone().unwrap_or_default();
-    let service = match &snap.service {
-        ServiceLookup::Found(s) => {
+    let service = match objs.service {
+        ServiceRef::Found(s) => {
             let ip = s.spec.as_ref().and_then(|s| s.cluster_ip.clone());
             ServiceInfo {
                 name: svc_name.clone(),
@@ -356,12 +545,12 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
                 cluster_ip: ip,
             }
         }
-        ServiceLookup::Missing => ServiceInfo {
+        ServiceRef::Missing => ServiceInfo {
             name: svc_name.clone(),
             state: "Missing",
             cluster_ip: None,
         },
-        ServiceLookup::Forbidden => ServiceInfo {
+        ServiceRef::Forbidden => ServiceInfo {
             name: svc_name.clone(),
             state: "Unknown",
             cluster_ip: None,
@@ -372,22 +561,6 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
     ordinals.extend(pods.keys().copied());
     ordinals.extend(claims.keys().map(|(o, _)| *o));
     let in_range = |o: i64| o >= start && o < start + desired;
-    let attachments: Vec<(String, String)> = snap
-        .attachments
-        .ok()
-        .into_iter()
-        .flatten()
-        .filter(|va| {
-            va.metadata.deletion_timestamp.is_none()
-                || va.status.as_ref().is_some_and(|s| s.attached)
-        })
-        .filter_map(|va| {
-            Some((
-                va.spec.source.persistent_volume_name.clone()?,
-                va.spec.node_name.clone(),
-            ))
-        })
-        .collect();
 
     let mut rows = Vec::new();
     for o in ordinals {
@@ -401,7 +574,9 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         };
         let pod_name = format!("{name}-{o}");
         let node_name = pod.and_then(|p| p.spec.as_ref()?.node_name.clone());
-        let node = node_name.as_ref().and_then(|n| nodes.get(n).copied());
+        let node = node_name
+            .as_deref()
+            .and_then(|n| shared.nodes.as_ref()?.get(n).copied());
         let volumes = templates
             .iter()
             .map(|(t, tsize)| {
@@ -410,14 +585,21 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
                 let pv_name = c
                     .and_then(|c| c.spec.as_ref()?.volume_name.clone())
                     .filter(|v| !v.is_empty());
-                let pv = pv_name.as_ref().and_then(|n| pvs.get(n).copied());
+                let pv = pv_name
+                    .as_deref()
+                    .and_then(|n| shared.volumes.as_ref()?.get(n).copied());
+                // live attachments (a deleted one counts while it is still attached)
                 let attached: Vec<&String> = pv_name
-                    .as_ref()
+                    .as_deref()
                     .map(|pn| {
-                        attachments
+                        shared
+                            .attachments_of(pn)
                             .iter()
-                            .filter(|(p, _)| p == pn)
-                            .map(|(_, n)| n)
+                            .filter(|va| {
+                                va.metadata.deletion_timestamp.is_none()
+                                    || va.status.as_ref().is_some_and(|s| s.attached)
+                            })
+                            .map(|va| &va.spec.node_name)
                             .collect()
                     })
                     .unwrap_or_default();
@@ -498,8 +680,8 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         rows.push(OrdinalRow {
             ordinal: o,
             kind,
-            pod: pod.map(|p| pod_info(p, node, snap.now)),
-            node: node.map(|n| node_health(n, snap.now)),
+            pod: pod.map(|p| pod_info(p, node, shared.now)),
+            node: node.map(|n| node_health(n, shared.now)),
             volumes,
             dns: if svc_name.is_empty() {
                 String::new()
@@ -513,16 +695,16 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
     }
 
     let mut missing_permissions = Vec::new();
-    if snap.nodes.ok().is_none() {
+    if shared.nodes.is_none() {
         missing_permissions.push("list nodes".to_string());
     }
-    if snap.volumes.ok().is_none() {
+    if shared.volumes.is_none() {
         missing_permissions.push("list persistentvolumes".to_string());
     }
-    if snap.attachments.ok().is_none() {
+    if shared.attachments.is_none() {
         missing_permissions.push("list volumeattachments.storage.k8s.io".to_string());
     }
-    if matches!(snap.service, ServiceLookup::Forbidden) {
+    if matches!(objs.service, ServiceRef::Forbidden) {
         missing_permissions.push(format!("get services ({ns})"));
     }
 
@@ -564,12 +746,12 @@ pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
         problems: vec![],
         missing_permissions,
     };
-    ins.problems = diagnose(&ins, snap);
+    ins.problems = diagnose(&ins, shared);
     ins
 }
 
 /// Everything wrong with the set, each with what to do. Pure: reads only the inspection.
-pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
+pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
     let ns = &ins.namespace;
     let svc = &ins.service;
@@ -590,28 +772,15 @@ pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
         }),
         _ => {}
     }
-    let dead_nodes: BTreeSet<String> = snap
-        .nodes
-        .ok()
-        .into_iter()
-        .flatten()
-        .filter(|n| node_health(n, snap.now).is_dead())
-        .filter_map(|n| n.metadata.name.clone())
-        .collect();
-    // volumes still attached to a dead node, by PV
-    let attached_to_dead: BTreeMap<String, String> = snap
-        .attachments
-        .ok()
-        .into_iter()
-        .flatten()
-        .filter(|va| dead_nodes.contains(&va.spec.node_name))
-        .filter_map(|va| {
-            Some((
-                va.spec.source.persistent_volume_name.clone()?,
-                va.spec.node_name.clone(),
-            ))
-        })
-        .collect();
+    let dead_nodes = &shared.dead_nodes;
+    // the dead node a volume is still attached to (any attachment, even one being deleted)
+    let attached_to_dead = |pv: &str| -> Option<&str> {
+        shared
+            .attachments_of(pv)
+            .iter()
+            .map(|va| va.spec.node_name.as_str())
+            .find(|n| dead_nodes.contains(n))
+    };
     let mut retained = Vec::new();
     for row in &ins.rows {
         let o = Some(row.ordinal);
@@ -683,7 +852,7 @@ pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
                 } else if p.node.is_none() || p.phase == "Pending" {
                     // a replacement that cannot start: its pinned volume lives on a dead node, or its volume is still attached elsewhere
                     for v in &row.volumes {
-                        if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(*n)) {
+                        if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(n.as_str())) {
                             out.push(Problem {
                                 severity: Severity::Error,
                                 code: "PinnedVolumeOnDeadNode",
@@ -691,7 +860,7 @@ pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
                                 message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
                                 action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data (deleting claim {})", v.claim),
                             });
-                        } else if let Some(dn) = v.volume.as_ref().and_then(|pv| attached_to_dead.get(pv)) {
+                        } else if let Some(dn) = v.volume.as_deref().and_then(attached_to_dead) {
                             out.push(Problem {
                                 severity: Severity::Error,
                                 code: "VolumeAttachedToDeadNode",
@@ -758,6 +927,59 @@ pub fn diagnose(ins: &Inspection, snap: &Snapshot) -> Vec<Problem> {
     }
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ordinal.cmp(&b.ordinal)));
     out
+}
+
+/// One line of the overview: what its columns show, taken from the set's full inspection, so
+/// the overview and `inspect NAME` always agree (the inspection itself is dropped after).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverviewRow {
+    pub namespace: String,
+    pub name: String,
+    pub ready: i64,
+    pub desired: i64,
+    pub pod_management_policy: String,
+    pub update_type: String,
+    /// `current`, `updating N/M` or `-` (no revisions reported yet).
+    pub revision: String,
+    pub service: String,
+    pub service_state: &'static str,
+    /// Claims kept from ordinals above `replicas`.
+    pub retained_claims: usize,
+    /// Problems that count for `--fail-on-problems`.
+    pub failing_problems: usize,
+}
+
+impl From<&Inspection> for OverviewRow {
+    fn from(ins: &Inspection) -> Self {
+        let revision = match (
+            &ins.update_strategy.current_revision,
+            &ins.update_strategy.update_revision,
+        ) {
+            (Some(c), Some(u)) if c != u => {
+                format!("updating {}/{}", ins.replicas.updated, ins.replicas.desired)
+            }
+            (Some(_), Some(_)) => "current".into(),
+            _ => "-".into(),
+        };
+        OverviewRow {
+            namespace: ins.namespace.clone(),
+            name: ins.name.clone(),
+            ready: ins.replicas.ready,
+            desired: ins.replicas.desired,
+            pod_management_policy: ins.pod_management_policy.clone(),
+            update_type: ins.update_strategy.type_.clone(),
+            revision,
+            service: ins.service.name.clone(),
+            service_state: ins.service.state,
+            retained_claims: ins
+                .rows
+                .iter()
+                .filter(|r| r.kind == RowKind::Retained)
+                .map(|r| r.volumes.len())
+                .sum(),
+            failing_problems: ins.failing_problems(),
+        }
+    }
 }
 
 impl Inspection {

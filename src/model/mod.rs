@@ -6,7 +6,7 @@ pub mod health;
 pub mod inspect;
 pub mod scale;
 
-use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
+use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
 use k8s_openapi::api::storage::v1::VolumeAttachment;
 
@@ -55,6 +55,19 @@ pub struct Snapshot {
     pub nodes: Access<Vec<Node>>,
     pub attachments: Access<Vec<VolumeAttachment>>,
     pub service: ServiceLookup,
-    pub revisions: Vec<ControllerRevision>,
+    pub now: jiff::Timestamp,
+}
+
+/// Every StatefulSet of a namespace (or the cluster) and the objects their joins read, as
+/// fetched for the overview: one list per kind, each object once (never copied per set).
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    pub sets: Vec<StatefulSet>,
+    pub pods: Vec<Pod>,
+    pub claims: Vec<PersistentVolumeClaim>,
+    pub services: Access<Vec<Service>>,
+    pub volumes: Access<Vec<PersistentVolume>>,
+    pub nodes: Access<Vec<Node>>,
+    pub attachments: Access<Vec<VolumeAttachment>>,
     pub now: jiff::Timestamp,
 }

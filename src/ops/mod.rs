@@ -10,12 +10,8 @@ use std::time::Duration;
 
 use futures::stream::BoxStream;
 use futures::StreamExt;
-use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::Pod;
-use kube::runtime::{watcher, WatchStreamExt};
-use kube::Api;
 
-use crate::cluster::Cluster;
+use crate::cluster::{Changes, Cluster};
 
 /// Wakes a waiting loop when watched objects change, or after `fallback` at the
 /// latest: state is always re-read with GETs, so a watch that is denied or cut only
@@ -31,21 +27,13 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 impl Waker {
     /// Watches on the set (by name) and its pods (by `selector`), with a 2 s fallback poll.
     pub fn new(cluster: &Cluster, ns: &str, set: &str, selector: &str) -> Waker {
-        let sets: Api<StatefulSet> = Api::namespaced(cluster.client.clone(), ns);
-        let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), ns);
         Waker::from_streams(
-            vec![
-                changes(
-                    sets,
-                    watcher::Config::default().fields(&format!("metadata.name={set}")),
-                ),
-                changes(pods, watcher::Config::default().labels(selector)),
-            ],
+            cluster.watch_set_and_pods(ns, set, selector),
             Some(Duration::from_secs(2)),
         )
     }
 
-    pub fn from_streams(streams: Vec<BoxStream<'static, ()>>, fallback: Option<Duration>) -> Waker {
+    pub fn from_streams(streams: Vec<Changes>, fallback: Option<Duration>) -> Waker {
         Waker {
             events: futures::stream::select_all(streams).boxed(),
             fallback,
@@ -70,13 +58,4 @@ impl Waker {
         .await;
         true
     }
-}
-
-/// A watcher's events as bare wake-ups (errors included: they back off, then retry).
-pub fn changes<K>(api: Api<K>, config: watcher::Config) -> BoxStream<'static, ()>
-where
-    K: kube::Resource + Clone + serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
-    K::DynamicType: Default,
-{
-    watcher(api, config).default_backoff().map(|_| ()).boxed()
 }

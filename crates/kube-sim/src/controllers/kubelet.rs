@@ -1,0 +1,472 @@
+//! One simulated kubelet per node: node Lease and Ready status, pods Pending →
+//! Running → Ready once their volumes are attached, graceful termination ending
+//! in the grace-0 DELETE with a uid precondition (as golden shows the kubelet
+//! doing). A node annotated `kubectl-sts.sim/power=off` does nothing at all.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+use super::volumes::{pod_pvs, unique_volume_name};
+use super::{condition, deleting, name, namespace, uid, Controller};
+use crate::registry::{now, DeleteOpts};
+use crate::Sim;
+
+pub const POWER_ANNOTATION: &str = "kubectl-sts.sim/power";
+
+pub fn powered_off(node: &Value) -> bool {
+    node["metadata"]["annotations"][POWER_ANNOTATION] == "off"
+}
+
+/// A Node object as a kubelet registers it (golden seed nodes).
+pub fn node_object(name: &str, index: usize) -> Value {
+    let ip = format!("172.18.0.{}", 10 + index);
+    let cidr = format!("10.244.{index}.0/24");
+    json!({
+        "apiVersion": "v1", "kind": "Node",
+        "metadata": {"name": name,
+            "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
+            "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
+        "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
+        "status": {
+            "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],
+            "allocatable": {"cpu": "4", "ephemeral-storage": "46Gi", "memory": "7800Mi", "pods": "110"},
+            "capacity": {"cpu": "4", "ephemeral-storage": "50Gi", "memory": "8Gi", "pods": "110"},
+            "conditions": node_conditions(&now(), &now()),
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {"architecture": "amd64", "bootID": format!("{:032x}", index), "containerRuntimeVersion": "containerd://1.7.0",
+                "kernelVersion": "6.1.0", "kubeProxyVersion": "", "kubeletVersion": "v1.36.2", "machineID": format!("{:032x}", index + 100),
+                "operatingSystem": "linux", "osImage": "Debian GNU/Linux 12 (bookworm)", "systemUUID": format!("{:032x}", index + 200)}
+        }
+    })
+}
+
+fn node_conditions(heartbeat: &str, transition: &str) -> Value {
+    let c = |ty: &str, status: &str, reason: &str, msg: &str| json!({"lastHeartbeatTime": heartbeat, "lastTransitionTime": transition, "message": msg, "reason": reason, "status": status, "type": ty});
+    json!([
+        c(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available"
+        ),
+        c(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure"
+        ),
+        c(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available"
+        ),
+        c(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status"
+        ),
+    ])
+}
+
+/// Microsecond RFC 3339, as Lease renewTime (MicroTime) is written.
+fn micro_now() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
+}
+
+#[derive(Default)]
+pub struct Kubelets {
+    last_lease: HashMap<String, Instant>,
+    last_status: HashMap<String, Instant>,
+    /// pod uid → when its volumes were all ready on the node
+    volumes_ready_at: HashMap<String, Instant>,
+    /// pod uid → when the kubelet saw its deletion
+    stopping_since: HashMap<String, Instant>,
+    next_ip: HashMap<String, u32>,
+}
+
+impl Controller for Kubelets {
+    fn name(&self) -> &'static str {
+        "kubelet"
+    }
+
+    fn reconcile(&mut self, sim: &Sim) {
+        let pods = sim.list_kind("Pod", None);
+        for node in sim.list_kind("Node", None) {
+            if powered_off(&node) {
+                continue;
+            }
+            self.heartbeat(sim, &node);
+            let mine: Vec<_> = pods
+                .iter()
+                .filter(|p| p["spec"]["nodeName"] == node["metadata"]["name"])
+                .collect();
+            for pod in &mine {
+                self.sync_pod(sim, &node, pod);
+            }
+            self.volumes_in_use(sim, &node, &mine);
+        }
+    }
+}
+
+impl Kubelets {
+    fn heartbeat(&mut self, sim: &Sim, node: &Value) {
+        let cfg = sim.config();
+        let n = name(node).to_string();
+        let due = |m: &HashMap<String, Instant>, every: std::time::Duration| {
+            m.get(&n).is_none_or(|t| t.elapsed() >= every)
+        };
+        if due(&self.last_lease, cfg.lease_renew) {
+            self.last_lease.insert(n.clone(), Instant::now());
+            match sim.get_kind("Lease", "kube-node-lease", &n) {
+                Some(_) => {
+                    let _ = sim.merge_patch(
+                        "Lease",
+                        "kube-node-lease",
+                        &n,
+                        &json!({"spec": {"renewTime": micro_now()}}),
+                    );
+                }
+                None => {
+                    let lease = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+                        "metadata": {"name": n, "namespace": "kube-node-lease", "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": n, "uid": uid(node)}]},
+                        "spec": {"holderIdentity": n, "leaseDurationSeconds": 40, "renewTime": micro_now()}});
+                    let _ = sim.create_kind("Lease", "kube-node-lease", lease);
+                }
+            }
+        }
+        // Ready condition: re-posted when not True (e.g. after the node controller marked it Unknown)
+        let ready = condition(node, "Ready").is_some_and(|c| c["status"] == "True");
+        if !ready || due(&self.last_status, cfg.lease_renew * 5) {
+            self.last_status.insert(n.clone(), Instant::now());
+            let transition = if ready {
+                condition(node, "Ready")
+                    .and_then(|c| c["lastTransitionTime"].as_str())
+                    .map(String::from)
+                    .unwrap_or_else(now)
+            } else {
+                now()
+            };
+            let _ = sim.status_patch(
+                "Node",
+                "",
+                &n,
+                &json!({"status": {"conditions": node_conditions(&now(), &transition)}}),
+            );
+        }
+    }
+
+    fn pod_ip(&mut self, node: &Value) -> String {
+        let cidr = node["spec"]["podCIDR"].as_str().unwrap_or("10.244.0.0/24");
+        let base = cidr.split('/').next().unwrap_or("10.244.0.0");
+        let prefix: Vec<&str> = base.split('.').take(3).collect();
+        let n = self.next_ip.entry(name(node).to_string()).or_insert(1);
+        *n += 1;
+        format!("{}.{}", prefix.join("."), *n % 250 + 2)
+    }
+
+    fn sync_pod(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+        let cfg = sim.config().clone();
+        let pid = uid(pod).to_string();
+        if deleting(pod) {
+            let since = *self
+                .stopping_since
+                .entry(pid.clone())
+                .or_insert_with(Instant::now);
+            let grace = pod["metadata"]["deletionGracePeriodSeconds"]
+                .as_i64()
+                .unwrap_or(0)
+                .max(0) as u64;
+            let stop = cfg
+                .scaled(cfg.container_stop_delay)
+                .min(std::time::Duration::from_secs(grace));
+            if since.elapsed() >= stop {
+                // the containers have stopped: report it (Ready=False, terminated), as the
+                // kubelet's status manager does before its final delete
+                if super::condition_true(pod, "Ready") {
+                    self.report_stopped(sim, pod);
+                    return;
+                }
+                let opts = DeleteOpts {
+                    grace_period: Some(0),
+                    precondition_uid: Some(pid.clone()),
+                    ..Default::default()
+                };
+                if sim
+                    .delete_kind("Pod", namespace(pod), name(pod), &opts)
+                    .is_ok()
+                {
+                    self.stopping_since.remove(&pid);
+                    self.volumes_ready_at.remove(&pid);
+                }
+            }
+            return;
+        }
+        if pod["status"]["phase"] != "Pending" {
+            return;
+        }
+        // volumes: every claim bound, every CSI volume attached to this node
+        let claims: Vec<&str> = pod["spec"]["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["persistentVolumeClaim"]["claimName"].as_str())
+            .collect();
+        let pvs = pod_pvs(sim, pod);
+        let attached = pvs.iter().all(|pv| {
+            pv["spec"]["csi"].is_null()
+                || sim.list_kind("VolumeAttachment", None).iter().any(|va| {
+                    va["spec"]["source"]["persistentVolumeName"] == pv["metadata"]["name"]
+                        && va["spec"]["nodeName"] == node["metadata"]["name"]
+                        && va["status"]["attached"] == true
+                })
+        });
+        if pvs.len() < claims.len() || !attached {
+            self.show_initializing(sim, node, pod);
+            return;
+        }
+        let ready_at = *self
+            .volumes_ready_at
+            .entry(pid)
+            .or_insert_with(Instant::now);
+        if ready_at.elapsed() < cfg.scaled(cfg.pod_start_delay) {
+            self.show_initializing(sim, node, pod);
+            return;
+        }
+        self.start(sim, node, pod);
+    }
+
+    fn report_stopped(&mut self, sim: &Sim, pod: &Value) {
+        let t = now();
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for ty in ["PodReadyToStartContainers", "Ready", "ContainersReady"] {
+            let mut c = json!({"type": ty, "status": "False", "lastProbeTime": null, "lastTransitionTime": t});
+            if ty != "PodReadyToStartContainers" {
+                c["reason"] = json!("PodCompleted");
+            }
+            super::set_condition(&mut conds, c);
+        }
+        let statuses: Vec<Value> = pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| {
+                let mut c = c.clone();
+                let started = c["state"]["running"]["startedAt"].clone();
+                c["ready"] = json!(false);
+                c["started"] = json!(false);
+                c["state"] = json!({"terminated": {"exitCode": 0, "reason": "Completed", "startedAt": started, "finishedAt": t, "containerID": c["containerID"]}});
+                c
+            })
+            .collect();
+        // every container exited 0 on SIGTERM: a terminal phase, as golden's drill shows
+        let _ = sim.status_patch("Pod", namespace(pod), name(pod), &json!({"status": {"phase": "Succeeded", "conditions": conds, "containerStatuses": statuses}}));
+    }
+
+    /// Pending with init containers waiting (kubectl: `Init:0/1`), as while a volume is not attached.
+    fn show_initializing(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+        if pod["status"]["startTime"].is_string() {
+            return;
+        }
+        let t = now();
+        let waiting = |c: &Value| json!({"name": c["name"], "image": c["image"], "imageID": "", "ready": false, "restartCount": 0, "started": false, "lastState": {}, "state": {"waiting": {"reason": "PodInitializing"}}});
+        let has_init = pod["spec"]["initContainers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for (ty, st) in [
+            ("PodReadyToStartContainers", "False"),
+            ("Initialized", if has_init { "False" } else { "True" }),
+            ("Ready", "False"),
+            ("ContainersReady", "False"),
+        ] {
+            let mut c =
+                json!({"type": ty, "status": st, "lastProbeTime": null, "lastTransitionTime": t});
+            if ty == "Initialized" && has_init {
+                c["reason"] = json!("ContainersNotInitialized");
+                c["message"] = json!(format!(
+                    "containers with incomplete status: [{}]",
+                    container_names(pod, "initContainers")
+                ));
+            }
+            if ty == "Ready" || ty == "ContainersReady" {
+                c["reason"] = json!("ContainersNotReady");
+                c["message"] = json!(format!(
+                    "containers with unready status: [{}]",
+                    container_names(pod, "containers")
+                ));
+            }
+            super::set_condition(&mut conds, c);
+        }
+        let ip = node_ip(node);
+        order_conditions(&mut conds);
+        let mut status = json!({"phase": "Pending", "conditions": conds, "hostIP": ip, "hostIPs": [{"ip": ip}], "startTime": t,
+            "containerStatuses": pod["spec"]["containers"].as_array().into_iter().flatten().map(waiting).collect::<Vec<_>>()});
+        if has_init {
+            status["initContainerStatuses"] = json!(pod["spec"]["initContainers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(waiting)
+                .collect::<Vec<_>>());
+        }
+        let _ = sim.status_patch("Pod", namespace(pod), name(pod), &json!({"status": status}));
+    }
+
+    fn start(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+        let t = now();
+        let ip = self.pod_ip(node);
+        let host_ip = node_ip(node);
+        let cid = |n: &str| {
+            format!(
+                "containerd://{:x}{:x}",
+                uuid::Uuid::new_v4().as_u128(),
+                n.len()
+            )
+        };
+        let running = |c: &Value| {
+            json!({
+            "containerID": cid(c["name"].as_str().unwrap_or("")), "image": c["image"], "imageID": format!("docker.io/library/{}@sha256:{:064x}", c["image"].as_str().unwrap_or(""), 0),
+            "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
+        };
+        let done = |c: &Value| {
+            let id = cid(c["name"].as_str().unwrap_or(""));
+            json!({
+            "containerID": id, "image": c["image"], "imageID": "", "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": false,
+            "state": {"terminated": {"containerID": id, "exitCode": 0, "reason": "Completed", "startedAt": t, "finishedAt": t}}})
+        };
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for ty in [
+            "PodReadyToStartContainers",
+            "Initialized",
+            "Ready",
+            "ContainersReady",
+        ] {
+            super::set_condition(
+                &mut conds,
+                json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t}),
+            );
+        }
+        order_conditions(&mut conds);
+        let mut status = json!({
+            "phase": "Running", "conditions": conds, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}], "podIP": ip, "podIPs": [{"ip": ip}],
+            "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| t.clone()),
+            "containerStatuses": pod["spec"]["containers"].as_array().into_iter().flatten().map(running).collect::<Vec<_>>(),
+        });
+        if pod["spec"]["initContainers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+        {
+            status["initContainerStatuses"] = json!(pod["spec"]["initContainers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(done)
+                .collect::<Vec<_>>());
+        }
+        if sim
+            .status_patch("Pod", namespace(pod), name(pod), &json!({"status": status}))
+            .is_ok()
+        {
+            for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+                let cn = c["name"].as_str().unwrap_or("");
+                sim.event(
+                    pod,
+                    "Normal",
+                    "Started",
+                    &format!("Started container {cn}"),
+                    "kubelet",
+                    Some(name(node)),
+                );
+            }
+        }
+    }
+
+    /// node.status.volumesInUse: what this kubelet has mounted (running or still stopping pods).
+    fn volumes_in_use(&mut self, sim: &Sim, node: &Value, pods: &[&std::sync::Arc<Value>]) {
+        let mut names: Vec<String> = pods
+            .iter()
+            .filter(|p| {
+                !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+                    && p["status"]["startTime"].is_string()
+            })
+            .flat_map(|p| pod_pvs(sim, p))
+            .filter(|pv| !pv["spec"]["csi"].is_null())
+            .map(|pv| unique_volume_name(&pv))
+            .collect();
+        names.sort();
+        names.dedup();
+        let cur: Vec<String> = node["status"]["volumesInUse"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        if cur != names {
+            let v = if names.is_empty() {
+                Value::Null
+            } else {
+                json!(names)
+            };
+            let _ = sim.status_patch(
+                "Node",
+                "",
+                name(node),
+                &json!({"status": {"volumesInUse": v}}),
+            );
+        }
+    }
+}
+
+/// `a b c`: the names in `spec.<key>`, as the kubelet lists them in condition messages.
+fn container_names(pod: &Value, key: &str) -> String {
+    pod["spec"][key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["name"].as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The order the kubelet's status generator lists pod conditions in (golden pods).
+fn order_conditions(conds: &mut [Value]) {
+    const ORDER: [&str; 5] = [
+        "PodReadyToStartContainers",
+        "Initialized",
+        "Ready",
+        "ContainersReady",
+        "PodScheduled",
+    ];
+    conds.sort_by_key(|c| {
+        ORDER
+            .iter()
+            .position(|t| c["type"] == *t)
+            .unwrap_or(ORDER.len())
+    });
+}
+
+fn node_ip(node: &Value) -> String {
+    node["status"]["addresses"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["type"] == "InternalIP")
+        .and_then(|a| a["address"].as_str())
+        .unwrap_or("")
+        .to_string()
+}

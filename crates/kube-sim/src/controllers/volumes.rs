@@ -1,0 +1,494 @@
+//! Storage control loops:
+//! - provisioner for the `local-path` (node-pinned) and `network` classes, PV
+//!   shape as golden's (`pvc-<claim uid>`, CSI, reclaim Delete);
+//! - PV binder (`pkg/controller/volume/persistentvolume`): bind, Released, reclaim;
+//! - PVC/PV protection (`pkg/controller/volume/pvcprotection`, `pvprotection`);
+//! - attach/detach (`pkg/controller/volume/attachdetach`) + CSI external attacher:
+//!   VolumeAttachments, Multi-Attach, forced detach from unhealthy nodes.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::{condition, deleting, name, namespace, uid, Controller};
+use crate::registry::{now, DeleteOpts};
+use crate::Sim;
+
+pub const LOCAL_PATH_PROVISIONER: &str = "rancher.io/local-path";
+pub const LOCAL_PATH_DRIVER: &str = "local-path.csi.rancher.io";
+pub const NETWORK_PROVISIONER: &str = "network.csi.kubectl-sts.io";
+pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+pub const OUT_OF_SERVICE: &str = "node.kubernetes.io/out-of-service";
+
+/// The StorageClasses a simulated cluster starts with.
+pub fn storage_classes() -> Vec<Value> {
+    vec![
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "local-path", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+            "provisioner": LOCAL_PATH_PROVISIONER, "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}),
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "network"},
+            "provisioner": NETWORK_PROVISIONER, "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer",
+            "allowVolumeExpansion": true}),
+    ]
+}
+
+fn driver_for(provisioner: &str) -> &str {
+    if provisioner == LOCAL_PATH_PROVISIONER {
+        LOCAL_PATH_DRIVER
+    } else {
+        provisioner
+    }
+}
+
+fn finalizers(o: &Value) -> Vec<String> {
+    o["metadata"]["finalizers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.as_str().map(String::from))
+        .collect()
+}
+
+fn remove_finalizer(sim: &Sim, kind: &str, o: &Value, f: &str) {
+    let kept: Vec<String> = finalizers(o).into_iter().filter(|x| x != f).collect();
+    let _ = sim.merge_patch(
+        kind,
+        namespace(o),
+        name(o),
+        &json!({"metadata": {"finalizers": kept}}),
+    );
+}
+
+/// `kubernetes.io/csi/<driver>^<handle>`: the unique volume name in node status.
+pub fn unique_volume_name(pv: &Value) -> String {
+    format!(
+        "kubernetes.io/csi/{}^{}",
+        pv["spec"]["csi"]["driver"].as_str().unwrap_or(""),
+        pv["spec"]["csi"]["volumeHandle"].as_str().unwrap_or("")
+    )
+}
+
+/// VolumeAttachment name as the CSI attacher plugin derives it: `csi-<sha256(pv + driver + node)>`.
+pub fn attachment_name(pv: &str, driver: &str, node: &str) -> String {
+    let h = Sha256::digest(format!("{pv}{driver}{node}").as_bytes());
+    format!(
+        "csi-{}",
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+pub fn node_healthy(node: &Value) -> bool {
+    condition(node, "Ready").is_some_and(|c| c["status"] == "True")
+}
+
+pub fn has_taint(node: &Value, key: &str) -> bool {
+    node["spec"]["taints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|t| t["key"] == key)
+}
+
+/// The PVs (by name) a pod's claims are bound to.
+pub fn pod_pvs(sim: &Sim, pod: &Value) -> Vec<std::sync::Arc<Value>> {
+    pod["spec"]["volumes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["persistentVolumeClaim"]["claimName"].as_str())
+        .filter_map(|c| sim.get_kind("PersistentVolumeClaim", namespace(pod), c))
+        .filter_map(|pvc| {
+            pvc["spec"]["volumeName"]
+                .as_str()
+                .and_then(|v| sim.get_kind("PersistentVolume", "", v))
+        })
+        .collect()
+}
+
+#[derive(Default)]
+pub struct Volumes {
+    /// When an attachment stopped being wanted while its node was unhealthy.
+    undesired_since: HashMap<String, Instant>,
+    /// (pod uid, pv) pairs already told about a Multi-Attach error.
+    multi_attach_reported: BTreeSet<(String, String)>,
+    attached_reported: BTreeSet<(String, String)>,
+}
+
+impl Controller for Volumes {
+    fn name(&self) -> &'static str {
+        "volumes"
+    }
+
+    fn reconcile(&mut self, sim: &Sim) {
+        provision_and_bind(sim);
+        protection(sim);
+        self.attach_detach(sim);
+        external_attacher(sim);
+    }
+}
+
+fn provision_and_bind(sim: &Sim) {
+    let classes: BTreeMap<String, std::sync::Arc<Value>> = sim
+        .list_kind("StorageClass", None)
+        .into_iter()
+        .map(|c| (name(&c).to_string(), c))
+        .collect();
+    for pvc in sim.list_kind("PersistentVolumeClaim", None) {
+        if deleting(&pvc)
+            || pvc["spec"]["volumeName"]
+                .as_str()
+                .is_some_and(|v| !v.is_empty())
+        {
+            continue;
+        }
+        let class_name = pvc["spec"]["storageClassName"].as_str().unwrap_or("");
+        let Some(class) = classes.get(class_name) else {
+            continue;
+        };
+        let prov = class["provisioner"].as_str().unwrap_or("");
+        let pv_name = format!("pvc-{}", uid(&pvc));
+        let ns = namespace(&pvc);
+        let selected = pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"]
+            .as_str()
+            .map(String::from);
+        let wffc = class["volumeBindingMode"] == "WaitForFirstConsumer";
+        if wffc && selected.is_none() {
+            continue;
+        }
+        if pvc["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"].is_null() {
+            let _ = sim.merge_patch("PersistentVolumeClaim", ns, name(&pvc), &json!({"metadata": {"annotations": {
+                "volume.beta.kubernetes.io/storage-provisioner": prov, "volume.kubernetes.io/storage-provisioner": prov}}}));
+        }
+        let pv = match sim.get_kind("PersistentVolume", "", &pv_name) {
+            Some(pv) => pv,
+            None => {
+                let node = selected.clone().unwrap_or_default();
+                let storage = pvc["spec"]["resources"]["requests"]["storage"].clone();
+                let mut annotations = json!({"pv.kubernetes.io/provisioned-by": prov});
+                let mut spec = json!({
+                    "accessModes": pvc["spec"]["accessModes"],
+                    "capacity": {"storage": storage},
+                    "claimRef": {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "name": name(&pvc), "namespace": ns,
+                        "resourceVersion": pvc["metadata"]["resourceVersion"], "uid": uid(&pvc)},
+                    "csi": {"driver": driver_for(prov), "fsType": "ext4", "volumeHandle": pv_name, "volumeAttributes": {}},
+                    "persistentVolumeReclaimPolicy": class["reclaimPolicy"].as_str().unwrap_or("Delete"),
+                    "storageClassName": class_name,
+                    "volumeMode": pvc["spec"]["volumeMode"].as_str().unwrap_or("Filesystem"),
+                });
+                if prov == LOCAL_PATH_PROVISIONER {
+                    annotations["local.path.provisioner/selected-node"] = json!(node);
+                    spec["csi"]["volumeAttributes"] = json!({"node": node, "path": format!("/opt/local-path-provisioner/{pv_name}_{ns}_{}", name(&pvc))});
+                    spec["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}});
+                }
+                let pv = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": pv_name, "annotations": annotations}, "spec": spec});
+                match sim.create_kind("PersistentVolume", "", pv) {
+                    Ok(pv) => {
+                        sim.event(
+                            &pvc,
+                            "Normal",
+                            "ProvisioningSucceeded",
+                            &format!("Successfully provisioned volume {pv_name}"),
+                            prov,
+                            None,
+                        );
+                        pv
+                    }
+                    Err(_) => continue,
+                }
+            }
+        };
+        bind(sim, &pvc, &pv);
+    }
+    // PV side: phase Available/Bound/Released, reclaim Delete
+    for pv in sim.list_kind("PersistentVolume", None) {
+        let claim = &pv["spec"]["claimRef"];
+        let phase = pv["status"]["phase"].as_str().unwrap_or("");
+        let want = if claim.is_null() {
+            "Available"
+        } else {
+            match sim.get_kind(
+                "PersistentVolumeClaim",
+                claim["namespace"].as_str().unwrap_or(""),
+                claim["name"].as_str().unwrap_or(""),
+            ) {
+                Some(c) if uid(&c) == claim["uid"].as_str().unwrap_or("") => {
+                    if c["spec"]["volumeName"] == pv["metadata"]["name"] {
+                        "Bound"
+                    } else {
+                        phase_or(phase, "Pending")
+                    }
+                }
+                _ => "Released",
+            }
+        };
+        if phase != want {
+            let _ = sim.status_patch(
+                "PersistentVolume",
+                "",
+                name(&pv),
+                &json!({"status": {"phase": want, "lastPhaseTransitionTime": now()}}),
+            );
+        }
+        if want == "Released"
+            && pv["spec"]["persistentVolumeReclaimPolicy"] == "Delete"
+            && !deleting(&pv)
+        {
+            let _ = sim.delete_kind("PersistentVolume", "", name(&pv), &DeleteOpts::default());
+        }
+    }
+}
+
+fn phase_or<'a>(p: &'a str, d: &'a str) -> &'a str {
+    if p.is_empty() {
+        d
+    } else {
+        p
+    }
+}
+
+/// syncUnboundClaim → bindVolumeToClaim / bindClaimToVolume.
+fn bind(sim: &Sim, pvc: &Value, pv: &Value) {
+    let ns = namespace(pvc);
+    let _ = sim.merge_patch("PersistentVolumeClaim", ns, name(pvc), &json!({
+        "metadata": {"annotations": {"pv.kubernetes.io/bind-completed": "yes", "pv.kubernetes.io/bound-by-controller": "yes"}},
+        "spec": {"volumeName": name(pv)}}));
+    let _ = sim.status_patch("PersistentVolumeClaim", ns, name(pvc), &json!({"status": {
+        "phase": "Bound", "accessModes": pv["spec"]["accessModes"], "capacity": pv["spec"]["capacity"]}}));
+    let _ = sim.status_patch(
+        "PersistentVolume",
+        "",
+        name(pv),
+        &json!({"status": {"phase": "Bound", "lastPhaseTransitionTime": now()}}),
+    );
+}
+
+fn protection(sim: &Sim) {
+    let pods = sim.list_kind("Pod", None);
+    for pvc in sim.list_kind("PersistentVolumeClaim", None) {
+        if !deleting(&pvc) || !finalizers(&pvc).iter().any(|f| f == PVC_PROTECTION) {
+            continue;
+        }
+        // in use: a pod in the namespace that references it and has not terminated
+        let used = pods.iter().any(|p| {
+            namespace(p) == namespace(&pvc)
+                && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
+                && p["spec"]["volumes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|v| v["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"])
+        });
+        if !used {
+            remove_finalizer(sim, "PersistentVolumeClaim", &pvc, PVC_PROTECTION);
+        }
+    }
+    for pv in sim.list_kind("PersistentVolume", None) {
+        if deleting(&pv)
+            && finalizers(&pv).iter().any(|f| f == PV_PROTECTION)
+            && pv["status"]["phase"] != "Bound"
+        {
+            remove_finalizer(sim, "PersistentVolume", &pv, PV_PROTECTION);
+        }
+    }
+}
+
+impl Volumes {
+    fn attach_detach(&mut self, sim: &Sim) {
+        let nodes: BTreeMap<String, std::sync::Arc<Value>> = sim
+            .list_kind("Node", None)
+            .into_iter()
+            .map(|n| (name(&n).to_string(), n))
+            .collect();
+        let vas: Vec<_> = sim.list_kind("VolumeAttachment", None);
+        // desired: (pv, node) for every pod bound to an existing node that still exists as an object
+        let mut desired: BTreeMap<(String, String), std::sync::Arc<Value>> = BTreeMap::new();
+        for pod in sim.list_kind("Pod", None) {
+            let Some(node) = pod["spec"]["nodeName"]
+                .as_str()
+                .filter(|n| nodes.contains_key(*n))
+            else {
+                continue;
+            };
+            if matches!(
+                pod["status"]["phase"].as_str(),
+                Some("Succeeded" | "Failed")
+            ) {
+                continue;
+            }
+            for pv in pod_pvs(sim, &pod) {
+                if pv["spec"]["csi"].is_null() {
+                    continue;
+                }
+                desired
+                    .entry((name(&pv).to_string(), node.to_string()))
+                    .or_insert_with(|| pod.clone());
+            }
+        }
+        for ((pv_name, node), pod) in &desired {
+            let Some(pv) = sim.get_kind("PersistentVolume", "", pv_name) else {
+                continue;
+            };
+            let driver = pv["spec"]["csi"]["driver"].as_str().unwrap_or("");
+            let va_name = attachment_name(pv_name, driver, node);
+            let existing = vas.iter().find(|v| name(v) == va_name);
+            let elsewhere = vas.iter().find(|v| {
+                v["spec"]["source"]["persistentVolumeName"] == pv_name.as_str()
+                    && v["spec"]["nodeName"] != node.as_str()
+            });
+            let rwx = pv["spec"]["accessModes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|m| m == "ReadWriteMany" || m == "ReadOnlyMany");
+            match existing {
+                Some(va) => {
+                    if va["status"]["attached"] == true
+                        && self
+                            .attached_reported
+                            .insert((uid(pod).to_string(), pv_name.clone()))
+                    {
+                        sim.event(
+                            pod,
+                            "Normal",
+                            "SuccessfulAttachVolume",
+                            &format!("AttachVolume.Attach succeeded for volume \"{pv_name}\" "),
+                            "attachdetach-controller",
+                            None,
+                        );
+                    }
+                }
+                None if elsewhere.is_some() && !rwx => {
+                    if self
+                        .multi_attach_reported
+                        .insert((uid(pod).to_string(), pv_name.clone()))
+                    {
+                        sim.event(pod, "Warning", "FailedAttachVolume", &format!("Multi-Attach error for volume \"{pv_name}\" Volume is already exclusively attached to one node and can't be attached to another"), "attachdetach-controller", None);
+                    }
+                }
+                None => {
+                    let va = json!({"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttachment", "metadata": {"name": va_name},
+                        "spec": {"attacher": driver, "nodeName": node, "source": {"persistentVolumeName": pv_name}}});
+                    let _ = sim.create_kind("VolumeAttachment", "", va);
+                }
+            }
+        }
+        // detach what is no longer wanted; from an unhealthy node only when forced
+        let force_after = sim.config().force_detach_after;
+        for va in &vas {
+            let key = (
+                va["spec"]["source"]["persistentVolumeName"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                va["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
+            );
+            if desired.contains_key(&key) || deleting(va) {
+                self.undesired_since.remove(name(va));
+                continue;
+            }
+            let node = nodes.get(&key.1);
+            let healthy = node.is_some_and(|n| node_healthy(n));
+            let out_of_service = node.is_some_and(|n| has_taint(n, OUT_OF_SERVICE));
+            let since = *self
+                .undesired_since
+                .entry(name(va).to_string())
+                .or_insert_with(Instant::now);
+            let in_use = node.is_some_and(|n| {
+                let pv = sim.get_kind("PersistentVolume", "", &key.0);
+                pv.is_some_and(|pv| {
+                    n["status"]["volumesInUse"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|v| v == unique_volume_name(&pv).as_str())
+                })
+            });
+            let detach = node.is_none()
+                || (healthy && !in_use)
+                || out_of_service
+                || since.elapsed() >= force_after;
+            if detach {
+                let _ = sim.delete_kind("VolumeAttachment", "", name(va), &DeleteOpts::default());
+                self.undesired_since.remove(name(va));
+            }
+        }
+        // node.status.volumesAttached mirrors attached VolumeAttachments
+        for (node_name, node) in &nodes {
+            let mut attached: Vec<Value> = vas
+                .iter()
+                .filter(|v| {
+                    v["spec"]["nodeName"] == node_name.as_str()
+                        && v["status"]["attached"] == true
+                        && !deleting(v)
+                })
+                .filter_map(|v| {
+                    sim.get_kind(
+                        "PersistentVolume",
+                        "",
+                        v["spec"]["source"]["persistentVolumeName"]
+                            .as_str()
+                            .unwrap_or(""),
+                    )
+                })
+                .map(|pv| json!({"devicePath": "", "name": unique_volume_name(&pv)}))
+                .collect();
+            attached.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+            let cur = node["status"]["volumesAttached"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            if cur != attached {
+                let v = if attached.is_empty() {
+                    Value::Null
+                } else {
+                    json!(attached)
+                };
+                let _ = sim.status_patch(
+                    "Node",
+                    "",
+                    node_name,
+                    &json!({"status": {"volumesAttached": v}}),
+                );
+            }
+        }
+    }
+}
+
+/// The CSI external-attacher: marks attachments attached (with its finalizer) and
+/// releases them when deleted. It runs in the control plane, so a dead node does not stop it.
+fn external_attacher(sim: &Sim) {
+    for va in sim.list_kind("VolumeAttachment", None) {
+        let driver = va["spec"]["attacher"].as_str().unwrap_or("");
+        let fin = format!("external-attacher/{}", driver.replace('.', "-"));
+        if deleting(&va) {
+            if finalizers(&va).contains(&fin) {
+                remove_finalizer(sim, "VolumeAttachment", &va, &fin);
+            }
+            continue;
+        }
+        if !finalizers(&va).contains(&fin) {
+            let mut f = finalizers(&va);
+            f.push(fin.clone());
+            let _ = sim.merge_patch(
+                "VolumeAttachment",
+                "",
+                name(&va),
+                &json!({"metadata": {"finalizers": f}}),
+            );
+            continue;
+        }
+        if va["status"]["attached"] != true {
+            let node = va["spec"]["nodeName"].clone();
+            let _ = sim.status_patch(
+                "VolumeAttachment",
+                "",
+                name(&va),
+                &json!({"status": {"attached": true, "attachmentMetadata": {"node": node}}}),
+            );
+        }
+    }
+}

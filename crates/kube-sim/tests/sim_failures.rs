@@ -1,0 +1,176 @@
+//! Dead nodes, volume attachment and the out-of-service taint, driven with kubectl
+//! alone and compared with golden `dead-node-*` and `out-of-service` (drill timings:
+//! 8s node grace, 10s tolerations). Simulator only: a real cluster's nodes cannot
+//! be powered off by a test.
+
+use std::time::Duration;
+
+use crate::harness::{kill_flask_1, lab, power, row};
+
+#[test]
+fn dead_node_pod_stays_terminating_with_golden_conditions() {
+    let Some(c) = lab("dead-terminating", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    kill_flask_1(&c);
+    // golden: READY still 1/1 (containerStatuses ready), STATUS Terminating, and it stays so
+    std::thread::sleep(Duration::from_secs(3));
+    let r = row(&c, "flask-1");
+    let cells: Vec<&str> = r.split_whitespace().collect();
+    assert_eq!(&cells[..3], ["flask-1", "1/1", "Terminating"], "{r}");
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_eq!(p["status"]["phase"], "Running");
+    assert!(
+        p["status"]["reason"].is_null(),
+        "status.reason is never set"
+    );
+    assert_eq!(p["metadata"]["deletionGracePeriodSeconds"], 10);
+    assert_eq!(p["metadata"]["generation"], 2);
+    let conds = p["status"]["conditions"].as_array().unwrap();
+    let ready = conds.iter().find(|c| c["type"] == "Ready").unwrap();
+    assert_eq!(ready["status"], "False");
+    let dt = conds
+        .iter()
+        .find(|c| c["type"] == "DisruptionTarget")
+        .expect("DisruptionTarget");
+    assert_eq!(dt["reason"], "DeletionByTaintManager");
+    assert_eq!(
+        dt["message"],
+        "Taint manager: deleting due to NoExecute taint"
+    );
+    assert_eq!(dt["observedGeneration"], 1);
+    let events = c.kubectl_ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        "involvedObject.name=flask-1",
+    ]);
+    assert!(
+        events.contains("NodeNotReady") && events.contains("TaintManagerEviction"),
+        "{events}"
+    );
+    // no replacement while it exists
+    assert_eq!(
+        c.json(&[
+            "get",
+            "pods",
+            "-l",
+            "statefulset.kubernetes.io/pod-name=flask-1"
+        ])["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn local_volume_replacement_waits_for_its_node() {
+    let Some(c) = lab("dead-local-replace", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    let forced = c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
+    assert_eq!(forced.stdout.trim(), "pod \"flask-1\" force deleted");
+    c.eventually(20, "replacement unschedulable", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        let cond = p["status"]["conditions"]
+            .as_array()?
+            .iter()
+            .find(|c| c["type"] == "PodScheduled")?
+            .clone();
+        (cond["reason"] == "Unschedulable").then_some(cond["message"].as_str()?.to_string())
+    });
+    let msg = c.jsonpath(
+        &["get", "pod", "flask-1"],
+        "{.status.conditions[?(@.type==\"PodScheduled\")].message}",
+    );
+    assert_eq!(
+        msg,
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+    );
+    assert!(row(&c, "flask-1").contains("Pending"));
+    power(&c, &node, true);
+    c.eventually(40, "flask-1 Running again on its node", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        (p["status"]["phase"] == "Running" && p["spec"]["nodeName"] == node.as_str()).then_some(())
+    });
+    c.eventually(20, "taints removed", || {
+        c.jsonpath(&["get", "node", &node], "{.spec.taints}")
+            .is_empty()
+            .then_some(())
+    });
+}
+
+#[test]
+fn network_volume_waits_for_forced_detach() {
+    // the 6-minute forced detach, shortened to 12s for the test (named as such in SimConfig)
+    let Some(c) = lab("dead-network-detach", "network", Duration::from_secs(12)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
+    c.eventually(20, "replacement scheduled elsewhere, stuck Init", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        let n = p["spec"]["nodeName"].as_str()?.to_string();
+        (n != node && row(&c, "flask-1").contains("Init:0/1")).then_some(())
+    });
+    let events = c.kubectl_ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        "reason=FailedAttachVolume",
+    ]);
+    assert!(events.contains("Multi-Attach error for volume") && events.contains("Volume is already exclusively attached to one node and can't be attached to another"), "{events}");
+    // still attached to the dead node until the forced detach
+    let vas = c.kubectl_ok(&["get", "volumeattachments"]);
+    assert!(
+        vas.lines()
+            .any(|l| l.contains(&format!(" {node} ")) && l.contains("true")),
+        "{vas}"
+    );
+    c.eventually(40, "Ready after the forced detach", || {
+        (c.jsonpath(&["get", "pod", "flask-1"], "{.status.phase}") == "Running").then_some(())
+    });
+}
+
+#[test]
+fn out_of_service_taint_recovers_in_seconds() {
+    let Some(c) = lab("out-of-service", "network", Duration::from_secs(360)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    let taint = c.kubectl_ok(&[
+        "taint",
+        "node",
+        &node,
+        "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
+    ]);
+    assert_eq!(taint.trim(), format!("node/{node} tainted"));
+    // golden: pod GC marks it Failed and force-deletes it; the old attachment goes at once
+    let start = std::time::Instant::now();
+    c.eventually(30, "replacement Running elsewhere", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        (p["status"]["phase"] == "Running" && p["spec"]["nodeName"] != node.as_str()).then_some(())
+    });
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let vas = c.kubectl_ok(&["get", "volumeattachments"]);
+    assert!(
+        !vas.lines().any(|l| l.contains(&format!(" {node} "))),
+        "no attachment left on the dead node: {vas}"
+    );
+    c.kubectl_ok(&[
+        "taint",
+        "node",
+        &node,
+        "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute-",
+    ]);
+    power(&c, &node, true);
+    c.eventually(30, "node Ready, taints gone", || {
+        (c.kubectl_ok(&["get", "node", &node, "--no-headers"])
+            .contains(" Ready ")
+            && c.jsonpath(&["get", "node", &node], "{.spec.taints}")
+                .is_empty())
+        .then_some(())
+    });
+}

@@ -1,0 +1,187 @@
+//! `kubectl-sts sim` and `kubectl-sts demo`: the simulated cluster as a command (the `sim` feature).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use kube_sim::{Scenario, SimConfig, SimServer};
+
+use crate::cli::{emit, parse_duration};
+use crate::exit::{ExitCode, Failure};
+use crate::render::Style;
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// What the cluster starts with: `seed` (the lab's Service + StatefulSet), `empty`, or a multi-document YAML file.
+    #[arg(long, default_value = "empty", value_name = "seed|empty|FILE")]
+    pub scenario: String,
+    /// Number of nodes (n1..nN) with simulated kubelets.
+    #[arg(long, default_value_t = 3)]
+    pub nodes: usize,
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Write a kubeconfig for the simulated cluster to this path.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig_out: Option<PathBuf>,
+    /// Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s).
+    #[arg(long, default_value = "50s", value_parser = parse_duration)]
+    pub node_grace: Duration,
+    /// Default not-ready/unreachable toleration added to pods (default 300s).
+    #[arg(long, default_value = "300s", value_parser = parse_duration)]
+    pub toleration: Duration,
+    /// The attach/detach controller's forced detach from an unhealthy node (6m upstream).
+    #[arg(long, default_value = "6m", value_parser = parse_duration)]
+    pub force_detach_after: Duration,
+    /// Speed-up for delays no object records (pod start, container stop).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any).
+    #[arg(long, value_name = "VERB:RESOURCE:STATUS[:TIMES]", value_parser = kube_sim::Fault::parse)]
+    pub fault: Vec<kube_sim::Fault>,
+    /// Delay every request by this much (e.g. 200ms).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    pub latency: Option<Duration>,
+    /// End every watch stream after this many events.
+    #[arg(long, value_name = "N")]
+    pub cut_watch_after: Option<usize>,
+    /// Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS.
+    #[arg(long)]
+    pub tls: bool,
+    /// Accept this bearer token for USER (repeatable; the first goes into the kubeconfig).
+    #[arg(long, value_name = "TOKEN:USER", value_parser = parse_pair)]
+    pub token: Vec<(String, String)>,
+    /// Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes.
+    #[arg(long, value_name = "USER:VERB:RESOURCE", value_parser = parse_triple)]
+    pub deny: Vec<(String, String, String)>,
+    /// Refuse requests without a token (401) instead of treating them as system:anonymous.
+    #[arg(long)]
+    pub no_anonymous: bool,
+}
+
+fn parse_pair(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() => Ok((a.into(), b.into())),
+        _ => Err(format!("expected TOKEN:USER, got {s:?}")),
+    }
+}
+
+fn parse_triple(s: &str) -> Result<(String, String, String), String> {
+    let p: Vec<&str> = s.split(':').collect();
+    match p.as_slice() {
+        [u, v, r] if !u.is_empty() && !v.is_empty() && !r.is_empty() => {
+            Ok((u.to_string(), v.to_string(), r.to_string()))
+        }
+        _ => Err(format!("expected USER:VERB:RESOURCE, got {s:?}")),
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Speed-up for delays no object records (pod start, container stop); timings objects record stay real.
+    #[arg(long, default_value_t = 5.0)]
+    pub speed: f64,
+}
+
+pub async fn run_demo(a: &DemoArgs, style: Style) -> Result<ExitCode, Failure> {
+    if a.speed.is_nan() || a.speed <= 0.0 {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            "--speed must be greater than 0",
+        ));
+    }
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    crate::demo::run(&mut lock, a.speed, style)
+        .await
+        .map(|_| ExitCode::Ok)
+}
+
+pub async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
+    let scenario = match args.scenario.as_str() {
+        "seed" => Scenario::seed(args.nodes),
+        "empty" => Scenario {
+            nodes: args.nodes,
+            objects: vec![],
+        },
+        path => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                Failure::new(ExitCode::Usage, format!("cannot read scenario {path}: {e}"))
+            })?;
+            Scenario::from_yaml(&text, args.nodes)
+                .map_err(|e| Failure::new(ExitCode::Usage, format!("{path}: {e}")))?
+        }
+    };
+    if args.speed.is_nan() || args.speed <= 0.0 {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            "--speed must be greater than 0",
+        ));
+    }
+    let config = SimConfig {
+        speed: args.speed,
+        node_monitor_grace: args.node_grace,
+        toleration_seconds: args.toleration.as_secs() as i64,
+        force_detach_after: args.force_detach_after,
+        // kubelets renew well within the grace (10s against 50s upstream; 2s in golden's 8s drill)
+        lease_renew: (args.node_grace / 4).min(Duration::from_secs(10)),
+        tls: args.tls,
+        tokens: args.token.clone(),
+        deny: args.deny.clone(),
+        anonymous_auth: !args.no_anonymous,
+        ..SimConfig::default()
+    };
+    let server = SimServer::start_scenario(&scenario, config, args.port)
+        .await
+        .map_err(|e| {
+            let code = if e.kind() == std::io::ErrorKind::Other {
+                ExitCode::Usage
+            } else {
+                ExitCode::Api
+            };
+            Failure::new(
+                code,
+                format!(
+                    "cannot start the simulated cluster on 127.0.0.1:{}: {e}",
+                    args.port
+                ),
+            )
+        })?;
+    {
+        let mut f = server.sim.faults.lock().unwrap_or_else(|e| e.into_inner());
+        f.faults = args.fault.clone();
+        f.latency = args.latency.unwrap_or_default();
+        f.cut_watch_after = args.cut_watch_after;
+    }
+    let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
+    });
+    server.write_kubeconfig(&path).map_err(|e| {
+        Failure::new(
+            ExitCode::Usage,
+            format!("cannot write kubeconfig {}: {e}", path.display()),
+        )
+    })?;
+    emit(|w| {
+        writeln!(w, "simulated cluster serving on {}", server.url())?;
+        writeln!(w, "export KUBECONFIG={}", path.display())
+    })?;
+    shutdown_signal().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        if let Ok(mut term) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {},
+                _ = term.recv() => {},
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
