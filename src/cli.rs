@@ -7,7 +7,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::cluster::{Cluster, ConnectOptions};
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
+use crate::exit::ExitCode;
 use crate::model::inspect::{inspect, inspect_fleet, InspectOptions, OverviewRow};
 use crate::render::{self, Format, Style};
 #[cfg(feature = "sim")]
@@ -219,22 +220,23 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         }
         tokio::select! {
             r = run(cli) => r,
-            _ = tokio::signal::ctrl_c() => Err(Failure::new(ExitCode::Interrupted, "interrupted")),
+            _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(None)),
         }
     });
     // a confirmation prompt may still block on stdin: do not wait for it
     rt.shutdown_background();
     match result {
         Ok(code) => code.code(),
-        Err(f) if f.code == ExitCode::Interrupted && f.message == "interrupted" => f.code.code(),
-        Err(f) => {
-            eprintln!("error: {}", f.message);
-            f.code.code()
+        Err(e) => {
+            if let Some(line) = e.line() {
+                eprintln!("{line}");
+            }
+            e.exit_code().code()
         }
     }
 }
 
-async fn run(cli: Cli) -> Result<ExitCode, Failure> {
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
         Command::Scale(a) => run_scale(&cli.global, a).await,
@@ -283,16 +285,13 @@ impl Global {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
-pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     match f(&mut lock).and_then(|_| lock.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::new(
-            ExitCode::Api,
-            format!("cannot write output: {e}"),
-        )),
+        Err(e) => Err(Error::api(format!("cannot write output: {e}"))),
     }
 }
 
@@ -306,7 +305,7 @@ async fn inspect_once(
     g: &Global,
     a: &InspectArgs,
     redraw: &str,
-) -> Result<usize, Failure> {
+) -> Result<usize, Error> {
     let opts = InspectOptions {
         cluster_domain: a.cluster_domain.clone(),
     };
@@ -315,8 +314,7 @@ async fn inspect_once(
     match &a.name {
         Some(name) => {
             if g.all_namespaces {
-                return Err(Failure::new(
-                    ExitCode::Usage,
+                return Err(Error::usage(
                     "a StatefulSet name cannot be combined with --all-namespaces; use -n NAMESPACE",
                 ));
             }
@@ -360,7 +358,7 @@ async fn inspect_once(
     }
 }
 
-async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
+async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Error> {
     let cluster = Cluster::connect(&g.connect_options()).await?;
     let failing = inspect_once(&cluster, g, a, "").await?;
     if a.watch {
@@ -374,7 +372,7 @@ async fn run_inspect(g: &Global, a: &InspectArgs) -> Result<ExitCode, Failure> {
 }
 
 /// `--watch`: redraw after changes, driven by watches (not polling).
-async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<(), Failure> {
+async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<(), Error> {
     let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
     let mut waker = crate::ops::Waker::from_streams(cluster.watch_inspected(ns), None);
     let terminal = g.style().terminal;
@@ -394,12 +392,11 @@ fn no_limit_if_zero(d: Duration) -> Duration {
     }
 }
 
-fn single_namespace(g: &Global, what: &str) -> Result<(), Failure> {
+fn single_namespace(g: &Global, what: &str) -> Result<(), Error> {
     if g.all_namespaces {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            format!("{what} works in one namespace; use -n NAMESPACE instead of --all-namespaces"),
-        ));
+        return Err(Error::usage(format!(
+            "{what} works in one namespace; use -n NAMESPACE instead of --all-namespaces"
+        )));
     }
     Ok(())
 }
@@ -412,12 +409,19 @@ fn render_result<T: serde::Serialize>(
     code: ExitCode,
     message: &str,
     details: &[String],
-) -> Result<ExitCode, Failure> {
+) -> Result<ExitCode, Error> {
     let document = matches!(g.format(), Format::Json | Format::Yaml);
-    if document {
-        emit(|w| render::serialized(w, doc, g.format()))?;
+    let written = if document {
+        emit(|w| render::serialized(w, doc, g.format()))
     } else if code == ExitCode::Ok {
-        emit(|w| render::result_lines(w, message, details))?;
+        emit(|w| render::result_lines(w, message, details))
+    } else {
+        Ok(())
+    };
+    // the command has acted: a reader that went away does not change how it ended
+    match written {
+        Err(Error::ReaderGone) | Ok(()) => {}
+        Err(e) => return Err(e),
     }
     if code != ExitCode::Ok {
         // the error line, and for people (not scripts reading the document) the reasons
@@ -429,7 +433,7 @@ fn render_result<T: serde::Serialize>(
     Ok(code)
 }
 
-async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
+async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Error> {
     use crate::ops::scale::{run, ScaleOptions};
     single_namespace(g, "scale")?;
     let cluster = Cluster::connect(&g.connect_options()).await?;
@@ -452,10 +456,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
                 .await
                 .map(|s| s.spec.replicas.unwrap_or(1).to_string())
                 .unwrap_or_else(|_| "unknown".into());
-            return Err(Failure::new(
-                ExitCode::Interrupted,
-                format!("interrupted: statefulset {ns}/{} has spec.replicas {at}; run the command again to continue (each step is checked again)", a.name),
-            ));
+            return Err(Error::Interrupted(Some(format!("statefulset {ns}/{} has spec.replicas {at}; run the command again to continue (each step is checked again)", a.name))));
         }
     };
     let mut details: Vec<String> = report.blockers.iter().map(|b| b.message.clone()).collect();
@@ -468,7 +469,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Failure> {
     render_result(g, &report, report.exit_code(), &report.message, &details)
 }
 
-async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, Failure> {
+async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, Error> {
     use crate::ops::force_delete::{run, Confirm, ForceDeleteOptions, NoTerminal, TerminalPrompt};
     single_namespace(g, "force-delete")?;
     let cluster = Cluster::connect(&g.connect_options()).await?;
@@ -495,7 +496,7 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, F
                 Ok(None) => format!("pod {ns}/{} no longer exists", a.pod),
                 Err(_) => format!("the state of pod {ns}/{} is unknown", a.pod),
             };
-            return Err(Failure::new(ExitCode::Interrupted, format!("interrupted: {state}")));
+            return Err(Error::Interrupted(Some(state)));
         }
     };
     let mut details = report.eligibility.evidence.clone();

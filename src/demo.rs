@@ -5,7 +5,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::cluster::{Cluster, ConnectOptions};
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
+use crate::exit::ExitCode;
 use crate::model::health::OUT_OF_SERVICE;
 use crate::model::inspect::{inspect, InspectOptions};
 use crate::render::{self, Style};
@@ -22,8 +23,18 @@ pub struct Demo<'w> {
     started: Instant,
 }
 
-fn io(e: std::io::Error) -> Failure {
-    Failure::new(ExitCode::Api, format!("cannot write output: {e}"))
+/// A step of the story that did not end well ends the demo with that step's exit code.
+fn step_failed(code: ExitCode, message: &str) -> Error {
+    let message = format!("demo: {message}");
+    match code {
+        ExitCode::Refused => Error::Refused(message),
+        ExitCode::TimedOut => Error::TimedOut(message),
+        _ => Error::Api(message),
+    }
+}
+
+fn io(e: std::io::Error) -> Error {
+    Error::api(format!("cannot write output: {e}"))
 }
 
 /// The seed lab with claims on the `network` class, so the dead-node step can recover.
@@ -41,7 +52,7 @@ fn scenario() -> Scenario {
     s
 }
 
-pub async fn run(out: &mut dyn Write, speed: f64, style: Style) -> Result<(), Failure> {
+pub async fn run(out: &mut dyn Write, speed: f64, style: Style) -> Result<(), Error> {
     // golden's drill timings: what objects record stays real, only invisible delays shrink
     let config = SimConfig {
         speed,
@@ -49,26 +60,14 @@ pub async fn run(out: &mut dyn Write, speed: f64, style: Style) -> Result<(), Fa
     };
     let server = SimServer::start_scenario(&scenario(), config, 0)
         .await
-        .map_err(|e| {
-            Failure::new(
-                ExitCode::Api,
-                format!("cannot start the simulated cluster: {e}"),
-            )
-        })?;
+        .map_err(|e| Error::api(format!("cannot start the simulated cluster: {e}")))?;
     let dir = std::env::temp_dir().join(format!("kubectl-sts-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Failure::new(
-            ExitCode::Api,
-            format!("cannot create {}: {e}", dir.display()),
-        )
-    })?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::api(format!("cannot create {}: {e}", dir.display())))?;
     let kubeconfig = dir.join("kubeconfig");
-    server.write_kubeconfig(&kubeconfig).map_err(|e| {
-        Failure::new(
-            ExitCode::Api,
-            format!("cannot write {}: {e}", kubeconfig.display()),
-        )
-    })?;
+    server
+        .write_kubeconfig(&kubeconfig)
+        .map_err(|e| Error::api(format!("cannot write {}: {e}", kubeconfig.display())))?;
     let cluster = Cluster::connect(&ConnectOptions {
         kubeconfig: Some(kubeconfig.clone()),
         ..Default::default()
@@ -86,7 +85,7 @@ pub async fn run(out: &mut dyn Write, speed: f64, style: Style) -> Result<(), Fa
 }
 
 impl Demo<'_> {
-    fn say(&mut self, text: &str) -> Result<(), Failure> {
+    fn say(&mut self, text: &str) -> Result<(), Error> {
         writeln!(
             self.out,
             "\n[{:>5.1}s] ==> {text}",
@@ -95,11 +94,11 @@ impl Demo<'_> {
         .map_err(io)
     }
 
-    fn note(&mut self, text: &str) -> Result<(), Failure> {
+    fn note(&mut self, text: &str) -> Result<(), Error> {
         writeln!(self.out, "    {text}").map_err(io)
     }
 
-    async fn show(&mut self) -> Result<crate::model::inspect::Inspection, Failure> {
+    async fn show(&mut self) -> Result<crate::model::inspect::Inspection, Error> {
         writeln!(self.out, "$ kubectl sts inspect {SET}").map_err(io)?;
         let snap = self.cluster.snapshot(NS, SET).await?;
         let ins = inspect(&snap, &InspectOptions::default());
@@ -113,7 +112,7 @@ impl Demo<'_> {
         secs: u64,
         what: &str,
         done: impl Fn(&crate::model::inspect::Inspection) -> bool,
-    ) -> Result<(), Failure> {
+    ) -> Result<(), Error> {
         let deadline = Instant::now() + Duration::from_secs(secs);
         loop {
             let snap = self.cluster.snapshot(NS, SET).await?;
@@ -121,17 +120,16 @@ impl Demo<'_> {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(Failure::new(
-                    ExitCode::TimedOut,
-                    format!("demo: timed out waiting for {what}"),
-                ));
+                return Err(Error::timed_out(format!(
+                    "demo: timed out waiting for {what}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
 
     /// The guarded scale, its progress lines in the story.
-    async fn scale(&mut self, replicas: i64) -> Result<(), Failure> {
+    async fn scale(&mut self, replicas: i64) -> Result<(), Error> {
         let opts = crate::ops::scale::ScaleOptions {
             name: SET.into(),
             replicas,
@@ -143,15 +141,12 @@ impl Demo<'_> {
         let report = crate::ops::scale::run(&self.cluster, NS, &opts, &mut *self.out).await?;
         self.note(&report.message)?;
         if report.exit_code() != ExitCode::Ok {
-            return Err(Failure::new(
-                report.exit_code(),
-                format!("demo: {}", report.message),
-            ));
+            return Err(step_failed(report.exit_code(), &report.message));
         }
         Ok(())
     }
 
-    async fn story(&mut self, url: &str, kubeconfig: &std::path::Path) -> Result<(), Failure> {
+    async fn story(&mut self, url: &str, kubeconfig: &std::path::Path) -> Result<(), Error> {
         self.say(&format!(
             "A simulated cluster is serving on {url} (3 nodes; try it: export KUBECONFIG={})",
             kubeconfig.display()
@@ -255,10 +250,7 @@ impl Demo<'_> {
             self.note(&format!("warning: {w}"))?;
         }
         if report.exit_code() != ExitCode::Ok {
-            return Err(Failure::new(
-                report.exit_code(),
-                format!("demo: {}", report.message),
-            ));
+            return Err(step_failed(report.exit_code(), &report.message));
         }
         let node2 = node.clone();
         self.until(
@@ -325,10 +317,9 @@ impl Demo<'_> {
                 break;
             }
             if Instant::now() > deadline {
-                return Err(Failure::new(
-                    ExitCode::TimedOut,
-                    format!("demo: timed out waiting for {node} to be Ready"),
-                ));
+                return Err(Error::timed_out(format!(
+                    "demo: timed out waiting for {node} to be Ready"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }

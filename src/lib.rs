@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cluster;
 #[cfg(feature = "sim")]
 pub mod demo;
+pub mod error;
 pub mod exit;
 pub mod model;
 pub mod ops;

@@ -407,10 +407,18 @@ pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io:
     match format {
         Format::Yaml => {
             let mut w = w;
-            serde_saphyr::to_io_writer(&mut w, v).map_err(io::Error::other)
+            serde_saphyr::to_io_writer(&mut w, v).map_err(|e| match e {
+                // keep the I/O error itself (a closed pipe must stay recognisable)
+                serde_saphyr::SerializeError::IO { error } => error,
+                other => io::Error::other(other),
+            })
         }
         _ => {
-            serde_json::to_writer_pretty(&mut *w, v).map_err(io::Error::other)?;
+            // keep the kind of an I/O error (a closed pipe must stay recognisable)
+            serde_json::to_writer_pretty(&mut *w, v).map_err(|e| match e.io_error_kind() {
+                Some(kind) => io::Error::new(kind, e),
+                None => io::Error::other(e),
+            })?;
             writeln!(w)
         }
     }

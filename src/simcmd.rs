@@ -7,7 +7,8 @@ use clap::Args;
 use kube_sim::{Scenario, SimConfig, SimServer};
 
 use crate::cli::{emit, parse_duration};
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
+use crate::exit::ExitCode;
 use crate::render::Style;
 
 #[derive(Debug, Clone, Args)]
@@ -83,12 +84,9 @@ pub struct DemoArgs {
     pub speed: f64,
 }
 
-pub async fn run_demo(a: &DemoArgs, style: Style) -> Result<ExitCode, Failure> {
+pub async fn run_demo(a: &DemoArgs, style: Style) -> Result<ExitCode, Error> {
     if a.speed.is_nan() || a.speed <= 0.0 {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            "--speed must be greater than 0",
-        ));
+        return Err(Error::usage("--speed must be greater than 0"));
     }
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
@@ -97,7 +95,7 @@ pub async fn run_demo(a: &DemoArgs, style: Style) -> Result<ExitCode, Failure> {
         .map(|_| ExitCode::Ok)
 }
 
-pub async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
+pub async fn run_sim(args: &SimArgs) -> Result<(), Error> {
     let scenario = match args.scenario.as_str() {
         "seed" => Scenario::seed(args.nodes),
         "empty" => Scenario {
@@ -105,18 +103,14 @@ pub async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
             objects: vec![],
         },
         path => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Failure::new(ExitCode::Usage, format!("cannot read scenario {path}: {e}"))
-            })?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::usage(format!("cannot read scenario {path}: {e}")))?;
             Scenario::from_yaml(&text, args.nodes)
-                .map_err(|e| Failure::new(ExitCode::Usage, format!("{path}: {e}")))?
+                .map_err(|e| Error::usage(format!("{path}: {e}")))?
         }
     };
     if args.speed.is_nan() || args.speed <= 0.0 {
-        return Err(Failure::new(
-            ExitCode::Usage,
-            "--speed must be greater than 0",
-        ));
+        return Err(Error::usage("--speed must be greater than 0"));
     }
     let config = SimConfig {
         speed: args.speed,
@@ -134,18 +128,16 @@ pub async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
     let server = SimServer::start_scenario(&scenario, config, args.port)
         .await
         .map_err(|e| {
-            let code = if e.kind() == std::io::ErrorKind::Other {
-                ExitCode::Usage
+            let msg = format!(
+                "cannot start the simulated cluster on 127.0.0.1:{}: {e}",
+                args.port
+            );
+            // Other: the scenario's objects were refused; else the port could not be bound
+            if e.kind() == std::io::ErrorKind::Other {
+                Error::Usage(msg)
             } else {
-                ExitCode::Api
-            };
-            Failure::new(
-                code,
-                format!(
-                    "cannot start the simulated cluster on 127.0.0.1:{}: {e}",
-                    args.port
-                ),
-            )
+                Error::Api(msg)
+            }
         })?;
     {
         let mut f = server.sim.faults.lock().unwrap_or_else(|e| e.into_inner());
@@ -156,12 +148,9 @@ pub async fn run_sim(args: &SimArgs) -> Result<(), Failure> {
     let path = args.kubeconfig_out.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("kubectl-sts-sim-{}.kubeconfig", server.addr.port()))
     });
-    server.write_kubeconfig(&path).map_err(|e| {
-        Failure::new(
-            ExitCode::Usage,
-            format!("cannot write kubeconfig {}: {e}", path.display()),
-        )
-    })?;
+    server
+        .write_kubeconfig(&path)
+        .map_err(|e| Error::usage(format!("cannot write kubeconfig {}: {e}", path.display())))?;
     emit(|w| {
         writeln!(w, "simulated cluster serving on {}", server.url())?;
         writeln!(w, "export KUBECONFIG={}", path.display())

@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::Waker;
 use crate::cluster::{Cluster, Guarded};
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
+use crate::exit::ExitCode;
 use crate::model::force::{eligibility, owning_statefulset, Eligibility, NodeLookup};
 use crate::model::health::pod_ready;
 use crate::model::inspect::{inspect, ordinal_of, InspectOptions};
@@ -128,7 +129,7 @@ async fn check(
     ns: &str,
     name: &str,
     silence: Duration,
-) -> Result<Option<Checked>, Failure> {
+) -> Result<Option<Checked>, Error> {
     let Some(pod) = cluster.get_pod(ns, name).await? else {
         return Ok(None);
     };
@@ -162,7 +163,7 @@ async fn recheck(
     ns: &str,
     opts: &ForceDeleteOptions,
     uid: &str,
-) -> Result<Option<Checked>, Failure> {
+) -> Result<Option<Checked>, Error> {
     Ok(check(cluster, ns, &opts.pod, opts.silence)
         .await?
         .filter(|c| c.pod.metadata.uid.as_deref() == Some(uid)))
@@ -211,12 +212,12 @@ pub async fn run(
     opts: &ForceDeleteOptions,
     confirm: &mut dyn Confirm,
     log: &mut dyn Write,
-) -> Result<ForceDeleteReport, Failure> {
+) -> Result<ForceDeleteReport, Error> {
     let not_found = || {
-        Failure::new(
-            ExitCode::NotFound,
-            format!("pod \"{}\" not found in namespace \"{ns}\"", opts.pod),
-        )
+        Error::not_found(format!(
+            "pod \"{}\" not found in namespace \"{ns}\"",
+            opts.pod
+        ))
     };
     let Some(mut checked) = check(cluster, ns, &opts.pod, opts.silence).await? else {
         return Err(not_found());

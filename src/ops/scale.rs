@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use super::Waker;
 use crate::cluster::{selector_string, Cluster, Guarded};
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
+use crate::exit::ExitCode;
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
@@ -148,7 +149,7 @@ async fn read(
     ns: &str,
     name: &str,
     claims: bool,
-) -> Result<(SetState, k8s_openapi::api::apps::v1::StatefulSet), Failure> {
+) -> Result<(SetState, k8s_openapi::api::apps::v1::StatefulSet), Error> {
     let mut parts = cluster.set_parts(ns, name, claims).await?;
     let unready: std::collections::BTreeSet<String> = parts
         .pods
@@ -183,7 +184,7 @@ pub async fn run(
     ns: &str,
     opts: &ScaleOptions,
     log: &mut dyn Write,
-) -> Result<ScaleReport, Failure> {
+) -> Result<ScaleReport, Error> {
     let mut report = run_steps(cluster, ns, opts, log).await?;
     if report.replicas != report.from || !report.steps.is_empty() {
         // something was written: report the claims as they are now
@@ -200,7 +201,7 @@ async fn run_steps(
     ns: &str,
     opts: &ScaleOptions,
     log: &mut dyn Write,
-) -> Result<ScaleReport, Failure> {
+) -> Result<ScaleReport, Error> {
     let (mut state, set) = read(cluster, ns, &opts.name, true).await?;
     let first_claims = state.claims.clone();
     let set_uid = state.uid.clone();
@@ -351,13 +352,10 @@ async fn run_steps(
                     }
                 }
                 Guarded::Gone => {
-                    return Err(Failure::new(
-                        ExitCode::NotFound,
-                        format!(
-                            "statefulset {ns}/{} was deleted during the scale",
-                            opts.name
-                        ),
-                    ))
+                    return Err(Error::not_found(format!(
+                        "statefulset {ns}/{} was deleted during the scale",
+                        opts.name
+                    )))
                 }
             }
         }
@@ -426,7 +424,7 @@ async fn read_without_claims(
     ns: &str,
     name: &str,
     claims: &std::collections::BTreeMap<i64, Vec<String>>,
-) -> Result<SetState, Failure> {
+) -> Result<SetState, Error> {
     let (mut s, _) = read(cluster, ns, name, false).await?;
     s.claims = claims.clone();
     Ok(s)

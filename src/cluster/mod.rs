@@ -1,37 +1,24 @@
-//! Every Kubernetes API call the commands make, and nothing else: connecting
-//! from kubeconfig flags, fetching snapshots, mapping API errors to one clear
-//! line and an exit code.
+//! Every Kubernetes API call the commands make, and nothing else: connecting from kubeconfig
+//! flags and mapping errors to one clear line (`connect`), fetching and writing (here), and
+//! watches reduced to wake-ups (`watch`). The client itself never leaves this module.
 
-use std::path::PathBuf;
-use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
-
-use futures::future::BoxFuture;
-use futures::stream::BoxStream;
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{ControllerRevision, StatefulSet};
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use k8s_openapi::api::core::v1::{
     Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Service,
 };
 use k8s_openapi::api::storage::v1::VolumeAttachment;
-use kube::api::{Api, ListParams, WatchEvent, WatchParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::api::{Api, ListParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
-use crate::exit::{ExitCode, Failure};
+use crate::error::Error;
 use crate::model::{Access, Fleet, ServiceLookup, SetParts, Snapshot};
 
-/// Connection flags shared by every command (as kubectl has them).
-#[derive(Debug, Clone, Default)]
-pub struct ConnectOptions {
-    pub kubeconfig: Option<PathBuf>,
-    pub context: Option<String>,
-    pub namespace: Option<String>,
-    pub request_timeout: Option<Duration>,
-    pub verbose: u8,
-}
+mod connect;
+mod watch;
+pub use connect::{api_failure, redact_url, ConnectOptions};
+pub use watch::Changes;
 
 #[derive(Clone)]
 pub struct Cluster {
@@ -41,175 +28,8 @@ pub struct Cluster {
     pub server: String,
 }
 
-/// `-v`: one stderr line per request (method, path, status, latency); credentials never printed.
-#[derive(Clone)]
-struct LogLayer;
-
-#[derive(Clone)]
-struct LogService<S> {
-    inner: S,
-}
-
-impl<S> tower::Layer<S> for LogLayer {
-    type Service = LogService<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        LogService { inner }
-    }
-}
-
-impl<S, B, R> tower::Service<http::Request<B>> for LogService<S>
-where
-    S: tower::Service<http::Request<B>, Response = http::Response<R>> + Send,
-    S::Future: Send + 'static,
-    S::Error: std::fmt::Display,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<B>) -> Self::Future {
-        let line = format!("{} {}", req.method(), req.uri());
-        let auth = if req.headers().contains_key(http::header::AUTHORIZATION) {
-            " (Authorization: <redacted>)"
-        } else {
-            ""
-        };
-        let start = Instant::now();
-        let fut = self.inner.call(req);
-        let line = format!("{line}{auth}");
-        Box::pin(async move {
-            let res = fut.await;
-            match &res {
-                Ok(r) => eprintln!(
-                    "I {line} {} in {} ms",
-                    r.status(),
-                    start.elapsed().as_millis()
-                ),
-                Err(e) => eprintln!(
-                    "I {line} failed after {} ms: {e}",
-                    start.elapsed().as_millis()
-                ),
-            }
-            res
-        })
-    }
-}
-
-fn retry_layer() -> tower::retry::RetryLayer<kube::client::retry::RetryPolicy> {
-    let policy = kube::client::retry::RetryPolicy::new(
-        Duration::from_millis(250),
-        Duration::from_secs(4),
-        3,
-        true,
-    )
-    .expect("valid backoff");
-    tower::retry::RetryLayer::new(policy)
-}
-
-/// The kube-rs client stack (base URI, auth) over a plain HTTP connector.
-fn plain_http_client(config: &kube::Config, verbose: bool) -> Result<kube::Client, String> {
-    use kube::client::ConfigExt;
-    use tower::ServiceBuilder;
-    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-    http.set_connect_timeout(config.connect_timeout);
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build(http);
-    let auth = config.auth_layer().map_err(|e| e.to_string())?;
-    let service = ServiceBuilder::new()
-        .layer(config.base_uri_layer())
-        .option_layer(auth)
-        .option_layer(verbose.then_some(LogLayer))
-        .map_err(tower::BoxError::from)
-        .service(client);
-    let service = ServiceBuilder::new().layer(retry_layer()).service(service);
-    Ok(kube::Client::new(service, config.default_namespace.clone()))
-}
-
-fn config_failure(msg: impl Into<String>) -> Failure {
-    Failure::new(ExitCode::Usage, msg)
-}
-
 impl Cluster {
-    /// Connects as kubectl would: `--kubeconfig`, else `$KUBECONFIG`, else `~/.kube/config`,
-    /// else in-cluster; `--context` selects the context.
-    pub async fn connect(opts: &ConnectOptions) -> Result<Cluster, Failure> {
-        let kc_opts = KubeConfigOptions {
-            context: opts.context.clone(),
-            cluster: None,
-            user: None,
-        };
-        let mut config = match &opts.kubeconfig {
-            Some(path) => {
-                let kc = Kubeconfig::read_from(path).map_err(|e| {
-                    config_failure(format!(
-                        "cannot read kubeconfig {}: {}",
-                        path.display(),
-                        first_line(&e.to_string())
-                    ))
-                })?;
-                kube::Config::from_custom_kubeconfig(kc, &kc_opts)
-                    .await
-                    .map_err(|e| config_failure(kubeconfig_error(&e.to_string(), opts)))?
-            }
-            None => {
-                match kube::Config::from_kubeconfig(&kc_opts).await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        if opts.context.is_none() && std::env::var_os("KUBECONFIG").is_none() {
-                            kube::Config::incluster().map_err(|_| config_failure(format!("no cluster configured: {} (set KUBECONFIG or pass --kubeconfig)", first_line(&e.to_string()))))?
-                        } else {
-                            return Err(config_failure(kubeconfig_error(&e.to_string(), opts)));
-                        }
-                    }
-                }
-            }
-        };
-        // kube's default retry (15 attempts, up to 1000s apart) reads as a hang at a prompt;
-        // ours retries 429/503/504 three times within seconds, on http and https alike.
-        config.default_retry = false;
-        if let Some(t) = opts.request_timeout.filter(|t| !t.is_zero()) {
-            config.connect_timeout = Some(t);
-            config.read_timeout = Some(t);
-            config.write_timeout = Some(t);
-        }
-        let namespace = opts
-            .namespace
-            .clone()
-            .unwrap_or_else(|| config.default_namespace.clone());
-        let server = config.cluster_url.to_string();
-        let client = if config.cluster_url.scheme_str() == Some("http") {
-            // plain http (the simulator, `kubectl proxy`): no TLS stack, no CA bundle to load
-            plain_http_client(&config, opts.verbose > 0)
-                .map_err(|e| config_failure(format!("cannot build a client for {server}: {e}")))?
-        } else {
-            let builder = kube::client::ClientBuilder::try_from(config.clone()).map_err(|e| {
-                config_failure(format!(
-                    "cannot build a client for {server}: {}",
-                    first_line(&e.to_string())
-                ))
-            })?;
-            // retries need a cloneable service: kube's stack is boxed, so buffer it first
-            let builder = builder
-                .with_layer(&tower::buffer::BufferLayer::new(1024))
-                .with_layer(&retry_layer());
-            if opts.verbose > 0 {
-                builder.with_layer(&LogLayer).build()
-            } else {
-                builder.build()
-            }
-        };
-        Ok(Cluster {
-            client,
-            namespace,
-            server: server.trim_end_matches('/').to_string(),
-        })
-    }
-
-    fn api_failure(&self, e: kube::Error, what: &str) -> Failure {
+    fn api_failure(&self, e: kube::Error, what: &str) -> Error {
         api_failure(e, what, &self.server)
     }
 
@@ -244,7 +64,7 @@ impl Cluster {
         api: Api<K>,
         params: ListParams,
         what: &str,
-    ) -> Result<Access<Vec<K>>, Failure>
+    ) -> Result<Access<Vec<K>>, Error>
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
@@ -256,21 +76,19 @@ impl Cluster {
     }
 
     /// GET the set; on 404, tell a missing namespace apart (checked only then, tolerating 403).
-    pub async fn get_statefulset(&self, ns: &str, name: &str) -> Result<StatefulSet, Failure> {
+    pub async fn get_statefulset(&self, ns: &str, name: &str) -> Result<StatefulSet, Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         match api.get(name).await {
             Ok(s) => Ok(s),
             Err(kube::Error::Api(s)) if s.code == 404 => {
                 let nsapi: Api<Namespace> = Api::all(self.client.clone());
                 match nsapi.get(ns).await {
-                    Err(kube::Error::Api(s)) if s.code == 404 => Err(Failure::new(
-                        ExitCode::NotFound,
-                        format!("namespace \"{ns}\" not found"),
-                    )),
-                    _ => Err(Failure::new(
-                        ExitCode::NotFound,
-                        format!("statefulset \"{name}\" not found in namespace \"{ns}\""),
-                    )),
+                    Err(kube::Error::Api(s)) if s.code == 404 => {
+                        Err(Error::not_found(format!("namespace \"{ns}\" not found")))
+                    }
+                    _ => Err(Error::not_found(format!(
+                        "statefulset \"{name}\" not found in namespace \"{ns}\""
+                    ))),
                 }
             }
             Err(e) => Err(self.api_failure(e, &format!("get statefulset {ns}/{name}"))),
@@ -278,7 +96,7 @@ impl Cluster {
     }
 
     /// Everything about one set: GET it, then the rest in parallel (requests do not grow with replicas).
-    pub async fn snapshot(&self, ns: &str, name: &str) -> Result<Snapshot, Failure> {
+    pub async fn snapshot(&self, ns: &str, name: &str) -> Result<Snapshot, Error> {
         let set = self.get_statefulset(ns, name).await?;
         let selector = selector_string(&set);
         let lp = ListParams::default().labels(&selector);
@@ -317,7 +135,7 @@ impl Cluster {
         })
     }
 
-    fn list_failure(&self, e: kube::Error, kind: &str, ns: &str, set: &str) -> Failure {
+    fn list_failure(&self, e: kube::Error, kind: &str, ns: &str, set: &str) -> Error {
         self.api_failure(e, &format!("list {kind} of statefulset {ns}/{set}"))
     }
 
@@ -326,7 +144,7 @@ impl Cluster {
     pub async fn autoscalers(
         &self,
         ns: &str,
-    ) -> Result<Access<Vec<HorizontalPodAutoscaler>>, Failure> {
+    ) -> Result<Access<Vec<HorizontalPodAutoscaler>>, Error> {
         let api: Api<HorizontalPodAutoscaler> = Api::namespaced(self.client.clone(), ns);
         match self.list_all(api, ListParams::default()).await {
             Ok(v) => Ok(Access::Ok(v)),
@@ -338,7 +156,7 @@ impl Cluster {
 
     /// The set and its pods, and its claims if asked: what guarded scale decides on
     /// (2–3 requests; the caller fetches nodes it needs by name).
-    pub async fn set_parts(&self, ns: &str, name: &str, claims: bool) -> Result<SetParts, Failure> {
+    pub async fn set_parts(&self, ns: &str, name: &str, claims: bool) -> Result<SetParts, Error> {
         let set = self.get_statefulset(ns, name).await?;
         let lp = ListParams::default().labels(&selector_string(&set));
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
@@ -359,7 +177,7 @@ impl Cluster {
         })
     }
 
-    async fn service(&self, ns: &str, name: &str) -> Result<ServiceLookup, Failure> {
+    async fn service(&self, ns: &str, name: &str) -> Result<ServiceLookup, Error> {
         if name.is_empty() {
             return Ok(ServiceLookup::Missing);
         }
@@ -374,7 +192,7 @@ impl Cluster {
 
     /// Every set in a namespace (or all) and what their joins read: one paged list per kind,
     /// each object kept once (the joins borrow from it; see `model::inspect::inspect_fleet`).
-    pub async fn fleet(&self, ns: Option<&str>) -> Result<Fleet, Failure> {
+    pub async fn fleet(&self, ns: Option<&str>) -> Result<Fleet, Error> {
         fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
             c: &kube::Client,
             ns: Option<&str>,
@@ -429,117 +247,6 @@ impl Cluster {
             now: jiff::Timestamp::now(),
         })
     }
-}
-
-/// A watch reduced to "something changed": waits re-read the state they decide on with GETs,
-/// so a watch only wakes them (see `ops::Waker`).
-pub type Changes = BoxStream<'static, ()>;
-
-impl Cluster {
-    /// Changes of one StatefulSet (by name) and of the pods `selector` matches.
-    pub fn watch_set_and_pods(&self, ns: &str, set: &str, selector: &str) -> Vec<Changes> {
-        vec![
-            changes(
-                Api::<StatefulSet>::namespaced(self.client.clone(), ns),
-                WatchParams::default().fields(&format!("metadata.name={set}")),
-            ),
-            changes(
-                Api::<Pod>::namespaced(self.client.clone(), ns),
-                WatchParams::default().labels(selector),
-            ),
-        ]
-    }
-
-    /// Changes of what inspect shows: StatefulSets, pods and claims in a namespace (or all), and nodes.
-    pub fn watch_inspected(&self, ns: Option<&str>) -> Vec<Changes> {
-        fn scoped<K>(c: &kube::Client, ns: Option<&str>) -> Api<K>
-        where
-            K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-            K::DynamicType: Default,
-        {
-            match ns {
-                Some(n) => Api::namespaced(c.clone(), n),
-                None => Api::all(c.clone()),
-            }
-        }
-        let c = &self.client;
-        let all = WatchParams::default;
-        vec![
-            changes(scoped::<StatefulSet>(c, ns), all()),
-            changes(scoped::<Pod>(c, ns), all()),
-            changes(scoped::<PersistentVolumeClaim>(c, ns), all()),
-            changes(Api::<Node>::all(c.clone()), all()),
-        ]
-    }
-}
-
-const WATCH_BACKOFF_MIN: Duration = Duration::from_millis(250);
-const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(30);
-
-/// A watch that keeps going: it resumes from the last resourceVersion it saw when the server
-/// ends the stream, starts again from "0" (the current state, as ADDED events) after a 410,
-/// and backs off (250 ms doubling to 30 s) after errors. An error is also a wake-up: the
-/// waiter re-reads and finds out. (kube-rs's `runtime::watcher` does the same with a relist,
-/// but brings json-patch and a state machine a wake-up does not need.)
-fn changes<K>(api: Api<K>, params: WatchParams) -> Changes
-where
-    K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
-{
-    struct State<K> {
-        api: Api<K>,
-        params: WatchParams,
-        rv: String,
-        backoff: Duration,
-        events: Option<BoxStream<'static, kube::Result<WatchEvent<K>>>>,
-    }
-    impl<K> State<K> {
-        async fn failed(mut self) -> Option<((), State<K>)> {
-            self.events = None;
-            tokio::time::sleep(self.backoff).await;
-            self.backoff = (self.backoff * 2).min(WATCH_BACKOFF_MAX);
-            Some(((), self))
-        }
-    }
-    let start = State {
-        api,
-        params,
-        rv: "0".to_string(),
-        backoff: WATCH_BACKOFF_MIN,
-        events: None,
-    };
-    futures::stream::unfold(start, |mut s| async move {
-        loop {
-            let Some(events) = s.events.as_mut() else {
-                match s.api.watch(&s.params, &s.rv).await {
-                    Ok(stream) => s.events = Some(stream.boxed()),
-                    Err(_) => return s.failed().await,
-                }
-                continue;
-            };
-            match events.next().await {
-                Some(Ok(
-                    WatchEvent::Added(o) | WatchEvent::Modified(o) | WatchEvent::Deleted(o),
-                )) => {
-                    if let Some(rv) = o.meta().resource_version.clone() {
-                        s.rv = rv;
-                    }
-                    s.backoff = WATCH_BACKOFF_MIN;
-                    return Some(((), s));
-                }
-                Some(Ok(WatchEvent::Bookmark(b))) => s.rv = b.metadata.resource_version,
-                Some(Ok(WatchEvent::Error(e))) => {
-                    if e.code == 410 {
-                        s.rv = "0".to_string();
-                    }
-                    return s.failed().await;
-                }
-                Some(Err(_)) => return s.failed().await,
-                // the server ended the watch (its timeout): resume where it was
-                None => s.events = None,
-            }
-        }
-    })
-    .boxed()
 }
 
 /// Drops, right after each page is decoded, what the model never reads, so memory
@@ -654,12 +361,7 @@ impl Slim for Pod {
 
 /// Mutations the demo performs (as an operator would with kubectl).
 impl Cluster {
-    pub async fn delete_pod(
-        &self,
-        ns: &str,
-        name: &str,
-        grace: Option<u32>,
-    ) -> Result<(), Failure> {
+    pub async fn delete_pod(&self, ns: &str, name: &str, grace: Option<u32>) -> Result<(), Error> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let dp = kube::api::DeleteParams {
             grace_period_seconds: grace,
@@ -671,7 +373,7 @@ impl Cluster {
             .map_err(|e| self.api_failure(e, &format!("delete pod {ns}/{name}")))
     }
 
-    pub async fn set_replicas(&self, ns: &str, name: &str, replicas: i32) -> Result<(), Failure> {
+    pub async fn set_replicas(&self, ns: &str, name: &str, replicas: i32) -> Result<(), Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         let patch = kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": replicas}}));
         api.patch_scale(name, &kube::api::PatchParams::default(), &patch)
@@ -680,7 +382,7 @@ impl Cluster {
             .map_err(|e| self.api_failure(e, &format!("scale statefulset {ns}/{name}")))
     }
 
-    pub async fn patch_node(&self, name: &str, patch: serde_json::Value) -> Result<(), Failure> {
+    pub async fn patch_node(&self, name: &str, patch: serde_json::Value) -> Result<(), Error> {
         let api: Api<Node> = Api::all(self.client.clone());
         api.patch(
             name,
@@ -692,14 +394,14 @@ impl Cluster {
         .map_err(|e| self.api_failure(e, &format!("patch node {name}")))
     }
 
-    pub async fn get_pod(&self, ns: &str, name: &str) -> Result<Option<Pod>, Failure> {
+    pub async fn get_pod(&self, ns: &str, name: &str) -> Result<Option<Pod>, Error> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         api.get_opt(name)
             .await
             .map_err(|e| self.api_failure(e, &format!("get pod {ns}/{name}")))
     }
 
-    pub async fn get_node(&self, name: &str) -> Result<Node, Failure> {
+    pub async fn get_node(&self, name: &str) -> Result<Node, Error> {
         let api: Api<Node> = Api::all(self.client.clone());
         api.get(name)
             .await
@@ -727,11 +429,11 @@ impl Cluster {
         name: &str,
         resource_version: &str,
         replicas: i64,
-    ) -> Result<Guarded<()>, Failure> {
+    ) -> Result<Guarded<()>, Error> {
         use k8s_openapi::api::autoscaling::v1::{Scale, ScaleSpec};
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
-        let replicas = i32::try_from(replicas)
-            .map_err(|_| Failure::new(ExitCode::Usage, "--replicas is out of range"))?;
+        let replicas =
+            i32::try_from(replicas).map_err(|_| Error::usage("--replicas is out of range"))?;
         let scale = Scale {
             metadata: kube::api::ObjectMeta {
                 name: Some(name.into()),
@@ -762,7 +464,7 @@ impl Cluster {
         name: &str,
         uid: &str,
         resource_version: &str,
-    ) -> Result<Guarded<()>, Failure> {
+    ) -> Result<Guarded<()>, Error> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let dp = kube::api::DeleteParams {
             grace_period_seconds: Some(0),
@@ -781,7 +483,7 @@ impl Cluster {
     }
 
     /// The node, `None` when it no longer exists; 403 → `Access::Forbidden`.
-    pub async fn node_opt(&self, name: &str) -> Result<Access<Option<Node>>, Failure> {
+    pub async fn node_opt(&self, name: &str) -> Result<Access<Option<Node>>, Error> {
         let api: Api<Node> = Api::all(self.client.clone());
         match api.get_opt(name).await {
             Ok(n) => Ok(Access::Ok(n)),
@@ -795,7 +497,7 @@ impl Cluster {
     pub async fn node_lease(
         &self,
         node: &str,
-    ) -> Result<(crate::model::force::LeaseLookup, Option<jiff::Timestamp>), Failure> {
+    ) -> Result<(crate::model::force::LeaseLookup, Option<jiff::Timestamp>), Error> {
         use crate::model::force::LeaseLookup;
         use k8s_openapi::api::coordination::v1::Lease;
         let what = format!("get lease kube-node-lease/{node}");
@@ -803,7 +505,7 @@ impl Cluster {
             "/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases",
         )
         .get(node, &kube::api::GetParams::default())
-        .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
+        .map_err(|e| Error::api(format!("cannot {what}: {e}")))?;
         let res = self
             .client
             .send(req.map(kube::client::Body::from))
@@ -817,12 +519,12 @@ impl Cluster {
         let status = res.status();
         let body = http_body_util::BodyExt::collect(res.into_body())
             .await
-            .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?
+            .map_err(|e| Error::api(format!("cannot {what}: {e}")))?
             .to_bytes();
         let lookup = match status.as_u16() {
             200 => {
                 let lease: Lease = serde_json::from_slice(&body)
-                    .map_err(|e| Failure::new(ExitCode::Api, format!("cannot {what}: {e}")))?;
+                    .map_err(|e| Error::api(format!("cannot {what}: {e}")))?;
                 match lease.spec.and_then(|s| s.renew_time) {
                     Some(t) => LeaseLookup::Renewed(t.0),
                     None => LeaseLookup::Missing,
@@ -833,10 +535,10 @@ impl Cluster {
             _ => {
                 let st: Result<kube::core::Status, _> = serde_json::from_slice(&body);
                 let msg = st.map(|s| s.message).unwrap_or_else(|_| status.to_string());
-                return Err(Failure::new(
-                    ExitCode::Api,
-                    format!("cannot {what}: {msg} ({})", status.as_u16()),
-                ));
+                return Err(Error::api(format!(
+                    "cannot {what}: {msg} ({})",
+                    status.as_u16()
+                )));
             }
         };
         Ok((lookup, server_now))
@@ -867,51 +569,6 @@ pub fn selector_string(set: &StatefulSet) -> String {
 /// An HTTP `Date` header (IMF-fixdate, RFC 9110: `Sun, 22 Nov 2026 05:58:08 GMT`).
 fn http_date(s: &str) -> Option<jiff::Timestamp> {
     jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
-}
-
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").to_string()
-}
-
-fn kubeconfig_error(e: &str, opts: &ConnectOptions) -> String {
-    if let Some(ctx) = &opts.context {
-        if e.contains("context") || e.contains("Context") {
-            return format!("context \"{ctx}\" not found in kubeconfig");
-        }
-    }
-    format!("invalid kubeconfig: {}", first_line(e))
-}
-
-/// One line and an exit code for an API error.
-pub fn api_failure(e: kube::Error, what: &str, server: &str) -> Failure {
-    match e {
-        kube::Error::Api(s) => match s.code {
-            401 => Failure::new(ExitCode::Api, format!("cannot {what}: unauthorized (401): the server rejected the credentials; check the kubeconfig user or refresh the token")),
-            403 => Failure::new(ExitCode::Api, format!("cannot {what}: forbidden (403): {}", s.message)),
-            404 => Failure::new(ExitCode::NotFound, format!("cannot {what}: {}", s.message)),
-            code => Failure::new(ExitCode::Api, format!("cannot {what}: {} ({code})", s.message)),
-        },
-        kube::Error::HyperError(_) | kube::Error::Service(_) => {
-            let msg = error_chain(&e);
-            if msg.contains("timed out") || msg.contains("Timeout") || msg.contains("elapsed") {
-                Failure::new(ExitCode::TimedOut, format!("cannot {what}: the API server at {server} did not answer in time ({msg})"))
-            } else {
-                Failure::new(ExitCode::Api, format!("cannot {what}: cannot reach the API server at {server}: {msg}"))
-            }
-        }
-        other => Failure::new(ExitCode::Api, format!("cannot {what}: {}", error_chain(&other))),
-    }
-}
-
-/// The innermost cause, which is the informative one for connection errors.
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut cur: &dyn std::error::Error = e;
-    let mut last = cur.to_string();
-    while let Some(src) = cur.source() {
-        cur = src;
-        last = cur.to_string();
-    }
-    first_line(&last)
 }
 
 #[cfg(test)]
