@@ -423,13 +423,17 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__scale)
-            opts="-n -A -o -v -h -V --replicas --timeout --dry-run --current-replicas --allow-claim-deletion --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-n -A -o -v -h -V --replicas --max-steps --timeout --dry-run --current-replicas --allow-claim-deletion --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-steps)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

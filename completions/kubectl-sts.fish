@@ -65,6 +65,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s v -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l replicas -d 'The number of replicas to reach' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l max-steps -d 'Refuse a scale of more steps than this (each step is one pod and a wait)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l current-replicas -d 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F

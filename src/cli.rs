@@ -10,6 +10,8 @@ use crate::cluster::{Cluster, ConnectOptions};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::model::inspect::{inspect, inspect_fleet, InspectOptions, OverviewRow};
+use crate::model::Access;
+use crate::names;
 use crate::render::{self, Format, Style};
 #[cfg(feature = "sim")]
 use crate::simcmd::{DemoArgs, SimArgs};
@@ -41,7 +43,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub context: Option<String>,
     /// Namespace (default: the context's namespace).
-    #[arg(short = 'n', long, global = true)]
+    #[arg(short = 'n', long, global = true, value_parser = names::namespace)]
     pub namespace: Option<String>,
     /// All namespaces.
     #[arg(short = 'A', long, global = true)]
@@ -114,13 +116,14 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 
 #[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
-    /// The StatefulSet; without it, an overview of every StatefulSet in the namespace (or -A).
+    /// The StatefulSet (NAME or sts/NAME); without it, an overview of every StatefulSet in the namespace (or -A).
+    #[arg(value_parser = names::statefulset)]
     pub name: Option<String>,
     /// Exit with code 5 when problems (warnings or errors) are found.
     #[arg(long)]
     pub fail_on_problems: bool,
     /// Cluster DNS domain for the stable names.
-    #[arg(long, default_value = "cluster.local")]
+    #[arg(long, default_value = "cluster.local", value_parser = names::cluster_domain)]
     pub cluster_domain: String,
     /// Redraw whenever the set, its pods, claims or nodes change.
     #[arg(short = 'w', long)]
@@ -132,11 +135,15 @@ pub struct InspectArgs {
     after_help = "Exit codes: 0 scaled (or nothing to do), 4 refused by a guard or stopped because someone else changed the set, 6 a step did not finish within --timeout, 3 not found, 1 API error."
 )]
 pub struct ScaleArgs {
-    /// The StatefulSet.
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
     pub name: String,
     /// The number of replicas to reach.
-    #[arg(long, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
     pub replicas: i64,
+    /// Refuse a scale of more steps than this (each step is one pod and a wait).
+    #[arg(long, default_value_t = crate::ops::scale::DEFAULT_MAX_STEPS, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000))]
+    pub max_steps: i64,
     /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -144,7 +151,7 @@ pub struct ScaleArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Proceed only if spec.replicas is this now (as kubectl scale --current-replicas).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
     pub current_replicas: Option<i64>,
     /// Accept that a persistentVolumeClaimRetentionPolicy of whenScaled: Delete makes the
     /// StatefulSet controller delete the removed pods' claims (refused otherwise).
@@ -157,7 +164,8 @@ pub struct ScaleArgs {
     after_help = "Exit codes: 0 deleted (or already gone; --dry-run: eligible), 4 not eligible (the node is not proven dead, or the pod is not stuck), 7 not confirmed, 6 --wait timed out, 3 not found, 1 API error."
 )]
 pub struct ForceDeleteArgs {
-    /// The pod (it must belong to a StatefulSet).
+    /// The pod (NAME or pod/NAME; it must belong to a StatefulSet).
+    #[arg(value_parser = names::pod)]
     pub pod: String,
     /// Confirm without a prompt (needed when stdin is not a terminal).
     #[arg(short = 'y', long)]
@@ -184,18 +192,38 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     kube_common::duration::parse_duration(s)
 }
 
+/// A usage error in one line, as every error is: clap's first line (its tips and the usage
+/// block are for a terminal session, and its `use '-- -1'` tip is wrong advice here).
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut lines = text.lines();
+    let mut line = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .trim_end()
+        .to_string();
+    // "…were not provided:" is followed by the missing arguments, one per indented line
+    if line.ends_with(':') {
+        for more in lines.take_while(|l| l.starts_with("  ")) {
+            line.push(' ');
+            line.push_str(more.trim());
+        }
+    }
+    format!("{line} (see --help)")
+}
+
 /// Parses arguments and runs; returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            eprintln!("{}", usage_line(&e));
+            return ExitCode::Usage.code();
+        }
         Err(e) => {
-            let code = if e.use_stderr() {
-                ExitCode::Usage.code()
-            } else {
-                0
-            };
+            // --help, --version
             let _ = e.print();
-            return code;
+            return 0;
         }
     };
     // Client commands are I/O-bound: one thread, and no per-thread allocator arenas
@@ -284,15 +312,13 @@ impl Global {
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
+/// Writes to stdout. A closed pipe (`| head`) is `Error::ReaderGone`: a read-only command ends
+/// quietly with exit 0 (`inspect --watch` stops redrawing for nobody); a writing command keeps
+/// its own exit code (`render_result`).
 pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    match f(&mut lock).and_then(|_| lock.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::api(format!("cannot write output: {e}"))),
-    }
+    f(&mut lock).and_then(|_| lock.flush()).map_err(Error::from)
 }
 
 /// Fetches, joins and renders once; returns the number of problems that count for
@@ -332,6 +358,17 @@ async fn inspect_once(
         None => {
             let ns = (!g.all_namespaces).then_some(cluster.namespace.as_str());
             let fleet = cluster.fleet(ns).await?;
+            // an empty list may mean a mistyped namespace: say so, as `inspect NAME` does
+            let mut unverified = None;
+            if let (true, Some(n)) = (fleet.sets.is_empty(), ns) {
+                match cluster.namespace_exists(n).await? {
+                    Access::Ok(true) => {}
+                    Access::Ok(false) => {
+                        return Err(Error::not_found(format!("namespace \"{n}\" not found")))
+                    }
+                    Access::Forbidden => unverified = Some(n),
+                }
+            }
             let mut failing = 0;
             let items = inspect_fleet(&fleet, &opts).inspect(|i| failing += i.failing_problems());
             match format {
@@ -346,7 +383,10 @@ async fn inspect_once(
                     emit(|w| {
                         w.write_all(redraw.as_bytes())?;
                         if rows.is_empty() {
-                            writeln!(w, "No StatefulSets found.")
+                            match unverified {
+                                Some(n) => writeln!(w, "No StatefulSets found in namespace {n} (not allowed to check that it exists)."),
+                                None => writeln!(w, "No StatefulSets found."),
+                            }
                         } else {
                             render::overview(w, &rows, g.all_namespaces, style)
                         }
@@ -424,11 +464,11 @@ fn render_result<T: serde::Serialize>(
         Err(e) => return Err(e),
     }
     if code != ExitCode::Ok {
-        // the error line, and for people (not scripts reading the document) the reasons
-        let stderr = std::io::stderr();
-        let mut w = stderr.lock();
-        let _ = write!(w, "error: ");
-        let _ = render::result_lines(&mut w, message, if document { &[] } else { details });
+        // one error line; for people (not scripts reading the document) the reasons on stdout
+        if !document && !details.is_empty() {
+            let _ = emit(|w| details.iter().try_for_each(|d| writeln!(w, "  {d}")));
+        }
+        eprintln!("error: {}", render::one_line(message));
     }
     Ok(code)
 }
@@ -444,6 +484,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Error> {
         dry_run: a.dry_run,
         allow_claim_deletion: a.allow_claim_deletion,
         current_replicas: a.current_replicas,
+        max_steps: a.max_steps,
     };
     let mut log = std::io::stderr();
     let ns = cluster.namespace.clone();

@@ -137,6 +137,7 @@ impl Demo<'_> {
             dry_run: false,
             allow_claim_deletion: false,
             current_replicas: None,
+            max_steps: crate::ops::scale::DEFAULT_MAX_STEPS,
         };
         let report = crate::ops::scale::run(&self.cluster, NS, &opts, &mut *self.out).await?;
         self.note(&report.message)?;

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod exit;
 pub mod model;
+pub mod names;
 pub mod ops;
 pub mod render;
 #[cfg(feature = "sim")]

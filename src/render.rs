@@ -396,6 +396,11 @@ impl<I: Iterator<Item = Inspection>> Serialize for Streamed<I> {
     }
 }
 
+/// A message as one line (a library's or the server's text may carry newlines).
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A command's result for people: the message, then one indented line per detail.
 pub fn result_lines(w: &mut dyn Write, message: &str, details: &[String]) -> io::Result<()> {
     writeln!(w, "{message}")?;

@@ -36,6 +36,87 @@ fn generated_completions_are_up_to_date() {
     }
 }
 
+/// The kubectl plugin completion script is written by hand (POSIX sh, run by kubectl): this
+/// holds it to the clap definition, so a new subcommand, flag or flag value cannot be forgotten.
+#[test]
+fn kubectl_plugin_completion_knows_every_subcommand_and_flag() {
+    use clap::CommandFactory;
+    let script = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/kubectl_complete-sts"),
+    )
+    .unwrap();
+    let line_after = |start: &str| -> String {
+        script
+            .lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap_or_else(|| panic!("no line starting {start:?}"))
+            .to_string()
+    };
+    let words = |l: &str| -> Vec<String> {
+        l.split(['"', ' ', '|', ')', '('])
+            .filter(|w| w.starts_with('-'))
+            .map(str::to_string)
+            .collect()
+    };
+    let cli = kubectl_sts::cli::Cli::command();
+    let subcommands: Vec<&str> = cli
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| s.get_name())
+        .collect();
+    let listed = line_after("for s in ");
+    for s in &subcommands {
+        if *s != "help" {
+            assert!(
+                listed.contains(&format!(" {s}")),
+                "subcommand {s} missing: {listed}"
+            );
+        }
+    }
+    let common = words(&line_after("common="));
+    let takes_value = words(&line_after("-o|--output"));
+    let long = |a: &clap::Arg| a.get_long().map(|l| format!("--{l}"));
+    for a in cli.get_arguments().filter(|a| !a.is_hide_set()) {
+        let Some(flag) = long(a) else { continue };
+        if flag == "--all-namespaces" || flag == "--version" {
+            continue; // offered where it applies (the overview), and not a completion target
+        }
+        assert!(
+            common.contains(&flag),
+            "global {flag} missing from common: {common:?}"
+        );
+    }
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        let listed = match name {
+            "scale" | "force-delete" => words(&line_after(&format!("{name})"))),
+            "inspect" => words(&line_after("*) flags=")),
+            _ => continue,
+        };
+        for a in sub
+            .get_arguments()
+            .filter(|a| !a.is_hide_set() && !a.is_global_set())
+        {
+            let Some(flag) = long(a) else { continue };
+            if flag == "--help" {
+                continue;
+            }
+            assert!(listed.contains(&flag), "{name} {flag} missing: {listed:?}");
+            let needs_value = a.get_num_args().is_none_or(|n| n.takes_values())
+                && !matches!(
+                    a.get_action(),
+                    clap::ArgAction::SetTrue | clap::ArgAction::Count
+                );
+            if needs_value {
+                assert!(
+                    takes_value.contains(&flag),
+                    "{name} {flag} takes a value: the script must skip it: {takes_value:?}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn kubectl_plugin_completion_offers_statefulset_names() {
     let c = Cluster::new("completion");

@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod bad_input;
 mod completions;
 mod demo;
 mod force_delete;

@@ -80,18 +80,24 @@ impl Cluster {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         match api.get(name).await {
             Ok(s) => Ok(s),
-            Err(kube::Error::Api(s)) if s.code == 404 => {
-                let nsapi: Api<Namespace> = Api::all(self.client.clone());
-                match nsapi.get(ns).await {
-                    Err(kube::Error::Api(s)) if s.code == 404 => {
-                        Err(Error::not_found(format!("namespace \"{ns}\" not found")))
-                    }
-                    _ => Err(Error::not_found(format!(
-                        "statefulset \"{name}\" not found in namespace \"{ns}\""
-                    ))),
-                }
-            }
+            Err(kube::Error::Api(s)) if s.code == 404 => match self.namespace_exists(ns).await? {
+                Access::Ok(false) => Err(Error::not_found(format!("namespace \"{ns}\" not found"))),
+                _ => Err(Error::not_found(format!(
+                    "statefulset \"{name}\" not found in namespace \"{ns}\""
+                ))),
+            },
             Err(e) => Err(self.api_failure(e, &format!("get statefulset {ns}/{name}"))),
+        }
+    }
+
+    /// Whether a namespace exists (a GET); RBAC may deny it: `Access::Forbidden`.
+    pub async fn namespace_exists(&self, ns: &str) -> Result<Access<bool>, Error> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        match api.get(ns).await {
+            Ok(_) => Ok(Access::Ok(true)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Access::Ok(false)),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
+            Err(e) => Err(self.api_failure(e, &format!("get namespace {ns}"))),
         }
     }
 

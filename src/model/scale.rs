@@ -196,6 +196,21 @@ pub fn plan(state: &SetState, target: i64) -> Vec<Step> {
     }
 }
 
+/// A scale of more than `max` steps (one pod and one wait each) is refused: a typo
+/// (`--replicas 300` for 3) would otherwise start a scale that runs for days, and the plan of
+/// `--replicas 2147483647` would not fit in memory.
+pub fn too_many_steps(from: i64, to: i64, max: i64) -> Option<Blocker> {
+    let steps = (to - from).unsigned_abs();
+    (steps > max.max(0) as u64).then(|| {
+        blocker(
+            "TooManySteps",
+            format!(
+                "scaling from {from} to {to} takes {steps} steps, one pod at a time; more than --max-steps {max}: check the number, or raise --max-steps"
+            ),
+        )
+    })
+}
+
 /// Why a step may not be taken: a stable code for scripts and one line for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -397,6 +412,16 @@ pub fn retained_claims(state: &SetState, replicas: i64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn implausible_jumps_are_refused_whatever_the_numbers() {
+        assert!(too_many_steps(3, 103, 100).is_none());
+        assert!(too_many_steps(103, 3, 100).is_none());
+        assert_eq!(too_many_steps(3, 104, 100).unwrap().code, "TooManySteps");
+        assert!(too_many_steps(0, i32::MAX as i64, 10_000).is_some());
+        assert!(too_many_steps(i32::MAX as i64, 0, 10_000).is_some());
+        assert!(too_many_steps(5, 5, 1).is_none());
+    }
 
     fn pod(ordinal: i64, ready: bool, terminating: bool) -> PodState {
         PodState {

@@ -12,9 +12,12 @@ use crate::exit::ExitCode;
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
-    Blocker, Progress, SetState, Step,
+    too_many_steps, Blocker, Progress, SetState, Step,
 };
 use crate::model::Access;
+
+/// `--max-steps` unless given.
+pub const DEFAULT_MAX_STEPS: i64 = 100;
 
 #[derive(Debug, Clone)]
 pub struct ScaleOptions {
@@ -26,6 +29,8 @@ pub struct ScaleOptions {
     pub allow_claim_deletion: bool,
     /// kubectl scale's precondition: proceed only if spec.replicas is this now.
     pub current_replicas: Option<i64>,
+    /// A scale of more steps than this is refused (`--max-steps`).
+    pub max_steps: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -205,7 +210,13 @@ async fn run_steps(
     let (mut state, set) = read(cluster, ns, &opts.name, true).await?;
     let first_claims = state.claims.clone();
     let set_uid = state.uid.clone();
-    let steps = plan(&state, opts.replicas);
+    // an implausible jump is refused before a plan of that size is even built
+    let too_far = too_many_steps(state.replicas, opts.replicas, opts.max_steps);
+    let steps = if too_far.is_some() {
+        vec![]
+    } else {
+        plan(&state, opts.replicas)
+    };
     let mut report = ScaleReport {
         api_version: "kubectl-sts/v1",
         kind: "ScaleResult",
@@ -241,6 +252,17 @@ async fn run_steps(
             ));
         }
     }
+    if let Some(b) = too_far {
+        let msg = format!(
+            "refusing to scale statefulset {ns}/{} from {} to {}: {}; nothing changed",
+            opts.name,
+            state.replicas,
+            opts.replicas,
+            reasons(std::slice::from_ref(&b))
+        );
+        report.blockers = vec![b];
+        return Ok(finish(report, &state, Outcome::Refused, msg));
+    }
     if steps.is_empty() {
         let msg = format!(
             "statefulset {ns}/{} already has {} replicas",
@@ -266,7 +288,6 @@ async fn run_steps(
     );
     blockers.extend(step_blockers(&state));
     if !blockers.is_empty() {
-        report.blockers = blockers;
         let verb = if opts.dry_run {
             Outcome::DryRun
         } else {
@@ -274,15 +295,22 @@ async fn run_steps(
         };
         let msg = if opts.dry_run {
             format!(
-                "scaling statefulset {ns}/{} from {} to {} would be refused now",
-                opts.name, state.replicas, opts.replicas
+                "scaling statefulset {ns}/{} from {} to {} would be refused now: {}",
+                opts.name,
+                state.replicas,
+                opts.replicas,
+                reasons(&blockers)
             )
         } else {
             format!(
-                "refusing to scale statefulset {ns}/{} from {} to {}: nothing changed",
-                opts.name, state.replicas, opts.replicas
+                "refusing to scale statefulset {ns}/{} from {} to {}: {}; nothing changed",
+                opts.name,
+                state.replicas,
+                opts.replicas,
+                reasons(&blockers)
             )
         };
+        report.blockers = blockers;
         return Ok(finish(report, &state, verb, msg));
     }
     if opts.dry_run {
@@ -428,6 +456,15 @@ async fn read_without_claims(
     let (mut s, _) = read(cluster, ns, name, false).await?;
     s.claims = claims.clone();
     Ok(s)
+}
+
+/// The first reason, and how many more there are (all of them are in `blockers`).
+fn reasons(blockers: &[Blocker]) -> String {
+    match blockers {
+        [] => "no reason given".into(),
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+    }
 }
 
 fn describe_plan(steps: &[Step]) -> String {

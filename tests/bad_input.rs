@@ -1,0 +1,607 @@
+//! The hostile and clumsy user's battery: every command given input it cannot use, and
+//! servers that cannot answer. Each case asserts the exit code, exactly one line on stderr that
+//! says what is wrong (no library internals, no debug quoting, no credentials), and that nothing
+//! was written: on the simulator from its request log (no request but reads), on a real cluster
+//! by the StatefulSet's spec and generation and its pods' uids. Extend it with every new command
+//! and flag.
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Cluster, Out, Sts, Tool};
+
+/// Words that give away a library's internals or a debug dump.
+const INTERNALS: &[&str] = &[
+    "kube::",
+    "kube_client",
+    "Error {",
+    "Api(",
+    "ErrorResponse",
+    "panicked",
+    "RUST_BACKTRACE",
+    "expected apps/v1",
+    "invalid uri character",
+    "A non-empty name is required",
+    "\\\"",
+    "Some(",
+    "tip:",
+];
+
+#[derive(Clone, Copy)]
+enum Env<'a> {
+    /// The test cluster's kubeconfig.
+    Normal,
+    /// `KUBECONFIG` set to this value (and no --kubeconfig).
+    Kubeconfig(&'a str),
+    /// `--kubeconfig FILE`, a file written with this content.
+    File(&'a str),
+}
+
+struct Case<'a> {
+    args: &'a [&'a str],
+    code: i32,
+    /// stderr's one line contains this.
+    says: &'a str,
+    env: Env<'a>,
+}
+
+const fn case<'a>(args: &'a [&'a str], code: i32, says: &'a str) -> Case<'a> {
+    Case {
+        args,
+        code,
+        says,
+        env: Env::Normal,
+    }
+}
+
+/// What must not change: the set's spec and generation and its pods (by uid).
+fn fingerprint(c: &Cluster) -> String {
+    let set = c.json(&["get", "sts", "flask"]);
+    let pods = c.kubectl_ok(&[
+        "get",
+        "pods",
+        "-l",
+        "app=flask",
+        "-o",
+        "jsonpath={.items[*].metadata.uid}",
+    ]);
+    format!("{} {} {}", set["metadata"]["generation"], set["spec"], pods)
+}
+
+fn writes(c: &Cluster) -> Vec<String> {
+    c.sim()
+        .map(|s| {
+            s.requests()
+                .iter()
+                .filter(|r| r.method != "GET")
+                .map(|r| format!("{} {}", r.method, r.path))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn run(c: &Cluster, case: &Case) -> Out {
+    let dir = c.dir.path();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"));
+    cmd.args(case.args)
+        .env_remove("KUBECONFIG")
+        .env("HOME", dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    // -n goes first so that a case may give its own (clap takes the last one)
+    let with_ns = |cmd: &mut std::process::Command| {
+        if !case.args.contains(&"-n") && !case.args.contains(&"-A") {
+            cmd.args(["-n", &c.namespace]);
+        }
+    };
+    match case.env {
+        Env::Normal => {
+            with_ns(&mut cmd);
+            cmd.env("KUBECONFIG", &c.kubeconfig);
+        }
+        Env::Kubeconfig(v) => {
+            with_ns(&mut cmd);
+            cmd.env(
+                "KUBECONFIG",
+                v.replace("GOOD", &c.kubeconfig.to_string_lossy()),
+            );
+        }
+        Env::File(content) => {
+            let p = dir.join(format!("kc-{}", uuid_like()));
+            std::fs::write(&p, content).unwrap();
+            with_ns(&mut cmd);
+            cmd.arg("--kubeconfig").arg(&p);
+        }
+    }
+    cmd.output().expect("run kubectl-sts").into()
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+fn check_one_line(what: &str, stderr: &str, says: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{what}: one line on stderr, got:\n{stderr}");
+    let line = lines[0];
+    assert!(line.starts_with("error: "), "{what}: {line}");
+    assert!(line.contains(says), "{what}: wanted {says:?} in: {line}");
+    for w in INTERNALS {
+        assert!(!line.contains(w), "{what}: internals ({w}) in: {line}");
+    }
+}
+
+fn kubeconfig_text(server: &str, user: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: {server}\ncontexts:\n- name: ctx\n  context:\n    cluster: c\n    user: u\ncurrent-context: ctx\nusers:\n- name: u\n  user:\n{user}"
+    )
+}
+
+#[test]
+fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
+    let c = Cluster::fast("bad-input", 3);
+    Sts {
+        replicas: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
+    let before = fingerprint(&c);
+
+    let exec_missing = kubeconfig_text(
+        &c.server_url().unwrap_or_else(|| "https://127.0.0.1:1".into()),
+        "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: kubectl-sts-test-no-such-plugin\n      interactiveMode: Never\n      installHint: install it with your package manager\n",
+    );
+    let with_password = kubeconfig_text("http://admin:s3cret@127.0.0.1:1", "    token: x\n");
+    let refused = kubeconfig_text("http://127.0.0.1:1", "    token: x\n");
+    let not_a_url = kubeconfig_text("http://exa mple:99999", "    token: x\n");
+    let garbage = "{{{ this is not yaml";
+
+    let cases = vec![
+        // usage: names that are not names, flags that do not parse
+        case(
+            &["inspect", "flask/status"],
+            2,
+            "does not name a StatefulSet",
+        ),
+        case(&["inspect", "flask?x=1"], 2, "not a valid StatefulSet name"),
+        case(&["inspect", "flask#x"], 2, "not a valid StatefulSet name"),
+        case(&["inspect", ""], 2, "must not be empty"),
+        case(&["inspect", "Flask"], 2, "lowercase RFC 1123 subdomain"),
+        case(
+            &["inspect", "deploy/flask"],
+            2,
+            "does not name a StatefulSet",
+        ),
+        case(&["inspect", "sts/"], 2, "must not be empty"),
+        case(
+            &["inspect", "flask%2Fstatus"],
+            2,
+            "not a valid StatefulSet name",
+        ),
+        case(&["inspect", "flask", "-A"], 2, "--all-namespaces"),
+        case(&["inspect", "-o", "xml"], 2, "invalid value 'xml'"),
+        case(&["inspect", "--color", "sometimes"], 2, "invalid value"),
+        case(&["inspect", "--cluster-domain", ""], 2, "not a DNS domain"),
+        case(
+            &["inspect", "--cluster-domain", "a b"],
+            2,
+            "not a DNS domain",
+        ),
+        case(
+            &["inspect", "--cluster-domain", "cluster.local."],
+            2,
+            "not a DNS domain",
+        ),
+        case(
+            &["inspect", "--request-timeout", "5x"],
+            2,
+            "invalid duration",
+        ),
+        case(&["inspect", "-n", ""], 2, "not a valid namespace name"),
+        case(
+            &["inspect", "-n", "Bad_NS"],
+            2,
+            "not a valid namespace name",
+        ),
+        case(&["inspect", "-n", "a.b"], 2, "not a valid namespace name"),
+        case(&["inspect", "--foo"], 2, "unexpected argument '--foo'"),
+        case(
+            &["inspect", "flask", "extra"],
+            2,
+            "unexpected argument 'extra'",
+        ),
+        case(&["frobnicate"], 2, "unrecognized subcommand"),
+        case(
+            &["scale"],
+            2,
+            "required arguments were not provided: --replicas <REPLICAS> <NAME>",
+        ),
+        case(&["scale", "flask"], 2, "--replicas"),
+        case(
+            &["scale", "flask", "--replicas", "-1"],
+            2,
+            "-1 is not in 0..=2147483647",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "abc"],
+            2,
+            "invalid value 'abc'",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2147483648"],
+            2,
+            "not in 0..=2147483647",
+        ),
+        case(&["scale", "flask", "--replicas", "1e3"], 2, "invalid value"),
+        case(
+            &["scale", "flask/status", "--replicas", "2"],
+            2,
+            "does not name a StatefulSet",
+        ),
+        case(
+            &["scale", "pod/flask-0", "--replicas", "2"],
+            2,
+            "does not name a StatefulSet",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2", "--timeout", "forever"],
+            2,
+            "invalid duration",
+        ),
+        case(
+            &[
+                "scale",
+                "flask",
+                "--replicas",
+                "2",
+                "--current-replicas",
+                "-3",
+            ],
+            2,
+            "not in 0..=2147483647",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2", "--max-steps", "0"],
+            2,
+            "not in 1..=10000",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2", "-A"],
+            2,
+            "one namespace",
+        ),
+        case(
+            &["force-delete"],
+            2,
+            "required arguments were not provided: <POD>",
+        ),
+        case(
+            &["force-delete", "flask-1/status"],
+            2,
+            "does not name a pod: give NAME or pod/NAME",
+        ),
+        case(&["force-delete", "sts/flask"], 2, "does not name a pod"),
+        case(
+            &["force-delete", "flask-1", "--node-silence", "soon"],
+            2,
+            "invalid duration",
+        ),
+        case(
+            &["force-delete", "flask-1", "--timeout=-5s"],
+            2,
+            "invalid duration",
+        ),
+        case(&["force-delete", "flask-1", "-A"], 2, "one namespace"),
+        case(&["completion", "tcsh"], 2, "invalid value 'tcsh'"),
+        // not found
+        case(&["inspect", "nope"], 3, "statefulset \"nope\" not found"),
+        case(
+            &["inspect", "sts/nope"],
+            3,
+            "statefulset \"nope\" not found",
+        ),
+        case(
+            &["inspect", "flask", "-n", "nosuchns"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(
+            &["inspect", "-n", "nosuchns"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(
+            &["inspect", "-n", "nosuchns", "-o", "json"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(&["scale", "nope", "--replicas", "2"], 3, "not found"),
+        case(
+            &["scale", "flask", "--replicas", "2", "-n", "nosuchns"],
+            3,
+            "not found",
+        ),
+        case(&["force-delete", "nope-0"], 3, "pod \"nope-0\" not found"),
+        case(
+            &["force-delete", "flask-0", "-n", "nosuchns"],
+            3,
+            "not found",
+        ),
+        // refused: implausible numbers, stale preconditions, healthy pods
+        case(
+            &["scale", "flask", "--replicas", "2147483647"],
+            4,
+            "--max-steps",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2147483647", "--dry-run"],
+            4,
+            "--max-steps",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "2147483647", "-o", "json"],
+            4,
+            "refusing to scale",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "100000000", "--dry-run"],
+            4,
+            "--max-steps",
+        ),
+        case(
+            &["scale", "flask", "--replicas", "103", "--max-steps", "100"],
+            4,
+            "--max-steps",
+        ),
+        case(
+            &[
+                "scale",
+                "flask",
+                "--replicas",
+                "1",
+                "--current-replicas",
+                "7",
+            ],
+            4,
+            "--current-replicas",
+        ),
+        case(&["force-delete", "flask-0", "--yes"], 4, "flask-0"),
+        case(&["force-delete", "flask-0", "--dry-run"], 4, "flask-0"),
+        case(
+            &["force-delete", "pod/flask-0", "--yes", "-o", "yaml"],
+            4,
+            "flask-0",
+        ),
+        // configuration: kubeconfigs that cannot be used
+        Case {
+            env: Env::Kubeconfig("/nonexistent/one:/nonexistent/two"),
+            ..case(&["inspect"], 2, "none of the files KUBECONFIG names exists")
+        },
+        Case {
+            env: Env::File(garbage),
+            ..case(&["inspect"], 2, "cannot read kubeconfig")
+        },
+        Case {
+            env: Env::File(&not_a_url),
+            ..case(&["inspect"], 2, "server URL is not a valid URL")
+        },
+        case(
+            &["inspect", "--kubeconfig", "/nonexistent/kc"],
+            2,
+            "cannot read kubeconfig /nonexistent/kc: No such file",
+        ),
+        case(
+            &["inspect", "--context", "nope"],
+            2,
+            "context \"nope\" not found",
+        ),
+        // credentials and servers that cannot be reached: exit 1
+        Case {
+            env: Env::File(&exec_missing),
+            ..case(
+                &["inspect", "flask"],
+                1,
+                "\"kubectl-sts-test-no-such-plugin\" is not installed",
+            )
+        },
+        Case {
+            env: Env::File(&with_password),
+            ..case(&["inspect", "flask"], 1, "http://<redacted>@127.0.0.1:1")
+        },
+        Case {
+            env: Env::File(&refused),
+            ..case(
+                &["scale", "flask", "--replicas", "1"],
+                1,
+                "cannot reach the API server at http://127.0.0.1:1",
+            )
+        },
+        Case {
+            env: Env::File(&refused),
+            ..case(
+                &["force-delete", "flask-1", "--yes"],
+                1,
+                "cannot reach the API server",
+            )
+        },
+    ];
+    assert!(cases.len() >= 60, "{} cases", cases.len());
+    for (i, k) in cases.iter().enumerate() {
+        let what = format!("case {i} {:?}", k.args);
+        if let Some(s) = c.sim() {
+            s.clear_requests();
+        }
+        let o = run(&c, k);
+        assert_eq!(o.code, k.code, "{what}: stderr: {}", o.stderr);
+        check_one_line(&what, &o.stderr, k.says);
+        assert!(!o.stderr.contains("s3cret"), "{what}: {}", o.stderr);
+        assert_eq!(writes(&c), Vec::<String>::new(), "{what}: wrote");
+        if k.args.contains(&"-o") && k.args.contains(&"json") && k.code == 4 {
+            let doc: serde_json::Value = serde_json::from_str(&o.stdout)
+                .unwrap_or_else(|e| panic!("{what}: stdout is not JSON ({e}): {}", o.stdout));
+            assert_eq!(doc["outcome"], "Refused", "{what}");
+            assert!(o.stdout.len() < 10_000, "{what}: output stays small");
+        }
+    }
+    assert_eq!(fingerprint(&c), before, "nothing changed");
+
+    // what works must still work: a KUBECONFIG list with a missing file, kubectl prefixes
+    let ok = run(
+        &c,
+        &Case {
+            env: Env::Kubeconfig("/nonexistent/kc:GOOD"),
+            ..case(&["inspect", "sts/flask"], 0, "")
+        },
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    assert!(ok.stdout.contains("flask-1"), "{}", ok.stdout);
+    let unchanged = c.sts(&["scale", "statefulset.apps/flask", "--replicas", "2"]);
+    assert_eq!(unchanged.code, 0, "{}", unchanged.stderr);
+}
+
+/// A server that accepts connections and never answers (a hung apiserver, a black-holed proxy).
+fn silent_server() -> (TcpListener, String) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let accept = l.try_clone().unwrap();
+    std::thread::spawn(move || {
+        let mut held = vec![];
+        // keep every connection open, read nothing useful, answer nothing
+        for s in accept.incoming().take(64).flatten() {
+            held.push(s);
+        }
+    });
+    (l, url)
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_on_every_command() {
+    // not a cluster test: the server here is this test's own socket
+    let c = Cluster::new("silent");
+    let (_keep, url) = silent_server();
+    let kc = c.dir.path().join("silent");
+    std::fs::write(&kc, kubeconfig_text(&url, "    token: x\n")).unwrap();
+    for args in [
+        vec!["inspect", "flask"],
+        vec!["inspect", "-o", "json"],
+        vec!["scale", "flask", "--replicas", "1"],
+        vec!["force-delete", "flask-1", "--yes"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--request-timeout", "2s"]);
+        let started = Instant::now();
+        let o = c.sts_with(&all, &kc);
+        let took = started.elapsed();
+        assert_eq!(o.code, 6, "{args:?}: {}", o.stderr);
+        check_one_line(&format!("{args:?}"), &o.stderr, "did not answer in time");
+        // 2 s per request; a command makes its first requests in parallel
+        assert!(took < Duration::from_secs(20), "{args:?} took {took:?}");
+    }
+}
+
+#[test]
+fn injected_latency_beyond_the_request_timeout_is_a_timeout() {
+    let c = Cluster::fast("latency-timeout", 1);
+    let Some(sim) = c.sim() else {
+        println!("skipped: injecting latency needs the simulated cluster");
+        return;
+    };
+    Sts {
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
+    sim.faults.lock().unwrap().latency = Duration::from_secs(5);
+    let started = Instant::now();
+    let o = c.sts(&["inspect", "flask", "--request-timeout", "1s"]);
+    sim.faults.lock().unwrap().latency = Duration::ZERO;
+    assert_eq!(o.code, 6, "{}", o.stderr);
+    check_one_line("latency", &o.stderr, "did not answer in time");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Starts the tool with its stdout a pipe that this test closes at once.
+fn with_closed_stdout(c: &Cluster, args: &[&str]) -> Out {
+    let mut child = c.sts_spawn(args);
+    drop(child.stdout.take());
+    let mut err = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return Out {
+                code: status.code().unwrap_or(-1),
+                stdout: String::new(),
+                stderr: err,
+            };
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} did not end after its reader went away");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_read_only_commands_quietly() {
+    let c = Cluster::fast("closed-pipe", 2);
+    Sts {
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 60);
+    for args in [
+        vec!["inspect", "flask"],
+        vec!["inspect", "flask", "-o", "json"],
+        vec!["inspect", "-o", "yaml"],
+        vec!["inspect"],
+    ] {
+        let o = with_closed_stdout(&c, &args);
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        assert_eq!(o.stderr, "", "{args:?}");
+    }
+    // a writing command keeps its own exit code (here: nothing to do, 0; refused, 4)
+    let o = with_closed_stdout(&c, &["scale", "flask", "--replicas", "1", "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let o = with_closed_stdout(&c, &["scale", "flask", "--replicas", "500", "-o", "json"]);
+    assert_eq!(o.code, 4, "{}", o.stderr);
+
+    // --watch: the next redraw finds the reader gone and ends
+    let mut child = c.sts_spawn(&["inspect", "flask", "--watch"]);
+    let mut first = [0u8; 1];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    c.kubectl_ok(&["annotate", "sts", "flask", "--overwrite", "touched=1"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "inspect --watch kept running");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(status.code(), Some(0));
+}
