@@ -8,7 +8,9 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 use serde::Serialize;
 
 use crate::kubefmt::human_duration;
-use crate::model::inspect::{Inspection, OrdinalRow, OverviewRow, RowKind, Severity};
+use crate::model::inspect::{
+    Inspection, OrdinalRow, OverviewRow, RevisionState, RowKind, ServiceState, Severity,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -83,14 +85,14 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
         (t, _) => t.to_string(),
     };
     let svc = match ins.service.state {
-        "Headless" => format!("{} (headless)", ins.service.name),
-        "NotHeadless" => format!(
+        ServiceState::Headless => format!("{} (headless)", ins.service.name),
+        ServiceState::NotHeadless => format!(
             "{} (NOT headless: clusterIP {})",
             ins.service.name,
             ins.service.cluster_ip.as_deref().unwrap_or("?")
         ),
-        "Missing" => format!("{} (MISSING)", ins.service.name),
-        _ => format!("{} (unknown)", ins.service.name),
+        ServiceState::Missing => format!("{} (MISSING)", ins.service.name),
+        ServiceState::Unknown => format!("{} (unknown)", ins.service.name),
     };
     writeln!(
         w,
@@ -217,8 +219,8 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
             &row.pod.as_ref().and_then(|p| p.revision.clone()),
             row.revision_state,
         ) {
-            (Some(r), Some("update")) => format!("{r} (new)"),
-            (Some(r), Some("other")) => format!("{r} (old)"),
+            (Some(r), Some(RevisionState::Update)) => format!("{r} (new)"),
+            (Some(r), Some(RevisionState::Other)) => format!("{r} (old)"),
             (Some(r), _) => r.clone(),
             (None, _) => "-".into(),
         };

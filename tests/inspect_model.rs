@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use kubectl_sts::model::inspect::{inspect, InspectOptions, Inspection, RowKind, Severity};
+use kubectl_sts::model::inspect::{
+    inspect, InspectOptions, Inspection, ProblemCode, RevisionState, RowKind, ServiceState,
+    Severity,
+};
 use kubectl_sts::model::{Access, ServiceLookup, Snapshot};
 use kubectl_sts::render::{self, Format, Style};
 use serde_json::{json, Value};
@@ -62,8 +65,8 @@ fn remove(objs: &mut Vec<Value>, kind: &str, name: &str) {
     objs.retain(|o| !(o["kind"] == kind && o["metadata"]["name"] == name));
 }
 
-fn codes(ins: &Inspection) -> Vec<&'static str> {
-    ins.problems.iter().map(|p| p.code).collect()
+fn codes(ins: &Inspection) -> Vec<String> {
+    ins.problems.iter().map(|p| p.code.to_string()).collect()
 }
 
 fn kill_node(objs: &mut [Value], node: &str) {
@@ -112,10 +115,10 @@ fn healthy_seed_joins_every_ordinal() {
         assert_eq!(v.source.as_deref(), Some("csi:local-path.csi.rancher.io"));
         assert_eq!(v.attached_node.as_deref(), pod.node.as_deref());
         assert!(!v.attachment_mismatch);
-        assert_eq!(row.revision_state, Some("current+update"));
+        assert_eq!(row.revision_state, Some(RevisionState::CurrentAndUpdate));
         assert_eq!(row.node.as_ref().unwrap().summary(), "Ready");
     }
-    assert_eq!(ins.service.state, "Headless");
+    assert_eq!(ins.service.state, ServiceState::Headless);
     assert!(ins.problems.is_empty(), "{:?}", ins.problems);
     assert!(ins.missing_permissions.is_empty());
 }
@@ -206,7 +209,7 @@ fn stuck_terminating_with_network_volume_suggests_out_of_service() {
     });
     let ins = run(&objs);
     let p = &ins.problems[0];
-    assert_eq!(p.code, "StuckTerminatingOnDeadNode");
+    assert_eq!(p.code, ProblemCode::StuckTerminatingOnDeadNode);
     assert!(
         p.action.contains(
             "kubectl taint node n2 node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
@@ -282,8 +285,8 @@ fn rolling_update_midway_and_partition() {
         p["metadata"]["labels"]["controller-revision-hash"] = json!("flask-new")
     });
     let ins = run(&objs);
-    assert_eq!(ins.rows[2].revision_state, Some("update"));
-    assert_eq!(ins.rows[0].revision_state, Some("current"));
+    assert_eq!(ins.rows[2].revision_state, Some(RevisionState::Update));
+    assert_eq!(ins.rows[0].revision_state, Some(RevisionState::Current));
     assert!(
         ins.rows[0].below_partition && ins.rows[1].below_partition && !ins.rows[2].below_partition
     );

@@ -8,6 +8,7 @@ mod harness;
 mod bad_input;
 mod completions;
 mod demo;
+mod documents;
 mod force_delete;
 mod inspect_cli;
 mod inspect_model;

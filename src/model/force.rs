@@ -34,18 +34,66 @@ pub enum LeaseLookup {
     Forbidden,
 }
 
-/// The decision, with the evidence for either answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// The verdict: `Eligible`, or why not. Serialized as its name (the document's `code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    Eligible,
+    /// No StatefulSet controls the pod.
+    NotStatefulSetPod,
+    /// The pod was never scheduled: there is no node to be dead.
+    NotScheduled,
+    /// Ready and not terminating: nothing is stuck.
+    PodHealthy,
+    NodeReady,
+    /// The node is not Ready but its kubelet still reports: it may run the containers.
+    KubeletAlive,
+    /// The node or its heartbeats cannot be read: death cannot be proven.
+    NodeUnverifiable,
+}
+
+/// The decision, with the evidence for either answer. Whether it is eligible is the verdict
+/// itself (`eligible()`), so the two cannot disagree; the `kubectl-sts/v1` document still has
+/// both fields (`eligible`, `code`).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Eligibility {
-    pub eligible: bool,
-    /// Stable code: `Eligible` or why not (`NotStatefulSetPod`, `NotScheduled`, `PodHealthy`,
-    /// `NodeReady`, `KubeletAlive`, `NodeUnverifiable`).
-    pub code: &'static str,
+    pub verdict: Verdict,
     /// One line: the verdict's reason.
     pub reason: String,
     /// What was checked, for the operator's record.
     pub evidence: Vec<String>,
+}
+
+impl Eligibility {
+    pub fn new(verdict: Verdict, reason: String, evidence: Vec<String>) -> Eligibility {
+        Eligibility {
+            verdict,
+            reason,
+            evidence,
+        }
+    }
+
+    pub fn eligible(&self) -> bool {
+        self.verdict == Verdict::Eligible
+    }
+}
+
+impl Serialize for Eligibility {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Document<'a> {
+            eligible: bool,
+            code: Verdict,
+            reason: &'a str,
+            evidence: &'a [String],
+        }
+        Document {
+            eligible: self.eligible(),
+            code: self.verdict,
+            reason: &self.reason,
+            evidence: &self.evidence,
+        }
+        .serialize(s)
+    }
 }
 
 /// The StatefulSet that controls the pod, if one does.
@@ -58,13 +106,8 @@ pub fn owning_statefulset(pod: &Pod) -> Option<String> {
         .map(|r| r.name.clone())
 }
 
-fn refuse(code: &'static str, reason: String, evidence: Vec<String>) -> Eligibility {
-    Eligibility {
-        eligible: false,
-        code,
-        reason,
-        evidence,
-    }
+fn refuse(verdict: Verdict, reason: String, evidence: Vec<String>) -> Eligibility {
+    Eligibility::new(verdict, reason, evidence)
 }
 
 /// May `pod` be deleted with grace period 0?
@@ -79,14 +122,14 @@ pub fn eligibility(
     let mut evidence = Vec::new();
     if owning_statefulset(pod).is_none() {
         return refuse(
-            "NotStatefulSetPod",
+            Verdict::NotStatefulSetPod,
             format!("pod {name} is not controlled by a StatefulSet; use kubectl delete"),
             evidence,
         );
     }
     let Some(node_name) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
         return refuse(
-            "NotScheduled",
+            Verdict::NotScheduled,
             format!("pod {name} was never scheduled to a node, so no kubelet holds it; a normal delete removes it"),
             evidence,
         );
@@ -105,7 +148,7 @@ pub fn eligibility(
     ));
     if !stuck {
         return refuse(
-            "PodHealthy",
+            Verdict::PodHealthy,
             format!("pod {name} is Ready and not terminating; nothing is stuck"),
             evidence,
         );
@@ -114,15 +157,14 @@ pub fn eligibility(
         NodeLookup::Missing => {
             evidence.push(format!("node {node_name}: no longer exists"));
             return Eligibility {
-                eligible: true,
-                code: "Eligible",
+                verdict: Verdict::Eligible,
                 reason: format!("node {node_name} of pod {name} was removed from the cluster"),
                 evidence,
             };
         }
         NodeLookup::Forbidden => {
             return refuse(
-                "NodeUnverifiable",
+                Verdict::NodeUnverifiable,
                 format!("not allowed to read node {node_name}: cannot prove it is dead"),
                 evidence,
             )
@@ -133,7 +175,7 @@ pub fn eligibility(
     evidence.push(format!("node {node_name}: {}", health.summary()));
     if health.readiness == Readiness::Ready {
         return refuse(
-            "NodeReady",
+            Verdict::NodeReady,
             format!("node {node_name} is Ready: its kubelet will finish deleting {name}; force-deleting could run two {name} at once"),
             evidence,
         );
@@ -175,14 +217,13 @@ pub fn eligibility(
     let Some(last) = last else {
         if health.readiness == Readiness::Unknown && !matches!(lease, LeaseLookup::Forbidden) {
             return Eligibility {
-                eligible: true,
-                code: "Eligible",
+                verdict: Verdict::Eligible,
                 reason: format!("node {node_name} has never reported and is not Ready"),
                 evidence,
             };
         }
         return refuse(
-            "NodeUnverifiable",
+            Verdict::NodeUnverifiable,
             format!("node {node_name} is {:?} but its kubelet's last heartbeat cannot be read: cannot prove it is dead", health.readiness),
             evidence,
         );
@@ -192,14 +233,13 @@ pub fn eligibility(
     let quiet_for = crate::kubefmt::human_duration(quiet_secs.max(0));
     if quiet.unsigned_abs() < silence || quiet_secs < 0 {
         return refuse(
-            "KubeletAlive",
+            Verdict::KubeletAlive,
             format!("node {node_name} is not Ready but its kubelet reported {quiet_for} ago: it may still run {name}'s containers; wait until it has been silent for {}", crate::kubefmt::human_duration(silence.as_secs() as i64)),
             evidence,
         );
     }
     Eligibility {
-        eligible: true,
-        code: "Eligible",
+        verdict: Verdict::Eligible,
         reason: format!(
             "node {node_name} is not Ready and its kubelet has been silent for {quiet_for}"
         ),
@@ -256,7 +296,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert!(e.eligible, "{e:?}");
+        assert!(e.eligible(), "{e:?}");
         assert_eq!(
             e.reason,
             "node n2 is not Ready and its kubelet has been silent for 6m50s"
@@ -276,8 +316,8 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert!(!e.eligible);
-        assert_eq!(e.code, "NodeReady");
+        assert!(!e.eligible());
+        assert_eq!(e.verdict, Verdict::NodeReady);
     }
 
     #[test]
@@ -291,7 +331,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "KubeletAlive", "{e:?}");
+        assert_eq!(e.verdict, Verdict::KubeletAlive, "{e:?}");
         assert!(e.reason.contains("reported 2s ago"), "{}", e.reason);
         // the lease alone is enough to show it is alive
         let n = node("Unknown", Some("2026-01-01T00:01:00Z"));
@@ -302,7 +342,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "KubeletAlive");
+        assert_eq!(e.verdict, Verdict::KubeletAlive);
     }
 
     #[test]
@@ -316,7 +356,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert!(e.eligible, "{e:?}");
+        assert!(e.eligible(), "{e:?}");
     }
 
     #[test]
@@ -329,7 +369,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "PodHealthy");
+        assert_eq!(e.verdict, Verdict::PodHealthy);
 
         let mut foreign = pod(true, false);
         foreign.metadata.owner_references = None;
@@ -340,7 +380,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "NotStatefulSetPod");
+        assert_eq!(e.verdict, Verdict::NotStatefulSetPod);
 
         let mut pending = pod(true, false);
         pending.spec.as_mut().unwrap().node_name = None;
@@ -351,7 +391,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "NotScheduled");
+        assert_eq!(e.verdict, Verdict::NotScheduled);
     }
 
     #[test]
@@ -363,7 +403,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "NodeUnverifiable");
+        assert_eq!(e.verdict, Verdict::NodeUnverifiable);
         // NotReady without any heartbeat we may read
         let n = node("False", None);
         let e = eligibility(
@@ -373,7 +413,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "NodeUnverifiable");
+        assert_eq!(e.verdict, Verdict::NodeUnverifiable);
         let e = eligibility(
             &pod(true, false),
             NodeLookup::Missing,
@@ -381,7 +421,7 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert!(e.eligible);
+        assert!(e.eligible());
         assert!(e.reason.contains("removed from the cluster"));
     }
 
@@ -396,6 +436,6 @@ mod tests {
             now(),
             SILENCE,
         );
-        assert_eq!(e.code, "KubeletAlive");
+        assert_eq!(e.verdict, Verdict::KubeletAlive);
     }
 }

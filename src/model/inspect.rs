@@ -65,8 +65,7 @@ pub struct Retention {
 #[serde(rename_all = "camelCase")]
 pub struct ServiceInfo {
     pub name: String,
-    /// `Headless`, `NotHeadless`, `Missing` or `Unknown` (not allowed to read it).
-    pub state: &'static str,
+    pub state: ServiceState,
     pub cluster_ip: Option<String>,
 }
 
@@ -136,9 +135,65 @@ pub struct OrdinalRow {
     pub volumes: Vec<VolumeInfo>,
     pub dns: String,
     /// `current`, `update`, `current+update` (same), or `other`.
-    pub revision_state: Option<&'static str>,
+    pub revision_state: Option<RevisionState>,
     /// Below the RollingUpdate partition: stays at the current revision.
     pub below_partition: bool,
+}
+
+/// What the governing Service lookup found (serialized as its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ServiceState {
+    Headless,
+    /// It has a cluster IP: pods get no per-pod DNS records.
+    NotHeadless,
+    Missing,
+    /// Not allowed to read it.
+    Unknown,
+}
+
+/// Which revision a pod runs, against the set's current and update revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RevisionState {
+    #[serde(rename = "current")]
+    Current,
+    #[serde(rename = "update")]
+    Update,
+    /// No rollout: the current revision is the update revision.
+    #[serde(rename = "current+update")]
+    CurrentAndUpdate,
+    /// Neither (an old revision left behind).
+    #[serde(rename = "other")]
+    Other,
+}
+
+/// The stable codes of [`Problem`]s (serialized as their names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProblemCode {
+    ServiceMissing,
+    ServiceNotHeadless,
+    OrdinalMissing,
+    PodOnDeadNode,
+    StuckTerminatingOnDeadNode,
+    PinnedVolumeOnDeadNode,
+    VolumeAttachedToDeadNode,
+    PodNotReady,
+    RolloutStuck,
+    ClaimPending,
+    ClaimLost,
+    VolumeReleased,
+    RetainedClaims,
+}
+
+impl std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
+}
+
+impl std::fmt::Display for ProblemCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self, f)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -153,7 +208,7 @@ pub enum Severity {
 pub struct Problem {
     pub severity: Severity,
     /// Stable identifier for scripts, e.g. `StuckTerminatingOnDeadNode`.
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub ordinal: Option<i64>,
     pub message: String,
     /// What to do about it.
@@ -538,21 +593,21 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
             ServiceInfo {
                 name: svc_name.clone(),
                 state: if ip.as_deref() == Some("None") {
-                    "Headless"
+                    ServiceState::Headless
                 } else {
-                    "NotHeadless"
+                    ServiceState::NotHeadless
                 },
                 cluster_ip: ip,
             }
         }
         ServiceRef::Missing => ServiceInfo {
             name: svc_name.clone(),
-            state: "Missing",
+            state: ServiceState::Missing,
             cluster_ip: None,
         },
         ServiceRef::Forbidden => ServiceInfo {
             name: svc_name.clone(),
-            state: "Unknown",
+            state: ServiceState::Unknown,
             cluster_ip: None,
         },
     };
@@ -671,10 +726,10 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
             let cur = status.current_revision.as_deref() == Some(r.as_str());
             let upd = status.update_revision.as_deref() == Some(r.as_str());
             match (cur, upd) {
-                (true, true) => "current+update",
-                (true, false) => "current",
-                (false, true) => "update",
-                _ => "other",
+                (true, true) => RevisionState::CurrentAndUpdate,
+                (true, false) => RevisionState::Current,
+                (false, true) => RevisionState::Update,
+                _ => RevisionState::Other,
             }
         });
         rows.push(OrdinalRow {
@@ -756,16 +811,16 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
     let ns = &ins.namespace;
     let svc = &ins.service;
     match svc.state {
-        "Missing" => out.push(Problem {
+        ServiceState::Missing => out.push(Problem {
             severity: Severity::Error,
-            code: "ServiceMissing",
+            code: ProblemCode::ServiceMissing,
             ordinal: None,
             message: format!("governing Service {ns}/{} does not exist: pods get no stable DNS names", svc.name),
             action: format!("create a headless Service {} (clusterIP: None) selecting the pods", svc.name),
         }),
-        "NotHeadless" => out.push(Problem {
+        ServiceState::NotHeadless => out.push(Problem {
             severity: Severity::Error,
-            code: "ServiceNotHeadless",
+            code: ProblemCode::ServiceNotHeadless,
             ordinal: None,
             message: format!("governing Service {ns}/{} has clusterIP {}: per-pod DNS records need a headless Service", svc.name, svc.cluster_ip.as_deref().unwrap_or("?")),
             action: "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
@@ -802,7 +857,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
         match &row.pod {
             None if row.kind == RowKind::Expected => out.push(Problem {
                 severity: Severity::Warning,
-                code: "OrdinalMissing",
+                code: ProblemCode::OrdinalMissing,
                 ordinal: o,
                 message: format!("ordinal {} has no pod", row.ordinal),
                 action: if ins.pod_management_policy == "OrderedReady" {
@@ -821,12 +876,12 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                             (format!(
                                 "confirm the machine {nn} is really off, then: kubectl taint node {nn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (the replacement is Ready in seconds; remove the taint once the node is back). A force delete (kubectl sts force-delete {} -n {ns}, which checks the node first) also frees the name, but the replacement then waits ~6 minutes for the volume to be detached",
                                 p.name
-                            ), "StuckTerminatingOnDeadNode")
+                            ), ProblemCode::StuckTerminatingOnDeadNode)
                         } else {
                             (format!(
                                 "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns. Giving up this ordinal's data (deleting {}) is the only other way; do not do it casually",
                                 pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(", ")
-                            ), "StuckTerminatingOnDeadNode")
+                            ), ProblemCode::StuckTerminatingOnDeadNode)
                         };
                         out.push(Problem {
                             severity: Severity::Error,
@@ -843,7 +898,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                         };
                         out.push(Problem {
                             severity: Severity::Error,
-                            code: "PodOnDeadNode",
+                            code: ProblemCode::PodOnDeadNode,
                             ordinal: o,
                             message: format!("{} runs on node {}, which is {}; {when}", p.name, node.name, node.summary()),
                             action: "check the node; once evicted the pod stays Terminating until the node returns or is declared out of service".into(),
@@ -855,7 +910,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                         if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(n.as_str())) {
                             out.push(Problem {
                                 severity: Severity::Error,
-                                code: "PinnedVolumeOnDeadNode",
+                                code: ProblemCode::PinnedVolumeOnDeadNode,
                                 ordinal: o,
                                 message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
                                 action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data (deleting claim {})", v.claim),
@@ -863,7 +918,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                         } else if let Some(dn) = v.volume.as_deref().and_then(attached_to_dead) {
                             out.push(Problem {
                                 severity: Severity::Error,
-                                code: "VolumeAttachedToDeadNode",
+                                code: ProblemCode::VolumeAttachedToDeadNode,
                                 ordinal: o,
                                 message: format!("{} waits for volume {}: it is still attached to dead node {dn} (Multi-Attach)", p.name, v.volume.as_deref().unwrap_or("?")),
                                 action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now; otherwise it is force-detached ~6 minutes after the old pod went away"),
@@ -872,10 +927,10 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                     }
                 }
                 if !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
-                    let rollout = ins.update_strategy.current_revision != ins.update_strategy.update_revision && row.revision_state == Some("update");
+                    let rollout = ins.update_strategy.current_revision != ins.update_strategy.update_revision && row.revision_state == Some(RevisionState::Update);
                     out.push(Problem {
                         severity: Severity::Warning,
-                        code: if rollout { "RolloutStuck" } else { "PodNotReady" },
+                        code: if rollout { ProblemCode::RolloutStuck } else { ProblemCode::PodNotReady },
                         ordinal: o,
                         message: format!("{} has not been Ready for {} ({})", p.name, kubefmt::human_duration(p.age_seconds.unwrap_or(0)), p.status),
                         action: if rollout {
@@ -891,14 +946,14 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             match v.claim_phase.as_str() {
                 "Pending" if row.pod.as_ref().is_some_and(|p| p.age_seconds.unwrap_or(0) > 60) => out.push(Problem {
                     severity: Severity::Warning,
-                    code: "ClaimPending",
+                    code: ProblemCode::ClaimPending,
                     ordinal: o,
                     message: format!("claim {} is Pending", v.claim),
                     action: format!("kubectl describe pvc {} -n {ns} (storage class {})", v.claim, v.storage_class.as_deref().unwrap_or("<none>")),
                 }),
                 "Lost" => out.push(Problem {
                     severity: Severity::Error,
-                    code: "ClaimLost",
+                    code: ProblemCode::ClaimLost,
                     ordinal: o,
                     message: format!("claim {} is Lost: its volume {} is gone", v.claim, v.volume.as_deref().unwrap_or("?")),
                     action: "restore the PersistentVolume from backup, or delete the claim to start this ordinal with empty storage".into(),
@@ -908,7 +963,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             if v.volume_phase.as_deref() == Some("Released") {
                 out.push(Problem {
                     severity: Severity::Warning,
-                    code: "VolumeReleased",
+                    code: ProblemCode::VolumeReleased,
                     ordinal: o,
                     message: format!("volume {} is Released (its claim was deleted)", v.volume.as_deref().unwrap_or("?")),
                     action: "the data is kept only with reclaim policy Retain; rebind it by hand if it is needed".into(),
@@ -919,7 +974,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
     if !retained.is_empty() {
         out.push(Problem {
             severity: Severity::Info,
-            code: "RetainedClaims",
+            code: ProblemCode::RetainedClaims,
             ordinal: None,
             message: format!("{} claim set(s) retained from ordinals above replicas: {}", retained.len(), retained.join("; ")),
             action: "kept by design (whenScaled: Retain); a scale-up reuses them. Delete them only to discard that data".into(),
@@ -942,7 +997,7 @@ pub struct OverviewRow {
     /// `current`, `updating N/M` or `-` (no revisions reported yet).
     pub revision: String,
     pub service: String,
-    pub service_state: &'static str,
+    pub service_state: ServiceState,
     /// Claims kept from ordinals above `replicas`.
     pub retained_claims: usize,
     /// Problems that count for `--fail-on-problems`.

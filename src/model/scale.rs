@@ -202,8 +202,7 @@ pub fn plan(state: &SetState, target: i64) -> Vec<Step> {
 pub fn too_many_steps(from: i64, to: i64, max: i64) -> Option<Blocker> {
     let steps = (to - from).unsigned_abs();
     (steps > max.max(0) as u64).then(|| {
-        blocker(
-            "TooManySteps",
+        blocker(BlockerCode::TooManySteps,
             format!(
                 "scaling from {from} to {to} takes {steps} steps, one pod at a time; more than --max-steps {max}: check the number, or raise --max-steps"
             ),
@@ -211,15 +210,43 @@ pub fn too_many_steps(from: i64, to: i64, max: i64) -> Option<Blocker> {
     })
 }
 
+/// The stable codes of [`Blocker`]s, serialized as their names (`kubectl-sts/v1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum BlockerCode {
+    /// A HorizontalPodAutoscaler targets the set and would undo the scale.
+    ManagedByAutoscaler,
+    /// whenScaled: Delete would delete the removed pods' claims.
+    ClaimsWouldBeDeleted,
+    /// More steps than `--max-steps`.
+    TooManySteps,
+    GenerationNotObserved,
+    RolloutInProgress,
+    PodMissing,
+    PodTerminating,
+    PodNotReady,
+    /// A pod above the range still exists.
+    PodOutsideReplicas,
+    /// status.replicas has not settled on spec.replicas.
+    ReplicasNotSettled,
+    /// What a step that timed out still waited for.
+    StepNotFinished,
+}
+
 /// Why a step may not be taken: a stable code for scripts and one line for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Blocker {
-    pub code: &'static str,
+    pub code: BlockerCode,
     pub message: String,
 }
 
-fn blocker(code: &'static str, message: String) -> Blocker {
+impl Blocker {
+    pub fn new(code: BlockerCode, message: String) -> Blocker {
+        Blocker { code, message }
+    }
+}
+
+fn blocker(code: BlockerCode, message: String) -> Blocker {
     Blocker { code, message }
 }
 
@@ -255,8 +282,7 @@ pub fn preflight(
 ) -> Vec<Blocker> {
     let mut out = Vec::new();
     for a in autoscalers {
-        out.push(blocker(
-            "ManagedByAutoscaler",
+        out.push(blocker(BlockerCode::ManagedByAutoscaler,
             format!("{a} manages this StatefulSet and would undo a manual scale; change its bounds instead"),
         ));
     }
@@ -269,8 +295,7 @@ pub fn preflight(
         } else {
             format!(" ({})", doomed.join(", "))
         };
-        out.push(blocker(
-            "ClaimsWouldBeDeleted",
+        out.push(blocker(BlockerCode::ClaimsWouldBeDeleted,
             format!(
                 "persistentVolumeClaimRetentionPolicy.whenScaled is Delete: the StatefulSet controller would delete the claims of the removed pods{which}; pass --allow-claim-deletion if that data may go"
             ),
@@ -286,7 +311,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
     let mut out = Vec::new();
     if state.observed_generation < state.generation {
         out.push(blocker(
-            "GenerationNotObserved",
+            BlockerCode::GenerationNotObserved,
             format!(
                 "the StatefulSet controller has not yet observed generation {} (observed {})",
                 state.generation, state.observed_generation
@@ -294,14 +319,17 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
         ));
     }
     if let Some(r) = &state.rollout {
-        out.push(blocker("RolloutInProgress", r.clone()));
+        out.push(blocker(BlockerCode::RolloutInProgress, r.clone()));
     }
     for o in state.start..state.start + state.replicas {
         let name = state.pod_name(o);
         match state.pod(o) {
-            None => out.push(blocker("PodMissing", format!("{name} does not exist"))),
+            None => out.push(blocker(
+                BlockerCode::PodMissing,
+                format!("{name} does not exist"),
+            )),
             Some(p) if p.terminating => out.push(blocker(
-                "PodTerminating",
+                BlockerCode::PodTerminating,
                 format!("{name} is terminating ({})", p.status),
             )),
             Some(p) if !p.ready => {
@@ -309,7 +337,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
                     Some(n) => format!("{name} is not Ready ({}) on node {n}", p.status),
                     None => format!("{name} is not Ready ({})", p.status),
                 };
-                out.push(blocker("PodNotReady", why))
+                out.push(blocker(BlockerCode::PodNotReady, why))
             }
             Some(_) => {}
         }
@@ -320,7 +348,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
         .filter(|p| !state.in_range(p.ordinal, state.replicas))
     {
         out.push(blocker(
-            "PodOutsideReplicas",
+            BlockerCode::PodOutsideReplicas,
             format!(
                 "{} is outside the {} replicas and still exists ({})",
                 p.name, state.replicas, p.status
@@ -329,7 +357,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
     }
     if out.is_empty() && state.status_replicas != state.replicas {
         out.push(blocker(
-            "ReplicasNotSettled",
+            BlockerCode::ReplicasNotSettled,
             format!(
                 "status.replicas is {} while spec.replicas is {}",
                 state.status_replicas, state.replicas
@@ -382,8 +410,8 @@ pub fn step_progress(state: &SetState, step: &Step, set_uid: &str) -> Progress {
     waiting.extend(
         step_blockers(state)
             .into_iter()
-            .filter(|b| b.code != "RolloutInProgress")
-            .filter(|b| !(step.removes && b.code == "PodOutsideReplicas"))
+            .filter(|b| b.code != BlockerCode::RolloutInProgress)
+            .filter(|b| !(step.removes && b.code == BlockerCode::PodOutsideReplicas))
             .map(|b| b.message),
     );
     if waiting.is_empty() && state.ready_replicas != step.replicas {
@@ -417,7 +445,10 @@ mod tests {
     fn implausible_jumps_are_refused_whatever_the_numbers() {
         assert!(too_many_steps(3, 103, 100).is_none());
         assert!(too_many_steps(103, 3, 100).is_none());
-        assert_eq!(too_many_steps(3, 104, 100).unwrap().code, "TooManySteps");
+        assert_eq!(
+            too_many_steps(3, 104, 100).unwrap().code,
+            BlockerCode::TooManySteps
+        );
         assert!(too_many_steps(0, i32::MAX as i64, 10_000).is_some());
         assert!(too_many_steps(i32::MAX as i64, 0, 10_000).is_some());
         assert!(too_many_steps(5, 5, 1).is_none());
@@ -463,8 +494,8 @@ mod tests {
         }
     }
 
-    fn codes(b: &[Blocker]) -> Vec<&'static str> {
-        b.iter().map(|b| b.code).collect()
+    fn codes(b: &[Blocker]) -> Vec<String> {
+        b.iter().map(|b| format!("{:?}", b.code)).collect()
     }
 
     fn parts(strategy: serde_json::Value) -> SetParts {

@@ -74,7 +74,7 @@ impl ForceDeleteReport {
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
             Outcome::Deleted | Outcome::AlreadyGone => ExitCode::Ok,
-            Outcome::DryRun if self.eligibility.eligible => ExitCode::Ok,
+            Outcome::DryRun if self.eligibility.eligible() => ExitCode::Ok,
             Outcome::DryRun | Outcome::Refused => ExitCode::Refused,
             Outcome::NotConfirmed => ExitCode::NotConfirmed,
             Outcome::ReplacementTimedOut => ExitCode::TimedOut,
@@ -239,7 +239,7 @@ pub async fn run(
         warnings: vec![],
         replacement: None,
     };
-    if !checked.verdict.eligible {
+    if !checked.verdict.eligible() {
         let why = checked.verdict.reason.clone();
         return Ok(refused(report, checked.verdict, &why));
     }
@@ -269,7 +269,7 @@ pub async fn run(
         }
         // a person may have taken minutes to answer: the node may be back by now
         match recheck(cluster, ns, opts, &uid).await? {
-            Some(c) if c.verdict.eligible => checked = c,
+            Some(c) if c.verdict.eligible() => checked = c,
             Some(c) => {
                 let why = format!("since the check, {}", c.verdict.reason);
                 return Ok(refused(report, c.verdict, &why));
@@ -294,7 +294,7 @@ pub async fn run(
             Guarded::Conflict(m) => {
                 attempts += 1;
                 match recheck(cluster, ns, opts, &uid).await? {
-                    Some(c) if c.verdict.eligible && attempts < 3 => checked = c,
+                    Some(c) if c.verdict.eligible() && attempts < 3 => checked = c,
                     Some(c) => {
                         let why = format!(
                             "it changed while being deleted ({m}); now: {}",

@@ -12,7 +12,7 @@ use crate::exit::ExitCode;
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
-    too_many_steps, Blocker, Progress, SetState, Step,
+    too_many_steps, Blocker, BlockerCode, Progress, SetState, Step,
 };
 use crate::model::Access;
 
@@ -93,7 +93,7 @@ impl ScaleReport {
 fn waiting_blockers(w: Vec<String>) -> Vec<Blocker> {
     w.into_iter()
         .map(|message| Blocker {
-            code: "StepNotFinished",
+            code: BlockerCode::StepNotFinished,
             message,
         })
         .collect()
