@@ -11,6 +11,7 @@ use crate::kubefmt::human_duration;
 use crate::model::inspect::{
     Inspection, OrdinalRow, OverviewRow, RevisionState, RowKind, ServiceState, Severity,
 };
+use crate::model::rollout::RolloutState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -99,17 +100,30 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
         "StatefulSet {}/{}  ready {}/{}  policy {}  update {}  retention whenDeleted={} whenScaled={}  service {}",
         ins.namespace, ins.name, ins.replicas.ready, ins.replicas.desired, ins.pod_management_policy, strat, ins.retention.when_deleted, ins.retention.when_scaled, svc
     )?;
-    if let (Some(c), Some(u)) = (
-        &ins.update_strategy.current_revision,
-        &ins.update_strategy.update_revision,
-    ) {
-        if c != u {
-            writeln!(
-                w,
-                "rolling update in progress: current {c} → update {u} ({} of {} updated)",
-                ins.replicas.updated, ins.replicas.desired
-            )?;
-        }
+    let (cur, upd) = (
+        ins.update_strategy
+            .current_revision
+            .as_deref()
+            .unwrap_or("?"),
+        ins.update_strategy
+            .update_revision
+            .as_deref()
+            .unwrap_or("?"),
+    );
+    match &ins.rollout {
+        RolloutState::InProgress { updated, want, .. } => writeln!(
+            w,
+            "rolling update in progress: current {cur} → update {upd} ({updated} of {want} updated)"
+        )?,
+        RolloutState::PausedAtPartition { partition } => writeln!(
+            w,
+            "rolling update paused at partition {partition}: ordinals from {partition} up run {upd}, the others {cur}"
+        )?,
+        RolloutState::WaitingForDeletes { updated, replicas } => writeln!(
+            w,
+            "OnDelete update pending: {updated} of {replicas} pods run {upd}; the others change when deleted"
+        )?,
+        RolloutState::Settled => {}
     }
     let mut t = table(style);
     let mut cols = vec![

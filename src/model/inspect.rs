@@ -11,6 +11,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
+use super::rollout::{rollout_state, RolloutState};
 use super::{Access, Fleet, ServiceLookup, Snapshot};
 use crate::kubefmt;
 
@@ -32,6 +33,10 @@ pub struct Inspection {
     pub problems: Vec<Problem>,
     /// Permissions that were missing, so some facts are unknown (least privilege).
     pub missing_permissions: Vec<String>,
+    /// Where the update stands (not part of the document: its facts are in `updateStrategy`
+    /// and `replicas`).
+    #[serde(skip)]
+    pub rollout: RolloutState,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -800,6 +805,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         rows,
         problems: vec![],
         missing_permissions,
+        rollout: rollout_state(set),
     };
     ins.problems = diagnose(&ins, shared);
     ins
@@ -927,7 +933,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                     }
                 }
                 if !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
-                    let rollout = ins.update_strategy.current_revision != ins.update_strategy.update_revision && row.revision_state == Some(RevisionState::Update);
+                    let rollout = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
                     out.push(Problem {
                         severity: Severity::Warning,
                         code: if rollout { ProblemCode::RolloutStuck } else { ProblemCode::PodNotReady },
@@ -994,7 +1000,8 @@ pub struct OverviewRow {
     pub desired: i64,
     pub pod_management_policy: String,
     pub update_type: String,
-    /// `current`, `updating N/M` or `-` (no revisions reported yet).
+    /// `current`, `updating N/M`, `paused at partition N`, `OnDelete N/M updated`, or `-` (no
+    /// revisions reported yet).
     pub revision: String,
     pub service: String,
     pub service_state: ServiceState,
@@ -1006,15 +1013,18 @@ pub struct OverviewRow {
 
 impl From<&Inspection> for OverviewRow {
     fn from(ins: &Inspection) -> Self {
-        let revision = match (
-            &ins.update_strategy.current_revision,
-            &ins.update_strategy.update_revision,
-        ) {
-            (Some(c), Some(u)) if c != u => {
-                format!("updating {}/{}", ins.replicas.updated, ins.replicas.desired)
+        let revision = match &ins.rollout {
+            RolloutState::InProgress { updated, want, .. } => format!("updating {updated}/{want}"),
+            RolloutState::PausedAtPartition { partition } => {
+                format!("paused at partition {partition}")
             }
-            (Some(_), Some(_)) => "current".into(),
-            _ => "-".into(),
+            RolloutState::WaitingForDeletes { updated, replicas } => {
+                format!("OnDelete {updated}/{replicas} updated")
+            }
+            RolloutState::Settled if ins.update_strategy.update_revision.is_some() => {
+                "current".into()
+            }
+            RolloutState::Settled => "-".into(),
         };
         OverviewRow {
             namespace: ins.namespace.clone(),

@@ -4,6 +4,7 @@
 pub mod force;
 pub mod health;
 pub mod inspect;
+pub mod rollout;
 pub mod scale;
 
 use k8s_openapi::api::apps::v1::StatefulSet;

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::health::{node_health, pod_ready, pod_terminating};
 use super::inspect::{claim_ordinal, set_pods};
+use super::rollout::RolloutState;
 use super::SetParts;
 use crate::kubefmt;
 
@@ -106,28 +107,17 @@ impl SetState {
             }
         }
         let replicas = spec.replicas.unwrap_or(1) as i64;
-        let strategy = spec.update_strategy.as_ref();
-        let rolling = strategy
-            .and_then(|u| u.type_.as_deref())
-            .is_none_or(|t| t == "RollingUpdate");
-        let partition = strategy
-            .and_then(|u| u.rolling_update.as_ref())
-            .and_then(|r| r.partition)
-            .unwrap_or(0) as i64;
-        let updated = status.updated_replicas.unwrap_or(0) as i64;
-        let want_updated = (replicas - partition).max(0);
-        // a RollingUpdate is done when every pod from the partition up runs the update revision;
-        // OnDelete never "runs" (the operator deletes pods), so it never blocks.
-        let rollout = (rolling
-            && status.current_revision.is_some()
-            && status.current_revision != status.update_revision
-            && updated < want_updated)
-            .then(|| {
-                format!(
-                    "a rolling update is in progress ({updated} of {want_updated} pods at revision {})",
-                    status.update_revision.clone().unwrap_or_default()
-                )
-            });
+        let rollout = match super::rollout::rollout_state(set) {
+            RolloutState::InProgress {
+                updated,
+                want,
+                revision,
+            } => Some(format!(
+                "a rolling update is in progress ({updated} of {want} pods at revision {revision})"
+            )),
+            // a reached partition and OnDelete wait for the operator: they never block a scale
+            _ => None,
+        };
         SetState {
             namespace: set.metadata.namespace.clone().unwrap_or_default(),
             name,
