@@ -113,6 +113,8 @@ fn main() {
         "--replicas",
         &down,
         "--dry-run",
+        "--max-steps",
+        "10000",
     ];
     server.sim.clear_requests();
     measure(&scale, &kc);

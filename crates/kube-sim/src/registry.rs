@@ -151,43 +151,48 @@ impl Registry {
                 }
             }
         };
-        let all = match snapshot_rv {
-            Some(rv) if rv < current => match txn.list_at(def, ns, rv) {
-                Some(v) => v,
-                None if opts.continue_token.is_some() => {
-                    // the Status carries an inconsistent-continue token (rv -1) to go on with
-                    let start = start_after.clone().unwrap_or_default();
-                    let mut e = st::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
-                    e.body["metadata"] = json!({"continue": encode_continue(-1, &start)});
-                    return Err(e);
-                }
-                None => {
-                    return Err(st::expired(
-                        "The resourceVersion for the provided list is too old.",
-                    ))
-                }
-            },
-            _ => txn.list(def, ns),
+        let historic = snapshot_rv.filter(|rv| *rv < current);
+        let after = start_after.as_ref().map(|s| parse_key(s, ns));
+        let Some(scan) = txn.scan(def, ns, historic, after) else {
+            if opts.continue_token.is_some() {
+                // the Status carries an inconsistent-continue token (rv -1) to go on with
+                let start = start_after.clone().unwrap_or_default();
+                let mut e = st::expired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.");
+                e.body["metadata"] = json!({"continue": encode_continue(-1, &start)});
+                return Err(e);
+            }
+            return Err(st::expired(
+                "The resourceVersion for the provided list is too old.",
+            ));
         };
-        drop(txn);
         let list_rv = snapshot_rv.unwrap_or(current);
-        let mut matched: Vec<(Key, Obj)> = all
-            .into_iter()
-            .filter(|(k, _)| start_after.as_ref().is_none_or(|s| *k > parse_key(s, ns)))
-            .filter(|(_, o)| opts.label.matches_object(o) && opts.field.matches(o))
-            .collect();
+        let limit = opts.limit.filter(|l| *l > 0);
+        // remainingItemCount is only set when no selector filtered the list
+        let unfiltered = opts.label.0.is_empty() && opts.field.is_empty();
+        let mut matched: Vec<(Key, Obj)> = Vec::new();
+        let mut rest = 0usize;
+        for (k, o) in scan {
+            if !(opts.label.matches_object(&o) && opts.field.matches(&o)) {
+                continue;
+            }
+            match limit {
+                Some(l) if matched.len() >= l => {
+                    rest += 1;
+                    if !unfiltered {
+                        break; // more exist; how many is not said
+                    }
+                }
+                _ => matched.push((k, o)),
+            }
+        }
+        drop(txn);
         let mut continue_token = None;
         let mut remaining = None;
-        if let Some(limit) = opts.limit.filter(|l| *l > 0) {
-            if matched.len() > limit {
-                let rest = matched.len() - limit;
-                matched.truncate(limit);
-                let last = key_string(&matched[limit - 1].0, ns);
-                continue_token = Some(encode_continue(list_rv as i64, &last));
-                // remainingItemCount is only set when no selector filtered the list
-                if opts.label.0.is_empty() && opts.field.is_empty() {
-                    remaining = Some(rest);
-                }
+        if let (Some(limit), true) = (limit, rest > 0) {
+            let last = key_string(&matched[limit - 1].0, ns);
+            continue_token = Some(encode_continue(list_rv as i64, &last));
+            if unfiltered {
+                remaining = Some(rest);
             }
         }
         Ok(ListResult {
