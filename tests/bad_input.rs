@@ -510,8 +510,7 @@ fn a_server_that_never_answers_times_out_on_every_command() {
 #[test]
 fn injected_latency_beyond_the_request_timeout_is_a_timeout() {
     let c = Cluster::fast("latency-timeout", 1);
-    let Some(sim) = c.sim() else {
-        println!("skipped: injecting latency needs the simulated cluster");
+    let Some(sim) = c.sim_or_skip("injecting latency needs the simulated cluster") else {
         return;
     };
     Sts {

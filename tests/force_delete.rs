@@ -197,7 +197,8 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
         &["force-delete", "flask-1", "--node-silence", "5s"],
         "flask-0\n",
     ) else {
-        return; // no `script` to give it a terminal
+        crate::harness::skip("util-linux `script` is not installed: no pseudo-terminal");
+        return;
     };
     assert_eq!(wrong.code, 7, "{}", wrong.stdout);
     assert!(

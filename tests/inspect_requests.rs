@@ -28,7 +28,11 @@ fn api_requests(c: &Cluster, name: &str) -> usize {
 #[test]
 fn requests_stay_constant_from_3_to_600_replicas() {
     let c = Cluster::with_nodes("requests", 0, SimConfig::default());
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     for (name, n) in [("small", 3), ("large", 600)] {
         let objs = rolled_out_statefulset(&c.namespace, name, n, 3)
             .into_iter()

@@ -23,7 +23,11 @@ fn the_tool_over_https_with_tokens() {
 #[test]
 fn the_tool_retries_a_passing_503_and_reports_a_lasting_one() {
     let c = Cluster::fast("faults-retry", 3);
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     Sts {
         replicas: 1,
         ..Default::default()
@@ -61,7 +65,7 @@ fn verbose_logs_requests_without_credentials() {
             ..SimConfig::default()
         };
         let c = Cluster::with_nodes(if tls { "verbose-tls" } else { "verbose-http" }, 0, config);
-        if !c.is_sim() {
+        if c.skip_unless_sim("serves its own token over http and https") {
             return;
         }
         let o = c.sts(&["inspect", "nope", "-v"]);

@@ -147,9 +147,24 @@ impl Cluster {
         cmd.output().expect("run kubectl").into()
     }
 
-    /// The simulated cluster, or None against a real one (sim-only tests return early).
+    /// The simulated cluster, or None against a real one.
     pub fn sim(&self) -> Option<&Arc<Sim>> {
         self.server.as_ref().map(|s| &s.sim)
+    }
+
+    /// The simulated cluster; against a real one, says the test is skipped and why (see
+    /// [`skip`]) and gives None: `let Some(sim) = c.sim_or_skip("…") else { return };`.
+    pub fn sim_or_skip(&self, why: &str) -> Option<&Arc<Sim>> {
+        let sim = self.sim();
+        if sim.is_none() {
+            skip(why);
+        }
+        sim
+    }
+
+    /// True on a real cluster, after saying the test is skipped and why.
+    pub fn skip_unless_sim(&self, why: &str) -> bool {
+        self.sim_or_skip(why).is_none()
     }
 
     pub fn server_url(&self) -> Option<String> {
@@ -257,6 +272,20 @@ impl Cluster {
         std::env::var(var).unwrap_or_else(|_| default.to_string())
     }
 
+    /// Fails at once, naming what to set, when a real cluster lacks a storage class a test
+    /// deploys with (instead of timing out waiting for claims no provisioner binds).
+    pub fn require_storage_class(&self, class: &str) {
+        if self.is_sim() {
+            return;
+        }
+        let o = self.kubectl(&["get", "storageclass", class, "-o", "name"]);
+        assert_eq!(
+            o.code, 0,
+            "storage class {class:?} does not exist in the cluster under test: set KUBECTL_STS_TEST_LOCAL_CLASS (node-pinned volumes) and KUBECTL_STS_TEST_NETWORK_CLASS (volumes that can move) to classes it has ({})",
+            o.stderr.trim()
+        );
+    }
+
     /// A kube client from the kubeconfig, over TCP (as the tool connects).
     pub fn client(&self) -> kube::Client {
         let kc = kube::config::Kubeconfig::read_from(&self.kubeconfig).expect("kubeconfig");
@@ -334,7 +363,11 @@ pub fn secured(test: &str) -> Option<Cluster> {
         ..SimConfig::default()
     };
     let c = Cluster::with_nodes(test, 0, config);
-    c.is_sim().then_some(c)
+    if !c.is_sim() {
+        skip("needs the simulated cluster's own tokens and deny rules");
+        return None;
+    }
+    Some(c)
 }
 
 /// A kubeconfig for this simulated cluster with another token (None: no credentials).
@@ -367,7 +400,10 @@ pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
         ..SimConfig::default()
     };
     let c = Cluster::with_nodes(test, 3, config);
-    if !c.is_sim() {
+    if !c.is_sim() && std::env::var_os(POWER_ENV).is_none() {
+        skip(&format!(
+            "powers nodes off: set {POWER_ENV} to run it on a real cluster"
+        ));
         return None;
     }
     Sts {
@@ -379,9 +415,42 @@ pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
 }
 
 /// Powers a simulated node off or on (its kubelet stops or resumes).
+/// Powers a node off or on: a simulated one by its annotation (its kubelet stops or resumes),
+/// a real one through `KUBECTL_STS_TEST_POWER_CMD off|on NODE` (run by `sh -c`).
 pub fn power(c: &Cluster, node: &str, on: bool) {
-    let v = format!("kubectl-sts.sim/power={}", if on { "on" } else { "off" });
-    c.kubectl_ok(&["annotate", "node", node, "--overwrite", &v]);
+    let state = if on { "on" } else { "off" };
+    if c.is_sim() {
+        let v = format!("kubectl-sts.sim/power={state}");
+        c.kubectl_ok(&["annotate", "node", node, "--overwrite", &v]);
+        return;
+    }
+    let cmd = std::env::var(POWER_ENV).unwrap_or_else(|_| panic!("{POWER_ENV} is not set"));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{cmd} \"$0\" \"$1\""))
+        .args([state, node])
+        .output()
+        .unwrap_or_else(|e| panic!("{POWER_ENV}: cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{POWER_ENV} {state} {node} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The command that powers a real cluster's node off and on (`CMD off NODE`, `CMD on NODE`).
+pub const POWER_ENV: &str = "KUBECTL_STS_TEST_POWER_CMD";
+
+/// Says visibly that the running test cannot run on this backend, and why: a `skipped:` line
+/// on the process's stderr, which libtest does not capture (it captures only the print
+/// macros), so a run against a real cluster shows and counts them
+/// (`cargo test 2>&1 | grep -c '^skipped:'`). The test then returns without asserting.
+pub fn skip(why: &str) {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
 }
 
 /// One pod's `kubectl get --no-headers` line.
@@ -446,7 +515,15 @@ impl Default for Sts<'_> {
 impl Sts<'_> {
     /// Applies it in the cluster's test namespace and waits until every replica is Ready.
     pub fn deploy(&self, c: &Cluster, secs: u64) {
-        c.apply(&self.yaml());
+        let class = c.storage_class(self.class == "network");
+        c.require_storage_class(&class);
+        c.apply(
+            &Sts {
+                class: &class,
+                ..*self
+            }
+            .yaml(),
+        );
         c.wait_ready(self.name, self.replicas, secs);
     }
 

@@ -48,16 +48,16 @@ fn apply_validates_and_reapplies_the_seed_manifest() {
     assert_eq!(app["volumeMounts"][0]["mountPath"], "/usr/src/app/log");
     assert_eq!(s["metadata"]["generation"], 2);
     // applying the same manifest again is a no-op on the server (kubectl may still say
-    // "configured" for a StatefulSet: its patch re-sends volumeClaimTemplates)
-    let rv = s["metadata"]["resourceVersion"].clone();
+    // "configured" for a StatefulSet: its patch re-sends volumeClaimTemplates). Judged by spec
+    // and generation: the controller's status writes move the resourceVersion at any time.
     c.apply(&seed().replace("han0495/flask-example-app", "han0495/flask-example-app:v2"));
     let again = c.json(&["get", "sts", "flask"]);
     assert_eq!(
         (
-            again["metadata"]["resourceVersion"].clone(),
+            again["spec"].clone(),
             again["metadata"]["generation"].clone()
         ),
-        (rv, Value::from(2))
+        (s["spec"].clone(), Value::from(2))
     );
 }
 
@@ -126,7 +126,11 @@ fn kubectl_patch_commands_change_exactly_their_fields() {
 #[test]
 fn admission_adds_tolerations_service_account_and_protection() {
     let c = Cluster::fast("admission", 1);
-    let Some(_) = c.sim() else { return };
+    let Some(_) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     c.apply(
         &seed()
             .replace("replicas: 3", "replicas: 1")
@@ -182,7 +186,7 @@ fn admission_adds_tolerations_service_account_and_protection() {
     );
     // in use: deleting the claim leaves it Terminating until no pod uses it
     c.kubectl_ok(&["delete", "pvc", "www-flask-0", "--wait=false"]);
-    std::thread::sleep(std::time::Duration::from_secs(1));
+    // the DELETE itself sets deletionTimestamp (the finalizer keeps the object): no wait
     let row = c.kubectl_ok(&["get", "pvc", "www-flask-0", "--no-headers"]);
     assert!(row.contains("Terminating"), "{row}");
     c.kubectl_ok(&["scale", "sts", "flask", "--replicas=0"]);

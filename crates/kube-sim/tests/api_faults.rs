@@ -10,7 +10,11 @@ use crate::harness::{fault, Cluster};
 #[test]
 fn injected_503_reaches_kubectl_and_kube_rs() {
     let c = Cluster::new("faults-503");
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     sim.inject(fault("list", "pods", 503, 100));
     let out = c.kubectl(&["get", "pods", "--request-timeout=5s"]);
     assert_ne!(out.code, 0);
@@ -44,7 +48,11 @@ fn injected_503_reaches_kubectl_and_kube_rs() {
 #[test]
 fn a_cut_watch_reaches_the_client() {
     let c = Cluster::new("faults-watch");
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     sim.faults.lock().unwrap().cut_watch_after = Some(2);
     let pods: Api<Pod> = Api::namespaced(c.client(), &c.namespace);
     let events = c.rt.block_on(async {
@@ -74,7 +82,11 @@ fn a_cut_watch_reaches_the_client() {
 #[test]
 fn latency_is_added_to_every_request() {
     let c = Cluster::new("faults-latency");
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     sim.faults.lock().unwrap().latency = std::time::Duration::from_millis(300);
     let before = sim.requests().len();
     c.kubectl_ok(&["get", "pods"]);

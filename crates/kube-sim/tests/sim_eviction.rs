@@ -85,7 +85,11 @@ fn eviction_respects_the_disruption_budget() {
 #[test]
 fn kubectl_create_namespace_and_drain_speak_protobuf() {
     let c = Cluster::fast("drain", 3);
-    let Some(_) = c.sim() else { return };
+    let Some(_) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     let ns = format!("{}-pb", c.namespace);
     assert_eq!(
         c.kubectl_ok(&["create", "namespace", &ns]).trim(),

@@ -13,8 +13,19 @@ fn dead_node_pod_stays_terminating_with_golden_conditions() {
         return;
     };
     kill_flask_1(&c);
-    // golden: READY still 1/1 (containerStatuses ready), STATUS Terminating, and it stays so
-    std::thread::sleep(Duration::from_secs(3));
+    // golden: READY still 1/1 (containerStatuses ready), STATUS Terminating, and it stays so:
+    // checked once the grace period has run out by the server's clock, when a live kubelet
+    // would have finished and deleted the pod
+    let p = c.json(&["get", "pod", "flask-1"]);
+    let deadline: jiff::Timestamp = p["metadata"]["deletionTimestamp"]
+        .as_str()
+        .expect("terminating")
+        .parse()
+        .unwrap();
+    c.eventually(60, "the grace period over", || {
+        let now = server_now(&c);
+        (now > deadline).then_some(())
+    });
     let r = row(&c, "flask-1");
     let cells: Vec<&str> = r.split_whitespace().collect();
     assert_eq!(&cells[..3], ["flask-1", "1/1", "Terminating"], "{r}");
@@ -173,4 +184,21 @@ fn out_of_service_taint_recovers_in_seconds() {
                 .is_empty())
         .then_some(())
     });
+}
+
+/// The API server's clock: the creationTimestamp of an object created now (a Lease: served
+/// by every cluster and by the simulator).
+fn server_now(c: &crate::harness::Cluster) -> jiff::Timestamp {
+    let name = format!("clock-{}", uuid::Uuid::new_v4().simple());
+    c.create_json(&serde_json::json!({
+        "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+        "metadata": {"name": name, "namespace": c.namespace}, "spec": {}
+    }));
+    let t = c.json(&["get", "lease", &name])["metadata"]["creationTimestamp"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let _ = c.kubectl(&["delete", "lease", &name, "--wait=false"]);
+    t
 }

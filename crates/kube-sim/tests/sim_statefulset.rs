@@ -404,7 +404,14 @@ fn partitioned_rolling_update_then_on_delete() {
         "app=han0495/flask-example-app:v3",
     ]);
     let before = revisions(&c, "app=flask");
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    // once the controller has observed the new template (a new updateRevision), a
+    // RollingUpdate would already be replacing pods: OnDelete must not
+    c.eventually(30, "the new template observed", || {
+        let s = c.json(&["get", "sts", "flask"]);
+        (s["status"]["observedGeneration"] == s["metadata"]["generation"]
+            && s["status"]["updateRevision"] != s["status"]["currentRevision"])
+            .then_some(())
+    });
     assert_eq!(
         revisions(&c, "app=flask"),
         before,
@@ -549,7 +556,11 @@ fn revision_history_is_truncated_and_repeated_events_are_counted() {
         .collect();
     assert!(revs.contains(&4), "the newest revision is kept: {revs:?}");
 
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     let pod: serde_json::Value = serde_json::json!({"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "x", "namespace": c.namespace, "uid": "u-1"}});
     sim.event(
         &pod,
@@ -591,7 +602,11 @@ fn masked_statuses(statuses: impl Iterator<Item = Value>) -> Vec<Value> {
 #[test]
 fn rollout_status_sequence_matches_golden() {
     let c = cluster("status-seq");
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     Sts {
         min_ready: 10,
         ..Default::default()
@@ -650,7 +665,11 @@ fn paths(v: &Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) 
 #[test]
 fn objects_have_the_fields_a_real_cluster_gives_them() {
     let c = cluster("shapes");
-    let Some(_) = c.sim() else { return };
+    let Some(_) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     c.apply(
         &std::fs::read_to_string(crate::harness::seed_manifest())
             .unwrap()
@@ -749,7 +768,11 @@ fn pod_step(kind: &str, o: &Value) -> Value {
 #[test]
 fn deleting_a_pod_steps_through_golden_events() {
     let c = cluster("delete-steps");
-    let Some(sim) = c.sim() else { return };
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
     c.apply(
         &std::fs::read_to_string(crate::harness::seed_manifest())
             .unwrap()
