@@ -206,7 +206,7 @@ fn power_off_node_of(c: &Cluster, pod: &str) -> String {
 #[test]
 fn dead_node_with_pinned_volume_gets_no_force_delete_advice() {
     let c = ready_lab("dead-local", false);
-    if c.skip_unless_sim("needs the simulated cluster (its nodes and timings)") {
+    if c.skip_unless_sim("powers a node off through the simulator's annotation") {
         return;
     }
     let node = power_off_node_of(&c, "flask-1");
@@ -237,7 +237,7 @@ fn dead_node_with_pinned_volume_gets_no_force_delete_advice() {
 #[test]
 fn dead_node_with_network_volume_gets_out_of_service_advice() {
     let c = ready_lab("dead-network", true);
-    if c.skip_unless_sim("needs the simulated cluster (its nodes and timings)") {
+    if c.skip_unless_sim("powers a node off through the simulator's annotation") {
         return;
     }
     let node = power_off_node_of(&c, "flask-1");
@@ -380,7 +380,7 @@ fn unauthorized_and_forbidden() {
         ..drill()
     };
     let c = Cluster::with_nodes("auth", 3, config);
-    if c.skip_unless_sim("needs the simulated cluster (its nodes and timings)") {
+    if c.skip_unless_sim("serves its own tokens and deny rules") {
         return;
     }
     let url = c.server_url().unwrap();

@@ -89,7 +89,7 @@ fn assert_columns_match(got: &str, want: &str, ns: &str) {
 #[test]
 fn get_prints_the_columns_a_real_cluster_prints() {
     let c = Cluster::new("columns");
-    if c.skip_unless_sim("needs the simulated cluster (its nodes and timings)") {
+    if c.skip_unless_sim("restores golden's recorded objects into the simulator's store") {
         return;
     }
     restore_seed(&c);
@@ -186,7 +186,7 @@ fn selectors_and_output_formats() {
 #[test]
 fn watch_streams_changes() {
     let c = Cluster::new("watch");
-    if c.skip_unless_sim("needs the simulated cluster (its nodes and timings)") {
+    if c.skip_unless_sim("binds pods to node n1, which a real cluster may not have") {
         return;
     }
     c.create_json(&pod("w1", Some("n1"), json!({"app": "w"})));
