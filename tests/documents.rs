@@ -2,27 +2,11 @@
 //! force-delete results built from fixed values (inspect's are in `inspect_model`), so a change
 //! of the types behind them cannot change what scripts read. `UPDATE_SNAPSHOTS=1` rewrites them.
 
-use std::path::Path;
-
 use kubectl_sts::model::force::{Eligibility, Verdict};
 use kubectl_sts::model::scale::{Blocker, BlockerCode, Step};
 use kubectl_sts::ops::force_delete::{ForceDeleteReport, Outcome as ForceOutcome, Replacement};
 use kubectl_sts::ops::scale::{Outcome as ScaleOutcome, ScaleReport, StepRecord};
 use kubectl_sts::render::{self, Format};
-
-fn assert_snapshot(name: &str, got: &str) {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&p, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&p).unwrap_or_default();
-    assert_eq!(
-        got, want,
-        "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept)"
-    );
-}
 
 fn json<T: serde::Serialize>(doc: &T) -> String {
     let mut buf = Vec::new();
@@ -64,7 +48,7 @@ fn scale_results_keep_their_json() {
         }],
         retained_claims: vec!["data-web-3".into()],
     };
-    assert_snapshot("scale-timed-out.json", &json(&timed_out));
+    crate::harness::assert_fixture("scale-timed-out.json", &json(&timed_out));
     let refused = ScaleReport {
         outcome: ScaleOutcome::Refused,
         blockers: vec![
@@ -82,7 +66,7 @@ fn scale_results_keep_their_json() {
         steps: vec![],
         ..timed_out.clone()
     };
-    assert_snapshot("scale-refused.json", &json(&refused));
+    crate::harness::assert_fixture("scale-refused.json", &json(&refused));
     for outcome in [
         ScaleOutcome::Completed,
         ScaleOutcome::Unchanged,
@@ -118,7 +102,7 @@ fn force_delete_results_keep_their_json() {
         warnings: vec![],
         replacement: None,
     };
-    assert_snapshot("force-delete-refused.json", &json(&refused));
+    crate::harness::assert_fixture("force-delete-refused.json", &json(&refused));
     let deleted = ForceDeleteReport {
         outcome: ForceOutcome::Deleted,
         eligibility: Eligibility::new(
@@ -135,7 +119,7 @@ fn force_delete_results_keep_their_json() {
         }),
         ..refused.clone()
     };
-    assert_snapshot("force-delete-deleted.json", &json(&deleted));
+    crate::harness::assert_fixture("force-delete-deleted.json", &json(&deleted));
     for (verdict, code) in [
         (Verdict::NotStatefulSetPod, "NotStatefulSetPod"),
         (Verdict::NotScheduled, "NotScheduled"),

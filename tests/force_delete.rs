@@ -221,12 +221,7 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
         || {
             power(&c, &node, true);
             c.eventually(40, "node Ready again", || {
-                let n = c.json(&["get", "node", &node]);
-                let ready = n["status"]["conditions"]
-                    .as_array()?
-                    .iter()
-                    .find(|c| c["type"] == "Ready")?
-                    .clone();
+                let ready = crate::harness::ready_condition(&c.json(&["get", "node", &node]))?;
                 (ready["status"] == "True").then_some(())
             });
         },

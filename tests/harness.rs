@@ -54,3 +54,9 @@ impl Tool for Cluster {
             .to_path_buf()
     }
 }
+
+/// Compares `got` with `tests/fixtures/NAME`; `UPDATE_SNAPSHOTS=1` rewrites it.
+pub fn assert_fixture(name: &str, got: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    assert_snapshot(&dir, name, got)
+}

@@ -387,21 +387,6 @@ fn rendered(ins: &Inspection, format: Format) -> String {
     String::from_utf8(buf).unwrap()
 }
 
-/// Compares with a checked-in snapshot; `UPDATE_SNAPSHOTS=1` rewrites it.
-fn assert_snapshot(name: &str, got: &str) {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::write(&p, got).unwrap();
-    }
-    let want = std::fs::read_to_string(&p).unwrap_or_default();
-    assert_eq!(
-        got, want,
-        "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept)"
-    );
-}
-
 #[test]
 fn table_and_documents_snapshots() {
     let mut objs = fixture();
@@ -410,10 +395,10 @@ fn table_and_documents_snapshots() {
         p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:51:20Z")
     });
     let ins = run(&objs);
-    assert_snapshot("dead-node.table.txt", &rendered(&ins, Format::Table));
-    assert_snapshot("dead-node.wide.txt", &rendered(&ins, Format::Wide));
+    crate::harness::assert_fixture("dead-node.table.txt", &rendered(&ins, Format::Table));
+    crate::harness::assert_fixture("dead-node.wide.txt", &rendered(&ins, Format::Wide));
     let json_text = rendered(&ins, Format::Json);
-    assert_snapshot("dead-node.json", &json_text);
+    crate::harness::assert_fixture("dead-node.json", &json_text);
     let doc: Value = serde_json::from_str(&json_text).unwrap();
     assert_eq!(doc["apiVersion"], "kubectl-sts/v1");
     assert_eq!(doc["kind"], "Inspection");

@@ -458,17 +458,35 @@ pub fn row(c: &Cluster, pod: &str) -> String {
     c.kubectl(&["get", "pod", pod, "--no-headers"]).stdout
 }
 
+/// A node's Ready condition, if it has one.
+pub fn ready_condition(node: &serde_json::Value) -> Option<serde_json::Value> {
+    node["status"]["conditions"]
+        .as_array()?
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .cloned()
+}
+
+/// Compares `got` with the checked-in file `dir/name`; `UPDATE_SNAPSHOTS=1` rewrites it.
+pub fn assert_snapshot(dir: &Path, name: &str, got: &str) {
+    let p = dir.join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&p, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&p).unwrap_or_default();
+    assert_eq!(
+        got, want,
+        "snapshot {name} differs (UPDATE_SNAPSHOTS=1 to accept)"
+    );
+}
+
 /// Powers off flask-1's node and waits until the taint manager has made it Terminating.
 pub fn kill_flask_1(c: &Cluster) -> String {
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     power(c, &node, false);
     c.eventually(40, "node NotReady with unreachable taints", || {
         let n = c.json(&["get", "node", &node]);
-        let ready = n["status"]["conditions"]
-            .as_array()?
-            .iter()
-            .find(|c| c["type"] == "Ready")?
-            .clone();
+        let ready = ready_condition(&n)?;
         let taints = n["spec"]["taints"].as_array().cloned().unwrap_or_default();
         (ready["status"] == "Unknown"
             && ready["reason"] == "NodeStatusUnknown"
