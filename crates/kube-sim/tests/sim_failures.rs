@@ -113,6 +113,37 @@ fn local_volume_replacement_waits_for_its_node() {
     });
 }
 
+/// The seed lab's remediation (golden `dead-node-local-storage/timeline.json`, its last marks):
+/// the replacement of an ordinal whose volume is pinned to a dead node is Pending and
+/// unscheduled; deleting its claim gives up that data, the claim goes (an unscheduled pod does
+/// not hold it), the controller creates a fresh one, and the pod becomes Ready on a live node.
+#[test]
+fn giving_up_a_pinned_claim_lets_the_replacement_start_elsewhere() {
+    let Some(c) = lab("dead-local-remedy", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    let old_claim = c.json(&["get", "pvc", "www-flask-1"])["metadata"]["uid"].clone();
+    let node = kill_flask_1(&c);
+    c.kubectl(&["delete", "pod", "flask-1", "--grace-period=0", "--force"]);
+    c.eventually(20, "replacement Pending and unscheduled", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        (p["status"]["phase"] == "Pending" && p["spec"]["nodeName"].is_null()).then_some(())
+    });
+    let del = c.kubectl(&["delete", "pvc", "www-flask-1", "--wait=false"]);
+    assert_eq!(del.code, 0, "{}", del.stderr);
+    c.eventually(30, "a fresh claim", || {
+        let pvc = c.try_json(&["get", "pvc", "www-flask-1"])?;
+        (pvc["metadata"]["uid"] != old_claim && pvc["metadata"]["deletionTimestamp"].is_null())
+            .then_some(())
+    });
+    let p = c.eventually(60, "flask-1 Ready on a live node", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        let ready = crate::harness::ready_condition(&p)?;
+        (ready["status"] == "True").then_some(p)
+    });
+    assert_ne!(p["spec"]["nodeName"], node.as_str(), "not on the dead node");
+}
+
 #[test]
 fn network_volume_waits_for_forced_detach() {
     // the 6-minute forced detach, shortened to 12s for the test (named as such in SimConfig)

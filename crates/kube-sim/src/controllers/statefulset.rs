@@ -456,8 +456,10 @@ fn sync(sim: &Sim, set: &Value) {
                 if deleting(p) && monotonic {
                     return;
                 }
-                if !deleting(p) {
-                    // a pod whose claim was deleted gets it back (the PVC-deleted recovery path)
+                if !deleting(p) && p["status"]["phase"] == "Pending" {
+                    // a Pending pod whose claim was deleted gets a fresh one (stateful_set_control.go:
+                    // `isPending(replicas[i])` → createMissingPersistentVolumeClaims), so a
+                    // replacement whose volume died with its node can start elsewhere
                     let _ = ensure_claims(sim, set, name(p));
                 }
                 if monotonic && (!is_running_and_ready(p) || !is_available(p, min_ready, now)) {

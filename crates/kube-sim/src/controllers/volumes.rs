@@ -272,9 +272,15 @@ fn protection(sim: &Sim) {
         if !deleting(&pvc) || !finalizers(&pvc).iter().any(|f| f == PVC_PROTECTION) {
             continue;
         }
-        // in use: a pod in the namespace that references it and has not terminated
+        // in use: a scheduled pod in the namespace that references it and has not terminated
+        // (pkg/controller/volume/pvcprotection, podUsesPVC: only pods with spec.nodeName count,
+        // "because kubelet sees pods after they have been scheduled and it won't allow starting
+        // a pod referencing a PVC with a non-nil deletionTimestamp")
         let used = pods.iter().any(|p| {
             namespace(p) == namespace(&pvc)
+                && p["spec"]["nodeName"]
+                    .as_str()
+                    .is_some_and(|n| !n.is_empty())
                 && !matches!(p["status"]["phase"].as_str(), Some("Succeeded" | "Failed"))
                 && p["spec"]["volumes"]
                     .as_array()
