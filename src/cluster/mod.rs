@@ -558,23 +558,11 @@ impl Cluster {
 
 /// The set's selector as a label-selector query string.
 pub fn selector_string(set: &StatefulSet) -> String {
-    let sel = &set.spec.selector;
-    let mut parts: Vec<String> = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for e in sel.match_expressions.iter().flatten() {
-        let vals = e.values.clone().unwrap_or_default().join(",");
-        parts.push(match e.operator.as_str() {
-            "In" => format!("{} in ({vals})", e.key),
-            "NotIn" => format!("{} notin ({vals})", e.key),
-            "Exists" => e.key.clone(),
-            _ => format!("!{}", e.key),
-        });
-    }
-    parts.join(",")
+    // the API server validated the selector when the set was created; a set whose selector
+    // would not convert is matched by nothing rather than by everything
+    kube::core::Selector::try_from(set.spec.selector.clone())
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "kubectl-sts.invalid/selector".into())
 }
 
 /// An HTTP `Date` header (IMF-fixdate, RFC 9110: `Sun, 22 Nov 2026 05:58:08 GMT`).
