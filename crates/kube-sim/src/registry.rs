@@ -333,6 +333,22 @@ impl Registry {
         if txn.get(def, ns, &name).is_some() {
             return Err(st::already_exists(def, &name));
         }
+        if def.kind == "Pod" {
+            // ServiceAccount admission (plugin/pkg/admission/serviceaccount): the pod's service
+            // account must exist (admit_pod defaulted it to `default`)
+            let sa = body["spec"]["serviceAccountName"]
+                .as_str()
+                .unwrap_or("default");
+            let sa_def = resources::by_kind("ServiceAccount").expect("serviceaccounts served");
+            if txn.get(sa_def, ns, sa).is_none() {
+                return Err(st::ApiError::new(
+                    403,
+                    "Forbidden",
+                    format!("pods \"{name}\" is forbidden: error looking up service account {ns}/{sa}: serviceaccount \"{sa}\" not found"),
+                    Some(json!({"name": name, "kind": "pods"})),
+                ));
+            }
+        }
         if def.kind == "Service" {
             self.allocate_cluster_ip(&mut body)?;
         }

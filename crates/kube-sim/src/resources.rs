@@ -359,6 +359,23 @@ pub static RESOURCES: &[ResourceDef] = &[
         has_status_subresource: true,
         field_selectors: &[],
     },
+    // the token subresource (TokenRequest) is not served
+    ResourceDef {
+        group: "",
+        version: "v1",
+        kind: "ServiceAccount",
+        plural: "serviceaccounts",
+        singular: "serviceaccount",
+        namespaced: true,
+        short_names: &["sa"],
+        categories: &[],
+        verbs: ALL_VERBS,
+        subresources: &[],
+        storage_version_hash: "pbx9ZvyFpBE=",
+        has_generation: false,
+        has_status_subresource: false,
+        field_selectors: &[],
+    },
     ResourceDef {
         group: "coordination.k8s.io",
         version: "v1",

@@ -112,6 +112,8 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Age", s, 0),
         ],
         "Lease" => vec![("Name", s, 0), ("Holder", s, 0), ("Age", s, 0)],
+        // serviceAccountColumnDefinitions (pkg/printers/internalversion)
+        "ServiceAccount" => vec![("Name", s, 0), ("Secrets", "integer", 0), ("Age", s, 0)],
         "PodDisruptionBudget" => vec![
             ("Name", s, 0),
             ("Min Available", s, 0),
@@ -525,6 +527,11 @@ pub fn cells(kind: &str, o: &Value, now: jiff::Timestamp) -> Vec<Value> {
             json!(created),
         ],
         "Lease" => vec![name, json!(s(&o["spec"]["holderIdentity"])), json!(created)],
+        "ServiceAccount" => vec![
+            name,
+            json!(o["secrets"].as_array().map_or(0, Vec::len)),
+            json!(created),
+        ],
         "HorizontalPodAutoscaler" => {
             // printHorizontalPodAutoscaler over the v1 fields: the CPU target, `<unknown>`
             // until a controller reports the current utilization (none runs here)

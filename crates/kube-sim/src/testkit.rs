@@ -117,6 +117,11 @@ impl Cluster {
         };
         // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
         c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
+        // pods are refused until the serviceaccounts controller has created `default` (a real
+        // control plane takes about a second)
+        c.eventually(30, "the namespace's default ServiceAccount", || {
+            (c.kubectl(&["get", "serviceaccount", "default"]).code == 0).then_some(())
+        });
         c
     }
 

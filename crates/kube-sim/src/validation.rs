@@ -62,6 +62,7 @@ pub fn unknown_fields(kind: &str, v: &Value) -> Vec<String> {
         "StorageClass" => roundtrip::<storage::v1::StorageClass>(v),
         "VolumeAttachment" => roundtrip::<storage::v1::VolumeAttachment>(v),
         "Lease" => roundtrip::<coordination::v1::Lease>(v),
+        "ServiceAccount" => roundtrip::<core::v1::ServiceAccount>(v),
         "EndpointSlice" => roundtrip::<discovery::v1::EndpointSlice>(v),
         "PodDisruptionBudget" => roundtrip::<policy::v1::PodDisruptionBudget>(v),
         _ => None,

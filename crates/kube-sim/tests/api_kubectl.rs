@@ -404,3 +404,55 @@ fn deleting_a_namespace_empties_it_first() {
         .lines()
         .all(|l| !l.starts_with(&ns)));
 }
+
+/// Every namespace gets a `default` ServiceAccount from the serviceaccounts controller (again
+/// if it is deleted), and the ServiceAccount admission refuses a pod whose account does not
+/// exist, with plugin/pkg/admission/serviceaccount's message.
+#[test]
+fn service_accounts_default_and_admission() {
+    let c = Cluster::new("service-accounts");
+    let rows = c.kubectl_ok(&["get", "sa"]);
+    let mut lines = rows.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["NAME", "SECRETS", "AGE"], "{rows}");
+    assert!(
+        lines.any(|l| l.split_whitespace().take(2).eq(["default", "0"])),
+        "{rows}"
+    );
+
+    let mut p = pod("orphan-sa", None, json!({"app": "sa"}));
+    p["spec"]["serviceAccountName"] = json!("nope");
+    let o = c.kubectl_stdin(&["create", "-f", "-"], &p.to_string());
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert_eq!(
+        o.stderr.trim(),
+        format!(
+            "Error from server (Forbidden): error when creating \"STDIN\": pods \"orphan-sa\" is forbidden: error looking up service account {}/nope: serviceaccount \"nope\" not found",
+            c.namespace
+        )
+    );
+    assert_ne!(
+        c.kubectl(&["get", "pod", "orphan-sa"]).code,
+        0,
+        "nothing created"
+    );
+
+    // with the account created, the same pod is admitted
+    // (JSON: `kubectl create serviceaccount` sends protobuf, which the simulator decodes only
+    // for the kinds typed commands here need)
+    c.create_json(
+        &json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "nope"}}),
+    );
+    c.kubectl_stdin(&["create", "-f", "-"], &p.to_string());
+    assert_eq!(
+        c.json(&["get", "pod", "orphan-sa"])["spec"]["serviceAccountName"],
+        "nope"
+    );
+
+    let uid = c.json(&["get", "sa", "default"])["metadata"]["uid"].clone();
+    c.kubectl_ok(&["delete", "sa", "default"]);
+    c.eventually(30, "default recreated", || {
+        let sa = c.try_json(&["get", "sa", "default"])?;
+        (sa["metadata"]["uid"] != uid).then_some(())
+    });
+}

@@ -16,6 +16,21 @@ impl Controller for NamespaceController {
     }
 
     fn reconcile(&mut self, sim: &Sim) {
+        // the serviceaccounts controller (pkg/controller/serviceaccount): every active namespace
+        // has a `default` ServiceAccount, created within moments of the namespace, and again if
+        // it is deleted
+        for ns in sim
+            .list_kind("Namespace", None)
+            .into_iter()
+            .filter(|n| !deleting(n))
+        {
+            let n = name(&ns);
+            if sim.get_kind("ServiceAccount", n, "default").is_none() {
+                let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount",
+                    "metadata": {"name": "default", "namespace": n}});
+                let _ = sim.create_kind("ServiceAccount", n, sa);
+            }
+        }
         for ns in sim
             .list_kind("Namespace", None)
             .into_iter()
