@@ -446,3 +446,54 @@ fn watch_redraws_when_the_set_changes() {
     let _ = child.wait();
     assert!(text.matches(&header).count() >= 2, "{text}");
 }
+
+/// A broken revision rolled out as an operator would (`kubectl patch` of the template): the
+/// controller replaces the highest ordinal, the new pod crash-loops, and the rollout stops there.
+/// inspect shows the row as kubectl does (READY 0/1, CrashLoopBackOff, the update revision) and
+/// scale refuses while the rollout is in progress.
+#[test]
+fn a_crash_looping_revision_shows_in_inspect_and_stops_scale() {
+    let c = Cluster::fast("broken-revision", 2);
+    Sts {
+        replicas: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 90);
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op": "add", "path": "/spec/template/spec/containers/0/command", "value": ["sh", "-c", "exit 1"]}]"#,
+    ]);
+    let doc = c.eventually(90, "flask-1 crash-looping on the new revision", || {
+        let doc = inspect_json(&c);
+        (doc["rows"][1]["pod"]["status"] == "CrashLoopBackOff").then_some(doc)
+    });
+    let row = &doc["rows"][1];
+    assert_eq!(row["pod"]["readyContainers"], "0/1");
+    assert_eq!(row["revisionState"], "update");
+    assert_eq!(
+        doc["rows"][0]["revisionState"], "current",
+        "flask-0 is not touched"
+    );
+    let kubectl_row = c.kubectl_ok(&["get", "pod", "flask-1", "--no-headers"]);
+    assert!(
+        kubectl_row.contains("0/1") && kubectl_row.contains("CrashLoopBackOff"),
+        "{kubectl_row}"
+    );
+    let table = c.sts(&["inspect", "flask"]);
+    assert!(
+        table.stdout.contains("rolling update in progress"),
+        "{}",
+        table.stdout
+    );
+    let scale = c.sts(&["scale", "flask", "--replicas", "1"]);
+    assert_eq!(scale.code, 4, "{}", scale.stderr);
+    assert!(
+        scale.stderr.contains("rolling update is in progress"),
+        "{}",
+        scale.stderr
+    );
+}

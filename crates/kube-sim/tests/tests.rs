@@ -13,6 +13,7 @@ mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
 mod api_tls;
+mod sim_containers;
 mod sim_eviction;
 mod sim_failures;
 mod sim_statefulset;

@@ -87,6 +87,8 @@ pub struct Kubelets {
     volumes_ready_at: HashMap<String, Instant>,
     /// pod uid → when the kubelet saw its deletion
     stopping_since: HashMap<String, Instant>,
+    /// (pod uid, container) → where a container whose command exits is in its crash loop
+    crashing: HashMap<(String, String), Crash>,
     next_ip: HashMap<String, u32>,
 }
 
@@ -203,8 +205,13 @@ impl Kubelets {
                 {
                     self.stopping_since.remove(&pid);
                     self.volumes_ready_at.remove(&pid);
+                    self.crashing.retain(|(u, _), _| *u != pid);
                 }
             }
+            return;
+        }
+        if pod["status"]["phase"] == "Running" {
+            self.crash_loop(sim, node, pod);
             return;
         }
         if pod["status"]["phase"] != "Pending" {
@@ -338,8 +345,15 @@ impl Kubelets {
         let running = |c: &Value| {
             json!({
             "containerID": cid(c["name"].as_str().unwrap_or("")), "image": c["image"], "imageID": format!("docker.io/library/{}@sha256:{:064x}", c["image"].as_str().unwrap_or(""), 0),
-            "lastState": {}, "name": c["name"], "ready": true, "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
+            "lastState": {}, "name": c["name"], "ready": container_ready(c), "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
         };
+        let unready: Vec<&str> = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| !container_ready(c))
+            .filter_map(|c| c["name"].as_str())
+            .collect();
         let done = |c: &Value| {
             let id = cid(c["name"].as_str().unwrap_or(""));
             json!({
@@ -356,10 +370,16 @@ impl Kubelets {
             "Ready",
             "ContainersReady",
         ] {
-            super::set_condition(
-                &mut conds,
-                json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t}),
-            );
+            let mut c = json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t});
+            if !unready.is_empty() && (ty == "Ready" || ty == "ContainersReady") {
+                c["status"] = json!("False");
+                c["reason"] = json!("ContainersNotReady");
+                c["message"] = json!(format!(
+                    "containers with unready status: [{}]",
+                    unready.join(" ")
+                ));
+            }
+            super::set_condition(&mut conds, c);
         }
         order_conditions(&mut conds);
         let mut status = json!({
@@ -393,6 +413,103 @@ impl Kubelets {
                     Some(name(node)),
                 );
             }
+        }
+    }
+
+    /// Containers whose command exits (see [`command_exit_code`]) under restartPolicy Always:
+    /// each run ends after `crash_run_time`; the first exit is restarted at once, later ones
+    /// after the kubelet's back-off — 10 s doubling to 5 min (kuberuntime `backOff`, initial
+    /// 10 s and `MaxContainerBackOff` 300 s; the faster decay of KEP-4603 is behind a feature
+    /// gate). Meanwhile the container is `waiting: CrashLoopBackOff` with its last run in
+    /// `lastState.terminated`; the pod stays Running and not Ready.
+    fn crash_loop(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+        let pid = uid(pod).to_string();
+        let cfg = sim.config().clone();
+        let mut statuses: Vec<Value> = pod["status"]["containerStatuses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut changed = false;
+        for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+            let Some(code) = command_exit_code(c) else {
+                continue;
+            };
+            let cname = c["name"].as_str().unwrap_or("").to_string();
+            let Some(st) = statuses.iter_mut().find(|s| s["name"] == cname.as_str()) else {
+                continue;
+            };
+            let crash = self
+                .crashing
+                .entry((pid.clone(), cname.clone()))
+                .or_insert_with(|| Crash {
+                    restarts: 0,
+                    running_since: Some(Instant::now()),
+                    started_at: st["state"]["running"]["startedAt"]
+                        .as_str()
+                        .map(String::from)
+                        .unwrap_or_else(now),
+                    back_off_until: None,
+                });
+            let t = now();
+            if let Some(since) = crash.running_since {
+                if since.elapsed() < cfg.scaled(CRASH_RUN_TIME) {
+                    continue;
+                }
+                // the run ended: exited with `code`
+                let reason = if code == 0 { "Completed" } else { "Error" };
+                st["lastState"] = json!({"terminated": {"exitCode": code, "reason": reason,
+                    "startedAt": crash.started_at, "finishedAt": t, "containerID": st["containerID"]}});
+                crash.running_since = None;
+                if crash.restarts == 0 {
+                    // the first exit is restarted at once (no back-off recorded yet)
+                    crash.restarts = 1;
+                    crash.running_since = Some(Instant::now());
+                    crash.started_at = t.clone();
+                    st["state"] = json!({"running": {"startedAt": t}});
+                    st["started"] = json!(true);
+                } else {
+                    let secs = (10u64 << (crash.restarts - 1).min(5)).min(300);
+                    crash.back_off_until =
+                        Some(Instant::now() + std::time::Duration::from_secs(secs));
+                    st["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": format!(
+                        "back-off {} restarting failed container={cname} pod={}_{}({pid})",
+                        kube_common::kubefmt::human_duration(secs as i64), name(pod), namespace(pod))}});
+                    st["started"] = json!(false);
+                    sim.event(
+                        pod,
+                        "Warning",
+                        "BackOff",
+                        &format!(
+                            "Back-off restarting failed container {cname} in pod {}_{}({pid})",
+                            name(pod),
+                            namespace(pod)
+                        ),
+                        "kubelet",
+                        Some(name(node)),
+                    );
+                }
+                st["ready"] = json!(false);
+                st["restartCount"] = json!(crash.restarts);
+                changed = true;
+            } else if crash.back_off_until.is_some_and(|u| Instant::now() >= u) {
+                crash.back_off_until = None;
+                crash.restarts += 1;
+                crash.running_since = Some(Instant::now());
+                crash.started_at = t.clone();
+                st["state"] = json!({"running": {"startedAt": t}});
+                st["started"] = json!(true);
+                st["ready"] = json!(false);
+                st["restartCount"] = json!(crash.restarts);
+                changed = true;
+            }
+        }
+        if changed {
+            let _ = sim.status_patch(
+                "Pod",
+                namespace(pod),
+                name(pod),
+                &json!({"status": {"containerStatuses": statuses}}),
+            );
         }
     }
 
@@ -469,4 +586,97 @@ fn node_ip(node: &Value) -> String {
         .and_then(|a| a["address"].as_str())
         .unwrap_or("")
         .to_string()
+}
+
+/// How long a container whose command exits runs before it does (no object records it).
+const CRASH_RUN_TIME: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A container's crash loop, as the kubelet tracks it.
+struct Crash {
+    restarts: u32,
+    /// Running since (None: exited, waiting out its back-off).
+    running_since: Option<Instant>,
+    started_at: String,
+    back_off_until: Option<Instant>,
+}
+
+/// The exit code of a command the simulated kubelet understands, or None (it runs until
+/// stopped). The forms: the program `false` or `/bin/false` (1), `true` or `/bin/true` (0), and
+/// `sh|bash -c SCRIPT` (from `command`, or `command` + `args`) whose last statement is `exit N`.
+pub fn command_exit_code(container: &Value) -> Option<i64> {
+    let argv: Vec<&str> = ["command", "args"]
+        .iter()
+        .flat_map(|k| container[*k].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    exec_exit_code(&argv)
+}
+
+fn exec_exit_code(argv: &[&str]) -> Option<i64> {
+    let program = argv.first()?.rsplit('/').next()?;
+    match program {
+        "false" => Some(1),
+        "true" => Some(0),
+        "sh" | "bash" if argv.get(1) == Some(&"-c") => {
+            let script = argv.get(2)?;
+            let last = script
+                .rsplit([';', '\n'])
+                .map(str::trim)
+                .find(|s| !s.is_empty())?;
+            let code = last.strip_prefix("exit")?.trim();
+            if code.is_empty() {
+                return Some(0);
+            }
+            code.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+/// Ready unless its command exits or its readiness probe's exec command fails (exits non-zero,
+/// in the forms [`command_exit_code`] understands); other probes pass.
+fn container_ready(c: &Value) -> bool {
+    if command_exit_code(c).is_some() {
+        return false;
+    }
+    let probe: Vec<&str> = c["readinessProbe"]["exec"]["command"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    exec_exit_code(&probe).is_none_or(|code| code == 0)
+}
+
+#[cfg(test)]
+mod command_tests {
+    use super::*;
+
+    #[test]
+    fn the_commands_the_kubelet_understands() {
+        let c = |v: Value| command_exit_code(&json!(v));
+        assert_eq!(c(json!({"command": ["sh", "-c", "exit 1"]})), Some(1));
+        assert_eq!(
+            c(json!({"command": ["/bin/sh"], "args": ["-c", "echo hi; exit 3"]})),
+            Some(3)
+        );
+        assert_eq!(c(json!({"command": ["bash", "-c", "exit"]})), Some(0));
+        assert_eq!(c(json!({"command": ["false"]})), Some(1));
+        assert_eq!(c(json!({"command": ["/bin/true"]})), Some(0));
+        assert_eq!(c(json!({"command": ["sh", "-c", "sleep 3600"]})), None);
+        assert_eq!(c(json!({"command": ["nginx"]})), None);
+        assert_eq!(c(json!({})), None, "the image's own entrypoint runs");
+        assert!(!container_ready(
+            &json!({"name": "a", "readinessProbe": {"exec": {"command": ["false"]}}})
+        ));
+        assert!(container_ready(
+            &json!({"name": "a", "readinessProbe": {"exec": {"command": ["true"]}}})
+        ));
+        assert!(container_ready(
+            &json!({"name": "a", "readinessProbe": {"httpGet": {"port": 80}}})
+        ));
+        assert!(!container_ready(
+            &json!({"name": "a", "command": ["sh", "-c", "exit 2"]})
+        ));
+    }
 }
