@@ -72,6 +72,8 @@ where
         rv: String,
         backoff: Duration,
         events: Option<BoxStream<'static, kube::Result<WatchEvent<K>>>>,
+        /// Whether the current stream has delivered anything (bookmarks included).
+        delivered: bool,
     }
     impl<K> State<K> {
         async fn failed(mut self) -> Option<((), State<K>)> {
@@ -87,12 +89,16 @@ where
         rv: "0".to_string(),
         backoff: WATCH_BACKOFF_MIN,
         events: None,
+        delivered: false,
     };
     futures::stream::unfold(start, |mut s| async move {
         loop {
             let Some(events) = s.events.as_mut() else {
                 match s.api.watch(&s.params, &s.rv).await {
-                    Ok(stream) => s.events = Some(stream.boxed()),
+                    Ok(stream) => {
+                        s.events = Some(stream.boxed());
+                        s.delivered = false;
+                    }
                     Err(_) => return s.failed().await,
                 }
                 continue;
@@ -105,9 +111,13 @@ where
                         s.rv = rv;
                     }
                     s.backoff = WATCH_BACKOFF_MIN;
+                    s.delivered = true;
                     return Some(((), s));
                 }
-                Some(Ok(WatchEvent::Bookmark(b))) => s.rv = b.metadata.resource_version,
+                Some(Ok(WatchEvent::Bookmark(b))) => {
+                    s.rv = b.metadata.resource_version;
+                    s.delivered = true;
+                }
                 Some(Ok(WatchEvent::Error(e))) => {
                     if e.code == 410 {
                         s.rv = "0".to_string();
@@ -115,10 +125,71 @@ where
                     return s.failed().await;
                 }
                 Some(Err(_)) => return s.failed().await,
-                // the server ended the watch (its timeout): resume where it was
-                None => s.events = None,
+                // the server ended the watch (its timeout): resume where it was, at once if the
+                // stream was alive, after a back-off if it ended empty (no tight loop against a
+                // server that closes every watch)
+                None if s.delivered => s.events = None,
+                None => return s.failed().await,
             }
         }
     })
     .boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cluster::ConnectOptions;
+
+    /// A server (a broken proxy) that answers every request, watches included, with an empty
+    /// 200 and closes: the watch must back off, not spin.
+    #[test]
+    fn a_watch_that_ends_empty_backs_off() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counted = requests.clone();
+        std::thread::spawn(move || {
+            for mut s in listener.incoming().flatten() {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = s.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let kc = dir.path().join("kubeconfig");
+        std::fs::write(
+            &kc,
+            format!("apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: http://{addr}\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\nusers:\n- name: u\n  user: {{}}\n"),
+        )
+        .unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let cluster = Cluster::connect(&ConnectOptions {
+                kubeconfig: Some(kc),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+            let mut stream =
+                futures::stream::select_all(cluster.watch_set_and_pods("ns", "web", "app=web"));
+            let _ = tokio::time::timeout(Duration::from_secs(2), async {
+                while stream.next().await.is_some() {}
+            })
+            .await;
+        });
+        // two watches backing off 250 ms, 500 ms, 1 s within 2 s: a handful each
+        let n = requests.load(Ordering::SeqCst);
+        assert!((2..=12).contains(&n), "{n} watch requests in 2 s");
+    }
 }
