@@ -43,19 +43,38 @@ impl Cluster {
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
+        self.list_where(api, params, None).await
+    }
+
+    /// `list_all`, keeping only what `keep` accepts as each page arrives (for cluster-scoped
+    /// kinds of which one set needs a few: its own volumes, not the cluster's).
+    async fn list_where<K>(
+        &self,
+        api: Api<K>,
+        params: ListParams,
+        keep: Option<&(dyn Fn(&K) -> bool + Sync)>,
+    ) -> Result<Vec<K>, kube::Error>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
+    {
         // Modest pages, and room reserved from remainingItemCount, keep peak memory flat
         // (typed objects are large; a doubling Vec would hold two copies for a moment).
         let mut out = Vec::new();
         let mut p = params.limit(PAGE);
         loop {
             let page = api.list(&p).await?;
-            if let Some(rest) = page.metadata.remaining_item_count {
+            if let (Some(rest), None) = (page.metadata.remaining_item_count, keep) {
                 out.reserve_exact(page.items.len() + rest.max(0) as usize);
             }
-            out.extend(page.items.into_iter().map(|mut o| {
-                o.slim();
-                o
-            }));
+            out.extend(
+                page.items
+                    .into_iter()
+                    .filter(|o| keep.is_none_or(|k| k(o)))
+                    .map(|mut o| {
+                        o.slim();
+                        o
+                    }),
+            );
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(c) => p = p.continue_token(&c),
                 None => return Ok(out),
@@ -73,7 +92,21 @@ impl Cluster {
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
-        match self.list_all(api, params).await {
+        self.list_maybe_where(api, params, None, what).await
+    }
+
+    /// `list_maybe` keeping only what `keep` accepts.
+    async fn list_maybe_where<K>(
+        &self,
+        api: Api<K>,
+        params: ListParams,
+        keep: Option<&(dyn Fn(&K) -> bool + Sync)>,
+        what: &str,
+    ) -> Result<Access<Vec<K>>, Error>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
+    {
+        match self.list_where(api, params, keep).await {
             Ok(v) => Ok(Access::Ok(v)),
             Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
             Err(e) => Err(self.api_failure(e, what)),
@@ -114,12 +147,33 @@ impl Cluster {
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
+        // of the cluster's volumes, only those bound to this set's claims (`<template>-<set>-…`
+        // in its namespace): memory stays with the set, not with the cluster
+        let prefixes: Vec<String> = set
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| Some(format!("{}-{name}-", t.metadata.name.as_deref()?)))
+            .collect();
+        let own_volume = |pv: &PersistentVolume| {
+            pv.spec
+                .as_ref()
+                .and_then(|s| s.claim_ref.as_ref())
+                .is_some_and(|r| {
+                    r.namespace.as_deref() == Some(ns)
+                        && r.name
+                            .as_deref()
+                            .is_some_and(|n| prefixes.iter().any(|p| n.starts_with(p.as_str())))
+                })
+        };
         let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_all(pvcs, lp.clone()),
-            self.list_maybe(
+            self.list_maybe_where(
                 Api::<PersistentVolume>::all(self.client.clone()),
                 ListParams::default(),
+                Some(&own_volume),
                 "list persistentvolumes"
             ),
             self.list_maybe(

@@ -139,6 +139,17 @@ impl Sim {
                     &Default::default(),
                 )
                 .expect("bootstrap namespace");
+            // a running cluster's system namespaces have had their `default` ServiceAccount
+            // from the serviceaccounts controller since it started
+            let sa = resources::by_kind("ServiceAccount").expect("serviceaccounts served");
+            sim.registry
+                .create(
+                    sa,
+                    name,
+                    json!({"metadata": {"name": "default", "namespace": name}}),
+                    &Default::default(),
+                )
+                .expect("bootstrap service account");
         }
         sim
     }
@@ -258,6 +269,11 @@ impl Sim {
             };
             if def.namespaced && self.get_kind("Namespace", "", &ns).is_none() {
                 let _ = self.create_kind("Namespace", "", json!({"metadata": {"name": ns}}));
+            }
+            // what a cluster starts with has had its `default` ServiceAccounts all along
+            if def.namespaced && self.get_kind("ServiceAccount", &ns, "default").is_none() {
+                let sa = json!({"metadata": {"name": "default", "namespace": ns}});
+                let _ = self.create_kind("ServiceAccount", &ns, sa);
             }
             self.registry
                 .create(def, &ns, obj.clone(), &Default::default())

@@ -379,6 +379,10 @@ fn deleting_a_namespace_empties_it_first() {
     };
     let ns = format!("{}-x", c.namespace);
     c.create_json(&json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}));
+    // pods are admitted once the serviceaccounts controller has made `default`
+    c.eventually(30, "the default ServiceAccount", || {
+        (c.kubectl(&["get", "sa", "default", "-n", &ns]).code == 0).then_some(())
+    });
     let mut p = pod("p", Some("n1"), json!({"app": "x"}));
     p["metadata"]["namespace"] = json!(ns);
     p["spec"]["terminationGracePeriodSeconds"] = json!(1);
