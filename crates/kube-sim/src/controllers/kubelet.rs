@@ -419,8 +419,9 @@ impl Kubelets {
     /// Containers whose command exits (see [`command_exit_code`]) under restartPolicy Always:
     /// each run ends after `crash_run_time`; the first exit is restarted at once, later ones
     /// after the kubelet's back-off — 10 s doubling to 5 min (kuberuntime `backOff`, initial
-    /// 10 s and `MaxContainerBackOff` 300 s; the faster decay of KEP-4603 is behind a feature
-    /// gate). Meanwhile the container is `waiting: CrashLoopBackOff` with its last run in
+    /// 10 s and `MaxContainerBackOff` 300 s; the faster decay of KEP-4603 is behind the alpha
+    /// gate ReduceDefaultCrashLoopBackoffDecay, and KEP-5593's `maxContainerRestartPeriod` is a
+    /// kubelet setting that defaults to the same 300 s). Meanwhile the container is `waiting: CrashLoopBackOff` with its last run in
     /// `lastState.terminated`; the pod stays Running and not Ready.
     fn crash_loop(&mut self, sim: &Sim, node: &Value, pod: &Value) {
         let pid = uid(pod).to_string();
