@@ -474,7 +474,7 @@ impl Kubelets {
                         Some(Instant::now() + std::time::Duration::from_secs(secs));
                     st["state"] = json!({"waiting": {"reason": "CrashLoopBackOff", "message": format!(
                         "back-off {} restarting failed container={cname} pod={}_{}({pid})",
-                        kube_common::kubefmt::human_duration(secs as i64), name(pod), namespace(pod))}});
+                        go_duration(secs), name(pod), namespace(pod))}});
                     st["started"] = json!(false);
                     sim.event(
                         pod,
@@ -587,6 +587,15 @@ fn node_ip(node: &Value) -> String {
         .and_then(|a| a["address"].as_str())
         .unwrap_or("")
         .to_string()
+}
+
+/// Whole seconds as Go's `time.Duration.String` prints them (`10s`, `1m20s`, `5m0s`): the
+/// kubelet formats the back-off into its message that way.
+fn go_duration(secs: u64) -> String {
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s}s"),
+        (m, s) => format!("{m}m{s}s"),
+    }
 }
 
 /// How long a container whose command exits runs before it does (no object records it).
