@@ -349,7 +349,7 @@ async fn inspect_once(
             emit(|w| {
                 w.write_all(redraw.as_bytes())?;
                 match format {
-                    f @ (Format::Json | Format::Yaml) => render::document(w, &ins, f),
+                    f @ (Format::Json | Format::Yaml) => render::serialized(w, &ins, f),
                     f => render::inspection(w, &ins, f == Format::Wide, style),
                 }
             })?;

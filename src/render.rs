@@ -445,11 +445,6 @@ pub fn serialized<T: Serialize>(w: &mut dyn Write, v: &T, format: Format) -> io:
     }
 }
 
-/// `-o json|yaml` of one inspection.
-pub fn document(w: &mut dyn Write, item: &Inspection, format: Format) -> io::Result<()> {
-    serialized(w, item, format)
-}
-
 /// `-o json|yaml` of the overview: an `InspectionList`, each item serialized as it is produced.
 pub fn document_list(
     w: &mut dyn Write,

@@ -382,7 +382,7 @@ fn rendered(ins: &Inspection, format: Format) -> String {
         Format::Table | Format::Wide => {
             render::inspection(&mut buf, ins, format == Format::Wide, style).unwrap()
         }
-        f => render::document(&mut buf, ins, f).unwrap(),
+        f => render::serialized(&mut buf, ins, f).unwrap(),
     }
     String::from_utf8(buf).unwrap()
 }

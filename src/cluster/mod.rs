@@ -17,11 +17,11 @@ use crate::model::{Access, Fleet, ServiceLookup, SetParts, Snapshot};
 
 mod connect;
 mod watch;
+pub use connect::{api_failure, redact_url, ConnectOptions};
+pub use watch::Changes;
 
 /// Objects per page of a list (`limit`), as kubectl's `--chunk-size` default.
 const PAGE: u32 = 500;
-pub use connect::{api_failure, redact_url, ConnectOptions};
-pub use watch::Changes;
 
 #[derive(Clone)]
 pub struct Cluster {
@@ -147,26 +147,9 @@ impl Cluster {
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
-        // of the cluster's volumes, only those bound to this set's claims (`<template>-<set>-…`
-        // in its namespace): memory stays with the set, not with the cluster
-        let prefixes: Vec<String> = set
-            .spec
-            .volume_claim_templates
-            .iter()
-            .flatten()
-            .filter_map(|t| Some(format!("{}-{name}-", t.metadata.name.as_deref()?)))
-            .collect();
-        let own_volume = |pv: &PersistentVolume| {
-            pv.spec
-                .as_ref()
-                .and_then(|s| s.claim_ref.as_ref())
-                .is_some_and(|r| {
-                    r.namespace.as_deref() == Some(ns)
-                        && r.name
-                            .as_deref()
-                            .is_some_and(|n| prefixes.iter().any(|p| n.starts_with(p.as_str())))
-                })
-        };
+        // of the cluster's volumes, only those bound to this set's claims: memory stays with the
+        // set, not with the cluster
+        let own_volume = |pv: &PersistentVolume| crate::model::inspect::bound_to_set(pv, &set);
         let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_all(pvcs, lp.clone()),

@@ -274,6 +274,34 @@ pub fn claim_ordinal(template: &str, set: &str, claim: &str) -> Option<i64> {
     ordinal_of(&format!("{template}-{set}"), claim)
 }
 
+/// Whether a PersistentVolume is bound to one of `set`'s claims (by the claim naming rule of
+/// [`claim_ordinal`], in the set's namespace): the only volumes a single set's join reads.
+pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {
+    let (Some(ns), Some(name)) = (
+        set.metadata.namespace.as_deref(),
+        set.metadata.name.as_deref(),
+    ) else {
+        return false;
+    };
+    let Some(claim) = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()) else {
+        return false;
+    };
+    claim.namespace.as_deref() == Some(ns)
+        && set
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| t.metadata.name.as_deref())
+            .any(|t| {
+                claim
+                    .name
+                    .as_deref()
+                    .and_then(|c| claim_ordinal(t, name, c))
+                    .is_some()
+            })
+}
+
 fn pv_pinned_node(pv: &PersistentVolume) -> Option<String> {
     let terms = &pv
         .spec
@@ -1054,5 +1082,47 @@ impl Inspection {
             .iter()
             .filter(|p| p.severity >= Severity::Warning)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod volume_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_volumes_bound_to_the_sets_own_claims() {
+        let set: StatefulSet = serde_json::from_value(json!({
+            "metadata": {"name": "web", "namespace": "db"},
+            "spec": {"selector": {}, "serviceName": "web", "template": {},
+                "volumeClaimTemplates": [{"metadata": {"name": "data"}}, {"metadata": {"name": "logs"}}]}
+        }))
+        .unwrap();
+        let pv = |ns: &str, claim: &str| -> PersistentVolume {
+            serde_json::from_value(json!({"metadata": {"name": "pv"},
+                "spec": {"claimRef": {"namespace": ns, "name": claim}}}))
+            .unwrap()
+        };
+        assert!(bound_to_set(&pv("db", "data-web-0"), &set));
+        assert!(bound_to_set(&pv("db", "logs-web-12"), &set));
+        assert!(
+            !bound_to_set(&pv("other", "data-web-0"), &set),
+            "another namespace"
+        );
+        assert!(
+            !bound_to_set(&pv("db", "data-webby-0"), &set),
+            "another set"
+        );
+        assert!(
+            !bound_to_set(&pv("db", "data-web-x"), &set),
+            "not an ordinal"
+        );
+        assert!(
+            !bound_to_set(&pv("db", "cache-web-0"), &set),
+            "not a template"
+        );
+        let unbound: PersistentVolume =
+            serde_json::from_value(json!({"metadata": {"name": "pv"}, "spec": {}})).unwrap();
+        assert!(!bound_to_set(&unbound, &set));
     }
 }

@@ -175,8 +175,8 @@ impl Txn<'_> {
         };
         let now: Box<dyn Iterator<Item = (&Key, &Obj)>> = match self.g.objects.get(rk(def)) {
             Some(m) => Box::new(
+                // the range starts inside the namespace (or after a key in it): stop at its end
                 m.range((start, std::ops::Bound::Unbounded))
-                    .skip_while(move |(k, _)| !in_scope(k) && ns.is_some_and(|n| k.0.as_str() < n))
                     .take_while(move |(k, _)| in_scope(k)),
             ),
             None => Box::new(std::iter::empty()),

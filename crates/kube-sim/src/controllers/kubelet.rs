@@ -417,7 +417,8 @@ impl Kubelets {
     }
 
     /// Containers whose command exits (see [`command_exit_code`]) under restartPolicy Always:
-    /// each run ends after `crash_run_time`; the first exit is restarted at once, later ones
+    /// each run ends after `CRASH_RUN_TIME`; the first exit is restarted at once (kuberuntime
+    /// `doBackOff`: no back-off entry exists yet, so it restarts and records one), later ones
     /// after the kubelet's back-off — 10 s doubling to 5 min (kuberuntime `backOff`, initial
     /// 10 s and `MaxContainerBackOff` 300 s; the faster decay of KEP-4603 is behind the alpha
     /// gate ReduceDefaultCrashLoopBackoffDecay, and KEP-5593's `maxContainerRestartPeriod` is a
