@@ -410,3 +410,65 @@ fn table_and_documents_snapshots() {
         "{yaml}"
     );
 }
+
+/// The overview joins each set against an index of the fleet's objects; it must find exactly
+/// what the single-set fetch finds, so `inspect -A` and `inspect NAME` always agree — also next
+/// to a second set whose names share a prefix (`flask` and `flask-canary`).
+#[test]
+fn the_overview_join_matches_the_single_set_join() {
+    use kubectl_sts::model::inspect::inspect_fleet;
+    use kubectl_sts::model::Fleet;
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    // a second set in the same namespace, with pods and claims named like the first one's
+    let mut extra: Vec<Value> = objs
+        .iter()
+        .filter(|o| {
+            matches!(
+                o["kind"].as_str(),
+                Some("StatefulSet" | "Pod" | "PersistentVolumeClaim")
+            )
+        })
+        .cloned()
+        .collect();
+    for o in &mut extra {
+        let name = o["metadata"]["name"]
+            .as_str()
+            .unwrap()
+            .replace("flask", "flask-canary");
+        o["metadata"]["name"] = json!(name);
+        o["metadata"]["uid"] = json!(format!("canary-{name}"));
+        o["metadata"]["ownerReferences"] = json!(null);
+        o["metadata"]["labels"]["app"] = json!("canary");
+    }
+    extra
+        .iter_mut()
+        .filter(|o| o["kind"] == "StatefulSet")
+        .for_each(|s| s["spec"]["selector"] = json!({"matchLabels": {"app": "canary"}}));
+    let single = serde_json::to_value(run(&objs)).unwrap();
+    let mut all = objs.clone();
+    all.extend(extra);
+    let fleet = Fleet {
+        sets: of(&all, "StatefulSet"),
+        pods: of(&all, "Pod"),
+        claims: of(&all, "PersistentVolumeClaim"),
+        services: Access::Ok(of(&all, "Service")),
+        volumes: Access::Ok(of(&all, "PersistentVolume")),
+        nodes: Access::Ok(of(&all, "Node")),
+        attachments: Access::Ok(of(&all, "VolumeAttachment")),
+        now: now(),
+    };
+    let opts = InspectOptions::default();
+    let overview: Vec<Value> = inspect_fleet(&fleet, &opts)
+        .map(|i| serde_json::to_value(i).unwrap())
+        .collect();
+    assert_eq!(overview.len(), 2);
+    let flask = overview.iter().find(|i| i["name"] == "flask").unwrap();
+    assert_eq!(flask, &single);
+    let canary = overview
+        .iter()
+        .find(|i| i["name"] == "flask-canary")
+        .unwrap();
+    assert_eq!(canary["rows"].as_array().unwrap().len(), 3, "{canary}");
+    assert_eq!(canary["rows"][0]["pod"]["name"], "flask-canary-0");
+}
