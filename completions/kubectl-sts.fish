@@ -42,6 +42,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -s V -l version -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "recover" -d 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "release-node" -d 'Remove the out-of-service taint from a node that is back (refused while it is still down)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
@@ -105,6 +107,44 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l node-silence -d 'How long the node\'s kubelet must have been silent before the node counts as dead' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l abandon-data -d 'With a volume pinned to the dead node: give up its data. Deletes the pod and the ordinal\'s claims (named exactly, comma-separated; typed at the prompt otherwise), so that the StatefulSet controller creates empty ones' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l timeout -d 'Longest wait for the ordinal to be Ready again; 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s y -l yes -d 'Confirm without a prompt (needed when stdin is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l dry-run -d 'Print the evidence, the path and what would be written; write nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l wait -d 'With a volume pinned to the dead node: wait for the node to return'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l node-silence -d 'How recently the node\'s kubelet must have reported for the node to count as back' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l dry-run -d 'Check and say what would be done; change nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l port -d 'Port to listen on (0 = any free port)' -r
@@ -166,10 +206,12 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s A
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "recover" -d 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "release-node" -d 'Remove the out-of-service taint from a node that is back (refused while it is still down)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -86,6 +86,11 @@ pub enum Command {
     /// Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation.
     #[command(name = "force-delete")]
     ForceDelete(ForceDeleteArgs),
+    /// Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready.
+    Recover(RecoverArgs),
+    /// Remove the out-of-service taint from a node that is back (refused while it is still down).
+    #[command(name = "release-node")]
+    ReleaseNode(ReleaseNodeArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     #[cfg(feature = "sim")]
     Sim(SimArgs),
@@ -185,6 +190,52 @@ pub struct ForceDeleteArgs {
     pub timeout: Duration,
 }
 
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Paths, chosen from the pod's volumes:\n  a volume still attached to the dead node that can move: taint the node node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (confirm by typing the node name)\n  no volume holds it back: delete the pod with grace period 0 (confirm by typing the pod name)\n  a volume only the dead node holds: stop (exit 4); --wait waits for the node, --abandon-data=CLAIMS --yes gives the data up\n\nExit codes: 0 Ready again (--dry-run: may proceed), 4 refused (node not proven dead, pod not stuck, pinned data), 7 not confirmed, 6 not Ready within --timeout, 3 not found, 1 API error."
+)]
+pub struct RecoverArgs {
+    /// The pod (NAME or pod/NAME; it must belong to a StatefulSet).
+    #[arg(value_parser = names::pod)]
+    pub pod: String,
+    /// Confirm without a prompt (needed when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print the evidence, the path and what would be written; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// How long the node's kubelet must have been silent before the node counts as dead.
+    #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
+    pub node_silence: Duration,
+    /// With a volume pinned to the dead node: wait for the node to return.
+    #[arg(long, conflicts_with = "abandon_data")]
+    pub wait: bool,
+    /// With a volume pinned to the dead node: give up its data. Deletes the pod and the
+    /// ordinal's claims (named exactly, comma-separated; typed at the prompt otherwise), so that
+    /// the StatefulSet controller creates empty ones.
+    #[arg(long, num_args = 0..=1, require_equals = true, value_name = "CLAIM[,CLAIM...]", default_missing_value = "")]
+    pub abandon_data: Option<String>,
+    /// Longest wait for the ordinal to be Ready again; 0 = no limit.
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Exit codes: 0 released (or no taint to remove), 4 refused (the node is not back), 3 not found, 1 API error."
+)]
+pub struct ReleaseNodeArgs {
+    /// The node (NAME or node/NAME).
+    #[arg(value_parser = names::node)]
+    pub node: String,
+    /// How recently the node's kubelet must have reported for the node to count as back.
+    #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
+    pub node_silence: Duration,
+    /// Check and say what would be done; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     if s == "0" {
         return Ok(Duration::ZERO);
@@ -241,7 +292,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         }
     };
     // scale and force-delete handle Ctrl-C themselves, to say where they stopped
-    let own_interrupt = matches!(cli.command, Command::Scale(_) | Command::ForceDelete(_));
+    let own_interrupt = matches!(
+        cli.command,
+        Command::Scale(_) | Command::ForceDelete(_) | Command::Recover(_)
+    );
     let result = rt.block_on(async {
         if own_interrupt {
             return run(cli).await;
@@ -269,6 +323,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Inspect(a) => run_inspect(&cli.global, a).await,
         Command::Scale(a) => run_scale(&cli.global, a).await,
         Command::ForceDelete(a) => run_force_delete(&cli.global, a).await,
+        Command::Recover(a) => run_recover(&cli.global, a).await,
+        Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
         #[cfg(feature = "sim")]
         Command::Sim(a) => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
         Command::Completion(a) => {
@@ -486,7 +542,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Error> {
         current_replicas: a.current_replicas,
         max_steps: a.max_steps,
     };
-    let mut log = std::io::stderr();
+    let mut log = crate::progress::Progress::stderr();
     let ns = cluster.namespace.clone();
     let report = tokio::select! {
         r = run(&cluster, &ns, &opts, &mut log) => r?,
@@ -527,7 +583,7 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, E
     } else {
         Box::new(NoTerminal)
     };
-    let mut log = std::io::stderr();
+    let mut log = crate::progress::Progress::stderr();
     let ns = cluster.namespace.clone();
     let report = tokio::select! {
         r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log) => r?,
@@ -543,6 +599,56 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, E
     let mut details = report.eligibility.evidence.clone();
     details.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
     render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
+    use crate::model::recover::PinnedChoice;
+    use crate::ops::force_delete::{Confirm, NoTerminal, TerminalPrompt};
+    use crate::ops::recover::{run, Journal, RecoverOptions};
+    single_namespace(g, "recover")?;
+    let pinned = match (&a.abandon_data, a.wait) {
+        (Some(names), _) => PinnedChoice::Abandon(
+            names
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect(),
+        ),
+        (None, true) => PinnedChoice::WaitForNode,
+        (None, false) => PinnedChoice::None,
+    };
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = RecoverOptions {
+        pod: a.pod.clone(),
+        yes: a.yes,
+        dry_run: a.dry_run,
+        silence: a.node_silence,
+        pinned,
+        timeout: no_limit_if_zero(a.timeout),
+    };
+    let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
+        Box::new(TerminalPrompt)
+    } else {
+        Box::new(NoTerminal)
+    };
+    let mut log = crate::progress::Progress::stderr();
+    let journal = Journal::default();
+    let ns = cluster.namespace.clone();
+    let report = tokio::select! {
+        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
+        _ = tokio::signal::ctrl_c() => {
+            return Err(Error::Interrupted(Some(format!("recovery of pod {ns}/{}: {}", a.pod, journal.summary()))));
+        }
+    };
+    let details = report.details();
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, Error> {
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let report = crate::ops::recover::release(&cluster, &a.node, a.node_silence, a.dry_run).await?;
+    render_result(g, &report, report.exit_code(), &report.message, &[])
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::model::health::OUT_OF_SERVICE;
 use crate::model::inspect::{inspect, InspectOptions};
+use crate::progress::Progress;
 use crate::render::{self, Style};
 use kube_sim::controllers::kubelet::POWER_ANNOTATION;
 use kube_sim::{Scenario, SimConfig, SimServer};
@@ -139,7 +140,13 @@ impl Demo<'_> {
             current_replicas: None,
             max_steps: crate::ops::scale::DEFAULT_MAX_STEPS,
         };
-        let report = crate::ops::scale::run(&self.cluster, NS, &opts, &mut *self.out).await?;
+        let report = crate::ops::scale::run(
+            &self.cluster,
+            NS,
+            &opts,
+            &mut Progress::plain(Box::new(&mut *self.out)),
+        )
+        .await?;
         self.note(&report.message)?;
         if report.exit_code() != ExitCode::Ok {
             return Err(step_failed(report.exit_code(), &report.message));
@@ -229,20 +236,25 @@ impl Demo<'_> {
         self.show().await?;
         self.note("No replacement is created while the old pod object exists: StatefulSets never run two pods with one identity.")?;
 
-        self.say("kubectl sts force-delete flask-1 --yes: first proven that the node is dead (Unknown, kubelet silent), then grace period 0")?;
+        self.say("kubectl sts force-delete flask-1 --dry-run: is a grace-0 delete safe, and what would the replacement meet?")?;
         let opts = crate::ops::force_delete::ForceDeleteOptions {
             pod: "flask-1".into(),
-            yes: true,
-            dry_run: false,
+            yes: false,
+            dry_run: true,
             // the drill declares a node dead after 8s of silence (50s by default; the tool's default is 40s)
             silence: Duration::from_secs(5),
             wait: false,
             timeout: Duration::from_secs(60),
         };
         let mut nothing = crate::ops::force_delete::NoTerminal;
-        let report =
-            crate::ops::force_delete::run(&self.cluster, NS, &opts, &mut nothing, &mut *self.out)
-                .await?;
+        let report = crate::ops::force_delete::run(
+            &self.cluster,
+            NS,
+            &opts,
+            &mut nothing,
+            &mut Progress::plain(Box::new(&mut *self.out)),
+        )
+        .await?;
         self.note(&report.message)?;
         for e in &report.eligibility.evidence {
             self.note(e)?;
@@ -253,63 +265,44 @@ impl Demo<'_> {
         if report.exit_code() != ExitCode::Ok {
             return Err(step_failed(report.exit_code(), &report.message));
         }
-        let node2 = node.clone();
-        self.until(
-            60,
-            "the replacement flask-1 waiting for its volume elsewhere",
-            move |i| {
-                i.rows[1]
-                    .pod
-                    .as_ref()
-                    .is_some_and(|p| p.node.as_deref().is_some_and(|n| n != node2) && !p.ready)
-            },
+        self.note("A force delete would free the name, but the replacement would wait ~6 minutes for the forced detach.")?;
+
+        self.say("kubectl sts recover flask-1 --yes: the fastest safe path for this pod's volume, followed to the end")?;
+        let opts = crate::ops::recover::RecoverOptions {
+            pod: "flask-1".into(),
+            yes: true,
+            dry_run: false,
+            silence: Duration::from_secs(5),
+            pinned: crate::model::recover::PinnedChoice::None,
+            timeout: Duration::from_secs(120),
+        };
+        let journal = crate::ops::recover::Journal::default();
+        let report = crate::ops::recover::run(
+            &self.cluster,
+            NS,
+            &opts,
+            &mut nothing,
+            &mut Progress::plain(Box::new(&mut *self.out)),
+            &journal,
         )
         .await?;
-        self.show().await?;
-        self.note("The replacement is scheduled elsewhere but its volume is still attached to the dead node (Multi-Attach):")?;
-        self.note("the attach/detach controller only force-detaches it after ~6 minutes.")?;
-
-        self.say(&format!("The machine is confirmed off: kubectl taint node {node} {OUT_OF_SERVICE}=nodeshutdown:NoExecute"))?;
-        let taints = self
-            .cluster
-            .get_node(&node)
-            .await?
-            .spec
-            .and_then(|s| s.taints)
-            .unwrap_or_default();
-        let mut t = serde_json::to_value(&taints).unwrap_or_default();
-        if let Some(a) = t.as_array_mut() {
-            a.push(serde_json::json!({"key": OUT_OF_SERVICE, "value": "nodeshutdown", "effect": "NoExecute"}));
+        for d in report.details() {
+            self.note(&d)?;
         }
-        self.cluster
-            .patch_node(&node, serde_json::json!({"spec": {"taints": t}}))
-            .await?;
-        let node2 = node.clone();
-        self.until(60, "flask-1 Ready on another node", move |i| {
-            i.rows[1]
-                .pod
-                .as_ref()
-                .is_some_and(|p| p.ready && p.node.as_deref() != Some(node2.as_str()))
-        })
-        .await?;
+        self.note(&report.message)?;
+        if report.exit_code() != ExitCode::Ok {
+            return Err(step_failed(report.exit_code(), &report.message));
+        }
         self.show().await?;
-        self.note("The out-of-service taint let the volume be detached at once, and the replacement runs elsewhere.")?;
+        self.note(&format!("The {OUT_OF_SERVICE} taint let the volume be detached at once, and the replacement runs elsewhere."))?;
 
-        self.say(&format!(
-            "The node returns: remove the out-of-service taint and power {node} on"
-        ))?;
-        let taints: Vec<serde_json::Value> = self
-            .cluster
-            .get_node(&node)
-            .await?
-            .spec
-            .and_then(|s| s.taints)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| t.key != OUT_OF_SERVICE)
-            .map(|t| serde_json::to_value(t).unwrap_or_default())
-            .collect();
-        self.cluster.patch_node(&node, serde_json::json!({"spec": {"taints": taints}, "metadata": {"annotations": {POWER_ANNOTATION: "on"}}})).await?;
+        self.say(&format!("The node returns: {node} is powered on"))?;
+        self.cluster
+            .patch_node(
+                &node,
+                serde_json::json!({"metadata": {"annotations": {POWER_ANNOTATION: "on"}}}),
+            )
+            .await?;
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let n = self.cluster.get_node(&node).await?;
@@ -324,7 +317,19 @@ impl Demo<'_> {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        self.note(&format!("{node} is Ready again and its unreachable taints are gone; flask-1 stays where it now runs."))?;
+        self.say(&format!(
+            "kubectl sts release-node {node}: only now that it is back"
+        ))?;
+        let released =
+            crate::ops::recover::release(&self.cluster, &node, Duration::from_secs(5), false)
+                .await?;
+        self.note(&released.message)?;
+        if released.exit_code() != ExitCode::Ok {
+            return Err(step_failed(released.exit_code(), &released.message));
+        }
+        self.note(&format!(
+            "{node} is Ready again and its taints are gone; flask-1 stays where it now runs."
+        ))?;
         self.show().await?;
         self.say("Done: every ordinal Ready, each on its own claim and volume, reachable at its stable DNS name.")
     }

@@ -17,6 +17,7 @@ pub mod exit;
 pub mod model;
 pub mod names;
 pub mod ops;
+pub mod progress;
 pub mod render;
 #[cfg(feature = "sim")]
 pub mod simcmd;

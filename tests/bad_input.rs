@@ -300,6 +300,35 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             "invalid duration",
         ),
         case(&["force-delete", "flask-1", "-A"], 2, "one namespace"),
+        case(
+            &["recover"],
+            2,
+            "required arguments were not provided: <POD>",
+        ),
+        case(&["recover", "sts/flask"], 2, "does not name a pod"),
+        case(
+            &["recover", "flask-1", "--wait", "--abandon-data"],
+            2,
+            "cannot be used with",
+        ),
+        case(
+            &["recover", "flask-1", "--abandon-data", "www-flask-1"],
+            2,
+            "unexpected argument",
+        ),
+        case(
+            &["recover", "flask-1", "--timeout", "soon"],
+            2,
+            "invalid duration",
+        ),
+        case(&["recover", "flask-1", "-A"], 2, "one namespace"),
+        case(
+            &["release-node"],
+            2,
+            "required arguments were not provided: <NODE>",
+        ),
+        case(&["release-node", "pod/n1"], 2, "does not name a node"),
+        case(&["release-node", "N1"], 2, "not a valid"),
         case(&["completion", "tcsh"], 2, "invalid value 'tcsh'"),
         // not found
         case(&["inspect", "nope"], 3, "statefulset \"nope\" not found"),
@@ -330,6 +359,12 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             "not found",
         ),
         case(&["force-delete", "nope-0"], 3, "pod \"nope-0\" not found"),
+        case(
+            &["recover", "nope-0", "--yes"],
+            3,
+            "pod \"nope-0\" not found",
+        ),
+        case(&["release-node", "nope"], 3, "node \"nope\" not found"),
         case(
             &["force-delete", "flask-0", "-n", "nosuchns"],
             3,
@@ -375,6 +410,23 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
         ),
         case(&["force-delete", "flask-0", "--yes"], 4, "flask-0"),
         case(&["force-delete", "flask-0", "--dry-run"], 4, "flask-0"),
+        case(
+            &["recover", "flask-0", "--yes"],
+            4,
+            "refusing to recover pod",
+        ),
+        case(
+            &[
+                "recover",
+                "flask-0",
+                "--abandon-data=www-flask-0",
+                "--yes",
+                "-o",
+                "json",
+            ],
+            4,
+            "is Ready and not terminating",
+        ),
         case(
             &["force-delete", "pod/flask-0", "--yes", "-o", "yaml"],
             4,
@@ -494,6 +546,8 @@ fn a_server_that_never_answers_times_out_on_every_command() {
         vec!["inspect", "-o", "json"],
         vec!["scale", "flask", "--replicas", "1"],
         vec!["force-delete", "flask-1", "--yes"],
+        vec!["recover", "flask-1", "--yes"],
+        vec!["release-node", "n1"],
     ] {
         let mut all = args.clone();
         all.extend(["--request-timeout", "2s"]);

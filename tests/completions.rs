@@ -89,7 +89,9 @@ fn kubectl_plugin_completion_knows_every_subcommand_and_flag() {
     for sub in cli.get_subcommands() {
         let name = sub.get_name();
         let listed = match name {
-            "scale" | "force-delete" => words(&line_after(&format!("{name})"))),
+            "scale" | "force-delete" | "recover" | "release-node" => {
+                words(&line_after(&format!("{name})")))
+            }
             "inspect" => words(&line_after("*) flags=")),
             _ => continue,
         };
@@ -99,6 +101,15 @@ fn kubectl_plugin_completion_knows_every_subcommand_and_flag() {
         {
             let Some(flag) = long(a) else { continue };
             if flag == "--help" {
+                continue;
+            }
+            // a value only after `=` (`--abandon-data=CLAIMS`): offered with its `=`
+            if a.is_require_equals_set() {
+                let with_eq = format!("{flag}=");
+                assert!(
+                    listed.contains(&with_eq),
+                    "{name} {with_eq} missing: {listed:?}"
+                );
                 continue;
             }
             assert!(listed.contains(&flag), "{name} {flag} missing: {listed:?}");
@@ -189,4 +200,13 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
         ["alpha-0"]
     );
     assert_eq!(complete(&["sts", "force-delete", "x", "--y"]), ["--yes"]);
+    assert_eq!(
+        complete(&["sts-recover", "-n", &c.namespace, ""]),
+        ["alpha-0"]
+    );
+    assert_eq!(
+        complete(&["sts", "recover", "x", "--ab"]),
+        ["--abandon-data="]
+    );
+    assert_eq!(complete(&["sts", "rel"]), ["release-node"]);
 }

@@ -28,11 +28,13 @@ fn demo_tells_the_story_and_exits_zero() {
         "statefulset default/flask scaled from 3 to 1",
         "2 (retained)",
         "statefulset default/flask scaled from 1 to 3",
-        "pod default/flask-1 force-deleted from node",
+        "pod default/flask-1 may be force-deleted",
         "is still attached to node",
         "ERROR [StuckTerminatingOnDeadNode]",
+        "wrote: kubectl taint node",
         "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
-        "is Ready again",
+        "default/flask-1 is Ready again on node",
+        "released: the node.kubernetes.io/out-of-service taint is removed",
         "Done: every ordinal Ready",
     ] {
         assert!(text.contains(fact), "missing {fact:?} in:\n{text}");

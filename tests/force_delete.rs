@@ -276,7 +276,7 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
 
 /// Runs the tool on a pseudo-terminal (util-linux `script`), typing `input`; the
 /// output is the terminal's (stdout and stderr together). None without `script`.
-fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<crate::harness::Out> {
+pub(crate) fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<crate::harness::Out> {
     on_terminal_after(c, args, input, || {})
 }
 

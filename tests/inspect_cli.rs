@@ -249,7 +249,8 @@ fn dead_node_with_network_volume_gets_out_of_service_advice() {
     let action = doc["problems"][0]["action"].as_str().unwrap().to_string();
     assert!(
         action.contains(&format!(
-            "kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+            "confirm the machine {node} is really off, then: kubectl sts recover flask-1 -n {}",
+            c.namespace
         )),
         "{action}"
     );

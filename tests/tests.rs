@@ -14,5 +14,6 @@ mod inspect_cli;
 mod inspect_model;
 mod inspect_requests;
 mod krew;
+mod recover;
 mod scale;
 mod transport;

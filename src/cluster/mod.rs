@@ -530,6 +530,104 @@ impl Cluster {
         }
     }
 
+    /// Replaces the node's taints, only if it is unchanged since it was read (the
+    /// resourceVersion in a merge patch is a precondition): the node lifecycle controller
+    /// rewrites the same list, and a blind write could drop its taints or ours.
+    pub async fn set_node_taints(
+        &self,
+        name: &str,
+        resource_version: &str,
+        taints: &[k8s_openapi::api::core::v1::Taint],
+    ) -> Result<Guarded<Node>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version},
+            "spec": {"taints": taints},
+        });
+        match api
+            .patch(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(patch),
+            )
+            .await
+        {
+            Ok(n) => Ok(Guarded::Done(n)),
+            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
+            Err(e) => Err(self.api_failure(e, &format!("taint node {name}"))),
+        }
+    }
+
+    /// DELETE a claim, only if it is still the one checked (uid precondition).
+    pub async fn delete_claim(
+        &self,
+        ns: &str,
+        name: &str,
+        uid: &str,
+    ) -> Result<Guarded<()>, Error> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        let dp = kube::api::DeleteParams {
+            preconditions: Some(kube::api::Preconditions {
+                uid: Some(uid.into()),
+                resource_version: None,
+            }),
+            ..Default::default()
+        };
+        match api.delete(name, &dp).await {
+            Ok(_) => Ok(Guarded::Done(())),
+            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
+            Err(e) => {
+                Err(self.api_failure(e, &format!("delete persistentvolumeclaim {ns}/{name}")))
+            }
+        }
+    }
+
+    /// Every pod bound to `node`, in every namespace (what a taint on it acts on).
+    pub async fn pods_on_node(&self, node: &str) -> Result<Access<Vec<Pod>>, Error> {
+        let api: Api<Pod> = Api::all(self.client.clone());
+        let params = ListParams::default().fields(&format!("spec.nodeName={node}"));
+        self.list_maybe(api, params, &format!("list pods on node {node}"))
+            .await
+    }
+
+    /// Every node with its labels (which the slimmed lists drop): where a volume's node
+    /// affinity lets it be used.
+    pub async fn nodes_labelled(&self) -> Result<Access<Vec<Node>>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let mut out = Vec::new();
+        let mut p = ListParams::default().limit(PAGE);
+        loop {
+            let page = match api.list(&p).await {
+                Ok(page) => page,
+                Err(kube::Error::Api(s)) if s.code == 403 => return Ok(Access::Forbidden),
+                Err(e) => return Err(self.api_failure(e, "list nodes")),
+            };
+            out.extend(page.items);
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(c) => p = p.continue_token(&c),
+                None => return Ok(Access::Ok(out)),
+            }
+        }
+    }
+
+    /// The volume a claim is bound to; None when it is gone or not bound.
+    pub async fn claim_volume(&self, ns: &str, name: &str) -> Result<Option<String>, Error> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        api.get_opt(name)
+            .await
+            .map(|c| c.and_then(|c| c.spec?.volume_name))
+            .map_err(|e| self.api_failure(e, &format!("get persistentvolumeclaim {ns}/{name}")))
+    }
+
+    /// Every VolumeAttachment (cluster-scoped; one per attached volume).
+    pub async fn attachments(&self) -> Result<Access<Vec<VolumeAttachment>>, Error> {
+        let api: Api<VolumeAttachment> = Api::all(self.client.clone());
+        self.list_maybe(api, ListParams::default(), "list volumeattachments")
+            .await
+    }
+
     /// The node, `None` when it no longer exists; 403 → `Access::Forbidden`.
     pub async fn node_opt(&self, name: &str) -> Result<Access<Option<Node>>, Error> {
         let api: Api<Node> = Api::all(self.client.clone());

@@ -106,6 +106,16 @@ pub fn owning_statefulset(pod: &Pod) -> Option<String> {
         .map(|r| r.name.clone())
 }
 
+/// `Kind/name` of the pod's controller, if it has one.
+pub fn owning_controller(pod: &Pod) -> Option<String> {
+    pod.metadata
+        .owner_references
+        .as_ref()?
+        .iter()
+        .find(|r| r.controller == Some(true))
+        .map(|r| format!("{}/{}", r.kind, r.name))
+}
+
 fn refuse(verdict: Verdict, reason: String, evidence: Vec<String>) -> Eligibility {
     Eligibility::new(verdict, reason, evidence)
 }

@@ -187,6 +187,8 @@ pub enum ProblemCode {
     ClaimLost,
     VolumeReleased,
     RetainedClaims,
+    /// A node that is back (Ready) still carries the out-of-service taint.
+    OutOfServiceTaintLeft,
 }
 
 impl std::fmt::Display for ServiceState {
@@ -414,6 +416,8 @@ pub struct Shared<'a> {
     volumes: Option<HashMap<&'a str, &'a PersistentVolume>>,
     attachments: Option<HashMap<&'a str, Vec<&'a VolumeAttachment>>>,
     dead_nodes: BTreeSet<&'a str>,
+    /// Ready nodes that still carry the out-of-service taint (nothing can run there).
+    tainted_live_nodes: BTreeSet<&'a str>,
     now: jiff::Timestamp,
 }
 
@@ -435,6 +439,15 @@ impl<'a> Shared<'a> {
             .filter(|(_, n)| node_health(n, now).is_dead())
             .map(|(name, _)| *name)
             .collect();
+        let tainted_live_nodes = nodes
+            .iter()
+            .flatten()
+            .filter(|(_, n)| {
+                let h = node_health(n, now);
+                !h.is_dead() && h.out_of_service
+            })
+            .map(|(name, _)| *name)
+            .collect();
         Shared {
             volumes: volumes.ok().map(|v| {
                 v.iter()
@@ -452,6 +465,7 @@ impl<'a> Shared<'a> {
             }),
             nodes,
             dead_nodes,
+            tainted_live_nodes,
             now,
         }
     }
@@ -908,13 +922,15 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                         let nn = &node.name;
                         let (action, code) = if pinned.is_empty() {
                             (format!(
-                                "confirm the machine {nn} is really off, then: kubectl taint node {nn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (the replacement is Ready in seconds; remove the taint once the node is back). A force delete (kubectl sts force-delete {} -n {ns}, which checks the node first) also frees the name, but the replacement then waits ~6 minutes for the volume to be detached",
+                                "confirm the machine {nn} is really off, then: kubectl sts recover {} -n {ns} (it proves {nn} dead, takes the fastest safe path for the pod's volumes and follows it to Ready)",
                                 p.name
                             ), ProblemCode::StuckTerminatingOnDeadNode)
                         } else {
                             (format!(
-                                "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns. Giving up this ordinal's data (deleting {}) is the only other way; do not do it casually",
-                                pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(", ")
+                                "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns (kubectl sts recover {} -n {ns} --wait follows it). Giving up this ordinal's data is the only other way: kubectl sts recover {} -n {ns} --abandon-data={}; do not do it casually",
+                                p.name,
+                                p.name,
+                                pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(",")
                             ), ProblemCode::StuckTerminatingOnDeadNode)
                         };
                         out.push(Problem {
@@ -935,7 +951,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                             code: ProblemCode::PodOnDeadNode,
                             ordinal: o,
                             message: format!("{} runs on node {}, which is {}; {when}", p.name, node.name, node.summary()),
-                            action: "check the node; once evicted the pod stays Terminating until the node returns or is declared out of service".into(),
+                            action: format!("check the node; if the machine is really off: kubectl sts recover {} -n {ns}", p.name),
                         });
                     }
                 } else if p.node.is_none() || p.phase == "Pending" {
@@ -947,7 +963,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                                 code: ProblemCode::PinnedVolumeOnDeadNode,
                                 ordinal: o,
                                 message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
-                                action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data (deleting claim {})", v.claim),
+                                action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data: kubectl sts recover {} -n {ns} --abandon-data={}", p.name, v.claim),
                             });
                         } else if let Some(dn) = v.volume.as_deref().and_then(attached_to_dead) {
                             out.push(Problem {
@@ -955,7 +971,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                                 code: ProblemCode::VolumeAttachedToDeadNode,
                                 ordinal: o,
                                 message: format!("{} waits for volume {}: it is still attached to dead node {dn} (Multi-Attach)", p.name, v.volume.as_deref().unwrap_or("?")),
-                                action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now; otherwise it is force-detached ~6 minutes after the old pod went away"),
+                                action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now (kubectl sts release-node {dn} removes it once {dn} is back); otherwise it is force-detached ~6 minutes after the old pod went away"),
                             });
                         }
                     }
@@ -1012,6 +1028,16 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             ordinal: None,
             message: format!("{} claim set(s) retained from ordinals above replicas: {}", retained.len(), retained.join("; ")),
             action: "kept by design (whenScaled: Retain); a scale-up reuses them. Delete them only to discard that data".into(),
+        });
+    }
+    // cluster-wide, but every set's pods are kept off such a node: each inspection says so
+    for n in &shared.tainted_live_nodes {
+        out.push(Problem {
+            severity: Severity::Warning,
+            code: ProblemCode::OutOfServiceTaintLeft,
+            ordinal: None,
+            message: format!("node {n} is Ready again but still has the node.kubernetes.io/out-of-service taint: no pod can run there"),
+            action: format!("kubectl sts release-node {n}"),
         });
     }
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ordinal.cmp(&b.ordinal)));

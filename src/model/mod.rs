@@ -4,6 +4,7 @@
 pub mod force;
 pub mod health;
 pub mod inspect;
+pub mod recover;
 pub mod rollout;
 pub mod scale;
 

@@ -2,6 +2,8 @@
 //! uid + resourceVersion preconditions, and say what the replacement will meet.
 
 use std::io::Write;
+
+use crate::progress::Progress;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
@@ -51,6 +53,21 @@ pub struct Replacement {
     pub phase: String,
 }
 
+impl Replacement {
+    pub fn of(p: &Pod) -> Replacement {
+        Replacement {
+            uid: p.metadata.uid.clone().unwrap_or_default(),
+            node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
+            ready: pod_ready(p),
+            phase: p
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// The `kubectl-sts/v1 ForceDeleteResult` document.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,26 +101,27 @@ impl ForceDeleteReport {
 
 /// How the operator confirms: a terminal prompt, or nothing to ask.
 pub trait Confirm {
-    /// Ask; resolves to true only for an explicit yes.
-    fn confirm(&mut self, question: &str, answer: &str) -> BoxFuture<'static, bool>;
+    /// Ask; resolves to true only when `answer` (the `what`: "pod name", "node name"…) is
+    /// typed back exactly.
+    fn confirm(&mut self, question: &str, what: &str, answer: &str) -> BoxFuture<'static, bool>;
 }
 
 /// No terminal: never confirmed (use `--yes`).
 pub struct NoTerminal;
 
 impl Confirm for NoTerminal {
-    fn confirm(&mut self, _: &str, _: &str) -> BoxFuture<'static, bool> {
+    fn confirm(&mut self, _: &str, _: &str, _: &str) -> BoxFuture<'static, bool> {
         Box::pin(async { false })
     }
 }
 
-/// Asks on stderr, reads one line of stdin; the pod's name must be typed back.
+/// Asks on stderr, reads one line of stdin; the answer must be typed back.
 /// The read runs on a blocking thread so that Ctrl-C still interrupts the wait.
 pub struct TerminalPrompt;
 
 impl Confirm for TerminalPrompt {
-    fn confirm(&mut self, question: &str, answer: &str) -> BoxFuture<'static, bool> {
-        let prompt = format!("{question}\nType the pod name ({answer}) to confirm: ");
+    fn confirm(&mut self, question: &str, what: &str, answer: &str) -> BoxFuture<'static, bool> {
+        let prompt = format!("{question}\nType the {what} ({answer}) to confirm: ");
         let answer = answer.to_string();
         Box::pin(async move {
             tokio::task::spawn_blocking(move || {
@@ -119,12 +137,62 @@ impl Confirm for TerminalPrompt {
     }
 }
 
-struct Checked {
-    pod: Pod,
-    verdict: Eligibility,
+pub(super) struct Checked {
+    pub pod: Pod,
+    pub verdict: Eligibility,
 }
 
-async fn check(
+/// How a grace-0 delete of a checked pod ended.
+pub(super) enum Deleted {
+    Done,
+    /// Gone, or replaced by a pod of the same name, before this delete.
+    Gone,
+    /// It changed and no longer qualifies (or kept changing): nothing was deleted.
+    Refused(Eligibility, String),
+}
+
+/// Deletes the checked pod with grace period 0 behind its uid and resourceVersion.
+/// A 409 means the pod changed between the check and the delete (its status is still
+/// being written by the node lifecycle controller): check again, never delete on stale
+/// evidence, and never a different pod than the one confirmed.
+pub(super) async fn delete_checked(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    silence: Duration,
+    mut checked: Checked,
+) -> Result<Deleted, Error> {
+    let uid = checked.pod.metadata.uid.clone().unwrap_or_default();
+    let mut attempts = 0;
+    loop {
+        let rv = checked
+            .pod
+            .metadata
+            .resource_version
+            .clone()
+            .unwrap_or_default();
+        match cluster.force_delete_pod(ns, name, &uid, &rv).await? {
+            Guarded::Done(()) => return Ok(Deleted::Done),
+            Guarded::Gone => return Ok(Deleted::Gone),
+            Guarded::Conflict(m) => {
+                attempts += 1;
+                match recheck(cluster, ns, name, silence, &uid).await? {
+                    Some(c) if c.verdict.eligible() && attempts < 3 => checked = c,
+                    Some(c) => {
+                        let why = format!(
+                            "it changed while being deleted ({m}); now: {}",
+                            c.verdict.reason
+                        );
+                        return Ok(Deleted::Refused(c.verdict, why));
+                    }
+                    None => return Ok(Deleted::Gone),
+                }
+            }
+        }
+    }
+}
+
+pub(super) async fn check(
     cluster: &Cluster,
     ns: &str,
     name: &str,
@@ -158,13 +226,14 @@ async fn check(
 
 /// A fresh check of the pod confirmed earlier; None when it is gone or a pod of the
 /// same name replaced it.
-async fn recheck(
+pub(super) async fn recheck(
     cluster: &Cluster,
     ns: &str,
-    opts: &ForceDeleteOptions,
+    name: &str,
+    silence: Duration,
     uid: &str,
 ) -> Result<Option<Checked>, Error> {
-    Ok(check(cluster, ns, &opts.pod, opts.silence)
+    Ok(check(cluster, ns, name, silence)
         .await?
         .filter(|c| c.pod.metadata.uid.as_deref() == Some(uid)))
 }
@@ -191,12 +260,12 @@ async fn volume_warnings(
     for v in &row.volumes {
         if v.pinned_node.as_deref() == Some(node) {
             out.push(format!(
-                "claim {} is on a volume pinned to node {node}: the replacement stays Pending until {node} returns (kubectl-sts never deletes claims)",
+                "claim {} is on a volume pinned to node {node}: the replacement stays Pending until {node} returns (kubectl sts recover {pod} --wait follows it; --abandon-data gives the data up)",
                 v.claim
             ));
         } else if v.attached_node.as_deref() == Some(node) {
             out.push(format!(
-                "volume {} (claim {}) is still attached to node {node}: the replacement waits for the forced detach (6 minutes by default); tainting {node} with node.kubernetes.io/out-of-service=nodeshutdown:NoExecute releases it now",
+                "volume {} (claim {}) is still attached to node {node}: the replacement waits for the forced detach (6 minutes by default); kubectl sts recover {pod} taints {node} out of service instead, which releases it now",
                 v.volume.clone().unwrap_or_default(),
                 v.claim
             ));
@@ -211,7 +280,7 @@ pub async fn run(
     ns: &str,
     opts: &ForceDeleteOptions,
     confirm: &mut dyn Confirm,
-    log: &mut dyn Write,
+    log: &mut Progress<'_>,
 ) -> Result<ForceDeleteReport, Error> {
     let not_found = || {
         Error::not_found(format!(
@@ -259,7 +328,7 @@ pub async fn run(
         opts.pod, checked.verdict.reason, opts.pod
     );
     if !opts.yes {
-        if !confirm.confirm(&question, &opts.pod).await {
+        if !confirm.confirm(&question, "pod name", &opts.pod).await {
             report.outcome = Outcome::NotConfirmed;
             report.message = format!(
                 "not confirmed: pod {ns}/{} was not deleted (pass --yes to confirm without a prompt)",
@@ -268,7 +337,7 @@ pub async fn run(
             return Ok(report);
         }
         // a person may have taken minutes to answer: the node may be back by now
-        match recheck(cluster, ns, opts, &uid).await? {
+        match recheck(cluster, ns, &opts.pod, opts.silence, &uid).await? {
             Some(c) if c.verdict.eligible() => checked = c,
             Some(c) => {
                 let why = format!("since the check, {}", c.verdict.reason);
@@ -277,35 +346,10 @@ pub async fn run(
             None => return Ok(already_gone(report, &uid)),
         }
     }
-    // A 409 means the pod changed between the check and the delete (its status is
-    // still being written by the node lifecycle controller): check again, never
-    // delete on stale evidence, and never a different pod than the one confirmed.
-    let mut attempts = 0;
-    loop {
-        let rv = checked
-            .pod
-            .metadata
-            .resource_version
-            .clone()
-            .unwrap_or_default();
-        match cluster.force_delete_pod(ns, &opts.pod, &uid, &rv).await? {
-            Guarded::Done(()) => break,
-            Guarded::Gone => return Ok(already_gone(report, &uid)),
-            Guarded::Conflict(m) => {
-                attempts += 1;
-                match recheck(cluster, ns, opts, &uid).await? {
-                    Some(c) if c.verdict.eligible() && attempts < 3 => checked = c,
-                    Some(c) => {
-                        let why = format!(
-                            "it changed while being deleted ({m}); now: {}",
-                            c.verdict.reason
-                        );
-                        return Ok(refused(report, c.verdict, &why));
-                    }
-                    None => return Ok(already_gone(report, &uid)),
-                }
-            }
-        }
+    match delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await? {
+        Deleted::Done => {}
+        Deleted::Gone => return Ok(already_gone(report, &uid)),
+        Deleted::Refused(verdict, why) => return Ok(refused(report, verdict, &why)),
     }
     report.outcome = Outcome::Deleted;
     report.message = format!(
@@ -314,27 +358,17 @@ pub async fn run(
         node.clone().unwrap_or_default()
     );
     if opts.wait {
-        let _ = writeln!(log, "{}", report.message);
+        log.say(&report.message);
         let started = Instant::now();
         // the StatefulSet controller labels every pod with its name
         // (statefulset.kubernetes.io/pod-name), so the replacement is watched directly
         let selector = format!("statefulset.kubernetes.io/pod-name={}", opts.pod);
         let mut waker = Waker::new(cluster, ns, set.as_deref().unwrap_or(""), &selector);
-        let mut last = String::new();
         loop {
             let now = cluster.get_pod(ns, &opts.pod).await?;
             let fresh = now.filter(|p| p.metadata.uid.as_deref() != Some(uid.as_str()));
             if let Some(p) = &fresh {
-                let r = Replacement {
-                    uid: p.metadata.uid.clone().unwrap_or_default(),
-                    node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
-                    ready: pod_ready(p),
-                    phase: p
-                        .status
-                        .as_ref()
-                        .and_then(|s| s.phase.clone())
-                        .unwrap_or_default(),
-                };
+                let r = Replacement::of(p);
                 let ready = r.ready;
                 report.replacement = Some(r);
                 if ready {
@@ -357,10 +391,7 @@ pub async fn run(
                 );
                 return Ok(report);
             }
-            if status != last {
-                let _ = writeln!(log, "  waiting: {status}");
-                last = status;
-            }
+            log.waiting(&status, started);
             waker.changed().await;
         }
         report.message = format!(

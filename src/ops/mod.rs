@@ -4,6 +4,7 @@
 //! a serializable report the CLI renders.
 
 pub mod force_delete;
+pub mod recover;
 pub mod scale;
 
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! `scale`: one ordinal per step, each step guarded before and verified after.
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -188,7 +187,7 @@ pub async fn run(
     cluster: &Cluster,
     ns: &str,
     opts: &ScaleOptions,
-    log: &mut dyn Write,
+    log: &mut crate::progress::Progress<'_>,
 ) -> Result<ScaleReport, Error> {
     let mut report = run_steps(cluster, ns, opts, log).await?;
     if report.replicas != report.from || !report.steps.is_empty() {
@@ -205,7 +204,7 @@ async fn run_steps(
     cluster: &Cluster,
     ns: &str,
     opts: &ScaleOptions,
-    log: &mut dyn Write,
+    log: &mut crate::progress::Progress<'_>,
 ) -> Result<ScaleReport, Error> {
     let (mut state, set) = read(cluster, ns, &opts.name, true).await?;
     let first_claims = state.claims.clone();
@@ -273,10 +272,9 @@ async fn run_steps(
     let autoscalers = match cluster.autoscalers(ns).await? {
         Access::Ok(hpas) => autoscalers_of(&opts.name, &hpas),
         Access::Forbidden => {
-            let _ = writeln!(
-                log,
-                "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
-            );
+            log.say(&format!(
+                                "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
+            ));
             vec![]
         }
     };
@@ -330,11 +328,10 @@ async fn run_steps(
     } else {
         "claims are kept"
     };
-    let _ = writeln!(
-        log,
+    log.say(&format!(
         "scaling statefulset {ns}/{} from {} to {}, one pod at a time ({claim_note})",
         opts.name, state.replicas, opts.replicas
-    );
+    ));
     let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&set));
     let total = steps.len();
     for (i, step) in steps.iter().enumerate() {
@@ -345,14 +342,13 @@ async fn run_steps(
             }
         }
         let action = if step.removes { "removing" } else { "adding" };
-        let _ = writeln!(
-            log,
+        log.say(&format!(
             "step {}/{total}: replicas {} → {} ({action} {})",
             i + 1,
             state.replicas,
             step.replicas,
             step.pod
-        );
+        ));
         let started = Instant::now();
         let current = state.replicas;
         let mut attempts = 0;
@@ -387,7 +383,6 @@ async fn run_steps(
                 }
             }
         }
-        let mut last_wait: Vec<String> = vec![];
         loop {
             state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
             match step_progress(&state, step, &set_uid) {
@@ -412,28 +407,20 @@ async fn run_steps(
                         );
                         return Ok(finish(report, &state, Outcome::TimedOut, msg));
                     }
-                    if w != last_wait {
-                        let _ = writeln!(
-                            log,
-                            "  waiting ({}s): {}",
-                            started.elapsed().as_secs(),
-                            w.join("; ")
-                        );
-                        last_wait = w;
-                    }
+                    log.waiting(&w.join("; "), started);
                 }
             }
             waker.changed().await;
         }
+        log.done();
         let secs = started.elapsed().as_secs_f64();
-        let _ = writeln!(
-            log,
+        log.say(&format!(
             "  done in {secs:.1}s: {} {}, {} of {} Ready",
             step.pod,
             if step.removes { "gone" } else { "Ready" },
             state.ready_replicas,
             state.replicas
-        );
+        ));
         report.steps.push(StepRecord {
             step: step.clone(),
             seconds: (secs * 10.0).round() / 10.0,

@@ -24,7 +24,7 @@ pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
 
 #[derive(Default)]
 pub struct NodeLifecycle {
-    /// When pod GC last ran (real period: 20s; golden saw 11s after the taint).
+    /// When pod GC last ran.
     last_gc: Option<Instant>,
     evicted: HashMap<String, ()>,
     /// Pods bound to a node object that does not exist, and since when (podgc quarantine: 40s).
@@ -227,7 +227,9 @@ impl NodeLifecycle {
 
     /// gcTerminating: terminating pods on a not-ready node with the out-of-service taint.
     fn pod_gc(&mut self, sim: &Sim) {
-        let period = sim.config().scaled(std::time::Duration::from_secs(2));
+        // pkg/controller/podgc: gcCheckPeriod = 20 * time.Second (golden: the pod went
+        // Failed 11 s after the taint, somewhere within one period)
+        let period = sim.config().scaled(std::time::Duration::from_secs(20));
         if self.last_gc.is_some_and(|t| t.elapsed() < period) {
             return;
         }

@@ -1,0 +1,268 @@
+//! `kubectl-sts recover` and `release-node`: the way back from a dead node chosen from the
+//! pod's volumes, written only when proven and confirmed, and followed to Ready.
+
+use std::time::Duration;
+
+use crate::force_delete::on_terminal;
+use crate::harness::{kill_flask_1, lab, power, ready_condition, Cluster, Out, Tool};
+
+fn uid(c: &Cluster, kind: &str, name: &str) -> String {
+    c.jsonpath(&["get", kind, name], "{.metadata.uid}")
+}
+
+fn out_of_service(c: &Cluster, node: &str) -> bool {
+    c.jsonpath(&["get", "node", node], "{.spec.taints[*].key}")
+        .contains("node.kubernetes.io/out-of-service")
+}
+
+fn node_back(c: &Cluster, node: &str) {
+    power(c, node, true);
+    c.eventually(60, "node Ready again", || {
+        let ready = ready_condition(&c.json(&["get", "node", node]))?;
+        (ready["status"] == "True").then_some(())
+    });
+}
+
+fn problems(c: &Cluster) -> Vec<serde_json::Value> {
+    let out = c.sts(&["inspect", "flask", "-o", "json"]);
+    out.json()["problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn recover_takes_a_movable_volume_out_of_service_and_follows_the_replacement() {
+    // the forced detach stays at its real 6 minutes: only the out-of-service path can make
+    // the replacement Ready within this test's timeout
+    let Some(c) = lab("recover-net", "network", Duration::from_secs(360)) else {
+        return;
+    };
+    // a healthy pod is not recovered; a missing one is not found
+    let out = c.sts(&["recover", "flask-0", "--yes", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(out.json()["eligibility"]["code"], "PodHealthy");
+    assert_eq!(c.sts(&["recover", "ghost", "--yes"]).code, 3);
+    assert_eq!(
+        c.sts(&["recover", "flask-1", "--wait", "--abandon-data"])
+            .code,
+        2
+    );
+
+    let node = kill_flask_1(&c);
+    let before = uid(&c, "pod", "flask-1");
+    let args = ["recover", "flask-1", "--node-silence", "5s"];
+
+    // no terminal, no --yes: not confirmed, nothing written
+    let out = c.sts(&args);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(out.stderr.contains("not confirmed"), "{}", out.stderr);
+    assert!(!out_of_service(&c, &node));
+
+    // the dry run: evidence, path, every pod the taint acts on, the write it would make
+    let mut dry = args.to_vec();
+    dry.extend(["--dry-run", "-o", "json"]);
+    let out = c.sts(&dry);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = out.json();
+    assert_eq!(d["kind"], "RecoverResult");
+    assert_eq!(d["outcome"], "DryRun");
+    assert_eq!(d["path"], "OutOfServiceTaint");
+    assert_eq!(d["volumes"][0]["claim"], "www-flask-1");
+    assert_eq!(d["volumes"][0]["placement"], "Movable");
+    assert_eq!(d["volumes"][0]["attachedToDeadNode"], true);
+    let on_node = d["nodePods"].as_array().unwrap();
+    assert!(
+        on_node.iter().any(|p| p["name"] == "flask-1"
+            && p["fate"] == "Deleted"
+            && p["owner"] == "StatefulSet/flask"),
+        "{d}"
+    );
+    assert_eq!(d["writes"][0]["done"], false);
+    assert_eq!(
+        d["writes"][0]["action"],
+        format!(
+            "kubectl taint node {node} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"
+        )
+    );
+    assert!(!out_of_service(&c, &node));
+
+    // on a terminal the node's name must be typed: the pod's name is not the answer
+    if let Some(wrong) = on_terminal(&c, &args, "flask-1\n") {
+        assert_eq!(wrong.code, 7, "{}", wrong.stdout);
+        assert!(
+            wrong
+                .stdout
+                .contains(&format!("Type the node name ({node}) to confirm:")),
+            "{}",
+            wrong.stdout
+        );
+        assert!(
+            wrong.stdout.contains("default/flask-1")
+                || wrong.stdout.contains("/flask-1 is deleted"),
+            "{}",
+            wrong.stdout
+        );
+        assert!(!out_of_service(&c, &node));
+    } else {
+        crate::harness::skip("util-linux `script` is not installed: no pseudo-terminal");
+    }
+
+    // confirmed: tainted, followed until the replacement is Ready on a live node
+    let mut yes = args.to_vec();
+    yes.extend(["--yes", "--timeout", "150s", "-o", "json"]);
+    let out = c.sts(&yes);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = out.json();
+    assert_eq!(d["outcome"], "Recovered", "{d}");
+    assert_eq!(d["writes"][0]["done"], true);
+    assert_eq!(d["replacement"]["ready"], true);
+    assert_ne!(d["replacement"]["uid"], before.as_str());
+    assert_ne!(d["replacement"]["node"], node.as_str());
+    let phases: Vec<&str> = d["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert_eq!(phases.first(), Some(&"OldPodPresent"), "{phases:?}");
+    assert_eq!(phases.last(), Some(&"Ready"), "{phases:?}");
+    assert!(d["totalSeconds"].as_f64().unwrap() < 150.0);
+    assert!(d["followUp"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("kubectl sts release-node {node}")));
+    assert!(out_of_service(&c, &node));
+    assert_eq!(
+        c.jsonpath(
+            &["get", "pod", "flask-1"],
+            "{.spec.volumes[0].persistentVolumeClaim.claimName}"
+        ),
+        "www-flask-1",
+        "the same claim"
+    );
+
+    // the taint stays while the node is down
+    let out = c.sts(&["release-node", &node, "--node-silence", "5s"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the taint stays until it is back"),
+        "{}",
+        out.stderr
+    );
+    assert!(out_of_service(&c, &node));
+
+    // back: inspect says the taint is left, release-node removes it (and only it)
+    node_back(&c, &node);
+    let left = problems(&c);
+    assert!(
+        left.iter().any(|p| p["code"] == "OutOfServiceTaintLeft"
+            && p["action"] == format!("kubectl sts release-node {node}")),
+        "{left:?}"
+    );
+    let out = c.sts(&["release-node", &node, "--node-silence", "5s", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["outcome"], "Released");
+    assert!(!out_of_service(&c, &node));
+    assert!(!problems(&c)
+        .iter()
+        .any(|p| p["code"] == "OutOfServiceTaintLeft"));
+    let out = c.sts(&["release-node", &node, "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["outcome"], "NothingToDo");
+    assert_eq!(c.sts(&["release-node", "no-such-node"]).code, 3);
+}
+
+fn json_of(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+#[test]
+fn recover_stops_at_pinned_data_unless_told_to_wait_or_to_give_it_up() {
+    let Some(c) = lab("recover-pinned", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    let claim_before = uid(&c, "pvc", "www-flask-1");
+    let args = ["recover", "flask-1", "--node-silence", "5s", "-o", "json"];
+
+    // by default: explained, exit 4, nothing written
+    let out = c.sts(&[&args[..], &["--yes"]].concat());
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = json_of(&out);
+    assert_eq!(d["path"], "VolumePinned");
+    assert_eq!(d["volumes"][0]["placement"], "Pinned");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("--abandon-data=www-flask-1 --yes"),
+        "{d}"
+    );
+    assert!(!out_of_service(&c, &node));
+
+    // the claims must be named exactly, with --yes, to give the data up
+    for wrong in [
+        vec!["--abandon-data=www-flask-0", "--yes"],
+        vec!["--abandon-data", "--yes"],
+        vec!["--abandon-data=www-flask-1"],
+    ] {
+        let out = c.sts(&[&args[..], &wrong[..]].concat());
+        assert_eq!(out.code, 7, "{wrong:?}: {}", out.stderr);
+        assert_eq!(uid(&c, "pvc", "www-flask-1"), claim_before, "{wrong:?}");
+    }
+
+    // --wait: writes nothing and follows the ordinal until its node is back
+    let waiting = c.sts_spawn(&[&args[..], &["--wait", "--timeout", "120s"]].concat());
+    std::thread::sleep(Duration::from_secs(2));
+    node_back(&c, &node);
+    let out: Out = waiting.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = json_of(&out);
+    assert_eq!(d["outcome"], "Recovered");
+    assert_eq!(d["writes"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        d["replacement"]["node"],
+        node.as_str(),
+        "back where its data is"
+    );
+    assert_eq!(uid(&c, "pvc", "www-flask-1"), claim_before);
+    c.wait_ready("flask", 3, 90);
+
+    // dead again; now give the data up: the pod and its claim go, an empty claim comes
+    let node = kill_flask_1(&c);
+    let pod_before = uid(&c, "pod", "flask-1");
+    let out = c.sts(
+        &[
+            &args[..],
+            &["--abandon-data=www-flask-1", "--yes", "--timeout", "120s"],
+        ]
+        .concat(),
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = json_of(&out);
+    assert_eq!(d["outcome"], "Recovered", "{d}");
+    let writes: Vec<&str> = d["writes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert!(
+        writes[0].starts_with("kubectl delete pod flask-1"),
+        "{writes:?}"
+    );
+    assert!(writes[1].contains("ITS DATA IS GIVEN UP"), "{writes:?}");
+    assert_ne!(d["replacement"]["node"], node.as_str());
+    assert_ne!(uid(&c, "pod", "flask-1"), pod_before);
+    let claim_after = uid(&c, "pvc", "www-flask-1");
+    assert!(!claim_after.is_empty() && claim_after != claim_before);
+    assert!(!out_of_service(&c, &node), "no taint on this path");
+    // the other ordinals' claims are untouched
+    assert_eq!(
+        c.kubectl_ok(&["get", "pvc", "-o", "name"]).lines().count(),
+        3
+    );
+}
