@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
             [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart')
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
@@ -147,6 +148,143 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-sts;rollout' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;rollout;status' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait with --watch; 0 = no limit')
+            [CompletionResult]::new('--stuck-after', '--stuck-after', [CompletionResultType]::ParameterName, 'A pod not Ready for longer than this makes the rollout "stuck"')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Wait (watch-driven) until the rollout is done')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Wait (watch-driven) until the rollout is done')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;rollout;apply' {
+            [CompletionResult]::new('--to-partition', '--to-partition', [CompletionResultType]::ParameterName, 'RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the guards and print the plan; change nothing')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;rollout;repair' {
+            [CompletionResult]::new('--stuck-after', '--stuck-after', [CompletionResultType]::ParameterName, 'How long a pod must have been not Ready to count as stuck')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for the replacement to be available; 0 = no limit')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the evidence and what would be deleted; change nothing')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;rollout;restart' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the guards and say what would happen; change nothing')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;rollout;help' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;rollout;help;status' {
+            break
+        }
+        'kubectl-sts;rollout;help;apply' {
+            break
+        }
+        'kubectl-sts;rollout;help;repair' {
+            break
+        }
+        'kubectl-sts;rollout;help;restart' {
+            break
+        }
+        'kubectl-sts;rollout;help;help' {
+            break
+        }
         'kubectl-sts;release-node' {
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'How recently the node''s kubelet must have reported for the node to count as back')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
@@ -246,6 +384,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
             [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready')
+            [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart')
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
@@ -263,6 +402,25 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;recover' {
+            break
+        }
+        'kubectl-sts;help;rollout' {
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available')
+            [CompletionResult]::new('repair', 'repair', [CompletionResultType]::ParameterValue, 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation')
+            [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)')
+            break
+        }
+        'kubectl-sts;help;rollout;status' {
+            break
+        }
+        'kubectl-sts;help;rollout;apply' {
+            break
+        }
+        'kubectl-sts;help;rollout;repair' {
+            break
+        }
+        'kubectl-sts;help;rollout;restart' {
             break
         }
         'kubectl-sts;help;release-node' {

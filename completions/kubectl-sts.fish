@@ -43,6 +43,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "inspect" -d
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "recover" -d 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready'
+complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "rollout" -d 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "release-node" -d 'Remove the out-of-service taint from a node that is back (refused while it is still down)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_needs_command" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
@@ -128,6 +129,103 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s A -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -f -a "status" -d 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -f -a "apply" -d 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -f -a "repair" -d 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -f -a "restart" -d 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and not __fish_seen_subcommand_from status apply repair restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l timeout -d 'Longest wait with --watch; 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l stuck-after -d 'A pod not Ready for longer than this makes the rollout "stuck"' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s w -l watch -d 'Wait (watch-driven) until the rollout is done'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l to-partition -d 'RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l timeout -d 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l dry-run -d 'Check the guards and print the plan; change nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l stuck-after -d 'How long a pod must have been not Ready to count as stuck' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l timeout -d 'Longest wait for the replacement to be available; 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s y -l yes -d 'Confirm without a prompt (needed when stdin is not a terminal)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -l dry-run -d 'Show the evidence and what would be deleted; change nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l timeout -d 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l dry-run -d 'Check the guards and say what would happen; change nothing'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "status" -d 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "repair" -d 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "restart" -d 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l node-silence -d 'How recently the node\'s kubelet must have reported for the node to count as back' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -l context -d 'The kubeconfig context to use' -r
@@ -206,12 +304,17 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s A
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand completion" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "recover" -d 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "release-node" -d 'Remove the out-of-service taint from a node that is back (refused while it is still down)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover release-node sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "inspect" -d 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "scale" -d 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "force-delete" -d 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "recover" -d 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "rollout" -d 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "release-node" -d 'Remove the out-of-service taint from a node that is back (refused while it is still down)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "sim" -d 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "demo" -d 'Tell the seed lab\'s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish, powershell)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and not __fish_seen_subcommand_from inspect scale force-delete recover rollout release-node sim demo completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "status" -d 'Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "repair" -d 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)'

@@ -88,6 +88,9 @@ pub enum Command {
     ForceDelete(ForceDeleteArgs),
     /// Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready.
     Recover(RecoverArgs),
+    /// Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart.
+    #[command(subcommand)]
+    Rollout(RolloutCommand),
     /// Remove the out-of-service taint from a node that is back (refused while it is still down).
     #[command(name = "release-node")]
     ReleaseNode(ReleaseNodeArgs),
@@ -236,6 +239,94 @@ pub struct ReleaseNodeArgs {
     pub dry_run: bool,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum RolloutCommand {
+    /// Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not.
+    #[command(
+        after_help = "Exit codes: 0 every pod the strategy updates is on the update revision and available, 5 not finished (or stuck), 6 --watch timed out, 3 not found, 1 API error."
+    )]
+    Status(RolloutStatusArgs),
+    /// Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available.
+    #[command(
+        after_help = "Exit codes: 0 done (or nothing to do; --dry-run: may proceed), 4 refused by a guard or stopped because someone else changed the set, 6 a step did not finish within --timeout, 2 no plan (e.g. --to-partition on OnDelete), 3 not found, 1 API error."
+    )]
+    Apply(RolloutApplyArgs),
+    /// Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation.
+    #[command(
+        after_help = "Exit codes: 0 repaired (--dry-run: may proceed), 4 nothing to repair or it changed meanwhile, 7 not confirmed, 6 the replacement was not available within --timeout, 3 not found, 1 API error."
+    )]
+    Repair(RolloutRepairArgs),
+    /// As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply).
+    #[command(
+        after_help = "Exit codes: 0 restarted, 4 refused (a pod is unhealthy) or someone else changed the set, 6 a pod did not become Ready within --timeout, 3 not found, 1 API error."
+    )]
+    Restart(RolloutRestartArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolloutStatusArgs {
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
+    pub name: String,
+    /// Wait (watch-driven) until the rollout is done.
+    #[arg(short = 'w', long)]
+    pub watch: bool,
+    /// Longest wait with --watch; 0 = no limit.
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// A pod not Ready for longer than this makes the rollout "stuck".
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub stuck_after: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolloutApplyArgs {
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
+    pub name: String,
+    /// RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time.
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = clap::value_parser!(i64).range(0..=i32::MAX as i64))]
+    pub to_partition: Option<i64>,
+    /// Check the guards and print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest wait for each step (its pods back on the update revision and available); 0 = no limit.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolloutRepairArgs {
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
+    pub name: String,
+    /// How long a pod must have been not Ready to count as stuck.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub stuck_after: Duration,
+    /// Confirm without a prompt (needed when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Show the evidence and what would be deleted; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest wait for the replacement to be available; 0 = no limit.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RolloutRestartArgs {
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
+    pub name: String,
+    /// Check the guards and say what would happen; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
 pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     if s == "0" {
         return Ok(Duration::ZERO);
@@ -325,6 +416,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ForceDelete(a) => run_force_delete(&cli.global, a).await,
         Command::Recover(a) => run_recover(&cli.global, a).await,
         Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
+        Command::Rollout(r) => run_rollout(&cli.global, r).await,
         #[cfg(feature = "sim")]
         Command::Sim(a) => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
         Command::Completion(a) => {
@@ -639,6 +731,76 @@ async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
         r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
         _ = tokio::signal::ctrl_c() => {
             return Err(Error::Interrupted(Some(format!("recovery of pod {ns}/{}: {}", a.pod, journal.summary()))));
+        }
+    };
+    let details = report.details();
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> {
+    use crate::ops::force_delete::{Confirm, NoTerminal, TerminalPrompt};
+    use crate::ops::rollout::{self, RolloutOptions};
+    single_namespace(g, "rollout")?;
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let ns = cluster.namespace.clone();
+    let mut log = crate::progress::Progress::stderr();
+    let base = |name: &str, timeout: Duration| RolloutOptions {
+        name: name.to_string(),
+        dry_run: false,
+        yes: false,
+        timeout: no_limit_if_zero(timeout),
+        stuck_after: Duration::from_secs(300),
+        to_partition: None,
+    };
+    let report = match r {
+        RolloutCommand::Status(a) => {
+            let watch = a.watch.then(|| no_limit_if_zero(a.timeout));
+            let rep =
+                rollout::status(&cluster, &ns, &a.name, a.stuck_after, watch, &mut log).await?;
+            let code = rep.exit_code();
+            if matches!(g.format(), Format::Json | Format::Yaml) {
+                emit(|w| render::serialized(w, &rep, g.format()))?;
+            } else {
+                emit(|w| render::rollout_status(w, &rep, g.style()))?;
+            }
+            if rep.timed_out {
+                eprintln!(
+                    "error: the rollout of statefulset {ns}/{} did not finish within {}: {}",
+                    a.name,
+                    crate::kubefmt::human_duration(a.timeout.as_secs() as i64),
+                    render::one_line(&rep.message)
+                );
+            }
+            return Ok(code);
+        }
+        RolloutCommand::Apply(a) => {
+            let opts = RolloutOptions {
+                dry_run: a.dry_run,
+                to_partition: a.to_partition,
+                ..base(&a.name, a.timeout)
+            };
+            rollout::apply(&cluster, &ns, &opts, &mut log).await?
+        }
+        RolloutCommand::Repair(a) => {
+            let opts = RolloutOptions {
+                dry_run: a.dry_run,
+                yes: a.yes,
+                stuck_after: a.stuck_after,
+                ..base(&a.name, a.timeout)
+            };
+            let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
+                Box::new(TerminalPrompt)
+            } else {
+                Box::new(NoTerminal)
+            };
+            rollout::repair(&cluster, &ns, &opts, confirm.as_mut(), &mut log).await?
+        }
+        RolloutCommand::Restart(a) => {
+            let opts = RolloutOptions {
+                dry_run: a.dry_run,
+                ..base(&a.name, a.timeout)
+            };
+            rollout::restart(&cluster, &ns, &opts, &mut log).await?
         }
     };
     let details = report.details();

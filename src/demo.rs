@@ -185,11 +185,14 @@ impl Demo<'_> {
         ));
         self.cluster.delete_pod(NS, "flask-1", None).await?;
         let old2 = old.clone();
-        self.until(60, "a new flask-1", move |i| {
+        // available, not just Ready: minReadySeconds is 10s here, and scale waits for it as the
+        // controller does
+        self.until(60, "a new flask-1, available", move |i| {
             i.rows[1]
                 .pod
                 .as_ref()
                 .is_some_and(|p| p.uid != old2 && p.ready)
+                && i.replicas.available == 3
         })
         .await?;
         let ins = self.show().await?;
@@ -198,7 +201,7 @@ impl Demo<'_> {
             if claim_volume(&ins) == before { "unchanged" } else { "CHANGED" }
         ))?;
 
-        self.say("Guarded scale: kubectl sts scale flask --replicas 1 (one pod at a time, highest first; every pod Ready before and after each step)")?;
+        self.say("Guarded scale: kubectl sts scale flask --replicas 1 (one pod at a time, highest first; every pod Ready and available before and after each step)")?;
         self.scale(1).await?;
         self.show().await?;
         self.say("Scale up: kubectl sts scale flask --replicas 3 (flask-1 and flask-2 come back on their retained claims)")?;

@@ -461,3 +461,68 @@ pub fn document_list(
         format,
     )
 }
+
+/// `rollout status` as a table: one row per ordinal, then the state in words.
+pub fn rollout_status(
+    w: &mut dyn Write,
+    r: &crate::ops::rollout::StatusReport,
+    style: Style,
+) -> io::Result<()> {
+    let strategy = match r.strategy {
+        crate::model::rollout::Strategy::OnDelete => "OnDelete".to_string(),
+        crate::model::rollout::Strategy::RollingUpdate {
+            partition,
+            max_unavailable,
+        } => format!("RollingUpdate partition {partition} maxUnavailable {max_unavailable}"),
+    };
+    writeln!(
+        w,
+        "StatefulSet {}/{}  {strategy}  current {}  update {}",
+        r.namespace,
+        r.name,
+        r.current_revision.as_deref().unwrap_or("-"),
+        r.update_revision.as_deref().unwrap_or("-")
+    )?;
+    let mut t = table(style);
+    header(
+        &mut t,
+        &[
+            "ORDINAL",
+            "POD",
+            "STATUS",
+            "REVISION",
+            "UPDATED",
+            "READY",
+            "AVAILABLE",
+            "STRATEGY",
+            "RESTARTS",
+        ],
+        style,
+    );
+    let yes_no = |b: bool, style: Style| {
+        colored(
+            if b { "yes" } else { "no" },
+            Some(if b { Color::Green } else { Color::Yellow }),
+            style,
+        )
+    };
+    for o in &r.rows {
+        t.add_row(vec![
+            Cell::new(o.ordinal),
+            Cell::new(o.pod.as_deref().unwrap_or("-")),
+            Cell::new(&o.status),
+            Cell::new(or_dash(o.revision.as_deref())),
+            yes_no(o.updated, style),
+            yes_no(o.ready, style),
+            yes_no(o.available, style),
+            Cell::new(if o.to_update {
+                "update"
+            } else {
+                "keep (below partition)"
+            }),
+            Cell::new(o.restarts),
+        ]);
+    }
+    write_table(w, &mut t)?;
+    writeln!(w, "{}", r.message)
+}

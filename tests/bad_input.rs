@@ -366,6 +366,16 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
         ),
         case(&["release-node", "nope"], 3, "node \"nope\" not found"),
         case(
+            &["rollout", "status", "nope"],
+            3,
+            "statefulset \"nope\" not found",
+        ),
+        case(
+            &["rollout", "restart", "nope"],
+            3,
+            "statefulset \"nope\" not found",
+        ),
+        case(
             &["force-delete", "flask-0", "-n", "nosuchns"],
             3,
             "not found",

@@ -86,10 +86,22 @@ fn kubectl_plugin_completion_knows_every_subcommand_and_flag() {
             "global {flag} missing from common: {common:?}"
         );
     }
-    for sub in cli.get_subcommands() {
-        let name = sub.get_name();
+    // `rollout status|apply|…` share one flag line: every verb's flags must be on it
+    let nested: Vec<(&str, &clap::Command)> = cli
+        .get_subcommands()
+        .flat_map(|sub| {
+            let name = sub.get_name();
+            let verbs: Vec<&clap::Command> = sub.get_subcommands().collect();
+            if verbs.is_empty() {
+                vec![(name, sub)]
+            } else {
+                verbs.into_iter().map(|v| (name, v)).collect()
+            }
+        })
+        .collect();
+    for (name, sub) in nested {
         let listed = match name {
-            "scale" | "force-delete" | "recover" | "release-node" => {
+            "scale" | "force-delete" | "recover" | "release-node" | "rollout" => {
                 words(&line_after(&format!("{name})")))
             }
             "inspect" => words(&line_after("*) flags=")),
@@ -209,4 +221,13 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
         ["--abandon-data="]
     );
     assert_eq!(complete(&["sts", "rel"]), ["release-node"]);
+    assert_eq!(complete(&["sts", "rollout", "re"]), ["repair", "restart"]);
+    assert_eq!(
+        complete(&["sts", "rollout", "status", "-n", &c.namespace, "al"]),
+        ["alpha"]
+    );
+    assert_eq!(
+        complete(&["sts-rollout", "-n", &c.namespace, "st"]),
+        ["status"]
+    );
 }

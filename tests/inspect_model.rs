@@ -294,7 +294,30 @@ fn rolling_update_midway_and_partition() {
         p["status"]["containerStatuses"][0]["ready"] = json!(false);
         p["metadata"]["creationTimestamp"] = json!("2026-11-22T00:40:00Z");
     });
-    assert_eq!(codes(&run(&objs)), ["RolloutStuck"]);
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["RolloutStuck"]);
+    assert!(
+        ins.problems[0]
+            .action
+            .contains("kubectl rollout undo sts/flask"),
+        "{}",
+        ins.problems[0].action
+    );
+    // the template changed back: the pod is on neither revision, and the OrderedReady
+    // controller waits for it forever; the repair is the action
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["status"]["updateRevision"] = s["status"]["currentRevision"].clone();
+    });
+    let ins = run(&objs);
+    assert_eq!(ins.rows[2].revision_state, Some(RevisionState::Other));
+    assert_eq!(codes(&ins), ["RolloutStuck"]);
+    assert!(
+        ins.problems[0]
+            .action
+            .contains("kubectl sts rollout repair flask -n"),
+        "{}",
+        ins.problems[0].action
+    );
 }
 
 #[test]

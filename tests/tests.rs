@@ -15,5 +15,6 @@ mod inspect_model;
 mod inspect_requests;
 mod krew;
 mod recover;
+mod rollout;
 mod scale;
 mod transport;

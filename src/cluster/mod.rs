@@ -467,6 +467,29 @@ pub enum Guarded<T> {
     Gone,
 }
 
+impl Cluster {
+    /// A write's answer as a [`Guarded`]: 409 (a precondition failed) and 404 are outcomes
+    /// the caller decides on; anything else is an error.
+    fn guarded<T>(&self, result: Result<T, kube::Error>, what: &str) -> Result<Guarded<T>, Error> {
+        match result {
+            Ok(t) => Ok(Guarded::Done(t)),
+            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
+            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
+            Err(e) => Err(self.api_failure(e, what)),
+        }
+    }
+}
+
+impl<T> Guarded<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Guarded<U> {
+        match self {
+            Guarded::Done(t) => Guarded::Done(f(t)),
+            Guarded::Conflict(m) => Guarded::Conflict(m),
+            Guarded::Gone => Guarded::Gone,
+        }
+    }
+}
+
 /// The mutations of guarded scale and force-delete, each behind preconditions.
 impl Cluster {
     /// PUT the scale subresource with the set's resourceVersion as precondition
@@ -494,15 +517,11 @@ impl Cluster {
             }),
             status: None,
         };
-        match api
+        let result = api
             .replace_scale(name, &kube::api::PostParams::default(), &scale)
             .await
-        {
-            Ok(_) => Ok(Guarded::Done(())),
-            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
-            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
-            Err(e) => Err(self.api_failure(e, &format!("scale statefulset {ns}/{name}"))),
-        }
+            .map(|_| ());
+        self.guarded(result, &format!("scale statefulset {ns}/{name}"))
     }
 
     /// DELETE with grace period 0, only if the pod is still the one checked (uid and resourceVersion).
@@ -513,21 +532,51 @@ impl Cluster {
         uid: &str,
         resource_version: &str,
     ) -> Result<Guarded<()>, Error> {
+        self.delete_pod_if_unchanged(ns, name, uid, resource_version, Some(0))
+            .await
+    }
+
+    /// DELETE (its own grace period unless `grace`), only if the pod is still the one checked.
+    pub async fn delete_pod_if_unchanged(
+        &self,
+        ns: &str,
+        name: &str,
+        uid: &str,
+        resource_version: &str,
+        grace: Option<u32>,
+    ) -> Result<Guarded<()>, Error> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let dp = kube::api::DeleteParams {
-            grace_period_seconds: Some(0),
+            grace_period_seconds: grace,
             preconditions: Some(kube::api::Preconditions {
                 uid: Some(uid.into()),
                 resource_version: Some(resource_version.into()),
             }),
             ..Default::default()
         };
-        match api.delete(name, &dp).await {
-            Ok(_) => Ok(Guarded::Done(())),
-            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
-            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
-            Err(e) => Err(self.api_failure(e, &format!("delete pod {ns}/{name}"))),
-        }
+        let result = api.delete(name, &dp).await.map(|_| ());
+        self.guarded(result, &format!("delete pod {ns}/{name}"))
+    }
+
+    /// A merge patch of the set, only if it is unchanged since it was read (the
+    /// resourceVersion in the patch is a precondition).
+    pub async fn patch_set_if_unchanged(
+        &self,
+        ns: &str,
+        name: &str,
+        resource_version: &str,
+        mut patch: serde_json::Value,
+    ) -> Result<Guarded<StatefulSet>, Error> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        patch["metadata"] = serde_json::json!({"resourceVersion": resource_version});
+        let result = api
+            .patch(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(patch),
+            )
+            .await;
+        self.guarded(result, &format!("patch statefulset {ns}/{name}"))
     }
 
     /// Replaces the node's taints, only if it is unchanged since it was read (the
@@ -544,19 +593,14 @@ impl Cluster {
             "metadata": {"resourceVersion": resource_version},
             "spec": {"taints": taints},
         });
-        match api
+        let result = api
             .patch(
                 name,
                 &kube::api::PatchParams::default(),
                 &kube::api::Patch::Merge(patch),
             )
-            .await
-        {
-            Ok(n) => Ok(Guarded::Done(n)),
-            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
-            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
-            Err(e) => Err(self.api_failure(e, &format!("taint node {name}"))),
-        }
+            .await;
+        self.guarded(result, &format!("taint node {name}"))
     }
 
     /// DELETE a claim, only if it is still the one checked (uid precondition).
@@ -574,14 +618,8 @@ impl Cluster {
             }),
             ..Default::default()
         };
-        match api.delete(name, &dp).await {
-            Ok(_) => Ok(Guarded::Done(())),
-            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
-            Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
-            Err(e) => {
-                Err(self.api_failure(e, &format!("delete persistentvolumeclaim {ns}/{name}")))
-            }
-        }
+        let result = api.delete(name, &dp).await.map(|_| ());
+        self.guarded(result, &format!("delete persistentvolumeclaim {ns}/{name}"))
     }
 
     /// Every pod bound to `node`, in every namespace (what a taint on it acts on).

@@ -152,6 +152,24 @@ pub fn pod_ready(pod: &Pod) -> bool {
         .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
 }
 
+/// Ready for at least `min_ready` seconds by `now`: what the StatefulSet controller counts as
+/// available (`isRunningAndAvailable`, podutil.IsPodAvailable: the Ready condition's
+/// lastTransitionTime + minReadySeconds).
+pub fn pod_available(pod: &Pod, min_ready: i64, now: jiff::Timestamp) -> bool {
+    if !pod_ready(pod) {
+        return false;
+    }
+    if min_ready <= 0 {
+        return true;
+    }
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .and_then(|c| c.last_transition_time.as_ref())
+        .is_some_and(|t| now.duration_since(t.0).as_secs() >= min_ready)
+}
+
 pub fn pod_terminating(pod: &Pod) -> bool {
     pod.metadata.deletion_timestamp.is_some()
 }

@@ -977,14 +977,22 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                     }
                 }
                 if !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
-                    let rollout = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
+                    let new_revision = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
+                    // on neither revision (the template was changed back or forward since it was
+                    // created): an OrderedReady rolling update waits for it forever
+                    // (kubernetes/kubernetes#67250); deleting it is the repair
+                    let left_behind = row.revision_state == Some(RevisionState::Other)
+                        && ins.pod_management_policy == "OrderedReady"
+                        && ins.update_strategy.type_ == "RollingUpdate";
                     out.push(Problem {
                         severity: Severity::Warning,
-                        code: if rollout { ProblemCode::RolloutStuck } else { ProblemCode::PodNotReady },
+                        code: if new_revision || left_behind { ProblemCode::RolloutStuck } else { ProblemCode::PodNotReady },
                         ordinal: o,
                         message: format!("{} has not been Ready for {} ({})", p.name, kubefmt::human_duration(p.age_seconds.unwrap_or(0)), p.status),
-                        action: if rollout {
-                            format!("the rolling update waits for it: kubectl describe pod {} -n {ns}; roll back the template if the new revision is bad", p.name)
+                        action: if left_behind {
+                            format!("it runs an old revision the controller waits for: kubectl sts rollout repair {} -n {ns} replaces it at the update revision", ins.name)
+                        } else if new_revision {
+                            format!("the rolling update waits for it: kubectl describe pod {} -n {ns}; roll back the template if the new revision is bad (kubectl rollout undo sts/{}), then kubectl sts rollout repair {} -n {ns}", p.name, ins.name, ins.name)
                         } else {
                             format!("kubectl describe pod {} -n {ns}", p.name)
                         },

@@ -4,6 +4,11 @@
 //! replaces none until the operator deletes them).
 
 use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+
+use super::health::{pod_available, pod_ready, pod_terminating};
+use super::scale::{Blocker, BlockerCode};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum RolloutState {
@@ -73,6 +78,588 @@ pub fn rollout_state(set: &StatefulSet) -> RolloutState {
     }
 }
 
+/// The revision label the StatefulSet controller puts on every pod.
+pub const REVISION_LABEL: &str = "controller-revision-hash";
+
+/// How the set updates its pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type")]
+pub enum Strategy {
+    /// The controller replaces pods from the highest ordinal down to `partition`, waiting for
+    /// each to be Ready (OrderedReady) and for at most `maxUnavailable` at a time.
+    RollingUpdate {
+        partition: i64,
+        #[serde(rename = "maxUnavailable")]
+        max_unavailable: i64,
+    },
+    /// Nothing happens until a pod is deleted.
+    OnDelete,
+}
+
+/// One pod as the rollout sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodView {
+    pub name: String,
+    pub ordinal: i64,
+    pub uid: String,
+    pub resource_version: String,
+    pub revision: Option<String>,
+    pub ready: bool,
+    /// Ready for at least minReadySeconds (the controller's `isRunningAndAvailable`).
+    pub available: bool,
+    pub terminating: bool,
+    pub restarts: i32,
+    /// The first container's waiting reason (CrashLoopBackOff, ImagePullBackOff…).
+    pub waiting_reason: Option<String>,
+    /// How long it has not been Ready (since its Ready condition turned False, or since it
+    /// was created); None when Ready.
+    pub not_ready_seconds: Option<i64>,
+    /// STATUS as kubectl prints it.
+    pub status: String,
+}
+
+/// A StatefulSet reduced to what its rollout is decided on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetView {
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub resource_version: String,
+    pub generation: i64,
+    pub observed_generation: i64,
+    pub replicas: i64,
+    pub start: i64,
+    pub ordered_ready: bool,
+    pub min_ready_seconds: i64,
+    pub strategy: Strategy,
+    pub current_revision: Option<String>,
+    pub update_revision: Option<String>,
+    /// Pods with an ordinal name, by ordinal.
+    pub pods: Vec<PodView>,
+}
+
+/// `maxUnavailable` (an int or a percentage of replicas, rounded down, at least 1), as the
+/// controller reads it (stateful_set_control.go `getStatefulSetMaxUnavailable`). A server with
+/// the MaxUnavailableStatefulSet gate off (beta, on by default since 1.35) drops the field, and
+/// then it is 1.
+pub fn max_unavailable(v: Option<&IntOrString>, replicas: i64) -> i64 {
+    let n = match v {
+        None => 1,
+        Some(IntOrString::Int(i)) => *i as i64,
+        Some(IntOrString::String(s)) => s
+            .strip_suffix('%')
+            .and_then(|p| p.parse::<i64>().ok())
+            .map_or(1, |p| p * replicas / 100),
+    };
+    n.max(1)
+}
+
+impl SetView {
+    pub fn from_parts(parts: &super::SetParts) -> SetView {
+        let set = &parts.set;
+        let spec = &set.spec;
+        let status = set.status.clone().unwrap_or_default();
+        let replicas = spec.replicas.unwrap_or(1) as i64;
+        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
+        let strategy = match spec.update_strategy.as_ref() {
+            Some(u) if u.type_.as_deref() == Some("OnDelete") => Strategy::OnDelete,
+            u => {
+                let ru = u.and_then(|u| u.rolling_update.as_ref());
+                Strategy::RollingUpdate {
+                    partition: ru.and_then(|r| r.partition).unwrap_or(0) as i64,
+                    max_unavailable: max_unavailable(
+                        ru.and_then(|r| r.max_unavailable.as_ref()),
+                        replicas,
+                    ),
+                }
+            }
+        };
+        let now = parts.now;
+        let pods = super::inspect::set_pods(set, &parts.pods)
+            .into_iter()
+            .map(|(ordinal, p)| {
+                let ready_cond = p
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
+                let ready = pod_ready(p);
+                let since = ready_cond
+                    .and_then(|c| c.last_transition_time.as_ref())
+                    .map(|t| t.0)
+                    .or_else(|| p.metadata.creation_timestamp.as_ref().map(|t| t.0));
+                let secs = since.map(|t| now.duration_since(t).as_secs().max(0));
+                let statuses = p
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.as_deref())
+                    .unwrap_or_default();
+                let v = serde_json::to_value(p).unwrap_or_default();
+                PodView {
+                    name: p.metadata.name.clone().unwrap_or_default(),
+                    ordinal,
+                    uid: p.metadata.uid.clone().unwrap_or_default(),
+                    resource_version: p.metadata.resource_version.clone().unwrap_or_default(),
+                    revision: p
+                        .metadata
+                        .labels
+                        .as_ref()
+                        .and_then(|l| l.get(REVISION_LABEL).cloned()),
+                    ready,
+                    available: pod_available(p, min_ready, now),
+                    terminating: pod_terminating(p),
+                    restarts: statuses.iter().map(|c| c.restart_count).sum(),
+                    waiting_reason: statuses
+                        .iter()
+                        .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone()),
+                    not_ready_seconds: if ready { None } else { secs },
+                    status: crate::kubefmt::pod_summary(&v).status,
+                }
+            })
+            .collect();
+        SetView {
+            namespace: set.metadata.namespace.clone().unwrap_or_default(),
+            name: set.metadata.name.clone().unwrap_or_default(),
+            uid: set.metadata.uid.clone().unwrap_or_default(),
+            resource_version: set.metadata.resource_version.clone().unwrap_or_default(),
+            generation: set.metadata.generation.unwrap_or(0),
+            observed_generation: status.observed_generation.unwrap_or(0),
+            replicas,
+            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            ordered_ready: spec.pod_management_policy.as_deref() != Some("Parallel"),
+            min_ready_seconds: min_ready,
+            strategy,
+            current_revision: status.current_revision.clone(),
+            update_revision: status.update_revision.clone(),
+            pods,
+        }
+    }
+
+    fn in_range(&self, ordinal: i64) -> bool {
+        ordinal >= self.start && ordinal < self.start + self.replicas
+    }
+
+    fn pod(&self, ordinal: i64) -> Option<&PodView> {
+        self.pods.iter().find(|p| p.ordinal == ordinal)
+    }
+
+    /// The lowest ordinal the strategy updates (the partition, counted from `start`).
+    fn update_from(&self) -> i64 {
+        match self.strategy {
+            Strategy::RollingUpdate { partition, .. } => self.start + partition.max(0),
+            Strategy::OnDelete => self.start,
+        }
+    }
+
+    fn on_update(&self, p: &PodView) -> bool {
+        p.revision.is_some() && p.revision == self.update_revision
+    }
+}
+
+/// One ordinal of `rollout status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrdinalStatus {
+    pub ordinal: i64,
+    pub pod: Option<String>,
+    pub revision: Option<String>,
+    /// On the update revision.
+    pub updated: bool,
+    pub ready: bool,
+    pub available: bool,
+    /// At or above the partition: the strategy moves it to the update revision.
+    pub to_update: bool,
+    pub restarts: i32,
+    pub waiting_reason: Option<String>,
+    pub status: String,
+}
+
+/// The overall state, in the words `rollout status` prints (serialized as its name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all_fields = "camelCase")]
+pub enum Overall {
+    /// Every pod the strategy updates runs the update revision and is available.
+    Complete,
+    /// The controller has not yet seen the latest spec.
+    ControllerBehind { generation: i64, observed: i64 },
+    /// RollingUpdate: the controller is replacing pods.
+    InProgress { updated: i64, want: i64 },
+    /// OnDelete: the pods move when deleted (by you, or `rollout apply`).
+    WaitingForDeletes { updated: i64, want: i64 },
+    /// Every pod at and above the partition is updated; those below wait for it to be lowered.
+    PausedAtPartition {
+        partition: i64,
+        updated: i64,
+        want: i64,
+    },
+    /// A pod has not been Ready for longer than the stuck threshold while the update waits.
+    Stuck {
+        pod: String,
+        revision: Option<String>,
+        not_ready_seconds: i64,
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusView {
+    pub overall: Overall,
+    pub words: String,
+    /// Exit 0: every pod the strategy should update is on the update revision and available.
+    pub done: bool,
+    pub rows: Vec<OrdinalStatus>,
+}
+
+/// Where the rollout stands, for every strategy (what `kubectl rollout status` cannot say for
+/// OnDelete, kubernetes/kubernetes#64500, and says misleadingly with a partition).
+pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
+    let from = v.update_from();
+    let rows: Vec<OrdinalStatus> = (v.start..v.start + v.replicas)
+        .map(|o| {
+            let p = v.pod(o);
+            OrdinalStatus {
+                ordinal: o,
+                pod: p.map(|p| p.name.clone()),
+                revision: p.and_then(|p| p.revision.clone()),
+                updated: p.is_some_and(|p| v.on_update(p)),
+                ready: p.is_some_and(|p| p.ready),
+                available: p.is_some_and(|p| p.available && !p.terminating),
+                to_update: o >= from,
+                restarts: p.map_or(0, |p| p.restarts),
+                waiting_reason: p.and_then(|p| p.waiting_reason.clone()),
+                status: p.map_or_else(|| "Missing".into(), |p| p.status.clone()),
+            }
+        })
+        .collect();
+    let want = rows.iter().filter(|r| r.to_update).count() as i64;
+    let updated = rows
+        .iter()
+        .filter(|r| r.to_update && r.updated && r.available)
+        .count() as i64;
+    let extra = v.pods.iter().any(|p| !v.in_range(p.ordinal));
+    let behind = v.observed_generation < v.generation;
+    let done = !behind && !extra && updated == want;
+    let stuck = v
+        .pods
+        .iter()
+        .filter(|p| v.in_range(p.ordinal) && !p.ready && !p.terminating)
+        .filter(|p| p.not_ready_seconds.is_some_and(|s| s > stuck_after))
+        .max_by_key(|p| p.ordinal);
+    let (overall, words) = if behind {
+        (
+            Overall::ControllerBehind {
+                generation: v.generation,
+                observed: v.observed_generation,
+            },
+            format!(
+                "waiting for the StatefulSet controller to observe generation {} (it has seen {})",
+                v.generation, v.observed_generation
+            ),
+        )
+    } else if let (false, Some(p)) = (done, stuck) {
+        let secs = p.not_ready_seconds.unwrap_or(0);
+        let reason = p.waiting_reason.clone().unwrap_or_else(|| p.status.clone());
+        (
+            Overall::Stuck {
+                pod: p.name.clone(),
+                revision: p.revision.clone(),
+                not_ready_seconds: secs,
+                reason: reason.clone(),
+            },
+            format!(
+                "stuck: pod {} on revision {} not Ready for {} ({reason}, {} restarts)",
+                p.name,
+                p.revision.as_deref().unwrap_or("?"),
+                crate::kubefmt::human_duration(secs),
+                p.restarts
+            ),
+        )
+    } else if done {
+        match v.strategy {
+            Strategy::RollingUpdate { partition, .. } if partition > 0 && v.replicas > 0 => (
+                Overall::PausedAtPartition {
+                    partition,
+                    updated,
+                    want,
+                },
+                format!(
+                    "paused at partition {partition}: {updated} pod(s) from ordinal {from} up are updated and available; those below stay at {} until the partition is lowered",
+                    v.current_revision.as_deref().unwrap_or("the current revision")
+                ),
+            ),
+            _ => (
+                Overall::Complete,
+                format!(
+                    "complete: {updated} of {want} pods on revision {} and available",
+                    v.update_revision.as_deref().unwrap_or("?")
+                ),
+            ),
+        }
+    } else if v.strategy == Strategy::OnDelete {
+        (
+            Overall::WaitingForDeletes { updated, want },
+            format!(
+                "waiting for you to delete pods (OnDelete): {updated} of {want} on revision {}; kubectl sts rollout apply {} does it one at a time",
+                v.update_revision.as_deref().unwrap_or("?"),
+                v.name
+            ),
+        )
+    } else {
+        (
+            Overall::InProgress { updated, want },
+            format!(
+                "in progress: {updated} of {want} pods on revision {} and available",
+                v.update_revision.as_deref().unwrap_or("?")
+            ),
+        )
+    };
+    StatusView {
+        overall,
+        words,
+        done,
+        rows,
+    }
+}
+
+/// May a pod be taken down for the next step? The same guards and codes as scale: the
+/// controller has caught up, every pod in range exists and is Ready, available and not
+/// terminating, nothing lingers above the range.
+pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if v.observed_generation < v.generation {
+        out.push(Blocker::new(
+            BlockerCode::GenerationNotObserved,
+            format!(
+                "the StatefulSet controller has not yet observed generation {} (observed {})",
+                v.generation, v.observed_generation
+            ),
+        ));
+    }
+    for o in v.start..v.start + v.replicas {
+        let name = format!("{}-{o}", v.name);
+        match v.pod(o) {
+            None => out.push(Blocker::new(
+                BlockerCode::PodMissing,
+                format!("{name} does not exist"),
+            )),
+            Some(p) if p.terminating => out.push(Blocker::new(
+                BlockerCode::PodTerminating,
+                format!("{name} is terminating ({})", p.status),
+            )),
+            Some(p) if !p.ready => out.push(Blocker::new(
+                BlockerCode::PodNotReady,
+                format!("{name} is not Ready ({})", p.status),
+            )),
+            Some(p) if !p.available => out.push(Blocker::new(
+                BlockerCode::PodNotAvailable,
+                format!(
+                    "{name} is Ready but not yet available (minReadySeconds {})",
+                    v.min_ready_seconds
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for p in v.pods.iter().filter(|p| !v.in_range(p.ordinal)) {
+        out.push(Blocker::new(
+            BlockerCode::PodOutsideReplicas,
+            format!(
+                "{} is outside the {} replicas and still exists ({})",
+                p.name, v.replicas, p.status
+            ),
+        ));
+    }
+    out
+}
+
+/// One step of `rollout apply`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all_fields = "camelCase")]
+pub enum ApplyStep {
+    /// OnDelete: delete this pod; the controller recreates it at the update revision.
+    DeletePod { pod: String, ordinal: i64 },
+    /// RollingUpdate: lower the partition; the controller replaces `pods`.
+    LowerPartition {
+        from: i64,
+        to: i64,
+        pods: Vec<String>,
+    },
+}
+
+impl ApplyStep {
+    pub fn describe(&self) -> String {
+        match self {
+            ApplyStep::DeletePod { pod, .. } => format!("delete {pod}"),
+            ApplyStep::LowerPartition { from, to, pods } => {
+                format!("partition {from} → {to} ({})", pods.join(", "))
+            }
+        }
+    }
+
+    /// The pods this step moves to the update revision.
+    pub fn pods(&self) -> Vec<String> {
+        match self {
+            ApplyStep::DeletePod { pod, .. } => vec![pod.clone()],
+            ApplyStep::LowerPartition { pods, .. } => pods.clone(),
+        }
+    }
+}
+
+/// The plan of `rollout apply`: for OnDelete every pod in range not on the update revision,
+/// highest ordinal first (the order the controller itself updates in); for RollingUpdate the
+/// partition lowered to `to_partition`, `maxUnavailable` ordinals at a time. Err: why there
+/// is no plan to make (a usage problem, said in words).
+pub fn apply_plan(v: &SetView, to_partition: Option<i64>) -> Result<Vec<ApplyStep>, String> {
+    match (v.strategy, to_partition) {
+        (Strategy::OnDelete, Some(_)) => Err(format!(
+            "statefulset {} uses OnDelete, which has no partition: drop --to-partition",
+            v.name
+        )),
+        (Strategy::OnDelete, None) => Ok((v.start..v.start + v.replicas)
+            .rev()
+            .filter(|o| v.pod(*o).is_none_or(|p| !v.on_update(p)))
+            .map(|o| ApplyStep::DeletePod {
+                pod: format!("{}-{o}", v.name),
+                ordinal: o,
+            })
+            .collect()),
+        (Strategy::RollingUpdate { partition, .. }, None) if partition > 0 => Err(format!(
+            "statefulset {} is paused at partition {partition}: say how far to go with --to-partition N (0 updates every pod)",
+            v.name
+        )),
+        (Strategy::RollingUpdate { .. }, None) => Ok(vec![]),
+        (Strategy::RollingUpdate { .. }, Some(n)) if n < 0 => {
+            Err("--to-partition must be 0 or more".into())
+        }
+        (
+            Strategy::RollingUpdate {
+                partition,
+                max_unavailable,
+            },
+            Some(n),
+        ) => {
+            let mut steps = Vec::new();
+            let mut p = partition.min(v.replicas);
+            while p > n {
+                let to = (p - max_unavailable).max(n);
+                steps.push(ApplyStep::LowerPartition {
+                    from: p,
+                    to,
+                    pods: (to..p).rev().map(|o| format!("{}-{}", v.name, v.start + o)).collect(),
+                });
+                p = to;
+            }
+            Ok(steps)
+        }
+    }
+}
+
+/// Is the step done: the pods it moves are new (not `old_uids`), on the update revision and
+/// available, and every other pod is Ready and available again? The words: what is awaited.
+pub fn step_done(v: &SetView, step: &ApplyStep, old_uids: &[String]) -> Result<(), Vec<String>> {
+    let mut waiting = Vec::new();
+    let moved = step.pods();
+    for name in &moved {
+        match v.pods.iter().find(|p| &p.name == name) {
+            None => waiting.push(format!("{name} is being recreated")),
+            Some(p) if old_uids.contains(&p.uid) => {
+                waiting.push(format!("{name} is still the old pod ({})", p.status))
+            }
+            Some(p) if !v.on_update(p) => waiting.push(format!(
+                "{name} is on revision {} instead of {}",
+                p.revision.as_deref().unwrap_or("?"),
+                v.update_revision.as_deref().unwrap_or("?")
+            )),
+            Some(p) if !p.available || p.terminating => waiting.push(format!(
+                "{name} is on the update revision but not yet available ({})",
+                p.status
+            )),
+            Some(_) => {}
+        }
+    }
+    waiting.extend(
+        step_blockers(v)
+            .into_iter()
+            .filter(|b| {
+                !moved
+                    .iter()
+                    .any(|m| b.message.starts_with(&format!("{m} ")))
+            })
+            .map(|b| b.message),
+    );
+    if waiting.is_empty() {
+        Ok(())
+    } else {
+        Err(waiting)
+    }
+}
+
+/// The pod `rollout repair` would delete: an OrderedReady RollingUpdate set, a pod on a
+/// revision other than the update revision, not Ready (and not terminating) for longer than
+/// `stuck_after` — the controller waits for it forever ("forced rollback",
+/// kubernetes/kubernetes#67250: it never replaces a pod that is not Running and Ready). The
+/// highest such ordinal, as the controller updates from the top.
+pub fn repair_target(v: &SetView, stuck_after: i64) -> Result<&PodView, Blocker> {
+    if v.strategy == Strategy::OnDelete {
+        return Err(Blocker::new(
+            BlockerCode::RepairNotApplicable,
+            format!(
+                "statefulset {} uses OnDelete: no controller waits on a pod; kubectl sts rollout apply {} replaces them",
+                v.name, v.name
+            ),
+        ));
+    }
+    if !v.ordered_ready {
+        return Err(Blocker::new(
+            BlockerCode::RepairNotApplicable,
+            format!(
+                "statefulset {} uses podManagementPolicy Parallel: the controller does not wait on one pod",
+                v.name
+            ),
+        ));
+    }
+    let unhealthy: Vec<&PodView> = v
+        .pods
+        .iter()
+        .filter(|p| v.in_range(p.ordinal) && !p.ready && !p.terminating)
+        .collect();
+    let stuck: Vec<&&PodView> = unhealthy
+        .iter()
+        .filter(|p| p.not_ready_seconds.is_some_and(|s| s > stuck_after))
+        .collect();
+    if let Some(p) = stuck
+        .iter()
+        .filter(|p| !v.on_update(p))
+        .max_by_key(|p| p.ordinal)
+    {
+        return Ok(p);
+    }
+    match (stuck.first(), unhealthy.first()) {
+        (Some(p), _) => Err(Blocker::new(
+            BlockerCode::BadUpdateRevision,
+            format!(
+                "{} is not Ready on the update revision {} itself: recreating it would run the same template; change the template back (kubectl rollout undo sts/{}), then repair",
+                p.name,
+                v.update_revision.as_deref().unwrap_or("?"),
+                v.name
+            ),
+        )),
+        (None, Some(p)) => Err(Blocker::new(
+            BlockerCode::NothingStuck,
+            format!(
+                "{} is not Ready, but only for {} (--stuck-after {}): give it time",
+                p.name,
+                crate::kubefmt::human_duration(p.not_ready_seconds.unwrap_or(0)),
+                crate::kubefmt::human_duration(stuck_after)
+            ),
+        )),
+        (None, None) => Err(Blocker::new(
+            BlockerCode::NothingStuck,
+            format!("every pod of statefulset {} is Ready: nothing is stuck", v.name),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +723,286 @@ mod tests {
         );
         // no strategy given: RollingUpdate is the default
         assert!(rollout_state(&set(json!(null), status(0, false))).in_progress());
+    }
+
+    fn pv(ordinal: i64, rev: &str, ready: bool) -> PodView {
+        PodView {
+            name: format!("web-{ordinal}"),
+            ordinal,
+            uid: format!("u{ordinal}"),
+            resource_version: "1".into(),
+            revision: Some(rev.into()),
+            ready,
+            available: ready,
+            terminating: false,
+            restarts: if ready { 0 } else { 4 },
+            waiting_reason: (!ready).then(|| "CrashLoopBackOff".to_string()),
+            not_ready_seconds: (!ready).then_some(600),
+            status: if ready { "Running" } else { "CrashLoopBackOff" }.into(),
+        }
+    }
+
+    fn view(strategy: Strategy, revs: &[(&str, bool)]) -> SetView {
+        SetView {
+            namespace: "ns".into(),
+            name: "web".into(),
+            uid: "set".into(),
+            resource_version: "9".into(),
+            generation: 2,
+            observed_generation: 2,
+            replicas: revs.len() as i64,
+            start: 0,
+            ordered_ready: true,
+            min_ready_seconds: 0,
+            strategy,
+            current_revision: Some("web-a".into()),
+            update_revision: Some("web-b".into()),
+            pods: revs
+                .iter()
+                .enumerate()
+                .map(|(i, (r, ready))| pv(i as i64, r, *ready))
+                .collect(),
+        }
+    }
+
+    const RU: Strategy = Strategy::RollingUpdate {
+        partition: 0,
+        max_unavailable: 1,
+    };
+
+    fn ru(partition: i64, max_unavailable: i64) -> Strategy {
+        Strategy::RollingUpdate {
+            partition,
+            max_unavailable,
+        }
+    }
+
+    #[test]
+    fn status_for_every_strategy() {
+        let s = rollout_status(&view(RU, &[("web-b", true), ("web-b", true)]), 300);
+        assert!(s.done);
+        assert_eq!(s.overall, Overall::Complete);
+        let s = rollout_status(&view(RU, &[("web-a", true), ("web-b", true)]), 300);
+        assert!(!s.done);
+        assert_eq!(
+            s.overall,
+            Overall::InProgress {
+                updated: 1,
+                want: 2
+            }
+        );
+        let s = rollout_status(
+            &view(Strategy::OnDelete, &[("web-a", true), ("web-b", true)]),
+            300,
+        );
+        assert_eq!(
+            s.overall,
+            Overall::WaitingForDeletes {
+                updated: 1,
+                want: 2
+            }
+        );
+        assert!(s.words.contains("rollout apply web"), "{}", s.words);
+        // partition 1: ordinal 1 updated is all the strategy wants: done, paused
+        let s = rollout_status(&view(ru(1, 1), &[("web-a", true), ("web-b", true)]), 300);
+        assert!(s.done);
+        assert_eq!(
+            s.overall,
+            Overall::PausedAtPartition {
+                partition: 1,
+                updated: 1,
+                want: 1
+            }
+        );
+        assert!(!s.rows[0].to_update && s.rows[1].to_update);
+        // the controller behind: never done
+        let mut v = view(RU, &[("web-b", true)]);
+        v.generation = 3;
+        let s = rollout_status(&v, 300);
+        assert!(!s.done);
+        assert!(matches!(s.overall, Overall::ControllerBehind { .. }));
+        // a pod on the update revision but not available yet: not done
+        let mut v = view(RU, &[("web-b", true)]);
+        v.pods[0].available = false;
+        assert!(!rollout_status(&v, 300).done);
+        // a pod above the range still there: not done
+        let mut v = view(RU, &[("web-b", true)]);
+        v.pods.push(pv(1, "web-b", true));
+        assert!(!rollout_status(&v, 300).done);
+        // a missing pod: not done
+        let mut v = view(RU, &[("web-b", true), ("web-b", true)]);
+        v.pods.pop();
+        let s = rollout_status(&v, 300);
+        assert!(!s.done);
+        assert_eq!(s.rows[1].status, "Missing");
+    }
+
+    #[test]
+    fn a_pod_not_ready_for_too_long_is_stuck() {
+        let v = view(RU, &[("web-a", true), ("web-b", false)]);
+        let s = rollout_status(&v, 300);
+        match &s.overall {
+            Overall::Stuck {
+                pod,
+                not_ready_seconds,
+                reason,
+                ..
+            } => {
+                assert_eq!(pod, "web-1");
+                assert_eq!(*not_ready_seconds, 600);
+                assert_eq!(reason, "CrashLoopBackOff");
+            }
+            o => panic!("{o:?}"),
+        }
+        assert!(
+            s.words
+                .starts_with("stuck: pod web-1 on revision web-b not Ready for 10m"),
+            "{}",
+            s.words
+        );
+        // not for long enough: in progress
+        assert!(matches!(
+            rollout_status(&v, 900).overall,
+            Overall::InProgress { .. }
+        ));
+    }
+
+    #[test]
+    fn apply_plans() {
+        // OnDelete: every pod not on the update revision, highest first
+        let v = view(
+            Strategy::OnDelete,
+            &[("web-a", true), ("web-b", true), ("web-a", true)],
+        );
+        let plan = apply_plan(&v, None).unwrap();
+        assert_eq!(
+            plan.iter().map(ApplyStep::describe).collect::<Vec<_>>(),
+            ["delete web-2", "delete web-0"]
+        );
+        assert!(apply_plan(&v, Some(0))
+            .unwrap_err()
+            .contains("no partition"));
+        // a partition lowered one ordinal at a time, or maxUnavailable at a time
+        let v = view(ru(3, 1), &[("web-a", true); 4]);
+        let plan = apply_plan(&v, Some(1)).unwrap();
+        assert_eq!(
+            plan.iter().map(ApplyStep::describe).collect::<Vec<_>>(),
+            ["partition 3 → 2 (web-2)", "partition 2 → 1 (web-1)"]
+        );
+        let v = view(ru(4, 2), &[("web-a", true); 4]);
+        let plan = apply_plan(&v, Some(0)).unwrap();
+        assert_eq!(
+            plan.iter().map(ApplyStep::describe).collect::<Vec<_>>(),
+            [
+                "partition 4 → 2 (web-3, web-2)",
+                "partition 2 → 0 (web-1, web-0)"
+            ]
+        );
+        // a partition above replicas starts at replicas
+        let v = view(ru(10, 1), &[("web-a", true); 2]);
+        assert_eq!(apply_plan(&v, Some(1)).unwrap().len(), 1);
+        assert!(apply_plan(&view(ru(2, 1), &[("web-a", true); 3]), None)
+            .unwrap_err()
+            .contains("--to-partition"));
+        assert!(apply_plan(&view(ru(2, 1), &[("web-a", true); 3]), Some(-1)).is_err());
+        assert_eq!(
+            apply_plan(&view(ru(1, 1), &[("web-a", true); 3]), Some(2)),
+            Ok(vec![])
+        );
+        assert_eq!(
+            apply_plan(&view(RU, &[("web-a", true); 3]), None),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn max_unavailable_as_the_controller_reads_it() {
+        assert_eq!(max_unavailable(None, 10), 1);
+        assert_eq!(max_unavailable(Some(&IntOrString::Int(3)), 10), 3);
+        assert_eq!(max_unavailable(Some(&IntOrString::Int(0)), 10), 1);
+        assert_eq!(
+            max_unavailable(Some(&IntOrString::String("25%".into())), 10),
+            2
+        );
+        assert_eq!(
+            max_unavailable(Some(&IntOrString::String("5%".into())), 10),
+            1
+        );
+    }
+
+    #[test]
+    fn steps_wait_for_the_new_pod_available_and_every_other_ready() {
+        let step = ApplyStep::DeletePod {
+            pod: "web-1".into(),
+            ordinal: 1,
+        };
+        let old = vec!["u1".to_string()];
+        let mut v = view(Strategy::OnDelete, &[("web-b", true), ("web-a", true)]);
+        assert!(step_blockers(&v).is_empty());
+        let w = step_done(&v, &step, &old).unwrap_err();
+        assert_eq!(w, ["web-1 is still the old pod (Running)"]);
+        v.pods[1].uid = "new".into();
+        v.pods[1].revision = Some("web-b".into());
+        v.pods[1].ready = false;
+        v.pods[1].available = false;
+        v.pods[1].status = "Init:0/1".into();
+        let w = step_done(&v, &step, &old).unwrap_err();
+        assert_eq!(
+            w,
+            ["web-1 is on the update revision but not yet available (Init:0/1)"]
+        );
+        v.pods[1].ready = true;
+        v.pods[1].available = true;
+        assert_eq!(step_done(&v, &step, &old), Ok(()));
+        // another pod went down meanwhile: not done, and the next step is blocked
+        v.pods[0].ready = false;
+        v.pods[0].available = false;
+        v.pods[0].status = "CrashLoopBackOff".into();
+        assert_eq!(
+            step_done(&v, &step, &old).unwrap_err(),
+            ["web-0 is not Ready (CrashLoopBackOff)"]
+        );
+        assert_eq!(step_blockers(&v)[0].code, BlockerCode::PodNotReady);
+        v.pods[0].ready = true;
+        assert_eq!(step_blockers(&v)[0].code, BlockerCode::PodNotAvailable);
+    }
+
+    #[test]
+    fn repair_finds_the_pod_the_controller_waits_for() {
+        // reverted template: web-2 crash-loops on the old bad revision web-x
+        let mut v = view(RU, &[("web-b", true), ("web-b", true), ("web-x", false)]);
+        assert_eq!(repair_target(&v, 300).unwrap().name, "web-2");
+        // not for long enough
+        assert_eq!(
+            repair_target(&v, 900).unwrap_err().code,
+            BlockerCode::NothingStuck
+        );
+        // the broken pod is on the update revision: the template itself is bad
+        v.pods[2].revision = Some("web-b".into());
+        let b = repair_target(&v, 300).unwrap_err();
+        assert_eq!(b.code, BlockerCode::BadUpdateRevision);
+        assert!(
+            b.message.contains("kubectl rollout undo sts/web"),
+            "{}",
+            b.message
+        );
+        // all healthy
+        let v = view(RU, &[("web-b", true)]);
+        assert_eq!(
+            repair_target(&v, 300).unwrap_err().code,
+            BlockerCode::NothingStuck
+        );
+        // OnDelete and Parallel have no controller waiting on one pod
+        let v = view(Strategy::OnDelete, &[("web-x", false)]);
+        assert_eq!(
+            repair_target(&v, 300).unwrap_err().code,
+            BlockerCode::RepairNotApplicable
+        );
+        let mut v = view(RU, &[("web-x", false)]);
+        v.ordered_ready = false;
+        assert_eq!(
+            repair_target(&v, 300).unwrap_err().code,
+            BlockerCode::RepairNotApplicable
+        );
     }
 }

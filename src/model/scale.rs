@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
-use super::health::{node_health, pod_ready, pod_terminating};
+use super::health::{node_health, pod_available, pod_ready, pod_terminating};
 use super::inspect::{claim_ordinal, set_pods};
 use super::rollout::RolloutState;
 use super::SetParts;
@@ -26,6 +26,9 @@ pub struct PodState {
     pub ordinal: i64,
     pub uid: String,
     pub ready: bool,
+    /// Ready for minReadySeconds: counted as back only then, as the controller counts it
+    /// before its next OrderedReady step.
+    pub available: bool,
     pub terminating: bool,
     /// STATUS as kubectl prints it.
     pub status: String,
@@ -71,6 +74,7 @@ impl SetState {
             .flatten()
             .filter_map(|n| Some((n.metadata.name.as_deref()?, node_health(n, snap.now))))
             .collect();
+        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
         // ordered by ordinal (a BTreeMap)
         let pods: Vec<PodState> = set_pods(set, &snap.pods)
             .into_iter()
@@ -87,6 +91,7 @@ impl SetState {
                     ordinal,
                     uid: p.metadata.uid.clone().unwrap_or_default(),
                     ready: pod_ready(p),
+                    available: pod_available(p, min_ready, snap.now),
                     terminating: pod_terminating(p),
                     status: kubefmt::pod_summary(&v).status,
                     node,
@@ -214,6 +219,14 @@ pub enum BlockerCode {
     PodMissing,
     PodTerminating,
     PodNotReady,
+    /// Ready, but not for minReadySeconds yet (the controller counts it as unavailable).
+    PodNotAvailable,
+    /// rollout repair: no pod has been stuck for long enough.
+    NothingStuck,
+    /// rollout repair: the stuck pod is on the update revision (the template itself is bad).
+    BadUpdateRevision,
+    /// rollout repair: the strategy or policy has no controller waiting on one pod.
+    RepairNotApplicable,
     /// A pod above the range still exists.
     PodOutsideReplicas,
     /// status.replicas has not settled on spec.replicas.
@@ -329,6 +342,10 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
                 };
                 out.push(blocker(BlockerCode::PodNotReady, why))
             }
+            Some(p) if !p.available => out.push(blocker(
+                BlockerCode::PodNotAvailable,
+                format!("{name} is Ready but not yet available (minReadySeconds)"),
+            )),
             Some(_) => {}
         }
     }
@@ -450,6 +467,7 @@ mod tests {
             ordinal,
             uid: format!("uid-{ordinal}"),
             ready,
+            available: ready,
             terminating,
             status: if terminating {
                 "Terminating".into()
@@ -773,6 +791,17 @@ mod tests {
         }
         s.pods[3].ready = true;
         s.ready_replicas = 4;
+        // Ready, but not for minReadySeconds yet: not back (the controller would not count it)
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => {
+                assert_eq!(
+                    w,
+                    ["web-3 is Ready but not yet available (minReadySeconds)"]
+                )
+            }
+            p => panic!("{p:?}"),
+        }
+        s.pods[3].available = true;
         assert_eq!(step_progress(&s, &step, "set-uid"), Progress::Done);
     }
 

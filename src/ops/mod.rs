@@ -5,6 +5,7 @@
 
 pub mod force_delete;
 pub mod recover;
+pub mod rollout;
 pub mod scale;
 
 use std::time::Duration;

@@ -1,0 +1,754 @@
+//! `rollout status|apply|repair|restart`: the update half of operating a StatefulSet, on the
+//! same core as scale (`model::rollout` decides; preconditioned writes; watch-driven waits).
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::force_delete::Confirm;
+use super::Waker;
+use crate::cluster::{selector_string, Cluster, Guarded};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::kubefmt::human_duration;
+use crate::model::rollout::{
+    apply_plan, repair_target, rollout_status, step_blockers, step_done, ApplyStep, OrdinalStatus,
+    Overall, SetView, Strategy,
+};
+use crate::model::scale::Blocker;
+use crate::progress::Progress;
+
+/// The `kubectl-sts/v1 RolloutStatus` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub strategy: Strategy,
+    pub current_revision: Option<String>,
+    pub update_revision: Option<String>,
+    #[serde(flatten)]
+    pub overall: Overall,
+    pub message: String,
+    /// Every pod the strategy should update is on the update revision and available.
+    pub done: bool,
+    pub rows: Vec<OrdinalStatus>,
+    /// `--watch` gave up after `--timeout`.
+    pub timed_out: bool,
+}
+
+impl StatusReport {
+    pub fn exit_code(&self) -> ExitCode {
+        if self.done {
+            ExitCode::Ok
+        } else if self.timed_out {
+            ExitCode::TimedOut
+        } else {
+            ExitCode::Problems
+        }
+    }
+}
+
+async fn read(cluster: &Cluster, ns: &str, name: &str) -> Result<SetView, Error> {
+    Ok(SetView::from_parts(
+        &cluster.set_parts(ns, name, false).await?,
+    ))
+}
+
+fn status_report(v: &SetView, stuck_after: i64) -> StatusReport {
+    let s = rollout_status(v, stuck_after);
+    StatusReport {
+        api_version: "kubectl-sts/v1",
+        kind: "RolloutStatus",
+        namespace: v.namespace.clone(),
+        name: v.name.clone(),
+        strategy: v.strategy,
+        current_revision: v.current_revision.clone(),
+        update_revision: v.update_revision.clone(),
+        overall: s.overall,
+        message: s.words,
+        done: s.done,
+        rows: s.rows,
+        timed_out: false,
+    }
+}
+
+/// `rollout status`; with `watch`, waits (watch-driven) until done or `timeout`.
+pub async fn status(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    stuck_after: Duration,
+    watch: Option<Duration>,
+    log: &mut Progress<'_>,
+) -> Result<StatusReport, Error> {
+    let stuck = stuck_after.as_secs() as i64;
+    let v = read(cluster, ns, name).await?;
+    let mut report = status_report(&v, stuck);
+    let Some(timeout) = watch else {
+        return Ok(report);
+    };
+    let started = Instant::now();
+    let mut waker = Waker::new(
+        cluster,
+        ns,
+        name,
+        &selector_string_of(cluster, ns, name).await?,
+    );
+    while !report.done {
+        if started.elapsed() >= timeout {
+            report.timed_out = true;
+            return Ok(report);
+        }
+        log.waiting(&report.message, started);
+        waker.changed().await;
+        report = status_report(&read(cluster, ns, name).await?, stuck);
+    }
+    log.done();
+    Ok(report)
+}
+
+async fn selector_string_of(cluster: &Cluster, ns: &str, name: &str) -> Result<String, Error> {
+    Ok(selector_string(&cluster.get_statefulset(ns, name).await?))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Apply,
+    Repair,
+    Restart,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    Completed,
+    /// Nothing to do.
+    Unchanged,
+    DryRun,
+    Refused,
+    NotConfirmed,
+    /// Someone else changed the set (its template, strategy, or the set itself): stopped.
+    Interfered,
+    TimedOut,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepRecord {
+    #[serde(flatten)]
+    pub step: ApplyStep,
+    pub seconds: f64,
+}
+
+/// The `kubectl-sts/v1 RolloutResult` document (apply, repair, restart).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolloutReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub action: Action,
+    pub namespace: String,
+    pub name: String,
+    pub outcome: Outcome,
+    pub message: String,
+    pub update_revision: Option<String>,
+    pub blockers: Vec<Blocker>,
+    /// What was (or would be) done, in order.
+    pub plan: Vec<ApplyStep>,
+    pub steps: Vec<StepRecord>,
+    /// repair: what shows the pod is stuck.
+    pub evidence: Vec<String>,
+    /// How to undo, when it stopped half way.
+    pub go_back: Option<String>,
+}
+
+impl RolloutReport {
+    fn new(action: Action, v: &SetView) -> RolloutReport {
+        RolloutReport {
+            api_version: "kubectl-sts/v1",
+            kind: "RolloutResult",
+            action,
+            namespace: v.namespace.clone(),
+            name: v.name.clone(),
+            outcome: Outcome::Completed,
+            message: String::new(),
+            update_revision: v.update_revision.clone(),
+            blockers: vec![],
+            plan: vec![],
+            steps: vec![],
+            evidence: vec![],
+            go_back: None,
+        }
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            Outcome::Completed | Outcome::Unchanged => ExitCode::Ok,
+            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
+            Outcome::NotConfirmed => ExitCode::NotConfirmed,
+            Outcome::TimedOut => ExitCode::TimedOut,
+        }
+    }
+
+    pub fn details(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.evidence.clone();
+        d.extend(self.blockers.iter().map(|b| b.message.clone()));
+        if let Some(g) = &self.go_back {
+            d.push(format!("to go back: {g}"));
+        }
+        d
+    }
+
+    /// Stopped before any write by `blockers` (a dry run says it would be).
+    fn refused(mut self, blockers: Vec<Blocker>, dry_run: bool, what: &str) -> RolloutReport {
+        let (outcome, verb) = if dry_run {
+            (Outcome::DryRun, "would be refused now")
+        } else {
+            (Outcome::Refused, "refused; nothing changed")
+        };
+        let msg = format!("{what} {verb}: {}", first_reason(&blockers));
+        self.blockers = blockers;
+        self.end(outcome, msg)
+    }
+
+    fn end(mut self, outcome: Outcome, message: String) -> RolloutReport {
+        self.outcome = outcome;
+        self.message = message;
+        self
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RolloutOptions {
+    pub name: String,
+    pub dry_run: bool,
+    pub yes: bool,
+    /// Longest wait for one step (a replacement to become available).
+    pub timeout: Duration,
+    pub stuck_after: Duration,
+    /// apply: lower a RollingUpdate partition to this.
+    pub to_partition: Option<i64>,
+}
+
+fn first_reason(b: &[Blocker]) -> String {
+    match b {
+        [] => "no reason given".into(),
+        [one] => one.message.clone(),
+        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+    }
+}
+
+/// Why the next write must not happen: the set was replaced, its update revision or its
+/// strategy changed (someone else is changing it), or a guard fails.
+fn interference(first: &SetView, now: &SetView) -> Option<String> {
+    if now.uid != first.uid {
+        Some(format!(
+            "statefulset {} was deleted and created again",
+            now.name
+        ))
+    } else if now.update_revision != first.update_revision {
+        Some(format!(
+            "the update revision changed from {} to {} (the template was changed meanwhile)",
+            first.update_revision.as_deref().unwrap_or("?"),
+            now.update_revision.as_deref().unwrap_or("?")
+        ))
+    } else if std::mem::discriminant(&now.strategy) != std::mem::discriminant(&first.strategy) {
+        Some("the update strategy was changed meanwhile".into())
+    } else {
+        None
+    }
+}
+
+fn go_back(v: &SetView) -> String {
+    match v.strategy {
+        Strategy::OnDelete => format!(
+            "restore the previous template (kubectl rollout undo sts/{n} -n {ns}), then kubectl sts rollout apply {n} -n {ns} moves the updated pods back; no other pod was touched",
+            n = v.name,
+            ns = v.namespace
+        ),
+        Strategy::RollingUpdate { partition, .. } => format!(
+            "kubectl patch sts {n} -n {ns} -p '{{\"spec\":{{\"updateStrategy\":{{\"rollingUpdate\":{{\"partition\":{partition}}}}}}}}}' keeps the controller from replacing more pods; kubectl rollout undo sts/{n} -n {ns} restores the template",
+            n = v.name,
+            ns = v.namespace
+        ),
+    }
+}
+
+/// `rollout apply` (and the OnDelete half of `restart`): one step at a time, each only when
+/// every pod is Ready and available, each followed until its pods are back on the update
+/// revision and available.
+pub async fn apply(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &RolloutOptions,
+    log: &mut Progress<'_>,
+) -> Result<RolloutReport, Error> {
+    let v = read(cluster, ns, &opts.name).await?;
+    run_plan(cluster, ns, opts, v, Action::Apply, log).await
+}
+
+async fn run_plan(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &RolloutOptions,
+    first: SetView,
+    action: Action,
+    log: &mut Progress<'_>,
+) -> Result<RolloutReport, Error> {
+    let mut report = RolloutReport::new(action, &first);
+    let plan = apply_plan(&first, opts.to_partition).map_err(Error::usage)?;
+    report.plan = plan.clone();
+    let name = &opts.name;
+    if plan.is_empty() {
+        let msg = match first.strategy {
+            Strategy::RollingUpdate { partition: 0, .. } => format!(
+                "statefulset {ns}/{name} uses RollingUpdate without a partition: the controller replaces the pods itself (kubectl sts rollout status {name} --watch follows it)"
+            ),
+            Strategy::RollingUpdate { partition, .. } => format!(
+                "statefulset {ns}/{name} is already at partition {partition}: nothing to lower"
+            ),
+            Strategy::OnDelete => format!(
+                "every pod of statefulset {ns}/{name} is on the update revision {}",
+                first.update_revision.as_deref().unwrap_or("?")
+            ),
+        };
+        return Ok(report.end(Outcome::Unchanged, msg));
+    }
+    let described: Vec<String> = plan.iter().map(ApplyStep::describe).collect();
+    let blockers = step_blockers(&first);
+    if !blockers.is_empty() {
+        return Ok(report.refused(
+            blockers,
+            opts.dry_run,
+            &format!("rollout of statefulset {ns}/{name}"),
+        ));
+    }
+    if opts.dry_run {
+        let msg = format!(
+            "statefulset {ns}/{name} may be rolled to {} in {} step(s): {}",
+            first.update_revision.as_deref().unwrap_or("?"),
+            plan.len(),
+            described.join(", then ")
+        );
+        return Ok(report.end(Outcome::DryRun, msg));
+    }
+    log.say(&format!(
+        "rolling statefulset {ns}/{name} to revision {}, one step at a time: {}",
+        first.update_revision.as_deref().unwrap_or("?"),
+        described.join(", then ")
+    ));
+    let mut waker = Waker::new(
+        cluster,
+        ns,
+        name,
+        &selector_string_of(cluster, ns, name).await?,
+    );
+    let total = plan.len();
+    let mut v = first.clone();
+    for (i, step) in plan.iter().enumerate() {
+        if i > 0 {
+            v = read(cluster, ns, name).await?;
+        }
+        if let Some(m) = interference(&first, &v) {
+            return Ok(report.end(
+                Outcome::Interfered,
+                format!("{m}; stopped before step {}", i + 1),
+            ));
+        }
+        let blockers = step_blockers(&v);
+        if !blockers.is_empty() {
+            report.blockers = blockers;
+            let msg = format!(
+                "refusing step {}/{total} ({}): {}; stopped",
+                i + 1,
+                step.describe(),
+                first_reason(&report.blockers)
+            );
+            return Ok(report.end(Outcome::Refused, msg));
+        }
+        log.say(&format!("step {}/{total}: {}", i + 1, step.describe()));
+        let started = Instant::now();
+        let old_uids: Vec<String> = step
+            .pods()
+            .iter()
+            .filter_map(|n| v.pods.iter().find(|p| &p.name == n).map(|p| p.uid.clone()))
+            .collect();
+        if let Some(stop) = write_step(cluster, ns, &first, &mut v, step).await? {
+            return Ok(report.end(Outcome::Interfered, stop));
+        }
+        loop {
+            let now = read(cluster, ns, name).await?;
+            if let Some(m) = interference(&first, &now) {
+                return Ok(report.end(Outcome::Interfered, format!("{m}; stopped")));
+            }
+            match step_done(&now, step, &old_uids) {
+                Ok(()) => break,
+                Err(waiting) => {
+                    if started.elapsed() >= opts.timeout {
+                        log.done();
+                        report.go_back = Some(go_back(&now));
+                        report.blockers = waiting
+                            .into_iter()
+                            .map(|m| {
+                                Blocker::new(crate::model::scale::BlockerCode::StepNotFinished, m)
+                            })
+                            .collect();
+                        let msg = format!(
+                            "step {}/{total} ({}) did not finish within {}: {}; the rollout stops here and no other pod was touched",
+                            i + 1,
+                            step.describe(),
+                            human_duration(opts.timeout.as_secs() as i64),
+                            first_reason(&report.blockers)
+                        );
+                        return Ok(report.end(Outcome::TimedOut, msg));
+                    }
+                    log.waiting(&waiting.join("; "), started);
+                }
+            }
+            waker.changed().await;
+        }
+        log.done();
+        let secs = started.elapsed().as_secs_f64();
+        log.say(&format!(
+            "  done in {secs:.1}s: {} on revision {} and available",
+            step.pods().join(", "),
+            first.update_revision.as_deref().unwrap_or("?")
+        ));
+        report.steps.push(StepRecord {
+            step: step.clone(),
+            seconds: (secs * 10.0).round() / 10.0,
+        });
+    }
+    let msg = format!(
+        "statefulset {ns}/{name}: {} step(s) done; every pod the strategy updates is on revision {} and available",
+        report.steps.len(),
+        first.update_revision.as_deref().unwrap_or("?")
+    );
+    Ok(report.end(Outcome::Completed, msg))
+}
+
+/// One step's write, behind preconditions; a conflict is read again and retried while the
+/// guards still pass. Some(reason) to stop.
+async fn write_step(
+    cluster: &Cluster,
+    ns: &str,
+    first: &SetView,
+    v: &mut SetView,
+    step: &ApplyStep,
+) -> Result<Option<String>, Error> {
+    for _ in 0..3 {
+        let result = match step {
+            ApplyStep::DeletePod { ordinal, pod } => {
+                let Some(p) = v.pods.iter().find(|p| p.ordinal == *ordinal) else {
+                    // already gone (someone deleted it): the controller recreates it
+                    return Ok(None);
+                };
+                cluster
+                    .delete_pod_if_unchanged(ns, pod, &p.uid, &p.resource_version, None)
+                    .await?
+                    .map(|_| ())
+            }
+            ApplyStep::LowerPartition { from, to, .. } => {
+                match v.strategy {
+                    Strategy::RollingUpdate { partition, .. } if partition == *from => {}
+                    _ => {
+                        return Ok(Some(format!(
+                            "the partition is no longer {from} (someone else changed it); stopped"
+                        )))
+                    }
+                }
+                let patch = serde_json::json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": to}}}});
+                cluster
+                    .patch_set_if_unchanged(ns, &v.name, &v.resource_version, patch)
+                    .await?
+                    .map(|_| ())
+            }
+        };
+        match result {
+            Guarded::Done(()) => return Ok(None),
+            Guarded::Gone if matches!(step, ApplyStep::DeletePod { .. }) => return Ok(None),
+            Guarded::Gone => {
+                return Err(Error::not_found(format!(
+                    "statefulset {ns}/{} was deleted during the rollout",
+                    v.name
+                )))
+            }
+            Guarded::Conflict(_) => {
+                // the controller writes status too: read again, go on only if nothing else moved
+                *v = read(cluster, ns, &v.name).await?;
+                if let Some(m) = interference(first, v) {
+                    return Ok(Some(format!("{m}; stopped")));
+                }
+                let b = step_blockers(v);
+                if !b.is_empty() {
+                    return Ok(Some(format!("{}; stopped", first_reason(&b))));
+                }
+            }
+        }
+    }
+    Ok(Some(format!(
+        "statefulset {ns}/{} kept changing while {}; stopped",
+        v.name,
+        step.describe()
+    )))
+}
+
+/// `rollout repair`: delete the pod an OrderedReady rolling update waits for forever, after
+/// confirmation, and follow its replacement to Ready.
+pub async fn repair(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &RolloutOptions,
+    confirm: &mut dyn Confirm,
+    log: &mut Progress<'_>,
+) -> Result<RolloutReport, Error> {
+    let name = &opts.name;
+    let stuck_after = opts.stuck_after.as_secs() as i64;
+    let v = read(cluster, ns, name).await?;
+    let mut report = RolloutReport::new(Action::Repair, &v);
+    let target = match repair_target(&v, stuck_after) {
+        Ok(p) => p.clone(),
+        Err(b) => {
+            let msg = format!(
+                "nothing to repair in statefulset {ns}/{name}: {}",
+                b.message
+            );
+            report.blockers = vec![b];
+            return Ok(report.end(Outcome::Refused, msg));
+        }
+    };
+    report.evidence = vec![
+        format!(
+            "pod {}: revision {}, the set's update revision {}",
+            target.name,
+            target.revision.as_deref().unwrap_or("?"),
+            v.update_revision.as_deref().unwrap_or("?")
+        ),
+        format!(
+            "not Ready for {} ({}), {} restart(s){}",
+            human_duration(target.not_ready_seconds.unwrap_or(0)),
+            target.status,
+            target.restarts,
+            target
+                .waiting_reason
+                .as_ref()
+                .map(|r| format!(", waiting: {r}"))
+                .unwrap_or_default()
+        ),
+        "the OrderedReady controller does not replace a pod that is not Running and Ready, so it waits for this one forever (kubernetes/kubernetes#67250)".into(),
+    ];
+    let step = ApplyStep::DeletePod {
+        pod: target.name.clone(),
+        ordinal: target.ordinal,
+    };
+    report.plan = vec![step.clone()];
+    if opts.dry_run {
+        let msg = format!(
+            "{} would be deleted so that the controller recreates it at revision {}",
+            target.name,
+            v.update_revision.as_deref().unwrap_or("?")
+        );
+        return Ok(report.end(Outcome::DryRun, msg));
+    }
+    if !opts.yes {
+        let question = format!(
+            "Delete pod {ns}/{} (revision {}) so that the StatefulSet controller recreates it at the update revision {}?\n{}",
+            target.name,
+            target.revision.as_deref().unwrap_or("?"),
+            v.update_revision.as_deref().unwrap_or("?"),
+            report.evidence.join("\n")
+        );
+        if !confirm.confirm(&question, "pod name", &target.name).await {
+            let msg = format!(
+                "not confirmed: {} was not deleted (pass --yes to confirm without a prompt)",
+                target.name
+            );
+            return Ok(report.end(Outcome::NotConfirmed, msg));
+        }
+    }
+    // the answer may come later: still the same pod, still stuck?
+    let mut now = read(cluster, ns, name).await?;
+    match repair_target(&now, stuck_after) {
+        Ok(p) if p.uid == target.uid => {}
+        _ => {
+            let msg = format!("since the check, {} changed (replaced, Ready, or no longer blocking); nothing was deleted", target.name);
+            return Ok(report.end(Outcome::Interfered, msg));
+        }
+    }
+    let started = Instant::now();
+    if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step).await? {
+        return Ok(report.end(Outcome::Interfered, stop));
+    }
+    log.say(&format!("deleted {} (uid {})", target.name, target.uid));
+    let mut waker = Waker::new(
+        cluster,
+        ns,
+        name,
+        &selector_string_of(cluster, ns, name).await?,
+    );
+    let old = vec![target.uid.clone()];
+    loop {
+        let now = read(cluster, ns, name).await?;
+        match step_done(&now, &step, &old) {
+            Ok(()) => break,
+            Err(w) => {
+                if started.elapsed() >= opts.timeout {
+                    log.done();
+                    report.blockers = w
+                        .into_iter()
+                        .map(|m| Blocker::new(crate::model::scale::BlockerCode::StepNotFinished, m))
+                        .collect();
+                    let msg = format!(
+                        "{} was recreated but is not available at revision {} within {}: {}",
+                        target.name,
+                        now.update_revision.as_deref().unwrap_or("?"),
+                        human_duration(opts.timeout.as_secs() as i64),
+                        first_reason(&report.blockers)
+                    );
+                    return Ok(report.end(Outcome::TimedOut, msg));
+                }
+                log.waiting(&w.join("; "), started);
+            }
+        }
+        waker.changed().await;
+    }
+    log.done();
+    let secs = started.elapsed().as_secs_f64();
+    report.steps.push(StepRecord {
+        step,
+        seconds: (secs * 10.0).round() / 10.0,
+    });
+    let msg = format!(
+        "{} recreated at revision {} and available after {secs:.1}s; the controller goes on with the rollout (kubectl sts rollout status {name} --watch)",
+        target.name,
+        v.update_revision.as_deref().unwrap_or("?")
+    );
+    Ok(report.end(Outcome::Completed, msg))
+}
+
+/// `rollout restart`: as `kubectl rollout restart` (the template's restartedAt annotation),
+/// refused while any pod is unhealthy, then followed to completion; for OnDelete it performs
+/// the rollout itself, as `apply`.
+pub async fn restart(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &RolloutOptions,
+    log: &mut Progress<'_>,
+) -> Result<RolloutReport, Error> {
+    let name = &opts.name;
+    let v = read(cluster, ns, name).await?;
+    let mut report = RolloutReport::new(Action::Restart, &v);
+    let blockers = step_blockers(&v);
+    if !blockers.is_empty() {
+        return Ok(report.refused(
+            blockers,
+            opts.dry_run,
+            &format!("restart of statefulset {ns}/{name}"),
+        ));
+    }
+    if opts.dry_run {
+        let msg = format!(
+            "statefulset {ns}/{name} may be restarted: its template gets kubectl.kubernetes.io/restartedAt, then {}",
+            match v.strategy {
+                Strategy::OnDelete => "each pod is deleted and recreated, highest ordinal first, one at a time".to_string(),
+                Strategy::RollingUpdate { partition, .. } if partition > 0 =>
+                    format!("the controller replaces the pods from ordinal {partition} up (the partition keeps the others)"),
+                Strategy::RollingUpdate { .. } => "the controller replaces every pod, highest ordinal first".into(),
+            }
+        );
+        return Ok(report.end(Outcome::DryRun, msg));
+    }
+    // kubectl's own format (kubectl/pkg/polymorphichelpers/objectrestarter.go: time.RFC3339)
+    let at = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let patch = serde_json::json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
+    let generation = match cluster
+        .patch_set_if_unchanged(ns, name, &v.resource_version, patch)
+        .await?
+    {
+        Guarded::Done(s) => s.metadata.generation.unwrap_or(0),
+        Guarded::Conflict(m) => {
+            let msg = format!("statefulset {ns}/{name} changed since it was read ({m}); nothing changed, run again");
+            return Ok(report.end(Outcome::Interfered, msg));
+        }
+        Guarded::Gone => {
+            return Err(Error::not_found(format!(
+                "statefulset \"{name}\" not found"
+            )))
+        }
+    };
+    log.say(&format!(
+        "statefulset {ns}/{name} restarted (restartedAt {at})"
+    ));
+    // the controller computes the new revision: wait until it has seen the change
+    let started = Instant::now();
+    let mut waker = Waker::new(
+        cluster,
+        ns,
+        name,
+        &selector_string_of(cluster, ns, name).await?,
+    );
+    let mut now = read(cluster, ns, name).await?;
+    while now.observed_generation < generation || now.update_revision == v.update_revision {
+        if started.elapsed() >= opts.timeout {
+            let msg = format!(
+                "the StatefulSet controller did not observe the restart within {}",
+                human_duration(opts.timeout.as_secs() as i64)
+            );
+            return Ok(report.end(Outcome::TimedOut, msg));
+        }
+        log.waiting("the controller to compute the new revision", started);
+        waker.changed().await;
+        now = read(cluster, ns, name).await?;
+    }
+    log.done();
+    if now.strategy == Strategy::OnDelete {
+        let mut r = run_plan(
+            cluster,
+            ns,
+            &RolloutOptions {
+                to_partition: None,
+                ..opts.clone()
+            },
+            now,
+            Action::Restart,
+            log,
+        )
+        .await?;
+        if r.outcome == Outcome::Completed {
+            r.message = format!("statefulset {ns}/{name} restarted: {}", r.message);
+        }
+        return Ok(r);
+    }
+    // RollingUpdate: the controller replaces the pods; follow it, stopping at a stuck pod
+    let stuck = opts.timeout.as_secs() as i64;
+    loop {
+        let s = rollout_status(&now, stuck);
+        if s.done {
+            break;
+        }
+        if let Overall::Stuck { .. } = s.overall {
+            report.go_back = Some(go_back(&now));
+            return Ok(report.end(
+                Outcome::TimedOut,
+                format!("statefulset {ns}/{name}: {}", s.words),
+            ));
+        }
+        log.waiting(&s.words, started);
+        waker.changed().await;
+        now = read(cluster, ns, name).await?;
+    }
+    log.done();
+    report.update_revision = now.update_revision.clone();
+    let msg = format!(
+        "statefulset {ns}/{name} restarted: every pod the strategy updates is on revision {} and available ({:.1}s)",
+        now.update_revision.as_deref().unwrap_or("?"),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(report.end(Outcome::Completed, msg))
+}

@@ -1,0 +1,337 @@
+//! `kubectl-sts rollout status|apply|repair|restart`: status for every strategy, one pod at a
+//! time behind guards, and the stuck-rollout repair (broken template → revert → repair).
+
+use crate::harness::{Cluster, Out, Sts, Tool};
+
+fn uids(c: &Cluster) -> Vec<String> {
+    (0..3)
+        .map(|i| c.jsonpath(&["get", "pod", &format!("flask-{i}")], "{.metadata.uid}"))
+        .collect()
+}
+
+fn doc(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+/// The template changed (as `kubectl set env` does), and the controller has seen it.
+fn change_template(c: &Cluster, value: &str) {
+    let generation: i64 = c
+        .jsonpath(&["get", "sts", "flask"], "{.metadata.generation}")
+        .parse()
+        .unwrap();
+    c.kubectl_ok(&["set", "env", "sts/flask", &format!("RELEASE={value}")]);
+    c.eventually(30, "the controller observes the new template", || {
+        let observed: i64 = c
+            .jsonpath(&["get", "sts", "flask"], "{.status.observedGeneration}")
+            .parse()
+            .ok()?;
+        (observed > generation).then_some(())
+    });
+}
+
+#[test]
+fn on_delete_rollout_one_pod_at_a_time_then_restart() {
+    let c = Cluster::fast("rollout-ondelete", 2);
+    Sts {
+        extra: "updateStrategy:\n  type: OnDelete",
+        min_ready: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    // Ready is not yet available (minReadySeconds 1)
+    let out = c.sts(&[
+        "rollout",
+        "status",
+        "flask",
+        "--watch",
+        "--timeout",
+        "30s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(doc(&out)["state"], "Complete");
+
+    change_template(&c, "2");
+    let before = uids(&c);
+    // kubectl rollout status cannot say where OnDelete stands; this does, and exits 5
+    let out = c.sts(&["rollout", "status", "flask"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("waiting for you to delete pods (OnDelete): 0 of 3"),
+        "{}",
+        out.stdout
+    );
+    let out = c.sts(&["rollout", "status", "flask", "-o", "json"]);
+    let d = doc(&out);
+    assert_eq!(d["state"], "WaitingForDeletes");
+    assert_eq!(d["rows"][2]["updated"], false);
+
+    // a partition on OnDelete is a usage error; the dry run shows the plan and changes nothing
+    let out = c.sts(&["rollout", "apply", "flask", "--to-partition", "1"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = c.sts(&["rollout", "apply", "flask", "--dry-run", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "DryRun");
+    let plan: Vec<&str> = d["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["pod"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        plan,
+        ["flask-2", "flask-1", "flask-0"],
+        "highest ordinal first"
+    );
+    assert_eq!(uids(&c), before);
+
+    let out = c.sts(&[
+        "rollout",
+        "apply",
+        "flask",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_eq!(d["steps"].as_array().unwrap().len(), 3);
+    // minReadySeconds 1: each step waited for its pod to be available, not just Ready
+    for s in d["steps"].as_array().unwrap() {
+        assert!(s["seconds"].as_f64().unwrap() >= 1.0, "{s}");
+    }
+    let after = uids(&c);
+    assert!(
+        after.iter().zip(&before).all(|(a, b)| a != b),
+        "every pod replaced"
+    );
+    let out = c.sts(&["rollout", "status", "flask", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(doc(&out)["state"], "Complete");
+    // nothing left to do
+    let out = c.sts(&["rollout", "apply", "flask", "-o", "json"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(doc(&out)["outcome"], "Unchanged");
+
+    // restart: the template's restartedAt, then (OnDelete) the pods replaced one at a time
+    let out = c.sts(&[
+        "rollout",
+        "restart",
+        "flask",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["action"], "restart");
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert!(!c
+        .jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"
+        )
+        .is_empty());
+    assert!(uids(&c).iter().zip(&after).all(|(a, b)| a != b));
+}
+
+#[test]
+fn partitioned_rollout_lowers_the_partition_step_by_step() {
+    let c = Cluster::fast("rollout-partition", 2);
+    Sts {
+        extra: "updateStrategy:\n  type: RollingUpdate\n  rollingUpdate:\n    partition: 3",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    change_template(&c, "2");
+    let before = uids(&c);
+    // partition 3 of 3 replicas: nothing to update yet, paused
+    let out = c.sts(&["rollout", "status", "flask", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert_eq!(doc(&out)["state"], "PausedAtPartition");
+    let out = c.sts(&["rollout", "apply", "flask"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--to-partition"), "{}", out.stderr);
+
+    let out = c.sts(&[
+        "rollout",
+        "apply",
+        "flask",
+        "--to-partition",
+        "1",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    let steps: Vec<(i64, i64)> = d["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["from"].as_i64().unwrap(), s["to"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(steps, [(3, 2), (2, 1)]);
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.updateStrategy.rollingUpdate.partition}"
+        ),
+        "1"
+    );
+    let now = uids(&c);
+    assert_eq!(now[0], before[0], "below the partition: untouched");
+    assert_ne!(now[1], before[1]);
+    assert_ne!(now[2], before[2]);
+    let out = c.sts(&["rollout", "status", "flask"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("paused at partition 1"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("keep (below partition)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_broken_template_reverted_is_repaired() {
+    let c = Cluster::fast("rollout-repair", 2);
+    Sts::default().deploy(&c, 120);
+    let good = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    // a template whose container exits 1: flask-2 is replaced first and crash-loops
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
+    ]);
+    c.eventually(90, "flask-2 crash-looping on the new revision", || {
+        let p = c.json(&["get", "pod", "flask-2"]);
+        let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
+        (reason == "CrashLoopBackOff").then_some(())
+    });
+    let d = c.eventually(30, "the rollout stuck for more than a second", || {
+        let out = c.sts(&[
+            "rollout",
+            "status",
+            "flask",
+            "--stuck-after",
+            "1s",
+            "-o",
+            "json",
+        ]);
+        assert_eq!(out.code, 5);
+        let d = doc(&out);
+        (d["state"] == "Stuck").then_some(d)
+    });
+    assert_eq!(d["pod"], "flask-2");
+    // restarting now is refused; repairing the new revision's own pod would not help
+    let out = c.sts(&["rollout", "restart", "flask", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(doc(&out)["blockers"][0]["code"], "PodNotReady");
+    let out = c.sts(&[
+        "rollout",
+        "repair",
+        "flask",
+        "--stuck-after",
+        "1s",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(doc(&out)["blockers"][0]["code"], "BadUpdateRevision");
+
+    // the template is changed back: the controller still waits for flask-2 (forced rollback)
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"remove","path":"/spec/template/spec/containers/0/command"}]"#,
+    ]);
+    c.eventually(30, "the update revision back to the good one", || {
+        (c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}") == good).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let stuck = c.jsonpath(&["get", "pod", "flask-2"], "{.metadata.uid}");
+    assert_ne!(
+        c.jsonpath(
+            &["get", "pod", "flask-2"],
+            "{.metadata.labels.controller-revision-hash}"
+        ),
+        good,
+        "the controller did not replace it by itself"
+    );
+
+    // no terminal, no --yes: nothing deleted; the dry run shows the evidence
+    let out = c.sts(&["rollout", "repair", "flask", "--stuck-after", "1s"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    let out = c.sts(&[
+        "rollout",
+        "repair",
+        "flask",
+        "--stuck-after",
+        "1s",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert!(
+        d["evidence"][1]
+            .as_str()
+            .unwrap()
+            .contains("CrashLoopBackOff"),
+        "{d}"
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-2"], "{.metadata.uid}"),
+        stuck
+    );
+
+    let out = c.sts(&[
+        "rollout",
+        "repair",
+        "flask",
+        "--stuck-after",
+        "1s",
+        "--yes",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_ne!(
+        c.jsonpath(&["get", "pod", "flask-2"], "{.metadata.uid}"),
+        stuck
+    );
+    assert_eq!(
+        c.jsonpath(
+            &["get", "pod", "flask-2"],
+            "{.metadata.labels.controller-revision-hash}"
+        ),
+        good
+    );
+    let out = c.sts(&["rollout", "status", "flask", "--watch", "--timeout", "60s"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("complete: 3 of 3"), "{}", out.stdout);
+}
