@@ -4,4 +4,5 @@
 
 pub mod duration;
 pub mod kubefmt;
+pub mod quantity;
 pub mod selectors;

@@ -267,6 +267,50 @@ pub fn validate_statefulset_update(new: &Value, old: &Value) -> Vec<FieldError> 
     errs
 }
 
+/// ValidatePersistentVolumeClaimUpdate (pkg/apis/core/validation): a bound claim may change
+/// only resources.requests (and volumeAttributesClassName); with RecoverVolumeExpansionFailure
+/// (GA) a request may go down only while it stays above status.capacity (golden `resize/`
+/// step 4: 2Gi→1Gi at capacity 1Gi refused, 2Gi→1536Mi accepted).
+pub fn validate_pvc_update(new: &Value, old: &Value) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let strip = |v: &Value| -> Value {
+        let mut spec = v["spec"].clone();
+        if let Some(m) = spec.as_object_mut() {
+            m.remove("resources");
+            m.remove("volumeAttributesClassName");
+            // the binder fills volumeName in
+            if old["spec"]["volumeName"].is_null() {
+                m.remove("volumeName");
+            }
+        }
+        spec
+    };
+    let bound = old["status"]["phase"] == "Bound";
+    if strip(new) != strip(old) || (!bound && new["spec"]["resources"] != old["spec"]["resources"])
+    {
+        errs.push(FieldError::forbidden(
+            "spec",
+            "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+        ));
+        return errs;
+    }
+    let q = |v: &Value| v.as_str().and_then(kube_common::quantity::parse);
+    let (new_size, old_size) = (
+        q(&new["spec"]["resources"]["requests"]["storage"]),
+        q(&old["spec"]["resources"]["requests"]["storage"]),
+    );
+    let capacity = q(&old["status"]["capacity"]["storage"]);
+    if let (Some(n), Some(o), Some(c)) = (new_size, old_size, capacity) {
+        if n < o && n <= c {
+            errs.push(FieldError::forbidden(
+                "spec.resources.requests.storage",
+                "field can not be less than status.capacity",
+            ));
+        }
+    }
+    errs
+}
+
 /// ValidatePodUpdate: the spec is immutable except images, activeDeadlineSeconds,
 /// added tolerations and terminationGracePeriodSeconds.
 pub fn validate_pod_update(new: &Value, old: &Value) -> Vec<FieldError> {

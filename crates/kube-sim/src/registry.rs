@@ -330,7 +330,20 @@ impl Registry {
 
         let mut txn = self.store.lock();
         self.check_namespace(&txn, def, ns, &name)?;
-        if txn.get(def, ns, &name).is_some() {
+        if let Some(existing) = txn.get(def, ns, &name) {
+            // a terminating object still holds its name (golden `resize/` step 9, trial 2)
+            if !existing["metadata"]["deletionTimestamp"].is_null() {
+                return Err(st::ApiError::new(
+                    409,
+                    "AlreadyExists",
+                    format!(
+                        "object is being deleted: {} \"{}\" already exists",
+                        def.qualified(),
+                        name
+                    ),
+                    Some(st::details(def, &name)),
+                ));
+            }
             return Err(st::already_exists(def, &name));
         }
         if def.kind == "Pod" {
@@ -570,6 +583,7 @@ impl Registry {
             }
         }
         let new = self.prepare_update(def, &old, body, sub)?;
+        admit_update(&txn, def, &old, &new)?;
         self.commit_update(&mut txn, def, &old, new, opts)
     }
 
@@ -642,7 +656,13 @@ impl Registry {
                     }
                 }
             }
-            "PersistentVolumeClaim" if sub.is_none() => defaults::default_pvc(&mut new),
+            "PersistentVolumeClaim" if sub.is_none() => {
+                defaults::default_pvc(&mut new);
+                let errs = defaults::validate_pvc_update(&new, old);
+                if !errs.is_empty() {
+                    return Err(st::invalid_for(def, &name, &errs));
+                }
+            }
             "PersistentVolume" if sub.is_none() => defaults::default_pv(&mut new),
             "Namespace" if sub.is_none() => {
                 defaults::default_namespace(&mut new);
@@ -736,6 +756,7 @@ impl Registry {
             return Err(st::bad_request("metadata.name: Invalid value: the name of the object does not match the name on the URL"));
         }
         let new = self.prepare_update(def, &old, patched, sub)?;
+        admit_update(&txn, def, &old, &new)?;
         self.commit_update(&mut txn, def, &old, new, opts)
     }
 
@@ -1332,6 +1353,44 @@ fn key_string(k: &Key, ns: Option<&str>) -> String {
     } else {
         format!("/{}/{}", k.0, k.1)
     }
+}
+
+/// Validating admission on update, after the strategy's validation (as the apiserver orders
+/// them). PersistentVolumeClaimResize (plugin/pkg/admission/storage/persistentvolume/resize):
+/// a grown request needs a claim bound to a dynamically provisioned volume whose StorageClass
+/// allows expansion; otherwise 403 with the plugin's message (golden `resize/` step 1).
+fn admit_update(txn: &Txn<'_>, def: &ResourceDef, old: &Value, new: &Value) -> Result<()> {
+    if def.kind != "PersistentVolumeClaim" {
+        return Ok(());
+    }
+    let size = |v: &Value| {
+        v["spec"]["resources"]["requests"]["storage"]
+            .as_str()
+            .and_then(kube_common::quantity::parse)
+    };
+    if size(new) <= size(old) {
+        return Ok(());
+    }
+    let class = new["spec"]["storageClassName"].as_str().unwrap_or_default();
+    let allows = resources::by_kind("StorageClass")
+        .and_then(|d| txn.get(d, "", class))
+        .is_some_and(|sc| sc["allowVolumeExpansion"] == true);
+    let provisioned = resources::by_kind("PersistentVolume")
+        .zip(old["spec"]["volumeName"].as_str())
+        .and_then(|(d, pv)| txn.get(d, "", pv))
+        .is_some_and(|pv| {
+            !pv["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"].is_null()
+        });
+    if allows && provisioned {
+        return Ok(());
+    }
+    let name = meta_str(new, "name");
+    Err(st::ApiError::new(
+        403,
+        "Forbidden",
+        format!("persistentvolumeclaims \"{name}\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"),
+        Some(json!({"name": name, "kind": "persistentvolumeclaims"})),
+    ))
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ impl ApiError {
 }
 
 /// `details` as NewNotFound & co. build them: group only when non-empty, `kind` is the resource plural.
-fn details(def: &ResourceDef, name: &str) -> Value {
+pub fn details(def: &ResourceDef, name: &str) -> Value {
     let mut d = json!({ "name": name });
     if !def.group.is_empty() {
         d["group"] = json!(def.group);

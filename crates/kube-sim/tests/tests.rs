@@ -16,4 +16,5 @@ mod api_tls;
 mod sim_containers;
 mod sim_eviction;
 mod sim_failures;
+mod sim_resize;
 mod sim_statefulset;

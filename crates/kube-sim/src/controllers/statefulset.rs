@@ -364,7 +364,41 @@ fn delete_pod(sim: &Sim, set: &Value, pod: &Value) {
     }
 }
 
+/// ControllerRefManager (pkg/controller/controller_ref_manager.go): orphans that match the
+/// set's selector are adopted — ControllerRevisions (`ClaimControllerRevisions`), then pods
+/// whose name is one of the set's ordinals (`ClaimPods` with `isMemberOf`), in that order
+/// (golden `resize/` step 7: a set re-created after an orphan delete adopts both, and the
+/// pods keep running). A set being deleted adopts nothing (`canAdopt`).
+fn adopt_orphans(sim: &Sim, set: &Value) {
+    let sel = LabelSelector::from_label_selector(&set["spec"]["selector"]);
+    for kind in ["ControllerRevision", "Pod"] {
+        for o in sim.list_kind(kind, Some(namespace(set))) {
+            let has_controller = o["metadata"]["ownerReferences"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r["controller"] == true));
+            if has_controller || deleting(&o) || !sel.matches_object(&o) {
+                continue;
+            }
+            if kind == "Pod" && ordinal(name(set), name(&o)).is_none() {
+                continue;
+            }
+            let mut refs = o["metadata"]["ownerReferences"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            refs.push(owner_ref(set));
+            let _ = sim.merge_patch(
+                kind,
+                namespace(&o),
+                name(&o),
+                &json!({"metadata": {"ownerReferences": refs}}),
+            );
+        }
+    }
+}
+
 fn sync(sim: &Sim, set: &Value) {
+    adopt_orphans(sim, set);
     let ns = namespace(set);
     let now = jiff::Timestamp::now();
     let (update_rev, current_rev) = revisions(sim, set);

@@ -116,6 +116,8 @@ pub struct Volumes {
     /// (pod uid, pv) pairs already told about a Multi-Attach error.
     multi_attach_reported: BTreeSet<(String, String)>,
     attached_reported: BTreeSet<(String, String)>,
+    /// Claims being expanded: when the current resize phase began.
+    resizing: HashMap<String, Instant>,
 }
 
 impl Controller for Volumes {
@@ -128,6 +130,138 @@ impl Controller for Volumes {
         protection(sim);
         self.attach_detach(sim);
         external_attacher(sim);
+        self.expand(sim);
+    }
+}
+
+fn quantity(v: &Value) -> Option<i128> {
+    v.as_str().and_then(kube_common::quantity::parse)
+}
+
+/// The pod running on a node that mounts the claim (the kubelet finishes a file system resize
+/// online there).
+fn mounting_pod(sim: &Sim, pvc: &Value) -> Option<std::sync::Arc<Value>> {
+    sim.list_kind("Pod", Some(namespace(pvc)))
+        .into_iter()
+        .find(|p| {
+            p["status"]["phase"] == "Running"
+                && p["spec"]["volumes"].as_array().is_some_and(|vs| {
+                    vs.iter()
+                        .any(|v| v["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"])
+                })
+        })
+}
+
+impl Volumes {
+    /// Volume expansion of a bound claim whose request is above its capacity. The
+    /// kube-controller-manager's expand controller only says an external controller must act
+    /// (golden `resize/` step 3: event `ExternalExpanding`, nothing else, where no resizer
+    /// runs: the `local-path` class never gets here, admission refuses its growth). The
+    /// `network` class has a CSI external-resizer, which follows its documented sequence
+    /// (kubernetes-csi/external-resizer; KEP-1790 recovery fields): condition `Resizing`,
+    /// `allocatedResources` = the request and `allocatedResourceStatuses`
+    /// `ControllerResizeInProgress`; then the volume grows (PV capacity) and the claim waits
+    /// for its node, `FileSystemResizePending` / `NodeResizePending`; the kubelet of a running
+    /// pod that mounts it expands the file system online and sets `status.capacity`, clearing
+    /// the condition and the status.
+    fn expand(&mut self, sim: &Sim) {
+        let step = sim.config().scaled(std::time::Duration::from_secs(1));
+        for pvc in sim.list_kind("PersistentVolumeClaim", None) {
+            let key = uid(&pvc).to_string();
+            let request = quantity(&pvc["spec"]["resources"]["requests"]["storage"]);
+            let capacity = quantity(&pvc["status"]["capacity"]["storage"]);
+            if pvc["status"]["phase"] != "Bound" || deleting(&pvc) || request <= capacity {
+                self.resizing.remove(&key);
+                continue;
+            }
+            let Some(class) = pvc["spec"]["storageClassName"]
+                .as_str()
+                .and_then(|c| sim.get_kind("StorageClass", "", c))
+            else {
+                continue;
+            };
+            let (ns, claim) = (namespace(&pvc).to_string(), name(&pvc).to_string());
+            let want = pvc["spec"]["resources"]["requests"]["storage"].clone();
+            let statuses = pvc["status"]["allocatedResourceStatuses"]["storage"]
+                .as_str()
+                .unwrap_or("")
+                .to_string();
+            let since = self.resizing.get(&key).copied();
+            if since.is_none() {
+                sim.event(
+                    &pvc,
+                    "Normal",
+                    "ExternalExpanding",
+                    "waiting for an external controller to expand this PVC",
+                    "volume_expand",
+                    None,
+                );
+                self.resizing.insert(key.clone(), Instant::now());
+                continue;
+            }
+            if class["provisioner"] != NETWORK_PROVISIONER {
+                // no resizer runs for it: nothing more happens (golden)
+                continue;
+            }
+            let elapsed = since.map(|t| t.elapsed()).unwrap_or_default();
+            let pv_name = pvc["spec"]["volumeName"].as_str().unwrap_or("").to_string();
+            match statuses.as_str() {
+                "" => {
+                    let _ = sim.status_patch("PersistentVolumeClaim", &ns, &claim, &json!({"status": {
+                        "conditions": [{"type": "Resizing", "status": "True", "lastProbeTime": null, "lastTransitionTime": crate::registry::now()}],
+                        "allocatedResources": {"storage": want},
+                        "allocatedResourceStatuses": {"storage": "ControllerResizeInProgress"}}}));
+                    sim.event(
+                        &pvc,
+                        "Normal",
+                        "Resizing",
+                        &format!("External resizer is resizing volume {pv_name}"),
+                        &format!("external-resizer {NETWORK_PROVISIONER}"),
+                        None,
+                    );
+                    self.resizing.insert(key, Instant::now());
+                }
+                "ControllerResizeInProgress" if elapsed >= step => {
+                    let _ = sim.merge_patch(
+                        "PersistentVolume",
+                        "",
+                        &pv_name,
+                        &json!({"spec": {"capacity": {"storage": want}}}),
+                    );
+                    let _ = sim.status_patch("PersistentVolumeClaim", &ns, &claim, &json!({"status": {
+                        "conditions": [{"type": "FileSystemResizePending", "status": "True", "lastProbeTime": null, "lastTransitionTime": crate::registry::now(),
+                            "message": "Waiting for user to (re-)start a pod to finish file system resize of volume on node."}],
+                        "allocatedResourceStatuses": {"storage": "NodeResizePending"}}}));
+                    sim.event(
+                        &pvc,
+                        "Normal",
+                        "FileSystemResizeRequired",
+                        "Require file system resize of volume on node",
+                        &format!("external-resizer {NETWORK_PROVISIONER}"),
+                        None,
+                    );
+                    self.resizing.insert(key, Instant::now());
+                }
+                "NodeResizePending" if elapsed >= step => {
+                    if let Some(pod) = mounting_pod(sim, &pvc) {
+                        let _ = sim.status_patch("PersistentVolumeClaim", &ns, &claim, &json!({"status": {
+                            "capacity": {"storage": want}, "conditions": null, "allocatedResourceStatuses": null}}));
+                        sim.event(
+                            &pod,
+                            "Normal",
+                            "FileSystemResizeSuccessful",
+                            &format!(
+                                "MountVolume.NodeExpandVolume succeeded for volume \"{pv_name}\""
+                            ),
+                            "kubelet",
+                            None,
+                        );
+                        self.resizing.remove(&key);
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
