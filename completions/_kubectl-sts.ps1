@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
             [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready')
+            [CompletionResult]::new('resize-storage', 'resize-storage', [CompletionResultType]::ParameterValue, 'Grow the volumes of one volumeClaimTemplate: every claim, then the set re-created with the bigger template (its pods keep running); resumable')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart')
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
@@ -138,6 +139,31 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the evidence, the path and what would be written; write nothing')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With a volume pinned to the dead node: wait for the node to return')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;resize-storage' {
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The volumeClaimTemplate to grow (default: the set''s only one)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait of each stage (the claims'' resize, the delete, the adoption); 0 = no limit')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the preflight and print the plan; change nothing')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
@@ -384,6 +410,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
             [CompletionResult]::new('force-delete', 'force-delete', [CompletionResultType]::ParameterValue, 'Delete a pod stuck on a dead node with grace period 0, after proving the node dead; needs confirmation')
             [CompletionResult]::new('recover', 'recover', [CompletionResultType]::ParameterValue, 'Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready')
+            [CompletionResult]::new('resize-storage', 'resize-storage', [CompletionResultType]::ParameterValue, 'Grow the volumes of one volumeClaimTemplate: every claim, then the set re-created with the bigger template (its pods keep running); resumable')
             [CompletionResult]::new('rollout', 'rollout', [CompletionResultType]::ParameterValue, 'Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart')
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
@@ -402,6 +429,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;recover' {
+            break
+        }
+        'kubectl-sts;help;resize-storage' {
             break
         }
         'kubectl-sts;help;rollout' {

@@ -88,6 +88,9 @@ pub enum Command {
     ForceDelete(ForceDeleteArgs),
     /// Bring a pod stuck on a dead node back by the fastest safe path for its volumes (out-of-service taint, grace-0 delete, or waiting for the node), and follow it until Ready.
     Recover(RecoverArgs),
+    /// Grow the volumes of one volumeClaimTemplate: every claim, then the set re-created with the bigger template (its pods keep running); resumable.
+    #[command(name = "resize-storage")]
+    ResizeStorage(ResizeArgs),
     /// Updates: status for every strategy, guarded one-pod-at-a-time rollouts, the stuck-rollout repair, restart.
     #[command(subcommand)]
     Rollout(RolloutCommand),
@@ -239,6 +242,31 @@ pub struct ReleaseNodeArgs {
     pub dry_run: bool,
 }
 
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Steps: patch every claim of the template (retained ones too) and follow its resize; save the StatefulSet (printed path, under $XDG_STATE_HOME or ~/.local/state); delete it with propagationPolicy Orphan (its pods keep running); create it again with the new size; verify that nothing restarted. Interrupted at any point, the same command continues from there.\n\nExit codes: 0 resized (--dry-run: may proceed), 4 refused (nothing changed) or someone else changed the set, 7 not confirmed, 6 a stage did not finish within --timeout, 2 bad size or template, 3 not found, 1 API error."
+)]
+pub struct ResizeArgs {
+    /// The StatefulSet (NAME or sts/NAME).
+    #[arg(value_parser = names::statefulset)]
+    pub name: String,
+    /// The volumeClaimTemplate to grow (default: the set's only one).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub template: String,
+    /// The new size (a Kubernetes quantity, e.g. 5Gi); it only grows.
+    #[arg(long, value_name = "QUANTITY")]
+    pub size: String,
+    /// Confirm without a prompt (needed when stdin is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Check the preflight and print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest wait of each stage (the claims' resize, the delete, the adoption); 0 = no limit.
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum RolloutCommand {
     /// Per ordinal: revision, Ready/available, below or above the partition; the state in words. Exit 0 when done, 5 when not.
@@ -385,7 +413,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
     // scale and force-delete handle Ctrl-C themselves, to say where they stopped
     let own_interrupt = matches!(
         cli.command,
-        Command::Scale(_) | Command::ForceDelete(_) | Command::Recover(_)
+        Command::Scale(_)
+            | Command::ForceDelete(_)
+            | Command::Recover(_)
+            | Command::ResizeStorage(_)
     );
     let result = rt.block_on(async {
         if own_interrupt {
@@ -417,6 +448,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Recover(a) => run_recover(&cli.global, a).await,
         Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
+        Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
         Command::Sim(a) => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
         Command::Completion(a) => {
@@ -571,6 +603,16 @@ async fn watch_loop(cluster: &Cluster, g: &Global, a: &InspectArgs) -> Result<()
     Ok(())
 }
 
+/// The typed confirmation on a terminal; without one, nothing is ever confirmed (`--yes`).
+fn confirmer() -> Box<dyn crate::ops::force_delete::Confirm> {
+    use crate::ops::force_delete::{NoTerminal, TerminalPrompt};
+    if std::io::stdin().is_terminal() {
+        Box::new(TerminalPrompt)
+    } else {
+        Box::new(NoTerminal)
+    }
+}
+
 /// `--timeout 0` means no limit, as kubectl's `--timeout=0` for waits.
 fn no_limit_if_zero(d: Duration) -> Duration {
     if d.is_zero() {
@@ -659,7 +701,7 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Error> {
 }
 
 async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, Error> {
-    use crate::ops::force_delete::{run, Confirm, ForceDeleteOptions, NoTerminal, TerminalPrompt};
+    use crate::ops::force_delete::{run, ForceDeleteOptions};
     single_namespace(g, "force-delete")?;
     let cluster = Cluster::connect(&g.connect_options()).await?;
     let opts = ForceDeleteOptions {
@@ -670,11 +712,7 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, E
         wait: a.wait,
         timeout: no_limit_if_zero(a.timeout),
     };
-    let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
-        Box::new(TerminalPrompt)
-    } else {
-        Box::new(NoTerminal)
-    };
+    let mut confirm = confirmer();
     let mut log = crate::progress::Progress::stderr();
     let ns = cluster.namespace.clone();
     let report = tokio::select! {
@@ -695,8 +733,8 @@ async fn run_force_delete(g: &Global, a: &ForceDeleteArgs) -> Result<ExitCode, E
 
 async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
     use crate::model::recover::PinnedChoice;
-    use crate::ops::force_delete::{Confirm, NoTerminal, TerminalPrompt};
-    use crate::ops::recover::{run, Journal, RecoverOptions};
+    use crate::ops::recover::{run, RecoverOptions};
+    use crate::ops::Journal;
     single_namespace(g, "recover")?;
     let pinned = match (&a.abandon_data, a.wait) {
         (Some(names), _) => PinnedChoice::Abandon(
@@ -719,11 +757,7 @@ async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
         pinned,
         timeout: no_limit_if_zero(a.timeout),
     };
-    let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
-        Box::new(TerminalPrompt)
-    } else {
-        Box::new(NoTerminal)
-    };
+    let mut confirm = confirmer();
     let mut log = crate::progress::Progress::stderr();
     let journal = Journal::default();
     let ns = cluster.namespace.clone();
@@ -738,7 +772,6 @@ async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
 }
 
 async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> {
-    use crate::ops::force_delete::{Confirm, NoTerminal, TerminalPrompt};
     use crate::ops::rollout::{self, RolloutOptions};
     single_namespace(g, "rollout")?;
     let cluster = Cluster::connect(&g.connect_options()).await?;
@@ -788,11 +821,7 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 stuck_after: a.stuck_after,
                 ..base(&a.name, a.timeout)
             };
-            let mut confirm: Box<dyn Confirm> = if std::io::stdin().is_terminal() {
-                Box::new(TerminalPrompt)
-            } else {
-                Box::new(NoTerminal)
-            };
+            let mut confirm = confirmer();
             rollout::repair(&cluster, &ns, &opts, confirm.as_mut(), &mut log).await?
         }
         RolloutCommand::Restart(a) => {
@@ -801,6 +830,33 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 ..base(&a.name, a.timeout)
             };
             rollout::restart(&cluster, &ns, &opts, &mut log).await?
+        }
+    };
+    let details = report.details();
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
+    use crate::ops::resize::{run, ResizeOptions};
+    use crate::ops::Journal;
+    single_namespace(g, "resize-storage")?;
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = ResizeOptions {
+        name: a.name.clone(),
+        template: a.template.clone(),
+        size: a.size.clone(),
+        yes: a.yes,
+        dry_run: a.dry_run,
+        timeout: no_limit_if_zero(a.timeout),
+    };
+    let mut confirm = confirmer();
+    let mut log = crate::progress::Progress::stderr();
+    let journal = Journal::default();
+    let ns = cluster.namespace.clone();
+    let report = tokio::select! {
+        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
+        _ = tokio::signal::ctrl_c() => {
+            return Err(Error::Interrupted(Some(format!("resize of statefulset {ns}/{}: {}; run the same command again to continue from there", a.name, journal.summary()))));
         }
     };
     let details = report.details();

@@ -279,7 +279,7 @@ impl Demo<'_> {
             pinned: crate::model::recover::PinnedChoice::None,
             timeout: Duration::from_secs(120),
         };
-        let journal = crate::ops::recover::Journal::default();
+        let journal = crate::ops::Journal::default();
         let report = crate::ops::recover::run(
             &self.cluster,
             NS,

@@ -47,6 +47,20 @@ impl Error {
         Error::TimedOut(msg.into())
     }
 
+    /// The same error (and exit code) with what the operator should know after it: where a
+    /// multi-step command stopped, and how to continue.
+    pub fn with_hint(self, hint: &str) -> Error {
+        let add = |m: String| format!("{m}; {hint}");
+        match self {
+            Error::Usage(m) => Error::Usage(add(m)),
+            Error::Api(m) => Error::Api(add(m)),
+            Error::NotFound(m) => Error::NotFound(add(m)),
+            Error::Refused(m) => Error::Refused(add(m)),
+            Error::TimedOut(m) => Error::TimedOut(add(m)),
+            other => other,
+        }
+    }
+
     /// The exit code the process ends with.
     pub fn exit_code(&self) -> ExitCode {
         match self {

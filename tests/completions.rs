@@ -101,9 +101,8 @@ fn kubectl_plugin_completion_knows_every_subcommand_and_flag() {
         .collect();
     for (name, sub) in nested {
         let listed = match name {
-            "scale" | "force-delete" | "recover" | "release-node" | "rollout" => {
-                words(&line_after(&format!("{name})")))
-            }
+            "scale" | "force-delete" | "recover" | "release-node" | "rollout"
+            | "resize-storage" => words(&line_after(&format!("{name})"))),
             "inspect" => words(&line_after("*) flags=")),
             _ => continue,
         };
@@ -222,6 +221,10 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
     );
     assert_eq!(complete(&["sts", "rel"]), ["release-node"]);
     assert_eq!(complete(&["sts", "rollout", "re"]), ["repair", "restart"]);
+    assert_eq!(
+        complete(&["sts-resize-storage", "-n", &c.namespace, "b"]),
+        ["beta"]
+    );
     assert_eq!(
         complete(&["sts", "rollout", "status", "-n", &c.namespace, "al"]),
         ["alpha"]

@@ -15,6 +15,7 @@ mod inspect_model;
 mod inspect_requests;
 mod krew;
 mod recover;
+mod resize;
 mod rollout;
 mod scale;
 mod transport;

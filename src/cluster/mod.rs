@@ -324,6 +324,7 @@ fn fit<T>(v: &mut Option<Vec<T>>) {
 }
 
 impl Slim for HorizontalPodAutoscaler {}
+impl Slim for k8s_openapi::api::storage::v1::StorageClass {}
 impl Slim for StatefulSet {
     fn slim(&mut self) {
         self.metadata.managed_fields = None;
@@ -577,6 +578,97 @@ impl Cluster {
             )
             .await;
         self.guarded(result, &format!("patch statefulset {ns}/{name}"))
+    }
+
+    /// The set, or None when it does not exist.
+    pub async fn statefulset_opt(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<Option<StatefulSet>, Error> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        api.get_opt(name)
+            .await
+            .map_err(|e| self.api_failure(e, &format!("get statefulset {ns}/{name}")))
+    }
+
+    /// Every StorageClass → whether it allows volume expansion.
+    pub async fn expandable_classes(
+        &self,
+    ) -> Result<Access<std::collections::BTreeMap<String, bool>>, Error> {
+        let api: Api<k8s_openapi::api::storage::v1::StorageClass> = Api::all(self.client.clone());
+        Ok(
+            match self
+                .list_maybe(api, ListParams::default(), "list storageclasses")
+                .await?
+            {
+                Access::Ok(v) => Access::Ok(
+                    v.into_iter()
+                        .filter_map(|c| {
+                            Some((c.metadata.name?, c.allow_volume_expansion.unwrap_or(false)))
+                        })
+                        .collect(),
+                ),
+                Access::Forbidden => Access::Forbidden,
+            },
+        )
+    }
+
+    /// Sets a claim's storage request, only if it is unchanged since it was read.
+    pub async fn set_claim_size(
+        &self,
+        ns: &str,
+        name: &str,
+        resource_version: &str,
+        size: &str,
+    ) -> Result<Guarded<()>, Error> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version},
+            "spec": {"resources": {"requests": {"storage": size}}},
+        });
+        let result = api
+            .patch(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(patch),
+            )
+            .await
+            .map(|_| ());
+        self.guarded(result, &format!("resize persistentvolumeclaim {ns}/{name}"))
+    }
+
+    /// DELETE the set with `propagationPolicy: Orphan` (its pods and revisions stay), only if it
+    /// is still the one read (uid precondition).
+    pub async fn delete_statefulset_orphan(
+        &self,
+        ns: &str,
+        name: &str,
+        uid: &str,
+    ) -> Result<Guarded<()>, Error> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        let dp = kube::api::DeleteParams {
+            propagation_policy: Some(kube::api::PropagationPolicy::Orphan),
+            preconditions: Some(kube::api::Preconditions {
+                uid: Some(uid.into()),
+                resource_version: None,
+            }),
+            ..Default::default()
+        };
+        let result = api.delete(name, &dp).await.map(|_| ());
+        self.guarded(result, &format!("delete statefulset {ns}/{name}"))
+    }
+
+    /// POST the set; a 409 (it exists, or its namesake is still being deleted) is a Conflict.
+    pub async fn create_statefulset(
+        &self,
+        ns: &str,
+        set: &StatefulSet,
+    ) -> Result<Guarded<StatefulSet>, Error> {
+        let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
+        let name = set.metadata.name.clone().unwrap_or_default();
+        let result = api.create(&kube::api::PostParams::default(), set).await;
+        self.guarded(result, &format!("create statefulset {ns}/{name}"))
     }
 
     /// Replaces the node's taints, only if it is unchanged since it was read (the

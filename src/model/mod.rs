@@ -5,6 +5,7 @@ pub mod force;
 pub mod health;
 pub mod inspect;
 pub mod recover;
+pub mod resize;
 pub mod rollout;
 pub mod scale;
 

@@ -227,6 +227,14 @@ pub enum BlockerCode {
     BadUpdateRevision,
     /// rollout repair: the strategy or policy has no controller waiting on one pod.
     RepairNotApplicable,
+    /// resize-storage: the size does not grow the template.
+    SizeNotLarger,
+    /// resize-storage: a claim is not Bound.
+    ClaimNotBound,
+    /// resize-storage: a claim's StorageClass does not allow expansion.
+    ClassNotExpandable,
+    /// resize-storage: a claim's resize already failed.
+    ResizeFailing,
     /// A pod above the range still exists.
     PodOutsideReplicas,
     /// status.replicas has not settled on spec.replicas.

@@ -5,9 +5,11 @@
 
 pub mod force_delete;
 pub mod recover;
+pub mod resize;
 pub mod rollout;
 pub mod scale;
 
+use std::sync::Mutex;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
@@ -59,5 +61,43 @@ impl Waker {
         })
         .await;
         true
+    }
+}
+
+/// What has been written so far and what is left, readable when the command is interrupted
+/// (the CLI's Ctrl-C handler reads it while the run is abandoned).
+#[derive(Default)]
+pub struct Journal {
+    inner: Mutex<(Vec<String>, String)>,
+}
+
+impl Journal {
+    pub fn wrote(&self, what: &str) {
+        if let Ok(mut j) = self.inner.lock() {
+            j.0.push(what.to_string());
+        }
+    }
+
+    pub fn left(&self, what: &str) {
+        if let Ok(mut j) = self.inner.lock() {
+            j.1 = what.to_string();
+        }
+    }
+
+    /// One sentence for the interruption's error line.
+    pub fn summary(&self) -> String {
+        let Ok(j) = self.inner.lock() else {
+            return String::new();
+        };
+        let wrote = if j.0.is_empty() {
+            "nothing was written".to_string()
+        } else {
+            format!("written: {}", j.0.join("; "))
+        };
+        if j.1.is_empty() {
+            wrote
+        } else {
+            format!("{wrote}; left: {}", j.1)
+        }
     }
 }

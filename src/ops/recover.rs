@@ -3,7 +3,6 @@
 //! until the ordinal is Ready again. `release-node` gives the node back afterwards.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Pod, Taint};
@@ -11,7 +10,7 @@ use k8s_openapi::api::storage::v1::VolumeAttachment;
 use serde::Serialize;
 
 use super::force_delete::{check, delete_checked, recheck, Confirm, Deleted, Replacement};
-use super::Waker;
+use super::{Journal, Waker};
 use crate::cluster::{Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
@@ -154,44 +153,6 @@ impl RecoverReport {
             d.push(format!("next: {f}"));
         }
         d
-    }
-}
-
-/// What has been written so far and what is left, readable when the command is interrupted
-/// (the CLI's Ctrl-C handler reads it while the run is abandoned).
-#[derive(Default)]
-pub struct Journal {
-    inner: Mutex<(Vec<String>, String)>,
-}
-
-impl Journal {
-    fn wrote(&self, what: &str) {
-        if let Ok(mut j) = self.inner.lock() {
-            j.0.push(what.to_string());
-        }
-    }
-
-    fn left(&self, what: &str) {
-        if let Ok(mut j) = self.inner.lock() {
-            j.1 = what.to_string();
-        }
-    }
-
-    /// One sentence for the interruption's error line.
-    pub fn summary(&self) -> String {
-        let Ok(j) = self.inner.lock() else {
-            return String::new();
-        };
-        let wrote = if j.0.is_empty() {
-            "nothing was written".to_string()
-        } else {
-            format!("written: {}", j.0.join("; "))
-        };
-        if j.1.is_empty() {
-            wrote
-        } else {
-            format!("{wrote}; left: {}", j.1)
-        }
     }
 }
 

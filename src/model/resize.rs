@@ -1,0 +1,502 @@
+//! `resize-storage` as pure decisions: may a StatefulSet's volumes of one template grow to a
+//! size, which claims need it, when is a claim done, and where does a run that was cut off
+//! take up again.
+//!
+//! A volumeClaimTemplate cannot be changed (the API server's 422, golden `resize/` step 2;
+//! kubernetes/kubernetes#68737). The recipe: grow every claim, then delete the set with
+//! `propagationPolicy: Orphan` (its pods keep running, golden step 6) and create it again with
+//! the bigger template (it adopts the pods and its ControllerRevision, the revision does not
+//! change because it records only the pod template, golden step 7).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::PersistentVolumeClaim;
+use kube_common::quantity;
+use serde::Serialize;
+
+use super::inspect::claim_ordinal;
+use super::scale::{Blocker, BlockerCode};
+
+/// One claim of the template, as the resize sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimFacts {
+    pub name: String,
+    pub ordinal: i64,
+    #[serde(skip)]
+    pub uid: String,
+    #[serde(skip)]
+    pub resource_version: String,
+    pub phase: String,
+    pub request: Option<String>,
+    pub capacity: Option<String>,
+    pub storage_class: Option<String>,
+    /// Condition types (Resizing, FileSystemResizePending, ControllerResizeError…).
+    pub conditions: Vec<String>,
+    /// `allocatedResourceStatuses.storage` (ControllerResizeInProgress, NodeResizePending…).
+    pub resize_status: Option<String>,
+}
+
+fn size_of(s: Option<&str>) -> Option<i128> {
+    s.and_then(quantity::parse)
+}
+
+impl ClaimFacts {
+    pub fn from_claim(set: &str, template: &str, c: &PersistentVolumeClaim) -> Option<ClaimFacts> {
+        let name = c.metadata.name.clone()?;
+        let ordinal = claim_ordinal(template, set, &name)?;
+        let spec = c.spec.as_ref();
+        let status = c.status.as_ref();
+        Some(ClaimFacts {
+            name,
+            ordinal,
+            uid: c.metadata.uid.clone().unwrap_or_default(),
+            resource_version: c.metadata.resource_version.clone().unwrap_or_default(),
+            phase: status
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_else(|| "Pending".into()),
+            request: spec
+                .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
+                .map(|q| q.0.clone()),
+            capacity: status
+                .and_then(|s| s.capacity.as_ref()?.get("storage"))
+                .map(|q| q.0.clone()),
+            storage_class: spec.and_then(|s| s.storage_class_name.clone()),
+            conditions: status
+                .and_then(|s| s.conditions.as_ref())
+                .map(|cs| cs.iter().map(|c| c.type_.clone()).collect())
+                .unwrap_or_default(),
+            resize_status: status.and_then(|s| {
+                s.allocated_resource_statuses
+                    .as_ref()?
+                    .get("storage")
+                    .cloned()
+            }),
+        })
+    }
+
+    /// The claim's capacity has reached `size`; or, for a claim no pod mounts (retained above
+    /// `replicas`), its volume has grown and only the file system waits for the next mount
+    /// (`FileSystemResizePending` / `NodeResizePending`: the kubelet expands it then).
+    pub fn done(&self, size: i128, mounted: bool) -> bool {
+        size_of(self.capacity.as_deref()).is_some_and(|c| c >= size)
+            || (!mounted && self.waits_for_mount())
+    }
+
+    pub fn waits_for_mount(&self) -> bool {
+        self.resize_status.as_deref() == Some("NodeResizePending")
+            || self
+                .conditions
+                .iter()
+                .any(|c| c == "FileSystemResizePending")
+    }
+
+    /// Its request is below `size`: it must be patched.
+    pub fn needs_patch(&self, size: i128) -> bool {
+        size_of(self.request.as_deref()).is_none_or(|r| r < size)
+    }
+
+    /// A resizer has failed on it (kubernetes-csi external-resizer: `ControllerResizeError`,
+    /// `NodeResizeError`; KEP-1790's `…Infeasible` statuses).
+    pub fn failing(&self) -> Option<String> {
+        let cond = self
+            .conditions
+            .iter()
+            .find(|c| c.ends_with("ResizeError"))
+            .cloned();
+        let status = self
+            .resize_status
+            .clone()
+            .filter(|s| s.ends_with("Infeasible"));
+        cond.or(status)
+    }
+
+    /// Any sign that something acts on its resize.
+    pub fn progressing(&self) -> bool {
+        !self.conditions.is_empty() || self.resize_status.is_some()
+    }
+}
+
+/// The template's storage request in the set.
+pub fn template_size(set: &StatefulSet, template: &str) -> Option<String> {
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .find(|t| t.metadata.name.as_deref() == Some(template))?
+        .spec
+        .as_ref()?
+        .resources
+        .as_ref()?
+        .requests
+        .as_ref()?
+        .get("storage")
+        .map(|q| q.0.clone())
+}
+
+/// Checks the command line against the set: the template exists and the size is a quantity
+/// that grows it. Err is a usage error, in words.
+pub fn check_request(set: &StatefulSet, template: &str, size: &str) -> Result<i128, String> {
+    let names: Vec<&str> = set
+        .spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .filter_map(|t| t.metadata.name.as_deref())
+        .collect();
+    if !names.contains(&template) {
+        return Err(if names.is_empty() {
+            format!(
+                "statefulset {} has no volumeClaimTemplates: there is no storage to resize",
+                set.metadata.name.as_deref().unwrap_or_default()
+            )
+        } else {
+            format!(
+                "statefulset {} has no volumeClaimTemplate {template:?} (it has: {})",
+                set.metadata.name.as_deref().unwrap_or_default(),
+                names.join(", ")
+            )
+        });
+    }
+    quantity::parse(size)
+        .filter(|s| *s > 0)
+        .ok_or_else(|| format!("--size {size:?} is not a storage quantity (e.g. 5Gi, 500Mi, 10G)"))
+}
+
+/// Everything the preflight needs besides the claims.
+pub struct Preflight<'a> {
+    pub template_size: Option<&'a str>,
+    pub size: i128,
+    pub size_text: &'a str,
+    /// StorageClass → allowVolumeExpansion (a class that does not exist is absent).
+    pub classes: &'a BTreeMap<String, bool>,
+    /// The set's own guards: pods Ready and available, no rollout, controller caught up.
+    pub set_blockers: Vec<Blocker>,
+}
+
+/// May the resize start? Nothing is written when this is not empty.
+pub fn preflight(p: &Preflight<'_>, claims: &[ClaimFacts]) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    if size_of(p.template_size).is_some_and(|t| p.size <= t) {
+        out.push(Blocker::new(
+            BlockerCode::SizeNotLarger,
+            format!(
+                "the template requests {} already; the size only grows (got {})",
+                p.template_size.unwrap_or("?"),
+                p.size_text
+            ),
+        ));
+    }
+    for c in claims {
+        if c.phase != "Bound" {
+            out.push(Blocker::new(
+                BlockerCode::ClaimNotBound,
+                format!(
+                    "claim {} is {}, not Bound: only a bound claim can grow",
+                    c.name, c.phase
+                ),
+            ));
+        }
+        if let Some(f) = c.failing() {
+            out.push(Blocker::new(
+                BlockerCode::ResizeFailing,
+                format!(
+                    "claim {} has a failed resize ({f}): kubectl describe pvc {}",
+                    c.name, c.name
+                ),
+            ));
+        }
+    }
+    let mut refused: Vec<String> = claims
+        .iter()
+        .filter(|c| c.needs_patch(p.size))
+        .filter_map(|c| {
+            let class = c.storage_class.clone().unwrap_or_default();
+            (!p.classes.get(&class).copied().unwrap_or(false)).then_some(class)
+        })
+        .collect();
+    refused.sort();
+    refused.dedup();
+    for class in refused {
+        let who: Vec<&str> = claims
+            .iter()
+            .filter(|c| c.storage_class.as_deref().unwrap_or_default() == class)
+            .map(|c| c.name.as_str())
+            .collect();
+        out.push(Blocker::new(
+            BlockerCode::ClassNotExpandable,
+            if class.is_empty() {
+                format!("claims {} have no storage class: they cannot be expanded", who.join(", "))
+            } else if p.classes.contains_key(&class) {
+                format!("storage class {class} does not allow volume expansion (allowVolumeExpansion is not true); its claims: {}", who.join(", "))
+            } else {
+                format!("storage class {class} of claims {} does not exist (or may not be read)", who.join(", "))
+            },
+        ));
+    }
+    out.extend(p.set_blockers.iter().cloned());
+    out
+}
+
+/// Where a run starts, from what exists now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Resume {
+    /// The set exists with the old size: from the start (claims already grown are skipped).
+    Start,
+    /// The set is being deleted (orphan): wait for it to go, then create it from the saved copy.
+    AwaitDeletion,
+    /// The set is gone and a saved copy exists: create it again from that copy.
+    Recreate,
+    /// The set already has the new size: only verify.
+    Verify,
+}
+
+/// `set`: the live object, if any; `saved`: the copy from an earlier run, if any.
+pub fn resume_point(
+    set: Option<&StatefulSet>,
+    saved: Option<&StatefulSet>,
+    template: &str,
+    size: i128,
+) -> Result<Resume, String> {
+    let size_in = |s: &StatefulSet| size_of(template_size(s, template).as_deref());
+    match set {
+        Some(s) if s.metadata.deletion_timestamp.is_some() => {
+            if saved.is_some() {
+                Ok(Resume::AwaitDeletion)
+            } else {
+                Err("the statefulset is being deleted and no saved copy of it exists here: it cannot be re-created by this command".into())
+            }
+        }
+        // re-created by an earlier run: the live set has the size, the saved one had less
+        Some(s)
+            if size_in(s).is_some_and(|t| t >= size)
+                && saved.and_then(size_in).is_some_and(|t| t < size) =>
+        {
+            Ok(Resume::Verify)
+        }
+        Some(_) => Ok(Resume::Start),
+        None if saved.is_some() => Ok(Resume::Recreate),
+        None => Err(String::new()),
+    }
+}
+
+/// The object to create again: the saved set as it was, without what the server owns, its
+/// template's claims at the new size.
+pub fn recreated(saved: &StatefulSet, template: &str, size: &str) -> StatefulSet {
+    let mut s = saved.clone();
+    let m = &mut s.metadata;
+    m.uid = None;
+    m.resource_version = None;
+    m.creation_timestamp = None;
+    m.deletion_timestamp = None;
+    m.deletion_grace_period_seconds = None;
+    m.generation = None;
+    m.managed_fields = None;
+    m.finalizers = None;
+    m.self_link = None;
+    s.status = None;
+    for t in s.spec.volume_claim_templates.iter_mut().flatten() {
+        if t.metadata.name.as_deref() == Some(template) {
+            let spec = t.spec.get_or_insert_with(Default::default);
+            let res = spec.resources.get_or_insert_with(Default::default);
+            res.requests.get_or_insert_with(Default::default).insert(
+                "storage".into(),
+                k8s_openapi::apimachinery::pkg::api::resource::Quantity(size.into()),
+            );
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn set(size: &str) -> StatefulSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "web", "uid": "u1", "resourceVersion": "9", "generation": 3,
+                "managedFields": [{"manager": "kubectl"}]},
+            "spec": {"selector": {}, "serviceName": "web", "template": {},
+                "volumeClaimTemplates": [
+                    {"metadata": {"name": "www"}, "spec": {"resources": {"requests": {"storage": size}}}},
+                    {"metadata": {"name": "logs"}, "spec": {"resources": {"requests": {"storage": "1Gi"}}}}]},
+            "status": {"replicas": 3}
+        }))
+        .unwrap()
+    }
+
+    fn claim(name: &str, request: &str, capacity: &str, class: &str) -> ClaimFacts {
+        ClaimFacts {
+            name: name.into(),
+            ordinal: 0,
+            uid: "c".into(),
+            resource_version: "1".into(),
+            phase: "Bound".into(),
+            request: Some(request.into()),
+            capacity: Some(capacity.into()),
+            storage_class: Some(class.into()),
+            conditions: vec![],
+            resize_status: None,
+        }
+    }
+
+    #[test]
+    fn the_request_is_checked_against_the_set() {
+        let s = set("1Gi");
+        assert_eq!(check_request(&s, "www", "5Gi"), Ok(5 << 30));
+        assert!(check_request(&s, "data", "5Gi")
+            .unwrap_err()
+            .contains("no volumeClaimTemplate \"data\" (it has: www, logs)"));
+        assert!(check_request(&s, "www", "five")
+            .unwrap_err()
+            .contains("not a storage quantity"));
+        assert!(check_request(&s, "www", "0").is_err());
+    }
+
+    #[test]
+    fn preflight_refuses_what_cannot_grow() {
+        let classes: BTreeMap<String, bool> = [
+            ("network".to_string(), true),
+            ("local-path".to_string(), false),
+        ]
+        .into();
+        let p = |template: Option<&'static str>, size: &'static str| Preflight {
+            template_size: template,
+            size: quantity::parse(size).unwrap(),
+            size_text: size,
+            classes: &classes,
+            set_blockers: vec![],
+        };
+        let ok = [claim("www-web-0", "1Gi", "1Gi", "network")];
+        assert!(preflight(&p(Some("1Gi"), "5Gi"), &ok).is_empty());
+        let codes = |b: Vec<Blocker>| b.into_iter().map(|b| b.code).collect::<Vec<_>>();
+        assert_eq!(
+            codes(preflight(&p(Some("5Gi"), "5Gi"), &ok)),
+            [BlockerCode::SizeNotLarger]
+        );
+        assert_eq!(
+            codes(preflight(&p(Some("5Gi"), "1Gi"), &ok)),
+            [BlockerCode::SizeNotLarger]
+        );
+        let local = [
+            claim("www-web-0", "1Gi", "1Gi", "local-path"),
+            claim("www-web-1", "1Gi", "1Gi", "local-path"),
+        ];
+        let b = preflight(&p(Some("1Gi"), "5Gi"), &local);
+        assert_eq!(codes(b.clone()), [BlockerCode::ClassNotExpandable]);
+        assert!(b[0]
+            .message
+            .contains("storage class local-path does not allow volume expansion"));
+        assert!(b[0].message.contains("www-web-0, www-web-1"));
+        let missing = [claim("www-web-0", "1Gi", "1Gi", "gone")];
+        assert!(preflight(&p(Some("1Gi"), "5Gi"), &missing)[0]
+            .message
+            .contains("does not exist"));
+        // a claim already at the size needs no patch, whatever its class
+        let grown = [claim("www-web-0", "5Gi", "5Gi", "local-path")];
+        assert!(preflight(&p(Some("1Gi"), "5Gi"), &grown).is_empty());
+        let mut pending = claim("www-web-0", "1Gi", "1Gi", "network");
+        pending.phase = "Pending".into();
+        assert_eq!(
+            codes(preflight(&p(Some("1Gi"), "5Gi"), &[pending])),
+            [BlockerCode::ClaimNotBound]
+        );
+        let mut failed = claim("www-web-0", "2Gi", "1Gi", "network");
+        failed.conditions = vec!["ControllerResizeError".into()];
+        assert_eq!(
+            codes(preflight(&p(Some("1Gi"), "5Gi"), &[failed])),
+            [BlockerCode::ResizeFailing]
+        );
+        let mut infeasible = claim("www-web-0", "2Gi", "1Gi", "network");
+        infeasible.resize_status = Some("ControllerResizeInfeasible".into());
+        assert_eq!(
+            infeasible.failing().as_deref(),
+            Some("ControllerResizeInfeasible")
+        );
+        // the set's own guards come along
+        let mut with_set = p(Some("1Gi"), "5Gi");
+        with_set.set_blockers = vec![Blocker::new(
+            BlockerCode::PodNotReady,
+            "web-1 is not Ready".into(),
+        )];
+        assert_eq!(codes(preflight(&with_set, &ok)), [BlockerCode::PodNotReady]);
+    }
+
+    #[test]
+    fn claims_done_and_to_patch() {
+        let size = quantity::parse("2Gi").unwrap();
+        let c = claim("a", "1Gi", "1Gi", "n");
+        assert!(c.needs_patch(size) && !c.done(size, true) && !c.progressing());
+        let c = claim("a", "2Gi", "1Gi", "n");
+        assert!(!c.needs_patch(size) && !c.done(size, true));
+        let c = claim("a", "2Gi", "2Gi", "n");
+        assert!(c.done(size, true));
+        let c = claim("a", "3Gi", "3Gi", "n");
+        assert!(c.done(size, true) && !c.needs_patch(size));
+        // grown at the controller, the file system waits for a mount: done only if none mounts it
+        let mut c = claim("a", "2Gi", "1Gi", "n");
+        c.conditions = vec!["FileSystemResizePending".into()];
+        c.resize_status = Some("NodeResizePending".into());
+        assert!(c.progressing() && c.done(size, false) && !c.done(size, true));
+    }
+
+    #[test]
+    fn a_run_resumes_where_the_last_one_stopped() {
+        let size = quantity::parse("5Gi").unwrap();
+        let old = set("1Gi");
+        assert_eq!(
+            resume_point(Some(&set("1Gi")), None, "www", size),
+            Ok(Resume::Start)
+        );
+        assert_eq!(
+            resume_point(Some(&set("1Gi")), Some(&old), "www", size),
+            Ok(Resume::Start)
+        );
+        assert_eq!(
+            resume_point(Some(&set("5Gi")), Some(&old), "www", size),
+            Ok(Resume::Verify)
+        );
+        // the size is already there and no earlier run made it so: the preflight refuses
+        assert_eq!(
+            resume_point(Some(&set("5Gi")), None, "www", size),
+            Ok(Resume::Start)
+        );
+        assert_eq!(
+            resume_point(Some(&set("5Gi")), Some(&set("5Gi")), "www", size),
+            Ok(Resume::Start)
+        );
+        assert_eq!(
+            resume_point(None, Some(&old), "www", size),
+            Ok(Resume::Recreate)
+        );
+        assert!(resume_point(None, None, "www", size).is_err());
+        let mut deleting = set("1Gi");
+        deleting.metadata.deletion_timestamp =
+            Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                "2026-01-01T00:00:00Z".parse().unwrap(),
+            ));
+        assert_eq!(
+            resume_point(Some(&deleting), Some(&old), "www", size),
+            Ok(Resume::AwaitDeletion)
+        );
+        assert!(resume_point(Some(&deleting), None, "www", size).is_err());
+    }
+
+    #[test]
+    fn the_recreated_set_is_the_saved_one_with_the_new_size() {
+        let r = recreated(&set("1Gi"), "www", "5Gi");
+        assert_eq!(r.metadata.uid, None);
+        assert_eq!(r.metadata.resource_version, None);
+        assert_eq!(r.metadata.managed_fields, None);
+        assert!(r.status.is_none());
+        assert_eq!(template_size(&r, "www").as_deref(), Some("5Gi"));
+        assert_eq!(
+            template_size(&r, "logs").as_deref(),
+            Some("1Gi"),
+            "other templates kept"
+        );
+        assert_eq!(r.spec.service_name.as_deref(), Some("web"));
+    }
+}

@@ -1,0 +1,905 @@
+//! `resize-storage`: grow a StatefulSet's volumes of one template — grow every claim and follow
+//! its resize, save the set, delete it with `propagationPolicy: Orphan`, create it again with
+//! the bigger template, verify that nothing restarted — each step resumable by running the
+//! same command again (`model::resize::resume_point`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use serde::Serialize;
+
+use super::force_delete::Confirm;
+use super::{Journal, Waker};
+use crate::cluster::{selector_string, Cluster, Guarded};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::kubefmt::human_duration;
+use crate::model::resize::{
+    check_request, preflight, recreated, resume_point, template_size, ClaimFacts, Preflight, Resume,
+};
+use crate::model::rollout::{step_blockers, SetView};
+use crate::model::scale::{Blocker, BlockerCode};
+use crate::model::Access;
+use crate::progress::Progress;
+
+#[derive(Debug, Clone)]
+pub struct ResizeOptions {
+    pub name: String,
+    pub template: String,
+    pub size: String,
+    pub yes: bool,
+    pub dry_run: bool,
+    /// Longest wait of each stage (the claims' resize, the delete, the adoption).
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    Completed,
+    DryRun,
+    Refused,
+    NotConfirmed,
+    /// A stage did not finish within `--timeout` (`stages` says which; run again to go on).
+    TimedOut,
+    /// Someone else changed or replaced the set meanwhile.
+    Interfered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Stage {
+    PatchClaims,
+    SaveStatefulSet,
+    DeleteOrphan,
+    Create,
+    Verify,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageRecord {
+    pub stage: Stage,
+    pub done: bool,
+    pub detail: String,
+    pub seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    /// Every pod has the uid it had before the delete (nothing restarted).
+    pub pods_kept: Option<bool>,
+    /// Every pod's controller is the new set.
+    pub adopted: bool,
+    /// The set's current revision is the one it had before.
+    pub revision_unchanged: Option<bool>,
+    /// Every claim of the template has the new capacity.
+    pub claims_resized: bool,
+    pub notes: Vec<String>,
+}
+
+/// The `kubectl-sts/v1 ResizeResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResizeReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub template: String,
+    pub from: Option<String>,
+    pub to: String,
+    pub outcome: Outcome,
+    pub message: String,
+    /// Where this run started (a run cut off earlier continues where it stopped).
+    pub resumed_at: Option<Resume>,
+    pub blockers: Vec<Blocker>,
+    pub plan: Vec<String>,
+    pub claims: Vec<ClaimFacts>,
+    /// The copy of the StatefulSet saved before it was deleted.
+    pub saved_to: String,
+    pub stages: Vec<StageRecord>,
+    pub verification: Option<Verification>,
+    pub warnings: Vec<String>,
+}
+
+impl ResizeReport {
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            Outcome::Completed => ExitCode::Ok,
+            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
+            Outcome::NotConfirmed => ExitCode::NotConfirmed,
+            Outcome::TimedOut => ExitCode::TimedOut,
+        }
+    }
+
+    pub fn details(&self) -> Vec<String> {
+        let mut d: Vec<String> = self.blockers.iter().map(|b| b.message.clone()).collect();
+        if matches!(self.outcome, Outcome::DryRun | Outcome::NotConfirmed) {
+            d.extend(self.plan.iter().map(|p| format!("plan: {p}")));
+        }
+        for s in &self.stages {
+            d.push(format!(
+                "{:?}: {}{}",
+                s.stage,
+                if s.done { "done" } else { "not done" },
+                if s.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", s.detail)
+                }
+            ));
+        }
+        if let Some(v) = &self.verification {
+            d.extend(v.notes.iter().cloned());
+        }
+        d.extend(self.warnings.iter().map(|w| format!("warning: {w}")));
+        d
+    }
+
+    fn end(mut self, outcome: Outcome, message: String) -> ResizeReport {
+        self.outcome = outcome;
+        self.message = message;
+        self
+    }
+
+    fn stage(&mut self, stage: Stage, done: bool, detail: String, since: Option<Instant>) {
+        self.stages.push(StageRecord {
+            stage,
+            done,
+            detail,
+            seconds: since.map(|t| (t.elapsed().as_secs_f64() * 10.0).round() / 10.0),
+        });
+    }
+}
+
+/// Where the set is saved before it is deleted: fixed, derived from the cluster, the namespace
+/// and the name, under `$XDG_STATE_HOME` (default `~/.local/state`):
+/// `kubectl-sts/resize/<server host_port>/<namespace>/<name>.json` (the StatefulSet as it was,
+/// `kubectl create -f`-able) and `<name>.pods.json` (its pods' uids, for the verification).
+pub fn saved_path(server: &str, ns: &str, name: &str) -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    let host: String = server
+        .split("://")
+        .last()
+        .unwrap_or(server)
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    base.join("kubectl-sts/resize")
+        .join(host)
+        .join(ns)
+        .join(format!("{name}.json"))
+}
+
+fn pods_path(saved: &Path) -> PathBuf {
+    saved.with_extension("pods.json")
+}
+
+fn read_saved(path: &Path) -> Result<Option<StatefulSet>, Error> {
+    match std::fs::read(path) {
+        Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| {
+            Error::usage(format!(
+                "the saved copy {} is not a StatefulSet ({e}); move it away to start afresh",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::api(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+fn write_saved(
+    path: &Path,
+    set: &StatefulSet,
+    pods: &BTreeMap<String, String>,
+) -> Result<(), Error> {
+    let fail = |e: std::io::Error| {
+        Error::api(format!(
+            "cannot save the statefulset to {}: {e}; nothing was deleted",
+            path.display()
+        ))
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let json = serde_json::to_vec_pretty(set).map_err(|e| Error::api(e.to_string()))?;
+    // written beside and renamed: a cut-off write never leaves half a copy where the re-create reads
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, json).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)?;
+    let pods = serde_json::to_vec_pretty(pods).map_err(|e| Error::api(e.to_string()))?;
+    std::fs::write(pods_path(path), pods).map_err(fail)
+}
+
+const MANIFEST_WARNING: &str = "whoever manages this StatefulSet's manifest (kubectl apply, Helm, GitOps) must change the volumeClaimTemplate's size too: applying the old size is refused from now on with 422 \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\"";
+
+/// Runs the resize; progress through `log`, confirmation through `confirm`, each write noted
+/// in `journal`.
+pub async fn run(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ResizeOptions,
+    confirm: &mut dyn Confirm,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<ResizeReport, Error> {
+    let name = &opts.name;
+    let path = saved_path(&cluster.server, ns, name);
+    let live = cluster.statefulset_opt(ns, name).await?;
+    let saved = read_saved(&path)?;
+    let not_found = || {
+        Error::not_found(format!(
+            "statefulset \"{name}\" not found in namespace \"{ns}\""
+        ))
+    };
+    let reference = live.as_ref().or(saved.as_ref()).ok_or_else(not_found)?;
+    // without --template, the set's only volumeClaimTemplate
+    let mut resolved = opts.clone();
+    if resolved.template.is_empty() {
+        let names: Vec<String> = reference
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| t.metadata.name.clone())
+            .collect();
+        match names.as_slice() {
+            [one] => resolved.template = one.clone(),
+            [] => {}
+            many => {
+                return Err(Error::usage(format!(
+                    "statefulset {name} has {} volumeClaimTemplates ({}): name one with --template",
+                    many.len(),
+                    many.join(", ")
+                )))
+            }
+        }
+    }
+    let opts = &resolved;
+    let size = check_request(reference, &opts.template, &opts.size).map_err(Error::usage)?;
+    let mut report = ResizeReport {
+        api_version: "kubectl-sts/v1",
+        kind: "ResizeResult",
+        namespace: ns.into(),
+        name: name.clone(),
+        template: opts.template.clone(),
+        from: saved
+            .as_ref()
+            .or(live.as_ref())
+            .and_then(|s| template_size(s, &opts.template)),
+        to: opts.size.clone(),
+        outcome: Outcome::Completed,
+        message: String::new(),
+        resumed_at: None,
+        blockers: vec![],
+        plan: vec![],
+        claims: vec![],
+        saved_to: path.display().to_string(),
+        stages: vec![],
+        verification: None,
+        warnings: vec![],
+    };
+    let resume = match resume_point(live.as_ref(), saved.as_ref(), &opts.template, size) {
+        Ok(r) => r,
+        Err(e) if e.is_empty() => return Err(not_found()),
+        Err(e) => {
+            return Ok(report.end(
+                Outcome::Refused,
+                format!("refusing to resize statefulset {ns}/{name}: {e}"),
+            ))
+        }
+    };
+    report.resumed_at = Some(resume);
+    let mut saved = saved;
+    let mut old_uid = None;
+    if resume == Resume::Start {
+        let live = live.expect("Start needs the live set");
+        report.from = template_size(&live, &opts.template);
+        match start(
+            cluster,
+            ns,
+            opts,
+            size,
+            &path,
+            live,
+            &mut report,
+            confirm,
+            log,
+            journal,
+        )
+        .await?
+        {
+            Some(s) => {
+                old_uid = s.metadata.uid.clone();
+                saved = Some(s);
+            }
+            None => return Ok(report),
+        }
+    }
+    let saved_set = saved.clone();
+    if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
+        let started = Instant::now();
+        if !gone(cluster, ns, name, opts.timeout, log).await? {
+            report.stage(
+                Stage::DeleteOrphan,
+                false,
+                "the set is still being deleted".into(),
+                Some(started),
+            );
+            let msg = format!("statefulset {ns}/{name} was not gone within {}; run the same command again: it re-creates the set from {}", human_duration(opts.timeout.as_secs() as i64), path.display());
+            return Ok(report.end(Outcome::TimedOut, msg));
+        }
+        if resume == Resume::AwaitDeletion {
+            report.stage(
+                Stage::DeleteOrphan,
+                true,
+                "finished (started by an earlier run)".into(),
+                Some(started),
+            );
+        }
+    }
+    if resume != Resume::Verify {
+        let set = saved_set.as_ref().expect("a saved copy to re-create from");
+        let started = Instant::now();
+        journal.left(&format!(
+            "create statefulset {ns}/{name} from {}",
+            path.display()
+        ));
+        let new = recreated(set, &opts.template, &opts.size);
+        loop {
+            let created = cluster.create_statefulset(ns, &new).await.map_err(|e| {
+                e.with_hint(&format!(
+                    "statefulset {ns}/{name} is deleted (its pods keep running) and saved in {}: run the same command again to re-create it",
+                    path.display()
+                ))
+            })?;
+            match created {
+                Guarded::Done(_) => break,
+                // still being deleted (golden `resize/` step 9): wait, as kubectl delete does
+                Guarded::Conflict(m) if started.elapsed() < opts.timeout => {
+                    log.waiting(&format!("the old object to go ({m})"), started);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Guarded::Conflict(m) => {
+                    let msg = format!("statefulset {ns}/{name} could not be created again within {} ({m}); run the same command again, or kubectl create -f {}", human_duration(opts.timeout.as_secs() as i64), path.display());
+                    return Ok(report.end(Outcome::TimedOut, msg));
+                }
+                Guarded::Gone => {
+                    return Err(Error::not_found(format!("namespace \"{ns}\" not found")))
+                }
+            }
+        }
+        log.done();
+        journal.wrote(&format!(
+            "created statefulset {ns}/{name} with {} at {}",
+            opts.template, opts.size
+        ));
+        journal.left("verify");
+        log.say(&format!(
+            "created statefulset {ns}/{name} again, {} at {}",
+            opts.template, opts.size
+        ));
+        report.stage(
+            Stage::Create,
+            true,
+            format!("{} at {}", opts.template, opts.size),
+            Some(started),
+        );
+    }
+    verify(
+        cluster,
+        ns,
+        opts,
+        size,
+        &path,
+        saved.as_ref(),
+        old_uid.as_deref(),
+        &mut report,
+        log,
+    )
+    .await?;
+    Ok(report)
+}
+
+/// The first part: preflight, plan, confirmation, the claims grown, the set saved and deleted
+/// with orphans. Some(saved set) to go on; None when the report is final.
+#[allow(clippy::too_many_arguments)]
+async fn start(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ResizeOptions,
+    size: i128,
+    path: &Path,
+    live: StatefulSet,
+    report: &mut ResizeReport,
+    confirm: &mut dyn Confirm,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<Option<StatefulSet>, Error> {
+    let name = &opts.name;
+    let parts = cluster.set_parts(ns, name, true).await?;
+    let view = SetView::from_parts(&parts);
+    let mut set_blockers = step_blockers(&view);
+    if view.current_revision != view.update_revision {
+        set_blockers.push(Blocker::new(
+            BlockerCode::RolloutInProgress,
+            format!(
+                "a rollout is in progress (current revision {}, update revision {}): finish it first (kubectl sts rollout status {name})",
+                view.current_revision.as_deref().unwrap_or("?"),
+                view.update_revision.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    let mut claims: Vec<ClaimFacts> = parts
+        .claims
+        .iter()
+        .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
+        .collect();
+    claims.sort_by_key(|c| c.ordinal);
+    let classes = match cluster.expandable_classes().await? {
+        Access::Ok(c) => c,
+        Access::Forbidden => BTreeMap::new(),
+    };
+    let from = template_size(&live, &opts.template);
+    let blockers = preflight(
+        &Preflight {
+            template_size: from.as_deref(),
+            size,
+            size_text: &opts.size,
+            classes: &classes,
+            set_blockers,
+        },
+        &claims,
+    );
+    report.claims = claims.clone();
+    let uid = live.metadata.uid.clone().unwrap_or_default();
+    let mut plan: Vec<String> = claims
+        .iter()
+        .filter(|c| c.needs_patch(size))
+        .map(|c| {
+            format!(
+                "patch claim {}: storage {} → {}",
+                c.name,
+                c.request.as_deref().unwrap_or("?"),
+                opts.size
+            )
+        })
+        .collect();
+    plan.extend([
+        format!("wait until every claim of {} has a capacity of {}", opts.template, opts.size),
+        format!("save statefulset {name} to {}", path.display()),
+        format!("delete statefulset {name} (uid {uid}) with propagationPolicy Orphan: from then until it is created again the StatefulSet object does not exist; its pods keep running, unmanaged"),
+        format!("create statefulset {name} again, volumeClaimTemplate {} at {}", opts.template, opts.size),
+        "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
+    ]);
+    report.plan = plan.clone();
+    if !blockers.is_empty() {
+        let first = blockers[0].message.clone();
+        let more = if blockers.len() > 1 {
+            format!(" (and {} more)", blockers.len() - 1)
+        } else {
+            String::new()
+        };
+        report.blockers = blockers;
+        let (outcome, verb) = if opts.dry_run {
+            (Outcome::DryRun, "would be refused now")
+        } else {
+            (Outcome::Refused, "refused; nothing changed")
+        };
+        report.outcome = outcome;
+        report.message = format!(
+            "resizing {} of statefulset {ns}/{name} to {} {verb}: {first}{more}",
+            opts.template, opts.size
+        );
+        return Ok(None);
+    }
+    if opts.dry_run {
+        report.outcome = Outcome::DryRun;
+        report.message = format!(
+            "{} of statefulset {ns}/{name} may be resized from {} to {}: {}",
+            opts.template,
+            from.as_deref().unwrap_or("?"),
+            opts.size,
+            plan.join("; then ")
+        );
+        report.warnings.push(MANIFEST_WARNING.into());
+        return Ok(None);
+    }
+    if !opts.yes {
+        let question = format!(
+            "Resize {} of statefulset {ns}/{name} from {} to {}?\n{}",
+            opts.template,
+            from.as_deref().unwrap_or("?"),
+            opts.size,
+            plan.iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        if !confirm.confirm(&question, "statefulset name", name).await {
+            report.outcome = Outcome::NotConfirmed;
+            report.message =
+                "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
+                    .into();
+            return Ok(None);
+        }
+    }
+    report.warnings.push(MANIFEST_WARNING.into());
+
+    // (1) the claims, one at a time, then their resize followed
+    let started = Instant::now();
+    for c in claims.iter().filter(|c| c.needs_patch(size)) {
+        match cluster
+            .set_claim_size(ns, &c.name, &c.resource_version, &opts.size)
+            .await?
+        {
+            Guarded::Done(()) => {}
+            Guarded::Gone => {
+                report
+                    .warnings
+                    .push(format!("claim {} was deleted meanwhile", c.name));
+                continue;
+            }
+            Guarded::Conflict(m) => {
+                report.stage(
+                    Stage::PatchClaims,
+                    false,
+                    format!("claim {} changed since it was read", c.name),
+                    Some(started),
+                );
+                return Ok(end_none(
+                    report,
+                    Outcome::Interfered,
+                    format!(
+                        "claim {ns}/{} changed since it was read ({m}); run the same command again",
+                        c.name
+                    ),
+                ));
+            }
+        }
+        journal.wrote(&format!("claim {} requests {}", c.name, opts.size));
+        log.say(&format!(
+            "claim {}: storage {} → {}",
+            c.name,
+            c.request.as_deref().unwrap_or("?"),
+            opts.size
+        ));
+    }
+    journal.left("the claims' resize, then save, delete (orphan) and create the statefulset");
+    let mut waker = Waker::new(cluster, ns, name, &selector_string(&live));
+    loop {
+        let parts = cluster.set_parts(ns, name, true).await?;
+        let mounted = mounted_ordinals(&parts);
+        let now: Vec<ClaimFacts> = parts
+            .claims
+            .iter()
+            .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
+            .collect();
+        report.claims = now.clone();
+        let (done, waiting): (Vec<&ClaimFacts>, Vec<&ClaimFacts>) = now
+            .iter()
+            .partition(|c| c.done(size, mounted.contains(&c.ordinal)));
+        if waiting.is_empty() {
+            break;
+        }
+        if let Some(f) = waiting
+            .iter()
+            .find_map(|c| c.failing().map(|f| (c.name.clone(), f)))
+        {
+            report.stage(
+                Stage::PatchClaims,
+                false,
+                format!("claim {} failed: {}", f.0, f.1),
+                Some(started),
+            );
+            return Ok(end_none(report, Outcome::Refused, format!("the resize of claim {} failed ({}); the statefulset was not touched: kubectl describe pvc {} -n {ns}", f.0, f.1, f.0)));
+        }
+        if started.elapsed() >= opts.timeout {
+            log.done();
+            let idle: Vec<String> = {
+                let mut v: Vec<String> = waiting
+                    .iter()
+                    .filter(|c| !c.progressing())
+                    .filter_map(|c| c.storage_class.clone())
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let mut detail = format!(
+                "done: {}; not yet: {}",
+                if done.is_empty() {
+                    "none".into()
+                } else {
+                    done.iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                waiting
+                    .iter()
+                    .map(|c| format!(
+                        "{} ({})",
+                        c.name,
+                        c.conditions
+                            .first()
+                            .cloned()
+                            .or(c.resize_status.clone())
+                            .unwrap_or_else(|| "no sign of a resize".into())
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            if !idle.is_empty() {
+                detail.push_str(&format!(
+                    "; no resizer seems to act on class {}",
+                    idle.join(", ")
+                ));
+            }
+            report.stage(Stage::PatchClaims, false, detail.clone(), Some(started));
+            return Ok(end_none(report, Outcome::TimedOut, format!("the claims did not reach {} within {} ({detail}); the statefulset was not touched; run the same command again to go on", opts.size, human_duration(opts.timeout.as_secs() as i64))));
+        }
+        let words = waiting
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} at {} ({})",
+                    c.name,
+                    c.capacity.as_deref().unwrap_or("?"),
+                    c.conditions
+                        .first()
+                        .cloned()
+                        .or(c.resize_status.clone())
+                        .unwrap_or_else(|| "waiting for a resizer".into())
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        log.waiting(&words, started);
+        waker.changed().await;
+    }
+    log.done();
+    report.stage(
+        Stage::PatchClaims,
+        true,
+        format!("{} claim(s) at {}", report.claims.len(), opts.size),
+        Some(started),
+    );
+
+    // (2) saved as it is now, the pods' uids beside it
+    let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
+        Error::not_found(format!(
+            "statefulset \"{name}\" was deleted during the resize"
+        ))
+    })?;
+    if now.metadata.uid != live.metadata.uid {
+        return Ok(end_none(report, Outcome::Interfered, format!("statefulset {ns}/{name} was replaced during the resize; stopped before touching it")));
+    }
+    let pods: BTreeMap<String, String> = cluster
+        .set_parts(ns, name, false)
+        .await?
+        .pods
+        .iter()
+        .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
+        .collect();
+    write_saved(path, &now, &pods)?;
+    journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
+    log.say(&format!(
+        "saved statefulset {ns}/{name} to {}",
+        path.display()
+    ));
+    report.stage(
+        Stage::SaveStatefulSet,
+        true,
+        path.display().to_string(),
+        None,
+    );
+
+    // (3) deleted, its pods and revisions orphaned
+    let started = Instant::now();
+    match cluster.delete_statefulset_orphan(ns, name, &uid).await? {
+        Guarded::Done(()) | Guarded::Gone => {}
+        Guarded::Conflict(m) => {
+            return Ok(end_none(
+                report,
+                Outcome::Interfered,
+                format!(
+                    "statefulset {ns}/{name} was replaced since it was read ({m}); not deleted"
+                ),
+            ));
+        }
+    }
+    journal.wrote(&format!(
+        "deleted statefulset {name} with propagationPolicy Orphan (its pods keep running)"
+    ));
+    journal.left(&format!(
+        "create statefulset {ns}/{name} again from {} — run the same command again",
+        path.display()
+    ));
+    log.say(&format!(
+        "deleted statefulset {ns}/{name} (orphan: the pods keep running)"
+    ));
+    report.stage(
+        Stage::DeleteOrphan,
+        true,
+        format!("uid {uid}"),
+        Some(started),
+    );
+    Ok(Some(now))
+}
+
+/// The ordinals whose claims a pod of the set mounts.
+fn mounted_ordinals(parts: &crate::model::SetParts) -> std::collections::BTreeSet<i64> {
+    crate::model::inspect::set_pods(&parts.set, &parts.pods)
+        .into_keys()
+        .collect()
+}
+
+fn end_none(report: &mut ResizeReport, outcome: Outcome, message: String) -> Option<StatefulSet> {
+    report.outcome = outcome;
+    report.message = message;
+    None
+}
+
+/// Waits until the set is gone (the garbage collector finishes the orphan delete).
+async fn gone(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+    timeout: Duration,
+    log: &mut Progress<'_>,
+) -> Result<bool, Error> {
+    let started = Instant::now();
+    while cluster.statefulset_opt(ns, name).await?.is_some() {
+        if started.elapsed() >= timeout {
+            log.done();
+            return Ok(false);
+        }
+        log.waiting("the garbage collector to finish the orphan delete", started);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    log.done();
+    Ok(true)
+}
+
+/// The pods kept their uids and were adopted, the revision did not change, the claims grew.
+#[allow(clippy::too_many_arguments)]
+async fn verify(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ResizeOptions,
+    size: i128,
+    path: &Path,
+    saved: Option<&StatefulSet>,
+    old_uid: Option<&str>,
+    report: &mut ResizeReport,
+    log: &mut Progress<'_>,
+) -> Result<(), Error> {
+    let name = &opts.name;
+    let started = Instant::now();
+    let before: Option<BTreeMap<String, String>> = std::fs::read(pods_path(path))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let revision_before = saved
+        .and_then(|s| s.status.as_ref())
+        .and_then(|s| s.current_revision.clone());
+    loop {
+        let parts = cluster.set_parts(ns, name, true).await?;
+        let mounted = mounted_ordinals(&parts);
+        let uid = parts.set.metadata.uid.clone().unwrap_or_default();
+        let status = parts.set.status.clone().unwrap_or_default();
+        let observed =
+            status.observed_generation.unwrap_or(0) >= parts.set.metadata.generation.unwrap_or(0);
+        let mut v = Verification {
+            adopted: !parts.pods.is_empty()
+                && parts.pods.iter().all(|p| {
+                    p.metadata
+                        .owner_references
+                        .iter()
+                        .flatten()
+                        .any(|r| r.controller == Some(true) && r.uid == uid)
+                }),
+            ..Default::default()
+        };
+        let claims: Vec<ClaimFacts> = parts
+            .claims
+            .iter()
+            .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
+            .collect();
+        v.claims_resized = claims
+            .iter()
+            .all(|c| c.done(size, mounted.contains(&c.ordinal)));
+        if let Some(before) = &before {
+            let changed: Vec<String> = before
+                .iter()
+                .filter(|(pod, puid)| {
+                    parts.pods.iter().any(|p| {
+                        p.metadata.name.as_deref() == Some(pod.as_str())
+                            && p.metadata.uid.as_deref() != Some(puid.as_str())
+                    })
+                })
+                .map(|(pod, _)| pod.clone())
+                .collect();
+            v.pods_kept = Some(changed.is_empty());
+            if !changed.is_empty() {
+                v.notes.push(format!(
+                    "pods replaced since the delete: {}",
+                    changed.join(", ")
+                ));
+            }
+        } else {
+            v.notes.push(
+                "no record of the pods' uids before the delete: their restarts are not checked"
+                    .into(),
+            );
+        }
+        if let (Some(r), true) = (&revision_before, observed) {
+            v.revision_unchanged = Some(status.current_revision.as_ref() == Some(r));
+            if status.current_revision.as_ref() != Some(r) {
+                v.notes.push(format!(
+                    "revision {} became {}",
+                    r,
+                    status.current_revision.as_deref().unwrap_or("?")
+                ));
+            }
+        }
+        if old_uid == Some(uid.as_str()) {
+            v.notes.push("the set was not re-created".into());
+        }
+        report.claims = claims;
+        let settled = v.adopted && observed && v.claims_resized;
+        let broken = v.pods_kept == Some(false) || v.revision_unchanged == Some(false);
+        if settled || broken || started.elapsed() >= opts.timeout {
+            log.done();
+            let ok = settled && !broken;
+            report.stage(Stage::Verify, ok, v.notes.join("; "), Some(started));
+            report.verification = Some(v);
+            let msg = if ok {
+                format!(
+                    "statefulset {ns}/{name} now requests {} for {}; its {} claim(s) have it, its pods kept running and were adopted, revision {} unchanged (saved copy: {})",
+                    opts.size,
+                    opts.template,
+                    report.claims.len(),
+                    status.current_revision.as_deref().unwrap_or("?"),
+                    path.display()
+                )
+            } else if broken {
+                format!("statefulset {ns}/{name} was re-created with {} at {}, but the verification failed: {}", opts.template, opts.size, report.details().join("; "))
+            } else {
+                format!("statefulset {ns}/{name} was re-created, but not verified within {} (adopted: {}, claims at {}: {}); run the same command again to verify", human_duration(opts.timeout.as_secs() as i64), report.verification.as_ref().is_some_and(|v| v.adopted), opts.size, report.verification.as_ref().is_some_and(|v| v.claims_resized))
+            };
+            let outcome = if ok {
+                Outcome::Completed
+            } else if broken {
+                Outcome::Interfered
+            } else {
+                Outcome::TimedOut
+            };
+            report.outcome = outcome;
+            report.message = msg;
+            if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
+                report.warnings.push(MANIFEST_WARNING.into());
+            }
+            return Ok(());
+        }
+        log.waiting(
+            "the new set to adopt its pods and report its status",
+            started,
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}

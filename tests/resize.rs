@@ -1,0 +1,258 @@
+//! `kubectl-sts resize-storage`: refused without writing when it cannot be done, confirmed
+//! before the first write, then claims grown, the set saved, orphan-deleted and re-created with
+//! the bigger template — the pods never restart — and a run cut off after the delete goes on
+//! from the saved copy.
+
+use crate::harness::{Cluster, Out, Sts, Tool};
+
+fn doc(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+fn requests(c: &Cluster) -> String {
+    c.jsonpath(
+        &[
+            "get",
+            "pvc",
+            "-l",
+            "app=flask",
+            "--sort-by",
+            "{.metadata.name}",
+        ],
+        "{.items[*].spec.resources.requests.storage}",
+    )
+}
+
+fn pod_uids(c: &Cluster) -> String {
+    c.jsonpath(
+        &["get", "pods", "-l", "app=flask"],
+        "{.items[*].metadata.uid}",
+    )
+}
+
+#[test]
+fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
+    let c = Cluster::fast("resize-storage", 2);
+    let class = c.storage_class(true);
+    Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    // ordinal 2 scaled away: its claim is retained, and grows too
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas", "2"]);
+    c.eventually(60, "flask-2 gone", || {
+        (c.kubectl(&["get", "pod", "flask-2"]).code != 0).then_some(())
+    });
+    c.wait_ready("flask", 2, 60);
+    let set_uid = c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}");
+    let uids = pod_uids(&c);
+    assert_eq!(requests(&c), "1Gi 1Gi 1Gi");
+
+    // refused or bad requests change nothing
+    let out = c.sts(&["resize-storage", "flask", "--size", "1Gi", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert_eq!(doc(&out)["blockers"][0]["code"], "SizeNotLarger");
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--template",
+        "data",
+        "--size",
+        "3Gi",
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("no volumeClaimTemplate \"data\" (it has: www)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        c.sts(&["resize-storage", "flask", "--size", "lots"]).code,
+        2
+    );
+    assert_eq!(c.sts(&["resize-storage", "nope", "--size", "3Gi"]).code, 3);
+    // no terminal, no --yes
+    let out = c.sts(&["resize-storage", "flask", "--size", "3Gi"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert_eq!(requests(&c), "1Gi 1Gi 1Gi");
+    // the plan, every write named, the moment the object will not exist included
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "3Gi",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "DryRun");
+    let plan = d["plan"].to_string();
+    for claim in ["www-flask-0", "www-flask-1", "www-flask-2"] {
+        assert!(
+            plan.contains(&format!("patch claim {claim}: storage 1Gi → 3Gi")),
+            "{plan}"
+        );
+    }
+    assert!(
+        plan.contains("the StatefulSet object does not exist"),
+        "{plan}"
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}"),
+        set_uid
+    );
+
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "3Gi",
+        "--yes",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_eq!(d["verification"]["podsKept"], true);
+    assert_eq!(d["verification"]["adopted"], true);
+    assert_eq!(d["verification"]["revisionUnchanged"], true);
+    assert_eq!(d["verification"]["claimsResized"], true);
+    assert!(d["warnings"][0].as_str().unwrap().contains("GitOps"), "{d}");
+    let saved = std::path::PathBuf::from(d["savedTo"].as_str().unwrap());
+    assert!(
+        saved.starts_with(c.dir.path()),
+        "under the user's state directory: {saved:?}"
+    );
+    let copy: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert_eq!(
+        copy["metadata"]["uid"],
+        set_uid.as_str(),
+        "the set as it was"
+    );
+    // the outcome in the cluster
+    assert_ne!(
+        c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}"),
+        set_uid
+    );
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.volumeClaimTemplates[0].spec.resources.requests.storage}"
+        ),
+        "3Gi"
+    );
+    assert_eq!(pod_uids(&c), uids, "no pod restarted");
+    assert_eq!(requests(&c), "3Gi 3Gi 3Gi");
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "www-flask-0"], "{.status.capacity.storage}"),
+        "3Gi"
+    );
+    // again: nothing left but to verify
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "3Gi",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(doc(&out)["resumedAt"], "Verify");
+
+    // cut off after the delete (the create fails once): the set is gone, the pods run on,
+    // and the same command re-creates it from the saved copy
+    let Some(sim) = c.sim() else {
+        crate::harness::skip("injects a failed create into the simulator");
+        return;
+    };
+    sim.inject(crate::harness::fault("create", "statefulsets", 500, 1));
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "4Gi",
+        "--yes",
+        "--timeout",
+        "90s",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("run the same command again to re-create it"),
+        "{}",
+        out.stderr
+    );
+    assert_ne!(
+        c.kubectl(&["get", "sts", "flask"]).code,
+        0,
+        "deleted, not re-created"
+    );
+    assert_eq!(pod_uids(&c), uids);
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "4Gi",
+        "--yes",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["resumedAt"], "Recreate");
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_eq!(d["verification"]["podsKept"], true);
+    assert_eq!(pod_uids(&c), uids);
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.volumeClaimTemplates[0].spec.resources.requests.storage}"
+        ),
+        "4Gi"
+    );
+}
+
+#[test]
+fn resize_storage_refuses_a_class_that_cannot_expand() {
+    let c = Cluster::fast("resize-local", 2);
+    Sts {
+        replicas: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "2Gi",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(d["blockers"][0]["code"], "ClassNotExpandable");
+    let class = c.storage_class(false);
+    assert!(
+        d["blockers"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!(
+                "storage class {class} does not allow volume expansion"
+            )),
+        "{d}"
+    );
+    assert_eq!(requests(&c), "1Gi 1Gi");
+}
