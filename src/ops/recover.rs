@@ -452,7 +452,8 @@ pub async fn run(
         }
     }
 
-    // the writes
+    // the writes, the path said first (a --yes run had no prompt to say it)
+    log.say(&format!("{ns}/{}: {}", opts.pod, path.expectation()));
     let first_write = Instant::now();
     let mut write_no = 0;
     let mut record = |report: &mut RecoverReport, journal: &Journal| {

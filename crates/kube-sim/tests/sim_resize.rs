@@ -263,3 +263,39 @@ fn creating_a_set_while_its_namesake_is_being_deleted_is_a_conflict() {
         r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
     ]);
 }
+
+#[test]
+fn a_re_created_set_owns_its_claims_again_under_when_deleted_delete() {
+    let c = cluster("resize-retention");
+    let sts = Sts {
+        replicas: 1,
+        extra: "persistentVolumeClaimRetentionPolicy:\n  whenDeleted: Delete\n  whenScaled: Retain",
+        ..Default::default()
+    };
+    sts.deploy(&c, 90);
+    let owner = |c: &Cluster| {
+        c.jsonpath(
+            &["get", "pvc", "www-flask-0"],
+            "{.metadata.ownerReferences[*].uid}",
+        )
+    };
+    let first = c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}");
+    c.eventually(20, "the set owns its claim", || {
+        (owner(&c) == first).then_some(())
+    });
+    c.kubectl_ok(&["delete", "sts", "flask", "--cascade=orphan"]);
+    c.eventually(20, "the claim orphaned", || {
+        owner(&c).is_empty().then_some(())
+    });
+    let yaml = sts.yaml();
+    c.apply(yaml.split("---\n").nth(1).unwrap());
+    let second = c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}");
+    c.eventually(20, "the new set owns the claim", || {
+        (owner(&c) == second).then_some(())
+    });
+    assert_eq!(
+        c.kubectl(&["get", "pvc", "www-flask-0"]).code,
+        0,
+        "the claim survived"
+    );
+}

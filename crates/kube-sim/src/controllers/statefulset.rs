@@ -287,6 +287,27 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
     ready
 }
 
+/// updateClaimOwnerRefForSetAndPod, run for every replica: under whenDeleted=Delete the set
+/// owns its pods' claims — also after it was re-created and adopted them (an orphan delete
+/// took the old set's reference away).
+fn retention_owners(sim: &Sim, set: &Value, pod_name: &str) {
+    if set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenDeleted"] != "Delete" {
+        return;
+    }
+    for t in set["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let claim = format!("{}-{pod_name}", name(t));
+        if let Some(pvc) = sim.get_kind("PersistentVolumeClaim", namespace(set), &claim) {
+            if !deleting(&pvc) && !owned_by_uid(&pvc, uid(set)) {
+                add_owner(sim, &pvc, owner_ref(set));
+            }
+        }
+    }
+}
+
 fn owned_by_uid(o: &Value, owner: &str) -> bool {
     o["metadata"]["ownerReferences"]
         .as_array()
@@ -489,6 +510,9 @@ fn sync(sim: &Sim, set: &Value) {
             Some(p) => {
                 if deleting(p) && monotonic {
                     return;
+                }
+                if !deleting(p) {
+                    retention_owners(sim, set, name(p));
                 }
                 if !deleting(p) && p["status"]["phase"] == "Pending" {
                     // a Pending pod whose claim was deleted gets a fresh one (stateful_set_control.go:
