@@ -14,6 +14,7 @@ use http::{header, HeaderMap, Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
 
+use super::conversion;
 use super::discovery;
 use super::registry::{DeleteOpts, ListOpts, PatchType, WriteOpts};
 use super::resources::{self, ResourceDef};
@@ -153,14 +154,14 @@ fn parse_path(sim: &Sim, path: &str, want: Want) -> Result<Parsed, ApiError> {
         ["api", "v1", rest @ ..] => ("", "v1", rest),
         ["apis", g, rest @ ..] if resources::is_group(g) => match rest {
             [] => return Ok(Parsed::Discovery(discovery::api_group(g), Want::Json)),
-            ["v1", rest @ ..] => (*g, "v1", rest),
+            [v, rest @ ..] if resources::versions(g).contains(v) => (*g, *v, rest),
             _ => return Err(ApiError::page_not_found()),
         },
         _ => return Err(ApiError::page_not_found()),
     };
     if rest.is_empty() {
         return Ok(Parsed::Discovery(
-            discovery::resource_list(group),
+            discovery::resource_list(group, version),
             Want::Json,
         ));
     }
@@ -365,6 +366,8 @@ async fn route(
         Parsed::Resource(t) => t,
     };
     let def = t.def;
+    // the version objects are stored in (another one for autoscaling/v2)
+    let store_def = resources::storage_def(def);
     let ns = t.namespace.clone().unwrap_or_default();
     if let Some(f) = sim.take_fault(verb_of(method, t.name.is_some(), q), def.plural) {
         return Err(injected(f));
@@ -426,7 +429,11 @@ async fn route(
             if let Some(n) = res.remaining {
                 md["remainingItemCount"] = json!(n);
             }
-            let items: Vec<&Value> = res.items.iter().map(|o| o.as_ref()).collect();
+            let items: Vec<Value> = res
+                .items
+                .iter()
+                .map(|o| conversion::present(def, o))
+                .collect();
             Ok(json_response(
                 200,
                 &json!({"kind": format!("{}List", def.kind), "apiVersion": def.api_version(), "metadata": md, "items": items}),
@@ -436,9 +443,9 @@ async fn route(
             if def.namespaced && t.namespace.is_none() {
                 return Err(st::method_not_allowed());
             }
-            let v = parse_body(headers, &body)?;
-            let warnings = field_validation(def, &v, q)?;
-            let o = reg.create(def, &ns, v, &wopts)?;
+            let v = conversion::to_storage(def, &parse_body(headers, &body)?);
+            let warnings = field_validation(store_def, &v, q)?;
+            let o = reg.create(store_def, &ns, v, &wopts)?;
             Ok(with_warnings(
                 object_response(201, def, &o, want),
                 &warnings,
@@ -476,13 +483,13 @@ async fn route(
             want,
         )),
         (Some(name), sub @ (None | Some("status") | Some("finalize")), Method::PUT) => {
-            let v = parse_body(headers, &body)?;
+            let v = conversion::to_storage(def, &parse_body(headers, &body)?);
             let warnings = if sub.is_none() {
-                field_validation(def, &v, q)?
+                field_validation(store_def, &v, q)?
             } else {
                 vec![]
             };
-            let o = reg.update(def, &ns, name, v, sub, &wopts)?;
+            let o = reg.update(store_def, &ns, name, v, sub, &wopts)?;
             Ok(with_warnings(
                 object_response(200, def, &o, want),
                 &warnings,
@@ -500,6 +507,25 @@ async fn route(
                 "application/strategic-merge-patch+json" => PatchType::Strategic,
                 _ => return Err(st::unsupported_media_type()),
             };
+            if conversion::converted(def) {
+                // patched in the requested version's form, stored in the storage version's
+                let cur = reg.get(store_def, &ns, name)?;
+                let patch_v: Value = serde_json::from_slice(&body)
+                    .map_err(|e| st::bad_request(format!("error decoding patch: {e}")))?;
+                let mut patched = super::registry::apply_patch(
+                    def,
+                    &conversion::present(def, &cur),
+                    &patch_v,
+                    ptype,
+                )?;
+                if patched["metadata"]["resourceVersion"].is_null() {
+                    patched["metadata"]["resourceVersion"] =
+                        cur["metadata"]["resourceVersion"].clone();
+                }
+                let v = conversion::to_storage(def, &patched);
+                let o = reg.update(store_def, &ns, name, v, sub, &wopts)?;
+                return Ok(object_response(200, def, &o, want));
+            }
             let o = reg.patch(def, &ns, name, (ptype, &body), sub, &wopts)?;
             if sub == Some("scale") {
                 return Ok(json_response(200, &o));
@@ -509,6 +535,11 @@ async fn route(
         (Some(name), None, Method::DELETE) => {
             let dopts = delete_options(q, &body)?;
             let out = reg.delete(def, &ns, name, &dopts)?;
+            let out = if out["kind"] == def.kind {
+                conversion::present(def, &out)
+            } else {
+                out
+            };
             // apiserver handlers/delete.go: 200, except 202 when the object is still there and the
             // client asked for orphanDependents=false (kept that way for old clients)
             let still_there =
@@ -593,7 +624,7 @@ fn field_validation(def: &ResourceDef, v: &Value, q: &Query) -> Result<Vec<Strin
     Ok(msgs)
 }
 
-fn object_response(code: u16, def: &ResourceDef, o: &Value, want: Want) -> Response {
+fn object_response(code: u16, def: &'static ResourceDef, o: &Value, want: Want) -> Response {
     if want == Want::Table {
         let include = "Metadata";
         let rv = o["metadata"]["resourceVersion"].as_str().map(String::from);
@@ -602,7 +633,7 @@ fn object_response(code: u16, def: &ResourceDef, o: &Value, want: Want) -> Respo
             &tables::table(def, &[o], rv.as_deref(), None, include, true),
         );
     }
-    json_response(code, o)
+    json_response(code, &super::conversion::present(def, o))
 }
 
 fn list_options(def: &ResourceDef, q: &Query) -> Result<ListOpts, ApiError> {
@@ -713,8 +744,10 @@ impl WatchEncoder {
             );
             self.sent_headers = true;
             t
-        } else {
+        } else if ty == "BOOKMARK" || ty == "ERROR" {
             obj.clone()
+        } else {
+            conversion::present(self.def, obj)
         };
         let mut s = json!({"type": ty, "object": obj}).to_string();
         s.push('\n');
@@ -837,7 +870,7 @@ fn watch_response(
                 }
                 ev = live.recv() => match ev {
                     Ok(ev) => {
-                        if ev.rv <= start_rv || !std::ptr::eq(ev.def, def) { continue; }
+                        if ev.rv <= start_rv || !crate::store::same_resource(ev.def, def) { continue; }
                         last_rv = ev.rv;
                         if let Some((ty, o)) = filter_event(&ev, ns_owned.as_deref(), &lo) {
                             if tx.send(enc.line(ty.as_str(), &o)).await.is_err() { return; }

@@ -27,12 +27,17 @@ pub fn version() -> Value {
     })
 }
 
-fn in_group(group: &str) -> impl Iterator<Item = &'static ResourceDef> + '_ {
-    RESOURCES.iter().filter(move |r| r.group == group)
+fn in_group<'a>(
+    group: &'a str,
+    version: &'a str,
+) -> impl Iterator<Item = &'static ResourceDef> + 'a {
+    RESOURCES
+        .iter()
+        .filter(move |r| r.group == group && r.version == version)
 }
 
-fn sorted(group: &str) -> Vec<&'static ResourceDef> {
-    let mut v: Vec<_> = in_group(group).collect();
+fn sorted(group: &str, version: &str) -> Vec<&'static ResourceDef> {
+    let mut v: Vec<_> = in_group(group, version).collect();
     v.sort_by_key(|r| r.plural);
     v
 }
@@ -69,14 +74,17 @@ fn aggregated_group(name: Option<&str>, group: &str) -> Value {
     if let Some(n) = name {
         md["name"] = json!(n);
     }
-    json!({
-        "metadata": md,
-        "versions": [{
-            "version": "v1",
-            "resources": sorted(group).into_iter().map(aggregated_resource).collect::<Vec<_>>(),
-            "freshness": "Current",
-        }]
-    })
+    let versions: Vec<Value> = resources::versions(group)
+        .into_iter()
+        .map(|v| {
+            json!({
+                "version": v,
+                "resources": sorted(group, v).into_iter().map(aggregated_resource).collect::<Vec<_>>(),
+                "freshness": "Current",
+            })
+        })
+        .collect();
+    json!({"metadata": md, "versions": versions})
 }
 
 /// `GET /api` with the aggregated Accept.
@@ -98,8 +106,11 @@ pub fn api_versions(server_address: &str) -> Value {
 }
 
 fn group_entry(g: &str) -> Value {
-    let gv = json!({"groupVersion": format!("{g}/v1"), "version": "v1"});
-    json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
+    let gvs: Vec<Value> = resources::versions(g)
+        .into_iter()
+        .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+        .collect();
+    json!({"name": g, "preferredVersion": gvs[0].clone(), "versions": gvs})
 }
 
 pub fn api_group_list() -> Value {
@@ -114,10 +125,10 @@ pub fn api_group(g: &str) -> Value {
     e
 }
 
-/// `GET /api/v1` or `/apis/<g>/v1` (`APIResourceList`).
-pub fn resource_list(group: &str) -> Value {
+/// `GET /api/v1` or `/apis/<g>/<v>` (`APIResourceList`).
+pub fn resource_list(group: &str, version: &str) -> Value {
     let mut list = Vec::new();
-    for r in sorted(group) {
+    for r in sorted(group, version) {
         let mut o = json!({
             "name": r.plural,
             "singularName": r.singular,
@@ -153,9 +164,9 @@ pub fn resource_list(group: &str) -> Value {
         out["apiVersion"] = json!("v1");
     }
     out["groupVersion"] = json!(if group.is_empty() {
-        "v1".to_string()
+        version.to_string()
     } else {
-        format!("{group}/v1")
+        format!("{group}/{version}")
     });
     out["resources"] = json!(list);
     out

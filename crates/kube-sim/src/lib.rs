@@ -7,6 +7,7 @@
 pub mod api;
 pub mod config;
 pub mod controllers;
+pub mod conversion;
 pub mod defaults;
 pub mod discovery;
 pub mod fixtures;

@@ -65,7 +65,10 @@ pub fn v3_index() -> &'static str {
 }
 
 /// Group-versions served without a recorded v3 document: built from the v2 definitions.
-const DERIVED: &[(&str, &str)] = &[("apis/policy/v1", "io.k8s.api.policy.v1.")];
+const DERIVED: &[(&str, &str)] = &[
+    ("apis/autoscaling/v2", "io.k8s.api.autoscaling.v2."),
+    ("apis/policy/v1", "io.k8s.api.policy.v1."),
+];
 
 pub fn v3(path: &str) -> Option<String> {
     if let Some((_, prefix)) = DERIVED.iter().find(|(p, _)| *p == path) {
@@ -106,6 +109,7 @@ fn derived_v3(prefix: &str) -> String {
     // PATCH parameters before it trusts server-side validation
     let gv_path = match prefix {
         "io.k8s.api.policy.v1." => "/apis/policy/v1/",
+        "io.k8s.api.autoscaling.v2." => "/apis/autoscaling/v2/",
         _ => "/nowhere/",
     };
     let params = v2["parameters"].as_object().cloned().unwrap_or_default();

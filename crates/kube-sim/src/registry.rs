@@ -1235,7 +1235,12 @@ pub fn to_scale(o: &Value) -> Value {
     })
 }
 
-fn apply_patch(def: &ResourceDef, old: &Value, patch: &Value, ptype: PatchType) -> Result<Value> {
+pub(crate) fn apply_patch(
+    def: &ResourceDef,
+    old: &Value,
+    patch: &Value,
+    ptype: PatchType,
+) -> Result<Value> {
     let mut doc = old.clone();
     match ptype {
         PatchType::Strategic => {

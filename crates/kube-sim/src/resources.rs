@@ -359,6 +359,25 @@ pub static RESOURCES: &[ResourceDef] = &[
         has_status_subresource: true,
         field_selectors: &[],
     },
+    // The same objects served in autoscaling/v2, the group's preferred version (golden
+    // aggregated discovery). Stored in the v1 form; `api` converts at the boundary
+    // (`conversion::hpa_v1_to_v2` / `hpa_v2_to_v1`).
+    ResourceDef {
+        group: "autoscaling",
+        version: "v2",
+        kind: "HorizontalPodAutoscaler",
+        plural: "horizontalpodautoscalers",
+        singular: "horizontalpodautoscaler",
+        namespaced: true,
+        short_names: &["hpa"],
+        categories: &["all"],
+        verbs: ALL_VERBS,
+        subresources: &[STATUS],
+        storage_version_hash: "qwQve8ut294=",
+        has_generation: false,
+        has_status_subresource: true,
+        field_selectors: &[],
+    },
     // the token subresource (TokenRequest) is not served
     ResourceDef {
         group: "",
@@ -440,6 +459,28 @@ pub fn groups() -> Vec<&'static str> {
 
 pub fn is_group(group: &str) -> bool {
     RESOURCES.iter().any(|r| r.group == group)
+}
+
+/// A group's served versions, the preferred (highest) first: autoscaling v2, v1.
+pub fn versions(group: &str) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = RESOURCES
+        .iter()
+        .filter(|r| r.group == group)
+        .map(|r| r.version)
+        .collect();
+    v.sort_unstable_by_key(|v| {
+        std::cmp::Reverse(v.trim_start_matches('v').parse::<u32>().unwrap_or(0))
+    });
+    v.dedup();
+    v
+}
+
+/// The definition objects of `def`'s resource are stored under (its first served version).
+pub fn storage_def(def: &'static ResourceDef) -> &'static ResourceDef {
+    RESOURCES
+        .iter()
+        .find(|r| r.group == def.group && r.plural == def.plural)
+        .unwrap_or(def)
 }
 
 /// autoscaling/v1 Scale, for patches sent to `/scale` (not itself a served resource).

@@ -59,6 +59,12 @@ pub struct Store {
     tx: broadcast::Sender<Arc<Event>>,
 }
 
+/// Two served versions of one resource (autoscaling/v1 and v2 HorizontalPodAutoscalers)
+/// share one stored collection and one event history, as they share etcd's keys.
+pub fn same_resource(a: &ResourceDef, b: &ResourceDef) -> bool {
+    std::ptr::eq(a, b) || (a.group == b.group && rk(a) == rk(b))
+}
+
 fn rk(def: &ResourceDef) -> &'static str {
     // plurals are unique among served resources
     def.plural
@@ -156,7 +162,7 @@ impl Txn<'_> {
                 if ev.rv <= rv {
                     break;
                 }
-                if !std::ptr::eq(ev.def, def) || ns.is_some_and(|n| n != ev.namespace) {
+                if !same_resource(ev.def, def) || ns.is_some_and(|n| n != ev.namespace) {
                     continue;
                 }
                 // newest first: the oldest event's `prev` is the state at `rv`
@@ -204,7 +210,7 @@ impl Txn<'_> {
             if ev.rv <= rv {
                 break;
             }
-            if !std::ptr::eq(ev.def, def) || ns.is_some_and(|n| n != ev.namespace) {
+            if !same_resource(ev.def, def) || ns.is_some_and(|n| n != ev.namespace) {
                 continue;
             }
             let key = (ev.namespace.clone(), ev.name.clone());
@@ -230,7 +236,7 @@ impl Txn<'_> {
             self.g
                 .history
                 .range(start..)
-                .filter(|e| std::ptr::eq(e.def, def))
+                .filter(|e| same_resource(e.def, def))
                 .cloned()
                 .collect(),
         )

@@ -279,7 +279,9 @@ fn aggregated_discovery_matches_golden_for_served_resources() {
                         .unwrap()
                         .iter()
                         .filter(|g| g["metadata"]["name"].as_str().unwrap_or("") == group)
-                        .flat_map(|g| g["versions"][0]["resources"].as_array().unwrap().clone())
+                        .flat_map(|g| g["versions"].as_array().unwrap().clone())
+                        .filter(|v| v["version"] == wv["version"])
+                        .flat_map(|v| v["resources"].as_array().unwrap().clone())
                         .find(|r| r["resource"] == name)
                         .unwrap_or_else(|| panic!("{group}/{name} missing"));
                     // every field but subresources is identical; subresources are those we serve
@@ -300,6 +302,29 @@ fn aggregated_discovery_matches_golden_for_served_resources() {
             }
         }
         assert!(compared >= 4, "{path}: compared {compared}");
+        // each served group lists golden's versions, in golden's (preference) order
+        for gg in got["items"].as_array().unwrap() {
+            let name = gg["metadata"]["name"].as_str().unwrap_or("");
+            let versions = |g: &Value| -> Vec<String> {
+                g["versions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v["version"].as_str().unwrap().to_string())
+                    .collect()
+            };
+            let wg = want_resp["body"]["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|w| w["metadata"]["name"].as_str().unwrap_or("") == name)
+                .unwrap_or_else(|| panic!("group {name:?} not in golden"));
+            let served: Vec<String> = versions(wg)
+                .into_iter()
+                .filter(|v| kube_sim::resources::versions(name).contains(&v.as_str()))
+                .collect();
+            assert_eq!(versions(gg), served, "{path}: versions of {name:?}");
+        }
     }
     assert!(served("statefulsets") && served("pods"));
 }
@@ -349,6 +374,20 @@ fn legacy_discovery_and_version_match_golden() {
     let legacy: Value =
         serde_json::from_str(&send(&sim, &rt, "GET", "/api", &json, None).body).unwrap();
     assert_eq!(legacy["kind"], "APIVersions");
+    // the group list: autoscaling prefers v2 and also serves v1, as golden's server
+    let groups: Value =
+        serde_json::from_str(&send(&sim, &rt, "GET", "/apis", &json, None).body).unwrap();
+    let want = golden_json("discovery/apis.legacy.json")["exchange"]["response"]["body"].clone();
+    let pick = |v: &Value| {
+        v["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == "autoscaling")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(pick(&groups), pick(&want));
 }
 
 /// After a compaction + restart (the only case golden saw a 410), old continue tokens,

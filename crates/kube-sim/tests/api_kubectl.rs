@@ -460,3 +460,57 @@ fn service_accounts_default_and_admission() {
         (sa["metadata"]["uid"] != uid).then_some(())
     });
 }
+
+#[test]
+fn horizontal_pod_autoscalers_are_served_in_v2_and_v1() {
+    let c = Cluster::new("hpa-versions");
+    // created in v1 without a target: v2 (kubectl's default, the preferred version) shows the
+    // default CPU metric, v1 the same as targetCPUUtilizationPercentage (golden's server)
+    c.apply("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bare\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: web\n  maxReplicas: 3\n");
+    let v2 = c.json(&["get", "hpa", "bare", "-o", "json"]);
+    assert_eq!(v2["apiVersion"], "autoscaling/v2");
+    assert_eq!(
+        v2["spec"]["metrics"][0]["resource"]["target"]["averageUtilization"],
+        80
+    );
+    let v1 = c.json(&[
+        "get",
+        "horizontalpodautoscalers.v1.autoscaling",
+        "bare",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(v1["apiVersion"], "autoscaling/v1");
+    assert_eq!(v1["spec"]["targetCPUUtilizationPercentage"], 80);
+
+    // created in v2 with what v1 cannot say: kept, and patched in v2
+    c.apply("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: rich\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: StatefulSet\n    name: web\n  maxReplicas: 5\n  metrics:\n  - type: Resource\n    resource:\n      name: memory\n      target:\n        type: AverageValue\n        averageValue: 1Gi\n  behavior:\n    scaleDown:\n      stabilizationWindowSeconds: 60\n");
+    c.kubectl_ok(&[
+        "patch",
+        "hpa",
+        "rich",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"maxReplicas":7}}"#,
+    ]);
+    let rich = c.json(&["get", "hpa", "rich", "-o", "json"]);
+    assert_eq!(rich["spec"]["maxReplicas"], 7);
+    assert_eq!(rich["spec"]["metrics"][0]["resource"]["name"], "memory");
+    assert_eq!(
+        rich["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"],
+        60
+    );
+    let table = c.kubectl_ok(&["get", "hpa", "--no-headers"]);
+    assert_eq!(table.lines().count(), 2, "{table}");
+    let names = c.kubectl_ok(&[
+        "get",
+        "horizontalpodautoscalers.v2.autoscaling",
+        "-o",
+        "name",
+    ]);
+    assert!(
+        names.contains("horizontalpodautoscaler.autoscaling/rich"),
+        "{names}"
+    );
+    c.kubectl_ok(&["delete", "hpa", "rich", "bare"]);
+}
