@@ -25,6 +25,28 @@ fn of<T: serde::de::DeserializeOwned>(objs: &[Value], kind: &str) -> Vec<T> {
 }
 
 /// Two minutes after the golden rollout.
+/// The projections the cluster layer makes of each decoded page.
+fn volumes(objs: &[Value]) -> Vec<kubectl_sts::model::Volume> {
+    of::<k8s_openapi::api::core::v1::PersistentVolume>(objs, "PersistentVolume")
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+fn claims(objs: &[Value]) -> Vec<kubectl_sts::model::Claim> {
+    of::<k8s_openapi::api::core::v1::PersistentVolumeClaim>(objs, "PersistentVolumeClaim")
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+fn attachments(objs: &[Value]) -> Vec<kubectl_sts::model::Attachment> {
+    of::<k8s_openapi::api::storage::v1::VolumeAttachment>(objs, "VolumeAttachment")
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
 fn now() -> jiff::Timestamp {
     "2026-11-22T00:52:00Z".parse().unwrap()
 }
@@ -37,10 +59,10 @@ fn snapshot(objs: &[Value]) -> Snapshot {
     Snapshot {
         set,
         pods: of(objs, "Pod"),
-        claims: of(objs, "PersistentVolumeClaim"),
-        volumes: Access::Ok(of(objs, "PersistentVolume")),
+        claims: claims(objs),
+        volumes: Access::Ok(volumes(objs)),
         nodes: Access::Ok(of(objs, "Node")),
-        attachments: Access::Ok(of(objs, "VolumeAttachment")),
+        attachments: Access::Ok(attachments(objs)),
         service: match services.into_iter().find(|s| s.metadata.name == governing) {
             Some(s) => ServiceLookup::Found(Box::new(s)),
             None => ServiceLookup::Missing,
@@ -472,11 +494,11 @@ fn the_overview_join_matches_the_single_set_join() {
     let fleet = Fleet {
         sets: of(&all, "StatefulSet"),
         pods: of(&all, "Pod"),
-        claims: of(&all, "PersistentVolumeClaim"),
+        claims: claims(&all),
         services: Access::Ok(of(&all, "Service")),
-        volumes: Access::Ok(of(&all, "PersistentVolume")),
+        volumes: Access::Ok(volumes(&all)),
         nodes: Access::Ok(of(&all, "Node")),
-        attachments: Access::Ok(of(&all, "VolumeAttachment")),
+        attachments: Access::Ok(attachments(&all)),
         now: now(),
     };
     let opts = InspectOptions::default();

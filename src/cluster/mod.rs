@@ -13,7 +13,7 @@ use kube::Resource;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
-use crate::model::{Access, Fleet, ServiceLookup, SetParts, Snapshot};
+use crate::model::{Access, Attachment, Claim, Fleet, ServiceLookup, SetParts, Snapshot, Volume};
 
 mod connect;
 mod watch;
@@ -57,8 +57,27 @@ impl Cluster {
     where
         K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Slim,
     {
+        self.list_map(api, params, keep, |mut o: K| {
+            o.slim();
+            o
+        })
+        .await
+    }
+
+    /// Lists every page, keeping what `keep` accepts, each object turned into what the model
+    /// reads (`map`) as its page arrives: only the projections outlive the page.
+    async fn list_map<K, T>(
+        &self,
+        api: Api<K>,
+        params: ListParams,
+        keep: Option<&(dyn Fn(&K) -> bool + Sync)>,
+        map: fn(K) -> T,
+    ) -> Result<Vec<T>, kube::Error>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
         // Modest pages, and room reserved from remainingItemCount, keep peak memory flat
-        // (typed objects are large; a doubling Vec would hold two copies for a moment).
+        // (a doubling Vec would hold two copies for a moment).
         let mut out = Vec::new();
         let mut p = params.limit(PAGE);
         loop {
@@ -70,15 +89,35 @@ impl Cluster {
                 page.items
                     .into_iter()
                     .filter(|o| keep.is_none_or(|k| k(o)))
-                    .map(|mut o| {
-                        o.slim();
-                        o
-                    }),
+                    .map(map),
             );
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(c) => p = p.continue_token(&c),
-                None => return Ok(out),
+                None => {
+                    // a filtered list grew by doubling: give the slack back
+                    out.shrink_to_fit();
+                    return Ok(out);
+                }
             }
+        }
+    }
+
+    /// `list_map` that RBAC may deny: 403 becomes `Access::Forbidden`.
+    async fn list_maybe_map<K, T>(
+        &self,
+        api: Api<K>,
+        params: ListParams,
+        keep: Option<&(dyn Fn(&K) -> bool + Sync)>,
+        map: fn(K) -> T,
+        what: &str,
+    ) -> Result<Access<Vec<T>>, Error>
+    where
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
+    {
+        match self.list_map(api, params, keep, map).await {
+            Ok(v) => Ok(Access::Ok(v)),
+            Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
+            Err(e) => Err(self.api_failure(e, what)),
         }
     }
 
@@ -152,11 +191,12 @@ impl Cluster {
         let own_volume = |pv: &PersistentVolume| crate::model::inspect::bound_to_set(pv, &set);
         let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
-            self.list_all(pvcs, lp.clone()),
-            self.list_maybe_where(
+            self.list_map(pvcs, lp.clone(), None, Claim::from),
+            self.list_maybe_map(
                 Api::<PersistentVolume>::all(self.client.clone()),
                 ListParams::default(),
                 Some(&own_volume),
+                Volume::from,
                 "list persistentvolumes"
             ),
             self.list_maybe(
@@ -164,9 +204,11 @@ impl Cluster {
                 ListParams::default(),
                 "list nodes"
             ),
-            self.list_maybe(
+            self.list_maybe_map(
                 Api::<VolumeAttachment>::all(self.client.clone()),
                 ListParams::default(),
+                None,
+                Attachment::from,
                 "list volumeattachments"
             ),
             self.service(ns, &svc_name),
@@ -260,15 +302,22 @@ impl Cluster {
         let (sets, pods, claims, services, volumes, nodes, attachments) = tokio::join!(
             self.list_all(api::<StatefulSet>(c, ns), ListParams::default()),
             self.list_all(api::<Pod>(c, ns), ListParams::default()),
-            self.list_all(api::<PersistentVolumeClaim>(c, ns), ListParams::default()),
+            self.list_map(
+                api::<PersistentVolumeClaim>(c, ns),
+                ListParams::default(),
+                None,
+                Claim::from
+            ),
             self.list_maybe(
                 api::<Service>(c, ns),
                 ListParams::default(),
                 "list services"
             ),
-            self.list_maybe(
+            self.list_maybe_map(
                 Api::<PersistentVolume>::all(c.clone()),
                 ListParams::default(),
+                None,
+                Volume::from,
                 "list persistentvolumes"
             ),
             self.list_maybe(
@@ -276,9 +325,11 @@ impl Cluster {
                 ListParams::default(),
                 "list nodes"
             ),
-            self.list_maybe(
+            self.list_maybe_map(
                 Api::<VolumeAttachment>::all(c.clone()),
                 ListParams::default(),
+                None,
+                Attachment::from,
                 "list volumeattachments"
             ),
         );
@@ -398,12 +449,41 @@ impl Slim for Pod {
             fit(&mut spec.init_containers);
             fit(&mut spec.tolerations);
         }
+        self.metadata.generate_name = None;
         if let Some(st) = self.status.as_mut() {
+            // the conditions the model reads (readiness, scheduling, eviction); the others
+            // are several strings each, times ten thousand pods
+            if let Some(cs) = st.conditions.as_mut() {
+                cs.retain(|c| {
+                    matches!(
+                        c.type_.as_str(),
+                        "Ready" | "PodScheduled" | "DisruptionTarget"
+                    )
+                });
+            }
             fit(&mut st.conditions);
+            // statuses: what READY, STATUS and RESTARTS print, not images or resources
+            let slim_s = |c: &mut k8s_openapi::api::core::v1::ContainerStatus| {
+                c.image = String::new();
+                c.image_id = String::new();
+                c.container_id = None;
+                c.volume_mounts = None;
+                c.resources = None;
+                c.allocated_resources = None;
+                c.allocated_resources_status = None;
+                c.user = None;
+            };
+            st.container_statuses.iter_mut().flatten().for_each(slim_s);
+            st.init_container_statuses
+                .iter_mut()
+                .flatten()
+                .for_each(slim_s);
             fit(&mut st.container_statuses);
             fit(&mut st.init_container_statuses);
-            fit(&mut st.pod_ips);
-            fit(&mut st.host_ips);
+            st.pod_ips = None;
+            st.host_ips = None;
+            st.host_ip = None;
+            st.qos_class = None;
         }
     }
 }

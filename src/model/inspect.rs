@@ -5,14 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, PersistentVolumeClaim, Pod, Service};
-use k8s_openapi::api::storage::v1::VolumeAttachment;
+use k8s_openapi::api::core::v1::{Node, PersistentVolume, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
 use super::rollout::{rollout_state, RolloutState};
-use super::{Access, Fleet, ServiceLookup, Snapshot};
+use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
 
 #[derive(Debug, Clone, Serialize)]
@@ -304,45 +303,18 @@ pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {
             })
 }
 
-fn pv_pinned_node(pv: &PersistentVolume) -> Option<String> {
-    let terms = &pv
-        .spec
+fn pv_pinned_node(pv: &Volume) -> Option<String> {
+    pv.node_affinity
         .as_ref()?
-        .node_affinity
-        .as_ref()?
-        .required
-        .as_ref()?
-        .node_selector_terms;
-    terms.iter().find_map(|t| {
-        t.match_expressions.as_ref()?.iter().find_map(|e| {
-            (e.key == "kubernetes.io/hostname" && e.operator == "In")
-                .then(|| e.values.as_ref().and_then(|v| v.first().cloned()))
-                .flatten()
+        .node_selector_terms
+        .iter()
+        .find_map(|t| {
+            t.match_expressions.as_ref()?.iter().find_map(|e| {
+                (e.key == "kubernetes.io/hostname" && e.operator == "In")
+                    .then(|| e.values.as_ref().and_then(|v| v.first().cloned()))
+                    .flatten()
+            })
         })
-    })
-}
-
-fn pv_source(pv: &PersistentVolume) -> Option<String> {
-    let spec = pv.spec.as_ref()?;
-    if let Some(csi) = &spec.csi {
-        return Some(format!("csi:{}", csi.driver));
-    }
-    let v = serde_json::to_value(spec).ok()?;
-    [
-        "hostPath",
-        "local",
-        "nfs",
-        "awsElasticBlockStore",
-        "gcePersistentDisk",
-        "iscsi",
-        "rbd",
-        "cephfs",
-        "fc",
-        "azureDisk",
-    ]
-    .iter()
-    .find(|k| !v[**k].is_null())
-    .map(|k| k.to_string())
 }
 
 fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
@@ -413,8 +385,8 @@ pub fn inspect_fleet<'a>(
 /// attachments by volume, and which nodes are dead. `None`: RBAC denied the list.
 pub struct Shared<'a> {
     nodes: Option<HashMap<&'a str, &'a Node>>,
-    volumes: Option<HashMap<&'a str, &'a PersistentVolume>>,
-    attachments: Option<HashMap<&'a str, Vec<&'a VolumeAttachment>>>,
+    volumes: Option<HashMap<&'a str, &'a Volume>>,
+    attachments: Option<HashMap<&'a str, Vec<&'a Attachment>>>,
     dead_nodes: BTreeSet<&'a str>,
     /// Ready nodes that still carry the out-of-service taint (nothing can run there).
     tainted_live_nodes: BTreeSet<&'a str>,
@@ -423,9 +395,9 @@ pub struct Shared<'a> {
 
 impl<'a> Shared<'a> {
     pub fn new(
-        volumes: &'a Access<Vec<PersistentVolume>>,
+        volumes: &'a Access<Vec<Volume>>,
         nodes: &'a Access<Vec<Node>>,
-        attachments: &'a Access<Vec<VolumeAttachment>>,
+        attachments: &'a Access<Vec<Attachment>>,
         now: jiff::Timestamp,
     ) -> Shared<'a> {
         let nodes: Option<HashMap<&str, &Node>> = nodes.ok().map(|v| {
@@ -449,15 +421,13 @@ impl<'a> Shared<'a> {
             .map(|(name, _)| *name)
             .collect();
         Shared {
-            volumes: volumes.ok().map(|v| {
-                v.iter()
-                    .filter_map(|p| Some((p.metadata.name.as_deref()?, p)))
-                    .collect()
-            }),
+            volumes: volumes
+                .ok()
+                .map(|v| v.iter().map(|p| (p.name.as_str(), p)).collect()),
             attachments: attachments.ok().map(|v| {
-                let mut by_pv: HashMap<&str, Vec<&VolumeAttachment>> = HashMap::new();
+                let mut by_pv: HashMap<&str, Vec<&Attachment>> = HashMap::new();
                 for va in v {
-                    if let Some(pv) = va.spec.source.persistent_volume_name.as_deref() {
+                    if let Some(pv) = va.volume.as_deref() {
                         by_pv.entry(pv).or_default().push(va);
                     }
                 }
@@ -470,7 +440,7 @@ impl<'a> Shared<'a> {
         }
     }
 
-    fn attachments_of(&self, pv: &str) -> &[&'a VolumeAttachment] {
+    fn attachments_of(&self, pv: &str) -> &[&'a Attachment] {
         self.attachments
             .as_ref()
             .and_then(|m| m.get(pv))
@@ -490,7 +460,7 @@ pub enum ServiceRef<'a> {
 pub struct SetObjects<'a> {
     pub set: &'a StatefulSet,
     pub pods: Vec<&'a Pod>,
-    pub claims: Vec<&'a PersistentVolumeClaim>,
+    pub claims: Vec<&'a Claim>,
     pub service: ServiceRef<'a>,
 }
 
@@ -504,7 +474,7 @@ fn ordinal_base(name: &str) -> Option<&str> {
 struct FleetIndex<'a> {
     pods: HashMap<(&'a str, &'a str), Vec<&'a Pod>>,
     /// by `<namespace>/<template>-<set>` (the base is built per lookup, so the key is owned)
-    claims: HashMap<String, Vec<&'a PersistentVolumeClaim>>,
+    claims: HashMap<String, Vec<&'a Claim>>,
     services: Option<HashMap<(&'a str, &'a str), &'a Service>>,
 }
 
@@ -519,10 +489,13 @@ impl<'a> FleetIndex<'a> {
                 pods.entry(k).or_default().push(p);
             }
         }
-        let mut claims: HashMap<String, Vec<&PersistentVolumeClaim>> = HashMap::new();
+        let mut claims: HashMap<String, Vec<&Claim>> = HashMap::new();
         for c in &fleet.claims {
-            if let Some((ns, base)) = key(&c.metadata) {
-                claims.entry(format!("{ns}/{base}")).or_default().push(c);
+            if let Some(base) = ordinal_base(&c.name) {
+                claims
+                    .entry(format!("{}/{base}", c.namespace))
+                    .or_default()
+                    .push(c);
             }
         }
         let services = fleet.services.ok().map(|v| {
@@ -624,9 +597,9 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         .and_then(|r| r.partition)
         .map(i64::from);
     let pods = set_pods(set, objs.pods.iter().copied());
-    let mut claims: BTreeMap<(i64, String), &PersistentVolumeClaim> = BTreeMap::new();
+    let mut claims: BTreeMap<(i64, String), &Claim> = BTreeMap::new();
     for c in &objs.claims {
-        let cname = c.metadata.name.as_deref().unwrap_or("");
+        let cname = c.name.as_str();
         for (t, _) in &templates {
             if let Some(o) = claim_ordinal(t, &name, cname) {
                 claims.insert((o, t.clone()), c);
@@ -684,9 +657,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
             .map(|(t, tsize)| {
                 let claim_name = format!("{t}-{pod_name}");
                 let c = claims.get(&(o, t.clone())).copied();
-                let pv_name = c
-                    .and_then(|c| c.spec.as_ref()?.volume_name.clone())
-                    .filter(|v| !v.is_empty());
+                let pv_name = c.and_then(|c| c.volume_name.clone());
                 let pv = pv_name
                     .as_deref()
                     .and_then(|n| shared.volumes.as_ref()?.get(n).copied());
@@ -697,11 +668,8 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
                         shared
                             .attachments_of(pn)
                             .iter()
-                            .filter(|va| {
-                                va.metadata.deletion_timestamp.is_none()
-                                    || va.status.as_ref().is_some_and(|s| s.attached)
-                            })
-                            .map(|va| &va.spec.node_name)
+                            .filter(|va| !va.deleting || va.attached)
+                            .map(|va| &va.node)
                             .collect()
                     })
                     .unwrap_or_default();
@@ -710,29 +678,17 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
                     (Some(n), false) => attached.iter().any(|a| *a != n),
                     _ => false,
                 };
-                let requested = c.and_then(|c| {
-                    c.spec
-                        .as_ref()?
-                        .resources
-                        .as_ref()?
-                        .requests
-                        .as_ref()
-                        .and_then(|r| qty(r.get("storage")))
-                });
+                let requested = c.and_then(|c| c.request.clone());
                 let claim_phase = match c {
                     None => "Missing".to_string(),
-                    Some(c) if c.metadata.deletion_timestamp.is_some() => "Terminating".to_string(),
-                    Some(c) => c
-                        .status
-                        .as_ref()
-                        .and_then(|s| s.phase.clone())
-                        .unwrap_or_else(|| "Pending".into()),
+                    Some(c) if c.deleting => "Terminating".to_string(),
+                    Some(c) => c.phase.clone().unwrap_or_else(|| "Pending".into()),
                 };
                 VolumeInfo {
                     template: t.clone(),
                     claim: claim_name,
                     claim_phase,
-                    claim_uid: c.and_then(|c| c.metadata.uid.clone()),
+                    claim_uid: c.and_then(|c| c.uid.clone()),
                     template_size: if requested.as_ref() != tsize.as_ref() {
                         tsize.clone()
                     } else {
@@ -740,23 +696,21 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
                     },
                     requested,
                     volume: pv_name,
-                    capacity: pv
-                        .and_then(|p| qty(p.spec.as_ref()?.capacity.as_ref()?.get("storage"))),
+                    capacity: pv.and_then(|p| p.capacity.clone()),
                     storage_class: c
-                        .and_then(|c| c.spec.as_ref()?.storage_class_name.clone())
-                        .or_else(|| pv.and_then(|p| p.spec.as_ref()?.storage_class_name.clone())),
-                    reclaim_policy: pv
-                        .and_then(|p| p.spec.as_ref()?.persistent_volume_reclaim_policy.clone()),
+                        .and_then(|c| c.storage_class.clone())
+                        .or_else(|| pv.and_then(|p| p.storage_class.clone())),
+                    reclaim_policy: pv.and_then(|p| p.reclaim_policy.clone()),
                     access_modes: kubefmt::access_modes(
                         &serde_json::to_value(
-                            pv.and_then(|p| p.spec.as_ref()?.access_modes.clone())
-                                .or_else(|| c.and_then(|c| c.spec.as_ref()?.access_modes.clone())),
+                            pv.and_then(|p| p.access_modes.clone())
+                                .or_else(|| c.and_then(|c| c.access_modes.clone())),
                         )
                         .unwrap_or_default(),
                     ),
-                    volume_phase: pv.and_then(|p| p.status.as_ref()?.phase.clone()),
+                    volume_phase: pv.and_then(|p| p.phase.clone()),
                     pinned_node: pv.and_then(pv_pinned_node),
-                    source: pv.and_then(pv_source),
+                    source: pv.and_then(|p| p.source.clone()),
                     attached_node,
                     attachment_mismatch: mismatch,
                 }
@@ -881,7 +835,7 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
         shared
             .attachments_of(pv)
             .iter()
-            .map(|va| va.spec.node_name.as_str())
+            .map(|va| va.node.as_str())
             .find(|n| dead_nodes.contains(n))
     };
     let mut retained = Vec::new();

@@ -10,13 +10,13 @@
 //! returns or the ordinal's data is given up.
 
 use k8s_openapi::api::core::v1::{
-    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PersistentVolume, Pod, Taint,
-    Toleration,
+    Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration,
 };
 use serde::Serialize;
 
 use super::force::{owning_controller, LeaseLookup};
 use super::health::{node_health, pod_ready, pod_terminating, Readiness, OUT_OF_SERVICE};
+use super::Volume;
 
 /// The taint of the non-graceful node shutdown (GA in 1.28), as `kubectl taint` writes it.
 pub const OUT_OF_SERVICE_VALUE: &str = "nodeshutdown";
@@ -159,16 +159,11 @@ fn requirement(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
 /// Can a replacement use this volume somewhere other than the dead node? A volume without
 /// node affinity (network-attached) can; a zonal one can within its zone; one that only the
 /// dead node satisfies cannot. Live nodes are Ready and schedulable.
-pub fn placement(pv: Option<&PersistentVolume>, live: &[&Node]) -> Placement {
+pub fn placement(pv: Option<&Volume>, live: &[&Node]) -> Placement {
     let Some(pv) = pv else {
         return Placement::Unbound;
     };
-    let Some(required) = pv
-        .spec
-        .as_ref()
-        .and_then(|s| s.node_affinity.as_ref())
-        .and_then(|a| a.required.as_ref())
-    else {
+    let Some(required) = pv.node_affinity.as_ref() else {
         return Placement::Movable;
     };
     if live.iter().any(|n| node_selector_matches(required, n)) {
@@ -487,11 +482,12 @@ mod tests {
         "2026-01-01T00:10:00Z".parse().unwrap()
     }
 
-    fn pv(affinity: Value) -> PersistentVolume {
-        serde_json::from_value(
+    fn pv(affinity: Value) -> Volume {
+        let pv: k8s_openapi::api::core::v1::PersistentVolume = serde_json::from_value(
             json!({"metadata": {"name": "pv"}, "spec": {"nodeAffinity": affinity}}),
         )
-        .unwrap()
+        .unwrap();
+        Volume::from(pv)
     }
 
     fn hostname_in(n: &str) -> Value {

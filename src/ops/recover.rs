@@ -6,7 +6,6 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Pod, Taint};
-use k8s_openapi::api::storage::v1::VolumeAttachment;
 use serde::Serialize;
 
 use super::force_delete::{check, delete_checked, recheck, Confirm, Deleted, Replacement};
@@ -23,7 +22,7 @@ use crate::model::recover::{
     NodePod, Observed, Phase, PinnedChoice, Placement, RecoverPath, ReleaseVerdict, VolumeFacts,
     OUT_OF_SERVICE_EFFECT, OUT_OF_SERVICE_VALUE,
 };
-use crate::model::Access;
+use crate::model::{Access, Attachment};
 use crate::progress::Progress;
 
 #[derive(Debug, Clone)]
@@ -185,21 +184,19 @@ async fn volume_facts(
         Access::Ok(v) => live_nodes(v, node, snap.now),
         Access::Forbidden => vec![],
     };
-    let attachments: &[VolumeAttachment] = snap.attachments.ok().map_or(&[], |v| v.as_slice());
+    let attachments: &[Attachment] = snap.attachments.ok().map_or(&[], |v| v.as_slice());
     let attachable: BTreeSet<String> = attachments
         .iter()
-        .filter_map(|a| a.spec.source.persistent_volume_name.clone())
+        .filter_map(|a| a.volume.clone())
         .collect();
     let facts = row
         .volumes
         .iter()
         .map(|v| {
-            let pv = v.volume.as_deref().and_then(|name| {
-                snap.volumes
-                    .ok()?
-                    .iter()
-                    .find(|p| p.metadata.name.as_deref() == Some(name))
-            });
+            let pv = v
+                .volume
+                .as_deref()
+                .and_then(|name| snap.volumes.ok()?.iter().find(|p| p.name == name));
             VolumeFacts {
                 claim: v.claim.clone(),
                 claim_uid: v.claim_uid.clone(),
@@ -210,11 +207,9 @@ async fn volume_facts(
                 } else {
                     placement(pv, &live)
                 },
-                attached_to_dead_node: attachments.iter().any(|a| {
-                    a.spec.node_name == node
-                        && a.spec.source.persistent_volume_name.is_some()
-                        && a.spec.source.persistent_volume_name == v.volume
-                }),
+                attached_to_dead_node: attachments
+                    .iter()
+                    .any(|a| a.node == node && a.volume.is_some() && a.volume == v.volume),
             }
         })
         .collect();
