@@ -35,11 +35,11 @@ fn on_delete_rollout_one_pod_at_a_time_then_restart() {
     let c = Cluster::fast("rollout-ondelete", 2);
     Sts {
         extra: "updateStrategy:\n  type: OnDelete",
-        min_ready: 1,
+        min_ready: 3,
         ..Default::default()
     }
     .deploy(&c, 120);
-    // Ready is not yet available (minReadySeconds 1)
+    // Ready is not yet available (minReadySeconds 3)
     let out = c.sts(&[
         "rollout",
         "status",
@@ -102,9 +102,10 @@ fn on_delete_rollout_one_pod_at_a_time_then_restart() {
     let d = doc(&out);
     assert_eq!(d["outcome"], "Completed", "{d}");
     assert_eq!(d["steps"].as_array().unwrap().len(), 3);
-    // minReadySeconds 1: each step waited for its pod to be available, not just Ready
+    // minReadySeconds 3: each step waited for its pod to be available, not just Ready (the
+    // Ready condition's time has whole seconds, so at least 2 s after it turned Ready)
     for s in d["steps"].as_array().unwrap() {
-        assert!(s["seconds"].as_f64().unwrap() >= 1.0, "{s}");
+        assert!(s["seconds"].as_f64().unwrap() >= 2.0, "{s}");
     }
     let after = uids(&c);
     assert!(

@@ -416,7 +416,8 @@ pub async fn run(
                 ),
             ))
         }
-        (RecoverPath::VolumePinned, PinnedChoice::None) => unreachable!("refused above"),
+        // refused above: nothing to confirm, and nothing is written below
+        (RecoverPath::VolumePinned, PinnedChoice::None) => None,
     };
     if let Some((what, answer, question)) = asked {
         let named_on_command_line =

@@ -307,7 +307,9 @@ pub async fn run(
     let mut saved = saved;
     let mut old_uid = None;
     if resume == Resume::Start {
-        let live = live.expect("Start needs the live set");
+        let Some(live) = live else {
+            return Err(not_found());
+        };
         report.from = template_size(&live, &opts.template);
         match start(
             cluster,
@@ -353,7 +355,12 @@ pub async fn run(
         }
     }
     if resume != Resume::Verify {
-        let set = saved_set.as_ref().expect("a saved copy to re-create from");
+        let Some(set) = saved_set.as_ref() else {
+            return Err(Error::not_found(format!(
+                "no saved copy of statefulset {ns}/{name} at {} to create it from",
+                path.display()
+            )));
+        };
         let started = Instant::now();
         journal.left(&format!(
             "create statefulset {ns}/{name} from {}",
