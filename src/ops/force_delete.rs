@@ -140,6 +140,8 @@ impl Confirm for TerminalPrompt {
 pub(super) struct Checked {
     pub pod: Pod,
     pub verdict: Eligibility,
+    /// The API server's clock at the check (this machine's if it gave none).
+    pub now: jiff::Timestamp,
 }
 
 /// How a grace-0 delete of a checked pod ended.
@@ -221,7 +223,7 @@ pub(super) async fn check(
         Access::Forbidden => NodeLookup::Forbidden,
     };
     let verdict = eligibility(&pod, lookup, lease, now, silence);
-    Ok(Some(Checked { pod, verdict }))
+    Ok(Some(Checked { pod, verdict, now }))
 }
 
 /// A fresh check of the pod confirmed earlier; None when it is gone or a pod of the

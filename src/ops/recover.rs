@@ -289,7 +289,8 @@ pub async fn run(
                     .as_ref()
                     .and_then(|n| n.spec.as_ref()?.taints.clone())
                     .unwrap_or_default();
-                let now = jiff::Timestamp::now();
+                // the server's clock: taints' timeAdded are its times
+                let now = checked.now;
                 let mut fates: Vec<NodePod> = pods
                     .iter()
                     .map(|p| crate::model::recover::taint_fate(p, &node_taints, now))

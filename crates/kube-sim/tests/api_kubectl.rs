@@ -386,6 +386,9 @@ fn deleting_a_namespace_empties_it_first() {
     let mut p = pod("p", Some("n1"), json!({"app": "x"}));
     p["metadata"]["namespace"] = json!(ns);
     p["spec"]["terminationGracePeriodSeconds"] = json!(1);
+    // a finalizer keeps the namespace Terminating until the test has looked (a loaded machine
+    // could otherwise finish the deletion first)
+    p["metadata"]["finalizers"] = json!(["example.com/hold"]);
     let o = c.kubectl_stdin(
         &["create", "--validate=false", "-f", "-", "-n", &ns],
         &p.to_string(),
@@ -400,6 +403,16 @@ fn deleting_a_namespace_empties_it_first() {
         "{}",
         refused.stderr
     );
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "p",
+        "-n",
+        &ns,
+        "--type=json",
+        "-p",
+        r#"[{"op":"remove","path":"/metadata/finalizers"}]"#,
+    ]);
     c.eventually(30, "namespace gone", || {
         (c.kubectl(&["get", "namespace", &ns]).code != 0).then_some(())
     });
