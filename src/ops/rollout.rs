@@ -84,7 +84,7 @@ pub async fn status(
     watch: Option<Duration>,
     log: &mut Progress<'_>,
 ) -> Result<StatusReport, Error> {
-    let stuck = stuck_after.as_secs() as i64;
+    let stuck = i64::try_from(stuck_after.as_secs()).unwrap_or(i64::MAX);
     let v = read(cluster, ns, name).await?;
     let mut report = status_report(&v, stuck);
     let Some(timeout) = watch else {
@@ -507,7 +507,7 @@ pub async fn repair(
     log: &mut Progress<'_>,
 ) -> Result<RolloutReport, Error> {
     let name = &opts.name;
-    let stuck_after = opts.stuck_after.as_secs() as i64;
+    let stuck_after = i64::try_from(opts.stuck_after.as_secs()).unwrap_or(i64::MAX);
     let v = read(cluster, ns, name).await?;
     let mut report = RolloutReport::new(Action::Repair, &v);
     let target = match repair_target(&v, stuck_after) {
@@ -726,7 +726,8 @@ pub async fn restart(
         return Ok(r);
     }
     // RollingUpdate: the controller replaces the pods; follow it, stopping at a stuck pod
-    let stuck = opts.timeout.as_secs() as i64;
+    // (--timeout 0 is Duration::MAX: never stuck)
+    let stuck = i64::try_from(opts.timeout.as_secs()).unwrap_or(i64::MAX);
     loop {
         let s = rollout_status(&now, stuck);
         if s.done {
