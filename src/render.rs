@@ -31,7 +31,9 @@ pub struct Style {
 fn table(style: Style) -> Table {
     let mut t = Table::new();
     t.load_style(presets::NOTHING);
-    if style.terminal {
+    // wrap to the terminal's width only when it has a usable one (a pty without a size, as
+    // `script` or some CI runners give, reports 0 columns: every cell would wrap to one letter)
+    if style.terminal && t.width().is_some_and(|w| w >= 40) {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     } else {
         t.force_no_tty();
