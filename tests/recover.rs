@@ -86,6 +86,21 @@ fn recover_takes_a_movable_volume_out_of_service_and_follows_the_replacement() {
         )
     );
     assert!(!out_of_service(&c, &node));
+    // giving up data is never the path for a volume that can move: the flag is not used
+    let mut abandon = dry.clone();
+    abandon.push("--abandon-data=www-flask-1");
+    let out = c.sts(&abandon);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let d = out.json();
+    assert_eq!(d["path"], "OutOfServiceTaint");
+    assert_eq!(d["writes"].as_array().unwrap().len(), 1, "{d}");
+    assert!(
+        d["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("--abandon-data is not used"),
+        "{d}"
+    );
 
     // on a terminal the node's name must be typed: the pod's name is not the answer
     if let Some(wrong) = on_terminal(&c, &args, "flask-1\n") {

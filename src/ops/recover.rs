@@ -303,6 +303,15 @@ pub async fn run(
             )),
         }
     }
+    match (&opts.pinned, path) {
+        (PinnedChoice::Abandon(_), p) if p != RecoverPath::VolumePinned => {
+            report.warnings.push("--abandon-data is not used: no volume of this pod is pinned to the dead node, so no claim is deleted".into())
+        }
+        (PinnedChoice::WaitForNode, p) if p != RecoverPath::VolumePinned => report
+            .warnings
+            .push("--wait is not used: the pod's volumes do not need the dead node".into()),
+        _ => {}
+    }
     let claims: Vec<String> = volumes.iter().map(|v| v.claim.clone()).collect();
     // the plan: what will be written, in order
     let plan: Vec<String> = match (path, &opts.pinned) {
