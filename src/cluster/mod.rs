@@ -398,15 +398,6 @@ impl Slim for PersistentVolumeClaim {
         }
     }
 }
-impl Slim for PersistentVolume {
-    fn slim(&mut self) {
-        slim_meta_unlabelled(&mut self.metadata);
-        if let Some(spec) = self.spec.as_mut() {
-            fit(&mut spec.access_modes);
-            fit(&mut spec.mount_options);
-        }
-    }
-}
 impl Slim for VolumeAttachment {
     fn slim(&mut self) {
         slim_meta_unlabelled(&mut self.metadata);
