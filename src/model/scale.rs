@@ -255,6 +255,15 @@ impl Blocker {
     pub fn new(code: BlockerCode, message: String) -> Blocker {
         Blocker { code, message }
     }
+
+    /// The first reason, and how many more there are (all of them stay in the document).
+    pub fn first_reason(blockers: &[Blocker]) -> String {
+        match blockers {
+            [] => "no reason given".into(),
+            [one] => one.message.clone(),
+            [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
+        }
+    }
 }
 
 fn blocker(code: BlockerCode, message: String) -> Blocker {

@@ -495,12 +495,7 @@ async fn start(
     ]);
     report.plan = plan.clone();
     if !blockers.is_empty() {
-        let first = blockers[0].message.clone();
-        let more = if blockers.len() > 1 {
-            format!(" (and {} more)", blockers.len() - 1)
-        } else {
-            String::new()
-        };
+        let first = Blocker::first_reason(&blockers);
         report.blockers = blockers;
         let (outcome, verb) = if opts.dry_run {
             (Outcome::DryRun, "would be refused now")
@@ -509,7 +504,7 @@ async fn start(
         };
         report.outcome = outcome;
         report.message = format!(
-            "resizing {} of statefulset {ns}/{name} to {} {verb}: {first}{more}",
+            "resizing {} of statefulset {ns}/{name} to {} {verb}: {first}",
             opts.template, opts.size
         );
         return Ok(None);

@@ -210,7 +210,7 @@ impl RolloutReport {
         } else {
             (Outcome::Refused, "refused; nothing changed")
         };
-        let msg = format!("{what} {verb}: {}", first_reason(&blockers));
+        let msg = format!("{what} {verb}: {}", Blocker::first_reason(&blockers));
         self.blockers = blockers;
         self.end(outcome, msg)
     }
@@ -232,14 +232,6 @@ pub struct RolloutOptions {
     pub stuck_after: Duration,
     /// apply: lower a RollingUpdate partition to this.
     pub to_partition: Option<i64>,
-}
-
-fn first_reason(b: &[Blocker]) -> String {
-    match b {
-        [] => "no reason given".into(),
-        [one] => one.message.clone(),
-        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
-    }
 }
 
 /// Why the next write must not happen: the set was replaced, its update revision or its
@@ -366,7 +358,7 @@ async fn run_plan(
                 "refusing step {}/{total} ({}): {}; stopped",
                 i + 1,
                 step.describe(),
-                first_reason(&report.blockers)
+                Blocker::first_reason(&report.blockers)
             );
             return Ok(report.end(Outcome::Refused, msg));
         }
@@ -402,7 +394,7 @@ async fn run_plan(
                             i + 1,
                             step.describe(),
                             human_duration(opts.timeout.as_secs() as i64),
-                            first_reason(&report.blockers)
+                            Blocker::first_reason(&report.blockers)
                         );
                         return Ok(report.end(Outcome::TimedOut, msg));
                     }
@@ -485,7 +477,7 @@ async fn write_step(
                 }
                 let b = step_blockers(v);
                 if !b.is_empty() {
-                    return Ok(Some(format!("{}; stopped", first_reason(&b))));
+                    return Ok(Some(format!("{}; stopped", Blocker::first_reason(&b))));
                 }
             }
         }
@@ -607,7 +599,7 @@ pub async fn repair(
                         target.name,
                         now.update_revision.as_deref().unwrap_or("?"),
                         human_duration(opts.timeout.as_secs() as i64),
-                        first_reason(&report.blockers)
+                        Blocker::first_reason(&report.blockers)
                     );
                     return Ok(report.end(Outcome::TimedOut, msg));
                 }

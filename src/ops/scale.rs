@@ -257,7 +257,7 @@ async fn run_steps(
             opts.name,
             state.replicas,
             opts.replicas,
-            reasons(std::slice::from_ref(&b))
+            Blocker::first_reason(std::slice::from_ref(&b))
         );
         report.blockers = vec![b];
         return Ok(finish(report, &state, Outcome::Refused, msg));
@@ -297,7 +297,7 @@ async fn run_steps(
                 opts.name,
                 state.replicas,
                 opts.replicas,
-                reasons(&blockers)
+                Blocker::first_reason(&blockers)
             )
         } else {
             format!(
@@ -305,7 +305,7 @@ async fn run_steps(
                 opts.name,
                 state.replicas,
                 opts.replicas,
-                reasons(&blockers)
+                Blocker::first_reason(&blockers)
             )
         };
         report.blockers = blockers;
@@ -443,15 +443,6 @@ async fn read_without_claims(
     let (mut s, _) = read(cluster, ns, name, false).await?;
     s.claims = claims.clone();
     Ok(s)
-}
-
-/// The first reason, and how many more there are (all of them are in `blockers`).
-fn reasons(blockers: &[Blocker]) -> String {
-    match blockers {
-        [] => "no reason given".into(),
-        [one] => one.message.clone(),
-        [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
-    }
 }
 
 fn describe_plan(steps: &[Step]) -> String {
