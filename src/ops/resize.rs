@@ -807,14 +807,14 @@ async fn verify(
         let observed =
             status.observed_generation.unwrap_or(0) >= parts.set.metadata.generation.unwrap_or(0);
         let mut v = Verification {
-            adopted: !parts.pods.is_empty()
-                && parts.pods.iter().all(|p| {
-                    p.metadata
-                        .owner_references
-                        .iter()
-                        .flatten()
-                        .any(|r| r.controller == Some(true) && r.uid == uid)
-                }),
+            // (a set scaled to 0 has no pods to adopt: vacuously adopted)
+            adopted: parts.pods.iter().all(|p| {
+                p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.controller == Some(true) && r.uid == uid)
+            }),
             ..Default::default()
         };
         let claims: Vec<ClaimFacts> = parts
