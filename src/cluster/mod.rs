@@ -540,6 +540,28 @@ pub enum Guarded<T> {
 }
 
 impl Cluster {
+    /// A JSON merge patch whose `metadata.resourceVersion` (when the caller put one in) is the
+    /// precondition: 409 if the object changed since it was read.
+    async fn merge_patch<K>(
+        &self,
+        api: Api<K>,
+        name: &str,
+        patch: serde_json::Value,
+        what: &str,
+    ) -> Result<Guarded<K>, Error>
+    where
+        K: Clone + DeserializeOwned + std::fmt::Debug,
+    {
+        let result = api
+            .patch(
+                name,
+                &kube::api::PatchParams::default(),
+                &kube::api::Patch::Merge(patch),
+            )
+            .await;
+        self.guarded(result, what)
+    }
+
     /// A write's answer as a [`Guarded`]: 409 (a precondition failed) and 404 are outcomes
     /// the caller decides on; anything else is an error.
     fn guarded<T>(&self, result: Result<T, kube::Error>, what: &str) -> Result<Guarded<T>, Error> {
@@ -641,14 +663,8 @@ impl Cluster {
     ) -> Result<Guarded<StatefulSet>, Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         patch["metadata"] = serde_json::json!({"resourceVersion": resource_version});
-        let result = api
-            .patch(
-                name,
-                &kube::api::PatchParams::default(),
-                &kube::api::Patch::Merge(patch),
-            )
-            .await;
-        self.guarded(result, &format!("patch statefulset {ns}/{name}"))
+        self.merge_patch(api, name, patch, &format!("patch statefulset {ns}/{name}"))
+            .await
     }
 
     /// The set, or None when it does not exist.
@@ -698,15 +714,8 @@ impl Cluster {
             "metadata": {"resourceVersion": resource_version},
             "spec": {"resources": {"requests": {"storage": size}}},
         });
-        let result = api
-            .patch(
-                name,
-                &kube::api::PatchParams::default(),
-                &kube::api::Patch::Merge(patch),
-            )
-            .await
-            .map(|_| ());
-        self.guarded(result, &format!("resize persistentvolumeclaim {ns}/{name}"))
+        let what = format!("resize persistentvolumeclaim {ns}/{name}");
+        Ok(self.merge_patch(api, name, patch, &what).await?.map(|_| ()))
     }
 
     /// DELETE the set with `propagationPolicy: Orphan` (its pods and revisions stay), only if it
@@ -756,14 +765,8 @@ impl Cluster {
             "metadata": {"resourceVersion": resource_version},
             "spec": {"taints": taints},
         });
-        let result = api
-            .patch(
-                name,
-                &kube::api::PatchParams::default(),
-                &kube::api::Patch::Merge(patch),
-            )
-            .await;
-        self.guarded(result, &format!("taint node {name}"))
+        self.merge_patch(api, name, patch, &format!("taint node {name}"))
+            .await
     }
 
     /// DELETE a claim, only if it is still the one checked (uid precondition).

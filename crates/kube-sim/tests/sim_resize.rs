@@ -104,6 +104,8 @@ fn claims_grow_only_where_the_class_allows_it_and_never_shrink() {
     let events = c.kubectl_ok(&[
         "get",
         "events",
+        "--field-selector",
+        "involvedObject.name=www-net-0",
         "--sort-by",
         ".metadata.resourceVersion",
         "-o",
@@ -132,6 +134,25 @@ fn claims_grow_only_where_the_class_allows_it_and_never_shrink() {
         ],
         "{events}"
     );
+    // the kubelet's message names the node, on the claim and on the pod that mounts it
+    let node = c.jsonpath(&["get", "pod", "net-0"], "{.spec.nodeName}");
+    let messages = c.kubectl_ok(&[
+        "get",
+        "events",
+        "--field-selector",
+        "reason=FileSystemResizeSuccessful",
+        "-o",
+        "custom-columns=:involvedObject.kind,:message",
+        "--no-headers",
+    ]);
+    for kind in ["Pod", "PersistentVolumeClaim"] {
+        assert!(
+            messages
+                .lines()
+                .any(|l| l.starts_with(kind) && l.ends_with(&format!("\"{pv}\" {node}"))),
+            "{kind}: {messages}"
+        );
+    }
 }
 
 #[test]

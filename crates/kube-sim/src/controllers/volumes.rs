@@ -246,16 +246,22 @@ impl Volumes {
                     if let Some(pod) = mounting_pod(sim, &pvc) {
                         let _ = sim.status_patch("PersistentVolumeClaim", &ns, &claim, &json!({"status": {
                             "capacity": {"storage": want}, "conditions": null, "allocatedResourceStatuses": null}}));
-                        sim.event(
-                            &pod,
-                            "Normal",
-                            "FileSystemResizeSuccessful",
-                            &format!(
-                                "MountVolume.NodeExpandVolume succeeded for volume \"{pv_name}\""
-                            ),
-                            "kubelet",
-                            None,
+                        // the kubelet's event, on the pod and on the claim, with its node at the
+                        // end, as real clusters record it
+                        let node = pod["spec"]["nodeName"].as_str().unwrap_or_default();
+                        let msg = format!(
+                            "MountVolume.NodeExpandVolume succeeded for volume \"{pv_name}\" {node}"
                         );
+                        for o in [&*pod, &*pvc] {
+                            sim.event(
+                                o,
+                                "Normal",
+                                "FileSystemResizeSuccessful",
+                                &msg,
+                                "kubelet",
+                                None,
+                            );
+                        }
                         self.resizing.remove(&key);
                     }
                 }
