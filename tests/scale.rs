@@ -293,6 +293,9 @@ fn scale_checks_and_options_change_nothing_when_they_refuse() {
 
 #[test]
 fn scale_refuses_while_a_pod_is_not_ready() {
+    if crate::harness::needs_sim("reads the simulator's request log") {
+        return;
+    }
     let Some(c) = lab("scale-unready", "local-path", Duration::from_secs(360)) else {
         return;
     };

@@ -30,7 +30,14 @@ pub struct SimConfig {
     pub anonymous_auth: bool,
     /// Serve HTTPS with a CA generated at start (written into the kubeconfig).
     pub tls: bool,
+    /// Zones the nodes n1..nN are spread over, in turn (`topology.kubernetes.io/zone`, with
+    /// `topology.kubernetes.io/region` = [`REGION`]); empty: nodes carry no zone, as on a
+    /// bare-metal or kind cluster.
+    pub zones: Vec<String>,
 }
+
+/// The region of the simulated nodes' zones.
+pub const REGION: &str = "sim-region-1";
 
 impl Default for SimConfig {
     fn default() -> Self {
@@ -46,6 +53,7 @@ impl Default for SimConfig {
             deny: vec![],
             anonymous_auth: true,
             tls: false,
+            zones: vec![],
         }
     }
 }

@@ -239,8 +239,14 @@ impl Sim {
 
     /// Loads a scenario: nodes `n1..nN`, the storage classes, then its objects.
     pub fn load(&self, scenario: &Scenario) -> Result<(), String> {
+        let zones = &self.config().zones;
         for i in 1..=scenario.nodes {
-            let node = controllers::kubelet::node_object(&format!("n{i}"), i);
+            let mut node = controllers::kubelet::node_object(&format!("n{i}"), i);
+            if !zones.is_empty() {
+                let labels = &mut node["metadata"]["labels"];
+                labels["topology.kubernetes.io/zone"] = json!(zones[(i - 1) % zones.len()]);
+                labels["topology.kubernetes.io/region"] = json!(config::REGION);
+            }
             self.registry
                 .create(controllers::def("Node"), "", node, &Default::default())
                 .map_err(|e| e.message().to_string())?;

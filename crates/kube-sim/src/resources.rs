@@ -277,6 +277,24 @@ pub static RESOURCES: &[ResourceDef] = &[
         has_status_subresource: true,
         field_selectors: &[],
     },
+    // stored and printed for tests that need a DaemonSet's pods on a node (kubectl drain asks
+    // for the DaemonSet of such a pod); no DaemonSet controller runs
+    ResourceDef {
+        group: "apps",
+        version: "v1",
+        kind: "DaemonSet",
+        plural: "daemonsets",
+        singular: "daemonset",
+        namespaced: true,
+        short_names: &["ds"],
+        categories: &["all"],
+        verbs: ALL_VERBS,
+        subresources: &[STATUS],
+        storage_version_hash: "dd7pWHUlMKQ=",
+        has_generation: true,
+        has_status_subresource: true,
+        field_selectors: &[],
+    },
     ResourceDef {
         group: "apps",
         version: "v1",

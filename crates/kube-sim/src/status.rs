@@ -264,3 +264,14 @@ pub fn internal(message: impl Into<String>) -> ApiError {
 pub fn success_status() -> Value {
     json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success"})
 }
+
+/// errors.NewForbidden(resource, name, err): `<resource> "<name>" is forbidden: <why>`.
+pub fn forbidden_object(resource: &str, name: &str, why: &str) -> ApiError {
+    let (kind, group) = resource.split_once('.').unwrap_or((resource, ""));
+    ApiError::new(
+        403,
+        "Forbidden",
+        format!("{resource} \"{name}\" is forbidden: {why}"),
+        Some(json!({"name": name, "group": group, "kind": kind})),
+    )
+}

@@ -112,8 +112,23 @@ fn columns(kind: &str) -> Vec<Col> {
             ("Age", s, 0),
         ],
         "Lease" => vec![("Name", s, 0), ("Holder", s, 0), ("Age", s, 0)],
-        // serviceAccountColumnDefinitions (pkg/printers/internalversion)
-        "ServiceAccount" => vec![("Name", s, 0), ("Secrets", "integer", 0), ("Age", s, 0)],
+        // serviceAccountColumnDefinitions (pkg/printers/internalversion): a real v1.36 server
+        // prints NAME AGE (the SECRETS column went with the token controller's secrets)
+        "ServiceAccount" => vec![("Name", s, 0), ("Age", s, 0)],
+        // daemonSetColumnDefinitions
+        "DaemonSet" => vec![
+            ("Name", s, 0),
+            ("Desired", "integer", 0),
+            ("Current", "integer", 0),
+            ("Ready", "integer", 0),
+            ("Up-to-date", "integer", 0),
+            ("Available", "integer", 0),
+            ("Node Selector", s, 0),
+            ("Age", s, 0),
+            ("Containers", s, 1),
+            ("Images", s, 1),
+            ("Selector", s, 1),
+        ],
         "PodDisruptionBudget" => vec![
             ("Name", s, 0),
             ("Min Available", s, 0),
@@ -527,11 +542,35 @@ pub fn cells(kind: &str, o: &Value, now: jiff::Timestamp) -> Vec<Value> {
             json!(created),
         ],
         "Lease" => vec![name, json!(s(&o["spec"]["holderIdentity"])), json!(created)],
-        "ServiceAccount" => vec![
-            name,
-            json!(o["secrets"].as_array().map_or(0, Vec::len)),
-            json!(created),
-        ],
+        "ServiceAccount" => vec![name, json!(created)],
+        "DaemonSet" => {
+            let (names, images) = containers_images(&o["spec"]["template"]["spec"]);
+            let st = &o["status"];
+            let n = |k: &str| json!(st[k].as_i64().unwrap_or(0));
+            let node_selector = o["spec"]["template"]["spec"]["nodeSelector"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "<none>".into());
+            vec![
+                name,
+                n("desiredNumberScheduled"),
+                n("currentNumberScheduled"),
+                n("numberReady"),
+                n("updatedNumberScheduled"),
+                n("numberAvailable"),
+                json!(node_selector),
+                json!(created),
+                json!(names),
+                json!(images),
+                json!(format_selector(&o["spec"]["selector"])),
+            ]
+        }
         "HorizontalPodAutoscaler" => {
             // printHorizontalPodAutoscaler over the v1 fields: the CPU target, `<unknown>`
             // until a controller reports the current utilization (none runs here)
@@ -684,4 +723,34 @@ pub fn table(
         "columnDefinitions": if headers { column_definitions(def.kind) } else { json!([]) },
         "rows": objs.iter().map(|o| row(def, o, include, now)).collect::<Vec<_>>(),
     })
+}
+
+/// metav1.FormatLabelSelector: `k=v,k in (a,b),!k`, `<none>` for an empty selector.
+fn format_selector(sel: &Value) -> String {
+    let mut parts: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+        .collect();
+    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
+        let key = e["key"].as_str().unwrap_or("");
+        let values: Vec<&str> = e["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        parts.push(match e["operator"].as_str().unwrap_or("") {
+            "In" => format!("{key} in ({})", values.join(",")),
+            "NotIn" => format!("{key} notin ({})", values.join(",")),
+            "Exists" => key.to_string(),
+            _ => format!("!{key}"),
+        });
+    }
+    if parts.is_empty() {
+        "<none>".into()
+    } else {
+        parts.join(",")
+    }
 }

@@ -37,6 +37,75 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
     pub kubeconfig: PathBuf,
     pub namespace: String,
+    /// Real cluster: the lock that lets one test at a time power nodes, across test binaries.
+    power_lock: std::sync::OnceLock<std::fs::File>,
+    /// Real cluster: nodes this test powered off, powered on again when it ends (even failing).
+    powered_off: std::sync::Mutex<Vec<String>>,
+}
+
+/// kubectl bound to a cluster and namespace, cheap to clone into another thread (see
+/// [`Cluster::other_writer`]).
+#[derive(Clone)]
+pub struct Kubectl {
+    kubeconfig: PathBuf,
+    namespace: String,
+    cache_root: PathBuf,
+}
+
+impl Kubectl {
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
+        let mut cmd = Command::new(bin);
+        // each call gets its own discovery cache, so nothing leaks between calls
+        let cache = self.cache_root.join(unique("cache"));
+        cmd.env("KUBECONFIG", &self.kubeconfig)
+            .env("KUBECACHEDIR", cache)
+            .env_remove("KUBECTL_STS_TEST_KUBECONFIG")
+            .arg("--namespace")
+            .arg(&self.namespace)
+            .args(args)
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        self.cmd(args)
+            .output()
+            .expect("run kubectl (is it on PATH?)")
+            .into()
+    }
+
+    /// The object as JSON, or None while kubectl cannot get it.
+    pub fn try_json(&self, args: &[&str]) -> Option<serde_json::Value> {
+        let mut a = args.to_vec();
+        a.extend(["-o", "json"]);
+        let o = self.run(&a);
+        (o.code == 0).then(|| serde_json::from_str(&o.stdout).expect("kubectl -o json"))
+    }
+}
+
+/// Another writer acting behind the tool's back (a GitOps controller re-applying its copy, an
+/// operator patching): see [`Cluster::other_writer`]. Dropping it stops it.
+pub struct OtherWriter {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    handle: Option<std::thread::JoinHandle<Option<Out>>>,
+}
+
+impl OtherWriter {
+    /// Stops watching; what its write answered, if it wrote.
+    pub fn finish(mut self) -> Option<Out> {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.handle.take().and_then(|h| h.join().expect("other writer"))
+    }
+}
+
+impl Drop for OtherWriter {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
 }
 
 pub struct Out {
@@ -114,6 +183,8 @@ impl Cluster {
             dir,
             kubeconfig,
             namespace,
+            power_lock: std::sync::OnceLock::new(),
+            powered_off: std::sync::Mutex::new(vec![]),
         };
         // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
         c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
@@ -135,6 +206,33 @@ impl Cluster {
                 ..SimConfig::default()
             },
         )
+    }
+
+    /// A cluster whose nodes carry zones: simulated nodes n1..nN spread over `zones` in turn;
+    /// a real cluster must have nodes in at least that many zones, or the test is skipped.
+    pub fn zoned(test: &str, nodes: usize, zones: &[&str]) -> Option<Cluster> {
+        let c = Self::with_nodes(
+            test,
+            nodes,
+            SimConfig {
+                speed: 5.0,
+                zones: zones.iter().map(|z| z.to_string()).collect(),
+                ..SimConfig::default()
+            },
+        );
+        if !c.is_sim() {
+            let have: std::collections::BTreeSet<String> =
+                c.ready_nodes().iter().filter_map(|n| c.zone_of(n)).collect();
+            if have.len() < zones.len() {
+                skip(&format!(
+                    "needs Ready nodes in {} zones (topology.kubernetes.io/zone); the cluster has {}",
+                    zones.len(),
+                    have.len()
+                ));
+                return None;
+            }
+        }
+        Some(c)
     }
 
     pub fn is_sim(&self) -> bool {
@@ -176,19 +274,86 @@ impl Cluster {
         self.server.as_ref().map(|s| s.url())
     }
 
+    /// kubectl for this cluster and namespace, to hand to another thread.
+    pub fn kubectl_handle(&self) -> Kubectl {
+        Kubectl {
+            kubeconfig: self.kubeconfig.clone(),
+            namespace: self.namespace.clone(),
+            cache_root: self.dir.path().to_path_buf(),
+        }
+    }
+
     pub fn kubectl_cmd(&self, args: &[&str]) -> Command {
-        let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
-        let mut cmd = Command::new(bin);
-        // each call gets its own discovery cache, so nothing leaks between calls
-        let cache = self.dir.path().join(unique("cache"));
-        cmd.env("KUBECONFIG", &self.kubeconfig)
-            .env("KUBECACHEDIR", cache)
-            .env_remove("KUBECTL_STS_TEST_KUBECONFIG")
-            .arg("--namespace")
-            .arg(&self.namespace)
-            .args(args)
-            .stdin(Stdio::null());
-        cmd
+        self.kubectl_handle().cmd(args)
+    }
+
+    /// Plays another writer: polls `when` every 100 ms on its own thread and, the first time it
+    /// holds, runs `act` once (a kubectl write, say) — while the test runs the tool. Works the
+    /// same against a real cluster. [`OtherWriter::finish`] says what the write answered.
+    pub fn other_writer(
+        &self,
+        mut when: impl FnMut(&Kubectl) -> bool + Send + 'static,
+        act: impl FnOnce(&Kubectl) -> Out + Send + 'static,
+    ) -> OtherWriter {
+        let k = self.kubectl_handle();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                if when(&k) {
+                    return Some(act(&k));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            None
+        });
+        OtherWriter {
+            stop,
+            handle: Some(handle),
+        }
+    }
+
+    /// Nodes that are Ready and schedulable now.
+    pub fn ready_nodes(&self) -> Vec<String> {
+        let nodes = self.json(&["get", "nodes"]);
+        nodes["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|n| {
+                n["spec"]["unschedulable"] != true
+                    && ready_condition(n).is_some_and(|c| c["status"] == "True")
+            })
+            .filter_map(|n| n["metadata"]["name"].as_str().map(String::from))
+            .collect()
+    }
+
+    /// A node's zone label, if it has one.
+    pub fn zone_of(&self, node: &str) -> Option<String> {
+        let z = self.jsonpath(
+            &["get", "node", node],
+            "{.metadata.labels.topology\\.kubernetes\\.io/zone}",
+        );
+        (!z.is_empty()).then_some(z)
+    }
+
+    /// Waits (scaled, up to 60 s) until `n` nodes are Ready and schedulable; false, after
+    /// saying on stderr that the test cannot run, when they never are (a real cluster with
+    /// fewer nodes, or one a previous test left broken). Call it before changing anything.
+    pub fn require_ready_nodes(&self, n: usize) -> bool {
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.eventually(60, &format!("{n} Ready nodes"), || {
+                (self.ready_nodes().len() >= n).then_some(())
+            })
+        }))
+        .is_ok();
+        if !ok {
+            skip(&format!(
+                "needs {n} Ready, schedulable nodes; the cluster has {}",
+                self.ready_nodes().len()
+            ));
+        }
+        ok
     }
 
     pub fn kubectl(&self, args: &[&str]) -> Out {
@@ -269,12 +434,20 @@ impl Cluster {
 
     /// The storage class for node-pinned or network volumes (env overrides for real clusters).
     pub fn storage_class(&self, network: bool) -> String {
-        let (var, default) = if network {
-            ("KUBECTL_STS_TEST_NETWORK_CLASS", "network")
-        } else {
-            ("KUBECTL_STS_TEST_LOCAL_CLASS", "local-path")
+        self.class_for(if network { "network" } else { "local-path" })
+    }
+
+    /// The real cluster's class for one of the simulated cluster's: `local-path` (pinned by
+    /// hostname), `network` (attaches anywhere), `zonal` (a zone's nodes), `node-local` (pinned
+    /// by a CSI topology key), each overridable by its variable.
+    pub fn class_for(&self, sim_class: &str) -> String {
+        let var = match sim_class {
+            "network" => "KUBECTL_STS_TEST_NETWORK_CLASS",
+            "zonal" => "KUBECTL_STS_TEST_ZONAL_CLASS",
+            "node-local" => "KUBECTL_STS_TEST_NODE_LOCAL_CLASS",
+            _ => "KUBECTL_STS_TEST_LOCAL_CLASS",
         };
-        std::env::var(var).unwrap_or_else(|_| default.to_string())
+        std::env::var(var).unwrap_or_else(|_| sim_class.to_string())
     }
 
     /// Fails at once, naming what to set, when a real cluster lacks a storage class a test
@@ -286,7 +459,7 @@ impl Cluster {
         let o = self.kubectl(&["get", "storageclass", class, "-o", "name"]);
         assert_eq!(
             o.code, 0,
-            "storage class {class:?} does not exist in the cluster under test: set KUBECTL_STS_TEST_LOCAL_CLASS (node-pinned volumes) and KUBECTL_STS_TEST_NETWORK_CLASS (volumes that can move) to classes it has ({})",
+            "storage class {class:?} does not exist in the cluster under test: set KUBECTL_STS_TEST_LOCAL_CLASS (node-pinned volumes) and KUBECTL_STS_TEST_NETWORK_CLASS (volumes that can move) to classes it has; KUBECTL_STS_TEST_ZONAL_CLASS and KUBECTL_STS_TEST_NODE_LOCAL_CLASS for zonal and CSI-topology-pinned ones) ({})",
             o.stderr.trim()
         );
     }
@@ -343,6 +516,15 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
+        // a real node this test powered off comes back, even when the test failed
+        let off = std::mem::take(&mut *self.powered_off.lock().unwrap_or_else(|e| e.into_inner()));
+        for node in off {
+            if let Err(e) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                power(self, &node, true)
+            })) {
+                let _ = writeln!(std::io::stderr(), "could not power {node} back on: {e:?}");
+            }
+        }
         if self.server.is_none() {
             let _ = self.kubectl(&[
                 "delete",
@@ -411,6 +593,10 @@ pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
         ));
         return None;
     }
+    c.take_power_lock();
+    if !c.require_ready_nodes(3) {
+        return None;
+    }
     Sts {
         class,
         ..Default::default()
@@ -429,6 +615,14 @@ pub fn power(c: &Cluster, node: &str, on: bool) {
         c.kubectl_ok(&["annotate", "node", node, "--overwrite", &v]);
         return;
     }
+    c.take_power_lock();
+    {
+        let mut off = c.powered_off.lock().unwrap_or_else(|e| e.into_inner());
+        off.retain(|n| n != node);
+        if !on {
+            off.push(node.to_string());
+        }
+    }
     let cmd = std::env::var(POWER_ENV).unwrap_or_else(|_| panic!("{POWER_ENV} is not set"));
     let out = Command::new("sh")
         .arg("-c")
@@ -446,6 +640,73 @@ pub fn power(c: &Cluster, node: &str, on: bool) {
 /// The command that powers a real cluster's node off and on (`CMD off NODE`, `CMD on NODE`).
 pub const POWER_ENV: &str = "KUBECTL_STS_TEST_POWER_CMD";
 
+impl Cluster {
+    /// Real cluster: one test at a time powers nodes, across the test binaries of both crates
+    /// (an exclusive lock on a file in the temporary directory, held until the test ends): run
+    /// in parallel they once powered every node of a 3-node cluster off.
+    fn take_power_lock(&self) {
+        if self.is_sim() || self.power_lock.get().is_some() {
+            return;
+        }
+        let path = std::env::temp_dir().join("kubectl-sts-test-power.lock");
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        f.lock()
+            .unwrap_or_else(|e| panic!("lock {}: {e}", path.display()));
+        let _ = self.power_lock.set(f);
+    }
+}
+
+/// Powers off (or on) every node of a zone.
+pub fn power_zone(c: &Cluster, zone: &str, on: bool) -> Vec<String> {
+    let nodes = c.kubectl_ok(&[
+        "get",
+        "nodes",
+        "-l",
+        &format!("topology.kubernetes.io/zone={zone}"),
+        "-o",
+        "name",
+    ]);
+    let names: Vec<String> = nodes
+        .lines()
+        .filter_map(|l| l.strip_prefix("node/"))
+        .map(String::from)
+        .collect();
+    for n in &names {
+        power(c, n, on);
+    }
+    names
+}
+
+/// Pod spec lines (for [`Sts::pod_extra`]) that put every replica on one node: co-located
+/// ordinals, as a real cluster does when the scheduler finds room only there.
+pub fn on_node(node: &str) -> String {
+    format!("nodeSelector:\n  kubernetes.io/hostname: {node}")
+}
+
+/// Pod spec lines that keep the set in one zone.
+pub fn in_zone(zone: &str) -> String {
+    format!("nodeSelector:\n  topology.kubernetes.io/zone: {zone}")
+}
+
+/// Pod spec lines: at most one replica of `app` per value of `topology_key` (required
+/// anti-affinity, as database charts set it).
+pub fn one_per(app: &str, topology_key: &str) -> String {
+    format!(
+        "affinity:
+  podAntiAffinity:
+    requiredDuringSchedulingIgnoredDuringExecution:
+    - labelSelector:
+        matchLabels:
+          app: {app}
+      topologyKey: {topology_key}"
+    )
+}
+
 /// Says visibly that the running test cannot run on this backend, and why: a `skipped:` line
 /// on the process's stderr, which libtest does not capture (it captures only the print
 /// macros), so a run against a real cluster shows and counts them
@@ -456,6 +717,17 @@ pub fn skip(why: &str) {
         .unwrap_or("a test")
         .to_string();
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
+}
+
+/// True, after saying the test is skipped and why, when the tests run against a real cluster:
+/// for a test that needs the simulator (its request log, injected faults) to decide so before
+/// it creates or powers off anything.
+pub fn needs_sim(why: &str) -> bool {
+    let real = std::env::var_os(EXTERNAL_ENV).is_some();
+    if real {
+        skip(why);
+    }
+    real
 }
 
 /// One pod's `kubectl get --no-headers` line.
@@ -519,6 +791,9 @@ pub struct Sts<'a> {
     pub class: &'a str,
     /// extra spec lines (YAML at spec indentation), e.g. "podManagementPolicy: Parallel"
     pub extra: &'a str,
+    /// extra pod spec lines (YAML at the pod spec's indentation): placement (see
+    /// [`on_node`], [`one_per`], [`in_zone`]), resources, tolerations
+    pub pod_extra: &'a str,
     pub image: &'a str,
 }
 
@@ -530,6 +805,7 @@ impl Default for Sts<'_> {
             min_ready: 0,
             class: "local-path",
             extra: "",
+            pod_extra: "",
             image: "han0495/flask-example-app",
         }
     }
@@ -538,7 +814,7 @@ impl Default for Sts<'_> {
 impl Sts<'_> {
     /// Applies it in the cluster's test namespace and waits until every replica is Ready.
     pub fn deploy(&self, c: &Cluster, secs: u64) {
-        let class = c.storage_class(self.class == "network");
+        let class = c.class_for(self.class);
         c.require_storage_class(&class);
         c.apply(
             &Sts {
@@ -553,6 +829,11 @@ impl Sts<'_> {
     /// Service (headless) + StatefulSet, as the seed lab's manifest.
     pub fn yaml(&self) -> String {
         let extra: String = self.extra.lines().map(|l| format!("  {l}\n")).collect();
+        let pod_extra: String = self
+            .pod_extra
+            .lines()
+            .map(|l| format!("      {l}\n"))
+            .collect();
         format!(
             "apiVersion: v1
 kind: Service
@@ -584,7 +865,7 @@ spec:
       labels:
         app: {n}
     spec:
-      terminationGracePeriodSeconds: 10
+{pod_extra}      terminationGracePeriodSeconds: 10
       containers:
       - name: app
         image: {img}

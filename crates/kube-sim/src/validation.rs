@@ -59,6 +59,7 @@ pub fn unknown_fields(kind: &str, v: &Value) -> Vec<String> {
         "Event" => roundtrip::<core::v1::Event>(v),
         "StatefulSet" => roundtrip::<apps::v1::StatefulSet>(v),
         "ControllerRevision" => roundtrip::<apps::v1::ControllerRevision>(v),
+        "DaemonSet" => roundtrip::<apps::v1::DaemonSet>(v),
         "StorageClass" => roundtrip::<storage::v1::StorageClass>(v),
         "VolumeAttachment" => roundtrip::<storage::v1::VolumeAttachment>(v),
         "Lease" => roundtrip::<coordination::v1::Lease>(v),

@@ -431,9 +431,10 @@ fn service_accounts_default_and_admission() {
     let rows = c.kubectl_ok(&["get", "sa"]);
     let mut lines = rows.lines();
     let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
-    assert_eq!(header, ["NAME", "SECRETS", "AGE"], "{rows}");
+    // a real v1.36 server prints NAME AGE (no SECRETS column)
+    assert_eq!(header, ["NAME", "AGE"], "{rows}");
     assert!(
-        lines.any(|l| l.split_whitespace().take(2).eq(["default", "0"])),
+        lines.any(|l| l.split_whitespace().next() == Some("default")),
         "{rows}"
     );
 

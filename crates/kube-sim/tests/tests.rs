@@ -17,4 +17,5 @@ mod sim_containers;
 mod sim_eviction;
 mod sim_failures;
 mod sim_resize;
+mod sim_scheduling;
 mod sim_statefulset;

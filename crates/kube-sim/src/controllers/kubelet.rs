@@ -14,6 +14,7 @@ use crate::registry::{now, DeleteOpts};
 use crate::Sim;
 
 pub const POWER_ANNOTATION: &str = "kubectl-sts.sim/power";
+pub use super::volumes::TOPOLVM_NODE_KEY;
 
 pub fn powered_off(node: &Value) -> bool {
     node["metadata"]["annotations"][POWER_ANNOTATION] == "off"
@@ -27,7 +28,10 @@ pub fn node_object(name: &str, index: usize) -> Value {
         "apiVersion": "v1", "kind": "Node",
         "metadata": {"name": name,
             "annotations": {"node.alpha.kubernetes.io/ttl": "0", "volumes.kubernetes.io/controller-managed-attach-detach": "true"},
-            "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}},
+            "labels": {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
+                // the node-local CSI driver's topology key, which its node plugin registers
+                // and the kubelet copies onto the node (as TopoLVM's)
+                TOPOLVM_NODE_KEY: name}},
         "spec": {"podCIDR": cidr, "podCIDRs": [cidr]},
         "status": {
             "addresses": [{"address": ip, "type": "InternalIP"}, {"address": name, "type": "Hostname"}],

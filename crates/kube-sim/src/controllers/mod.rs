@@ -9,6 +9,7 @@ pub mod events;
 pub mod kubelet;
 pub mod namespaces;
 pub mod nodes;
+pub mod placement;
 pub mod scheduler;
 pub mod statefulset;
 pub mod volumes;

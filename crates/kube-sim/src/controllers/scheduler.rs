@@ -1,12 +1,15 @@
-//! A scheduler with the filters that matter to StatefulSets: node Ready and
-//! schedulable, taints tolerated, PV node affinity, WaitForFirstConsumer claims
-//! (selected-node annotation, bind after the claim is bound). Messages follow
-//! kube-scheduler's `FitError` ("0/3 nodes are available: ...").
+//! A scheduler with the default profile's filters (pkg/scheduler/framework/plugins, in its
+//! order, the first failure per node kept): NodeUnschedulable, TaintToleration (and a node not
+//! yet tainted by its lifecycle while NotReady), then `placement::filter` — NodeAffinity,
+//! NodeResourcesFit, VolumeBinding's node conflict, PodTopologySpread, InterPodAffinity —
+//! and WaitForFirstConsumer claims (selected-node annotation, bind after the claim is bound).
+//! Messages are kube-scheduler's `FitError` ("0/3 nodes are available: ...").
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use super::placement::{self, Rejection};
 use super::{condition, deleting, name, namespace, set_condition, Controller};
 use crate::registry::now;
 use crate::Sim;
@@ -29,34 +32,20 @@ pub fn tolerates(tolerations: &Value, taint: &Value) -> bool {
     })
 }
 
-/// Does the PV's required node affinity admit this node (hostname terms only)?
-pub fn pv_fits(pv: &Value, node: &Value) -> bool {
-    let terms = &pv["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"];
-    let Some(terms) = terms.as_array() else {
-        return true;
-    };
-    let labels = &node["metadata"]["labels"];
-    terms.iter().any(|term| {
-        term["matchExpressions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .all(|e| {
-                let val = labels[e["key"].as_str().unwrap_or("")].as_str();
-                let values: Vec<&str> = e["values"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .collect();
-                match e["operator"].as_str() {
-                    Some("In") => val.is_some_and(|v| values.contains(&v)),
-                    Some("NotIn") => val.is_none_or(|v| !values.contains(&v)),
-                    Some("Exists") => val.is_some(),
-                    Some("DoesNotExist") => val.is_none(),
-                    _ => false,
-                }
+pub use super::placement::pv_fits;
+
+/// The node chosen for a pod whose WaitForFirstConsumer claims wait to be bound there.
+fn assumed_node(sim: &Sim, pod: &Value) -> Option<String> {
+    claims(pod).iter().find_map(|c| {
+        let pvc = sim.get_kind("PersistentVolumeClaim", namespace(pod), c)?;
+        let unbound = pvc["spec"]["volumeName"].as_str().is_none_or(str::is_empty);
+        unbound
+            .then(|| {
+                pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"]
+                    .as_str()
+                    .map(String::from)
             })
+            .flatten()
     })
 }
 
@@ -79,60 +68,84 @@ impl Controller for Scheduler {
     }
 
     fn reconcile(&mut self, sim: &Sim) {
-        let pending: Vec<_> = sim
-            .list_kind("Pod", None)
-            .into_iter()
+        let all = sim.list_kind("Pod", None);
+        let pending: Vec<_> = all
+            .iter()
             .filter(|p| p["spec"]["nodeName"].as_str().is_none_or(str::is_empty) && !deleting(p))
             .filter(|p| {
                 p["spec"]["schedulerName"]
                     .as_str()
                     .is_none_or(|s| s == "default-scheduler")
             })
+            .cloned()
             .collect();
         if pending.is_empty() {
             return;
         }
         let nodes = sim.list_kind("Node", None);
-        let mut load: BTreeMap<String, usize> = BTreeMap::new();
-        for p in sim.list_kind("Pod", None) {
-            if let Some(n) = p["spec"]["nodeName"].as_str() {
-                *load.entry(n.to_string()).or_default() += 1;
+        let namespaces = sim.list_kind("Namespace", None);
+        let ns_refs: Vec<&Value> = namespaces.iter().map(|n| &**n).collect();
+        let ns_labels = placement::namespace_labels(&ns_refs);
+        // pods bound in this pass join the snapshot, so the next pod sees them (as the
+        // scheduler's cache assumes a pod on its node before the binding lands)
+        let mut placed: Vec<Value> = all
+            .iter()
+            .filter(|p| p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()))
+            .map(|p| (**p).clone())
+            .collect();
+        // a pod whose claims wait for their volumes on the node chosen for it is assumed there
+        // (the scheduler's cache assumes a pod on its node until the binding cycle ends)
+        for pod in &pending {
+            if let Some(node) = assumed_node(sim, pod) {
+                let mut p = (**pod).clone();
+                p["spec"]["nodeName"] = json!(node);
+                placed.push(p);
             }
         }
         for pod in pending {
-            self.schedule(sim, &pod, &nodes, &mut load);
+            if assumed_node(sim, &pod).is_some() {
+                continue; // waiting for the provisioner and binder
+            }
+            if let Some(node) = self.schedule(sim, &pod, &nodes, &placed, &ns_labels) {
+                let mut p = (*pod).clone();
+                p["spec"]["nodeName"] = json!(node);
+                placed.push(p);
+            }
         }
     }
 }
 
 impl Scheduler {
+    /// Schedules one pod; the node it was bound to, if any.
     fn schedule(
         &mut self,
         sim: &Sim,
         pod: &Value,
         nodes: &[std::sync::Arc<Value>],
-        load: &mut BTreeMap<String, usize>,
-    ) {
+        placed: &[Value],
+        ns_labels: &BTreeMap<String, BTreeMap<String, String>>,
+    ) -> Option<String> {
         let ns = namespace(pod);
-        // the claims must exist; unbound WaitForFirstConsumer claims are bound for the chosen node
+        // VolumeBinding's PreFilter: the claims must exist; unbound WaitForFirstConsumer claims
+        // are bound for the chosen node
         let mut pvs = Vec::new();
         let mut unbound_wffc = Vec::new();
         for c in claims(pod) {
             let Some(pvc) = sim.get_kind("PersistentVolumeClaim", ns, &c) else {
-                return self.unschedulable(
+                self.unschedulable(
                     sim,
                     pod,
-                    nodes.len(),
-                    format!("persistentvolumeclaim \"{c}\" not found"),
+                    format!("0/{n} nodes are available: persistentvolumeclaim \"{c}\" not found. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.", n = nodes.len()),
                 );
+                return None;
             };
             if deleting(&pvc) {
-                return self.unschedulable(
+                self.unschedulable(
                     sim,
                     pod,
-                    nodes.len(),
-                    format!("persistentvolumeclaim \"{c}\" is being deleted"),
+                    format!("0/{n} nodes are available: persistentvolumeclaim \"{c}\" is being deleted. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.", n = nodes.len()),
                 );
+                return None;
             }
             match pvc["spec"]["volumeName"].as_str().filter(|s| !s.is_empty()) {
                 Some(v) => {
@@ -144,75 +157,43 @@ impl Scheduler {
                     if pvc["metadata"]["annotations"]["volume.kubernetes.io/selected-node"]
                         .is_string()
                     {
-                        return; // waiting for the provisioner and binder
+                        return None; // waiting for the provisioner and binder
                     }
                     unbound_wffc.push(pvc);
                 }
             }
         }
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+        let node_refs: Vec<&Value> = nodes.iter().map(|n| &**n).collect();
+        let placed_refs: Vec<&Value> = placed.iter().collect();
+        let snap = placement::Snapshot {
+            nodes: &node_refs,
+            placed: &placed_refs,
+            namespace_labels: ns_labels,
+        };
+        let pv_refs: Vec<&Value> = pvs.iter().map(|p| &**p).collect();
+        let mut rejections = Vec::new();
         let mut fits = Vec::new();
         for node in nodes {
-            let ready = condition(node, "Ready").is_some_and(|c| c["status"] == "True");
-            let taint = node["spec"]["taints"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|t| {
-                    matches!(t["effect"].as_str(), Some("NoSchedule" | "NoExecute"))
-                        && !tolerates(&pod["spec"]["tolerations"], t)
-                });
-            if let Some(t) = taint {
-                let v = t["value"].as_str().unwrap_or("");
-                *reasons
-                    .entry(format!(
-                        "node(s) had untolerated taint {{{}: {v}}}",
-                        t["key"].as_str().unwrap_or("")
-                    ))
-                    .or_default() += 1;
-                continue;
+            match Self::filter(pod, node, &pv_refs, &snap) {
+                Some(r) => rejections.push(r),
+                None => fits.push(node.clone()),
             }
-            if node["spec"]["unschedulable"] == true {
-                *reasons
-                    .entry("node(s) were unschedulable".into())
-                    .or_default() += 1;
-                continue;
-            }
-            if !ready {
-                *reasons
-                    .entry("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into())
-                    .or_default() += 1;
-                continue;
-            }
-            if !pvs.iter().all(|pv| pv_fits(pv, node)) {
-                *reasons
-                    .entry("node(s) had volume node affinity conflict".into())
-                    .or_default() += 1;
-                continue;
-            }
-            fits.push(node.clone());
         }
-        let Some(best) = fits
-            .iter()
-            .min_by_key(|n| (load.get(name(n)).copied().unwrap_or(0), name(n).to_string()))
-        else {
-            let msg = reasons
-                .iter()
-                .map(|(r, n)| format!("{n} {r}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            return self.unschedulable(sim, pod, nodes.len(), msg);
+        let load = |n: &Value| placed.iter().filter(|p| p["spec"]["nodeName"] == name(n)).count();
+        let Some(best) = fits.iter().min_by_key(|n| (load(n), name(n).to_string())) else {
+            let msg = placement::fit_error(nodes.len(), &rejections);
+            self.unschedulable(sim, pod, msg);
+            return None;
         };
         let node_name = name(best).to_string();
         if !unbound_wffc.is_empty() {
             for pvc in unbound_wffc {
                 let _ = sim.merge_patch("PersistentVolumeClaim", ns, name(&pvc), &json!({"metadata": {"annotations": {"volume.kubernetes.io/selected-node": node_name}}}));
             }
-            return; // bind once the claims are bound
+            return Some(node_name); // bind once the claims are bound; assumed there meanwhile
         }
         let binding = json!({"apiVersion": "v1", "kind": "Binding", "metadata": {"name": name(pod), "namespace": ns}, "target": {"apiVersion": "v1", "kind": "Node", "name": node_name}});
         if sim.registry.bind(ns, name(pod), &binding).is_ok() {
-            *load.entry(node_name.clone()).or_default() += 1;
             self.reported.remove(super::uid(pod));
             sim.event(
                 pod,
@@ -222,11 +203,54 @@ impl Scheduler {
                 "default-scheduler",
                 None,
             );
+            return Some(node_name);
         }
+        None
     }
 
-    fn unschedulable(&mut self, sim: &Sim, pod: &Value, total: usize, why: String) {
-        let msg = format!("0/{total} nodes are available: {why}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.");
+    /// One node through the filters, in the default profile's order.
+    fn filter(
+        pod: &Value,
+        node: &Value,
+        pvs: &[&Value],
+        snap: &placement::Snapshot,
+    ) -> Option<Rejection> {
+        let tolerations = &pod["spec"]["tolerations"];
+        // NodeUnschedulable: a cordoned node, unless the pod tolerates the unschedulable taint
+        let cordon = json!({"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"});
+        if node["spec"]["unschedulable"] == true && !tolerates(tolerations, &cordon) {
+            return Some(Rejection {
+                reasons: vec![placement::UNSCHEDULABLE.into()],
+                resolvable: false,
+            });
+        }
+        // TaintToleration
+        let taint = node["spec"]["taints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| {
+                matches!(t["effect"].as_str(), Some("NoSchedule" | "NoExecute"))
+                    && !tolerates(tolerations, t)
+            });
+        let not_ready = json!({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"});
+        let ready = condition(node, "Ready").is_some_and(|c| c["status"] == "True");
+        // a NotReady node the lifecycle controller has not tainted yet is treated as tainted
+        let taint = taint.or((!ready && !tolerates(tolerations, &not_ready)).then_some(&not_ready));
+        if let Some(t) = taint {
+            let v = t["value"].as_str().unwrap_or("");
+            return Some(Rejection {
+                reasons: vec![format!(
+                    "node(s) had untolerated taint {{{}: {v}}}",
+                    t["key"].as_str().unwrap_or("")
+                )],
+                resolvable: false,
+            });
+        }
+        placement::filter(pod, node, pvs, snap)
+    }
+
+    fn unschedulable(&mut self, sim: &Sim, pod: &Value, msg: String) {
         let uid = super::uid(pod).to_string();
         if self.reported.get(&uid) == Some(&msg) {
             return;

@@ -19,6 +19,14 @@ use crate::Sim;
 pub const LOCAL_PATH_PROVISIONER: &str = "rancher.io/local-path";
 pub const LOCAL_PATH_DRIVER: &str = "local-path.csi.rancher.io";
 pub const NETWORK_PROVISIONER: &str = "network.csi.kubectl-sts.io";
+/// A zonal block store (as a cloud's disks): a volume lives in the zone of the node it was
+/// provisioned for and attaches to any node of that zone.
+pub const ZONAL_PROVISIONER: &str = "zonal.csi.kubectl-sts.io";
+/// A node-local CSI driver whose volumes are pinned through its own topology key rather than
+/// `kubernetes.io/hostname` (TopoLVM's provisioner name and key).
+pub const TOPOLVM_PROVISIONER: &str = "topolvm.io";
+pub const TOPOLVM_NODE_KEY: &str = "topology.topolvm.io/node";
+pub const ZONE_KEY: &str = "topology.kubernetes.io/zone";
 pub const PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
 pub const PV_PROTECTION: &str = "kubernetes.io/pv-protection";
 pub const OUT_OF_SERVICE: &str = "node.kubernetes.io/out-of-service";
@@ -32,6 +40,14 @@ pub fn storage_classes() -> Vec<Value> {
         json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
             "metadata": {"name": "network"},
             "provisioner": NETWORK_PROVISIONER, "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer",
+            "allowVolumeExpansion": true}),
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "zonal"},
+            "provisioner": ZONAL_PROVISIONER, "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer",
+            "allowVolumeExpansion": true}),
+        json!({"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+            "metadata": {"name": "node-local"},
+            "provisioner": TOPOLVM_PROVISIONER, "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer",
             "allowVolumeExpansion": true}),
     ]
 }
@@ -199,10 +215,13 @@ impl Volumes {
                 self.resizing.insert(key.clone(), Instant::now());
                 continue;
             }
-            if class["provisioner"] != NETWORK_PROVISIONER {
+            let Some(prov) = class["provisioner"]
+                .as_str()
+                .filter(|p| [NETWORK_PROVISIONER, ZONAL_PROVISIONER, TOPOLVM_PROVISIONER].contains(p))
+            else {
                 // no resizer runs for it: nothing more happens (golden)
                 continue;
-            }
+            };
             let elapsed = since.map(|t| t.elapsed()).unwrap_or_default();
             let pv_name = pvc["spec"]["volumeName"].as_str().unwrap_or("").to_string();
             match statuses.as_str() {
@@ -216,7 +235,7 @@ impl Volumes {
                         "Normal",
                         "Resizing",
                         &format!("External resizer is resizing volume {pv_name}"),
-                        &format!("external-resizer {NETWORK_PROVISIONER}"),
+                        &format!("external-resizer {prov}"),
                         None,
                     );
                     self.resizing.insert(key, Instant::now());
@@ -237,7 +256,7 @@ impl Volumes {
                         "Normal",
                         "FileSystemResizeRequired",
                         "Require file system resize of volume on node",
-                        &format!("external-resizer {NETWORK_PROVISIONER}"),
+                        &format!("external-resizer {prov}"),
                         None,
                     );
                     self.resizing.insert(key, Instant::now());
@@ -319,10 +338,28 @@ fn provision_and_bind(sim: &Sim) {
                     "storageClassName": class_name,
                     "volumeMode": pvc["spec"]["volumeMode"].as_str().unwrap_or("Filesystem"),
                 });
-                if prov == LOCAL_PATH_PROVISIONER {
-                    annotations["local.path.provisioner/selected-node"] = json!(node);
-                    spec["csi"]["volumeAttributes"] = json!({"node": node, "path": format!("/opt/local-path-provisioner/{pv_name}_{ns}_{}", name(&pvc))});
-                    spec["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}});
+                let pin = |key: &str, value: &str| json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [{"key": key, "operator": "In", "values": [value]}]}]}});
+                match prov {
+                    LOCAL_PATH_PROVISIONER => {
+                        annotations["local.path.provisioner/selected-node"] = json!(node);
+                        spec["csi"]["volumeAttributes"] = json!({"node": node, "path": format!("/opt/local-path-provisioner/{pv_name}_{ns}_{}", name(&pvc))});
+                        spec["nodeAffinity"] = pin("kubernetes.io/hostname", &node);
+                    }
+                    TOPOLVM_PROVISIONER => {
+                        spec["nodeAffinity"] = pin(TOPOLVM_NODE_KEY, &node);
+                    }
+                    ZONAL_PROVISIONER => {
+                        // the zone of the selected node (external-provisioner's topology from
+                        // the selected node's labels for the driver's key)
+                        let zone = sim
+                            .get_kind("Node", "", &node)
+                            .and_then(|n| n["metadata"]["labels"][ZONE_KEY].as_str().map(String::from));
+                        let Some(zone) = zone else {
+                            continue; // a zonal driver cannot provision for a node without a zone
+                        };
+                        spec["nodeAffinity"] = pin(ZONE_KEY, &zone);
+                    }
+                    _ => {}
                 }
                 let pv = json!({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": pv_name, "annotations": annotations}, "spec": spec});
                 match sim.create_kind("PersistentVolume", "", pv) {
