@@ -19,6 +19,9 @@ pub struct SimArgs {
     /// Number of nodes (n1..nN) with simulated kubelets.
     #[arg(long, default_value_t = 3)]
     pub nodes: usize,
+    /// Spread the nodes over these zones in turn (topology.kubernetes.io/zone and /region), e.g. a,b,c.
+    #[arg(long, value_delimiter = ',', value_name = "ZONE,...")]
+    pub zones: Vec<String>,
     /// Port to listen on (0 = any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
@@ -58,6 +61,17 @@ pub struct SimArgs {
     /// Refuse requests without a token (401) instead of treating them as system:anonymous.
     #[arg(long)]
     pub no_anonymous: bool,
+}
+
+/// A label value as apimachinery's IsValidLabelValue accepts it (empty excluded: a zone needs a name).
+fn valid_label_value(v: &str) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"-_.".contains(c))
 }
 
 fn parse_pair(s: &str) -> Result<(String, String), String> {
@@ -112,6 +126,11 @@ pub async fn run_sim(args: &SimArgs) -> Result<(), Error> {
     if args.speed.is_nan() || args.speed <= 0.0 {
         return Err(Error::usage("--speed must be greater than 0"));
     }
+    if let Some(z) = args.zones.iter().find(|z| !valid_label_value(z)) {
+        return Err(Error::usage(format!(
+            "--zones: {z:?} is not a valid label value (at most 63 characters: letters, digits, '-', '_', '.', beginning and ending with a letter or digit)"
+        )));
+    }
     let config = SimConfig {
         speed: args.speed,
         node_monitor_grace: args.node_grace,
@@ -123,6 +142,7 @@ pub async fn run_sim(args: &SimArgs) -> Result<(), Error> {
         tokens: args.token.clone(),
         deny: args.deny.clone(),
         anonymous_auth: !args.no_anonymous,
+        zones: args.zones.clone(),
         ..SimConfig::default()
     };
     let server = SimServer::start_scenario(&scenario, config, args.port)
@@ -173,4 +193,20 @@ async fn shutdown_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_label_value;
+
+    #[test]
+    fn zone_names_are_label_values() {
+        for ok in ["a", "eu-west-1a", "zone_1.b", "Z9"] {
+            assert!(valid_label_value(ok), "{ok}");
+        }
+        let long = "a".repeat(64);
+        for bad in ["", "-a", "a-", "a b", "a/b", long.as_str()] {
+            assert!(!valid_label_value(bad), "{bad:?}");
+        }
+    }
 }

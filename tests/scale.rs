@@ -406,6 +406,33 @@ fn someone_else_scaling_meanwhile_stops_the_scale() {
 }
 
 #[test]
+fn a_gitops_controller_reverting_replicas_mid_scale_stops_the_scale() {
+    // another writer (a GitOps controller re-applying its copy) puts replicas back to 3 as soon
+    // as the tool has begun; no node is powered off, so this runs on any cluster
+    let c = Cluster::with_nodes("scale-gitops", 3, Default::default());
+    Sts::default().deploy(&c, 90);
+    let gitops = c.other_writer(
+        |k| {
+            k.try_json(&["get", "sts", "flask"])
+                .is_some_and(|s| s["spec"]["replicas"] != 3)
+        },
+        |k| k.run(&["scale", "statefulset", "flask", "--replicas=3"]),
+    );
+    let out = c.sts(&["scale", "flask", "--replicas", "1", "--timeout", "60s"]);
+    let wrote = gitops.finish().expect("the other writer acted");
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr
+            .contains("spec.replicas was changed to 3 by someone else while this step set"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(spec_replicas(&c), "3", "the other change is left alone");
+    assert_eq!(names(&c, "pvc").len(), 3, "no claim deleted");
+}
+
+#[test]
 fn interrupting_a_scale_says_where_it_stopped() {
     let Some(c) = lab("scale-interrupted", "network", Duration::from_secs(360)) else {
         return;

@@ -835,17 +835,10 @@ impl Registry {
         }
         let mut new = (*old).clone();
         new["spec"]["nodeName"] = json!(node);
-        let cond = json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now()});
-        let conds = new["status"]["conditions"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        let mut conds: Vec<Value> = conds
-            .into_iter()
-            .filter(|c| c["type"] != "PodScheduled")
-            .collect();
-        conds.push(cond);
-        new["status"]["conditions"] = json!(conds);
+        replace_condition(
+            &mut new,
+            json!({"type": "PodScheduled", "status": "True", "lastProbeTime": null, "lastTransitionTime": now()}),
+        );
         txn.put(def, new);
         Ok(st::success_status())
     }
@@ -876,8 +869,7 @@ impl Registry {
         };
         let phase = pod["status"]["phase"].as_str().unwrap_or("");
         let terminating = !pod["metadata"]["deletionTimestamp"].is_null();
-        let can_ignore_pdb =
-            matches!(phase, "Succeeded" | "Failed" | "Pending") || terminating;
+        let can_ignore_pdb = matches!(phase, "Succeeded" | "Failed" | "Pending") || terminating;
         if !can_ignore_pdb {
             let matching: Vec<Obj> = self
                 .store
@@ -889,7 +881,10 @@ impl Registry {
                     // a nil or empty selector matches nothing here
                     let sel = &p["spec"]["selector"];
                     sel.as_object().is_some_and(|o| {
-                        o.values().any(|v| v.as_object().is_some_and(|m| !m.is_empty()) || v.as_array().is_some_and(|a| !a.is_empty()))
+                        o.values().any(|v| {
+                            v.as_object().is_some_and(|m| !m.is_empty())
+                                || v.as_array().is_some_and(|a| !a.is_empty())
+                        })
                     }) && LabelSelector::from_label_selector(sel).matches_object(&pod)
                 })
                 .collect();
@@ -986,11 +981,11 @@ impl Registry {
         new["status"]["disruptionsAllowed"] = json!(allowed - 1);
         if allowed - 1 == 0 {
             // pdbhelper.UpdateDisruptionAllowedCondition
-            let conds = new["status"]["conditions"].as_array().cloned().unwrap_or_default();
-            let mut conds: Vec<Value> = conds.into_iter().filter(|c| c["type"] != "DisruptionAllowed").collect();
-            conds.push(json!({"type": "DisruptionAllowed", "status": "False", "reason": "InsufficientPods", "message": "",
-                "observedGeneration": status["observedGeneration"], "lastTransitionTime": now()}));
-            new["status"]["conditions"] = json!(conds);
+            replace_condition(
+                &mut new,
+                json!({"type": "DisruptionAllowed", "status": "False", "reason": "InsufficientPods", "message": "",
+                    "observedGeneration": status["observedGeneration"], "lastTransitionTime": now()}),
+            );
         }
         new["status"]["disruptedPods"][pod] = json!(now());
         let mut txn = self.store.lock();
@@ -1462,6 +1457,19 @@ fn admit_update(txn: &Txn<'_>, def: &ResourceDef, old: &Value, new: &Value) -> R
         format!("persistentvolumeclaims \"{name}\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"),
         Some(json!({"name": name, "kind": "persistentvolumeclaims"})),
     ))
+}
+
+/// Puts `cond` in place of the object's condition of the same type (appended when there is none).
+fn replace_condition(obj: &mut Value, cond: Value) {
+    let mut conds: Vec<Value> = obj["status"]["conditions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c["type"] != cond["type"])
+        .collect();
+    conds.push(cond);
+    obj["status"]["conditions"] = json!(conds);
 }
 
 #[cfg(test)]

@@ -95,7 +95,9 @@ impl OtherWriter {
     /// Stops watching; what its write answered, if it wrote.
     pub fn finish(mut self) -> Option<Out> {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        self.handle.take().and_then(|h| h.join().expect("other writer"))
+        self.handle
+            .take()
+            .and_then(|h| h.join().expect("other writer"))
     }
 }
 
@@ -221,8 +223,11 @@ impl Cluster {
             },
         );
         if !c.is_sim() {
-            let have: std::collections::BTreeSet<String> =
-                c.ready_nodes().iter().filter_map(|n| c.zone_of(n)).collect();
+            let have: std::collections::BTreeSet<String> = c
+                .ready_nodes()
+                .iter()
+                .filter_map(|n| c.zone_of(n))
+                .collect();
             if have.len() < zones.len() {
                 skip(&format!(
                     "needs Ready nodes in {} zones (topology.kubernetes.io/zone); the cluster has {}",
@@ -519,9 +524,9 @@ impl Drop for Cluster {
         // a real node this test powered off comes back, even when the test failed
         let off = std::mem::take(&mut *self.powered_off.lock().unwrap_or_else(|e| e.into_inner()));
         for node in off {
-            if let Err(e) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                power(self, &node, true)
-            })) {
+            if let Err(e) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| power(self, &node, true)))
+            {
                 let _ = writeln!(std::io::stderr(), "could not power {node} back on: {e:?}");
             }
         }

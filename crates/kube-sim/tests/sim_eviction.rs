@@ -123,7 +123,8 @@ fn kubectl_create_namespace_and_drain_speak_protobuf() {
 
 /// A golden eviction answer (`eviction/<file>`: the body, then `HTTP <code>`).
 fn golden_answer(file: &str) -> Value {
-    let text = std::fs::read_to_string(crate::harness::golden(&format!("eviction/{file}"))).unwrap();
+    let text =
+        std::fs::read_to_string(crate::harness::golden(&format!("eviction/{file}"))).unwrap();
     let body = text.rsplit_once("HTTP").unwrap().0;
     serde_json::from_str(body).unwrap()
 }
@@ -193,10 +194,23 @@ fn an_eviction_charges_the_budget_before_the_delete_and_a_failed_precondition_ke
     // … and the budget stays charged, as golden's PDB right after it
     let got = pdb(&c, "web-pdb2");
     let want = crate::harness::golden_json("eviction/pdb-after-failed-precondition.json");
-    for k in ["currentHealthy", "desiredHealthy", "disruptionsAllowed", "expectedPods"] {
-        assert_eq!(got["status"][k], want["status"][k], "{k}: {}", got["status"]);
+    for k in [
+        "currentHealthy",
+        "desiredHealthy",
+        "disruptionsAllowed",
+        "expectedPods",
+    ] {
+        assert_eq!(
+            got["status"][k], want["status"][k],
+            "{k}: {}",
+            got["status"]
+        );
     }
-    assert!(got["status"]["disruptedPods"]["flask-1"].is_string(), "{}", got["status"]);
+    assert!(
+        got["status"]["disruptedPods"]["flask-1"].is_string(),
+        "{}",
+        got["status"]
+    );
     assert_eq!(got["status"]["conditions"][0]["reason"], "InsufficientPods");
     // the controller's next passes keep the charge (it lasts 2 minutes or until the pod goes)
     std::thread::sleep(std::time::Duration::from_millis(500));
@@ -245,13 +259,14 @@ fn two_budgets_answer_golden_500_and_max_unavailable_counts_the_sets_scale() {
         err.get("reason").is_none_or(|r| r.is_null() || r == ""),
         "golden's 500 Status has no reason: {err}"
     );
-    // flask-2 is under neither: it goes
+    // flask-2 is under neither: it goes (terminating, or already replaced: another uid — a
+    // fast cluster can stop and re-create it between two polls)
+    let uid = c.jsonpath(&["get", "pod", "flask-2"], "{.metadata.uid}");
     evict(&c, "flask-2", None).unwrap();
     c.eventually(30, "flask-2 terminating or replaced", || {
         let p = c.try_json(&["get", "pod", "flask-2"])?;
-        (!p["metadata"]["deletionTimestamp"].is_null()
-            || p["status"]["phase"] == "Pending")
-        .then_some(())
+        (!p["metadata"]["deletionTimestamp"].is_null() || p["metadata"]["uid"] != uid.as_str())
+            .then_some(())
     });
 }
 
@@ -269,7 +284,10 @@ fn unready_and_pending_pods_and_the_unhealthy_pod_eviction_policy() {
     c.apply(&pod("q-ready", true, ""));
     c.apply(&pod("q-unready", false, ""));
     c.eventually(60, "q-ready Ready and q-unready Running", || {
-        let r = c.jsonpath(&["get", "pod", "q-ready"], "{.status.conditions[?(@.type==\"Ready\")].status}");
+        let r = c.jsonpath(
+            &["get", "pod", "q-ready"],
+            "{.status.conditions[?(@.type==\"Ready\")].status}",
+        );
         let u = c.jsonpath(&["get", "pod", "q-unready"], "{.status.phase}");
         (r == "True" && u == "Running").then_some(())
     });
@@ -281,7 +299,14 @@ fn unready_and_pending_pods_and_the_unhealthy_pod_eviction_policy() {
     let err = evict(&c, "q-unready", None).unwrap_err();
     assert_eq!(err["code"], 429, "{err}");
     // … and may go under AlwaysAllow, without a charge
-    c.kubectl_ok(&["patch", "pdb", "q", "--type=merge", "-p", r#"{"spec":{"unhealthyPodEvictionPolicy":"AlwaysAllow"}}"#]);
+    c.kubectl_ok(&[
+        "patch",
+        "pdb",
+        "q",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"unhealthyPodEvictionPolicy":"AlwaysAllow"}}"#,
+    ]);
     c.eventually(30, "new generation observed", || {
         let p = pdb(&c, "q");
         (p["status"]["observedGeneration"] == p["metadata"]["generation"]).then_some(())
@@ -291,7 +316,14 @@ fn unready_and_pending_pods_and_the_unhealthy_pod_eviction_policy() {
 
     // IfHealthyBudget with the budget met (minAvailable 1, one healthy): an unready pod goes
     c.apply(&pod("q-unready2", false, ""));
-    c.kubectl_ok(&["patch", "pdb", "q", "--type=merge", "-p", r#"{"spec":{"minAvailable":1,"unhealthyPodEvictionPolicy":"IfHealthyBudget"}}"#]);
+    c.kubectl_ok(&[
+        "patch",
+        "pdb",
+        "q",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minAvailable":1,"unhealthyPodEvictionPolicy":"IfHealthyBudget"}}"#,
+    ]);
     c.eventually(60, "q-unready2 Running, budget observed", || {
         let p = pdb(&c, "q");
         (c.jsonpath(&["get", "pod", "q-unready2"], "{.status.phase}") == "Running"
@@ -302,8 +334,19 @@ fn unready_and_pending_pods_and_the_unhealthy_pod_eviction_policy() {
     evict(&c, "q-unready2", None).unwrap();
 
     // a Pending pod skips the budget (canIgnorePDB), even one that allows nothing
-    c.apply(&pod("q-pending", true, "  nodeSelector:\n    nowhere: \"true\"\n"));
-    c.kubectl_ok(&["patch", "pdb", "q", "--type=merge", "-p", r#"{"spec":{"minAvailable":5}}"#]);
+    c.apply(&pod(
+        "q-pending",
+        true,
+        "  nodeSelector:\n    nowhere: \"true\"\n",
+    ));
+    c.kubectl_ok(&[
+        "patch",
+        "pdb",
+        "q",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minAvailable":5}}"#,
+    ]);
     settled(&c, "q", 0);
     evict(&c, "q-pending", None).unwrap();
     // while the Ready one is still protected
@@ -328,12 +371,19 @@ fn kubectl_drain_refuses_daemonset_pods_retries_a_budget_and_skips_mirror_pods()
     let ds_uid = c.jsonpath(&["get", "ds", "agent"], "{.metadata.uid}");
     c.apply(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent-x\n  labels:\n    app: agent\n  ownerReferences:\n  - apiVersion: apps/v1\n    kind: DaemonSet\n    name: agent\n    uid: {ds_uid}\n    controller: true\n    blockOwnerDeletion: true\nspec:\n  nodeName: {node}\n  containers:\n  - name: agent\n    image: registry.k8s.io/pause:3.9\n"));
     c.apply(&format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: static-{node}\n  annotations:\n    kubernetes.io/config.mirror: abc\nspec:\n  nodeName: {node}\n  containers:\n  - name: etcd\n    image: registry.k8s.io/pause:3.9\n"));
-    assert!(c.kubectl_ok(&["get", "ds", "agent", "--no-headers"]).starts_with("agent "));
+    assert!(c
+        .kubectl_ok(&["get", "ds", "agent", "--no-headers"])
+        .starts_with("agent "));
 
     // without --ignore-daemonsets: refused, nothing evicted
     let out = c.kubectl(&["drain", &node, "--timeout=20s"]);
     assert_ne!(out.code, 0);
-    assert!(out.stderr.contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"),
+        "{}",
+        out.stderr
+    );
     assert!(c.json(&["get", "pod", "flask-1"])["metadata"]["deletionTimestamp"].is_null());
 
     // a budget that allows nothing: drain retries every 5 s and gives up at its timeout
@@ -342,16 +392,32 @@ fn kubectl_drain_refuses_daemonset_pods_retries_a_budget_and_skips_mirror_pods()
     let out = c.kubectl(&["drain", &node, "--ignore-daemonsets", "--timeout=8s"]);
     assert_ne!(out.code, 0);
     let all = format!("{}{}", out.stdout, out.stderr);
-    assert!(all.contains("Cannot evict pod as it would violate the pod's disruption budget."), "{all}");
+    assert!(
+        all.contains("Cannot evict pod as it would violate the pod's disruption budget."),
+        "{all}"
+    );
     assert!(all.contains("will retry after 5s"), "{all}");
-    assert!(all.contains("Warning: ignoring DaemonSet-managed Pods"), "{all}");
+    assert!(
+        all.contains("Warning: ignoring DaemonSet-managed Pods"),
+        "{all}"
+    );
 
     // allowed once more: drained; the DaemonSet's pod and the mirror pod stay
-    c.kubectl_ok(&["patch", "pdb", "flask", "--type=merge", "-p", r#"{"spec":{"minAvailable":1}}"#]);
+    c.kubectl_ok(&[
+        "patch",
+        "pdb",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minAvailable":1}}"#,
+    ]);
     settled(&c, "flask", 1);
     let out = c.kubectl(&["drain", &node, "--ignore-daemonsets", "--timeout=60s"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("pod/flask-1 evicted"), "{}", out.stdout);
     assert!(c.json(&["get", "pod", "agent-x"])["metadata"]["deletionTimestamp"].is_null());
-    assert!(c.json(&["get", "pod", &format!("static-{node}")])["metadata"]["deletionTimestamp"].is_null());
+    assert!(
+        c.json(&["get", "pod", &format!("static-{node}")])["metadata"]["deletionTimestamp"]
+            .is_null()
+    );
 }

@@ -82,10 +82,14 @@ fn required_anti_affinity_leaves_the_extra_replica_pending_with_the_schedulers_m
             "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
         );
     } else {
-        assert!(msg.contains("didn't match pod anti-affinity rules"), "{msg}");
+        assert!(
+            msg.contains("didn't match pod anti-affinity rules"),
+            "{msg}"
+        );
     }
-    let placed: std::collections::BTreeSet<String> =
-        (0..nodes).map(|i| node_of(&c, &format!("flask-{i}"))).collect();
+    let placed: std::collections::BTreeSet<String> = (0..nodes)
+        .map(|i| node_of(&c, &format!("flask-{i}")))
+        .collect();
     assert_eq!(placed.len(), nodes, "one replica per node");
 }
 
@@ -228,8 +232,7 @@ fn a_set_kept_in_one_zone_cannot_leave_it() {
     let Some(c) = Cluster::zoned("one-zone", 4, &["zone-a", "zone-b"]) else {
         return;
     };
-    let Some(_) = c.sim_or_skip("names the simulated zones and counts nodes in the message")
-    else {
+    let Some(_) = c.sim_or_skip("names the simulated zones and counts nodes in the message") else {
         return;
     };
     let placement = in_zone("zone-a");

@@ -68,7 +68,13 @@ fn expected_scale(sim: &Sim, pods: &[std::sync::Arc<Value>]) -> Result<i64, Stri
             continue;
         }
         let scale = (owner["kind"] == "StatefulSet")
-            .then(|| sim.get_kind("StatefulSet", namespace(p), owner["name"].as_str().unwrap_or("")))
+            .then(|| {
+                sim.get_kind(
+                    "StatefulSet",
+                    namespace(p),
+                    owner["name"].as_str().unwrap_or(""),
+                )
+            })
             .flatten()
             .filter(|s| s["metadata"]["uid"] == owner["uid"])
             .map(|s| s["spec"]["replicas"].as_i64().unwrap_or(1))
@@ -97,7 +103,10 @@ pub fn budget(sim: &Sim, pdb: &Value) -> Budget {
         Ok((pods.len() as i64, n))
     } else if spec["minAvailable"].is_string() {
         expected_scale(sim, &pods).map(|expected| {
-            (expected, scaled(&spec["minAvailable"], expected).unwrap_or(0))
+            (
+                expected,
+                scaled(&spec["minAvailable"], expected).unwrap_or(0),
+            )
         })
     } else {
         Ok((0, 0))
@@ -121,10 +130,28 @@ pub fn budget(sim: &Sim, pdb: &Value) -> Budget {
         .count() as i64;
     match counts {
         Ok((expected, desired)) => {
-            let allowed = if expected <= 0 { 0 } else { (healthy - desired).max(0) };
-            Budget { expected, desired, healthy, allowed, disrupted, failed: None }
+            let allowed = if expected <= 0 {
+                0
+            } else {
+                (healthy - desired).max(0)
+            };
+            Budget {
+                expected,
+                desired,
+                healthy,
+                allowed,
+                disrupted,
+                failed: None,
+            }
         }
-        Err(e) => Budget { expected: 0, desired: 0, healthy, allowed: 0, disrupted, failed: Some(e) },
+        Err(e) => Budget {
+            expected: 0,
+            desired: 0,
+            healthy,
+            allowed: 0,
+            disrupted,
+            failed: Some(e),
+        },
     }
 }
 
@@ -163,8 +190,10 @@ impl Controller for DisruptionController {
                     s["disruptionsAllowed"] = json!(0);
                     s
                 }
-                None => json!({"observedGeneration": gen, "disruptionsAllowed": b.allowed, "currentHealthy": b.healthy,
-                    "desiredHealthy": b.desired, "expectedPods": b.expected}),
+                None => {
+                    json!({"observedGeneration": gen, "disruptionsAllowed": b.allowed, "currentHealthy": b.healthy,
+                    "desiredHealthy": b.desired, "expectedPods": b.expected})
+                }
             };
             if !b.disrupted.is_empty() {
                 status["disruptedPods"] = Value::Object(b.disrupted);

@@ -63,8 +63,12 @@ fn requirement_matches(e: &Value, value: Option<&str>) -> bool {
         Some("Exists") => value.is_some(),
         Some("DoesNotExist") => value.is_none(),
         // Gt/Lt take exactly one integer value and compare the label as an integer
-        Some("Gt") => matches!((value.and_then(int), values.first().and_then(|s| int(s))), (Some(v), Some(w)) if v > w),
-        Some("Lt") => matches!((value.and_then(int), values.first().and_then(|s| int(s))), (Some(v), Some(w)) if v < w),
+        Some("Gt") => {
+            matches!((value.and_then(int), values.first().and_then(|s| int(s))), (Some(v), Some(w)) if v > w)
+        }
+        Some("Lt") => {
+            matches!((value.and_then(int), values.first().and_then(|s| int(s))), (Some(v), Some(w)) if v < w)
+        }
         _ => false,
     }
 }
@@ -83,13 +87,15 @@ pub fn node_selector_matches(selector: &Value, node: &Value) -> bool {
             if exprs.is_none_or(|a| a.is_empty()) && fields.is_none_or(|a| a.is_empty()) {
                 return false;
             }
-            exprs.into_iter().flatten().all(|e| {
-                requirement_matches(e, labels[e["key"].as_str().unwrap_or("")].as_str())
-            }) && fields.into_iter().flatten().all(|e| {
-                // metadata.name is the only supported field
-                e["key"] == "metadata.name"
-                    && requirement_matches(e, node["metadata"]["name"].as_str())
-            })
+            exprs
+                .into_iter()
+                .flatten()
+                .all(|e| requirement_matches(e, labels[e["key"].as_str().unwrap_or("")].as_str()))
+                && fields.into_iter().flatten().all(|e| {
+                    // metadata.name is the only supported field
+                    e["key"] == "metadata.name"
+                        && requirement_matches(e, node["metadata"]["name"].as_str())
+                })
         })
 }
 
@@ -270,22 +276,20 @@ fn inter_pod_affinity(pod: &Value, node: &Value, snap: &Snapshot) -> Option<Reje
             .iter()
             .all(|t| !others.iter().any(|p| term_selects(t, pod, p, snap)));
         let self_match = terms.iter().all(|t| term_selects(t, pod, pod, snap));
-        let keys_present = terms.iter().all(|t| {
-            label(t["topologyKey"].as_str().unwrap_or("")).is_some()
-        });
+        let keys_present = terms
+            .iter()
+            .all(|t| label(t["topologyKey"].as_str().unwrap_or("")).is_some());
         if !(satisfied || (no_match_anywhere && self_match && keys_present)) {
             return Some(Rejection::unresolvable(AFFINITY));
         }
     }
     // the pod's own required anti-affinity
-    let anti = required_terms(pod, "podAntiAffinity")
-        .into_iter()
-        .any(|t| {
-            let key = t["topologyKey"].as_str().unwrap_or("");
-            others
-                .iter()
-                .any(|p| term_selects(t, pod, p, snap) && same(p, key))
-        });
+    let anti = required_terms(pod, "podAntiAffinity").into_iter().any(|t| {
+        let key = t["topologyKey"].as_str().unwrap_or("");
+        others
+            .iter()
+            .any(|p| term_selects(t, pod, p, snap) && same(p, key))
+    });
     if anti {
         return Some(Rejection::resolvable(vec![ANTI_AFFINITY.into()]));
     }
@@ -467,7 +471,10 @@ mod tests {
             placed: &placed,
             namespace_labels: &ns,
         };
-        let n = nodes.iter().find(|n| n["metadata"]["name"] == target).unwrap();
+        let n = nodes
+            .iter()
+            .find(|n| n["metadata"]["name"] == target)
+            .unwrap();
         filter(pod, n, &[], &snap)
     }
 
@@ -478,25 +485,44 @@ mod tests {
     #[test]
     fn node_selector_and_required_affinity() {
         let nodes = [node("n1", "a"), node("n2", "b")];
-        let p = pod("p", None, json!({"nodeSelector": {"topology.kubernetes.io/zone": "b"}}));
-        assert_eq!(reason(check(&p, "n1", &nodes, &[])).as_deref(), Some(NODE_AFFINITY));
+        let p = pod(
+            "p",
+            None,
+            json!({"nodeSelector": {"topology.kubernetes.io/zone": "b"}}),
+        );
+        assert_eq!(
+            reason(check(&p, "n1", &nodes, &[])).as_deref(),
+            Some(NODE_AFFINITY)
+        );
         assert_eq!(check(&p, "n2", &nodes, &[]), None);
         let aff = |op: &str, values: Value| {
-            pod("p", None, json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
-                {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": op, "values": values}]}]}}}}))
+            pod(
+                "p",
+                None,
+                json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+                {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": op, "values": values}]}]}}}}),
+            )
         };
         assert!(check(&aff("NotIn", json!(["a"])), "n1", &nodes, &[]).is_some());
         assert!(check(&aff("NotIn", json!(["a"])), "n2", &nodes, &[]).is_none());
         assert!(check(&aff("Exists", json!([])), "n1", &nodes, &[]).is_none());
         assert!(check(&aff("DoesNotExist", json!([])), "n1", &nodes, &[]).is_some());
         // matchFields on metadata.name; terms are ORed
-        let fields = pod("p", None, json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        let fields = pod(
+            "p",
+            None,
+            json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
             {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n2"]}]},
-            {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["z"]}]}]}}}}));
+            {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["z"]}]}]}}}}),
+        );
         assert!(check(&fields, "n1", &nodes, &[]).is_some());
         assert!(check(&fields, "n2", &nodes, &[]).is_none());
         // an empty term matches nothing
-        let empty = pod("p", None, json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{}]}}}}));
+        let empty = pod(
+            "p",
+            None,
+            json!({"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{}]}}}}),
+        );
         assert!(check(&empty, "n1", &nodes, &[]).is_some());
     }
 
@@ -515,10 +541,18 @@ mod tests {
     fn requests_against_allocatable() {
         let nodes = [node("n1", "a")];
         let big = |cpu: &str, mem: &str| {
-            pod("p", None, json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": cpu, "memory": mem}}}]}))
+            pod(
+                "p",
+                None,
+                json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": cpu, "memory": mem}}}]}),
+            )
         };
         assert_eq!(check(&big("1500m", "1Gi"), "n1", &nodes, &[]), None);
-        let placed = [pod("q", Some("n1"), json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "1", "memory": "3Gi"}}}]}))];
+        let placed = [pod(
+            "q",
+            Some("n1"),
+            json!({"containers": [{"name": "c", "resources": {"requests": {"cpu": "1", "memory": "3Gi"}}}]}),
+        )];
         let r = check(&big("1500m", "2Gi"), "n1", &nodes, &placed).unwrap();
         assert_eq!(r.reasons, ["Insufficient cpu", "Insufficient memory"]);
         assert!(r.resolvable);
@@ -526,7 +560,11 @@ mod tests {
         let mut done = placed[0].clone();
         done["status"]["phase"] = json!("Succeeded");
         assert_eq!(check(&big("1500m", "2Gi"), "n1", &nodes, &[done]), None);
-        let init = pod("p", None, json!({"initContainers": [{"name": "i", "resources": {"requests": {"cpu": "3"}}}]}));
+        let init = pod(
+            "p",
+            None,
+            json!({"initContainers": [{"name": "i", "resources": {"requests": {"cpu": "3"}}}]}),
+        );
         assert_eq!(pod_request(&init, "cpu"), 3000);
         assert!(check(&init, "n1", &nodes, &[]).is_some());
     }
@@ -541,7 +579,10 @@ mod tests {
         let nodes = [node("n1", "a"), node("n2", "a"), node("n3", "b")];
         let placed = [pod("web-0", Some("n1"), json!({}))];
         let p = pod("web-1", None, anti("kubernetes.io/hostname"));
-        assert_eq!(reason(check(&p, "n1", &nodes, &placed)).as_deref(), Some(ANTI_AFFINITY));
+        assert_eq!(
+            reason(check(&p, "n1", &nodes, &placed)).as_deref(),
+            Some(ANTI_AFFINITY)
+        );
         assert_eq!(check(&p, "n2", &nodes, &placed), None);
         let z = pod("web-1", None, anti("topology.kubernetes.io/zone"));
         assert!(check(&z, "n2", &nodes, &placed).is_some());
@@ -568,7 +609,10 @@ mod tests {
         // first of its group: anywhere
         assert_eq!(check(&p, "n1", &nodes, &[]), None);
         let placed = [pod("web-0", Some("n2"), json!({}))];
-        assert_eq!(reason(check(&p, "n1", &nodes, &placed)).as_deref(), Some(AFFINITY));
+        assert_eq!(
+            reason(check(&p, "n1", &nodes, &placed)).as_deref(),
+            Some(AFFINITY)
+        );
         assert_eq!(check(&p, "n2", &nodes, &placed), None);
     }
 
@@ -579,7 +623,10 @@ mod tests {
             "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}}]});
         let placed = [pod("web-0", Some("n1"), json!({}))];
         let p = pod("web-1", None, spread.clone());
-        assert_eq!(reason(check(&p, "n1", &nodes, &placed)).as_deref(), Some(SPREAD));
+        assert_eq!(
+            reason(check(&p, "n1", &nodes, &placed)).as_deref(),
+            Some(SPREAD)
+        );
         assert_eq!(check(&p, "n2", &nodes, &placed), None);
         // a terminating pod does not count
         let mut gone = placed[0].clone();
@@ -608,7 +655,10 @@ mod tests {
             fit_error(3, &rs),
             "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
-        let cpu = [Rejection::resolvable(vec!["Insufficient cpu".into(), "Insufficient memory".into()])];
+        let cpu = [Rejection::resolvable(vec![
+            "Insufficient cpu".into(),
+            "Insufficient memory".into(),
+        ])];
         assert_eq!(
             fit_error(1, &cpu),
             "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."

@@ -90,7 +90,11 @@ impl Controller for Scheduler {
         // scheduler's cache assumes a pod on its node before the binding lands)
         let mut placed: Vec<Value> = all
             .iter()
-            .filter(|p| p["spec"]["nodeName"].as_str().is_some_and(|n| !n.is_empty()))
+            .filter(|p| {
+                p["spec"]["nodeName"]
+                    .as_str()
+                    .is_some_and(|n| !n.is_empty())
+            })
             .map(|p| (**p).clone())
             .collect();
         // a pod whose claims wait for their volumes on the node chosen for it is assumed there
@@ -179,7 +183,12 @@ impl Scheduler {
                 None => fits.push(node.clone()),
             }
         }
-        let load = |n: &Value| placed.iter().filter(|p| p["spec"]["nodeName"] == name(n)).count();
+        let load = |n: &Value| {
+            placed
+                .iter()
+                .filter(|p| p["spec"]["nodeName"] == name(n))
+                .count()
+        };
         let Some(best) = fits.iter().min_by_key(|n| (load(n), name(n).to_string())) else {
             let msg = placement::fit_error(nodes.len(), &rejections);
             self.unschedulable(sim, pod, msg);

@@ -215,10 +215,9 @@ impl Volumes {
                 self.resizing.insert(key.clone(), Instant::now());
                 continue;
             }
-            let Some(prov) = class["provisioner"]
-                .as_str()
-                .filter(|p| [NETWORK_PROVISIONER, ZONAL_PROVISIONER, TOPOLVM_PROVISIONER].contains(p))
-            else {
+            let Some(prov) = class["provisioner"].as_str().filter(|p| {
+                [NETWORK_PROVISIONER, ZONAL_PROVISIONER, TOPOLVM_PROVISIONER].contains(p)
+            }) else {
                 // no resizer runs for it: nothing more happens (golden)
                 continue;
             };
@@ -351,9 +350,9 @@ fn provision_and_bind(sim: &Sim) {
                     ZONAL_PROVISIONER => {
                         // the zone of the selected node (external-provisioner's topology from
                         // the selected node's labels for the driver's key)
-                        let zone = sim
-                            .get_kind("Node", "", &node)
-                            .and_then(|n| n["metadata"]["labels"][ZONE_KEY].as_str().map(String::from));
+                        let zone = sim.get_kind("Node", "", &node).and_then(|n| {
+                            n["metadata"]["labels"][ZONE_KEY].as_str().map(String::from)
+                        });
                         let Some(zone) = zone else {
                             continue; // a zonal driver cannot provision for a node without a zone
                         };
