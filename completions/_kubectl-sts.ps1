@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;scale' {
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'The number of replicas to reach')
             [CompletionResult]::new('--max-steps', '--max-steps', [CompletionResultType]::ParameterName, 'Refuse a scale of more steps than this (each step is one pod and a wait)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -152,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;resize-storage' {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The volumeClaimTemplate to grow (default: the set''s only one)')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait of each stage (the claims'' resize, the delete, the adoption); 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait of each stage (the claims'' resize, the delete, the adoption); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -223,7 +223,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout;apply' {
             [CompletionResult]::new('--to-partition', '--to-partition', [CompletionResultType]::ParameterName, 'RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -268,7 +268,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;rollout;restart' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -335,6 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;sim' {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'What the cluster starts with: `seed` (the lab''s Service + StatefulSet), `empty`, or a multi-document YAML file')
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes (n1..nN) with simulated kubelets')
+            [CompletionResult]::new('--zones', '--zones', [CompletionResultType]::ParameterName, 'Spread the nodes over these zones in turn (topology.kubernetes.io/zone and /region), e.g. a,b,c')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 = any free port)')
             [CompletionResult]::new('--kubeconfig-out', '--kubeconfig-out', [CompletionResultType]::ParameterName, 'Write a kubeconfig for the simulated cluster to this path')
             [CompletionResult]::new('--node-grace', '--node-grace', [CompletionResultType]::ParameterName, 'Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s)')

@@ -1171,7 +1171,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__sim)
-            opts="-n -A -o -v -h -V --scenario --nodes --port --kubeconfig-out --node-grace --toleration --force-detach-after --speed --fault --latency --cut-watch-after --tls --token --deny --no-anonymous --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-n -A -o -v -h -V --scenario --nodes --zones --port --kubeconfig-out --node-grace --toleration --force-detach-after --speed --fault --latency --cut-watch-after --tls --token --deny --no-anonymous --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1182,6 +1182,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zones)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

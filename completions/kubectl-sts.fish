@@ -70,7 +70,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l replicas -d 'The number of replicas to reach' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l max-steps -d 'Refuse a scale of more steps than this (each step is one pod and a wait)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l timeout -d 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l current-replicas -d 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand scale" -l context -d 'The kubeconfig context to use' -r
@@ -132,7 +132,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s h -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l template -d 'The volumeClaimTemplate to grow (default: the set\'s only one)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l size -d 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l timeout -d 'Longest wait of each stage (the claims\' resize, the delete, the adoption); 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l timeout -d 'Longest wait of each stage (the claims\' resize, the delete, the adoption); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
@@ -189,7 +189,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l to-partition -d 'RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l timeout -d 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l timeout -d 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from apply" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
@@ -225,7 +225,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __f
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from repair" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l timeout -d 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l timeout -d 'Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -l context -d 'The kubeconfig context to use' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand rollout; and __fish_seen_subcommand_from restart" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
@@ -266,6 +266,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l zones -d 'Spread the nodes over these zones in turn (topology.kubernetes.io/zone and /region), e.g. a,b,c' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l port -d 'Port to listen on (0 = any free port)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l kubeconfig-out -d 'Write a kubeconfig for the simulated cluster to this path' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l node-grace -d 'Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s)' -r

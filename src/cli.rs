@@ -155,7 +155,7 @@ pub struct ScaleArgs {
     /// Refuse a scale of more steps than this (each step is one pod and a wait).
     #[arg(long, default_value_t = crate::ops::scale::DEFAULT_MAX_STEPS, value_name = "N", value_parser = clap::value_parser!(i64).range(1..=10_000))]
     pub max_steps: i64,
-    /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit.
+    /// Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
     /// Check the guards and print the plan; change nothing.
@@ -262,7 +262,7 @@ pub struct ResizeArgs {
     /// Check the preflight and print the plan; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Longest wait of each stage (the claims' resize, the delete, the adoption); 0 = no limit.
+    /// Longest wait of each stage (the claims' resize, the delete, the adoption); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
     #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }
@@ -318,7 +318,7 @@ pub struct RolloutApplyArgs {
     /// Check the guards and print the plan; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Longest wait for each step (its pods back on the update revision and available); 0 = no limit.
+    /// Longest wait for each step (its pods back on the update revision and available); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }
@@ -350,7 +350,7 @@ pub struct RolloutRestartArgs {
     /// Check the guards and say what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit.
+    /// Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }

@@ -35,6 +35,11 @@ impl<'a> Progress<'a> {
         p
     }
 
+    /// Whether waits are drawn as a spinner (in place) rather than plain lines.
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
     /// A line that stays (a step begins or ends, a warning).
     pub fn say(&mut self, line: &str) {
         match &self.spinner {

@@ -3,6 +3,7 @@
 //! of the types behind them cannot change what scripts read. `UPDATE_SNAPSHOTS=1` rewrites them.
 
 use kubectl_sts::model::force::{Eligibility, Verdict};
+use kubectl_sts::model::gate::Wait;
 use kubectl_sts::model::scale::{Blocker, BlockerCode, Step};
 use kubectl_sts::ops::force_delete::{ForceDeleteReport, Outcome as ForceOutcome, Replacement};
 use kubectl_sts::ops::scale::{Outcome as ScaleOutcome, ScaleReport, StepRecord};
@@ -47,6 +48,11 @@ fn scale_results_keep_their_json() {
             seconds: 12.5,
         }],
         retained_claims: vec!["data-web-3".into()],
+        waits: vec![Wait {
+            code: BlockerCode::PodNotAvailable,
+            pod: Some("web-0".into()),
+            seconds: 7.5,
+        }],
     };
     crate::harness::assert_fixture("scale-timed-out.json", &json(&timed_out));
     let refused = ScaleReport {
@@ -60,7 +66,10 @@ fn scale_results_keep_their_json() {
             Blocker::new(BlockerCode::ReplicasNotSettled, "settle".into()),
             Blocker::new(BlockerCode::PodMissing, "missing".into()),
             Blocker::new(BlockerCode::PodTerminating, "terminating".into()),
-            Blocker::new(BlockerCode::PodOutsideReplicas, "outside".into()),
+            Blocker::new(BlockerCode::PodOutsideReplicas, "outside".into())
+                .for_pod("web-4")
+                .settles_within(40),
+            Blocker::new(BlockerCode::NotSettling, "not settling".into()).for_pod("web-1"),
         ],
         plan: vec![],
         steps: vec![],

@@ -10,6 +10,7 @@ mod completions;
 mod demo;
 mod documents;
 mod force_delete;
+mod gate;
 mod inspect_cli;
 mod inspect_model;
 mod inspect_requests;

@@ -170,6 +170,36 @@ pub fn pod_available(pod: &Pod, min_ready: i64, now: jiff::Timestamp) -> bool {
         .is_some_and(|t| now.duration_since(t.0).as_secs() >= min_ready)
 }
 
+/// A Ready pod not yet available: the seconds until minReadySeconds have passed since it
+/// turned Ready (podutil.IsPodAvailable). None when it is not Ready or already available.
+pub fn available_in(pod: &Pod, min_ready: i64, now: jiff::Timestamp) -> Option<i64> {
+    if !pod_ready(pod) || min_ready <= 0 {
+        return None;
+    }
+    let since = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .and_then(|c| c.last_transition_time.as_ref())
+        .map(|t| now.duration_since(t.0).as_secs());
+    match since {
+        Some(s) if s >= min_ready => None,
+        Some(s) => Some(min_ready - s.max(0)),
+        // Ready without a transition time: the controller cannot count it either
+        None => Some(min_ready),
+    }
+}
+
+/// A terminating pod: the seconds left of its grace period (its deletionTimestamp is when the
+/// grace ends; negative once past it, as on a dead node).
+pub fn grace_left(pod: &Pod, now: jiff::Timestamp) -> Option<i64> {
+    pod.metadata
+        .deletion_timestamp
+        .as_ref()
+        .map(|t| t.0.duration_since(now).as_secs())
+}
+
 pub fn pod_terminating(pod: &Pod) -> bool {
     pod.metadata.deletion_timestamp.is_some()
 }
@@ -227,5 +257,42 @@ mod tests {
             serde_json::from_value(json!({"metadata": {"name": "p"}, "spec": {"containers": []}}))
                 .unwrap();
         assert_eq!(eviction_in(&untolerating, &n, now()), Some(0));
+    }
+
+    #[test]
+    fn seconds_until_available_and_grace_left() {
+        let pod = |ready: &str, since: &str, deleting: Option<&str>| -> Pod {
+            let mut p = json!({"metadata": {"name": "p"}, "spec": {"containers": []},
+                "status": {"conditions": [{"type": "Ready", "status": ready, "lastTransitionTime": since}]}});
+            if let Some(d) = deleting {
+                p["metadata"]["deletionTimestamp"] = json!(d);
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        // Ready 4 s ago, minReadySeconds 10: 6 s to go; at 10 s it is available
+        assert_eq!(
+            available_in(&pod("True", "2026-01-01T00:09:56Z", None), 10, now()),
+            Some(6)
+        );
+        assert_eq!(
+            available_in(&pod("True", "2026-01-01T00:09:50Z", None), 10, now()),
+            None
+        );
+        assert_eq!(
+            available_in(&pod("True", "2026-01-01T00:09:59Z", None), 0, now()),
+            None
+        );
+        assert_eq!(
+            available_in(&pod("False", "2026-01-01T00:09:59Z", None), 10, now()),
+            None
+        );
+        let deleting = pod("True", "2026-01-01T00:00:00Z", Some("2026-01-01T00:10:25Z"));
+        assert_eq!(grace_left(&deleting, now()), Some(25));
+        let past = pod("True", "2026-01-01T00:00:00Z", Some("2026-01-01T00:09:00Z"));
+        assert_eq!(grace_left(&past, now()), Some(-60));
+        assert_eq!(
+            grace_left(&pod("True", "2026-01-01T00:00:00Z", None), now()),
+            None
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! per-ordinal join and diagnosis built from it. Nothing here does I/O.
 
 pub mod force;
+pub mod gate;
 pub mod health;
 pub mod inspect;
 pub mod recover;

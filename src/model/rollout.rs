@@ -7,7 +7,8 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
-use super::health::{pod_available, pod_ready, pod_terminating};
+use super::gate::{set_blockers, PodFacts, SetFacts};
+use super::health::{available_in, grace_left, pod_available, pod_ready, pod_terminating};
 use super::scale::{Blocker, BlockerCode};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -116,6 +117,10 @@ pub struct PodView {
     pub not_ready_seconds: Option<i64>,
     /// STATUS as kubectl prints it.
     pub status: String,
+    /// Ready but not yet available: seconds until it is.
+    pub available_in: Option<i64>,
+    /// Terminating: seconds left of its grace period.
+    pub grace_left: Option<i64>,
 }
 
 /// A StatefulSet reduced to what its rollout is decided on.
@@ -136,6 +141,8 @@ pub struct SetView {
     pub update_revision: Option<String>,
     /// Pods with an ordinal name, by ordinal.
     pub pods: Vec<PodView>,
+    /// The template's terminationGracePeriodSeconds (default 30).
+    pub termination_grace: i64,
 }
 
 /// `maxUnavailable` (an int or a percentage of replicas, rounded down, at least 1), as the
@@ -214,6 +221,8 @@ impl SetView {
                         .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone()),
                     not_ready_seconds: if ready { None } else { secs },
                     status: crate::kubefmt::pod_summary(&v).status,
+                    available_in: available_in(p, min_ready, now),
+                    grace_left: grace_left(p, now),
                 }
             })
             .collect();
@@ -232,6 +241,7 @@ impl SetView {
             current_revision: status.current_revision.clone(),
             update_revision: status.update_revision.clone(),
             pods,
+            termination_grace: super::scale::termination_grace(set),
         }
     }
 
@@ -425,51 +435,30 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
 /// controller has caught up, every pod in range exists and is Ready, available and not
 /// terminating, nothing lingers above the range.
 pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
-    let mut out = Vec::new();
-    if v.observed_generation < v.generation {
-        out.push(Blocker::new(
-            BlockerCode::GenerationNotObserved,
-            format!(
-                "the StatefulSet controller has not yet observed generation {} (observed {})",
-                v.generation, v.observed_generation
-            ),
-        ));
-    }
-    for o in v.start..v.start + v.replicas {
-        let name = format!("{}-{o}", v.name);
-        match v.pod(o) {
-            None => out.push(Blocker::new(
-                BlockerCode::PodMissing,
-                format!("{name} does not exist"),
-            )),
-            Some(p) if p.terminating => out.push(Blocker::new(
-                BlockerCode::PodTerminating,
-                format!("{name} is terminating ({})", p.status),
-            )),
-            Some(p) if !p.ready => out.push(Blocker::new(
-                BlockerCode::PodNotReady,
-                format!("{name} is not Ready ({})", p.status),
-            )),
-            Some(p) if !p.available => out.push(Blocker::new(
-                BlockerCode::PodNotAvailable,
-                format!(
-                    "{name} is Ready but not yet available (minReadySeconds {})",
-                    v.min_ready_seconds
-                ),
-            )),
-            Some(_) => {}
-        }
-    }
-    for p in v.pods.iter().filter(|p| !v.in_range(p.ordinal)) {
-        out.push(Blocker::new(
-            BlockerCode::PodOutsideReplicas,
-            format!(
-                "{} is outside the {} replicas and still exists ({})",
-                p.name, v.replicas, p.status
-            ),
-        ));
-    }
-    out
+    set_blockers(&SetFacts {
+        name: &v.name,
+        generation: v.generation,
+        observed_generation: v.observed_generation,
+        start: v.start,
+        replicas: v.replicas,
+        min_ready_seconds: v.min_ready_seconds,
+        termination_grace: v.termination_grace,
+        pods: v
+            .pods
+            .iter()
+            .map(|p| PodFacts {
+                name: &p.name,
+                ordinal: p.ordinal,
+                ready: p.ready,
+                available: p.available,
+                terminating: p.terminating,
+                status: &p.status,
+                dead_node: None,
+                available_in: p.available_in,
+                grace_left: p.grace_left,
+            })
+            .collect(),
+    })
 }
 
 /// One step of `rollout apply`.
@@ -739,6 +728,8 @@ mod tests {
             waiting_reason: (!ready).then(|| "CrashLoopBackOff".to_string()),
             not_ready_seconds: (!ready).then_some(600),
             status: if ready { "Running" } else { "CrashLoopBackOff" }.into(),
+            available_in: None,
+            grace_left: None,
         }
     }
 
@@ -762,6 +753,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, (r, ready))| pv(i as i64, r, *ready))
                 .collect(),
+            termination_grace: 30,
         }
     }
 

@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, HashMap};
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
-use super::health::{node_health, pod_available, pod_ready, pod_terminating};
+use super::gate::{set_blockers, PodFacts, SetFacts, CONTROLLER_SETTLE_SECONDS};
+use super::health::{
+    available_in, grace_left, node_health, pod_available, pod_ready, pod_terminating,
+};
 use super::inspect::{claim_ordinal, set_pods};
 use super::rollout::RolloutState;
 use super::SetParts;
@@ -35,6 +38,10 @@ pub struct PodState {
     pub node: Option<String>,
     /// `Some(summary)` when the pod's node is known and not Ready.
     pub dead_node: Option<String>,
+    /// Ready but not yet available: seconds until it is.
+    pub available_in: Option<i64>,
+    /// Terminating: seconds left of its grace period.
+    pub grace_left: Option<i64>,
 }
 
 /// A StatefulSet's state, reduced to what guarded scale decides on.
@@ -58,6 +65,9 @@ pub struct SetState {
     pub pods: Vec<PodState>,
     /// Claim names by ordinal (from the volumeClaimTemplates).
     pub claims: BTreeMap<i64, Vec<String>>,
+    pub min_ready_seconds: i64,
+    /// The template's terminationGracePeriodSeconds (default 30).
+    pub termination_grace: i64,
 }
 
 impl SetState {
@@ -96,6 +106,8 @@ impl SetState {
                     status: kubefmt::pod_summary(&v).status,
                     node,
                     dead_node,
+                    available_in: available_in(p, min_ready, snap.now),
+                    grace_left: grace_left(p, snap.now),
                 }
             })
             .collect();
@@ -142,6 +154,8 @@ impl SetState {
             rollout,
             pods,
             claims,
+            min_ready_seconds: min_ready,
+            termination_grace: termination_grace(set),
         }
     }
 
@@ -152,10 +166,6 @@ impl SetState {
     /// The pod name of an ordinal.
     pub fn pod_name(&self, ordinal: i64) -> String {
         format!("{}-{ordinal}", self.name)
-    }
-
-    fn pod(&self, ordinal: i64) -> Option<&PodState> {
-        self.pods.iter().find(|p| p.ordinal == ordinal)
     }
 }
 
@@ -206,7 +216,7 @@ pub fn too_many_steps(from: i64, to: i64, max: i64) -> Option<Blocker> {
 }
 
 /// The stable codes of [`Blocker`]s, serialized as their names (`kubectl-sts/v1`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum BlockerCode {
     /// A HorizontalPodAutoscaler targets the set and would undo the scale.
     ManagedByAutoscaler,
@@ -241,6 +251,8 @@ pub enum BlockerCode {
     ReplicasNotSettled,
     /// What a step that timed out still waited for.
     StepNotFinished,
+    /// A blocker that settles by itself did not, within its expected maximum.
+    NotSettling,
 }
 
 /// Why a step may not be taken: a stable code for scripts and one line for people.
@@ -249,11 +261,36 @@ pub enum BlockerCode {
 pub struct Blocker {
     pub code: BlockerCode,
     pub message: String,
+    /// The pod it is about, where it is about one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
+    /// It settles by itself, within about this many seconds (the gate waits for it); None: it
+    /// needs a person.
+    #[serde(
+        rename = "settlesWithinSeconds",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub settles_within: Option<i64>,
 }
 
 impl Blocker {
     pub fn new(code: BlockerCode, message: String) -> Blocker {
-        Blocker { code, message }
+        Blocker {
+            code,
+            message,
+            pod: None,
+            settles_within: None,
+        }
+    }
+
+    pub fn for_pod(mut self, pod: &str) -> Blocker {
+        self.pod = Some(pod.to_string());
+        self
+    }
+
+    pub fn settles_within(mut self, seconds: i64) -> Blocker {
+        self.settles_within = Some(seconds);
+        self
     }
 
     /// The first reason, and how many more there are (all of them stay in the document).
@@ -267,7 +304,7 @@ impl Blocker {
 }
 
 fn blocker(code: BlockerCode, message: String) -> Blocker {
-    Blocker { code, message }
+    Blocker::new(code, message)
 }
 
 /// The names and bounds of the autoscalers whose scaleTargetRef is this set.
@@ -328,67 +365,60 @@ pub fn preflight(
 /// not terminating, nothing outside the range may linger, and the controller must
 /// have caught up with the spec.
 pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
-    let mut out = Vec::new();
-    if state.observed_generation < state.generation {
-        out.push(blocker(
-            BlockerCode::GenerationNotObserved,
-            format!(
-                "the StatefulSet controller has not yet observed generation {} (observed {})",
-                state.generation, state.observed_generation
-            ),
-        ));
-    }
+    let facts = SetFacts {
+        name: &state.name,
+        generation: state.generation,
+        observed_generation: state.observed_generation,
+        start: state.start,
+        replicas: state.replicas,
+        min_ready_seconds: state.min_ready_seconds,
+        termination_grace: state.termination_grace,
+        pods: state
+            .pods
+            .iter()
+            .map(|p| PodFacts {
+                name: &p.name,
+                ordinal: p.ordinal,
+                ready: p.ready,
+                available: p.available,
+                terminating: p.terminating,
+                status: &p.status,
+                dead_node: p.dead_node.as_deref(),
+                available_in: p.available_in,
+                grace_left: p.grace_left,
+            })
+            .collect(),
+    };
+    let mut out = set_blockers(&facts);
     if let Some(r) = &state.rollout {
-        out.push(blocker(BlockerCode::RolloutInProgress, r.clone()));
-    }
-    for o in state.start..state.start + state.replicas {
-        let name = state.pod_name(o);
-        match state.pod(o) {
-            None => out.push(blocker(
-                BlockerCode::PodMissing,
-                format!("{name} does not exist"),
-            )),
-            Some(p) if p.terminating => out.push(blocker(
-                BlockerCode::PodTerminating,
-                format!("{name} is terminating ({})", p.status),
-            )),
-            Some(p) if !p.ready => {
-                let why = match &p.dead_node {
-                    Some(n) => format!("{name} is not Ready ({}) on node {n}", p.status),
-                    None => format!("{name} is not Ready ({})", p.status),
-                };
-                out.push(blocker(BlockerCode::PodNotReady, why))
-            }
-            Some(p) if !p.available => out.push(blocker(
-                BlockerCode::PodNotAvailable,
-                format!("{name} is Ready but not yet available (minReadySeconds)"),
-            )),
-            Some(_) => {}
-        }
-    }
-    for p in state
-        .pods
-        .iter()
-        .filter(|p| !state.in_range(p.ordinal, state.replicas))
-    {
-        out.push(blocker(
-            BlockerCode::PodOutsideReplicas,
-            format!(
-                "{} is outside the {} replicas and still exists ({})",
-                p.name, state.replicas, p.status
-            ),
-        ));
+        // after the generation, as the controller's own order of business
+        let at =
+            usize::from(out.first().map(|b| b.code) == Some(BlockerCode::GenerationNotObserved));
+        out.insert(at, blocker(BlockerCode::RolloutInProgress, r.clone()));
     }
     if out.is_empty() && state.status_replicas != state.replicas {
-        out.push(blocker(
-            BlockerCode::ReplicasNotSettled,
-            format!(
-                "status.replicas is {} while spec.replicas is {}",
-                state.status_replicas, state.replicas
-            ),
-        ));
+        out.push(
+            blocker(
+                BlockerCode::ReplicasNotSettled,
+                format!(
+                    "status.replicas is {} while spec.replicas is {}",
+                    state.status_replicas, state.replicas
+                ),
+            )
+            .settles_within(CONTROLLER_SETTLE_SECONDS),
+        );
     }
     out
+}
+
+/// The template's terminationGracePeriodSeconds (the API's default, 30, when unset).
+pub fn termination_grace(set: &k8s_openapi::api::apps::v1::StatefulSet) -> i64 {
+    set.spec
+        .template
+        .spec
+        .as_ref()
+        .and_then(|s| s.termination_grace_period_seconds)
+        .unwrap_or(30)
 }
 
 /// Somebody else's change: the set was replaced, or its spec.replicas is not what the
@@ -495,6 +525,8 @@ mod tests {
             },
             node: Some("n1".into()),
             dead_node: None,
+            available_in: None,
+            grace_left: None,
         }
     }
 
@@ -516,6 +548,8 @@ mod tests {
             claims: (0..replicas)
                 .map(|o| (o, vec![format!("data-web-{o}")]))
                 .collect(),
+            min_ready_seconds: 0,
+            termination_grace: 30,
         }
     }
 
@@ -813,7 +847,7 @@ mod tests {
             Progress::Waiting(w) => {
                 assert_eq!(
                     w,
-                    ["web-3 is Ready but not yet available (minReadySeconds)"]
+                    ["web-3 is Ready but not yet available (minReadySeconds 0)"]
                 )
             }
             p => panic!("{p:?}"),

@@ -4,6 +4,7 @@
 //! a serializable report the CLI renders.
 
 pub mod force_delete;
+pub mod gate;
 pub mod recover;
 pub mod resize;
 pub mod rollout;

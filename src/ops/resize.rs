@@ -11,11 +11,13 @@ use k8s_openapi::api::apps::v1::StatefulSet;
 use serde::Serialize;
 
 use super::force_delete::Confirm;
+use super::gate::{settle, LazyWaker};
 use super::{Journal, Waker};
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
+use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::resize::{
     check_request, preflight, recreated, resume_point, template_size, ClaimFacts, Preflight, Resume,
 };
@@ -102,13 +104,16 @@ pub struct ResizeReport {
     pub stages: Vec<StageRecord>,
     pub verification: Option<Verification>,
     pub warnings: Vec<String>,
+    /// What the gate waited for before a write, and how long.
+    pub waits: Vec<Wait>,
 }
 
 impl ResizeReport {
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
             Outcome::Completed => ExitCode::Ok,
-            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            // only blockers that settle by themselves: the command would wait, then go on
+            Outcome::DryRun if only_settling(&self.blockers) => ExitCode::Ok,
             Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
             Outcome::NotConfirmed => ExitCode::NotConfirmed,
             Outcome::TimedOut => ExitCode::TimedOut,
@@ -292,6 +297,7 @@ pub async fn run(
         stages: vec![],
         verification: None,
         warnings: vec![],
+        waits: vec![],
     };
     let resume = match resume_point(live.as_ref(), saved.as_ref(), &opts.template, size) {
         Ok(r) => r,
@@ -438,40 +444,65 @@ async fn start(
     journal: &Journal,
 ) -> Result<Option<StatefulSet>, Error> {
     let name = &opts.name;
-    let parts = cluster.set_parts(ns, name, true).await?;
-    let view = SetView::from_parts(&parts);
-    let mut set_blockers = step_blockers(&view);
-    if view.current_revision != view.update_revision {
-        set_blockers.push(Blocker::new(
-            BlockerCode::RolloutInProgress,
-            format!(
-                "a rollout is in progress (current revision {}, update revision {}): finish it first (kubectl sts rollout status {name})",
-                view.current_revision.as_deref().unwrap_or("?"),
-                view.update_revision.as_deref().unwrap_or("?")
-            ),
-        ));
-    }
-    let mut claims: Vec<ClaimFacts> = parts
-        .claims
-        .iter()
-        .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
-        .collect();
-    claims.sort_by_key(|c| c.ordinal);
     let classes = match cluster.expandable_classes().await? {
         Access::Ok(c) => c,
         Access::Forbidden => BTreeMap::new(),
     };
     let from = template_size(&live, &opts.template);
-    let blockers = preflight(
-        &Preflight {
-            template_size: from.as_deref(),
-            size,
-            size_text: &opts.size,
-            classes: &classes,
-            set_blockers,
-        },
-        &claims,
-    );
+    let mut evaluate = async || {
+        let parts = cluster.set_parts(ns, name, true).await?;
+        let claims = claim_facts(&parts, name, &opts.template);
+        let blockers = preflight(
+            &Preflight {
+                template_size: from.as_deref(),
+                size,
+                size_text: &opts.size,
+                classes: &classes,
+                set_blockers: set_blockers(&parts, name),
+            },
+            &claims,
+        );
+        Ok::<_, Error>(((parts.set, claims), blockers))
+    };
+    let ((now, claims), blockers) = if opts.dry_run {
+        evaluate().await?
+    } else {
+        // what settles by itself is waited for before the prompt, never after it
+        let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(&live)));
+        let g = settle(
+            &mut waker,
+            log,
+            opts.timeout,
+            &mut report.waits,
+            &mut evaluate,
+        )
+        .await?;
+        match g.verdict {
+            Verdict::Clear | Verdict::Wait(_) => (g.state, vec![]),
+            Verdict::Refuse(b) | Verdict::NotSettling(b) => (g.state, b),
+            Verdict::TimedOut(b) => {
+                report.claims = g.state.1;
+                let msg = format!(
+                    "statefulset {ns}/{name} was not ready to resize within {} (--timeout): {}; nothing changed",
+                    human_duration(opts.timeout.as_secs() as i64),
+                    Blocker::first_reason(&b)
+                );
+                report.blockers = b;
+                return Ok(end_none(report, Outcome::TimedOut, msg));
+            }
+        }
+    };
+    if now.metadata.uid != live.metadata.uid {
+        return Ok(end_none(
+            report,
+            Outcome::Interfered,
+            format!(
+                "statefulset {ns}/{name} was replaced while this command waited; nothing changed"
+            ),
+        ));
+    }
+    // what the plan and the writes below work from: the set as the gate last saw it
+    let live = now;
     report.claims = claims.clone();
     let uid = live.metadata.uid.clone().unwrap_or_default();
     let mut plan: Vec<String> = claims
@@ -494,7 +525,9 @@ async fn start(
         "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
     ]);
     report.plan = plan.clone();
-    if !blockers.is_empty() {
+    // a dry run where only settling blockers stand would wait, then go on: not a refusal
+    let would_go = blockers.is_empty() || (opts.dry_run && only_settling(&blockers));
+    if !would_go {
         let first = Blocker::first_reason(&blockers);
         report.blockers = blockers;
         let (outcome, verb) = if opts.dry_run {
@@ -510,9 +543,15 @@ async fn start(
         return Ok(None);
     }
     if opts.dry_run {
+        let wait = if blockers.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", would_wait(&blockers))
+        };
+        report.blockers = blockers;
         report.outcome = Outcome::DryRun;
         report.message = format!(
-            "{} of statefulset {ns}/{name} may be resized from {} to {}: {}",
+            "{} of statefulset {ns}/{name} may be resized from {} to {}{wait}: {}",
             opts.template,
             from.as_deref().unwrap_or("?"),
             opts.size,
@@ -682,6 +721,45 @@ async fn start(
         Some(started),
     );
 
+    // the gate again before the set is deleted: its pods may have changed while the claims grew
+    let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(&live)));
+    let g = settle(
+        &mut waker,
+        log,
+        opts.timeout,
+        &mut report.waits,
+        async || {
+            let parts = cluster.set_parts(ns, name, false).await?;
+            let b = if parts.set.metadata.uid != live.metadata.uid {
+                vec![] // replaced: said below
+            } else {
+                set_blockers(&parts, name)
+            };
+            Ok::<_, Error>(((), b))
+        },
+    )
+    .await?;
+    let stop = match g.verdict {
+        Verdict::Clear | Verdict::Wait(_) => None,
+        Verdict::Refuse(b) | Verdict::NotSettling(b) => {
+            Some((Outcome::Refused, "refusing to delete it", b))
+        }
+        Verdict::TimedOut(b) => Some((
+            Outcome::TimedOut,
+            "still waiting (--timeout) to delete it",
+            b,
+        )),
+    };
+    if let Some((outcome, what, b)) = stop {
+        let msg = format!(
+            "the claims are at {} but statefulset {ns}/{name} was not touched, {what}: {}; run the same command again when it is healthy",
+            opts.size,
+            Blocker::first_reason(&b)
+        );
+        report.blockers = b;
+        return Ok(end_none(report, outcome, msg));
+    }
+
     // (2) saved as it is now, the pods' uids beside it
     let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
         Error::not_found(format!(
@@ -742,6 +820,36 @@ async fn start(
         Some(started),
     );
     Ok(Some(now))
+}
+
+/// The guards on the set before a resize: every pod Ready and available, nothing
+/// terminating or lingering, the controller caught up, and no rollout in progress (the
+/// re-created set must come back at the same revision).
+fn set_blockers(parts: &crate::model::SetParts, name: &str) -> Vec<Blocker> {
+    let view = SetView::from_parts(parts);
+    let mut out = step_blockers(&view);
+    if view.current_revision != view.update_revision {
+        out.push(Blocker::new(
+            BlockerCode::RolloutInProgress,
+            format!(
+                "a rollout is in progress (current revision {}, update revision {}): finish it first (kubectl sts rollout status {name})",
+                view.current_revision.as_deref().unwrap_or("?"),
+                view.update_revision.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    out
+}
+
+/// The template's claims, by ordinal.
+fn claim_facts(parts: &crate::model::SetParts, name: &str, template: &str) -> Vec<ClaimFacts> {
+    let mut claims: Vec<ClaimFacts> = parts
+        .claims
+        .iter()
+        .filter_map(|c| ClaimFacts::from_claim(name, template, c))
+        .collect();
+    claims.sort_by_key(|c| c.ordinal);
+    claims
 }
 
 /// The ordinals whose claims a pod of the set mounts.

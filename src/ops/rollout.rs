@@ -6,11 +6,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::force_delete::Confirm;
+use super::gate::{settle, Gated, LazyWaker};
 use super::Waker;
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
+use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::rollout::{
     apply_plan, repair_target, rollout_status, step_blockers, step_done, ApplyStep, OrdinalStatus,
     Overall, SetView, Strategy,
@@ -163,6 +165,8 @@ pub struct RolloutReport {
     pub evidence: Vec<String>,
     /// How to undo, when it stopped half way.
     pub go_back: Option<String>,
+    /// What the gate waited for before a write, and how long.
+    pub waits: Vec<Wait>,
 }
 
 impl RolloutReport {
@@ -181,13 +185,15 @@ impl RolloutReport {
             steps: vec![],
             evidence: vec![],
             go_back: None,
+            waits: vec![],
         }
     }
 
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
             Outcome::Completed | Outcome::Unchanged => ExitCode::Ok,
-            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            // only blockers that settle by themselves: the command would wait, then go on
+            Outcome::DryRun if only_settling(&self.blockers) => ExitCode::Ok,
             Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
             Outcome::NotConfirmed => ExitCode::NotConfirmed,
             Outcome::TimedOut => ExitCode::TimedOut,
@@ -255,6 +261,75 @@ fn interference(first: &SetView, now: &SetView) -> Option<String> {
     }
 }
 
+/// The gate before a write: waits for what settles by itself on fresh state, then hands
+/// back the state and the verdict. Someone else's change (see [`interference`]) ends the wait
+/// at once; the caller checks it on the state returned.
+async fn gate(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &RolloutOptions,
+    first: &SetView,
+    waker: &mut LazyWaker<'_>,
+    log: &mut Progress<'_>,
+    waits: &mut Vec<Wait>,
+) -> Result<Gated<SetView>, Error> {
+    settle(waker, log, opts.timeout, waits, async || {
+        let v = read(cluster, ns, &opts.name).await?;
+        let blockers = if interference(first, &v).is_some() {
+            vec![]
+        } else {
+            step_blockers(&v)
+        };
+        Ok((v, blockers))
+    })
+    .await
+}
+
+/// A dry run's first check: no wait; blockers that only settle are said as a wait to come.
+fn dry_run_check(
+    report: RolloutReport,
+    blockers: Vec<Blocker>,
+    what: &str,
+    then: String,
+) -> RolloutReport {
+    if blockers.is_empty() {
+        return report.end(Outcome::DryRun, then);
+    }
+    if only_settling(&blockers) {
+        let msg = format!("{what} {}, then: {then}", would_wait(&blockers));
+        let mut r = report.end(Outcome::DryRun, msg);
+        r.blockers = blockers;
+        return r;
+    }
+    report.refused(blockers, true, what)
+}
+
+/// A gate that did not clear: the report's end. None: go on.
+fn gate_stop(
+    report: &mut RolloutReport,
+    verdict: Verdict,
+    timeout: Duration,
+    before: &str,
+) -> Option<(Outcome, String)> {
+    match verdict {
+        Verdict::Clear | Verdict::Wait(_) => None,
+        Verdict::Refuse(b) | Verdict::NotSettling(b) => {
+            let msg = format!("refusing {before}: {}; stopped", Blocker::first_reason(&b));
+            report.blockers = b;
+            Some((Outcome::Refused, msg))
+        }
+        Verdict::TimedOut(b) => {
+            let msg = format!(
+                "still waiting after {} (--timeout) before {before}: {}; stopped",
+                human_duration(timeout.as_secs() as i64),
+                Blocker::first_reason(&b)
+            );
+            report.blockers = b;
+            Some((Outcome::TimedOut, msg))
+        }
+    }
+}
+
 fn go_back(v: &SetView) -> String {
     match v.strategy {
         Strategy::OnDelete => format!(
@@ -311,14 +386,6 @@ async fn run_plan(
         return Ok(report.end(Outcome::Unchanged, msg));
     }
     let described: Vec<String> = plan.iter().map(ApplyStep::describe).collect();
-    let blockers = step_blockers(&first);
-    if !blockers.is_empty() {
-        return Ok(report.refused(
-            blockers,
-            opts.dry_run,
-            &format!("rollout of statefulset {ns}/{name}"),
-        ));
-    }
     if opts.dry_run {
         let msg = format!(
             "statefulset {ns}/{name} may be rolled to {} in {} step(s): {}",
@@ -326,41 +393,43 @@ async fn run_plan(
             plan.len(),
             described.join(", then ")
         );
-        return Ok(report.end(Outcome::DryRun, msg));
+        return Ok(dry_run_check(
+            report,
+            step_blockers(&first),
+            &format!("rollout of statefulset {ns}/{name}"),
+            msg,
+        ));
     }
+    let selector = selector_string_of(cluster, ns, name).await?;
+    let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector));
     log.say(&format!(
         "rolling statefulset {ns}/{name} to revision {}, one step at a time: {}",
         first.update_revision.as_deref().unwrap_or("?"),
         described.join(", then ")
     ));
-    let mut waker = Waker::new(
-        cluster,
-        ns,
-        name,
-        &selector_string_of(cluster, ns, name).await?,
-    );
     let total = plan.len();
-    let mut v = first.clone();
     for (i, step) in plan.iter().enumerate() {
-        if i > 0 {
-            v = read(cluster, ns, name).await?;
-        }
+        // every step, the first included: wait for what settles, then the guards on fresh state
+        let g = gate(
+            cluster,
+            ns,
+            opts,
+            &first,
+            &mut waker,
+            log,
+            &mut report.waits,
+        )
+        .await?;
+        let mut v = g.state;
         if let Some(m) = interference(&first, &v) {
             return Ok(report.end(
                 Outcome::Interfered,
                 format!("{m}; stopped before step {}", i + 1),
             ));
         }
-        let blockers = step_blockers(&v);
-        if !blockers.is_empty() {
-            report.blockers = blockers;
-            let msg = format!(
-                "refusing step {}/{total} ({}): {}; stopped",
-                i + 1,
-                step.describe(),
-                Blocker::first_reason(&report.blockers)
-            );
-            return Ok(report.end(Outcome::Refused, msg));
+        let before = format!("step {}/{total} ({})", i + 1, step.describe());
+        if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
+            return Ok(report.end(outcome, msg));
         }
         log.say(&format!("step {}/{total}: {}", i + 1, step.describe()));
         let started = Instant::now();
@@ -634,14 +703,6 @@ pub async fn restart(
     let name = &opts.name;
     let v = read(cluster, ns, name).await?;
     let mut report = RolloutReport::new(Action::Restart, &v);
-    let blockers = step_blockers(&v);
-    if !blockers.is_empty() {
-        return Ok(report.refused(
-            blockers,
-            opts.dry_run,
-            &format!("restart of statefulset {ns}/{name}"),
-        ));
-    }
     if opts.dry_run {
         let msg = format!(
             "statefulset {ns}/{name} may be restarted: its template gets kubectl.kubernetes.io/restartedAt, then {}",
@@ -652,7 +713,34 @@ pub async fn restart(
                 Strategy::RollingUpdate { .. } => "the controller replaces every pod, highest ordinal first".into(),
             }
         );
-        return Ok(report.end(Outcome::DryRun, msg));
+        return Ok(dry_run_check(
+            report,
+            step_blockers(&v),
+            &format!("restart of statefulset {ns}/{name}"),
+            msg,
+        ));
+    }
+    let selector = selector_string_of(cluster, ns, name).await?;
+    let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector));
+    let first = v;
+    let g = gate(
+        cluster,
+        ns,
+        opts,
+        &first,
+        &mut waker,
+        log,
+        &mut report.waits,
+    )
+    .await?;
+    let v = g.state;
+    if let Some(m) = interference(&first, &v) {
+        return Ok(report.end(Outcome::Interfered, format!("{m}; nothing changed")));
+    }
+    let before = format!("the restart of statefulset {ns}/{name}");
+    if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
+        let msg = msg.replace("; stopped", "; nothing changed");
+        return Ok(report.end(outcome, msg));
     }
     // kubectl's own format (kubectl/pkg/polymorphichelpers/objectrestarter.go: time.RFC3339)
     let at = jiff::Timestamp::now()
@@ -679,12 +767,6 @@ pub async fn restart(
     ));
     // the controller computes the new revision: wait until it has seen the change
     let started = Instant::now();
-    let mut waker = Waker::new(
-        cluster,
-        ns,
-        name,
-        &selector_string_of(cluster, ns, name).await?,
-    );
     let mut now = read(cluster, ns, name).await?;
     while now.observed_generation < generation || now.update_revision == v.update_revision {
         if started.elapsed() >= opts.timeout {
@@ -712,6 +794,10 @@ pub async fn restart(
             log,
         )
         .await?;
+        // the waits before the restart's own write come first
+        let later = std::mem::take(&mut r.waits);
+        r.waits = std::mem::take(&mut report.waits);
+        r.waits.extend(later);
         if r.outcome == Outcome::Completed {
             r.message = format!("statefulset {ns}/{name} restarted: {}", r.message);
         }

@@ -4,10 +4,12 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::gate::{settle, LazyWaker};
 use super::Waker;
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
+use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
@@ -76,13 +78,17 @@ pub struct ScaleReport {
     pub steps: Vec<StepRecord>,
     /// Claims of ordinals at or above the final replicas, kept for a later scale-up.
     pub retained_claims: Vec<String>,
+    /// What the gate waited for before a step (a pod inside minReadySeconds, the controller
+    /// catching up), and how long.
+    pub waits: Vec<Wait>,
 }
 
 impl ScaleReport {
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
             Outcome::Completed | Outcome::Unchanged => ExitCode::Ok,
-            Outcome::DryRun if self.blockers.is_empty() => ExitCode::Ok,
+            // only blockers that settle by themselves: the command would wait, then go on
+            Outcome::DryRun if only_settling(&self.blockers) => ExitCode::Ok,
             Outcome::DryRun | Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
             Outcome::TimedOut => ExitCode::TimedOut,
         }
@@ -91,10 +97,7 @@ impl ScaleReport {
 
 fn waiting_blockers(w: Vec<String>) -> Vec<Blocker> {
     w.into_iter()
-        .map(|message| Blocker {
-            code: BlockerCode::StepNotFinished,
-            message,
-        })
+        .map(|message| Blocker::new(BlockerCode::StepNotFinished, message))
         .collect()
 }
 
@@ -117,32 +120,66 @@ impl Stop {
     }
 }
 
-/// Before writing step `i` (0-based): nobody else changed the set since this command's
-/// last write left it at `expected`, and the guards pass.
-fn before_write(
-    state: &SetState,
+/// The gate before writing step `i` (0-based): nobody else changed the set since this
+/// command's last write left it at `expected`, and — after waiting for what settles by
+/// itself — the guards pass. Ok(state) to write.
+#[allow(clippy::too_many_arguments)]
+async fn gate_step(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ScaleOptions,
+    waker: &mut LazyWaker<'_>,
+    log: &mut crate::progress::Progress<'_>,
+    waits: &mut Vec<Wait>,
+    claims: &std::collections::BTreeMap<i64, Vec<String>>,
     set_uid: &str,
     expected: i64,
     i: usize,
     step: &Step,
-) -> Option<Stop> {
-    if let Some(m) = interference(state, set_uid, expected) {
-        return Some(Stop {
+) -> Result<Result<SetState, (SetState, Stop)>, Error> {
+    let g = settle(waker, log, opts.timeout, waits, async || {
+        let state = read_without_claims(cluster, ns, &opts.name, claims).await?;
+        // someone else's change: nothing to wait for, the caller stops
+        let blockers = if interference(&state, set_uid, expected).is_some() {
+            vec![]
+        } else {
+            step_blockers(&state)
+        };
+        Ok((state, blockers))
+    })
+    .await?;
+    let state = g.state;
+    if let Some(m) = interference(&state, set_uid, expected) {
+        let stop = Stop {
             outcome: Outcome::Interfered,
             message: format!("{m}; stopped"),
             blockers: vec![],
-        });
+        };
+        return Ok(Err((state, stop)));
     }
-    let blockers = step_blockers(state);
-    (!blockers.is_empty()).then(|| Stop {
-        outcome: Outcome::Refused,
+    let refusing = |blockers: Vec<Blocker>, outcome: Outcome, what: &str| Stop {
+        outcome,
         message: format!(
-            "refusing step {} (replicas {expected} → {}): stopped at {expected} replicas",
+            "{what} step {} (replicas {expected} → {}): {}; stopped at {expected} replicas",
             i + 1,
-            step.replicas
+            step.replicas,
+            Blocker::first_reason(&blockers)
         ),
         blockers,
-    })
+    };
+    let stop = match g.verdict {
+        Verdict::Clear | Verdict::Wait(_) => return Ok(Ok(state)),
+        Verdict::Refuse(b) | Verdict::NotSettling(b) => refusing(b, Outcome::Refused, "refusing"),
+        Verdict::TimedOut(b) => refusing(
+            b,
+            Outcome::TimedOut,
+            &format!(
+                "still waiting after {} (--timeout) before",
+                crate::kubefmt::human_duration(opts.timeout.as_secs() as i64)
+            ),
+        ),
+    };
+    Ok(Err((state, stop)))
 }
 
 /// Reads the set's state. Claims only where a guard or the report needs them; nodes
@@ -230,6 +267,7 @@ async fn run_steps(
         plan: steps.clone(),
         steps: vec![],
         retained_claims: vec![],
+        waits: vec![],
     };
     let finish = |mut r: ScaleReport, state: &SetState, outcome, message: String| {
         r.outcome = outcome;
@@ -278,20 +316,57 @@ async fn run_steps(
             vec![]
         }
     };
-    let mut blockers = preflight(
-        &state,
-        opts.replicas,
-        opts.allow_claim_deletion,
-        &autoscalers,
-    );
-    blockers.extend(step_blockers(&state));
-    if !blockers.is_empty() {
-        let verb = if opts.dry_run {
-            Outcome::DryRun
-        } else {
-            Outcome::Refused
+    // the first gate: what needs a person refuses at once (nothing changed); what settles by
+    // itself (a pod inside minReadySeconds, the controller catching up) is waited for
+    let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, &opts.name, &selector_string(&set)));
+    let mut waits = Vec::new();
+    // the first evaluation uses the read that planned (a refusal costs one read, as before)
+    let mut fresh = Some(state.clone());
+    let mut evaluate = async || {
+        let state = match fresh.take() {
+            Some(s) => s,
+            None => read(cluster, ns, &opts.name, true).await?.0,
         };
-        let msg = if opts.dry_run {
+        let mut blockers = preflight(
+            &state,
+            opts.replicas,
+            opts.allow_claim_deletion,
+            &autoscalers,
+        );
+        blockers.extend(step_blockers(&state));
+        Ok::<_, Error>((state, blockers))
+    };
+    let refused = |blockers: &[Blocker], state: &SetState| {
+        format!(
+            "refusing to scale statefulset {ns}/{} from {} to {}: {}; nothing changed",
+            opts.name,
+            state.replicas,
+            opts.replicas,
+            Blocker::first_reason(blockers)
+        )
+    };
+    if opts.dry_run {
+        let (state, blockers) = evaluate().await?;
+        let msg = if blockers.is_empty() {
+            format!(
+                "statefulset {ns}/{} may be scaled from {} to {} in {} step(s): {}",
+                opts.name,
+                state.replicas,
+                opts.replicas,
+                steps.len(),
+                describe_plan(&steps)
+            )
+        } else if only_settling(&blockers) {
+            format!(
+                "statefulset {ns}/{} {}, then be scaled from {} to {} in {} step(s): {}",
+                opts.name,
+                would_wait(&blockers),
+                state.replicas,
+                opts.replicas,
+                steps.len(),
+                describe_plan(&steps)
+            )
+        } else {
             format!(
                 "scaling statefulset {ns}/{} from {} to {} would be refused now: {}",
                 opts.name,
@@ -299,28 +374,39 @@ async fn run_steps(
                 opts.replicas,
                 Blocker::first_reason(&blockers)
             )
-        } else {
-            format!(
-                "refusing to scale statefulset {ns}/{} from {} to {}: {}; nothing changed",
-                opts.name,
-                state.replicas,
-                opts.replicas,
-                Blocker::first_reason(&blockers)
-            )
         };
         report.blockers = blockers;
-        return Ok(finish(report, &state, verb, msg));
-    }
-    if opts.dry_run {
-        let msg = format!(
-            "statefulset {ns}/{} may be scaled from {} to {} in {} step(s): {}",
-            opts.name,
-            state.replicas,
-            opts.replicas,
-            steps.len(),
-            describe_plan(&steps)
-        );
         return Ok(finish(report, &state, Outcome::DryRun, msg));
+    }
+    let g = settle(&mut waker, log, opts.timeout, &mut waits, &mut evaluate).await?;
+    report.waits = std::mem::take(&mut waits);
+    state = g.state;
+    match g.verdict {
+        Verdict::Clear | Verdict::Wait(_) => {}
+        Verdict::Refuse(b) | Verdict::NotSettling(b) => {
+            let msg = refused(&b, &state);
+            report.blockers = b;
+            return Ok(finish(report, &state, Outcome::Refused, msg));
+        }
+        Verdict::TimedOut(b) => {
+            let msg = format!(
+                "statefulset {ns}/{} was not ready to scale within {} (--timeout): {}; nothing changed",
+                opts.name,
+                crate::kubefmt::human_duration(opts.timeout.as_secs() as i64),
+                Blocker::first_reason(&b)
+            );
+            report.blockers = b;
+            return Ok(finish(report, &state, Outcome::TimedOut, msg));
+        }
+    }
+    if let Some(m) = interference(&state, &set_uid, report.from) {
+        // changed while the gate waited: a fresh start decides anew
+        return Ok(finish(
+            report,
+            &state,
+            Outcome::Interfered,
+            format!("{m}; nothing changed"),
+        ));
     }
 
     let claim_note = if opts.replicas < state.replicas && state.when_scaled == "Delete" {
@@ -332,13 +418,26 @@ async fn run_steps(
         "scaling statefulset {ns}/{} from {} to {}, one pod at a time ({claim_note})",
         opts.name, state.replicas, opts.replicas
     ));
-    let mut waker = Waker::new(cluster, ns, &opts.name, &selector_string(&set));
     let total = steps.len();
     for (i, step) in steps.iter().enumerate() {
         if i > 0 {
-            state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
-            if let Some(stop) = before_write(&state, &set_uid, steps[i - 1].replicas, i, step) {
-                return Ok(stop.apply(report, &state, finish));
+            match gate_step(
+                cluster,
+                ns,
+                opts,
+                &mut waker,
+                log,
+                &mut report.waits,
+                &first_claims,
+                &set_uid,
+                steps[i - 1].replicas,
+                i,
+                step,
+            )
+            .await?
+            {
+                Ok(s) => state = s,
+                Err((s, stop)) => return Ok(stop.apply(report, &s, finish)),
             }
         }
         let action = if step.removes { "removing" } else { "adding" };
@@ -371,8 +470,23 @@ async fn run_steps(
                         );
                         return Ok(finish(report, &state, Outcome::Interfered, msg));
                     }
-                    if let Some(stop) = before_write(&state, &set_uid, current, i, step) {
-                        return Ok(stop.apply(report, &state, finish));
+                    match gate_step(
+                        cluster,
+                        ns,
+                        opts,
+                        &mut waker,
+                        log,
+                        &mut report.waits,
+                        &first_claims,
+                        &set_uid,
+                        current,
+                        i,
+                        step,
+                    )
+                    .await?
+                    {
+                        Ok(s) => state = s,
+                        Err((s, stop)) => return Ok(stop.apply(report, &s, finish)),
                     }
                 }
                 Guarded::Gone => {

@@ -107,6 +107,9 @@ pub struct Faults {
     pub latency: std::time::Duration,
     /// Watch streams end after this many events.
     pub cut_watch_after: Option<usize>,
+    /// Controllers (by name, e.g. `statefulset-controller`) that do not run: a stopped or
+    /// wedged kube-controller-manager, as far as they are concerned.
+    pub stopped_controllers: Vec<String>,
 }
 
 /// The simulated control plane's shared state.

@@ -158,8 +158,15 @@ pub async fn run(sim: Arc<Sim>, mut ctrls: Vec<Box<dyn Controller>>, tick: Durat
                 while rx.try_recv().is_ok() {}
             }
         }
+        let stopped = sim
+            .faults
+            .lock()
+            .map(|f| f.stopped_controllers.clone())
+            .unwrap_or_default();
         for c in ctrls.iter_mut() {
-            c.reconcile(&sim);
+            if !stopped.iter().any(|s| s == c.name()) {
+                c.reconcile(&sim);
+            }
         }
     }
 }

@@ -1,0 +1,246 @@
+//! The gate before every guarded write: a runbook that chains `kubectl rollout status` and a
+//! guarded command works with `minReadySeconds` (the command waits the seconds a Ready pod
+//! needs to count as available), while what needs a person still refuses at once and what
+//! should settle but does not ends in `NotSettling`.
+
+use crate::harness::{Cluster, Out, Sts, Tool};
+
+fn doc(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+/// The seed lab's shape at real timing: three replicas, `minReadySeconds: 10`, movable volumes.
+fn lab(test: &str, extra: &'static str) -> Cluster {
+    let c = Cluster::with_nodes(test, 3, Default::default());
+    Sts {
+        min_ready: 10,
+        class: "network",
+        extra,
+        ..Default::default()
+    }
+    .deploy(&c, 180);
+    c
+}
+
+/// The runbook's first two lines: a change to the template, then `kubectl rollout status`.
+fn change_and_wait(c: &Cluster, value: &str) {
+    c.kubectl_ok(&["set", "env", "sts/flask", &format!("RELEASE={value}")]);
+    c.kubectl_ok(&["rollout", "status", "sts/flask", "--timeout=180s"]);
+}
+
+fn waited_for_availability(d: &serde_json::Value) -> bool {
+    d["waits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|w| w["code"] == "PodNotAvailable" && w["pod"].is_string())
+}
+
+#[test]
+fn rollout_status_then_scale_waits_for_min_ready_seconds_and_dry_run_does_not_wait() {
+    let c = lab("gate-scale", "");
+    change_and_wait(&c, "2");
+    // right after `kubectl rollout status`, the last replaced pod is inside minReadySeconds
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "2",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "DryRun");
+    let b = &d["blockers"][0];
+    assert_eq!(b["code"], "PodNotAvailable", "{d}");
+    assert!(b["settlesWithinSeconds"].as_i64().unwrap() <= 20, "{b}");
+    assert!(
+        d["message"].as_str().unwrap().contains("would first wait"),
+        "{d}"
+    );
+    assert_eq!(d["waits"], serde_json::json!([]), "a dry run does not wait");
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "3"
+    );
+
+    change_and_wait(&c, "3");
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed");
+    assert!(waited_for_availability(&d), "{d}");
+    assert!(
+        out.stderr
+            .contains("waiting for flask-0 to be available after minReadySeconds"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "2"
+    );
+}
+
+#[test]
+fn rollout_status_then_rollout_apply_to_partition() {
+    let c = lab(
+        "gate-partition",
+        "updateStrategy:\n  rollingUpdate:\n    partition: 2",
+    );
+    // a staged update: only flask-2 moves, and `kubectl rollout status` returns when it is
+    // Ready ("partitioned roll out complete")
+    change_and_wait(&c, "2");
+    let out = c.sts(&[
+        "rollout",
+        "apply",
+        "flask",
+        "--to-partition",
+        "0",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert!(waited_for_availability(&d), "{d}");
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.updateStrategy.rollingUpdate.partition}"
+        ),
+        "0"
+    );
+}
+
+#[test]
+fn rollout_status_then_rollout_restart() {
+    let c = lab("gate-restart", "");
+    change_and_wait(&c, "2");
+    let before = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    let out = c.sts(&[
+        "rollout",
+        "restart",
+        "flask",
+        "--timeout",
+        "5m",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert!(waited_for_availability(&d), "{d}");
+    assert_ne!(
+        c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}"),
+        before
+    );
+}
+
+#[test]
+fn rollout_status_then_resize_storage() {
+    let c = lab("gate-resize", "");
+    change_and_wait(&c, "2");
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "2Gi",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert!(waited_for_availability(&d), "{d}");
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.volumeClaimTemplates[0].spec.resources.requests.storage}"
+        ),
+        "2Gi"
+    );
+}
+
+#[test]
+fn a_pod_that_is_not_ready_refuses_at_once_beside_one_that_settles() {
+    let c = lab("gate-unready", "");
+    // a bad template: the controller replaces flask-2 with a pod that never gets Ready
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/spec/template/spec/containers/0/readinessProbe","value":{"exec":{"command":["false"]},"periodSeconds":1}}]"#,
+    ]);
+    c.eventually(60, "flask-2 replaced and not Ready", || {
+        let p = c.try_json(&["get", "pod", "flask-2"])?;
+        let rev = p["metadata"]["labels"]["controller-revision-hash"].as_str()?;
+        let update = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+        (rev == update && p["status"]["phase"] == "Running").then_some(())
+    });
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(d["waits"], serde_json::json!([]), "nothing waited for: {d}");
+    let codes: Vec<&str> = d["blockers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"PodNotReady"), "{d}");
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "3"
+    );
+}
+
+#[test]
+fn a_controller_that_never_observes_the_generation_is_not_settling() {
+    let c = Cluster::fast("gate-stalled", 3);
+    let Some(sim) = c.sim_or_skip(
+        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    Sts::default().deploy(&c, 90);
+    sim.faults
+        .lock()
+        .unwrap()
+        .stopped_controllers
+        .push("statefulset-controller".into());
+    // a spec change the controller never sees
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minReadySeconds":1}}"#,
+    ]);
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    sim.faults.lock().unwrap().stopped_controllers.clear();
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(d["blockers"][0]["code"], "NotSettling", "{d}");
+    let m = d["blockers"][0]["message"].as_str().unwrap();
+    assert!(
+        m.contains("has not yet observed generation 2")
+            && m.ends_with("is kube-controller-manager running?"),
+        "{m}"
+    );
+    assert_eq!(d["waits"][0]["code"], "GenerationNotObserved", "{d}");
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "3"
+    );
+}
