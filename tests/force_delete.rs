@@ -289,7 +289,7 @@ pub(crate) fn on_terminal(c: &Cluster, args: &[&str], input: &str) -> Option<cra
 }
 
 /// As `on_terminal`, but types `input` only once the prompt is shown and `meanwhile` ran.
-fn on_terminal_after(
+pub(crate) fn on_terminal_after(
     c: &Cluster,
     args: &[&str],
     input: &str,

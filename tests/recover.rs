@@ -281,3 +281,153 @@ fn recover_stops_at_pinned_data_unless_told_to_wait_or_to_give_it_up() {
         3
     );
 }
+
+/// Two ordinals on one node that dies (co-located by a nodeSelector while they were created,
+/// then the selector removed under OnDelete, so that replacements may go anywhere): the
+/// controller under OrderedReady creates flask-1 only after flask-0 is back, so giving up
+/// flask-1's data first would lose it for nothing. Refused, naming the ordinal to recover
+/// first; recovering flask-0 first, then flask-1, works.
+#[test]
+fn recover_refuses_an_ordinal_that_ordered_ready_will_not_recreate_yet() {
+    let Some(c) = crate::harness::lab_with(
+        "recover-ordered",
+        Duration::from_secs(360),
+        |c: &Cluster| {
+            let node = c.ready_nodes().first().cloned().unwrap_or_default();
+            let pod_extra: &'static str =
+                Box::leak(crate::harness::on_node(&node).into_boxed_str());
+            crate::harness::Sts {
+                replicas: 2,
+                extra: "updateStrategy:\n  type: OnDelete",
+                pod_extra,
+                ..Default::default()
+            }
+        },
+    ) else {
+        return;
+    };
+    let node = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.nodeName}");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}"),
+        node,
+        "both ordinals on one node"
+    );
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type",
+        "json",
+        "-p",
+        r#"[{"op":"remove","path":"/spec/template/spec/nodeSelector"}]"#,
+    ]);
+    kill_flask_1(&c);
+    c.eventually(40, "flask-0 Terminating too", || {
+        crate::harness::row(&c, "flask-0")
+            .contains("Terminating")
+            .then_some(())
+    });
+    let pod_before = uid(&c, "pod", "flask-1");
+    let claim_before = uid(&c, "pvc", "www-flask-1");
+    let base = ["--node-silence", "5s", "--timeout", "120s", "-o", "json"];
+    let out = c.sts(
+        &[
+            &["recover", "flask-1", "--abandon-data=www-flask-1", "--yes"][..],
+            &base,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = json_of(&out);
+    let msg = d["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains(&format!(
+            "flask-0 is terminating on node {node}: recover flask-0 first"
+        )),
+        "{msg}"
+    );
+    assert!(
+        d["writes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| w["done"] == false),
+        "{d}"
+    );
+    assert_eq!(uid(&c, "pod", "flask-1"), pod_before, "nothing deleted");
+    assert_eq!(
+        uid(&c, "pvc", "www-flask-1"),
+        claim_before,
+        "no data given up"
+    );
+    // the dry run says the same
+    let out = c.sts(
+        &[
+            &[
+                "recover",
+                "flask-1",
+                "--abandon-data=www-flask-1",
+                "--dry-run",
+            ][..],
+            &base,
+        ]
+        .concat(),
+    );
+    assert_eq!(out.code, 4, "{}", out.stdout);
+
+    // in order: flask-0 first, then flask-1
+    for ord in ["0", "1"] {
+        let pod = format!("flask-{ord}");
+        let abandon = format!("--abandon-data=www-flask-{ord}");
+        let out = c.sts(&[&["recover", &pod, &abandon, "--yes"][..], &base].concat());
+        assert_eq!(out.code, 0, "{pod}: {}\n{}", out.stdout, out.stderr);
+        assert_ne!(json_of(&out)["replacement"]["node"], node.as_str());
+    }
+    assert_ne!(uid(&c, "pvc", "www-flask-1"), claim_before);
+}
+
+/// The operator reads the prompt while someone else force-deletes the pod and the controller
+/// re-creates it: the pod confirmed is not the pod there now, so nothing more is written —
+/// above all, its claims are not deleted.
+#[test]
+fn recover_gives_up_no_data_when_the_confirmed_pod_was_replaced_meanwhile() {
+    let Some(c) = lab("recover-replaced", "local-path", Duration::from_secs(360)) else {
+        return;
+    };
+    kill_flask_1(&c);
+    let pod_before = uid(&c, "pod", "flask-1");
+    let claim_before = uid(&c, "pvc", "www-flask-1");
+    let Some(out) = crate::force_delete::on_terminal_after(
+        &c,
+        &[
+            "recover",
+            "flask-1",
+            "--node-silence",
+            "5s",
+            "--abandon-data=www-flask-1",
+        ],
+        "www-flask-1\n",
+        || {
+            c.kubectl_ok(&["delete", "pod", "flask-1", "--force", "--grace-period=0"]);
+            c.eventually(20, "flask-1 re-created", || {
+                let now = uid(&c, "pod", "flask-1");
+                (!now.is_empty() && now != pod_before).then_some(())
+            });
+        },
+    ) else {
+        crate::harness::skip("util-linux `script` is not installed: no pseudo-terminal");
+        return;
+    };
+    assert_eq!(out.code, 4, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("is gone or was replaced by a new pod since it was checked"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        uid(&c, "pvc", "www-flask-1"),
+        claim_before,
+        "the data is kept"
+    );
+}

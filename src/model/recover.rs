@@ -461,6 +461,76 @@ pub fn release_verdict(
     }
 }
 
+/// Whether the StatefulSet controller will create `pod`'s replacement once the pod is gone;
+/// `Some(why)` where it will not, so that nothing is given up for nothing.
+///
+/// pkg/controller/statefulset/stateful_set_control.go (updateStatefulSet): the controller
+/// never re-creates an ordinal outside `[start, start + replicas)`, nothing for a set being
+/// deleted, and under `OrderedReady` it creates a missing ordinal only when every lower one
+/// exists, is not terminating and is Running and Ready (`isRunningAndReady`; it waits for
+/// availability too, which settles by itself and is not refused here). `taint_path`: the
+/// out-of-service taint deletes every pod on `dead_node` (lower ordinals included), so those
+/// come back in order and do not stand in the way.
+pub fn replacement_refusal(
+    set: &k8s_openapi::api::apps::v1::StatefulSet,
+    pods: &[Pod],
+    pod: &str,
+    dead_node: &str,
+    taint_path: bool,
+) -> Option<String> {
+    let name = set.metadata.name.as_deref().unwrap_or_default();
+    if set.metadata.deletion_timestamp.is_some() {
+        return Some(format!(
+            "statefulset {name} is being deleted: its controller will not create {pod} again"
+        ));
+    }
+    let spec = &set.spec;
+    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
+    let replicas = spec.replicas.unwrap_or(1) as i64;
+    let ordinal = super::inspect::ordinal_of(name, pod)?;
+    if ordinal < start || ordinal >= start + replicas {
+        return Some(format!(
+            "{pod} is outside the {replicas} replicas of statefulset {name} (ordinals {start}..{}): its controller will not create it again; scale the set instead",
+            start + replicas - 1
+        ));
+    }
+    let parallel = spec.pod_management_policy.as_deref() == Some("Parallel");
+    if parallel {
+        return None;
+    }
+    for o in start..ordinal {
+        let lower = format!("{name}-{o}");
+        let p = pods
+            .iter()
+            .find(|p| p.metadata.name.as_deref() == Some(lower.as_str()));
+        let on_dead = p
+            .and_then(|p| p.spec.as_ref()?.node_name.as_deref())
+            .is_some_and(|n| n == dead_node);
+        if taint_path && on_dead {
+            continue;
+        }
+        let running = p
+            .and_then(|p| p.status.as_ref()?.phase.as_deref())
+            .is_some_and(|ph| ph == "Running");
+        let state = match p {
+            None => "does not exist".to_string(),
+            Some(p) if pod_terminating(p) => "is terminating".to_string(),
+            Some(p) if !running || !pod_ready(p) => "is not Running and Ready".to_string(),
+            Some(_) => continue,
+        };
+        let what_to_do = if on_dead {
+            format!("recover {lower} first")
+        } else {
+            format!("bring {lower} back first")
+        };
+        return Some(format!(
+            "under podManagementPolicy OrderedReady the StatefulSet controller creates {pod} only when every lower ordinal is Running and Ready, and {lower} {state}{}: {what_to_do}; nothing was written",
+            if on_dead { format!(" on node {dead_node}") } else { String::new() }
+        ));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -788,6 +858,88 @@ mod tests {
         assert_eq!(
             release_verdict(&clean, recent, now(), silence).0,
             ReleaseVerdict::NotTainted
+        );
+    }
+
+    fn sts(replicas: i32, policy: &str, deleting: bool) -> k8s_openapi::api::apps::v1::StatefulSet {
+        let mut v = json!({"metadata": {"name": "web"},
+            "spec": {"replicas": replicas, "podManagementPolicy": policy,
+                "selector": {}, "serviceName": "web", "template": {}}});
+        if deleting {
+            v["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn member(name: &str, node: &str, phase: &str, ready: bool, deleting: bool) -> Pod {
+        let mut v = json!({"metadata": {"name": name}, "spec": {"nodeName": node},
+            "status": {"phase": phase, "conditions": [
+                {"type": "Ready", "status": if ready {"True"} else {"False"}}]}});
+        if deleting {
+            v["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn ordered_ready_replacements_wait_for_every_lower_ordinal() {
+        let set = sts(3, "OrderedReady", false);
+        let healthy = member("web-0", "n1", "Running", true, false);
+        let stuck_dead = member("web-0", "n2", "Running", false, true);
+        let web1 = member("web-1", "n2", "Running", false, true);
+        // web-0 fine elsewhere: web-1 comes back
+        assert_eq!(
+            replacement_refusal(&set, &[healthy.clone(), web1.clone()], "web-1", "n2", false),
+            None
+        );
+        // web-0 stuck on the same dead node: refused, and web-0 is named
+        let why = replacement_refusal(
+            &set,
+            &[stuck_dead.clone(), web1.clone()],
+            "web-1",
+            "n2",
+            false,
+        )
+        .unwrap();
+        assert!(
+            why.contains("web-0 is terminating on node n2: recover web-0 first"),
+            "{why}"
+        );
+        // ... but the taint deletes web-0 too: not a refusal on that path
+        assert_eq!(
+            replacement_refusal(&set, &[stuck_dead, web1.clone()], "web-1", "n2", true),
+            None
+        );
+        // a lower ordinal missing, or not Ready on a live node, stops the controller too
+        let why =
+            replacement_refusal(&set, std::slice::from_ref(&web1), "web-1", "n2", true).unwrap();
+        assert!(
+            why.contains("web-0 does not exist: bring web-0 back first"),
+            "{why}"
+        );
+        let crashing = member("web-0", "n1", "Running", false, false);
+        let why = replacement_refusal(&set, &[crashing.clone(), web1.clone()], "web-2", "n2", true)
+            .unwrap();
+        assert!(why.contains("web-0 is not Running and Ready"), "{why}");
+        // the lowest ordinal never waits; Parallel never waits
+        assert_eq!(replacement_refusal(&set, &[], "web-0", "n2", false), None);
+        let parallel = sts(3, "Parallel", false);
+        assert_eq!(
+            replacement_refusal(&parallel, &[crashing, web1], "web-1", "n2", false),
+            None
+        );
+    }
+
+    #[test]
+    fn no_replacement_outside_the_replicas_or_for_a_set_being_deleted() {
+        let why =
+            replacement_refusal(&sts(2, "Parallel", false), &[], "web-2", "n2", false).unwrap();
+        assert!(why.contains("web-2 is outside the 2 replicas"), "{why}");
+        let why =
+            replacement_refusal(&sts(3, "Parallel", true), &[], "web-1", "n2", false).unwrap();
+        assert!(why.contains("is being deleted"), "{why}");
+        assert!(
+            replacement_refusal(&sts(3, "Parallel", false), &[], "other-1", "n2", false).is_none()
         );
     }
 }

@@ -147,8 +147,11 @@ pub(super) struct Checked {
 /// How a grace-0 delete of a checked pod ended.
 pub(super) enum Deleted {
     Done,
-    /// Gone, or replaced by a pod of the same name, before this delete.
+    /// Gone before this delete (no pod of that name).
     Gone,
+    /// A pod of the same name with another uid stands there now (the node came back, or the
+    /// controller re-created it): the confirmed pod is gone, and a new one took its place.
+    Replaced,
     /// It changed and no longer qualifies (or kept changing): nothing was deleted.
     Refused(Eligibility, String),
 }
@@ -178,7 +181,13 @@ pub(super) async fn delete_checked(
             Guarded::Gone => return Ok(Deleted::Gone),
             Guarded::Conflict(m) => {
                 attempts += 1;
-                match recheck(cluster, ns, name, silence, &uid).await? {
+                // a fresh check of whatever pod has the name now: the confirmed one, another
+                // one (replaced: never treated as done), or none
+                match check(cluster, ns, name, silence).await? {
+                    None => return Ok(Deleted::Gone),
+                    Some(c) if c.pod.metadata.uid.as_deref() != Some(uid.as_str()) => {
+                        return Ok(Deleted::Replaced)
+                    }
                     Some(c) if c.verdict.eligible() && attempts < 3 => checked = c,
                     Some(c) => {
                         let why = format!(
@@ -187,7 +196,6 @@ pub(super) async fn delete_checked(
                         );
                         return Ok(Deleted::Refused(c.verdict, why));
                     }
-                    None => return Ok(Deleted::Gone),
                 }
             }
         }
@@ -350,7 +358,7 @@ pub async fn run(
     }
     match delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await? {
         Deleted::Done => {}
-        Deleted::Gone => return Ok(already_gone(report, &uid)),
+        Deleted::Gone | Deleted::Replaced => return Ok(already_gone(report, &uid)),
         Deleted::Refused(verdict, why) => return Ok(refused(report, verdict, &why)),
     }
     report.outcome = Outcome::Deleted;

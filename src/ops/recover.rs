@@ -19,10 +19,10 @@ use crate::model::health::{pod_ready, OUT_OF_SERVICE};
 use crate::model::inspect::{inspect, ordinal_of, InspectOptions};
 use crate::model::recover::{
     abandon_names_match, live_nodes, out_of_service_taint, phase, placement, release_verdict,
-    NodePod, Observed, Phase, PinnedChoice, Placement, RecoverPath, ReleaseVerdict, VolumeFacts,
-    OUT_OF_SERVICE_EFFECT, OUT_OF_SERVICE_VALUE,
+    replacement_refusal, NodePod, Observed, Phase, PinnedChoice, Placement, RecoverPath,
+    ReleaseVerdict, VolumeFacts, OUT_OF_SERVICE_EFFECT, OUT_OF_SERVICE_VALUE,
 };
-use crate::model::{Access, Attachment};
+use crate::model::{Access, Attachment, Snapshot};
 use crate::progress::Progress;
 
 #[derive(Debug, Clone)]
@@ -168,14 +168,14 @@ async fn volume_facts(
     set: &str,
     pod: &str,
     node: &str,
-) -> Result<(Vec<VolumeFacts>, BTreeSet<String>), Error> {
+) -> Result<(Vec<VolumeFacts>, BTreeSet<String>, Snapshot), Error> {
     let snap = cluster.snapshot(ns, set).await?;
     let Some(ordinal) = ordinal_of(set, pod) else {
-        return Ok((vec![], BTreeSet::new()));
+        return Ok((vec![], BTreeSet::new(), snap));
     };
     let ins = inspect(&snap, &InspectOptions::default());
     let Some(row) = ins.rows.iter().find(|r| r.ordinal == ordinal) else {
-        return Ok((vec![], BTreeSet::new()));
+        return Ok((vec![], BTreeSet::new(), snap));
     };
     let nodes = cluster.nodes_labelled().await?;
     // not allowed to list nodes: no node is known to be able to take a volume with node
@@ -213,7 +213,7 @@ async fn volume_facts(
             }
         })
         .collect();
-    Ok((facts, attachable))
+    Ok((facts, attachable, snap))
 }
 
 /// Runs the recovery; progress through `log`, confirmation through `confirm`, each write
@@ -264,7 +264,7 @@ pub async fn run(
         let why = checked.verdict.reason.clone();
         return Ok(refused(report, &why));
     };
-    let (volumes, attachable) = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
+    let (volumes, attachable, snap) = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
     let mut path = RecoverPath::choose(&volumes);
     let node_obj = match cluster.node_opt(&node).await? {
         Access::Ok(n) => n,
@@ -301,6 +301,18 @@ pub async fn run(
             Access::Forbidden => report.warnings.push(format!(
                 "not allowed to list the pods on node {node}: the taint deletes every pod there that does not tolerate it"
             )),
+        }
+    }
+    // the pod goes (deleted, or by the taint): the controller must be going to create it again
+    let taint_path = path == RecoverPath::OutOfServiceTaint;
+    let replacement_needed = match path {
+        RecoverPath::VolumePinned => matches!(opts.pinned, PinnedChoice::Abandon(_)),
+        RecoverPath::Delete | RecoverPath::OutOfServiceTaint => true,
+    };
+    if replacement_needed {
+        if let Some(why) = replacement_refusal(&snap.set, &snap.pods, &opts.pod, &node, taint_path)
+        {
+            return Ok(refused(report, &why));
         }
     }
     match (&opts.pinned, path) {
@@ -453,7 +465,19 @@ pub async fn run(
                     report.eligibility = c.verdict;
                     return Ok(refused(report, &why));
                 }
-                None => {}
+                // the confirmed pod is not there any more: what was confirmed is not what
+                // would be written for (the node came back, its kubelet finished the pod, or
+                // a new pod took the name)
+                None => return Ok(refused(report, &replaced_since(ns, &opts.pod, &uid))),
+            }
+            // and the controller must still be going to create the replacement
+            if replacement_needed {
+                let snap = cluster.snapshot(ns, &set).await?;
+                if let Some(why) =
+                    replacement_refusal(&snap.set, &snap.pods, &opts.pod, &node, taint_path)
+                {
+                    return Ok(refused(report, &format!("since the check, {why}")));
+                }
             }
         }
     }
@@ -482,11 +506,16 @@ pub async fn run(
         }
         (RecoverPath::Delete, _) => {
             journal.left(&format!("delete pod {} with grace period 0", opts.pod));
-            if let Deleted::Refused(verdict, why) =
-                delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await?
-            {
-                report.eligibility = verdict;
-                return Ok(refused(report, &why));
+            match delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await? {
+                Deleted::Refused(verdict, why) => {
+                    report.eligibility = verdict;
+                    return Ok(refused(report, &why));
+                }
+                Deleted::Replaced => {
+                    return Ok(refused(report, &replaced_since(ns, &opts.pod, &uid)))
+                }
+                // gone already (the pod GC, or someone else): the replacement is followed
+                Deleted::Gone | Deleted::Done => {}
             }
             record(&mut report, journal);
         }
@@ -496,11 +525,24 @@ pub async fn run(
                 opts.pod,
                 claims.join(", ")
             ));
-            if let Deleted::Refused(verdict, why) =
-                delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await?
-            {
-                report.eligibility = verdict;
-                return Ok(refused(report, &why));
+            match delete_checked(cluster, ns, &opts.pod, opts.silence, checked).await? {
+                Deleted::Done => {}
+                Deleted::Refused(verdict, why) => {
+                    report.eligibility = verdict;
+                    return Ok(refused(report, &why));
+                }
+                // not deleted by this command: whatever happened to the pod, its data is not
+                // given up on that premise
+                Deleted::Gone | Deleted::Replaced => {
+                    return Ok(refused(
+                        report,
+                        &format!(
+                            "{}; the claims {} were not deleted",
+                            replaced_since(ns, &opts.pod, &uid),
+                            claims.join(", ")
+                        ),
+                    ))
+                }
             }
             record(&mut report, journal);
             for v in &volumes {
@@ -688,6 +730,13 @@ async fn taint(
     Ok(Some(format!(
         "node {node} kept changing while being tainted; nothing was written"
     )))
+}
+
+/// The confirmed pod is gone or another pod has its name: the premise of every later write.
+fn replaced_since(ns: &str, pod: &str, uid: &str) -> String {
+    format!(
+        "pod {ns}/{pod} (uid {uid}) is gone or was replaced by a new pod since it was checked (its node may be back, or the controller re-created it): nothing more was written; see kubectl sts inspect and run recover again if it is still needed"
+    )
 }
 
 fn refused(mut r: RecoverReport, why: &str) -> RecoverReport {

@@ -583,6 +583,19 @@ pub fn fault(verb: &str, resource: &str, status: u16, times: u32) -> Fault {
 /// The seed lab on 3 nodes with the drill timings golden was recorded with (8 s node-monitor grace,
 /// 10 s tolerations, 2 s leases), pods 5x faster; None against a real cluster.
 pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
+    lab_with(test, force_detach, |_| Sts {
+        class,
+        ..Default::default()
+    })
+}
+
+/// As [`lab`], with the set that `sts` makes from the cluster (placement through its nodes:
+/// [`Cluster::ready_nodes`]).
+pub fn lab_with<'a>(
+    test: &str,
+    force_detach: Duration,
+    sts: impl FnOnce(&Cluster) -> Sts<'a>,
+) -> Option<Cluster> {
     let config = SimConfig {
         node_monitor_grace: Duration::from_secs(8),
         toleration_seconds: 10,
@@ -602,11 +615,7 @@ pub fn lab(test: &str, class: &str, force_detach: Duration) -> Option<Cluster> {
     if !c.require_ready_nodes(3) {
         return None;
     }
-    Sts {
-        class,
-        ..Default::default()
-    }
-    .deploy(&c, 90);
+    sts(&c).deploy(&c, 90);
     Some(c)
 }
 
