@@ -197,6 +197,29 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
         "deleted, not re-created"
     );
     assert_eq!(pod_uids(&c), uids);
+    let gone = |c: &Cluster| c.kubectl(&["get", "sts", "flask"]).code != 0;
+    // the saved copy belongs to its request: another size is refused, naming the one saved
+    let out = c.sts(&["resize-storage", "flask", "--size", "5Gi", "--yes"]);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("an unfinished resize of www to 4Gi"),
+        "{}",
+        out.stderr
+    );
+    assert!(gone(&c), "nothing created for another request");
+    // a resume is previewed and confirmed as a start is: a dry run writes nothing, and
+    // without --yes (no terminal) nothing is created
+    let out = c.sts(&["resize-storage", "flask", "--size", "4Gi", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("would create statefulset"),
+        "{}",
+        out.stdout
+    );
+    assert!(gone(&c), "a dry run never creates");
+    let out = c.sts(&["resize-storage", "flask", "--size", "4Gi"]);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(gone(&c), "not confirmed: nothing created");
     let out = c.sts(&[
         "resize-storage",
         "flask",
@@ -221,6 +244,19 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
         ),
         "4Gi"
     );
+
+    // finished: the copy is history. Deleted by hand afterwards (orphan), the set is not
+    // resurrected from it, by a dry run or otherwise
+    c.kubectl_ok(&["delete", "sts", "flask", "--cascade=orphan"]);
+    c.eventually(30, "the set gone", || gone(&c).then_some(()));
+    for args in [
+        vec!["resize-storage", "flask", "--size", "1Gi", "--dry-run"],
+        vec!["resize-storage", "flask", "--size", "4Gi", "--yes"],
+    ] {
+        let out = c.sts(&args);
+        assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);
+        assert!(gone(&c), "{args:?}: not created again");
+    }
 }
 
 #[test]

@@ -257,10 +257,22 @@ impl Cluster {
             })
         };
         let client = built.map_err(|e| client_problem(e, &config, &server))?;
+        let ca_sha256 = config.root_cert.as_ref().map(|certs| {
+            use sha2::Digest;
+            let mut h = sha2::Sha256::new();
+            for c in certs {
+                h.update(c);
+            }
+            h.finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
         Ok(Cluster {
             client,
             namespace,
             server,
+            ca_sha256,
         })
     }
 }

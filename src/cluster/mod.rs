@@ -29,6 +29,8 @@ pub struct Cluster {
     /// `-n`, else the context's namespace, else `default`.
     pub namespace: String,
     pub server: String,
+    /// sha256 of the cluster's CA certificates as configured (None: the system's roots).
+    pub ca_sha256: Option<String>,
 }
 
 impl Cluster {
@@ -164,6 +166,25 @@ impl Cluster {
                 ))),
             },
             Err(e) => Err(self.api_failure(e, &format!("get statefulset {ns}/{name}"))),
+        }
+    }
+
+    /// Which cluster this is, stably across kubeconfigs: the uid of its `kube-system`
+    /// namespace where it may be read (it lives as long as the cluster); otherwise the server
+    /// URL and the sha256 of its CA.
+    pub async fn identity(&self) -> Result<String, Error> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        match api.get("kube-system").await {
+            Ok(ns) => Ok(format!(
+                "kube-system uid {}",
+                ns.metadata.uid.unwrap_or_default()
+            )),
+            Err(kube::Error::Api(s)) if s.code == 404 || s.code == 403 => Ok(format!(
+                "server {} CA sha256 {}",
+                self.server,
+                self.ca_sha256.as_deref().unwrap_or("none")
+            )),
+            Err(e) => Err(self.api_failure(e, "get namespace kube-system")),
         }
     }
 

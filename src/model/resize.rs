@@ -252,32 +252,109 @@ pub enum Resume {
     Verify,
 }
 
-/// `set`: the live object, if any; `saved`: the copy from an earlier run, if any.
+/// What a saved copy belongs to, written beside it (`<name>.record.json`) before the set is
+/// deleted: the set it was (uid), the request that deleted it, the cluster it was read from.
+/// A resume is refused when any of them differs, and a copy whose resize finished is never
+/// used to create a set again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedRecord {
+    pub set_uid: String,
+    pub template: String,
+    pub size: String,
+    pub claims: Vec<String>,
+    /// `kube-system uid …` where it may be read; otherwise the server URL and its CA's sha256.
+    pub cluster: String,
+    pub saved_at: String,
+    /// The uid of the set this resize created again, once it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_uid: Option<String>,
+    /// Verified: the copy is history, never a source for a create.
+    #[serde(default)]
+    pub complete: bool,
+}
+
+/// What this run asks for, to compare with a saved record.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub template: &'a str,
+    pub size: i128,
+    pub cluster: &'a str,
+}
+
+/// Where a run starts. `set`: the live object, if any; `saved`: the copy an earlier run saved
+/// and its record (None: a copy without one, from an older version), if any. `Err("")`: not
+/// found; `Err(why)`: refused, nothing may be written.
 pub fn resume_point(
     set: Option<&StatefulSet>,
-    saved: Option<&StatefulSet>,
-    template: &str,
-    size: i128,
+    saved: Option<(&StatefulSet, Option<&SavedRecord>)>,
+    req: &Request,
 ) -> Result<Resume, String> {
-    let size_in = |s: &StatefulSet| size_of(template_size(s, template).as_deref());
+    let size_in = |s: &StatefulSet| size_of(template_size(s, req.template).as_deref());
+    let uid = |s: &StatefulSet| s.metadata.uid.clone().unwrap_or_default();
+    let saved = match saved {
+        Some((_, None)) => {
+            return Err("the saved copy has no record of the resize it belongs to (an older version of kubectl-sts made it): check it, create the set from it by hand if it is still needed (kubectl create -f), or move it away".into())
+        }
+        Some((copy, Some(r))) => Some((copy, r)),
+        None => None,
+    };
+    let Some((_, record)) = saved.filter(|(_, r)| !r.complete) else {
+        // nothing unfinished: a fresh start, or only a verification of a finished resize
+        return match (set, saved) {
+            (Some(s), Some((_, r)))
+                if r.created_uid.as_deref() == Some(uid(s).as_str())
+                    && size_in(s).is_some_and(|t| t >= req.size) =>
+            {
+                Ok(Resume::Verify)
+            }
+            (Some(s), _) if s.metadata.deletion_timestamp.is_some() => Err("the statefulset is being deleted and no unfinished resize of it was saved here: it cannot be re-created by this command".into()),
+            (Some(_), _) => Ok(Resume::Start),
+            (None, _) => Err(String::new()),
+        };
+    };
+    if record.cluster != req.cluster {
+        return Err(format!(
+            "the saved copy was made on another cluster ({}), not this one ({}): it is not used here",
+            record.cluster, req.cluster
+        ));
+    }
+    if record.template != req.template || size_of(Some(&record.size)) != Some(req.size) {
+        return Err(format!(
+            "an unfinished resize of {} to {} (claims {}) was saved on {}: finish that one first (--template {} --size {}), or move the saved copy away",
+            record.template,
+            record.size,
+            record.claims.join(", "),
+            record.saved_at,
+            record.template,
+            record.size
+        ));
+    }
     match set {
-        Some(s) if s.metadata.deletion_timestamp.is_some() => {
-            if saved.is_some() {
+        Some(s) if uid(s) == record.set_uid => {
+            if s.metadata.deletion_timestamp.is_some() {
                 Ok(Resume::AwaitDeletion)
             } else {
-                Err("the statefulset is being deleted and no saved copy of it exists here: it cannot be re-created by this command".into())
+                // saved, but never deleted: start again (the copy is written anew)
+                Ok(Resume::Start)
             }
         }
-        // re-created by an earlier run: the live set has the size, the saved one had less
-        Some(s)
-            if size_in(s).is_some_and(|t| t >= size)
-                && saved.and_then(size_in).is_some_and(|t| t < size) =>
-        {
-            Ok(Resume::Verify)
-        }
-        Some(_) => Ok(Resume::Start),
-        None if saved.is_some() => Ok(Resume::Recreate),
-        None => Err(String::new()),
+        Some(s) if record.created_uid.as_deref() == Some(uid(s).as_str()) => Ok(Resume::Verify),
+        Some(s) => Err(format!(
+            "a statefulset of that name exists again with another uid ({}, created {}), not the one saved (uid {}): the saved copy is not used",
+            uid(s),
+            s.metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| t.0.to_string())
+                .unwrap_or_else(|| "?".into()),
+            record.set_uid
+        )),
+        None if record.created_uid.is_some() => Err(format!(
+            "the set this resize created again (uid {}) has been deleted since: the saved copy is not used to create it once more",
+            record.created_uid.as_deref().unwrap_or_default()
+        )),
+        None => Ok(Resume::Recreate),
     }
 }
 
@@ -442,46 +519,113 @@ mod tests {
         assert!(c.progressing() && c.done(size, false) && !c.done(size, true));
     }
 
+    fn with_uid(mut s: StatefulSet, uid: &str) -> StatefulSet {
+        s.metadata.uid = Some(uid.into());
+        s
+    }
+
+    fn record(uid: &str) -> SavedRecord {
+        SavedRecord {
+            set_uid: uid.into(),
+            template: "www".into(),
+            size: "5Gi".into(),
+            claims: vec!["www-web-0".into()],
+            cluster: "kube-system uid k".into(),
+            saved_at: "2026-01-01T00:00:00Z".into(),
+            created_uid: None,
+            complete: false,
+        }
+    }
+
     #[test]
     fn a_run_resumes_where_the_last_one_stopped() {
         let size = quantity::parse("5Gi").unwrap();
-        let old = set("1Gi");
-        assert_eq!(
-            resume_point(Some(&set("1Gi")), None, "www", size),
-            Ok(Resume::Start)
-        );
-        assert_eq!(
-            resume_point(Some(&set("1Gi")), Some(&old), "www", size),
-            Ok(Resume::Start)
-        );
-        assert_eq!(
-            resume_point(Some(&set("5Gi")), Some(&old), "www", size),
-            Ok(Resume::Verify)
-        );
-        // the size is already there and no earlier run made it so: the preflight refuses
-        assert_eq!(
-            resume_point(Some(&set("5Gi")), None, "www", size),
-            Ok(Resume::Start)
-        );
-        assert_eq!(
-            resume_point(Some(&set("5Gi")), Some(&set("5Gi")), "www", size),
-            Ok(Resume::Start)
-        );
-        assert_eq!(
-            resume_point(None, Some(&old), "www", size),
-            Ok(Resume::Recreate)
-        );
-        assert!(resume_point(None, None, "www", size).is_err());
-        let mut deleting = set("1Gi");
+        let req = Request {
+            template: "www",
+            size,
+            cluster: "kube-system uid k",
+        };
+        let old = with_uid(set("1Gi"), "a");
+        let rec = record("a");
+        let saved = Some((&old, Some(&rec)));
+        assert_eq!(resume_point(Some(&old), None, &req), Ok(Resume::Start));
+        // saved but not deleted: start again
+        assert_eq!(resume_point(Some(&old), saved, &req), Ok(Resume::Start));
+        assert_eq!(resume_point(None, saved, &req), Ok(Resume::Recreate));
+        assert_eq!(resume_point(None, None, &req), Err(String::new()));
+        let mut deleting = old.clone();
         deleting.metadata.deletion_timestamp =
             Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
                 "2026-01-01T00:00:00Z".parse().unwrap(),
             ));
         assert_eq!(
-            resume_point(Some(&deleting), Some(&old), "www", size),
+            resume_point(Some(&deleting), saved, &req),
             Ok(Resume::AwaitDeletion)
         );
-        assert!(resume_point(Some(&deleting), None, "www", size).is_err());
+        assert!(resume_point(Some(&deleting), None, &req).is_err());
+        // created again by an earlier run: only verified
+        let created = with_uid(set("5Gi"), "b");
+        let rec_created = SavedRecord {
+            created_uid: Some("b".into()),
+            ..rec.clone()
+        };
+        assert_eq!(
+            resume_point(Some(&created), Some((&old, Some(&rec_created))), &req),
+            Ok(Resume::Verify)
+        );
+        // ... and once verified, still only verified; never created again when gone
+        let done = SavedRecord {
+            complete: true,
+            ..rec_created.clone()
+        };
+        assert_eq!(
+            resume_point(Some(&created), Some((&old, Some(&done))), &req),
+            Ok(Resume::Verify)
+        );
+        assert_eq!(
+            resume_point(None, Some((&old, Some(&done))), &req),
+            Err(String::new())
+        );
+        let e = resume_point(None, Some((&old, Some(&rec_created))), &req).unwrap_err();
+        assert!(e.contains("has been deleted since"), "{e}");
+        // the size is already there and no earlier run made it so: the preflight refuses
+        assert_eq!(
+            resume_point(Some(&with_uid(set("5Gi"), "c")), None, &req),
+            Ok(Resume::Start)
+        );
+    }
+
+    #[test]
+    fn a_saved_copy_is_used_only_for_its_own_set_request_and_cluster() {
+        let size = quantity::parse("5Gi").unwrap();
+        let req = Request {
+            template: "www",
+            size,
+            cluster: "kube-system uid k",
+        };
+        let old = with_uid(set("1Gi"), "a");
+        let rec = record("a");
+        // another set of that name now
+        let other = with_uid(set("1Gi"), "z");
+        let e = resume_point(Some(&other), Some((&old, Some(&rec))), &req).unwrap_err();
+        assert!(e.contains("exists again with another uid (z"), "{e}");
+        // another size or template
+        let smaller = Request {
+            size: quantity::parse("2Gi").unwrap(),
+            ..req
+        };
+        let e = resume_point(None, Some((&old, Some(&rec))), &smaller).unwrap_err();
+        assert!(e.contains("an unfinished resize of www to 5Gi"), "{e}");
+        // another cluster
+        let elsewhere = Request {
+            cluster: "kube-system uid other",
+            ..req
+        };
+        let e = resume_point(None, Some((&old, Some(&rec))), &elsewhere).unwrap_err();
+        assert!(e.contains("another cluster"), "{e}");
+        // a copy without a record
+        let e = resume_point(None, Some((&old, None)), &req).unwrap_err();
+        assert!(e.contains("has no record"), "{e}");
     }
 
     #[test]

@@ -19,7 +19,8 @@ use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::resize::{
-    check_request, preflight, recreated, resume_point, template_size, ClaimFacts, Preflight, Resume,
+    check_request, preflight, recreated, resume_point, template_size, ClaimFacts, Preflight,
+    Request, Resume, SavedRecord,
 };
 use crate::model::rollout::{step_blockers, SetView};
 use crate::model::scale::{Blocker, BlockerCode};
@@ -194,6 +195,46 @@ fn pods_path(saved: &Path) -> PathBuf {
     saved.with_extension("pods.json")
 }
 
+fn record_path(saved: &Path) -> PathBuf {
+    saved.with_extension("record.json")
+}
+
+/// The record of the resize a saved copy belongs to; None where there is none (a copy of an
+/// older version).
+fn read_record(path: &Path) -> Result<Option<SavedRecord>, Error> {
+    let path = record_path(path);
+    match std::fs::read(&path) {
+        Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| {
+            Error::usage(format!(
+                "the record {} is not readable ({e}); move it and the saved copy away to start afresh",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::api(format!("cannot read {}: {e}", path.display()))),
+    }
+}
+
+/// Writes the record beside the copy (written beside and renamed, as the copy).
+fn write_record(path: &Path, record: &SavedRecord) -> Result<(), Error> {
+    let path = record_path(path);
+    let fail = |e: std::io::Error| Error::api(format!("cannot write {}: {e}", path.display()));
+    let json = serde_json::to_vec_pretty(record).map_err(|e| Error::api(e.to_string()))?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, json).map_err(fail)?;
+    std::fs::rename(&tmp, &path).map_err(fail)
+}
+
+/// The record as it is on disk now (written by this run's start, or an earlier run's).
+fn fresh_record(path: &Path) -> Result<SavedRecord, Error> {
+    read_record(path)?.ok_or_else(|| {
+        Error::api(format!(
+            "the record {} disappeared during the resize",
+            record_path(path).display()
+        ))
+    })
+}
+
 fn read_saved(path: &Path) -> Result<Option<StatefulSet>, Error> {
     match std::fs::read(path) {
         Ok(b) => serde_json::from_slice(&b).map(Some).map_err(|e| {
@@ -211,6 +252,7 @@ fn write_saved(
     path: &Path,
     set: &StatefulSet,
     pods: &BTreeMap<String, String>,
+    record: &SavedRecord,
 ) -> Result<(), Error> {
     let fail = |e: std::io::Error| {
         Error::api(format!(
@@ -227,7 +269,8 @@ fn write_saved(
     std::fs::write(&tmp, json).map_err(fail)?;
     std::fs::rename(&tmp, path).map_err(fail)?;
     let pods = serde_json::to_vec_pretty(pods).map_err(|e| Error::api(e.to_string()))?;
-    std::fs::write(pods_path(path), pods).map_err(fail)
+    std::fs::write(pods_path(path), pods).map_err(fail)?;
+    write_record(path, record)
 }
 
 const MANIFEST_WARNING: &str = "whoever manages this StatefulSet's manifest (kubectl apply, Helm, GitOps) must change the volumeClaimTemplate's size too: applying the old size is refused from now on with 422 \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\"";
@@ -246,6 +289,7 @@ pub async fn run(
     let path = saved_path(&cluster.server, ns, name);
     let live = cluster.statefulset_opt(ns, name).await?;
     let saved = read_saved(&path)?;
+    let record = read_record(&path)?;
     let not_found = || {
         Error::not_found(format!(
             "statefulset \"{name}\" not found in namespace \"{ns}\""
@@ -299,7 +343,17 @@ pub async fn run(
         warnings: vec![],
         waits: vec![],
     };
-    let resume = match resume_point(live.as_ref(), saved.as_ref(), &opts.template, size) {
+    let identity = cluster.identity().await?;
+    let request = Request {
+        template: &opts.template,
+        size,
+        cluster: &identity,
+    };
+    let resume = match resume_point(
+        live.as_ref(),
+        saved.as_ref().map(|s| (s, record.as_ref())),
+        &request,
+    ) {
         Ok(r) => r,
         Err(e) if e.is_empty() => return Err(not_found()),
         Err(e) => {
@@ -324,6 +378,7 @@ pub async fn run(
             size,
             &path,
             live,
+            &identity,
             &mut report,
             confirm,
             log,
@@ -336,6 +391,43 @@ pub async fn run(
                 saved = Some(s);
             }
             None => return Ok(report),
+        }
+    }
+    if matches!(resume, Resume::AwaitDeletion | Resume::Recreate) {
+        // a resume writes (it creates the set): shown and confirmed as a start is, and a dry
+        // run writes nothing
+        let what = format!(
+            "create statefulset {ns}/{name} again from the saved copy {} (saved {}), volumeClaimTemplate {} at {}{}",
+            path.display(),
+            record.as_ref().map(|r| r.saved_at.as_str()).unwrap_or("?"),
+            opts.template,
+            opts.size,
+            if resume == Resume::AwaitDeletion {
+                ", once the set being deleted is gone"
+            } else {
+                ""
+            }
+        );
+        report.plan = vec![
+            what.clone(),
+            "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
+        ];
+        if opts.dry_run {
+            return Ok(report.end(
+                Outcome::DryRun,
+                format!("an earlier run of this resize stopped after deleting the set: would {what}, then verify"),
+            ));
+        }
+        if !opts.yes {
+            let question =
+                format!("An earlier run of this resize stopped after deleting the set.\n  {what}?");
+            if !confirm.confirm(&question, "statefulset name", name).await {
+                return Ok(report.end(
+                    Outcome::NotConfirmed,
+                    "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
+                        .into(),
+                ));
+            }
         }
     }
     let saved_set = saved.clone();
@@ -381,7 +473,34 @@ pub async fn run(
                 ))
             })?;
             match created {
-                Guarded::Done(_) => break,
+                Guarded::Done(c) => {
+                    // bound to what this run created: a later run verifies it, never creates
+                    // it once more
+                    let mut r = fresh_record(&path)?;
+                    r.created_uid = c.metadata.uid.clone();
+                    write_record(&path, &r)?;
+                    break;
+                }
+                // someone else created a set of that name after the old one was gone
+                Guarded::Conflict(_)
+                    if cluster
+                        .statefulset_opt(ns, name)
+                        .await?
+                        .is_some_and(|s| s.metadata.deletion_timestamp.is_none()) =>
+                {
+                    let other = cluster.statefulset_opt(ns, name).await?.unwrap_or_default();
+                    let msg = format!(
+                        "a statefulset {ns}/{name} now exists again with another uid ({}, created {}), made by someone else after the old one was gone: this resize did not create it and stops; the saved copy is at {}",
+                        other.metadata.uid.unwrap_or_default(),
+                        other
+                            .metadata
+                            .creation_timestamp
+                            .map(|t| t.0.to_string())
+                            .unwrap_or_else(|| "?".into()),
+                        path.display()
+                    );
+                    return Ok(report.end(Outcome::Interfered, msg));
+                }
                 // still being deleted (golden `resize/` step 9): wait, as kubectl delete does
                 Guarded::Conflict(m) if started.elapsed() < opts.timeout => {
                     log.waiting(&format!("the old object to go ({m})"), started);
@@ -438,6 +557,7 @@ async fn start(
     size: i128,
     path: &Path,
     live: StatefulSet,
+    identity: &str,
     report: &mut ResizeReport,
     confirm: &mut dyn Confirm,
     log: &mut Progress<'_>,
@@ -776,7 +896,17 @@ async fn start(
         .iter()
         .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
         .collect();
-    write_saved(path, &now, &pods)?;
+    let record = SavedRecord {
+        set_uid: uid.clone(),
+        template: opts.template.clone(),
+        size: opts.size.clone(),
+        claims: claims.iter().map(|c| c.name.clone()).collect(),
+        cluster: identity.to_string(),
+        saved_at: jiff::Timestamp::now().to_string(),
+        created_uid: None,
+        complete: false,
+    };
+    write_saved(path, &now, &pods, &record)?;
     journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
     log.say(&format!(
         "saved statefulset {ns}/{name} to {}",
@@ -1003,6 +1133,15 @@ async fn verify(
             report.message = msg;
             if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
                 report.warnings.push(MANIFEST_WARNING.into());
+            }
+            if ok {
+                // verified: the copy is history, never again a source for a create
+                if let Ok(Some(mut r)) = read_record(path) {
+                    if !r.complete {
+                        r.complete = true;
+                        write_record(path, &r)?;
+                    }
+                }
             }
             return Ok(());
         }
