@@ -199,6 +199,26 @@ fn force_delete_waits_for_the_kubelet_to_be_silent_long_enough() {
         out.stderr
     );
     assert!(!uid(&c, "flask-1").is_empty());
+    // a silence shorter than the kubelet's Lease renew interval (a quarter of its
+    // leaseDurationSeconds: 2 s here, 10 s on a real kubelet) proves nothing: a usage error,
+    // for force-delete, recover and release-node alike
+    let too_short = "1s";
+    for args in [
+        vec![
+            "force-delete",
+            "flask-1",
+            "--yes",
+            "--node-silence",
+            too_short,
+        ],
+        vec!["recover", "flask-1", "--yes", "--node-silence", too_short],
+        vec!["release-node", &node, "--node-silence", "0s"],
+    ] {
+        let out = c.sts(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("proves nothing"), "{}", out.stderr);
+    }
+    assert!(!uid(&c, "flask-1").is_empty());
     // on a terminal the pod's name must be typed back: a wrong answer deletes nothing
     let Some(wrong) = on_terminal(
         &c,

@@ -863,12 +863,20 @@ impl Cluster {
         }
     }
 
-    /// The node's Lease renew time, and the API server's clock (its `Date` header) so
-    /// that "silent for N seconds" never depends on this machine's clock.
+    /// The node's Lease renew time, the API server's clock (its `Date` header) so that
+    /// "silent for N seconds" never depends on this machine's clock, and the Lease's
+    /// `leaseDurationSeconds` (its kubelet renews it every quarter of that).
     pub async fn node_lease(
         &self,
         node: &str,
-    ) -> Result<(crate::model::force::LeaseLookup, Option<jiff::Timestamp>), Error> {
+    ) -> Result<
+        (
+            crate::model::force::LeaseLookup,
+            Option<jiff::Timestamp>,
+            Option<i64>,
+        ),
+        Error,
+    > {
         use crate::model::force::LeaseLookup;
         use k8s_openapi::api::coordination::v1::Lease;
         let what = format!("get lease kube-node-lease/{node}");
@@ -892,10 +900,16 @@ impl Cluster {
             .await
             .map_err(|e| Error::api(format!("cannot {what}: {e}")))?
             .to_bytes();
+        let mut duration = None;
         let lookup = match status.as_u16() {
             200 => {
                 let lease: Lease = serde_json::from_slice(&body)
                     .map_err(|e| Error::api(format!("cannot {what}: {e}")))?;
+                duration = lease
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.lease_duration_seconds)
+                    .map(i64::from);
                 match lease.spec.and_then(|s| s.renew_time) {
                     Some(t) => LeaseLookup::Renewed(t.0),
                     None => LeaseLookup::Missing,
@@ -912,7 +926,7 @@ impl Cluster {
                 )));
             }
         };
-        Ok((lookup, server_now))
+        Ok((lookup, server_now, duration))
     }
 }
 

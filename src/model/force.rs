@@ -34,6 +34,33 @@ pub enum LeaseLookup {
     Forbidden,
 }
 
+/// A silence shorter than this proves nothing about the node: its kubelet renews its Lease
+/// every quarter of `leaseDurationSeconds` (pkg/kubelet/kubelet.go, nodeLeaseRenewIntervalFraction
+/// 0.25), so a live kubelet is routinely "silent" for up to that long. 10 s for the kubelet's
+/// default 40 s, and where the Lease gives no duration.
+pub fn min_silence(lease_duration: Option<i64>) -> std::time::Duration {
+    std::time::Duration::from_secs((lease_duration.unwrap_or(40).max(0) / 4) as u64)
+}
+
+/// `--node-silence` against the node's Lease: `Err(usage line)` when it proves nothing.
+pub fn check_silence(
+    silence: std::time::Duration,
+    lease_duration: Option<i64>,
+    node: &str,
+) -> Result<(), String> {
+    let min = min_silence(lease_duration);
+    if silence < min {
+        return Err(format!(
+            "--node-silence {} proves nothing on node {node}: its kubelet renews its Lease only every {}s (a quarter of leaseDurationSeconds {}), so a live node is often silent that long; give at least {}s",
+            crate::kubefmt::human_duration(silence.as_secs() as i64),
+            min.as_secs(),
+            lease_duration.unwrap_or(40),
+            min.as_secs()
+        ));
+    }
+    Ok(())
+}
+
 /// The verdict: `Eligible`, or why not. Serialized as its name (the document's `code`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Verdict {
@@ -447,5 +474,21 @@ mod tests {
             SILENCE,
         );
         assert_eq!(e.verdict, Verdict::KubeletAlive);
+    }
+
+    #[test]
+    fn a_silence_shorter_than_the_renew_interval_proves_nothing() {
+        use std::time::Duration;
+        assert_eq!(min_silence(Some(40)), Duration::from_secs(10));
+        assert_eq!(min_silence(None), Duration::from_secs(10));
+        assert_eq!(min_silence(Some(8)), Duration::from_secs(2));
+        assert!(check_silence(Duration::from_secs(10), Some(40), "n1").is_ok());
+        let e = check_silence(Duration::ZERO, Some(40), "n1").unwrap_err();
+        assert!(
+            e.contains("--node-silence 0s proves nothing on node n1"),
+            "{e}"
+        );
+        assert!(e.contains("at least 10s"), "{e}");
+        assert!(check_silence(Duration::from_secs(9), None, "n1").is_err());
     }
 }

@@ -214,7 +214,8 @@ pub(super) async fn check(
     let node_name = pod.spec.as_ref().and_then(|s| s.node_name.clone());
     let (node, lease, server_now) = match &node_name {
         Some(n) => {
-            let (lease, server_now) = cluster.node_lease(n).await?;
+            let (lease, server_now, duration) = cluster.node_lease(n).await?;
+            crate::model::force::check_silence(silence, duration, n).map_err(Error::usage)?;
             (cluster.node_opt(n).await?, lease, server_now)
         }
         None => (

@@ -619,7 +619,7 @@ pub async fn run(
     log.done();
     let total = waiting_since.elapsed().as_secs_f64();
     report.total_seconds = Some(round1(total));
-    if let Ok((LeaseLookup::Renewed(t), Some(server_now))) = cluster.node_lease(&node).await {
+    if let Ok((LeaseLookup::Renewed(t), Some(server_now), _)) = cluster.node_lease(&node).await {
         report.down_seconds = Some(round1(server_now.duration_since(t).as_secs_f64().max(0.0)));
     }
     report.outcome = Outcome::Recovered;
@@ -805,7 +805,8 @@ pub async fn release(
                 )))
             }
         };
-        let (lease, server_now) = cluster.node_lease(node).await?;
+        let (lease, server_now, duration) = cluster.node_lease(node).await?;
+        crate::model::force::check_silence(silence, duration, node).map_err(Error::usage)?;
         let now = server_now.unwrap_or_else(jiff::Timestamp::now);
         let (verdict, why) = release_verdict(&n, lease, now, silence);
         match verdict {

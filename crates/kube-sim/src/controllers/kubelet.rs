@@ -139,9 +139,14 @@ impl Kubelets {
                     );
                 }
                 None => {
+                    // the kubelet renews every quarter of leaseDurationSeconds
+                    // (pkg/kubelet/kubelet.go nodeLeaseRenewIntervalFraction 0.25): 40 s for the
+                    // default 10 s renew, and consistent with a faster simulated renew
+                    let lease_duration =
+                        ((cfg.lease_renew.as_secs_f64() * 4.0).round() as i64).max(1);
                     let lease = json!({"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
                         "metadata": {"name": n, "namespace": "kube-node-lease", "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": n, "uid": uid(node)}]},
-                        "spec": {"holderIdentity": n, "leaseDurationSeconds": 40, "renewTime": micro_now()}});
+                        "spec": {"holderIdentity": n, "leaseDurationSeconds": lease_duration, "renewTime": micro_now()}});
                     let _ = sim.create_kind("Lease", "kube-node-lease", lease);
                 }
             }
