@@ -4,7 +4,7 @@
 //!
 //! - floor: the out-of-service taint applied by hand the moment the node is known dead
 //!   (its Ready condition turns Unknown), as in golden `out-of-service`;
-//! - `kubectl-sts recover flask-1 --yes`, started at the same moment;
+//! - `kubectl-sts recover flask-1 --yes --node-is-off NODE`, started at the same moment;
 //! - `kubectl-sts force-delete flask-1 --yes --wait`, started at the same moment.
 //!
 //! The three run side by side, each on its own simulated cluster; about 8 minutes (the
@@ -74,7 +74,15 @@ fn run(way: Way) -> Timing {
                 "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute",
             ]);
         }
-        Way::Recover => tool(&["recover", "flask-1", "--yes", "--timeout", "0"]),
+        Way::Recover => tool(&[
+            "recover",
+            "flask-1",
+            "--yes",
+            "--node-is-off",
+            &node,
+            "--timeout",
+            "0",
+        ]),
         Way::ForceDelete => tool(&[
             "force-delete",
             "flask-1",

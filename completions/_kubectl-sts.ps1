@@ -126,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;recover' {
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'How long the node''s kubelet must have been silent before the node counts as dead')
             [CompletionResult]::new('--abandon-data', '--abandon-data', [CompletionResultType]::ParameterName, 'With a volume pinned to the dead node: give up its data. Deletes the pod and the ordinal''s claims (named exactly, comma-separated; typed at the prompt otherwise), so that the StatefulSet controller creates empty ones')
+            [CompletionResult]::new('--node-is-off', '--node-is-off', [CompletionResultType]::ParameterName, 'Assert that the machine behind NODE is really off (powered down, not only unreachable): needed with --yes on the out-of-service path, which deletes every pod on the node without its kubelet confirming. Not needed where the node already has the taint')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for the ordinal to be Ready again; 0 = no limit')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')

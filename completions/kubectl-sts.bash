@@ -601,7 +601,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__recover)
-            opts="-y -n -A -o -v -h -V --yes --dry-run --node-silence --wait --abandon-data --timeout --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-y -n -A -o -v -h -V --yes --dry-run --node-silence --wait --abandon-data --node-is-off --timeout --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,6 +612,10 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --abandon-data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --node-is-off)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -111,6 +111,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand force-delete" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l node-silence -d 'How long the node\'s kubelet must have been silent before the node counts as dead' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l abandon-data -d 'With a volume pinned to the dead node: give up its data. Deletes the pod and the ordinal\'s claims (named exactly, comma-separated; typed at the prompt otherwise), so that the StatefulSet controller creates empty ones' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l node-is-off -d 'Assert that the machine behind NODE is really off (powered down, not only unreachable): needed with --yes on the out-of-service path, which deletes every pod on the node without its kubelet confirming. Not needed where the node already has the taint' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l timeout -d 'Longest wait for the ordinal to be Ready again; 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -l context -d 'The kubeconfig context to use' -r

@@ -198,7 +198,7 @@ pub struct ForceDeleteArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Paths, chosen from the pod's volumes:\n  a volume still attached to the dead node that can move: taint the node node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (confirm by typing the node name)\n  no volume holds it back: delete the pod with grace period 0 (confirm by typing the pod name)\n  a volume only the dead node holds: stop (exit 4); --wait waits for the node, --abandon-data=CLAIMS --yes gives the data up\n\nExit codes: 0 Ready again (--dry-run: may proceed), 4 refused (node not proven dead, pod not stuck, pinned data), 7 not confirmed, 6 not Ready within --timeout, 3 not found, 1 API error."
+    after_help = "Paths, chosen from the pod's volumes:\n  a volume still attached to the dead node that can move: taint the node node.kubernetes.io/out-of-service=nodeshutdown:NoExecute (confirm by typing the node name; without a terminal --yes --node-is-off NODE)\n  no volume holds it back: delete the pod with grace period 0 (confirm by typing the pod name)\n  a volume only the dead node holds: stop (exit 4); --wait waits for the node, --abandon-data=CLAIMS --yes gives the data up\n\nExit codes: 0 Ready again (--dry-run: may proceed), 4 refused (node not proven dead, pod not stuck, pinned data), 7 not confirmed, 6 not Ready within --timeout, 3 not found, 1 API error."
 )]
 pub struct RecoverArgs {
     /// The pod (NAME or pod/NAME; it must belong to a StatefulSet).
@@ -221,6 +221,11 @@ pub struct RecoverArgs {
     /// the StatefulSet controller creates empty ones.
     #[arg(long, num_args = 0..=1, require_equals = true, value_name = "CLAIM[,CLAIM...]", default_missing_value = "")]
     pub abandon_data: Option<String>,
+    /// Assert that the machine behind NODE is really off (powered down, not only unreachable):
+    /// needed with --yes on the out-of-service path, which deletes every pod on the node
+    /// without its kubelet confirming. Not needed where the node already has the taint.
+    #[arg(long, value_parser = names::node, value_name = "NODE")]
+    pub node_is_off: Option<String>,
     /// Longest wait for the ordinal to be Ready again; 0 = no limit.
     #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
@@ -755,6 +760,7 @@ async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
         dry_run: a.dry_run,
         silence: a.node_silence,
         pinned,
+        node_is_off: a.node_is_off.clone(),
         timeout: no_limit_if_zero(a.timeout),
     };
     let mut confirm = confirmer();

@@ -270,13 +270,14 @@ impl Demo<'_> {
         }
         self.note("A force delete would free the name, but the replacement would wait ~6 minutes for the forced detach.")?;
 
-        self.say("kubectl sts recover flask-1 --yes: the fastest safe path for this pod's volume, followed to the end")?;
+        self.say(&format!("kubectl sts recover flask-1 --yes --node-is-off {node}: the fastest safe path for this pod's volume, followed to the end (the taint asserts the machine is off, so it is named)"))?;
         let opts = crate::ops::recover::RecoverOptions {
             pod: "flask-1".into(),
             yes: true,
             dry_run: false,
             silence: Duration::from_secs(5),
             pinned: crate::model::recover::PinnedChoice::None,
+            node_is_off: Some(node.clone()),
             timeout: Duration::from_secs(120),
         };
         let journal = crate::ops::Journal::default();

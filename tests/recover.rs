@@ -123,9 +123,24 @@ fn recover_takes_a_movable_volume_out_of_service_and_follows_the_replacement() {
         crate::harness::skip("util-linux `script` is not installed: no pseudo-terminal");
     }
 
-    // confirmed: tainted, followed until the replacement is Ready on a live node
+    // --yes alone does not say the machine is off: the taint needs the node named, and the
+    // right one
     let mut yes = args.to_vec();
-    yes.extend(["--yes", "--timeout", "150s", "-o", "json"]);
+    yes.push("--yes");
+    let out = c.sts(&yes);
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("--node-is-off {node}")),
+        "{}",
+        out.stderr
+    );
+    let other = if node == "n1" { "n2" } else { "n1" };
+    let out = c.sts(&[&yes[..], &["--node-is-off", other]].concat());
+    assert_eq!(out.code, 7, "{}", out.stderr);
+    assert!(!out_of_service(&c, &node));
+
+    // confirmed: tainted, followed until the replacement is Ready on a live node
+    yes.extend(["--node-is-off", &node, "--timeout", "150s", "-o", "json"]);
     let out = c.sts(&yes);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let d = out.json();

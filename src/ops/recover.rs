@@ -32,6 +32,9 @@ pub struct RecoverOptions {
     pub dry_run: bool,
     pub silence: Duration,
     pub pinned: PinnedChoice,
+    /// `--node-is-off NODE`: the operator asserts that the machine is off (the taint path
+    /// without a prompt needs it).
+    pub node_is_off: Option<String>,
     pub timeout: Duration,
 }
 
@@ -441,6 +444,26 @@ pub async fn run(
         // refused above: nothing to confirm, and nothing is written below
         (RecoverPath::VolumePinned, PinnedChoice::None) => None,
     };
+    let tainting = path == RecoverPath::OutOfServiceTaint && !already_tainted;
+    if tainting && opts.yes {
+        // the taint asserts that the machine is off (non-graceful node shutdown): --yes alone
+        // does not say that; the node must be named
+        match opts.node_is_off.as_deref() {
+            Some(n) if n == node => {}
+            Some(n) => {
+                return Ok(not_confirmed(
+                    report,
+                    &format!("--node-is-off names node {n}, but {} is on node {node}; nothing was written", opts.pod),
+                ))
+            }
+            None => {
+                return Ok(not_confirmed(
+                    report,
+                    &format!("tainting node {node} out of service asserts that the machine is off: check that it is, then pass --node-is-off {node} with --yes; nothing was written"),
+                ))
+            }
+        }
+    }
     if let Some((what, answer, question)) = asked {
         let named_on_command_line =
             matches!(&opts.pinned, PinnedChoice::Abandon(n) if !n.is_empty());
