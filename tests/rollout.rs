@@ -203,6 +203,69 @@ fn partitioned_rollout_lowers_the_partition_step_by_step() {
         "{}",
         out.stdout
     );
+    // apply only lowers: a partition above the current one is a request it cannot carry out
+    let out = c.sts(&["rollout", "apply", "flask", "--to-partition", "3"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("only lowers"), "{}", out.stderr);
+    assert_eq!(
+        c.jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.updateStrategy.rollingUpdate.partition}"
+        ),
+        "1"
+    );
+}
+
+/// Someone else deletes flask-1 while `rollout apply` follows its first step: the controller
+/// re-creates it at the update revision, and apply must follow that pod, not delete it again.
+#[test]
+fn rollout_apply_does_not_delete_a_pod_someone_else_already_replaced() {
+    let c = Cluster::fast("rollout-replaced", 2);
+    Sts {
+        extra: "updateStrategy:\n  type: OnDelete",
+        min_ready: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    change_template(&c, "2");
+    let before = uids(&c);
+    let (b1, b2) = (before[1].clone(), before[2].clone());
+    // as soon as apply has deleted flask-2, another operator deletes flask-1
+    let other = c.other_writer(
+        move |k| {
+            let uid = k.run(&["get", "pod", "flask-2", "-o", "jsonpath={.metadata.uid}"]);
+            uid.code == 0 && uid.stdout.trim() != b2
+        },
+        |k| k.run(&["delete", "pod", "flask-1", "--wait=false"]),
+    );
+    // and the uid of the flask-1 the controller makes in its place
+    let b1w = b1.clone();
+    let seen = c.other_writer(
+        move |k| {
+            let uid = k.run(&["get", "pod", "flask-1", "-o", "jsonpath={.metadata.uid}"]);
+            uid.code == 0 && !uid.stdout.trim().is_empty() && uid.stdout.trim() != b1w
+        },
+        |k| k.run(&["get", "pod", "flask-1", "-o", "jsonpath={.metadata.uid}"]),
+    );
+    let out = c.sts(&[
+        "rollout",
+        "apply",
+        "flask",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    let deleted = other.finish().expect("the other operator deleted flask-1");
+    assert_eq!(deleted.code, 0, "{}", deleted.stderr);
+    let replacement = seen.finish().expect("flask-1 was re-created");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Completed", "{}", out.stdout);
+    assert_eq!(
+        uids(&c)[1],
+        replacement.stdout.trim(),
+        "the flask-1 someone else replaced was not deleted again"
+    );
 }
 
 #[test]

@@ -520,6 +520,11 @@ pub fn apply_plan(v: &SetView, to_partition: Option<i64>) -> Result<Vec<ApplySte
         (Strategy::RollingUpdate { .. }, Some(n)) if n < 0 => {
             Err("--to-partition must be 0 or more".into())
         }
+        // raising it would be a pause, not a rollout: a request apply cannot carry out
+        (Strategy::RollingUpdate { partition, .. }, Some(n)) if n > partition => Err(format!(
+            "statefulset {} is at partition {partition}: rollout apply only lowers the partition, and --to-partition {n} is above it (to hold more pods back, patch spec.updateStrategy.rollingUpdate.partition yourself)",
+            v.name
+        )),
         (
             Strategy::RollingUpdate {
                 partition,
@@ -580,6 +585,42 @@ pub fn step_done(v: &SetView, step: &ApplyStep, old_uids: &[String]) -> Result<(
         Ok(())
     } else {
         Err(waiting)
+    }
+}
+
+/// What `rollout apply` may do with the pod of a DeletePod step, on the state read right
+/// before the delete, against the read that planned it: delete only the pod it planned (same
+/// uid) while it is still on an old revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteTarget<'a> {
+    /// Still the planned pod, on an old revision: delete it (uid and resourceVersion from `now`).
+    Delete(&'a PodView),
+    /// No pod: someone deleted it; the controller re-creates it at the update revision.
+    Gone,
+    /// Someone else replaced it already and it runs the update revision: nothing to delete.
+    AlreadyUpdated,
+    /// Another pod than the one planned, still on an old revision: stop, someone else acts.
+    Replaced {
+        planned: Option<String>,
+        now: String,
+    },
+}
+
+pub fn delete_target<'a>(planned: &SetView, now: &'a SetView, ordinal: i64) -> DeleteTarget<'a> {
+    let Some(p) = now.pod(ordinal) else {
+        return DeleteTarget::Gone;
+    };
+    if now.on_update(p) {
+        return DeleteTarget::AlreadyUpdated;
+    }
+    let was = planned.pod(ordinal).map(|q| q.uid.clone());
+    if was.as_deref() == Some(p.uid.as_str()) {
+        DeleteTarget::Delete(p)
+    } else {
+        DeleteTarget::Replaced {
+            planned: was,
+            now: p.uid.clone(),
+        }
     }
 }
 
@@ -897,8 +938,12 @@ mod tests {
             .unwrap_err()
             .contains("--to-partition"));
         assert!(apply_plan(&view(ru(2, 1), &[("web-a", true); 3]), Some(-1)).is_err());
+        // above the partition: apply only lowers it
+        assert!(apply_plan(&view(ru(1, 1), &[("web-a", true); 3]), Some(2))
+            .unwrap_err()
+            .contains("only lowers"));
         assert_eq!(
-            apply_plan(&view(ru(1, 1), &[("web-a", true); 3]), Some(2)),
+            apply_plan(&view(ru(2, 1), &[("web-a", true); 3]), Some(2)),
             Ok(vec![])
         );
         assert_eq!(
@@ -957,6 +1002,47 @@ mod tests {
         assert_eq!(step_blockers(&v)[0].code, BlockerCode::PodNotReady);
         v.pods[0].ready = true;
         assert_eq!(step_blockers(&v)[0].code, BlockerCode::PodNotAvailable);
+    }
+
+    #[test]
+    fn apply_deletes_only_the_pod_it_planned() {
+        let planned = view(
+            Strategy::OnDelete,
+            &[("web-a", true), ("web-a", true), ("web-a", true)],
+        );
+        // unchanged: the planned pod
+        assert!(
+            matches!(delete_target(&planned, &planned, 2), DeleteTarget::Delete(p) if p.name == "web-2")
+        );
+        // gone
+        let mut now = planned.clone();
+        now.pods.retain(|p| p.ordinal != 2);
+        assert_eq!(delete_target(&planned, &now, 2), DeleteTarget::Gone);
+        // replaced by someone else, on the update revision
+        let mut now = planned.clone();
+        now.pods[2].uid = "other".into();
+        now.pods[2].revision = now.update_revision.clone();
+        assert_eq!(
+            delete_target(&planned, &now, 2),
+            DeleteTarget::AlreadyUpdated
+        );
+        // replaced, still old: not ours to delete
+        let mut now = planned.clone();
+        now.pods[2].uid = "other".into();
+        assert_eq!(
+            delete_target(&planned, &now, 2),
+            DeleteTarget::Replaced {
+                planned: Some(planned.pods[2].uid.clone()),
+                now: "other".into()
+            }
+        );
+        // planned while missing, a pod on an old revision now: not the one planned
+        let mut missing = planned.clone();
+        missing.pods.retain(|p| p.ordinal != 1);
+        assert!(matches!(
+            delete_target(&missing, &planned, 1),
+            DeleteTarget::Replaced { planned: None, .. }
+        ));
     }
 
     #[test]

@@ -14,8 +14,8 @@ use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::rollout::{
-    apply_plan, repair_target, rollout_status, step_blockers, step_done, ApplyStep, OrdinalStatus,
-    Overall, SetView, Strategy,
+    apply_plan, delete_target, repair_target, rollout_status, step_blockers, step_done, ApplyStep,
+    DeleteTarget, OrdinalStatus, Overall, SetView, Strategy,
 };
 use crate::model::scale::Blocker;
 use crate::progress::Progress;
@@ -433,10 +433,17 @@ async fn run_plan(
         }
         log.say(&format!("step {}/{total}: {}", i + 1, step.describe()));
         let started = Instant::now();
+        // the pods as planned: a pod someone else replaced since is not "still the old pod"
         let old_uids: Vec<String> = step
             .pods()
             .iter()
-            .filter_map(|n| v.pods.iter().find(|p| &p.name == n).map(|p| p.uid.clone()))
+            .filter_map(|n| {
+                first
+                    .pods
+                    .iter()
+                    .find(|p| &p.name == n)
+                    .map(|p| p.uid.clone())
+            })
             .collect();
         if let Some(stop) = write_step(cluster, ns, &first, &mut v, step).await? {
             return Ok(report.end(Outcome::Interfered, stop));
@@ -503,16 +510,21 @@ async fn write_step(
 ) -> Result<Option<String>, Error> {
     for _ in 0..3 {
         let result = match step {
-            ApplyStep::DeletePod { ordinal, pod } => {
-                let Some(p) = v.pods.iter().find(|p| p.ordinal == *ordinal) else {
-                    // already gone (someone deleted it): the controller recreates it
-                    return Ok(None);
-                };
-                cluster
+            ApplyStep::DeletePod { ordinal, pod } => match delete_target(first, v, *ordinal) {
+                DeleteTarget::Delete(p) => cluster
                     .delete_pod_if_unchanged(ns, pod, &p.uid, &p.resource_version, None)
                     .await?
-                    .map(|_| ())
-            }
+                    .map(|_| ()),
+                // someone deleted or replaced it: the controller re-creates it at the update
+                // revision; the step follows that pod instead of deleting a new one
+                DeleteTarget::Gone | DeleteTarget::AlreadyUpdated => return Ok(None),
+                DeleteTarget::Replaced { planned, now } => {
+                    return Ok(Some(format!(
+                        "{pod} is no longer the pod this rollout planned to delete (uid {} then, {now} now) and is still on an old revision: someone else is replacing pods; stopped before deleting it",
+                        planned.as_deref().unwrap_or("none")
+                    )))
+                }
+            },
             ApplyStep::LowerPartition { from, to, .. } => {
                 match v.strategy {
                     Strategy::RollingUpdate { partition, .. } if partition == *from => {}
