@@ -342,7 +342,7 @@ pub struct RolloutRepairArgs {
     /// Show the evidence and what would be deleted; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Longest wait for the replacement to be available; 0 = no limit.
+    /// Longest wait for the replacement to be available (at the update revision, or the current one below a partition); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }
@@ -355,7 +355,7 @@ pub struct RolloutRestartArgs {
     /// Check the guards and say what would happen; change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Longest a pod may stay not Ready (each step, for OnDelete) before the command stops; 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
+    /// Longest the whole restart may take, every wait included (the controller observing the change, a pod stuck Terminating, each pod's replacement); a pod not Ready for that long also stops it; 0 = no limit (the wait before each write for what settles by itself still ends at its own expected maximum).
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
 }
@@ -415,14 +415,15 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
             return ExitCode::Api.code();
         }
     };
-    // scale and force-delete handle Ctrl-C themselves, to say where they stopped
-    let own_interrupt = matches!(
-        cli.command,
+    // the commands that write handle Ctrl-C themselves, to say where they stopped
+    let own_interrupt = match &cli.command {
         Command::Scale(_)
-            | Command::ForceDelete(_)
-            | Command::Recover(_)
-            | Command::ResizeStorage(_)
-    );
+        | Command::ForceDelete(_)
+        | Command::Recover(_)
+        | Command::ResizeStorage(_) => true,
+        Command::Rollout(r) => !matches!(r, RolloutCommand::Status(_)),
+        _ => false,
+    };
     let result = rt.block_on(async {
         if own_interrupt {
             return run(cli).await;
@@ -790,7 +791,9 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
         timeout: no_limit_if_zero(timeout),
         stuck_after: Duration::from_secs(300),
         to_partition: None,
+        deadline: None,
     };
+    let journal = crate::ops::Journal::default();
     let report = match r {
         RolloutCommand::Status(a) => {
             let watch = a.watch.then(|| no_limit_if_zero(a.timeout));
@@ -818,7 +821,13 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 to_partition: a.to_partition,
                 ..base(&a.name, a.timeout)
             };
-            rollout::apply(&cluster, &ns, &opts, &mut log).await?
+            interruptible(
+                rollout::apply(&cluster, &ns, &opts, &mut log, &journal),
+                &ns,
+                &a.name,
+                &journal,
+            )
+            .await?
         }
         RolloutCommand::Repair(a) => {
             let opts = RolloutOptions {
@@ -828,18 +837,46 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 ..base(&a.name, a.timeout)
             };
             let mut confirm = confirmer();
-            rollout::repair(&cluster, &ns, &opts, confirm.as_mut(), &mut log).await?
+            interruptible(
+                rollout::repair(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal),
+                &ns,
+                &a.name,
+                &journal,
+            )
+            .await?
         }
         RolloutCommand::Restart(a) => {
             let opts = RolloutOptions {
                 dry_run: a.dry_run,
                 ..base(&a.name, a.timeout)
             };
-            rollout::restart(&cluster, &ns, &opts, &mut log).await?
+            interruptible(
+                rollout::restart(&cluster, &ns, &opts, &mut log, &journal),
+                &ns,
+                &a.name,
+                &journal,
+            )
+            .await?
         }
     };
     let details = report.details();
     render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+/// A rollout action, ended by Ctrl-C with what was written and what is left (exit 130).
+async fn interruptible<T>(
+    run: impl std::future::Future<Output = Result<T, Error>>,
+    ns: &str,
+    name: &str,
+    journal: &crate::ops::Journal,
+) -> Result<T, Error> {
+    tokio::select! {
+        r = run => r,
+        _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(Some(format!(
+            "rollout of statefulset {ns}/{name}: {}; run the same command again to continue (every step is checked again)",
+            journal.summary()
+        )))),
+    }
 }
 
 async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {

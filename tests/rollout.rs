@@ -399,3 +399,144 @@ fn a_broken_template_reverted_is_repaired() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("complete: 3 of 3"), "{}", out.stdout);
 }
+
+/// A pod held Terminating (a finalizer nobody removes) never counts as "not Ready for too
+/// long": `rollout restart` must still end at its --timeout, saying where it stopped.
+#[test]
+fn rollout_restart_ends_at_its_timeout_with_a_pod_stuck_terminating() {
+    let c = Cluster::fast("rollout-restart-terminating", 2);
+    Sts::default().deploy(&c, 120);
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "flask-2",
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"finalizers":["example.com/hold"]}}"#,
+    ]);
+    let out = c.sts(&[
+        "rollout",
+        "restart",
+        "flask",
+        "--timeout",
+        "15s",
+        "-o",
+        "json",
+    ]);
+    // let the pod go whatever happened
+    c.kubectl_ok(&[
+        "patch",
+        "pod",
+        "flask-2",
+        "--type=merge",
+        "-p",
+        r#"{"metadata":{"finalizers":null}}"#,
+    ]);
+    assert_eq!(out.code, 6, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "TimedOut", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 15s"),
+        "{d}"
+    );
+}
+
+/// Ctrl-C in the middle of `rollout apply` says what was written and what is left.
+#[test]
+fn interrupting_rollout_apply_says_what_was_done_and_what_is_left() {
+    let c = Cluster::fast("rollout-interrupted", 2);
+    Sts {
+        extra: "updateStrategy:\n  type: OnDelete",
+        min_ready: 5,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    change_template(&c, "2");
+    let before = uids(&c);
+    let child = c.sts_spawn(&["rollout", "apply", "flask", "--timeout", "90s"]);
+    c.eventually(30, "flask-2 deleted by the first step", || {
+        let uid = c.jsonpath(
+            &["get", "pods"],
+            "{.items[?(@.metadata.name==\"flask-2\")].metadata.uid}",
+        );
+        (uid != before[2]).then_some(())
+    });
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out: crate::harness::Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "rollout of statefulset {}/flask: written: delete flask-2; left: flask-2 to be followed to available, then delete flask-1, then delete flask-0",
+            c.namespace
+        )),
+        "{}",
+        out.stderr
+    );
+    let now = uids(&c);
+    assert_eq!(now[..2], before[..2], "flask-0 and flask-1 untouched");
+}
+
+/// A pod below the partition comes back at the current revision: `rollout repair` follows it
+/// there instead of waiting for the update revision it will never get.
+#[test]
+fn repair_below_the_partition_waits_for_the_current_revision() {
+    let c = Cluster::fast("rollout-repair-partition", 2);
+    Sts::default().deploy(&c, 120);
+    let original = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
+    ]);
+    c.eventually(90, "flask-2 crash-looping on the broken revision", || {
+        let p = c.json(&["get", "pod", "flask-2"]);
+        let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
+        (reason == "CrashLoopBackOff").then_some(())
+    });
+    let broken = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    // the fix becomes a third revision, held back by a partition above every pod
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"remove","path":"/spec/template/spec/containers/0/command"},{"op":"add","path":"/spec/template/metadata/labels/release","value":"3"},{"op":"add","path":"/spec/updateStrategy/rollingUpdate","value":{"partition":3}}]"#,
+    ]);
+    let fixed = c.eventually(30, "a third update revision", || {
+        let r = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+        (r != broken && r != original).then_some(r)
+    });
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let out = c.sts(&[
+        "rollout",
+        "repair",
+        "flask",
+        "--stuck-after",
+        "1s",
+        "--yes",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    let rev = c.jsonpath(
+        &["get", "pod", "flask-2"],
+        "{.metadata.labels.controller-revision-hash}",
+    );
+    assert_eq!(rev, original, "below the partition: the current revision");
+    assert_ne!(rev, fixed);
+}

@@ -264,6 +264,22 @@ impl SetView {
     fn on_update(&self, p: &PodView) -> bool {
         p.revision.is_some() && p.revision == self.update_revision
     }
+
+    /// The revision the controller gives this ordinal's pod when it creates it: the update
+    /// revision at and above the partition, the current revision below it
+    /// (newVersionedStatefulSetPod, pkg/controller/statefulset/stateful_set_utils.go).
+    pub fn comes_back_at(&self, ordinal: i64) -> Option<&String> {
+        if ordinal >= self.update_from() {
+            self.update_revision.as_ref()
+        } else {
+            self.current_revision.as_ref()
+        }
+    }
+
+    /// On the revision a re-created pod of its ordinal would have.
+    fn on_target(&self, p: &PodView) -> bool {
+        p.revision.is_some() && p.revision.as_ref() == self.comes_back_at(p.ordinal)
+    }
 }
 
 /// One ordinal of `rollout status`.
@@ -548,7 +564,8 @@ pub fn apply_plan(v: &SetView, to_partition: Option<i64>) -> Result<Vec<ApplySte
     }
 }
 
-/// Is the step done: the pods it moves are new (not `old_uids`), on the update revision and
+/// Is the step done: the pods it moves are new (not `old_uids`), on the revision the controller
+/// gives their ordinals (the update revision, or the current one below a partition) and
 /// available, and every other pod is Ready and available again? The words: what is awaited.
 pub fn step_done(v: &SetView, step: &ApplyStep, old_uids: &[String]) -> Result<(), Vec<String>> {
     let mut waiting = Vec::new();
@@ -559,13 +576,14 @@ pub fn step_done(v: &SetView, step: &ApplyStep, old_uids: &[String]) -> Result<(
             Some(p) if old_uids.contains(&p.uid) => {
                 waiting.push(format!("{name} is still the old pod ({})", p.status))
             }
-            Some(p) if !v.on_update(p) => waiting.push(format!(
+            Some(p) if !v.on_target(p) => waiting.push(format!(
                 "{name} is on revision {} instead of {}",
                 p.revision.as_deref().unwrap_or("?"),
-                v.update_revision.as_deref().unwrap_or("?")
+                v.comes_back_at(p.ordinal).map_or("?", |r| r.as_str())
             )),
             Some(p) if !p.available || p.terminating => waiting.push(format!(
-                "{name} is on the update revision but not yet available ({})",
+                "{name} is on revision {} but not yet available ({})",
+                p.revision.as_deref().unwrap_or("?"),
                 p.status
             )),
             Some(_) => {}
@@ -610,7 +628,7 @@ pub fn delete_target<'a>(planned: &SetView, now: &'a SetView, ordinal: i64) -> D
     let Some(p) = now.pod(ordinal) else {
         return DeleteTarget::Gone;
     };
-    if now.on_update(p) {
+    if now.on_target(p) {
         return DeleteTarget::AlreadyUpdated;
     }
     let was = planned.pod(ordinal).map(|q| q.uid.clone());
@@ -657,21 +675,33 @@ pub fn repair_target(v: &SetView, stuck_after: i64) -> Result<&PodView, Blocker>
         .iter()
         .filter(|p| p.not_ready_seconds.is_some_and(|s| s > stuck_after))
         .collect();
+    // only a pod that would come back at another revision than its own: below a partition
+    // that is the current revision, not the update revision
     if let Some(p) = stuck
         .iter()
-        .filter(|p| !v.on_update(p))
+        .filter(|p| !v.on_target(p))
         .max_by_key(|p| p.ordinal)
     {
         return Ok(p);
     }
     match (stuck.first(), unhealthy.first()) {
-        (Some(p), _) => Err(Blocker::new(
+        (Some(p), _) if v.on_update(p) => Err(Blocker::new(
             BlockerCode::BadUpdateRevision,
             format!(
                 "{} is not Ready on the update revision {} itself: recreating it would run the same template; change the template back (kubectl rollout undo sts/{}), then repair",
                 p.name,
                 v.update_revision.as_deref().unwrap_or("?"),
                 v.name
+            ),
+        )),
+        (Some(p), _) => Err(Blocker::new(
+            BlockerCode::BadUpdateRevision,
+            format!(
+                "{} is not Ready on the current revision {}, below the partition: recreating it would run the same template; lower the partition to move it to the update revision (kubectl sts rollout apply {} --to-partition {})",
+                p.name,
+                p.revision.as_deref().unwrap_or("?"),
+                v.name,
+                p.ordinal - v.start
             ),
         )),
         (None, Some(p)) => Err(Blocker::new(
@@ -986,7 +1016,7 @@ mod tests {
         let w = step_done(&v, &step, &old).unwrap_err();
         assert_eq!(
             w,
-            ["web-1 is on the update revision but not yet available (Init:0/1)"]
+            ["web-1 is on revision web-b but not yet available (Init:0/1)"]
         );
         v.pods[1].ready = true;
         v.pods[1].available = true;
@@ -1064,6 +1094,29 @@ mod tests {
             "{}",
             b.message
         );
+        // below a partition a pod comes back at the current revision (web-a): a stuck pod on
+        // another revision is repaired there, one on web-a itself is not
+        let mut v = view(
+            ru(3, 1),
+            &[("web-a", true), ("web-a", true), ("web-x", false)],
+        );
+        assert_eq!(repair_target(&v, 300).unwrap().name, "web-2");
+        assert_eq!(v.comes_back_at(2).unwrap(), "web-a");
+        v.pods[2].revision = Some("web-a".into());
+        let b = repair_target(&v, 300).unwrap_err();
+        assert_eq!(b.code, BlockerCode::BadUpdateRevision);
+        assert!(b.message.contains("--to-partition 2"), "{}", b.message);
+        // the step is done when the new pod is on the current revision, not the update one
+        let step = ApplyStep::DeletePod {
+            pod: "web-2".into(),
+            ordinal: 2,
+        };
+        v.pods[2].ready = true;
+        v.pods[2].available = true;
+        v.pods[2].uid = "new".into();
+        assert_eq!(step_done(&v, &step, &["u2".into()]), Ok(()));
+        v.pods[2].revision = Some("web-b".into());
+        assert!(step_done(&v, &step, &["u2".into()]).is_err());
         // all healthy
         let v = view(RU, &[("web-b", true)]);
         assert_eq!(

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::force_delete::Confirm;
 use super::gate::{settle, Gated, LazyWaker};
-use super::Waker;
+use super::{Journal, Waker};
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
@@ -238,6 +238,25 @@ pub struct RolloutOptions {
     pub stuck_after: Duration,
     /// apply: lower a RollingUpdate partition to this.
     pub to_partition: Option<i64>,
+    /// restart: the whole command's end (its --timeout from the start), every wait included.
+    pub deadline: Option<Instant>,
+}
+
+impl RolloutOptions {
+    /// The longest the next wait may take: --timeout, cut to what is left before the deadline.
+    fn wait_limit(&self) -> Duration {
+        match self.deadline {
+            Some(d) => self
+                .timeout
+                .min(d.saturating_duration_since(Instant::now())),
+            None => self.timeout,
+        }
+    }
+
+    /// Has a wait begun at `started` run out (its --timeout, or the deadline)?
+    fn out_of_time(&self, started: Instant) -> bool {
+        started.elapsed() >= self.timeout || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 /// Why the next write must not happen: the set was replaced, its update revision or its
@@ -273,7 +292,7 @@ async fn gate(
     log: &mut Progress<'_>,
     waits: &mut Vec<Wait>,
 ) -> Result<Gated<SetView>, Error> {
-    settle(waker, log, opts.timeout, waits, async || {
+    settle(waker, log, opts.wait_limit(), waits, async || {
         let v = read(cluster, ns, &opts.name).await?;
         let blockers = if interference(first, &v).is_some() {
             vec![]
@@ -353,9 +372,10 @@ pub async fn apply(
     ns: &str,
     opts: &RolloutOptions,
     log: &mut Progress<'_>,
+    journal: &Journal,
 ) -> Result<RolloutReport, Error> {
     let v = read(cluster, ns, &opts.name).await?;
-    run_plan(cluster, ns, opts, v, Action::Apply, log).await
+    run_plan(cluster, ns, opts, v, Action::Apply, log, journal).await
 }
 
 async fn run_plan(
@@ -365,6 +385,7 @@ async fn run_plan(
     first: SetView,
     action: Action,
     log: &mut Progress<'_>,
+    journal: &Journal,
 ) -> Result<RolloutReport, Error> {
     let mut report = RolloutReport::new(action, &first);
     let plan = apply_plan(&first, opts.to_partition).map_err(Error::usage)?;
@@ -408,6 +429,14 @@ async fn run_plan(
         described.join(", then ")
     ));
     let total = plan.len();
+    let left = |from: usize| -> String {
+        if from >= total {
+            String::new()
+        } else {
+            described[from..].join(", then ")
+        }
+    };
+    journal.left(&left(0));
     for (i, step) in plan.iter().enumerate() {
         // every step, the first included: wait for what settles, then the guards on fresh state
         let g = gate(
@@ -428,7 +457,8 @@ async fn run_plan(
             ));
         }
         let before = format!("step {}/{total} ({})", i + 1, step.describe());
-        if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
+        if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.wait_limit(), &before)
+        {
             return Ok(report.end(outcome, msg));
         }
         log.say(&format!("step {}/{total}: {}", i + 1, step.describe()));
@@ -445,9 +475,23 @@ async fn run_plan(
                     .map(|p| p.uid.clone())
             })
             .collect();
-        if let Some(stop) = write_step(cluster, ns, &first, &mut v, step).await? {
+        let guards = |v: &SetView| {
+            let b = step_blockers(v);
+            (!b.is_empty()).then(|| Blocker::first_reason(&b))
+        };
+        if let Some(stop) = write_step(cluster, ns, &first, &mut v, step, &guards).await? {
             return Ok(report.end(Outcome::Interfered, stop));
         }
+        journal.wrote(&step.describe());
+        journal.left(&format!(
+            "{} to be followed to available{}",
+            step.pods().join(", "),
+            if i + 1 < total {
+                format!(", then {}", left(i + 1))
+            } else {
+                String::new()
+            }
+        ));
         loop {
             let now = read(cluster, ns, name).await?;
             if let Some(m) = interference(&first, &now) {
@@ -456,7 +500,7 @@ async fn run_plan(
             match step_done(&now, step, &old_uids) {
                 Ok(()) => break,
                 Err(waiting) => {
-                    if started.elapsed() >= opts.timeout {
+                    if opts.out_of_time(started) {
                         log.done();
                         report.go_back = Some(go_back(&now));
                         report.blockers = waiting
@@ -469,7 +513,7 @@ async fn run_plan(
                             "step {}/{total} ({}) did not finish within {}: {}; the rollout stops here and no other pod was touched",
                             i + 1,
                             step.describe(),
-                            human_duration(opts.timeout.as_secs() as i64),
+                            human_duration(started.elapsed().as_secs() as i64),
                             Blocker::first_reason(&report.blockers)
                         );
                         return Ok(report.end(Outcome::TimedOut, msg));
@@ -507,6 +551,7 @@ async fn write_step(
     first: &SetView,
     v: &mut SetView,
     step: &ApplyStep,
+    still_holds: &dyn Fn(&SetView) -> Option<String>,
 ) -> Result<Option<String>, Error> {
     for _ in 0..3 {
         let result = match step {
@@ -553,12 +598,8 @@ async fn write_step(
             Guarded::Conflict(_) => {
                 // the controller writes status too: read again, go on only if nothing else moved
                 *v = read(cluster, ns, &v.name).await?;
-                if let Some(m) = interference(first, v) {
+                if let Some(m) = interference(first, v).or_else(|| still_holds(v)) {
                     return Ok(Some(format!("{m}; stopped")));
-                }
-                let b = step_blockers(v);
-                if !b.is_empty() {
-                    return Ok(Some(format!("{}; stopped", Blocker::first_reason(&b))));
                 }
             }
         }
@@ -578,6 +619,7 @@ pub async fn repair(
     opts: &RolloutOptions,
     confirm: &mut dyn Confirm,
     log: &mut Progress<'_>,
+    journal: &Journal,
 ) -> Result<RolloutReport, Error> {
     let name = &opts.name;
     let stuck_after = i64::try_from(opts.stuck_after.as_secs()).unwrap_or(i64::MAX);
@@ -619,20 +661,23 @@ pub async fn repair(
         ordinal: target.ordinal,
     };
     report.plan = vec![step.clone()];
+    // the update revision, or the current one below a partition
+    let back_at = v
+        .comes_back_at(target.ordinal)
+        .cloned()
+        .unwrap_or_else(|| "?".into());
     if opts.dry_run {
         let msg = format!(
-            "{} would be deleted so that the controller recreates it at revision {}",
+            "{} would be deleted so that the controller recreates it at revision {back_at}",
             target.name,
-            v.update_revision.as_deref().unwrap_or("?")
         );
         return Ok(report.end(Outcome::DryRun, msg));
     }
     if !opts.yes {
         let question = format!(
-            "Delete pod {ns}/{} (revision {}) so that the StatefulSet controller recreates it at the update revision {}?\n{}",
+            "Delete pod {ns}/{} (revision {}) so that the StatefulSet controller recreates it at revision {back_at}?\n{}",
             target.name,
             target.revision.as_deref().unwrap_or("?"),
-            v.update_revision.as_deref().unwrap_or("?"),
             report.evidence.join("\n")
         );
         if !confirm.confirm(&question, "pod name", &target.name).await {
@@ -653,10 +698,26 @@ pub async fn repair(
         }
     }
     let started = Instant::now();
-    if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step).await? {
+    // a 409 (the kubelet or the controller wrote the pod) is retried while the same pod is
+    // still the one the controller waits for
+    let same_pod = |now: &SetView| {
+        match repair_target(now, stuck_after) {
+        Ok(p) if p.uid == target.uid => None,
+        _ => Some(format!(
+            "since the check, {} changed (replaced, Ready, or no longer blocking); nothing was deleted",
+            target.name
+        )),
+    }
+    };
+    if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step, &same_pod).await? {
         return Ok(report.end(Outcome::Interfered, stop));
     }
     log.say(&format!("deleted {} (uid {})", target.name, target.uid));
+    journal.wrote(&format!("deleted pod {} (uid {})", target.name, target.uid));
+    journal.left(&format!(
+        "the controller re-creates {} at revision {back_at} (kubectl sts rollout status {name} --watch follows it)",
+        target.name
+    ));
     let mut waker = Waker::new(
         cluster,
         ns,
@@ -676,9 +737,8 @@ pub async fn repair(
                         .map(|m| Blocker::new(crate::model::scale::BlockerCode::StepNotFinished, m))
                         .collect();
                     let msg = format!(
-                        "{} was recreated but is not available at revision {} within {}: {}",
+                        "{} was recreated but is not available at revision {back_at} within {}: {}",
                         target.name,
-                        now.update_revision.as_deref().unwrap_or("?"),
                         human_duration(opts.timeout.as_secs() as i64),
                         Blocker::first_reason(&report.blockers)
                     );
@@ -696,9 +756,8 @@ pub async fn repair(
         seconds: (secs * 10.0).round() / 10.0,
     });
     let msg = format!(
-        "{} recreated at revision {} and available after {secs:.1}s; the controller goes on with the rollout (kubectl sts rollout status {name} --watch)",
+        "{} recreated at revision {back_at} and available after {secs:.1}s; the controller goes on with the rollout (kubectl sts rollout status {name} --watch)",
         target.name,
-        v.update_revision.as_deref().unwrap_or("?")
     );
     Ok(report.end(Outcome::Completed, msg))
 }
@@ -711,7 +770,14 @@ pub async fn restart(
     ns: &str,
     opts: &RolloutOptions,
     log: &mut Progress<'_>,
+    journal: &Journal,
 ) -> Result<RolloutReport, Error> {
+    // --timeout bounds the whole restart: the gate, the controller observing the change, a
+    // pod stuck Terminating, every step (Duration::MAX, no limit: no deadline)
+    let opts = &RolloutOptions {
+        deadline: Instant::now().checked_add(opts.timeout),
+        ..opts.clone()
+    };
     let name = &opts.name;
     let v = read(cluster, ns, name).await?;
     let mut report = RolloutReport::new(Action::Restart, &v);
@@ -777,14 +843,21 @@ pub async fn restart(
     log.say(&format!(
         "statefulset {ns}/{name} restarted (restartedAt {at})"
     ));
+    journal.wrote(&format!(
+        "kubectl.kubernetes.io/restartedAt {at} on the template of statefulset {ns}/{name}"
+    ));
+    journal.left(&match v.strategy {
+        Strategy::OnDelete => "every pod to be deleted and re-created, highest ordinal first (run the same command again: it restarts them anew; kubectl sts rollout apply goes on with this restart)".to_string(),
+        Strategy::RollingUpdate { .. } => format!("the controller replaces the pods by itself (kubectl sts rollout status {name} --watch follows it)"),
+    });
     // the controller computes the new revision: wait until it has seen the change
     let started = Instant::now();
     let mut now = read(cluster, ns, name).await?;
     while now.observed_generation < generation || now.update_revision == v.update_revision {
-        if started.elapsed() >= opts.timeout {
+        if opts.out_of_time(started) {
             let msg = format!(
                 "the StatefulSet controller did not observe the restart within {}",
-                human_duration(opts.timeout.as_secs() as i64)
+                human_duration(started.elapsed().as_secs() as i64)
             );
             return Ok(report.end(Outcome::TimedOut, msg));
         }
@@ -804,6 +877,7 @@ pub async fn restart(
             now,
             Action::Restart,
             log,
+            journal,
         )
         .await?;
         // the waits before the restart's own write come first
@@ -829,6 +903,17 @@ pub async fn restart(
                 Outcome::TimedOut,
                 format!("statefulset {ns}/{name}: {}", s.words),
             ));
+        }
+        // a pod stuck Terminating is never "not Ready for too long": the deadline ends it
+        if opts.out_of_time(started) {
+            log.done();
+            report.go_back = Some(go_back(&now));
+            let msg = format!(
+                "the restart of statefulset {ns}/{name} did not finish within {} (--timeout): {}",
+                human_duration(opts.timeout.as_secs() as i64),
+                s.words
+            );
+            return Ok(report.end(Outcome::TimedOut, msg));
         }
         log.waiting(&s.words, started);
         waker.changed().await;
