@@ -152,7 +152,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;resize-storage' {
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The volumeClaimTemplate to grow (default: the set''s only one)')
-            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows, by at most 10× unless --allow-large-growth')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait of each stage (the claims'' resize, the delete, the adoption); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
@@ -162,6 +162,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--allow-large-growth', '--allow-large-growth', [CompletionResultType]::ParameterName, 'Allow a size more than ten times the current one (a claim never shrinks again)')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the preflight and print the plan; change nothing')

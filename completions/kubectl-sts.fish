@@ -132,7 +132,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s v -l
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s h -l help -d 'Print help'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand recover" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l template -d 'The volumeClaimTemplate to grow (default: the set\'s only one)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l size -d 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l size -d 'The new size (a Kubernetes quantity, e.g. 5Gi); it only grows, by at most 10× unless --allow-large-growth' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l timeout -d 'Longest wait of each stage (the claims\' resize, the delete, the adoption); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l context -d 'The kubeconfig context to use' -r
@@ -145,6 +145,7 @@ yaml\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l allow-large-growth -d 'Allow a size more than ten times the current one (a claim never shrinks again)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -s y -l yes -d 'Confirm without a prompt (needed when stdin is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l dry-run -d 'Check the preflight and print the plan; change nothing'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -s A -l all-namespaces -d 'All namespaces'

@@ -258,9 +258,12 @@ pub struct ResizeArgs {
     /// The volumeClaimTemplate to grow (default: the set's only one).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub template: String,
-    /// The new size (a Kubernetes quantity, e.g. 5Gi); it only grows.
-    #[arg(long, value_name = "QUANTITY")]
+    /// The new size (a Kubernetes quantity, e.g. 5Gi); it only grows, by at most 10× unless --allow-large-growth.
+    #[arg(long, value_name = "QUANTITY", allow_hyphen_values = true)]
     pub size: String,
+    /// Allow a size more than ten times the current one (a claim never shrinks again).
+    #[arg(long)]
+    pub allow_large_growth: bool,
     /// Confirm without a prompt (needed when stdin is not a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -888,6 +891,7 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
         name: a.name.clone(),
         template: a.template.clone(),
         size: a.size.clone(),
+        allow_large_growth: a.allow_large_growth,
         yes: a.yes,
         dry_run: a.dry_run,
         timeout: no_limit_if_zero(a.timeout),

@@ -330,6 +330,16 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
         case(&["release-node", "pod/n1"], 2, "does not name a node"),
         case(&["release-node", "N1"], 2, "not a valid"),
         case(&["completion", "tcsh"], 2, "invalid value 'tcsh'"),
+        case(
+            &["resize-storage", "flask", "--size", "-1Gi", "--yes"],
+            2,
+            "sizes are positive",
+        ),
+        case(
+            &["rollout", "apply", "flask", "--to-partition", "99"],
+            2,
+            "only lowers the partition",
+        ),
         // not found
         case(&["inspect", "nope"], 3, "statefulset \"nope\" not found"),
         case(
@@ -417,6 +427,11 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             ],
             4,
             "--current-replicas",
+        ),
+        case(
+            &["resize-storage", "flask", "--size", "99999999Ei", "--yes"],
+            4,
+            "99999999Ei (95.4 YiB) is more than 10× the current 1 GiB",
         ),
         case(&["force-delete", "flask-0", "--yes"], 4, "flask-0"),
         case(&["force-delete", "flask-0", "--dry-run"], 4, "flask-0"),

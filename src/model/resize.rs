@@ -159,10 +159,35 @@ pub fn check_request(set: &StatefulSet, template: &str, size: &str) -> Result<i1
             )
         });
     }
-    quantity::parse(size)
-        .filter(|s| *s > 0)
-        .ok_or_else(|| format!("--size {size:?} is not a storage quantity (e.g. 5Gi, 500Mi, 10G)"))
+    match quantity::parse(size) {
+        Some(s) if s > 0 => Ok(s),
+        Some(_) => Err(format!(
+            "--size {size} is not positive: sizes are positive and a volume only grows (e.g. --size 5Gi)"
+        )),
+        None => Err(format!(
+            "--size {size:?} is not a storage quantity (e.g. 5Gi, 500Mi, 10G)"
+        )),
+    }
 }
+
+/// A requested size as typed, and what it means when that is not plain to see
+/// (`99999999Ei (95.4 YiB)`, `2147483648 (2 GiB)`).
+pub fn size_words(size: &str) -> String {
+    let Some(n) = quantity::parse(size) else {
+        return size.to_string();
+    };
+    let human = quantity::human_bytes(n);
+    let plain = human.replace(' ', "").replace("iB", "i");
+    if plain == size {
+        size.to_string()
+    } else {
+        format!("{size} ({human})")
+    }
+}
+
+/// Growth beyond this factor of the current size needs --allow-large-growth: a claim never
+/// shrinks again, so a slip of the unit (Ti for Gi, an extra zero) is for good.
+pub const LARGE_GROWTH: i128 = 10;
 
 /// Everything the preflight needs besides the claims.
 pub struct Preflight<'a> {
@@ -173,6 +198,8 @@ pub struct Preflight<'a> {
     pub classes: &'a BTreeMap<String, bool>,
     /// The set's own guards: pods Ready and available, no rollout, controller caught up.
     pub set_blockers: Vec<Blocker>,
+    /// --allow-large-growth: more than [`LARGE_GROWTH`] times the current size is meant.
+    pub allow_large_growth: bool,
 }
 
 /// May the resize start? Nothing is written when this is not empty.
@@ -187,6 +214,25 @@ pub fn preflight(p: &Preflight<'_>, claims: &[ClaimFacts]) -> Vec<Blocker> {
                 p.size_text
             ),
         ));
+    }
+    // the current size: the template's, or the largest claim's request where it has none
+    let current = size_of(p.template_size).or_else(|| {
+        claims
+            .iter()
+            .filter_map(|c| size_of(c.request.as_deref()))
+            .max()
+    });
+    if let Some(cur) = current.filter(|c| *c > 0) {
+        if !p.allow_large_growth && p.size > cur.saturating_mul(LARGE_GROWTH) {
+            out.push(Blocker::new(
+                BlockerCode::LargeGrowth,
+                format!(
+                    "{} is more than {LARGE_GROWTH}× the current {}: a claim never shrinks again; pass --allow-large-growth if that is meant",
+                    size_words(p.size_text),
+                    quantity::human_bytes(cur)
+                ),
+            ));
+        }
     }
     for c in claims {
         if c.phase != "Bound" {
@@ -404,6 +450,18 @@ mod tests {
         .unwrap()
     }
 
+    fn codes_of(b: &[Blocker]) -> Vec<BlockerCode> {
+        b.iter().map(|b| b.code).collect()
+    }
+
+    #[test]
+    fn size_words_say_what_a_quantity_means() {
+        assert_eq!(size_words("2Gi"), "2Gi");
+        assert_eq!(size_words("2147483648"), "2147483648 (2 GiB)");
+        assert_eq!(size_words("1.5Gi"), "1.5Gi");
+        assert_eq!(size_words("99999999Ei"), "99999999Ei (95.4 YiB)");
+    }
+
     fn claim(name: &str, request: &str, capacity: &str, class: &str) -> ClaimFacts {
         ClaimFacts {
             name: name.into(),
@@ -430,6 +488,9 @@ mod tests {
             .unwrap_err()
             .contains("not a storage quantity"));
         assert!(check_request(&s, "www", "0").is_err());
+        assert!(check_request(&s, "www", "-1Gi")
+            .unwrap_err()
+            .contains("sizes are positive"));
     }
 
     #[test]
@@ -445,9 +506,29 @@ mod tests {
             size_text: size,
             classes: &classes,
             set_blockers: vec![],
+            allow_large_growth: false,
         };
         let ok = [claim("www-web-0", "1Gi", "1Gi", "network")];
         assert!(preflight(&p(Some("1Gi"), "5Gi"), &ok).is_empty());
+        // ten times is fine, more needs --allow-large-growth (the template, else the claims)
+        assert!(preflight(&p(Some("1Gi"), "10Gi"), &ok).is_empty());
+        let b = preflight(&p(Some("1Gi"), "99999999Ei"), &ok);
+        assert_eq!(codes_of(&b), [BlockerCode::LargeGrowth]);
+        assert!(
+            b[0].message
+                .contains("99999999Ei (95.4 YiB) is more than 10× the current 1 GiB"),
+            "{}",
+            b[0].message
+        );
+        assert_eq!(
+            codes_of(&preflight(&p(None, "11Gi"), &ok)),
+            [BlockerCode::LargeGrowth]
+        );
+        let allowed = Preflight {
+            allow_large_growth: true,
+            ..p(Some("1Gi"), "11Gi")
+        };
+        assert!(preflight(&allowed, &ok).is_empty());
         let codes = |b: Vec<Blocker>| b.into_iter().map(|b| b.code).collect::<Vec<_>>();
         assert_eq!(
             codes(preflight(&p(Some("5Gi"), "5Gi"), &ok)),

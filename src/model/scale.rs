@@ -239,6 +239,8 @@ pub enum BlockerCode {
     RepairNotApplicable,
     /// resize-storage: the size does not grow the template.
     SizeNotLarger,
+    /// resize-storage: more than ten times the current size, without --allow-large-growth.
+    LargeGrowth,
     /// resize-storage: a claim is not Bound.
     ClaimNotBound,
     /// resize-storage: a claim's StorageClass does not allow expansion.

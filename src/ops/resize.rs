@@ -19,8 +19,8 @@ use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::resize::{
-    check_request, preflight, recreated, resume_point, template_size, ClaimFacts, Preflight,
-    Request, Resume, SavedRecord,
+    check_request, preflight, recreated, resume_point, size_words, template_size, ClaimFacts,
+    Preflight, Request, Resume, SavedRecord,
 };
 use crate::model::rollout::{step_blockers, SetView};
 use crate::model::scale::{Blocker, BlockerCode};
@@ -36,6 +36,8 @@ pub struct ResizeOptions {
     pub dry_run: bool,
     /// Longest wait of each stage (the claims' resize, the delete, the adoption).
     pub timeout: Duration,
+    /// More than ten times the current size is meant.
+    pub allow_large_growth: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -579,6 +581,7 @@ async fn start(
                 size_text: &opts.size,
                 classes: &classes,
                 set_blockers: set_blockers(&parts, name),
+                allow_large_growth: opts.allow_large_growth,
             },
             &claims,
         );
@@ -625,23 +628,24 @@ async fn start(
     let live = now;
     report.claims = claims.clone();
     let uid = live.metadata.uid.clone().unwrap_or_default();
+    // what a size typed as a big quantity means, said where a person decides
+    let to = size_words(&opts.size);
     let mut plan: Vec<String> = claims
         .iter()
         .filter(|c| c.needs_patch(size))
         .map(|c| {
             format!(
-                "patch claim {}: storage {} → {}",
+                "patch claim {}: storage {} → {to}",
                 c.name,
                 c.request.as_deref().unwrap_or("?"),
-                opts.size
             )
         })
         .collect();
     plan.extend([
-        format!("wait until every claim of {} has a capacity of {}", opts.template, opts.size),
+        format!("wait until every claim of {} has a capacity of {to}", opts.template),
         format!("save statefulset {name} to {}", path.display()),
         format!("delete statefulset {name} (uid {uid}) with propagationPolicy Orphan: from then until it is created again the StatefulSet object does not exist; its pods keep running, unmanaged"),
-        format!("create statefulset {name} again, volumeClaimTemplate {} at {}", opts.template, opts.size),
+        format!("create statefulset {name} again, volumeClaimTemplate {} at {to}", opts.template),
         "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
     ]);
     report.plan = plan.clone();
@@ -671,10 +675,9 @@ async fn start(
         report.blockers = blockers;
         report.outcome = Outcome::DryRun;
         report.message = format!(
-            "{} of statefulset {ns}/{name} may be resized from {} to {}{wait}: {}",
+            "{} of statefulset {ns}/{name} may be resized from {} to {to}{wait}: {}",
             opts.template,
             from.as_deref().unwrap_or("?"),
-            opts.size,
             plan.join("; then ")
         );
         report.warnings.push(MANIFEST_WARNING.into());
@@ -682,10 +685,9 @@ async fn start(
     }
     if !opts.yes {
         let question = format!(
-            "Resize {} of statefulset {ns}/{name} from {} to {}?\n{}",
+            "Resize {} of statefulset {ns}/{name} from {} to {to}?\n{}",
             opts.template,
             from.as_deref().unwrap_or("?"),
-            opts.size,
             plan.iter()
                 .map(|p| format!("  {p}"))
                 .collect::<Vec<_>>()

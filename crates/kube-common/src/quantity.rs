@@ -61,9 +61,36 @@ pub fn parse(s: &str) -> Option<i128> {
     parse_milli(s).map(|m| (m + 999).div_euclid(1000))
 }
 
+/// Bytes in binary units for people (`2 GiB`, `1.5 GiB`, `86.7 YiB`): one decimal at most, so
+/// a size typed as a large quantity (`99999999Ei`) shows what it really means.
+pub fn human_bytes(n: i128) -> String {
+    const UNITS: [&str; 9] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"];
+    let mut unit = 0;
+    while unit + 1 < UNITS.len() && n.unsigned_abs() >= 1u128 << (10 * (unit + 1)) {
+        unit += 1;
+    }
+    let scale = 1i128 << (10 * unit);
+    if n % scale == 0 {
+        return format!("{} {}", n / scale, UNITS[unit]);
+    }
+    // tenths, rounded half up, in integers: no float loses the large ones
+    let tenths = (n * 10 + scale / 2) / scale;
+    format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(human_bytes(1 << 30), "1 GiB");
+        assert_eq!(human_bytes(3 << 29), "1.5 GiB");
+        assert_eq!(human_bytes(500), "500 B");
+        assert_eq!(human_bytes(2_000_000_000), "1.9 GiB");
+        assert_eq!(human_bytes(parse("99999999Ei").unwrap()), "95.4 YiB");
+        assert_eq!(human_bytes(parse("1Ei").unwrap()), "1 EiB");
+    }
 
     #[test]
     fn quantities() {
