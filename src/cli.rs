@@ -373,6 +373,28 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
 /// A usage error in one line, as every error is: clap's first line (its tips and the usage
 /// block are for a terminal session, and its `use '-- -1'` tip is wrong advice here).
 fn usage_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    // a value with a line break in it (a name pasted with its newline) would cut clap's line
+    // before the reason: say it with the break escaped
+    if let (Some(ContextValue::String(arg)), Some(ContextValue::String(value))) = (
+        e.get(ContextKind::InvalidArg),
+        e.get(ContextKind::InvalidValue),
+    ) {
+        if value.contains(['\n', '\r']) {
+            let why = std::error::Error::source(e)
+                .map(|s| {
+                    format!(
+                        ": {}",
+                        s.to_string().replace('\n', "\\n").replace('\r', "\\r")
+                    )
+                })
+                .unwrap_or_default();
+            return format!(
+                "error: invalid value '{}' for '{arg}'{why} (see --help)",
+                value.escape_debug()
+            );
+        }
+    }
     let text = e.render().to_string();
     let mut lines = text.lines();
     let mut line = lines

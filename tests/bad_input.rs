@@ -212,6 +212,12 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             "not a valid namespace name",
         ),
         case(&["inspect", "-n", "a.b"], 2, "not a valid namespace name"),
+        // a name pasted with its newline: the reason stays on the one line
+        case(
+            &["inspect", "flask\nx"],
+            2,
+            "'flask\\nx' for '[NAME]': \"flask\\nx\" is not a valid StatefulSet name",
+        ),
         case(&["inspect", "--foo"], 2, "unexpected argument '--foo'"),
         case(
             &["inspect", "flask", "extra"],

@@ -509,3 +509,35 @@ fn scale_rides_out_passing_api_errors_and_stops_on_lasting_ones() {
     assert_eq!(spec_replicas(&c), "1");
     assert_eq!(names(&c, "pods"), ["flask-0"]);
 }
+
+/// A plan of a thousand steps is summarised on the one line people read; the document keeps
+/// every step.
+#[test]
+fn a_long_plan_is_summarised_for_people_and_whole_for_scripts() {
+    let c = Cluster::fast("scale-long-plan", 2);
+    Sts::default().deploy(&c, 90);
+    let args = [
+        "scale",
+        "flask",
+        "--replicas",
+        "1003",
+        "--max-steps",
+        "2000",
+        "--dry-run",
+    ];
+    let out = c.sts(&args);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("add flask-7, then … 993 more …, then add flask-1001, then add flask-1002"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 2000, "{} bytes", out.stdout.len());
+    let mut json = args.to_vec();
+    json.extend(["-o", "json"]);
+    let out = c.sts(&json);
+    let d: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(d["plan"].as_array().unwrap().len(), 1000);
+    assert_eq!(spec_replicas(&c), "3", "a dry run");
+}

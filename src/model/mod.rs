@@ -16,6 +16,22 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::storage::v1::VolumeAttachment;
 
+/// A plan's steps joined for one line, summarised beyond a screenful: the first few, how many
+/// are left out, the last two (the JSON document keeps every step).
+pub fn summarised(items: &[String], sep: &str) -> String {
+    const HEAD: usize = 5;
+    const TAIL: usize = 2;
+    if items.len() <= HEAD + TAIL + 1 {
+        return items.join(sep);
+    }
+    format!(
+        "{}{sep}… {} more …{sep}{}",
+        items[..HEAD].join(sep),
+        items.len() - HEAD - TAIL,
+        items[items.len() - TAIL..].join(sep)
+    )
+}
+
 /// A lookup that may be denied by RBAC (least privilege) rather than fail.
 #[derive(Debug, Clone)]
 pub enum Access<T> {
@@ -210,5 +226,22 @@ impl From<PersistentVolumeClaim> for Claim {
             storage_class: spec.storage_class_name,
             access_modes: spec.access_modes,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summarised;
+
+    #[test]
+    fn long_plans_are_summarised() {
+        let few: Vec<String> = (0..8).map(|i| format!("add web-{i}")).collect();
+        assert_eq!(summarised(&few, ", ").matches("add").count(), 8);
+        let many: Vec<String> = (0..10_000).map(|i| format!("add web-{i}")).collect();
+        let s = summarised(&many, ", then ");
+        assert_eq!(
+            s,
+            "add web-0, then add web-1, then add web-2, then add web-3, then add web-4, then … 9993 more …, then add web-9998, then add web-9999"
+        );
     }
 }

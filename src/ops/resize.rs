@@ -678,20 +678,17 @@ async fn start(
             "{} of statefulset {ns}/{name} may be resized from {} to {to}{wait}: {}",
             opts.template,
             from.as_deref().unwrap_or("?"),
-            plan.join("; then ")
+            crate::model::summarised(&plan, "; then ")
         );
         report.warnings.push(MANIFEST_WARNING.into());
         return Ok(None);
     }
     if !opts.yes {
         let question = format!(
-            "Resize {} of statefulset {ns}/{name} from {} to {to}?\n{}",
+            "Resize {} of statefulset {ns}/{name} from {} to {to}?\n  {}",
             opts.template,
             from.as_deref().unwrap_or("?"),
-            plan.iter()
-                .map(|p| format!("  {p}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            crate::model::summarised(&plan, "\n  ")
         );
         if !confirm.confirm(&question, "statefulset name", name).await {
             report.outcome = Outcome::NotConfirmed;

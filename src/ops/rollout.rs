@@ -412,7 +412,7 @@ async fn run_plan(
             "statefulset {ns}/{name} may be rolled to {} in {} step(s): {}",
             first.update_revision.as_deref().unwrap_or("?"),
             plan.len(),
-            described.join(", then ")
+            crate::model::summarised(&described, ", then ")
         );
         return Ok(dry_run_check(
             report,
@@ -426,14 +426,14 @@ async fn run_plan(
     log.say(&format!(
         "rolling statefulset {ns}/{name} to revision {}, one step at a time: {}",
         first.update_revision.as_deref().unwrap_or("?"),
-        described.join(", then ")
+        crate::model::summarised(&described, ", then ")
     ));
     let total = plan.len();
     let left = |from: usize| -> String {
         if from >= total {
             String::new()
         } else {
-            described[from..].join(", then ")
+            crate::model::summarised(&described[from..], ", then ")
         }
     };
     journal.left(&left(0));

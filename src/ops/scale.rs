@@ -560,9 +560,9 @@ async fn read_without_claims(
 }
 
 fn describe_plan(steps: &[Step]) -> String {
-    steps
+    let words: Vec<String> = steps
         .iter()
         .map(|s| format!("{} {}", if s.removes { "remove" } else { "add" }, s.pod))
-        .collect::<Vec<_>>()
-        .join(", then ")
+        .collect();
+    crate::model::summarised(&words, ", then ")
 }
