@@ -446,3 +446,48 @@ fn recover_gives_up_no_data_when_the_confirmed_pod_was_replaced_meanwhile() {
         "the data is kept"
     );
 }
+
+/// The Node object of the dead node is deleted (as a cloud's node lifecycle controller or an
+/// operator does): nothing is left to taint, and the attach/detach controller still waits for
+/// its forced detach of the volume it last saw mounted there (6 minutes on a real cluster;
+/// this lab shortens it to 20 s), which recover says instead of "starts at once".
+#[test]
+fn recover_after_the_node_object_is_deleted_says_the_detach_still_waits() {
+    let Some(c) = lab("recover-node-gone", "network", Duration::from_secs(20)) else {
+        return;
+    };
+    let node = kill_flask_1(&c);
+    c.kubectl_ok(&["delete", "node", &node, "--wait=false"]);
+    let out = c.sts(&[
+        "recover",
+        "flask-1",
+        "--yes",
+        "--node-silence",
+        "5s",
+        "--timeout",
+        "150s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = out.json();
+    assert_eq!(d["outcome"], "Recovered", "{d}");
+    assert_eq!(d["path"], "Delete", "{d}");
+    let expect = d["expectation"].as_str().unwrap();
+    assert!(expect.contains("still waits about 6 minutes"), "{expect}");
+    assert!(!expect.contains("at once"), "{expect}");
+    // the volume moved only with the forced detach (20 s after the pod was deleted), not when
+    // the node object went
+    assert!(d["totalSeconds"].as_f64().unwrap() >= 15.0, "{d}");
+    let phases: Vec<&str> = d["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["phase"].as_str().unwrap())
+        .collect();
+    assert!(phases.contains(&"WaitingForVolume"), "{phases:?}");
+    if !c.is_sim() {
+        // a real kubelet registers its Node object again when it starts
+        power(&c, &node, true);
+    }
+}

@@ -77,6 +77,12 @@ impl RecoverPath {
     }
 }
 
+/// The expectation when the Node object is gone while a volume is still attached to it: there
+/// is nothing to taint, and the attach/detach controller keeps what it last saw mounted, so it
+/// waits maxWaitForUnmountDuration before the forced detach
+/// (pkg/controller/volume/attachdetach/reconciler/reconciler.go).
+pub const NODE_GONE_EXPECTATION: &str = "the Node object is gone, so there is nothing to taint: a grace-0 delete frees the name, but the attach/detach controller still waits about 6 minutes (maxWaitForUnmountDuration) before it detaches a volume it last saw mounted there; the replacement starts after that";
+
 /// What the operator chose for a pinned volume.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PinnedChoice {

@@ -215,8 +215,13 @@ pub(super) async fn check(
     let (node, lease, server_now) = match &node_name {
         Some(n) => {
             let (lease, server_now, duration) = cluster.node_lease(n).await?;
-            crate::model::force::check_silence(silence, duration, n).map_err(Error::usage)?;
-            (cluster.node_opt(n).await?, lease, server_now)
+            let node = cluster.node_opt(n).await?;
+            // a removed node has no kubelet to prove silent: the silence is not its proof
+            if !matches!(node, Access::Ok(None)) {
+                crate::model::force::check_silence(silence, duration, n)
+                    .map_err(Error::usage)?;
+            }
+            (node, lease, server_now)
         }
         None => (
             Access::Ok(None),

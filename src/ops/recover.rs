@@ -273,13 +273,15 @@ pub async fn run(
         Access::Ok(n) => n,
         Access::Forbidden => None,
     };
+    let mut expectation = path.expectation();
     if path == RecoverPath::OutOfServiceTaint && node_obj.is_none() {
-        // the Node object was removed: there is nothing to taint, and the attach/detach
-        // controller detaches volumes from a node that no longer exists
+        // the Node object was removed: there is nothing to taint; the volume is detached by
+        // the forced detach, about 6 minutes on
         path = RecoverPath::Delete;
+        expectation = crate::model::recover::NODE_GONE_EXPECTATION;
     }
     report.path = Some(path);
-    report.expectation = Some(path.expectation().to_string());
+    report.expectation = Some(expectation.to_string());
     report.volumes = volumes.clone();
     let already_tainted = node_obj
         .as_ref()
@@ -506,7 +508,7 @@ pub async fn run(
     }
 
     // the writes, the path said first (a --yes run had no prompt to say it)
-    log.say(&format!("{ns}/{}: {}", opts.pod, path.expectation()));
+    log.say(&format!("{ns}/{}: {expectation}", opts.pod));
     let first_write = Instant::now();
     let mut write_no = 0;
     let mut record = |report: &mut RecoverReport, journal: &Journal| {

@@ -129,6 +129,9 @@ pub fn pod_pvs(sim: &Sim, pod: &Value) -> Vec<std::sync::Arc<Value>> {
 pub struct Volumes {
     /// When an attachment stopped being wanted while its node was unhealthy.
     undesired_since: HashMap<String, Instant>,
+    /// Attachments last seen in their node's volumesInUse (the actual state of world's
+    /// MountedByNode): kept when the Node object goes, as the attach/detach controller keeps it.
+    mounted_seen: HashMap<String, bool>,
     /// (pod uid, pv) pairs already told about a Multi-Attach error.
     multi_attach_reported: BTreeSet<(String, String)>,
     attached_reported: BTreeSet<(String, String)>,
@@ -568,17 +571,7 @@ impl Volumes {
                     .to_string(),
                 va["spec"]["nodeName"].as_str().unwrap_or("").to_string(),
             );
-            if desired.contains_key(&key) || deleting(va) {
-                self.undesired_since.remove(name(va));
-                continue;
-            }
             let node = nodes.get(&key.1);
-            let healthy = node.is_some_and(|n| node_healthy(n));
-            let out_of_service = node.is_some_and(|n| has_taint(n, OUT_OF_SERVICE));
-            let since = *self
-                .undesired_since
-                .entry(name(va).to_string())
-                .or_insert_with(Instant::now);
             let in_use = node.is_some_and(|n| {
                 let pv = sim.get_kind("PersistentVolume", "", &key.0);
                 pv.is_some_and(|pv| {
@@ -589,13 +582,36 @@ impl Volumes {
                         .any(|v| v == unique_volume_name(&pv).as_str())
                 })
             });
-            let detach = node.is_none()
+            // a Node object that is gone leaves MountedByNode as it was last seen: a volume
+            // seen mounted still waits for maxWaitForUnmountDuration (6 min) before the forced
+            // detach (pkg/controller/volume/attachdetach/reconciler/reconciler.go)
+            let mounted = if node.is_some() {
+                self.mounted_seen.insert(name(va).to_string(), in_use);
+                in_use
+            } else {
+                self.mounted_seen.get(name(va)).copied().unwrap_or(false)
+            };
+            if desired.contains_key(&key) || deleting(va) {
+                self.undesired_since.remove(name(va));
+                if deleting(va) {
+                    self.mounted_seen.remove(name(va));
+                }
+                continue;
+            }
+            let healthy = node.is_some_and(|n| node_healthy(n));
+            let out_of_service = node.is_some_and(|n| has_taint(n, OUT_OF_SERVICE));
+            let since = *self
+                .undesired_since
+                .entry(name(va).to_string())
+                .or_insert_with(Instant::now);
+            let detach = (node.is_none() && !mounted)
                 || (healthy && !in_use)
                 || out_of_service
                 || since.elapsed() >= force_after;
             if detach {
                 let _ = sim.delete_kind("VolumeAttachment", "", name(va), &DeleteOpts::default());
                 self.undesired_since.remove(name(va));
+                self.mounted_seen.remove(name(va));
             }
         }
         // node.status.volumesAttached mirrors attached VolumeAttachments
