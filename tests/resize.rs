@@ -12,14 +12,8 @@ fn doc(out: &Out) -> serde_json::Value {
 
 fn requests(c: &Cluster) -> String {
     c.jsonpath(
-        &[
-            "get",
-            "pvc",
-            "-l",
-            "app=flask",
-            "--sort-by",
-            "{.metadata.name}",
-        ],
+        // every claim of the test's namespace, labelled or not
+        &["get", "pvc", "--sort-by", "{.metadata.name}"],
         "{.items[*].spec.resources.requests.storage}",
     )
 }
@@ -49,6 +43,8 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
     let set_uid = c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}");
     let uids = pod_uids(&c);
     assert_eq!(requests(&c), "1Gi 1Gi 1Gi");
+    // a claim restored without the set's labels is still the set's, by its name
+    c.kubectl_ok(&["label", "pvc", "www-flask-2", "app-"]);
 
     // refused or bad requests change nothing
     let out = c.sts(&["resize-storage", "flask", "--size", "1Gi", "-o", "json"]);
@@ -107,6 +103,9 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
         set_uid
     );
 
+    if let Some(sim) = c.sim() {
+        sim.clear_requests();
+    }
     let out = c.sts(&[
         "resize-storage",
         "flask",
@@ -125,7 +124,34 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
     assert_eq!(d["verification"]["adopted"], true);
     assert_eq!(d["verification"]["revisionUnchanged"], true);
     assert_eq!(d["verification"]["claimsResized"], true);
-    assert!(d["warnings"][0].as_str().unwrap().contains("GitOps"), "{d}");
+    let warning = d["warnings"][0].as_str().unwrap();
+    assert!(warning.contains("GitOps"), "{d}");
+    assert!(
+        warning.contains("409 conflict with the field manager \"kubectl-sts\""),
+        "{warning}"
+    );
+    // every write names the tool as its field manager (the request log is the simulator's:
+    // on a real cluster managedFields show it, which this test does not read)
+    match c.sim() {
+        Some(sim) => {
+            let writes: Vec<_> = sim
+                .requests()
+                .into_iter()
+                .filter(|r| matches!(r.method.as_str(), "POST" | "PUT" | "PATCH"))
+                .collect();
+            assert!(writes.len() >= 4, "{writes:?}");
+            for w in &writes {
+                assert!(
+                    w.query.contains("fieldManager=kubectl-sts"),
+                    "{} {} ?{}",
+                    w.method,
+                    w.path,
+                    w.query
+                );
+            }
+        }
+        None => crate::harness::skip("the field manager check reads the simulator's request log"),
+    }
     let saved = std::path::PathBuf::from(d["savedTo"].as_str().unwrap());
     assert!(
         saved.starts_with(c.dir.path()),

@@ -33,6 +33,25 @@ pub struct Cluster {
     pub ca_sha256: Option<String>,
 }
 
+/// The field manager of every write (kubectl's own is "kubectl-client-side-apply", "kubectl-edit"…):
+/// managedFields then name this tool, and a later server-side apply's conflict says who changed
+/// the field instead of "unknown" (golden resize: after-resize-apply-server-side.txt).
+pub const FIELD_MANAGER: &str = "kubectl-sts";
+
+fn write_patch() -> kube::api::PatchParams {
+    kube::api::PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    }
+}
+
+fn write_post() -> kube::api::PostParams {
+    kube::api::PostParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    }
+}
+
 impl Cluster {
     fn api_failure(&self, e: kube::Error, what: &str) -> Error {
         api_failure(e, what, &self.server)
@@ -274,14 +293,21 @@ impl Cluster {
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
         let (pods, claims) = tokio::join!(self.list_all(pods, lp.clone()), async {
             if claims {
-                self.list_all(pvcs, lp.clone()).await
+                // by name, not by the set's labels: restored claims may have none, and a
+                // selector of matchExpressions may not carry over to them
+                self.list_all(pvcs, ListParams::default()).await
             } else {
                 Ok(vec![])
             }
         });
+        let claims = claims
+            .map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?
+            .into_iter()
+            .filter(|c| crate::model::inspect::claim_of_set(&set, c))
+            .collect();
         Ok(SetParts {
             pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
-            claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
+            claims,
             nodes: Access::Ok(vec![]),
             set,
             now: jiff::Timestamp::now(),
@@ -517,7 +543,7 @@ impl Cluster {
     pub async fn set_replicas(&self, ns: &str, name: &str, replicas: i32) -> Result<(), Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         let patch = kube::api::Patch::Merge(serde_json::json!({"spec": {"replicas": replicas}}));
-        api.patch_scale(name, &kube::api::PatchParams::default(), &patch)
+        api.patch_scale(name, &write_patch(), &patch)
             .await
             .map(|_| ())
             .map_err(|e| self.api_failure(e, &format!("scale statefulset {ns}/{name}")))
@@ -525,14 +551,10 @@ impl Cluster {
 
     pub async fn patch_node(&self, name: &str, patch: serde_json::Value) -> Result<(), Error> {
         let api: Api<Node> = Api::all(self.client.clone());
-        api.patch(
-            name,
-            &kube::api::PatchParams::default(),
-            &kube::api::Patch::Merge(patch),
-        )
-        .await
-        .map(|_| ())
-        .map_err(|e| self.api_failure(e, &format!("patch node {name}")))
+        api.patch(name, &write_patch(), &kube::api::Patch::Merge(patch))
+            .await
+            .map(|_| ())
+            .map_err(|e| self.api_failure(e, &format!("patch node {name}")))
     }
 
     pub async fn get_pod(&self, ns: &str, name: &str) -> Result<Option<Pod>, Error> {
@@ -574,11 +596,7 @@ impl Cluster {
         K: Clone + DeserializeOwned + std::fmt::Debug,
     {
         let result = api
-            .patch(
-                name,
-                &kube::api::PatchParams::default(),
-                &kube::api::Patch::Merge(patch),
-            )
+            .patch(name, &write_patch(), &kube::api::Patch::Merge(patch))
             .await;
         self.guarded(result, what)
     }
@@ -633,7 +651,7 @@ impl Cluster {
             status: None,
         };
         let result = api
-            .replace_scale(name, &kube::api::PostParams::default(), &scale)
+            .replace_scale(name, &write_post(), &scale)
             .await
             .map(|_| ());
         self.guarded(result, &format!("scale statefulset {ns}/{name}"))
@@ -768,7 +786,7 @@ impl Cluster {
     ) -> Result<Guarded<StatefulSet>, Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         let name = set.metadata.name.clone().unwrap_or_default();
-        let result = api.create(&kube::api::PostParams::default(), set).await;
+        let result = api.create(&write_post(), set).await;
         self.guarded(result, &format!("create statefulset {ns}/{name}"))
     }
 

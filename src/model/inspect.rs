@@ -275,6 +275,24 @@ pub fn claim_ordinal(template: &str, set: &str, claim: &str) -> Option<i64> {
     ordinal_of(&format!("{template}-{set}"), claim)
 }
 
+/// Whether a claim is one of `set`'s by the naming rule (`<template>-<set>-<ordinal>` for any
+/// of its templates), whatever its labels.
+pub fn claim_of_set(
+    set: &StatefulSet,
+    claim: &k8s_openapi::api::core::v1::PersistentVolumeClaim,
+) -> bool {
+    let (Some(name), Some(claim)) = (set.metadata.name.as_deref(), claim.metadata.name.as_deref())
+    else {
+        return false;
+    };
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .filter_map(|t| t.metadata.name.as_deref())
+        .any(|t| claim_ordinal(t, name, claim).is_some())
+}
+
 /// Whether a PersistentVolume is bound to one of `set`'s claims (by the claim naming rule of
 /// [`claim_ordinal`], in the set's namespace): the only volumes a single set's join reads.
 pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {

@@ -218,8 +218,7 @@ pub(super) async fn check(
             let node = cluster.node_opt(n).await?;
             // a removed node has no kubelet to prove silent: the silence is not its proof
             if !matches!(node, Access::Ok(None)) {
-                crate::model::force::check_silence(silence, duration, n)
-                    .map_err(Error::usage)?;
+                crate::model::force::check_silence(silence, duration, n).map_err(Error::usage)?;
             }
             (node, lease, server_now)
         }

@@ -275,7 +275,7 @@ fn write_saved(
     write_record(path, record)
 }
 
-const MANIFEST_WARNING: &str = "whoever manages this StatefulSet's manifest (kubectl apply, Helm, GitOps) must change the volumeClaimTemplate's size too: applying the old size is refused from now on with 422 \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\"";
+const MANIFEST_WARNING: &str = "whoever manages this StatefulSet's manifest (kubectl apply, Helm, GitOps) must change the volumeClaimTemplate's size too: applying the old size is refused from now on — kubectl apply (client-side) gets 422 \"updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden\"; kubectl apply --server-side first gets a 409 conflict with the field manager \"kubectl-sts\" over .spec.volumeClaimTemplates, and with --force-conflicts the same 422";
 
 /// Runs the resize; progress through `log`, confirmation through `confirm`, each write noted
 /// in `journal`.
