@@ -163,6 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
             [CompletionResult]::new('--allow-large-growth', '--allow-large-growth', [CompletionResultType]::ParameterName, 'Allow a size more than ten times the current one (a claim never shrinks again)')
+            [CompletionResult]::new('--allow-managed', '--allow-managed', [CompletionResultType]::ParameterName, 'Resize a set that an operator, Argo CD or Flux manages: its source already has the new size')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Confirm without a prompt (needed when stdin is not a terminal)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the preflight and print the plan; change nothing')

@@ -713,7 +713,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__resize__subcmd__storage)
-            opts="-y -n -A -o -v -h -V --template --size --allow-large-growth --yes --dry-run --timeout --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-y -n -A -o -v -h -V --template --size --allow-large-growth --allow-managed --yes --dry-run --timeout --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -146,6 +146,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" 
 always\t''
 never\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l allow-large-growth -d 'Allow a size more than ten times the current one (a claim never shrinks again)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l allow-managed -d 'Resize a set that an operator, Argo CD or Flux manages: its source already has the new size'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -s y -l yes -d 'Confirm without a prompt (needed when stdin is not a terminal)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -l dry-run -d 'Check the preflight and print the plan; change nothing'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand resize-storage" -s A -l all-namespaces -d 'All namespaces'

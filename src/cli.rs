@@ -264,6 +264,9 @@ pub struct ResizeArgs {
     /// Allow a size more than ten times the current one (a claim never shrinks again).
     #[arg(long)]
     pub allow_large_growth: bool,
+    /// Resize a set that an operator, Argo CD or Flux manages: its source already has the new size.
+    #[arg(long)]
+    pub allow_managed: bool,
     /// Confirm without a prompt (needed when stdin is not a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -914,6 +917,7 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
         template: a.template.clone(),
         size: a.size.clone(),
         allow_large_growth: a.allow_large_growth,
+        allow_managed: a.allow_managed,
         yes: a.yes,
         dry_run: a.dry_run,
         timeout: no_limit_if_zero(a.timeout),

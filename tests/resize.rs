@@ -318,3 +318,96 @@ fn resize_storage_refuses_a_class_that_cannot_expand() {
     );
     assert_eq!(requests(&c), "1Gi 1Gi");
 }
+
+/// A set that Argo CD (or an operator, or Flux) would re-create from its own copy is refused
+/// before anything is written; and a spec changed by someone else while the claims grow stops
+/// the resize before the set is deleted (the copy saved would no longer be the set confirmed).
+#[test]
+fn resize_storage_refuses_a_managed_set_and_reproves_the_set_before_deleting_it() {
+    let c = Cluster::with_nodes("resize-managed", 2, Default::default());
+    let class = c.storage_class(true);
+    Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let set_uid = c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}");
+    c.kubectl_ok(&["label", "sts", "flask", "argocd.argoproj.io/instance=db"]);
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "2Gi",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["blockers"][0]["code"], "ManagedSet", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Argo CD (application db)"),
+        "{d}"
+    );
+    assert_eq!(requests(&c), "1Gi 1Gi 1Gi", "nothing written");
+    // --allow-managed: the user changed the source too
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "2Gi",
+        "--allow-managed",
+        "--dry-run",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    c.kubectl_ok(&["label", "sts", "flask", "argocd.argoproj.io/instance-"]);
+
+    // someone changes the spec as soon as the first claim has grown
+    let writer = c.other_writer(
+        |k| {
+            k.try_json(&["get", "pvc", "www-flask-0"])
+                .is_some_and(|p| p["spec"]["resources"]["requests"]["storage"] == "2Gi")
+        },
+        |k| {
+            k.run(&[
+                "patch",
+                "sts",
+                "flask",
+                "--type=merge",
+                "-p",
+                r#"{"spec":{"minReadySeconds":1}}"#,
+            ])
+        },
+    );
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "2Gi",
+        "--yes",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    let patched = writer.finish().expect("the other writer acted");
+    assert_eq!(patched.code, 0, "{}", patched.stderr);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Interfered", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since it was confirmed (generation"),
+        "{d}"
+    );
+    // the set was not deleted, and it is the same set
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}"),
+        set_uid
+    );
+}

@@ -764,13 +764,14 @@ impl Cluster {
         ns: &str,
         name: &str,
         uid: &str,
+        resource_version: &str,
     ) -> Result<Guarded<()>, Error> {
         let api: Api<StatefulSet> = Api::namespaced(self.client.clone(), ns);
         let dp = kube::api::DeleteParams {
             propagation_policy: Some(kube::api::PropagationPolicy::Orphan),
             preconditions: Some(kube::api::Preconditions {
                 uid: Some(uid.into()),
-                resource_version: None,
+                resource_version: Some(resource_version.into()),
             }),
             ..Default::default()
         };

@@ -189,6 +189,81 @@ pub fn size_words(size: &str) -> String {
 /// shrinks again, so a slip of the unit (Ti for Gi, an extra zero) is for good.
 pub const LARGE_GROWTH: i128 = 10;
 
+/// Who else would re-create this set from a copy of their own after the orphan delete — with
+/// the old size, or in a race with ours: its controller (an `ownerReference` with
+/// `controller: true`: an operator), Argo CD (its instance label or tracking annotation), Flux
+/// (the labels of a Kustomization or a HelmRelease). None: nobody that we can see.
+pub fn managed_by(set: &StatefulSet) -> Option<String> {
+    let md = &set.metadata;
+    if let Some(o) = md
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+    {
+        return Some(format!(
+            "its controller {} {} (an operator)",
+            o.kind, o.name
+        ));
+    }
+    let labels = md.labels.clone().unwrap_or_default();
+    let annotations = md.annotations.clone().unwrap_or_default();
+    if let Some(app) = labels.get("argocd.argoproj.io/instance") {
+        return Some(format!("Argo CD (application {app})"));
+    }
+    if let Some(id) = annotations.get("argocd.argoproj.io/tracking-id") {
+        let app = id.split(':').next().unwrap_or(id);
+        return Some(format!("Argo CD (application {app})"));
+    }
+    let flux = |prefix: &str, what: &str| -> Option<String> {
+        let name = labels.get(&format!("{prefix}/name"))?;
+        let ns = labels
+            .get(&format!("{prefix}/namespace"))
+            .map(|n| format!("{n}/"))
+            .unwrap_or_default();
+        Some(format!("Flux ({what} {ns}{name})"))
+    };
+    flux("kustomize.toolkit.fluxcd.io", "Kustomization")
+        .or_else(|| flux("helm.toolkit.fluxcd.io", "HelmRelease"))
+        .or_else(|| {
+            labels
+                .keys()
+                .chain(annotations.keys())
+                .find(|k| {
+                    k.starts_with("kustomize.toolkit.fluxcd.io/")
+                        || k.starts_with("helm.toolkit.fluxcd.io/")
+                })
+                .map(|k| format!("Flux ({k})"))
+        })
+}
+
+/// Why the orphan delete must not happen now, on the set read right before it against the
+/// set as confirmed: replaced, being deleted by someone else, or its spec changed meanwhile.
+pub fn orphan_delete_refusal(confirmed: &StatefulSet, now: &StatefulSet) -> Option<String> {
+    let name = now.metadata.name.as_deref().unwrap_or_default();
+    if now.metadata.uid != confirmed.metadata.uid {
+        return Some(format!(
+            "statefulset {name} was replaced since it was confirmed (uid {} now)",
+            now.metadata.uid.as_deref().unwrap_or("?")
+        ));
+    }
+    if now.metadata.deletion_timestamp.is_some() {
+        return Some(format!(
+            "statefulset {name} is already being deleted by someone else"
+        ));
+    }
+    let (was, is) = (
+        confirmed.metadata.generation.unwrap_or(0),
+        now.metadata.generation.unwrap_or(0),
+    );
+    if was != is {
+        return Some(format!(
+            "the spec of statefulset {name} changed since it was confirmed (generation {was} → {is}): someone else is changing it"
+        ));
+    }
+    None
+}
+
 /// Everything the preflight needs besides the claims.
 pub struct Preflight<'a> {
     pub template_size: Option<&'a str>,
@@ -200,6 +275,8 @@ pub struct Preflight<'a> {
     pub set_blockers: Vec<Blocker>,
     /// --allow-large-growth: more than [`LARGE_GROWTH`] times the current size is meant.
     pub allow_large_growth: bool,
+    /// [`managed_by`] of the set, unless --allow-managed says its source was changed too.
+    pub managed: Option<String>,
 }
 
 /// May the resize start? Nothing is written when this is not empty.
@@ -212,6 +289,14 @@ pub fn preflight(p: &Preflight<'_>, claims: &[ClaimFacts]) -> Vec<Blocker> {
                 "the template requests {} already; the size only grows (got {})",
                 p.template_size.unwrap_or("?"),
                 p.size_text
+            ),
+        ));
+    }
+    if let Some(who) = p.managed.as_deref() {
+        out.push(Blocker::new(
+            BlockerCode::ManagedSet,
+            format!(
+                "the set is managed by {who}, which re-creates it from its own copy when it is deleted — with the old size, or racing this command's create; change the size in that source first, then pass --allow-managed"
             ),
         ));
     }
@@ -455,6 +540,91 @@ mod tests {
     }
 
     #[test]
+    fn a_set_someone_else_recreates_is_managed() {
+        let with = |md: serde_json::Value| {
+            let mut s = set("1Gi");
+            let mut m = serde_json::to_value(&s.metadata).unwrap();
+            m.as_object_mut()
+                .unwrap()
+                .extend(md.as_object().unwrap().clone());
+            s.metadata = serde_json::from_value(m).unwrap();
+            s
+        };
+        assert_eq!(managed_by(&set("1Gi")), None);
+        assert_eq!(
+            managed_by(&with(
+                json!({"ownerReferences": [{"apiVersion": "db.example.com/v1",
+                "kind": "Cluster", "name": "pg", "uid": "x", "controller": true}]})
+            )),
+            Some("its controller Cluster pg (an operator)".into())
+        );
+        // an owner that is not the controller re-creates nothing
+        assert_eq!(
+            managed_by(&with(json!({"ownerReferences": [{"apiVersion": "v1",
+                "kind": "ConfigMap", "name": "c", "uid": "x"}]}))),
+            None
+        );
+        assert_eq!(
+            managed_by(&with(
+                json!({"labels": {"argocd.argoproj.io/instance": "db"}})
+            )),
+            Some("Argo CD (application db)".into())
+        );
+        assert_eq!(
+            managed_by(&with(
+                json!({"annotations": {"argocd.argoproj.io/tracking-id": "db:apps/StatefulSet:ns/web"}})
+            )),
+            Some("Argo CD (application db)".into())
+        );
+        assert_eq!(
+            managed_by(&with(
+                json!({"labels": {"kustomize.toolkit.fluxcd.io/name": "apps",
+                "kustomize.toolkit.fluxcd.io/namespace": "flux-system"}})
+            )),
+            Some("Flux (Kustomization flux-system/apps)".into())
+        );
+        assert_eq!(
+            managed_by(&with(
+                json!({"labels": {"helm.toolkit.fluxcd.io/name": "pg"}})
+            )),
+            Some("Flux (HelmRelease pg)".into())
+        );
+        assert_eq!(
+            managed_by(&with(
+                json!({"labels": {"app.kubernetes.io/managed-by": "Helm"}})
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn the_orphan_delete_reproves_its_premise() {
+        let confirmed = set("1Gi");
+        assert_eq!(orphan_delete_refusal(&confirmed, &confirmed), None);
+        // status writes change the resourceVersion, not the premise
+        let mut now = confirmed.clone();
+        now.metadata.resource_version = Some("10".into());
+        assert_eq!(orphan_delete_refusal(&confirmed, &now), None);
+        let mut now = confirmed.clone();
+        now.metadata.generation = Some(4);
+        assert!(orphan_delete_refusal(&confirmed, &now)
+            .unwrap()
+            .contains("generation 3 → 4"));
+        let mut now = confirmed.clone();
+        now.metadata.deletion_timestamp = Some(
+            k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(jiff::Timestamp::UNIX_EPOCH),
+        );
+        assert!(orphan_delete_refusal(&confirmed, &now)
+            .unwrap()
+            .contains("already being deleted"));
+        let mut now = confirmed.clone();
+        now.metadata.uid = Some("u2".into());
+        assert!(orphan_delete_refusal(&confirmed, &now)
+            .unwrap()
+            .contains("replaced"));
+    }
+
+    #[test]
     fn size_words_say_what_a_quantity_means() {
         assert_eq!(size_words("2Gi"), "2Gi");
         assert_eq!(size_words("2147483648"), "2147483648 (2 GiB)");
@@ -507,6 +677,7 @@ mod tests {
             classes: &classes,
             set_blockers: vec![],
             allow_large_growth: false,
+            managed: None,
         };
         let ok = [claim("www-web-0", "1Gi", "1Gi", "network")];
         assert!(preflight(&p(Some("1Gi"), "5Gi"), &ok).is_empty());
@@ -529,6 +700,13 @@ mod tests {
             ..p(Some("1Gi"), "11Gi")
         };
         assert!(preflight(&allowed, &ok).is_empty());
+        let managed = Preflight {
+            managed: Some("Argo CD (application db)".into()),
+            ..p(Some("1Gi"), "2Gi")
+        };
+        let b = preflight(&managed, &ok);
+        assert_eq!(codes_of(&b), [BlockerCode::ManagedSet]);
+        assert!(b[0].message.contains("--allow-managed"), "{}", b[0].message);
         let codes = |b: Vec<Blocker>| b.into_iter().map(|b| b.code).collect::<Vec<_>>();
         assert_eq!(
             codes(preflight(&p(Some("5Gi"), "5Gi"), &ok)),

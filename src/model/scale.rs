@@ -241,6 +241,9 @@ pub enum BlockerCode {
     SizeNotLarger,
     /// resize-storage: more than ten times the current size, without --allow-large-growth.
     LargeGrowth,
+    /// resize-storage: something else re-creates the set from its own copy (an operator, Argo
+    /// CD, Flux), without --allow-managed.
+    ManagedSet,
     /// resize-storage: a claim is not Bound.
     ClaimNotBound,
     /// resize-storage: a claim's StorageClass does not allow expansion.

@@ -19,8 +19,8 @@ use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::resize::{
-    check_request, preflight, recreated, resume_point, size_words, template_size, ClaimFacts,
-    Preflight, Request, Resume, SavedRecord,
+    check_request, managed_by, orphan_delete_refusal, preflight, recreated, resume_point,
+    size_words, template_size, ClaimFacts, Preflight, Request, Resume, SavedRecord,
 };
 use crate::model::rollout::{step_blockers, SetView};
 use crate::model::scale::{Blocker, BlockerCode};
@@ -38,6 +38,8 @@ pub struct ResizeOptions {
     pub timeout: Duration,
     /// More than ten times the current size is meant.
     pub allow_large_growth: bool,
+    /// The set's manager (an operator, Argo CD, Flux) has the new size in its source too.
+    pub allow_managed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -582,6 +584,7 @@ async fn start(
                 classes: &classes,
                 set_blockers: set_blockers(&parts, name),
                 allow_large_growth: opts.allow_large_growth,
+                managed: managed_by(&parts.set).filter(|_| !opts.allow_managed),
             },
             &claims,
         );
@@ -879,59 +882,77 @@ async fn start(
         return Ok(end_none(report, outcome, msg));
     }
 
-    // (2) saved as it is now, the pods' uids beside it
-    let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
-        Error::not_found(format!(
-            "statefulset \"{name}\" was deleted during the resize"
-        ))
-    })?;
-    if now.metadata.uid != live.metadata.uid {
-        return Ok(end_none(report, Outcome::Interfered, format!("statefulset {ns}/{name} was replaced during the resize; stopped before touching it")));
-    }
-    let pods: BTreeMap<String, String> = cluster
-        .set_parts(ns, name, false)
-        .await?
-        .pods
-        .iter()
-        .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
-        .collect();
-    let record = SavedRecord {
-        set_uid: uid.clone(),
-        template: opts.template.clone(),
-        size: opts.size.clone(),
-        claims: claims.iter().map(|c| c.name.clone()).collect(),
-        cluster: identity.to_string(),
-        saved_at: jiff::Timestamp::now().to_string(),
-        created_uid: None,
-        complete: false,
-    };
-    write_saved(path, &now, &pods, &record)?;
-    journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
-    log.say(&format!(
-        "saved statefulset {ns}/{name} to {}",
-        path.display()
-    ));
-    report.stage(
-        Stage::SaveStatefulSet,
-        true,
-        path.display().to_string(),
-        None,
-    );
-
-    // (3) deleted, its pods and revisions orphaned
-    let started = Instant::now();
-    match cluster.delete_statefulset_orphan(ns, name, &uid).await? {
-        Guarded::Done(()) | Guarded::Gone => {}
-        Guarded::Conflict(m) => {
+    // (2) saved as it is right before the delete, the pods' uids beside it; (3) deleted behind
+    // the uid and resourceVersion of that very copy, so the copy is what gets re-created. A
+    // 409 (the controller wrote its status) saves again, while the premise still holds.
+    let mut attempts = 0;
+    let (started, now) = loop {
+        attempts += 1;
+        let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
+            Error::not_found(format!(
+                "statefulset \"{name}\" was deleted during the resize"
+            ))
+        })?;
+        if let Some(why) = orphan_delete_refusal(&live, &now) {
             return Ok(end_none(
                 report,
                 Outcome::Interfered,
                 format!(
-                    "statefulset {ns}/{name} was replaced since it was read ({m}); not deleted"
+                    "{why}; stopped before deleting it (the claims are at {})",
+                    opts.size
                 ),
             ));
         }
-    }
+        let pods: BTreeMap<String, String> = cluster
+            .set_parts(ns, name, false)
+            .await?
+            .pods
+            .iter()
+            .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
+            .collect();
+        let record = SavedRecord {
+            set_uid: uid.clone(),
+            template: opts.template.clone(),
+            size: opts.size.clone(),
+            claims: claims.iter().map(|c| c.name.clone()).collect(),
+            cluster: identity.to_string(),
+            saved_at: jiff::Timestamp::now().to_string(),
+            created_uid: None,
+            complete: false,
+        };
+        write_saved(path, &now, &pods, &record)?;
+        if attempts == 1 {
+            journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
+            log.say(&format!(
+                "saved statefulset {ns}/{name} to {}",
+                path.display()
+            ));
+            report.stage(
+                Stage::SaveStatefulSet,
+                true,
+                path.display().to_string(),
+                None,
+            );
+        }
+        let started = Instant::now();
+        let rv = now.metadata.resource_version.clone().unwrap_or_default();
+        match cluster
+            .delete_statefulset_orphan(ns, name, &uid, &rv)
+            .await?
+        {
+            Guarded::Done(()) | Guarded::Gone => break (started, now),
+            Guarded::Conflict(_) if attempts < 5 => continue,
+            Guarded::Conflict(m) => {
+                return Ok(end_none(
+                    report,
+                    Outcome::Interfered,
+                    format!(
+                        "statefulset {ns}/{name} kept changing while it was being deleted ({m}); not deleted"
+                    ),
+                ));
+            }
+        }
+    };
     journal.wrote(&format!(
         "deleted statefulset {name} with propagationPolicy Orphan (its pods keep running)"
     ));
