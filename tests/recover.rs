@@ -491,3 +491,75 @@ fn recover_after_the_node_object_is_deleted_says_the_detach_still_waits() {
         power(&c, &node, true);
     }
 }
+
+/// A zonal disk is not pinned because its zone is down: the other nodes of its zone could take
+/// it. recover says "no live, schedulable node in zone X" (not "pinned"), does not offer to
+/// give up data, and takes the out-of-service path, which works once a node of the zone is back.
+#[test]
+fn a_zonal_volume_in_a_zone_that_is_down_is_not_pinned() {
+    let config = kube_sim::SimConfig {
+        node_monitor_grace: Duration::from_secs(8),
+        toleration_seconds: 10,
+        lease_renew: Duration::from_secs(2),
+        force_detach_after: Duration::from_secs(360),
+        speed: 5.0,
+        zones: vec!["a".into(), "b".into()],
+        ..Default::default()
+    };
+    let c = Cluster::with_nodes("recover-zone-down", 4, config);
+    if c.skip_unless_sim(
+        "powers a whole zone off (a real cluster's zones are not the test's to stop)",
+    ) {
+        return;
+    }
+    let class = c.class_for("zonal");
+    crate::harness::Sts {
+        class: &class,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let zone = c.zone_of(&node).expect("zoned nodes");
+    let down = crate::harness::power_zone(&c, &zone, false);
+    assert!(down.len() >= 2, "{down:?}");
+    c.eventually(60, "flask-1's node NotReady", || {
+        let n = c.json(&["get", "node", &node]);
+        (ready_condition(&n)?["status"] == "Unknown").then_some(())
+    });
+    let out = c.sts(&[
+        "recover",
+        "flask-1",
+        "--node-silence",
+        "5s",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = out.json();
+    assert_eq!(d["volumes"][0]["placement"], "NoLiveNode", "{d}");
+    let why = d["volumes"][0]["placementReason"].as_str().unwrap();
+    assert!(
+        why.starts_with(&format!("no live, schedulable node in zone {zone}")),
+        "{why}"
+    );
+    assert_ne!(d["path"], "VolumePinned", "{d}");
+    // no data to give up: nothing is pinned
+    let out = c.sts(&[
+        "recover",
+        "flask-1",
+        "--node-silence",
+        "5s",
+        "--abandon-data=www-flask-1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    let d = out.json();
+    assert!(
+        d["warnings"]
+            .to_string()
+            .contains("--abandon-data is not used"),
+        "{d}"
+    );
+}

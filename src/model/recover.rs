@@ -29,8 +29,14 @@ pub enum Placement {
     Unbound,
     /// Some live node satisfies the volume's node affinity (or it has none).
     Movable,
-    /// No live node satisfies it: the data is reachable only from the dead node.
+    /// Other nodes satisfy it, but none is live and schedulable now (a zone that is down or
+    /// cordoned): not pinned — a replacement starts there when one comes back.
+    NoLiveNode,
+    /// The dead node satisfies it and no other node of the cluster does, live or not: the data
+    /// is reachable only from the dead node.
     Pinned,
+    /// Nodes or the volume could not be read: nothing can be said (a refusal, never "pinned").
+    Unknown,
 }
 
 /// One claim of the stuck pod, as the path decision needs it.
@@ -41,6 +47,9 @@ pub struct VolumeFacts {
     pub claim_uid: Option<String>,
     pub volume: Option<String>,
     pub placement: Placement,
+    /// Why, when it is not plain: which zone has no live node, what could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placement_reason: Option<String>,
     /// A VolumeAttachment still ties the volume to the dead node.
     pub attached_to_dead_node: bool,
 }
@@ -107,7 +116,7 @@ pub fn abandon_names_match(named: &[String], claims: &[VolumeFacts]) -> Result<(
         Ok(())
     } else {
         Err(format!(
-            "--abandon-data names {}, but this ordinal's claims are {}",
+            "--abandon-data names {}, but the claims pinned to the dead node are {}",
             if got.is_empty() {
                 "no claim".to_string()
             } else {
@@ -163,20 +172,72 @@ fn requirement(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
 }
 
 /// Can a replacement use this volume somewhere other than the dead node? A volume without
-/// node affinity (network-attached) can; a zonal one can within its zone; one that only the
-/// dead node satisfies cannot. Live nodes are Ready and schedulable.
-pub fn placement(pv: Option<&Volume>, live: &[&Node]) -> Placement {
+/// node affinity (network-attached) can; a zonal one can within its zone; one that the dead
+/// node satisfies and no other node of the cluster does — live or not, whatever the topology
+/// key (`kubernetes.io/hostname`, `topology.topolvm.io/node`, `openebs.io/nodename`, a local
+/// or hostPath volume's node) — cannot. `nodes`: every node of the cluster (None: they may
+/// not be read); `live`: those Ready and schedulable, the dead one excluded.
+pub fn placement(
+    pv: Option<&Volume>,
+    nodes: Option<&[Node]>,
+    dead: &str,
+    live: &[&Node],
+) -> (Placement, Option<String>) {
     let Some(pv) = pv else {
-        return Placement::Unbound;
+        return (Placement::Unbound, None);
     };
     let Some(required) = pv.node_affinity.as_ref() else {
-        return Placement::Movable;
+        return (Placement::Movable, None);
+    };
+    let Some(nodes) = nodes else {
+        return (
+            Placement::Unknown,
+            Some(format!(
+                "volume {} has node affinity, and nodes may not be read: whether it can move is unknown",
+                pv.name
+            )),
+        );
     };
     if live.iter().any(|n| node_selector_matches(required, n)) {
-        Placement::Movable
-    } else {
-        Placement::Pinned
+        return (Placement::Movable, None);
     }
+    let others: Vec<&Node> = nodes
+        .iter()
+        .filter(|n| n.metadata.name.as_deref() != Some(dead))
+        .filter(|n| node_selector_matches(required, n))
+        .collect();
+    if others.is_empty() {
+        return (Placement::Pinned, None);
+    }
+    let names: Vec<&str> = others
+        .iter()
+        .filter_map(|n| n.metadata.name.as_deref())
+        .collect();
+    let zone = zone_of(required)
+        .map(|z| format!(" in zone {z}"))
+        .unwrap_or_default();
+    (
+        Placement::NoLiveNode,
+        Some(format!(
+            "no live, schedulable node{zone} (its other nodes are down or cordoned: {}); a replacement starts when one is back",
+            names.join(", ")
+        )),
+    )
+}
+
+/// The zone a volume's node affinity names (one `In` value of the zone label), for its words.
+fn zone_of(sel: &NodeSelector) -> Option<String> {
+    sel.node_selector_terms
+        .iter()
+        .flat_map(|t| t.match_expressions.iter().flatten())
+        .find(|r| {
+            r.operator == "In"
+                && matches!(
+                    r.key.as_str(),
+                    "topology.kubernetes.io/zone" | "failure-domain.beta.kubernetes.io/zone"
+                )
+        })
+        .and_then(|r| r.values.as_ref()?.first().cloned())
 }
 
 /// The nodes a replacement could run on: Ready, not cordoned, not the dead one.
@@ -577,6 +638,7 @@ mod tests {
             claim_uid: None,
             volume: Some("pv".into()),
             placement,
+            placement_reason: None,
             attached_to_dead_node: attached,
         }
     }
@@ -609,45 +671,72 @@ mod tests {
     }
 
     #[test]
-    fn a_volume_is_pinned_only_when_no_live_node_satisfies_it() {
-        let n1 = node(
-            "n1",
-            "True",
-            json!({"kubernetes.io/hostname": "n1", "topology.kubernetes.io/zone": "a"}),
-            json!([]),
-        );
-        let n2 = node(
-            "n2",
-            "True",
-            json!({"kubernetes.io/hostname": "n2", "topology.kubernetes.io/zone": "b"}),
-            json!([]),
-        );
-        let live = [&n1, &n2];
-        assert_eq!(placement(None, &live), Placement::Unbound);
-        assert_eq!(placement(Some(&pv(json!(null))), &live), Placement::Movable);
+    fn a_volume_is_pinned_only_when_no_other_node_satisfies_it() {
+        let labels = |n: &str, zone: &str| {
+            json!({"kubernetes.io/hostname": n, "topology.kubernetes.io/zone": zone,
+                "topology.topolvm.io/node": n})
+        };
+        // n3 is the dead node (zone a); n1 live in zone a, n2 live in zone b, n4 down in zone c
+        let all = vec![
+            node("n1", "True", labels("n1", "a"), json!([])),
+            node("n2", "True", labels("n2", "b"), json!([])),
+            node("n3", "Unknown", labels("n3", "a"), json!([])),
+            node("n4", "Unknown", labels("n4", "c"), json!([])),
+            node(
+                "n5",
+                "True",
+                labels("n5", "c"),
+                json!([{"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]),
+            ),
+        ];
+        let mut cordoned = all.clone();
+        cordoned[4] = serde_json::from_value(json!({"metadata": {"name": "n5", "labels": labels("n5", "c")},
+            "spec": {"unschedulable": true},
+            "status": {"conditions": [{"type": "Ready", "status": "True",
+                "lastHeartbeatTime": "2026-01-01T00:09:50Z", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}}))
+        .unwrap();
+        let live = live_nodes(&cordoned, "n3", now());
+        let p = |affinity: Value| placement(Some(&pv(affinity)), Some(&cordoned), "n3", &live);
         assert_eq!(
-            placement(Some(&pv(hostname_in("n3"))), &live),
-            Placement::Pinned
+            placement(None, Some(&cordoned), "n3", &live),
+            (Placement::Unbound, None)
         );
-        assert_eq!(
-            placement(Some(&pv(hostname_in("n2"))), &live),
-            Placement::Movable
-        );
+        assert_eq!(p(json!(null)).0, Placement::Movable);
+        // the dead node's own hostname, whatever the topology key
+        assert_eq!(p(hostname_in("n3")).0, Placement::Pinned);
+        let topolvm = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "topology.topolvm.io/node", "operator": "In", "values": ["n3"]}]}]}});
+        assert_eq!(p(topolvm).0, Placement::Pinned);
+        assert_eq!(p(hostname_in("n2")).0, Placement::Movable);
         let zone = |z: &str| {
             json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
                 {"key": "topology.kubernetes.io/zone", "operator": "In", "values": [z]}]}]}})
         };
-        assert_eq!(placement(Some(&pv(zone("a"))), &live), Placement::Movable);
-        assert_eq!(placement(Some(&pv(zone("c"))), &live), Placement::Pinned);
-        assert_eq!(placement(Some(&pv(zone("a"))), &[]), Placement::Pinned);
+        // a zonal disk matches every node of its zone: movable while one is live
+        assert_eq!(p(zone("a")).0, Placement::Movable);
+        // zone c: one node down, one cordoned — not pinned, and said so
+        let (placed, why) = p(zone("c"));
+        assert_eq!(placed, Placement::NoLiveNode);
+        let why = why.unwrap();
+        assert!(
+            why.starts_with("no live, schedulable node in zone c"),
+            "{why}"
+        );
+        assert!(why.contains("n4, n5"), "{why}");
+        // a zone that no node has: nothing else could ever take it
+        assert_eq!(p(zone("z")).0, Placement::Pinned);
+        // nodes that may not be read: unknown, never pinned
+        let (placed, why) = placement(Some(&pv(hostname_in("n3"))), None, "n3", &[]);
+        assert_eq!(placed, Placement::Unknown);
+        assert!(why.unwrap().contains("nodes may not be read"));
         // terms are ORed
         let either = json!({"required": {"nodeSelectorTerms": [
             {"matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In", "values": ["n9"]}]},
             {"matchFields": [{"key": "metadata.name", "operator": "In", "values": ["n2"]}]}]}});
-        assert_eq!(placement(Some(&pv(either)), &live), Placement::Movable);
-        // an empty term matches nothing
+        assert_eq!(p(either).0, Placement::Movable);
+        // an empty term matches nothing, the dead node included
         let empty = json!({"required": {"nodeSelectorTerms": [{}]}});
-        assert_eq!(placement(Some(&pv(empty)), &live), Placement::Pinned);
+        assert_eq!(p(empty).0, Placement::Pinned);
     }
 
     #[test]
@@ -788,7 +877,7 @@ mod tests {
         let e = abandon_names_match(&s(&["www-web-1"]), &claims).unwrap_err();
         assert_eq!(
             e,
-            "--abandon-data names www-web-1, but this ordinal's claims are data-web-1,www-web-1"
+            "--abandon-data names www-web-1, but the claims pinned to the dead node are data-web-1,www-web-1"
         );
         assert!(abandon_names_match(&s(&["www-web-1", "data-web-1", "x"]), &claims).is_err());
         assert!(abandon_names_match(&[], &claims).is_err());

@@ -124,9 +124,11 @@ impl RecoverReport {
                 v.claim,
                 v.volume.as_deref().unwrap_or("none"),
                 match v.placement {
-                    Placement::Unbound => "not bound",
-                    Placement::Movable => "can move to a live node",
-                    Placement::Pinned => "pinned to the dead node",
+                    Placement::Unbound => "not bound".to_string(),
+                    Placement::Movable => "can move to a live node".to_string(),
+                    Placement::NoLiveNode | Placement::Unknown =>
+                        v.placement_reason.clone().unwrap_or_default(),
+                    Placement::Pinned => "pinned to the dead node".to_string(),
                 },
                 if v.attached_to_dead_node {
                     ", still attached to the dead node"
@@ -181,12 +183,10 @@ async fn volume_facts(
         return Ok((vec![], BTreeSet::new(), snap));
     };
     let nodes = cluster.nodes_labelled().await?;
-    // not allowed to list nodes: no node is known to be able to take a volume with node
-    // affinity, so such a volume counts as pinned (the cautious answer: stop and explain)
-    let live = match &nodes {
-        Access::Ok(v) => live_nodes(v, node, snap.now),
-        Access::Forbidden => vec![],
-    };
+    // not allowed to list nodes: a volume with node affinity is of unknown placement (a
+    // refusal with that reason, never a "pinned" verdict)
+    let all = nodes.ok().map(|v| v.as_slice());
+    let live = all.map_or_else(Vec::new, |v| live_nodes(v, node, snap.now));
     let attachments: &[Attachment] = snap.attachments.ok().map_or(&[], |v| v.as_slice());
     let attachable: BTreeSet<String> = attachments
         .iter()
@@ -200,16 +200,21 @@ async fn volume_facts(
                 .volume
                 .as_deref()
                 .and_then(|name| snap.volumes.ok()?.iter().find(|p| p.name == name));
+            let (placed, reason) = match (&v.volume, pv) {
+                (Some(name), None) => (
+                    Placement::Unknown,
+                    Some(format!(
+                        "volume {name} may not be read: whether it can move is unknown"
+                    )),
+                ),
+                _ => placement(pv, all, node, &live),
+            };
             VolumeFacts {
                 claim: v.claim.clone(),
                 claim_uid: v.claim_uid.clone(),
                 volume: v.volume.clone(),
-                placement: if v.volume.is_some() && pv.is_none() {
-                    // bound to a volume that cannot be read: assume the worst
-                    Placement::Pinned
-                } else {
-                    placement(pv, &live)
-                },
+                placement: placed,
+                placement_reason: reason,
                 attached_to_dead_node: attachments
                     .iter()
                     .any(|a| a.node == node && a.volume.is_some() && a.volume == v.volume),
@@ -268,6 +273,15 @@ pub async fn run(
         return Ok(refused(report, &why));
     };
     let (volumes, attachable, snap) = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
+    // what could not be read leaves the path unknown: refuse with that reason
+    if let Some(why) = volumes
+        .iter()
+        .find(|v| v.placement == Placement::Unknown)
+        .and_then(|v| v.placement_reason.clone())
+    {
+        report.volumes = volumes.clone();
+        return Ok(refused(report, &format!("{why}; nothing was written")));
+    }
     let mut path = RecoverPath::choose(&volumes);
     let node_obj = match cluster.node_opt(&node).await? {
         Access::Ok(n) => n,
@@ -283,6 +297,19 @@ pub async fn run(
     report.path = Some(path);
     report.expectation = Some(expectation.to_string());
     report.volumes = volumes.clone();
+    // not pinned, but no node can take the replacement yet: say where it waits
+    report.warnings.extend(
+        volumes
+            .iter()
+            .filter(|v| v.placement == Placement::NoLiveNode)
+            .filter_map(|v| {
+                Some(format!(
+                    "claim {}: {}",
+                    v.claim,
+                    v.placement_reason.as_ref()?
+                ))
+            }),
+    );
     let already_tainted = node_obj
         .as_ref()
         .and_then(|n| n.spec.as_ref()?.taints.as_ref())
@@ -329,7 +356,13 @@ pub async fn run(
             .push("--wait is not used: the pod's volumes do not need the dead node".into()),
         _ => {}
     }
-    let claims: Vec<String> = volumes.iter().map(|v| v.claim.clone()).collect();
+    // the claims whose data is pinned to the dead node: the only ones --abandon-data gives up
+    let pinned_volumes: Vec<VolumeFacts> = volumes
+        .iter()
+        .filter(|v| v.placement == Placement::Pinned)
+        .cloned()
+        .collect();
+    let claims: Vec<String> = pinned_volumes.iter().map(|v| v.claim.clone()).collect();
     // the plan: what will be written, in order
     let plan: Vec<String> = match (path, &opts.pinned) {
         (RecoverPath::OutOfServiceTaint, _) if already_tainted => vec![],
@@ -343,7 +376,7 @@ pub async fn run(
                 "kubectl delete pod {} -n {ns} --grace-period=0 --force (uid {uid})",
                 opts.pod
             )];
-            w.extend(volumes.iter().map(|v| {
+            w.extend(pinned_volumes.iter().map(|v| {
                 format!(
                     "kubectl delete pvc {} -n {ns} (uid {}): ITS DATA IS GIVEN UP",
                     v.claim,
@@ -421,7 +454,7 @@ pub async fn run(
         )),
         (RecoverPath::VolumePinned, PinnedChoice::Abandon(named)) => {
             if !named.is_empty() {
-                if let Err(e) = abandon_names_match(named, &volumes) {
+                if let Err(e) = abandon_names_match(named, &pinned_volumes) {
                     return Ok(not_confirmed(report, &format!("{e}; nothing was written")));
                 }
             } else if opts.yes {
@@ -570,7 +603,7 @@ pub async fn run(
                 }
             }
             record(&mut report, journal);
-            for v in &volumes {
+            for v in &pinned_volumes {
                 let Some(claim_uid) = v.claim_uid.as_deref() else {
                     record(&mut report, journal);
                     continue;
