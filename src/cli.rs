@@ -97,6 +97,8 @@ pub enum Command {
     /// Remove the out-of-service taint from a node that is back (refused while it is still down).
     #[command(name = "release-node")]
     ReleaseNode(ReleaseNodeArgs),
+    /// Node maintenance: a preflight that says what would block, then cordon and evict one pod at a time, never two pods of one StatefulSet down.
+    Drain(DrainArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     #[cfg(feature = "sim")]
     Sim(SimArgs),
@@ -245,6 +247,46 @@ pub struct ReleaseNodeArgs {
     /// Check and say what would be done; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+)]
+pub struct DrainArgs {
+    /// The node (NAME or node/NAME).
+    #[arg(value_parser = names::node)]
+    pub node: String,
+    /// Run the preflight and print the plan; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Leave DaemonSet pods (as kubectl drain).
+    #[arg(long)]
+    pub ignore_daemonsets: bool,
+    /// Evict pods with emptyDir data, which is lost (as kubectl drain).
+    #[arg(long)]
+    pub delete_emptydir_data: bool,
+    /// Evict pods that no controller manages (as kubectl drain).
+    #[arg(long)]
+    pub force: bool,
+    /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere).
+    #[arg(long)]
+    pub allow_downtime: bool,
+    /// Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns.
+    #[arg(long, value_enum, default_value = "refuse")]
+    pub pinned: PinnedMode,
+    /// Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit.
+    #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+    /// A kubelet silent for longer than this makes the node dead: not drained.
+    #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
+    pub node_silence: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PinnedMode {
+    Refuse,
+    Wait,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -448,7 +490,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         Command::Scale(_)
         | Command::ForceDelete(_)
         | Command::Recover(_)
-        | Command::ResizeStorage(_) => true,
+        | Command::ResizeStorage(_)
+        | Command::Drain(_) => true,
         Command::Rollout(r) => !matches!(r, RolloutCommand::Status(_)),
         _ => false,
     };
@@ -481,6 +524,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ForceDelete(a) => run_force_delete(&cli.global, a).await,
         Command::Recover(a) => run_recover(&cli.global, a).await,
         Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
+        Command::Drain(a) => run_drain(&cli.global, a).await,
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
@@ -930,6 +974,35 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
         r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
         _ = tokio::signal::ctrl_c() => {
             return Err(Error::Interrupted(Some(format!("resize of statefulset {ns}/{}: {}; run the same command again to continue from there", a.name, journal.summary()))));
+        }
+    };
+    let details = report.details();
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
+    use crate::model::drain::DrainFlags;
+    use crate::ops::drain::{run, DrainOptions};
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = DrainOptions {
+        node: a.node.clone(),
+        dry_run: a.dry_run,
+        flags: DrainFlags {
+            ignore_daemonsets: a.ignore_daemonsets,
+            delete_emptydir_data: a.delete_emptydir_data,
+            force: a.force,
+            allow_downtime: a.allow_downtime,
+            pinned_wait: a.pinned == PinnedMode::Wait,
+        },
+        timeout: no_limit_if_zero(a.timeout),
+        silence: a.node_silence,
+    };
+    let mut log = crate::progress::Progress::stderr();
+    let journal = crate::ops::Journal::default();
+    let report = tokio::select! {
+        r = run(&cluster, &opts, &mut log, &journal) => r?,
+        _ = tokio::signal::ctrl_c() => {
+            return Err(Error::Interrupted(Some(format!("drain of node {}: {}; run the same command again to continue (the node stays cordoned; evicted pods are not evicted twice)", a.node, journal.summary()))));
         }
     };
     let details = report.details();

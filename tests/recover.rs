@@ -479,13 +479,6 @@ fn recover_after_the_node_object_is_deleted_says_the_detach_still_waits() {
     // the volume moved only with the forced detach (20 s after the pod was deleted), not when
     // the node object went
     assert!(d["totalSeconds"].as_f64().unwrap() >= 15.0, "{d}");
-    let phases: Vec<&str> = d["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["phase"].as_str().unwrap())
-        .collect();
-    assert!(phases.contains(&"WaitingForVolume"), "{phases:?}");
     if !c.is_sim() {
         // a real kubelet registers its Node object again when it starts
         power(&c, &node, true);

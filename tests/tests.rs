@@ -9,6 +9,7 @@ mod bad_input;
 mod completions;
 mod demo;
 mod documents;
+mod drain;
 mod force_delete;
 mod gate;
 mod inspect_cli;

@@ -963,6 +963,93 @@ fn http_date(s: &str) -> Option<jiff::Timestamp> {
     jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
 }
 
+/// What `drain` reads and writes.
+impl Cluster {
+    /// Every pod, StatefulSet, PodDisruptionBudget and PersistentVolume of the cluster (one
+    /// list each): where the node's pods can go and what guards them.
+    pub async fn drain_reads(
+        &self,
+    ) -> Result<
+        (
+            Vec<Pod>,
+            Vec<StatefulSet>,
+            Vec<k8s_openapi::api::policy::v1::PodDisruptionBudget>,
+            Vec<crate::model::Volume>,
+        ),
+        Error,
+    > {
+        let pods: Api<Pod> = Api::all(self.client.clone());
+        let sets: Api<StatefulSet> = Api::all(self.client.clone());
+        let pdbs: Api<k8s_openapi::api::policy::v1::PodDisruptionBudget> =
+            Api::all(self.client.clone());
+        let pvs: Api<k8s_openapi::api::core::v1::PersistentVolume> = Api::all(self.client.clone());
+        // whole objects: the preflight reads what the slimmed lists drop (annotations,
+        // volumes, requests, affinity)
+        let (pods, sets, pdbs, pvs) = tokio::join!(
+            self.list_map(pods, ListParams::default(), None, |o| o),
+            self.list_map(sets, ListParams::default(), None, |o| o),
+            self.list_map(pdbs, ListParams::default(), None, |o| o),
+            self.list_map(pvs, ListParams::default(), None, |o| o),
+        );
+        Ok((
+            pods.map_err(|e| self.api_failure(e, "list pods"))?,
+            sets.map_err(|e| self.api_failure(e, "list statefulsets"))?,
+            pdbs.map_err(|e| self.api_failure(e, "list poddisruptionbudgets"))?,
+            pvs.map_err(|e| self.api_failure(e, "list persistentvolumes"))?
+                .into_iter()
+                .map(crate::model::Volume::from)
+                .collect(),
+        ))
+    }
+
+    /// Cordons the node behind its resourceVersion, saying who did it in an annotation.
+    pub async fn cordon(
+        &self,
+        name: &str,
+        resource_version: &str,
+        by: &str,
+    ) -> Result<Guarded<Node>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version,
+                "annotations": {crate::model::drain::CORDONED_BY: by}},
+            "spec": {"unschedulable": true},
+        });
+        self.merge_patch(api, name, patch, &format!("cordon node {name}"))
+            .await
+    }
+
+    /// POST an Eviction (policy/v1) for the pod, with its uid as precondition. The body is
+    /// written here: kube's `Api::evict` sends its delete options in snake_case, which the
+    /// server ignores, preconditions included. Err(status, message) for what the caller
+    /// decides on: 429 (a PodDisruptionBudget allows no disruption now), 500 (several select
+    /// it), 409 (the uid changed), 404 (gone).
+    pub async fn evict(
+        &self,
+        ns: &str,
+        name: &str,
+        uid: &str,
+    ) -> Result<Result<(), (u16, String)>, Error> {
+        let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
+        let body = serde_json::json!({
+            "apiVersion": "policy/v1",
+            "kind": "Eviction",
+            "metadata": {"name": name, "namespace": ns},
+            "deleteOptions": {"preconditions": {"uid": uid}},
+        });
+        let result: Result<serde_json::Value, kube::Error> = api
+            .create_subresource("eviction", name, &write_post(), &body)
+            .await;
+        match result {
+            Ok(_) => Ok(Ok(())),
+            Err(kube::Error::Api(s)) if matches!(s.code, 404 | 409 | 429 | 500) => {
+                Ok(Err((s.code, s.message)))
+            }
+            Err(e) => Err(self.api_failure(e, &format!("evict pod {ns}/{name}"))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! and report. Progress lines go to an injected writer (stderr); the result is
 //! a serializable report the CLI renders.
 
+pub mod drain;
 pub mod force_delete;
 pub mod gate;
 pub mod recover;

@@ -1,0 +1,465 @@
+//! `drain`: the preflight (pure, `model::drain`), then cordon, then evictions through the
+//! Eviction API one pod at a time — other pods first, then StatefulSet pods highest ordinal
+//! first, each next one only once the previous one's replacement is Ready and available on
+//! another node — so no set ever has two pods down because of the drain.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::Journal;
+use crate::cluster::{Cluster, Guarded};
+use crate::error::Error;
+use crate::exit::ExitCode;
+use crate::kubefmt::human_duration;
+use crate::model::drain::{
+    node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
+};
+use crate::model::force::LeaseLookup;
+use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
+use crate::progress::Progress;
+
+#[derive(Debug, Clone)]
+pub struct DrainOptions {
+    pub node: String,
+    pub dry_run: bool,
+    pub flags: DrainFlags,
+    /// Longest wait for one pod: its eviction allowed, its replacement available.
+    pub timeout: Duration,
+    /// A kubelet silent for longer than this makes the node dead (not drainable).
+    pub silence: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Outcome {
+    Drained,
+    /// Drained except pods whose volumes only this node holds: Pending until it returns.
+    WaitingForNode,
+    DryRun,
+    Refused,
+    /// Someone else changed what the drain relied on, or the node died meanwhile.
+    Interfered,
+    TimedOut,
+}
+
+/// One eviction done.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EvictionRecord {
+    pub namespace: String,
+    pub pod: String,
+    /// Seconds after the drain began.
+    pub at_seconds: f64,
+    /// How long until its replacement was Ready and available (StatefulSet pods) or it was
+    /// gone (others).
+    pub settled_seconds: Option<f64>,
+    /// Where the replacement runs.
+    pub replacement_node: Option<String>,
+    /// 429 answers waited out before it was allowed.
+    pub retries: u32,
+}
+
+/// The `kubectl-sts/v1 DrainResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrainReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub node: String,
+    pub outcome: Outcome,
+    pub message: String,
+    /// Whether this drain cordoned the node (false: it was cordoned already).
+    pub cordoned: bool,
+    pub preflight: Vec<PodVerdict>,
+    pub evictions: Vec<EvictionRecord>,
+    /// Pods not evicted yet when it stopped.
+    pub left: Vec<String>,
+}
+
+impl DrainReport {
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            Outcome::Drained | Outcome::WaitingForNode | Outcome::DryRun => ExitCode::Ok,
+            Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
+            Outcome::TimedOut => ExitCode::TimedOut,
+        }
+    }
+
+    /// One line per pod: its verdict.
+    pub fn details(&self) -> Vec<String> {
+        self.preflight
+            .iter()
+            .map(|v| format!("{}/{}: {:?} — {}", v.namespace, v.name, v.code, v.reason))
+            .collect()
+    }
+
+    fn end(mut self, outcome: Outcome, message: String) -> DrainReport {
+        self.outcome = outcome;
+        self.message = message;
+        self
+    }
+}
+
+fn round1(s: f64) -> f64 {
+    (s * 10.0).round() / 10.0
+}
+
+/// Reads everything and gives the preflight's verdicts; Err(refusal) for a node that is not
+/// drainable.
+async fn evaluate(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+) -> Result<Result<Vec<PodVerdict>, String>, Error> {
+    let node = cluster.get_node(&opts.node).await?;
+    let (lease, server_now, _) = cluster.node_lease(&opts.node).await?;
+    let now = server_now.unwrap_or_else(jiff::Timestamp::now);
+    let lease_age = match lease {
+        LeaseLookup::Renewed(t) => Some(now.duration_since(t).as_secs().max(0)),
+        LeaseLookup::Missing | LeaseLookup::Forbidden => None,
+    };
+    let nodes = match cluster.nodes_labelled().await? {
+        crate::model::Access::Ok(n) => n,
+        crate::model::Access::Forbidden => {
+            return Ok(Err(
+                "nodes may not be listed: where the pods could go is unknown".into(),
+            ))
+        }
+    };
+    let (pods, sets, pdbs, volumes) = cluster.drain_reads().await?;
+    let input = DrainInput {
+        node: &node,
+        lease_age,
+        nodes: &nodes,
+        pods: &pods,
+        sets: &sets,
+        pdbs: &pdbs,
+        volumes: &volumes,
+        now,
+        flags: opts.flags.clone(),
+    };
+    let silence = i64::try_from(opts.silence.as_secs()).unwrap_or(i64::MAX);
+    if let Some(why) = node_refusal(&input, silence) {
+        return Ok(Err(why));
+    }
+    Ok(Ok(preflight(&input)))
+}
+
+pub async fn run(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<DrainReport, Error> {
+    let started = Instant::now();
+    let mut report = DrainReport {
+        api_version: "kubectl-sts/v1",
+        kind: "DrainResult",
+        node: opts.node.clone(),
+        outcome: Outcome::Drained,
+        message: String::new(),
+        cordoned: false,
+        preflight: vec![],
+        evictions: vec![],
+        left: vec![],
+    };
+    let node_name = opts.node.clone();
+    let verdicts = match evaluate(cluster, opts).await? {
+        Ok(v) => v,
+        Err(why) => {
+            return Ok(report.end(
+                Outcome::Refused,
+                format!("refusing to drain node {node_name}: {why}; nothing changed"),
+            ))
+        }
+    };
+    report.preflight = verdicts.clone();
+    let blockers: Vec<&PodVerdict> = verdicts.iter().filter(|v| v.code.blocks()).collect();
+    if !blockers.is_empty() {
+        let first = &blockers[0].reason;
+        let more = if blockers.len() > 1 {
+            format!(" (and {} more)", blockers.len() - 1)
+        } else {
+            String::new()
+        };
+        let (outcome, verb) = if opts.dry_run {
+            (Outcome::DryRun, "would be refused")
+        } else {
+            (Outcome::Refused, "refused; nothing changed")
+        };
+        let mut r = report.end(
+            outcome,
+            format!("drain of node {node_name} {verb}: {first}{more}"),
+        );
+        if opts.dry_run {
+            // a dry run that would be refused is a refusal for scripts too
+            r.outcome = Outcome::Refused;
+        }
+        return Ok(r);
+    }
+    let to_evict: Vec<PodVerdict> = {
+        let mut v: Vec<PodVerdict> = verdicts
+            .iter()
+            .filter(|v| v.code != VerdictCode::Skipped)
+            .cloned()
+            .collect();
+        // pinned pods last: they stay Pending until the node returns
+        v.sort_by_key(|p| p.code == VerdictCode::WaitsForNode);
+        v
+    };
+    if opts.dry_run {
+        let names: Vec<String> = to_evict
+            .iter()
+            .map(|v| format!("{}/{}", v.namespace, v.name))
+            .collect();
+        return Ok(report.end(
+            Outcome::DryRun,
+            format!(
+                "node {node_name} may be drained: cordon, then evict one at a time: {}",
+                if names.is_empty() {
+                    "nothing to evict".to_string()
+                } else {
+                    crate::model::summarised(&names, ", then ")
+                }
+            ),
+        ));
+    }
+    // cordon, behind the node's resourceVersion; a cordon someone else made stays theirs
+    let node = cluster.get_node(&node_name).await?;
+    let unschedulable = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false);
+    if !unschedulable {
+        let by = format!(
+            "{} at {}",
+            std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+            jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        );
+        let rv = node.metadata.resource_version.clone().unwrap_or_default();
+        match cluster.cordon(&node_name, &rv, &by).await? {
+            Guarded::Done(_) => {}
+            Guarded::Conflict(m) => {
+                return Ok(report.end(
+                    Outcome::Interfered,
+                    format!(
+                    "node {node_name} changed since it was read ({m}); nothing changed, run again"
+                ),
+                ))
+            }
+            Guarded::Gone => {
+                return Err(Error::not_found(format!("node \"{node_name}\" not found")))
+            }
+        }
+        report.cordoned = true;
+        journal.wrote(&format!("cordoned node {node_name}"));
+        log.say(&format!("node/{node_name} cordoned"));
+    } else {
+        log.say(&format!("node/{node_name} already cordoned"));
+    }
+    let mut waiting_for_node = vec![];
+    for (i, planned) in to_evict.iter().enumerate() {
+        let left: Vec<String> = to_evict[i..]
+            .iter()
+            .map(|v| format!("{}/{}", v.namespace, v.name))
+            .collect();
+        journal.left(&format!("evict {}", left.join(", ")));
+        report.left = left;
+        let pod_started = Instant::now();
+        let mut retries = 0;
+        // re-prove right before each eviction: the pod is still the one planned, the verdict
+        // still holds on fresh state, the node still alive
+        loop {
+            let fresh = match evaluate(cluster, opts).await? {
+                Ok(v) => v,
+                Err(why) => {
+                    return Ok(report.end(
+                        Outcome::Interfered,
+                        format!(
+                            "stopped before evicting {}/{}: {why}",
+                            planned.namespace, planned.name
+                        ),
+                    ))
+                }
+            };
+            let Some(now) = fresh
+                .iter()
+                .find(|v| v.namespace == planned.namespace && v.name == planned.name)
+            else {
+                break; // gone from the node: nothing to evict
+            };
+            if now.uid != planned.uid {
+                break; // replaced meanwhile: the new pod is not the one planned
+            }
+            if now.code.blocks() {
+                return Ok(report.end(
+                    Outcome::Interfered,
+                    format!(
+                        "stopped before evicting {}/{}: {}",
+                        now.namespace, now.name, now.reason
+                    ),
+                ));
+            }
+            match cluster.evict(&now.namespace, &now.name, &now.uid).await? {
+                Ok(()) => {
+                    journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
+                    log.done();
+                    log.say(&format!("evicted {}/{}", now.namespace, now.name));
+                    let mut rec = EvictionRecord {
+                        namespace: now.namespace.clone(),
+                        pod: now.name.clone(),
+                        at_seconds: round1(started.elapsed().as_secs_f64()),
+                        settled_seconds: None,
+                        replacement_node: None,
+                        retries,
+                    };
+                    if now.code == VerdictCode::WaitsForNode {
+                        waiting_for_node.push(format!("{}/{}", now.namespace, now.name));
+                        report.evictions.push(rec);
+                        break;
+                    }
+                    let waited = Instant::now();
+                    match settle(cluster, opts, now, log).await? {
+                        Settled::Done(node) => {
+                            rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
+                            rec.replacement_node = node;
+                            report.evictions.push(rec);
+                        }
+                        Settled::NodeDied(why) => {
+                            report.evictions.push(rec);
+                            return Ok(report.end(Outcome::Interfered, why));
+                        }
+                        Settled::TimedOut(what) => {
+                            report.evictions.push(rec);
+                            return Ok(report.end(
+                                Outcome::TimedOut,
+                                format!("stopped after {} (--timeout): {what}; run the same command again to go on", human_duration(opts.timeout.as_secs() as i64)),
+                            ));
+                        }
+                    }
+                    break;
+                }
+                Err((429, m)) => {
+                    // a PodDisruptionBudget allows no disruption now: retried every 5 s, as kubectl
+                    retries += 1;
+                    if pod_started.elapsed() >= opts.timeout {
+                        return Ok(report.end(
+                            Outcome::TimedOut,
+                            format!(
+                                "{}/{} was not allowed to be evicted within {} (--timeout): {m}",
+                                now.namespace,
+                                now.name,
+                                human_duration(opts.timeout.as_secs() as i64)
+                            ),
+                        ));
+                    }
+                    let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
+                    log.waiting(
+                        &format!("{}/{}: {pdb}", now.namespace, now.name),
+                        pod_started,
+                    );
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                Err((404, _)) => break,
+                Err((409, _)) => continue, // the uid changed: the next read says what it is now
+                Err((code, m)) => {
+                    return Ok(report.end(
+                        Outcome::Refused,
+                        format!(
+                            "the eviction of {}/{} was refused ({code}): {m}",
+                            now.namespace, now.name
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+    report.left = vec![];
+    journal.left("");
+    log.done();
+    if waiting_for_node.is_empty() {
+        let msg = format!(
+            "node/{node_name} drained in {:.1}s: {} pod(s) evicted, one at a time",
+            started.elapsed().as_secs_f64(),
+            report.evictions.len()
+        );
+        Ok(report.end(Outcome::Drained, msg))
+    } else {
+        let msg = format!(
+            "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked)",
+            waiting_for_node.join(", ")
+        );
+        Ok(report.end(Outcome::WaitingForNode, msg))
+    }
+}
+
+enum Settled {
+    /// The replacement (StatefulSet pods) is Ready and available on this node, or the pod is
+    /// gone (others).
+    Done(Option<String>),
+    NodeDied(String),
+    TimedOut(String),
+}
+
+/// Follows an evicted pod: a StatefulSet pod until a new pod of that name (another uid) is
+/// Ready and available on another node; any other pod until it is gone.
+async fn settle(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    evicted: &PodVerdict,
+    log: &mut Progress<'_>,
+) -> Result<Settled, Error> {
+    let started = Instant::now();
+    let min_ready = match &evicted.statefulset {
+        Some(set) => cluster
+            .statefulset_opt(&evicted.namespace, set)
+            .await?
+            .and_then(|s| s.spec.min_ready_seconds)
+            .unwrap_or(0) as i64,
+        None => 0,
+    };
+    loop {
+        let pod = cluster.get_pod(&evicted.namespace, &evicted.name).await?;
+        let what = match (&evicted.statefulset, &pod) {
+            (None, None) => return Ok(Settled::Done(None)),
+            (None, Some(_)) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
+            (Some(_), Some(p)) if p.metadata.uid.as_deref() != Some(evicted.uid.as_str()) => {
+                let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
+                if pod_ready(p)
+                    && !pod_terminating(p)
+                    && pod_available(p, min_ready, jiff::Timestamp::now())
+                    && node.as_deref() != Some(opts.node.as_str())
+                {
+                    log.done();
+                    log.say(&format!(
+                        "  {}/{} Ready and available again on {}",
+                        evicted.namespace,
+                        evicted.name,
+                        node.as_deref().unwrap_or("?")
+                    ));
+                    return Ok(Settled::Done(node));
+                }
+                format!(
+                    "{}/{} to be Ready and available on {}",
+                    evicted.namespace,
+                    evicted.name,
+                    node.as_deref().unwrap_or("a node (not scheduled yet)")
+                )
+            }
+            (Some(_), _) => format!("{}/{} to be re-created", evicted.namespace, evicted.name),
+        };
+        // a node that dies under the drain leaves its pods Terminating: that needs recover
+        let node = cluster.get_node(&opts.node).await?;
+        if node_health(&node, jiff::Timestamp::now()).readiness != Readiness::Ready {
+            return Ok(Settled::NodeDied(format!(
+                "node {} stopped being Ready during the drain: its pods cannot terminate; kubectl sts recover POD takes them back",
+                opts.node
+            )));
+        }
+        if started.elapsed() >= opts.timeout {
+            return Ok(Settled::TimedOut(format!("still waiting for {what}")));
+        }
+        log.waiting(&format!("waiting for {what}"), started);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,177 @@
+//! `kubectl sts drain NODE`: the preflight refuses what would block before anything is written
+//! (a volume only the node holds, two PodDisruptionBudgets, a set's only replica), and a drain
+//! moves a network set's pod to another node behind its PodDisruptionBudget.
+
+use crate::harness::{Cluster, Out, Sts, Tool};
+
+fn doc(out: &Out) -> serde_json::Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", out.stdout, out.stderr))
+}
+
+fn pdb(c: &Cluster, name: &str, app: &str) {
+    c.apply(&format!(
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {name}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      app: {app}
+"
+    ));
+}
+
+fn unschedulable(c: &Cluster, node: &str) -> bool {
+    c.jsonpath(&["get", "node", node], "{.spec.unschedulable}") == "true"
+}
+
+fn code_of(d: &serde_json::Value, pod: &str) -> String {
+    d["preflight"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["name"] == pod)
+        .map(|v| v["code"].as_str().unwrap().to_string())
+        .unwrap_or_else(|| panic!("{pod} not in {d}"))
+}
+
+#[test]
+fn drain_refuses_what_would_block_and_moves_a_network_pod_behind_its_pdb() {
+    let c = Cluster::fast("drain", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let network = c.storage_class(true);
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    Sts {
+        name: "cache",
+        replicas: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "cache", "cache");
+    let node = c.jsonpath(&["get", "pod", "cache-1"], "{.spec.nodeName}");
+
+    // a local volume only this node holds: refused before any write
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["kind"], "DrainResult");
+    assert_eq!(d["outcome"], "Refused");
+    assert_eq!(code_of(&d, "cache-1"), "PinnedVolume", "{d}");
+    assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+
+    // a second PodDisruptionBudget over flask: the eviction API would answer 500
+    pdb(&c, "flask-too", "flask");
+    let flask_pod = c.eventually(30, "a flask pod somewhere", || {
+        let pods = c.json(&["get", "pods", "-l", "app=flask"]);
+        pods["items"].as_array()?.first()?["metadata"]["name"]
+            .as_str()
+            .map(String::from)
+    });
+    let flask_node = c.jsonpath(&["get", "pod", &flask_pod], "{.spec.nodeName}");
+    let out = c.sts(&["drain", &flask_node, "--dry-run", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(code_of(&d, &flask_pod), "MultiplePdbs", "{d}");
+    let reason = d["preflight"].to_string();
+    assert!(reason.contains("flask, flask-too"), "{reason}");
+    c.kubectl_ok(&["delete", "pdb", "flask-too"]);
+
+    // the local set gone (its data with it, for this test), the drain goes through
+    c.kubectl_ok(&["delete", "sts", "cache"]);
+    c.eventually(60, "cache pods gone", || {
+        let pods = c.json(&["get", "pods", "-l", "app=cache"]);
+        pods["items"].as_array()?.is_empty().then_some(())
+    });
+    let before: Vec<(String, String)> = {
+        let pods = c.json(&["get", "pods", "-l", "app=flask"]);
+        pods["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["spec"]["nodeName"] == flask_node.as_str())
+            .map(|p| {
+                (
+                    p["metadata"]["name"].as_str().unwrap().to_string(),
+                    p["metadata"]["uid"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert!(!before.is_empty());
+    let out = c.sts(&[
+        "drain",
+        &flask_node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["cordoned"], true);
+    assert!(unschedulable(&c, &flask_node));
+    assert!(!c
+        .jsonpath(
+            &["get", "node", &flask_node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        )
+        .is_empty());
+    for (name, uid) in &before {
+        let p = c.json(&["get", "pod", name]);
+        assert_ne!(p["metadata"]["uid"], uid.as_str(), "{name} replaced");
+        assert_ne!(p["spec"]["nodeName"], flask_node.as_str(), "{name} moved");
+        let rec = d["evictions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["pod"] == name.as_str())
+            .unwrap_or_else(|| panic!("{name} evicted: {d}"));
+        assert!(rec["settledSeconds"].as_f64().is_some(), "{rec}");
+    }
+    // again: nothing left on the node to evict
+    let out = c.sts(&["drain", &flask_node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(doc(&out)["evictions"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn drain_refuses_a_single_replica_without_allow_downtime() {
+    let c = Cluster::fast("drain-one", 2);
+    let network = c.storage_class(true);
+    Sts {
+        class: &network,
+        replicas: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let node = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.nodeName}");
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(code_of(&d, "flask-0"), "DowntimeNotAllowed", "{d}");
+    assert!(!unschedulable(&c, &node));
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--allow-downtime",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(code_of(&doc(&out), "flask-0"), "Downtime");
+    assert_eq!(c.sts(&["drain", "nope"]).code, 3);
+}
