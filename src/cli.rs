@@ -99,6 +99,8 @@ pub enum Command {
     ReleaseNode(ReleaseNodeArgs),
     /// Node maintenance: a preflight that says what would block, then cordon and evict one pod at a time, never two pods of one StatefulSet down.
     Drain(DrainArgs),
+    /// Undo drain's cordon (another's only with --force) and follow the pods that waited for the node back to Ready.
+    Uncordon(UncordonArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     #[cfg(feature = "sim")]
     Sim(SimArgs),
@@ -281,6 +283,25 @@ pub struct DrainArgs {
     /// A kubelet silent for longer than this makes the node dead: not drained.
     #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
     pub node_silence: Duration,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Exit codes: 0 uncordoned (and the pods that waited for the node Ready again) or not cordoned, 4 cordoned by someone else (--force) or the node changed meanwhile, 6 pods not Ready within --timeout, 3 not found, 1 API error."
+)]
+pub struct UncordonArgs {
+    /// The node (NAME or node/NAME).
+    #[arg(value_parser = names::node)]
+    pub node: String,
+    /// Uncordon a node that kubectl sts drain did not cordon.
+    #[arg(long)]
+    pub force: bool,
+    /// Say what would be done; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Longest wait for the pods that waited for this node to be Ready again; 0 = no limit.
+    #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -525,6 +546,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Recover(a) => run_recover(&cli.global, a).await,
         Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
         Command::Drain(a) => run_drain(&cli.global, a).await,
+        Command::Uncordon(a) => run_uncordon(&cli.global, a).await,
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
@@ -1006,6 +1028,25 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
         }
     };
     let details = report.details();
+    render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_uncordon(g: &Global, a: &UncordonArgs) -> Result<ExitCode, Error> {
+    use crate::ops::drain::{uncordon, UncordonOptions};
+    let cluster = Cluster::connect(&g.connect_options()).await?;
+    let opts = UncordonOptions {
+        node: a.node.clone(),
+        force: a.force,
+        dry_run: a.dry_run,
+        timeout: no_limit_if_zero(a.timeout),
+    };
+    let mut log = crate::progress::Progress::stderr();
+    let report = uncordon(&cluster, &opts, &mut log).await?;
+    let details: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|w| format!("warning: {w}"))
+        .collect();
     render_result(g, &report, report.exit_code(), &report.message, &details)
 }
 

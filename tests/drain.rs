@@ -175,3 +175,75 @@ fn drain_refuses_a_single_replica_without_allow_downtime() {
     assert_eq!(code_of(&doc(&out), "flask-0"), "Downtime");
     assert_eq!(c.sts(&["drain", "nope"]).code, 3);
 }
+
+/// The maintenance window: `--pinned wait` evicts the pod whose volume only this node holds
+/// last and leaves it Pending; `uncordon` brings the node back into service and follows the pod
+/// back to Ready there. A cordon someone else made is theirs: uncordon needs --force.
+#[test]
+fn pinned_wait_then_uncordon_brings_the_local_pod_back() {
+    let c = Cluster::fast("drain-pinned", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    Sts {
+        name: "cache",
+        replicas: 2,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "cache", "cache");
+    let node = c.jsonpath(&["get", "pod", "cache-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "cache-1"], "{.metadata.uid}");
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--pinned",
+        "wait",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "WaitingForNode", "{d}");
+    assert_eq!(code_of(&d, "cache-1"), "WaitsForNode");
+    assert!(
+        d["message"].as_str().unwrap().contains("stay Pending"),
+        "{d}"
+    );
+    c.eventually(30, "cache-1 re-created and Pending", || {
+        let p = c.json(&["get", "pod", "cache-1"]);
+        (p["metadata"]["uid"] != before.as_str() && p["status"]["phase"] == "Pending").then_some(())
+    });
+    assert!(unschedulable(&c, &node));
+
+    let out = c.sts(&["uncordon", &node, "--timeout", "60s", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["kind"], "UncordonResult");
+    assert_eq!(d["outcome"], "Uncordoned", "{d}");
+    assert!(d["followed"].to_string().contains("cache-1"), "{d}");
+    assert!(!unschedulable(&c, &node));
+    let p = c.json(&["get", "pod", "cache-1"]);
+    assert_eq!(p["spec"]["nodeName"], node.as_str(), "back on its node");
+    assert_eq!(
+        c.jsonpath(
+            &["get", "node", &node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        ),
+        "",
+        "drain's annotation removed"
+    );
+
+    // someone else's cordon stays theirs
+    c.kubectl_ok(&["cordon", &node]);
+    let out = c.sts(&["uncordon", &node]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("--force"), "{}", out.stderr);
+    assert!(unschedulable(&c, &node));
+    let out = c.sts(&["uncordon", &node, "--force"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(!unschedulable(&c, &node));
+}

@@ -60,3 +60,16 @@ pub fn assert_fixture(name: &str, got: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     assert_snapshot(&dir, name, got)
 }
+
+/// Sends Ctrl-C (SIGINT) to a tool started with `sts_spawn` and collects how it ended.
+pub fn interrupt(child: std::process::Child) -> Out {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    child
+        .wait_with_output()
+        .expect("collect kubectl-sts")
+        .into()
+}

@@ -30,6 +30,24 @@ fn change_template(c: &Cluster, value: &str) {
     });
 }
 
+/// A template whose container exits 1: the controller replaces flask-2 first, and it
+/// crash-loops on the new revision.
+fn break_template(c: &Cluster) {
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
+    ]);
+    c.eventually(90, "flask-2 crash-looping on the broken revision", || {
+        let p = c.json(&["get", "pod", "flask-2"]);
+        let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
+        (reason == "CrashLoopBackOff").then_some(())
+    });
+}
+
 #[test]
 fn on_delete_rollout_one_pod_at_a_time_then_restart() {
     let c = Cluster::fast("rollout-ondelete", 2);
@@ -274,19 +292,7 @@ fn a_broken_template_reverted_is_repaired() {
     Sts::default().deploy(&c, 120);
     let good = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
     // a template whose container exits 1: flask-2 is replaced first and crash-loops
-    c.kubectl_ok(&[
-        "patch",
-        "sts",
-        "flask",
-        "--type=json",
-        "-p",
-        r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
-    ]);
-    c.eventually(90, "flask-2 crash-looping on the new revision", || {
-        let p = c.json(&["get", "pod", "flask-2"]);
-        let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
-        (reason == "CrashLoopBackOff").then_some(())
-    });
+    break_template(&c);
     let d = c.eventually(30, "the rollout stuck for more than a second", || {
         let out = c.sts(&[
             "rollout",
@@ -464,12 +470,7 @@ fn interrupting_rollout_apply_says_what_was_done_and_what_is_left() {
         );
         (uid != before[2]).then_some(())
     });
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out: crate::harness::Out = child.wait_with_output().unwrap().into();
+    let out = crate::harness::interrupt(child);
     assert_eq!(out.code, 130, "{}", out.stderr);
     assert!(
         out.stderr.contains(&format!(
@@ -490,19 +491,7 @@ fn repair_below_the_partition_waits_for_the_current_revision() {
     let c = Cluster::fast("rollout-repair-partition", 2);
     Sts::default().deploy(&c, 120);
     let original = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
-    c.kubectl_ok(&[
-        "patch",
-        "sts",
-        "flask",
-        "--type=json",
-        "-p",
-        r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
-    ]);
-    c.eventually(90, "flask-2 crash-looping on the broken revision", || {
-        let p = c.json(&["get", "pod", "flask-2"]);
-        let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
-        (reason == "CrashLoopBackOff").then_some(())
-    });
+    break_template(&c);
     let broken = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
     // the fix becomes a third revision, held back by a partition above every pod
     c.kubectl_ok(&[

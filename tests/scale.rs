@@ -442,12 +442,7 @@ fn interrupting_a_scale_says_where_it_stopped() {
     c.eventually(20, "first step taken", || {
         (spec_replicas(&c) == "2").then_some(())
     });
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out: crate::harness::Out = child.wait_with_output().unwrap().into();
+    let out = crate::harness::interrupt(child);
     assert_eq!(out.code, 130, "{}", out.stderr);
     assert!(
         out.stderr.contains(&format!(

@@ -1019,6 +1019,22 @@ impl Cluster {
             .await
     }
 
+    /// Uncordons the node behind its resourceVersion and drops drain's annotation.
+    pub async fn uncordon(
+        &self,
+        name: &str,
+        resource_version: &str,
+    ) -> Result<Guarded<Node>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version,
+                "annotations": {crate::model::drain::CORDONED_BY: null}},
+            "spec": {"unschedulable": null},
+        });
+        self.merge_patch(api, name, patch, &format!("uncordon node {name}"))
+            .await
+    }
+
     /// POST an Eviction (policy/v1) for the pod, with its uid as precondition. The body is
     /// written here: kube's `Api::evict` sends its delete options in snake_case, which the
     /// server ignores, preconditions included. Err(status, message) for what the caller

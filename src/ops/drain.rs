@@ -463,3 +463,214 @@ async fn settle(
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }
+
+#[derive(Debug, Clone)]
+pub struct UncordonOptions {
+    pub node: String,
+    /// Undo a cordon kubectl-sts did not make.
+    pub force: bool,
+    pub dry_run: bool,
+    /// Longest wait for the pods that waited for this node to be Ready again.
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum UncordonOutcome {
+    Uncordoned,
+    /// Not cordoned: nothing to do.
+    NotCordoned,
+    DryRun,
+    Refused,
+    TimedOut,
+}
+
+/// The `kubectl-sts/v1 UncordonResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UncordonReport {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub node: String,
+    pub outcome: UncordonOutcome,
+    pub message: String,
+    pub warnings: Vec<String>,
+    /// The pods whose volumes only this node holds, followed back to Ready.
+    pub followed: Vec<String>,
+}
+
+impl UncordonReport {
+    pub fn exit_code(&self) -> ExitCode {
+        match self.outcome {
+            UncordonOutcome::Uncordoned
+            | UncordonOutcome::NotCordoned
+            | UncordonOutcome::DryRun => ExitCode::Ok,
+            UncordonOutcome::Refused => ExitCode::Refused,
+            UncordonOutcome::TimedOut => ExitCode::TimedOut,
+        }
+    }
+}
+
+/// The pods not Ready whose claims are bound to volumes that only `node` holds: those a
+/// `drain --pinned wait` left Pending.
+async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, String)>, Error> {
+    let nodes = match cluster.nodes_labelled().await? {
+        crate::model::Access::Ok(n) => n,
+        crate::model::Access::Forbidden => vec![],
+    };
+    let (pods, _, _, volumes) = cluster.drain_reads().await?;
+    let live = crate::model::recover::live_nodes(&nodes, node, jiff::Timestamp::now());
+    Ok(pods
+        .iter()
+        .filter(|p| !pod_ready(p))
+        .filter(|p| {
+            let ns = p.metadata.namespace.clone().unwrap_or_default();
+            p.spec.as_ref().is_some_and(|s| {
+                s.volumes
+                    .iter()
+                    .flatten()
+                    .filter_map(|v| v.persistent_volume_claim.as_ref())
+                    .any(|c| {
+                        volumes.iter().any(|pv| {
+                            pv.claim
+                                .as_ref()
+                                .is_some_and(|(cns, cn)| *cns == ns && *cn == c.claim_name)
+                                && crate::model::recover::placement(
+                                    Some(pv),
+                                    Some(&nodes),
+                                    node,
+                                    &live,
+                                )
+                                .0 == crate::model::recover::Placement::Pinned
+                        })
+                    })
+            })
+        })
+        .map(|p| {
+            (
+                p.metadata.namespace.clone().unwrap_or_default(),
+                p.metadata.name.clone().unwrap_or_default(),
+            )
+        })
+        .collect())
+}
+
+/// `uncordon NODE`: undoes the cordon drain made (another's only with --force), warns while an
+/// out-of-service taint remains, and follows the pods that waited for this node back to Ready.
+pub async fn uncordon(
+    cluster: &Cluster,
+    opts: &UncordonOptions,
+    log: &mut Progress<'_>,
+) -> Result<UncordonReport, Error> {
+    let name = &opts.node;
+    let mut report = UncordonReport {
+        api_version: "kubectl-sts/v1",
+        kind: "UncordonResult",
+        node: name.clone(),
+        outcome: UncordonOutcome::Uncordoned,
+        message: String::new(),
+        warnings: vec![],
+        followed: vec![],
+    };
+    let node = cluster.get_node(name).await?;
+    if node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|ts| {
+            ts.iter()
+                .any(|t| t.key == crate::model::health::OUT_OF_SERVICE)
+        })
+    {
+        report.warnings.push(format!(
+            "node {name} still carries the out-of-service taint: pods that do not tolerate it are evicted there; kubectl sts release-node {name} removes it once the node is back"
+        ));
+    }
+    let cordoned = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false);
+    let ours = node
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::model::drain::CORDONED_BY))
+        .cloned();
+    if !cordoned {
+        report.outcome = UncordonOutcome::NotCordoned;
+        report.message = format!("node/{name} is not cordoned: nothing to do");
+    } else if ours.is_none() && !opts.force {
+        report.outcome = UncordonOutcome::Refused;
+        report.message = format!(
+            "node/{name} was cordoned by someone else, not by kubectl sts drain: it stays theirs; pass --force to uncordon it anyway; nothing changed"
+        );
+        return Ok(report);
+    } else if opts.dry_run {
+        report.outcome = UncordonOutcome::DryRun;
+        report.message = format!(
+            "node/{name} may be uncordoned (cordoned {})",
+            ours.map(|o| format!("by kubectl-sts: {o}"))
+                .unwrap_or_else(|| "by someone else; --force".into())
+        );
+        return Ok(report);
+    } else {
+        let rv = node.metadata.resource_version.clone().unwrap_or_default();
+        match cluster.uncordon(name, &rv).await? {
+            Guarded::Done(_) => {}
+            Guarded::Conflict(m) => {
+                report.outcome = UncordonOutcome::Refused;
+                report.message = format!(
+                    "node/{name} changed since it was read ({m}); nothing changed, run again"
+                );
+                return Ok(report);
+            }
+            Guarded::Gone => return Err(Error::not_found(format!("node \"{name}\" not found"))),
+        }
+        log.say(&format!("node/{name} uncordoned"));
+        report.message = format!("node/{name} uncordoned");
+    }
+    // the pods that waited for this node: followed back to Ready
+    let started = Instant::now();
+    let waiting = pinned_waiting(cluster, name).await?;
+    report.followed = waiting.iter().map(|(ns, n)| format!("{ns}/{n}")).collect();
+    loop {
+        let mut not_ready = vec![];
+        for (ns, n) in &waiting {
+            if !cluster
+                .get_pod(ns, n)
+                .await?
+                .as_ref()
+                .is_some_and(|p| pod_ready(p) && !pod_terminating(p))
+            {
+                not_ready.push(format!("{ns}/{n}"));
+            }
+        }
+        if not_ready.is_empty() {
+            break;
+        }
+        if started.elapsed() >= opts.timeout {
+            report.outcome = UncordonOutcome::TimedOut;
+            report.message = format!(
+                "{}; still not Ready after {} (--timeout): {}",
+                report.message,
+                human_duration(opts.timeout.as_secs() as i64),
+                not_ready.join(", ")
+            );
+            return Ok(report);
+        }
+        log.waiting(
+            &format!("{} to be Ready again", not_ready.join(", ")),
+            started,
+        );
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    log.done();
+    if !waiting.is_empty() {
+        report.message = format!(
+            "{}; {} Ready again",
+            report.message,
+            report.followed.join(", ")
+        );
+    }
+    Ok(report)
+}
