@@ -218,6 +218,11 @@ fn pinned_wait_then_uncordon_brings_the_local_pod_back() {
         (p["metadata"]["uid"] != before.as_str() && p["status"]["phase"] == "Pending").then_some(())
     });
     assert!(unschedulable(&c, &node));
+    // inspect: planned maintenance, not data to give up
+    let out = c.sts(&["inspect", "cache", "-o", "json"]);
+    let problems = doc(&out)["problems"].to_string();
+    assert!(problems.contains("PlannedMaintenance"), "{problems}");
+    assert!(!problems.contains("abandon-data"), "{problems}");
 
     let out = c.sts(&["uncordon", &node, "--timeout", "60s", "-o", "json"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);

@@ -458,7 +458,14 @@ impl Slim for ControllerRevision {
 }
 impl Slim for Node {
     fn slim(&mut self) {
+        // the one annotation inspect reads: drain's cordon (planned maintenance)
+        let cordoned_by = self
+            .metadata
+            .annotations
+            .as_mut()
+            .and_then(|a| a.remove_entry(crate::model::drain::CORDONED_BY));
         slim_meta_unlabelled(&mut self.metadata);
+        self.metadata.annotations = cordoned_by.map(|kv| [kv].into());
         if let Some(st) = self.status.as_mut() {
             st.images = None;
             st.volumes_attached = None;

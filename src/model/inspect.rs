@@ -179,6 +179,8 @@ pub enum ProblemCode {
     PodOnDeadNode,
     StuckTerminatingOnDeadNode,
     PinnedVolumeOnDeadNode,
+    /// Pending by plan: its volume lives on a node `drain` took out for maintenance.
+    PlannedMaintenance,
     VolumeAttachedToDeadNode,
     PodNotReady,
     RolloutStuck,
@@ -408,6 +410,8 @@ pub struct Shared<'a> {
     dead_nodes: BTreeSet<&'a str>,
     /// Ready nodes that still carry the out-of-service taint (nothing can run there).
     tainted_live_nodes: BTreeSet<&'a str>,
+    /// Nodes cordoned by `kubectl sts drain` for maintenance, with who and when.
+    maintenance: HashMap<&'a str, &'a str>,
     now: jiff::Timestamp,
 }
 
@@ -438,7 +442,21 @@ impl<'a> Shared<'a> {
             })
             .map(|(name, _)| *name)
             .collect();
+        let maintenance = nodes
+            .iter()
+            .flatten()
+            .filter(|(_, n)| n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true))
+            .filter_map(|(name, n)| {
+                let by = n
+                    .metadata
+                    .annotations
+                    .as_ref()?
+                    .get(super::drain::CORDONED_BY)?;
+                Some((*name, by.as_str()))
+            })
+            .collect();
         Shared {
+            maintenance,
             volumes: volumes
                 .ok()
                 .map(|v| v.iter().map(|p| (p.name.as_str(), p)).collect()),
@@ -929,7 +947,16 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                 } else if p.node.is_none() || p.phase == "Pending" {
                     // a replacement that cannot start: its pinned volume lives on a dead node, or its volume is still attached elsewhere
                     for v in &row.volumes {
-                        if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(n.as_str())) {
+                        // a node drain took out for maintenance: the pod waits for it by plan
+                        if let Some((pn, by)) = v.pinned_node.as_ref().and_then(|n| Some((n, shared.maintenance.get(n.as_str())?))) {
+                            out.push(Problem {
+                                severity: Severity::Info,
+                                code: ProblemCode::PlannedMaintenance,
+                                ordinal: o,
+                                message: format!("{} is Pending: its volume {} lives on node {pn}, which kubectl sts drain took out for maintenance ({by})", p.name, v.volume.as_deref().unwrap_or("?")),
+                                action: format!("planned: it starts when {pn} is back in service (kubectl sts uncordon {pn} follows it to Ready)"),
+                            });
+                        } else if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(n.as_str())) {
                             out.push(Problem {
                                 severity: Severity::Error,
                                 code: ProblemCode::PinnedVolumeOnDeadNode,
