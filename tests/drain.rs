@@ -252,3 +252,153 @@ fn pinned_wait_then_uncordon_brings_the_local_pod_back() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(!unschedulable(&c, &node));
 }
+
+/// The most pods of `app` unavailable at once (missing among ordinals `0..replicas`, not
+/// Ready, or terminating), replayed from a `kubectl get pods -w --output-watch-events` log
+/// that starts with every pod Ready.
+fn most_unavailable(log: &str, app: &str, replicas: usize) -> usize {
+    let mut up: std::collections::BTreeMap<String, bool> = (0..replicas)
+        .map(|i| (format!("{app}-{i}"), true))
+        .collect();
+    let mut most = 0;
+    for ev in serde_json::Deserializer::from_str(log).into_iter::<serde_json::Value>() {
+        // the last event may be cut short where the watch was stopped
+        let Ok(ev) = ev else { break };
+        let pod = &ev["object"];
+        let name = pod["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let ready = pod["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True");
+        let available =
+            ev["type"] != "DELETED" && ready && pod["metadata"]["deletionTimestamp"].is_null();
+        up.insert(name, available);
+        most = most.max(up.values().filter(|a| !**a).count());
+    }
+    most
+}
+
+/// Two ordinals on the drained node: evicted one at a time, the second only once the first's
+/// replacement is Ready on the other node — the watch log shows one pod down at most.
+#[test]
+fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
+    let c = Cluster::fast("drain-two", 2);
+    let network = c.storage_class(true);
+    Sts {
+        class: &network,
+        replicas: 4,
+        min_ready: 1,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    let node = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.nodeName}");
+    let on_node = c
+        .jsonpath(
+            &["get", "pods", "-l", "app=flask"],
+            "{.items[*].spec.nodeName}",
+        )
+        .split_whitespace()
+        .filter(|n| *n == node)
+        .count();
+    let watch = c.kubectl_spawn(&[
+        "get",
+        "pods",
+        "-l",
+        "app=flask",
+        "-w",
+        "--output-watch-events",
+        "-o",
+        "json",
+    ]);
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let mut watch = watch;
+    let _ = watch.kill();
+    let log = String::from_utf8_lossy(&watch.wait_with_output().unwrap().stdout).to_string();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["evictions"].as_array().unwrap().len(), on_node, "{d}");
+    assert!(
+        on_node >= 2,
+        "the scheduler put {on_node} ordinal(s) on {node}"
+    );
+    let most = most_unavailable(&log, "flask", 4);
+    assert_eq!(most, 1, "never two flask pods down at once:\n{log}");
+}
+
+/// A PodDisruptionBudget that allows no disruption makes the drain wait (429s retried), and it
+/// finishes once another pod becomes Ready and the budget allows one.
+#[test]
+fn a_budget_with_nothing_allowed_makes_the_drain_wait_until_it_allows() {
+    let c = Cluster::fast("drain-pdb-wait", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let network = c.storage_class(true);
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    c.apply(
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: flask
+spec:
+  minAvailable: 3
+  selector:
+    matchLabels:
+      app: flask
+",
+    );
+    c.eventually(30, "the budget computed", || {
+        (c.jsonpath(&["get", "pdb", "flask"], "{.status.currentHealthy}") == "3").then_some(())
+    });
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(code_of(&doc(&out), "flask-1"), "WaitsForPdb");
+    let child = c.sts_spawn(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas", "4"]);
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    let rec = &d["evictions"][0];
+    assert_eq!(rec["pod"], "flask-1", "{d}");
+    assert!(rec["retries"].as_u64().unwrap() >= 1, "{rec}");
+}

@@ -33,6 +33,9 @@ pub enum VerdictCode {
     Evictable,
     /// Its PodDisruptionBudget allows no disruption now: the eviction is retried until it does.
     WaitsForPdb,
+    /// Another replica of its set is Ready but inside `minReadySeconds`: the eviction waits
+    /// until it is available (it settles by itself).
+    WaitsForSet,
     /// Its volume can live only on this node; with `--pinned wait` evicted last, Pending until
     /// the node returns.
     WaitsForNode,
@@ -523,10 +526,20 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
             None => Some(format!("{set_name}-{o} is missing")),
             Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
             Some((_, p)) if !pod_ready(p) => Some(format!("{set_name}-{o} is not Ready")),
-            Some((_, p)) if !pod_available(p, min_ready, input.now) => Some(format!(
-                "{set_name}-{o} is not yet available (minReadySeconds {min_ready})"
-            )),
             _ => None,
+        })
+        .collect();
+    // Ready but inside minReadySeconds: settles by itself, the eviction waits for it
+    let settling: Vec<String> = set_pods
+        .iter()
+        .filter(|(o, p)| {
+            Some(*o) != v.ordinal
+                && pod_ready(p)
+                && !pod_terminating(p)
+                && !pod_available(p, min_ready, input.now)
+        })
+        .map(|(o, _)| {
+            format!("{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})")
         })
         .collect();
     if !others_down.is_empty() {
@@ -600,6 +613,10 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
             summary(candidates.len(), &reasons)
         );
         return done(v, VerdictCode::NoNodeFits, reason);
+    }
+    if !settling.is_empty() {
+        let reason = format!("waits until {}", settling.join(", "));
+        return done(v, VerdictCode::WaitsForSet, reason);
     }
     if replicas <= 1 {
         return if input.flags.allow_downtime {
@@ -845,6 +862,24 @@ mod tests {
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.pods.pop();
         assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
+        // Ready 5 s ago under minReadySeconds 10: not down, settling — the eviction waits
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].spec.min_ready_seconds = Some(10);
+        c.pods[2] = pod(
+            "web-2",
+            "n3",
+            Some(("StatefulSet", "web")),
+            json!({"status": {"conditions": [
+            {"type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:09:55Z"}]}}),
+        );
+        let v = &c.run()[0];
+        assert_eq!(v.code, VerdictCode::WaitsForSet);
+        assert!(!v.code.blocks());
+        assert!(
+            v.reason.contains("web-2 is Ready but not yet available"),
+            "{}",
+            v.reason
+        );
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].status.as_mut().unwrap().update_revision = Some("r2".into());
         c.sets[0].status.as_mut().unwrap().updated_replicas = Some(1);

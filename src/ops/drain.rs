@@ -291,6 +291,27 @@ pub async fn run(
             if now.uid != planned.uid {
                 break; // replaced meanwhile: the new pod is not the one planned
             }
+            if now.code == VerdictCode::WaitsForSet {
+                // a replica inside minReadySeconds: it becomes available by itself
+                if pod_started.elapsed() >= opts.timeout {
+                    return Ok(report.end(
+                        Outcome::TimedOut,
+                        format!(
+                            "{}/{} {} — still after {} (--timeout)",
+                            now.namespace,
+                            now.name,
+                            now.reason,
+                            human_duration(opts.timeout.as_secs() as i64)
+                        ),
+                    ));
+                }
+                log.waiting(
+                    &format!("{}/{}: {}", now.namespace, now.name, now.reason),
+                    pod_started,
+                );
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
             if now.code.blocks() {
                 return Ok(report.end(
                     Outcome::Interfered,
