@@ -114,9 +114,11 @@ fn run(way: Way) -> Result {
         .split_whitespace()
         .filter(|n| *n == node)
         .count();
+    // into a file: a pipe nobody reads while the drain runs fills at 64 KB and stalls kubectl
+    let log_path = std::env::temp_dir().join(format!("kubectl-sts-bench-watch-{way:?}.jsonl"));
     let watch = c
         .kubectl_cmd(&["get", "pods", "-w", "--output-watch-events", "-o", "json"])
-        .stdout(Stdio::piped())
+        .stdout(std::fs::File::create(&log_path).expect("watch log"))
         .stderr(Stdio::null())
         .spawn()
         .expect("kubectl get -w");
@@ -155,7 +157,9 @@ fn run(way: Way) -> Result {
     std::thread::sleep(std::time::Duration::from_secs(1));
     let mut watch = watch;
     let _ = watch.kill();
-    let log = String::from_utf8_lossy(&watch.wait_with_output().expect("watch").stdout).to_string();
+    let _ = watch.wait();
+    let log = std::fs::read_to_string(&log_path).expect("watch log");
+    let _ = std::fs::remove_file(&log_path);
     Result {
         way,
         seconds,

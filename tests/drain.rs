@@ -305,16 +305,23 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
         .split_whitespace()
         .filter(|n| *n == node)
         .count();
-    let watch = c.kubectl_spawn(&[
-        "get",
-        "pods",
-        "-l",
-        "app=flask",
-        "-w",
-        "--output-watch-events",
-        "-o",
-        "json",
-    ]);
+    // into a file: a pipe nobody reads while the drain runs fills at 64 KB and stalls kubectl
+    let log_path = c.dir.path().join("watch.jsonl");
+    let watch = c
+        .kubectl_cmd(&[
+            "get",
+            "pods",
+            "-l",
+            "app=flask",
+            "-w",
+            "--output-watch-events",
+            "-o",
+            "json",
+        ])
+        .stdout(std::fs::File::create(&log_path).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kubectl get -w");
     let out = c.sts(&[
         "drain",
         &node,
@@ -327,7 +334,8 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
     std::thread::sleep(std::time::Duration::from_secs(1));
     let mut watch = watch;
     let _ = watch.kill();
-    let log = String::from_utf8_lossy(&watch.wait_with_output().unwrap().stdout).to_string();
+    let _ = watch.wait();
+    let log = std::fs::read_to_string(&log_path).unwrap();
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let d = doc(&out);
     assert_eq!(d["outcome"], "Drained", "{d}");
@@ -401,4 +409,21 @@ spec:
     let rec = &d["evictions"][0];
     assert_eq!(rec["pod"], "flask-1", "{d}");
     assert!(rec["retries"].as_u64().unwrap() >= 1, "{rec}");
+}
+
+/// A node that is down is not drained: its pods cannot terminate; recover is the way.
+#[test]
+fn a_dead_node_is_refused_and_pointed_to_recover() {
+    let Some(c) = crate::harness::lab("drain-dead", "network", std::time::Duration::from_secs(360))
+    else {
+        return;
+    };
+    let node = crate::harness::kill_flask_1(&c);
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused");
+    assert!(d["message"].as_str().unwrap().contains("recover"), "{d}");
+    assert!(!unschedulable(&c, &node), "nothing written");
+    crate::harness::power(&c, &node, true);
 }
