@@ -283,6 +283,15 @@ pub struct DrainArgs {
     /// A kubelet silent for longer than this makes the node dead: not drained.
     #[arg(long, default_value = "40s", value_parser = parse_duration, value_name = "DURATION")]
     pub node_silence: Duration,
+    /// Only the node's pods that match this label selector (as kubectl drain).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub pod_selector: Option<String>,
+    /// Seconds each evicted pod gets to terminate; -1 (default) = the pod's own (as kubectl drain).
+    #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "SECONDS")]
+    pub grace_period: i64,
+    /// Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait.
+    #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DURATION")]
+    pub skip_wait_for_delete_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -1005,11 +1014,29 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
 async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     use crate::model::drain::DrainFlags;
     use crate::ops::drain::{run, DrainOptions};
+    let pod_selector = match &a.pod_selector {
+        Some(s) => Some(
+            kube_common::selectors::LabelSelector::parse(s).map_err(|e| {
+                Error::usage(format!("--pod-selector {s:?} is not a label selector: {e}"))
+            })?,
+        ),
+        None => None,
+    };
+    if a.grace_period < -1 {
+        return Err(Error::usage(format!(
+            "--grace-period {} is not allowed: -1 (each pod's own) or 0 and more",
+            a.grace_period
+        )));
+    }
     let cluster = Cluster::connect(&g.connect_options()).await?;
     let opts = DrainOptions {
         node: a.node.clone(),
         dry_run: a.dry_run,
+        grace_period: (a.grace_period >= 0).then_some(a.grace_period),
+        skip_wait_for_delete: (!a.skip_wait_for_delete_timeout.is_zero())
+            .then_some(a.skip_wait_for_delete_timeout),
         flags: DrainFlags {
+            pod_selector,
             ignore_daemonsets: a.ignore_daemonsets,
             delete_emptydir_data: a.delete_emptydir_data,
             force: a.force,

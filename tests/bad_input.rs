@@ -342,6 +342,16 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             "sizes are positive",
         ),
         case(
+            &["drain", "n1", "--pod-selector", "app in (", "--dry-run"],
+            2,
+            "is not a label selector",
+        ),
+        case(
+            &["drain", "n1", "--grace-period", "-5", "--dry-run"],
+            2,
+            "--grace-period -5 is not allowed",
+        ),
+        case(
             &["rollout", "apply", "flask", "--to-partition", "99"],
             2,
             "only lowers the partition",

@@ -68,6 +68,20 @@ fn drain_refuses_what_would_block_and_moves_a_network_pod_behind_its_pdb() {
     assert_eq!(d["outcome"], "Refused");
     assert_eq!(code_of(&d, "cache-1"), "PinnedVolume", "{d}");
     assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+    // --pod-selector leaves the other pods out, as kubectl drain does
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--pod-selector",
+        "app=flask",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let pre = doc(&out)["preflight"].to_string();
+    assert!(!pre.contains("cache-"), "{pre}");
 
     // a second PodDisruptionBudget over flask: the eviction API would answer 500
     pdb(&c, "flask-too", "flask");

@@ -1052,14 +1052,18 @@ impl Cluster {
         ns: &str,
         name: &str,
         uid: &str,
+        grace_period: Option<i64>,
     ) -> Result<Result<(), (u16, String)>, Error> {
         let api: Api<Pod> = Api::namespaced(self.client.clone(), ns);
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "apiVersion": "policy/v1",
             "kind": "Eviction",
             "metadata": {"name": name, "namespace": ns},
             "deleteOptions": {"preconditions": {"uid": uid}},
         });
+        if let Some(g) = grace_period {
+            body["deleteOptions"]["gracePeriodSeconds"] = g.into();
+        }
         let result: Result<serde_json::Value, kube::Error> = api
             .create_subresource("eviction", name, &write_post(), &body)
             .await;

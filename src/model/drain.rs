@@ -107,6 +107,8 @@ pub struct PodVerdict {
 /// The flags that change verdicts, as `kubectl drain` has them (plus drain's own).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DrainFlags {
+    /// `--pod-selector`: only the node's pods it matches are drained (as kubectl drain).
+    pub pod_selector: Option<LabelSelector>,
     pub ignore_daemonsets: bool,
     pub delete_emptydir_data: bool,
     pub force: bool,
@@ -395,6 +397,13 @@ pub fn preflight(input: &DrainInput<'_>) -> Vec<PodVerdict> {
         .pods
         .iter()
         .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&node_name))
+        .filter(|p| {
+            input
+                .flags
+                .pod_selector
+                .as_ref()
+                .is_none_or(|sel| sel.matches(&labels(p)))
+        })
         .map(|p| verdict(input, p, &live))
         .collect();
     out.sort_by(|a, b| {
@@ -1015,6 +1024,21 @@ mod tests {
         assert_eq!(c.code("ds"), VerdictCode::Skipped);
         assert_eq!(c.code("bare"), VerdictCode::Evictable);
         assert_eq!(c.code("cache"), VerdictCode::Evictable);
+    }
+
+    #[test]
+    fn a_pod_selector_keeps_only_the_pods_it_matches() {
+        let mut pods = web(["n1", "n2", "n3"]);
+        pods.push(pod(
+            "other",
+            "n1",
+            Some(("ReplicaSet", "x")),
+            json!({"metadata": {"labels": {"app": "x"}}}),
+        ));
+        let mut c = Case::new(pods);
+        c.flags.pod_selector = Some(LabelSelector::parse("app=x").unwrap());
+        let names: Vec<String> = c.run().into_iter().map(|v| v.name).collect();
+        assert_eq!(names, ["other"]);
     }
 
     #[test]

@@ -28,6 +28,10 @@ pub struct DrainOptions {
     pub timeout: Duration,
     /// A kubelet silent for longer than this makes the node dead (not drainable).
     pub silence: Duration,
+    /// `--grace-period`: the evicted pods' termination grace (None: each pod's own).
+    pub grace_period: Option<i64>,
+    /// `--skip-wait-for-delete-timeout`: a pod deleted longer ago than this is not waited for.
+    pub skip_wait_for_delete: Option<Duration>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -321,7 +325,10 @@ pub async fn run(
                     ),
                 ));
             }
-            match cluster.evict(&now.namespace, &now.name, &now.uid).await? {
+            match cluster
+                .evict(&now.namespace, &now.name, &now.uid, opts.grace_period)
+                .await?
+            {
                 Ok(()) => {
                     journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
                     log.done();
@@ -441,8 +448,20 @@ async fn settle(
     };
     loop {
         let pod = cluster.get_pod(&evicted.namespace, &evicted.name).await?;
+        // as kubectl drain: a pod deleted longer ago than --skip-wait-for-delete-timeout
+        // (its node's kubelet may never finish it) is not waited for
+        let long_deleted = |p: &k8s_openapi::api::core::v1::Pod| {
+            let (Some(skip), Some(t)) = (
+                opts.skip_wait_for_delete,
+                p.metadata.deletion_timestamp.as_ref(),
+            ) else {
+                return false;
+            };
+            jiff::Timestamp::now().duration_since(t.0).as_secs() > skip.as_secs() as i64
+        };
         let what = match (&evicted.statefulset, &pod) {
             (None, None) => return Ok(Settled::Done(None)),
+            (None, Some(p)) if long_deleted(p) => return Ok(Settled::Done(None)),
             (None, Some(_)) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
             (Some(_), Some(p)) if p.metadata.uid.as_deref() != Some(evicted.uid.as_str()) => {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
