@@ -423,6 +423,19 @@ spec:
     let rec = &d["evictions"][0];
     assert_eq!(rec["pod"], "flask-1", "{d}");
     assert!(rec["retries"].as_u64().unwrap() >= 1, "{rec}");
+    let wait = &d["waits"][0];
+    assert_eq!(
+        wait["pod"].as_str().unwrap(),
+        format!("{}/flask-1", c.namespace)
+    );
+    assert!(
+        wait["reason"]
+            .as_str()
+            .unwrap()
+            .contains("429 from the eviction API: PodDisruptionBudget flask (minAvailable 3"),
+        "{wait}"
+    );
+    assert!(wait["seconds"].as_f64().unwrap() >= 5.0, "{wait}");
 }
 
 /// A node that is down is not drained: its pods cannot terminate; recover is the way.

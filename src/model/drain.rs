@@ -591,7 +591,18 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
         .collect();
     if !pinned.is_empty() {
         return if input.flags.pinned_wait {
-            done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back)", pinned.join(", ")))
+            {
+                // OrderedReady: a Pending ordinal holds back every higher one the controller
+                // would have to create (stateful_set_control.go: monotonic creation)
+                let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
+                let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
+                let held = if ordered && higher {
+                    format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
+                } else {
+                    String::new()
+                };
+                done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", ")))
+            }
         } else {
             done(v, VerdictCode::PinnedVolume, format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", ")))
         };
@@ -929,7 +940,9 @@ mod tests {
         assert_eq!(v.code, VerdictCode::PinnedVolume);
         assert!(v.reason.contains("--pinned wait"), "{}", v.reason);
         c.flags.pinned_wait = true;
-        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+        let v = &c.run()[0];
+        assert_eq!(v.code, VerdictCode::WaitsForNode);
+        assert!(v.reason.contains("under OrderedReady"), "{}", v.reason);
         // a network volume goes anywhere
         c.volumes[0].node_affinity = None;
         assert_eq!(c.code("web-0"), VerdictCode::Evictable);

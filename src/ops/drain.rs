@@ -78,6 +78,17 @@ pub struct DrainReport {
     pub evictions: Vec<EvictionRecord>,
     /// Pods not evicted yet when it stopped.
     pub left: Vec<String>,
+    /// What an eviction waited for before it was allowed (a budget's 429s, a replica inside
+    /// minReadySeconds), and how long.
+    pub waits: Vec<DrainWait>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DrainWait {
+    pub pod: String,
+    pub reason: String,
+    pub seconds: f64,
 }
 
 impl DrainReport {
@@ -165,6 +176,7 @@ pub async fn run(
         preflight: vec![],
         evictions: vec![],
         left: vec![],
+        waits: vec![],
     };
     let node_name = opts.node.clone();
     let verdicts = match evaluate(cluster, opts).await? {
@@ -271,6 +283,7 @@ pub async fn run(
         report.left = left;
         let pod_started = Instant::now();
         let mut retries = 0;
+        let mut waited_for: Option<String> = None;
         // re-prove right before each eviction: the pod is still the one planned, the verdict
         // still holds on fresh state, the node still alive
         loop {
@@ -313,6 +326,7 @@ pub async fn run(
                     &format!("{}/{}: {}", now.namespace, now.name, now.reason),
                     pod_started,
                 );
+                waited_for = Some(now.reason.clone());
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
@@ -330,6 +344,13 @@ pub async fn run(
                 .await?
             {
                 Ok(()) => {
+                    if let Some(reason) = waited_for.take() {
+                        report.waits.push(DrainWait {
+                            pod: format!("{}/{}", now.namespace, now.name),
+                            reason,
+                            seconds: round1(pod_started.elapsed().as_secs_f64()),
+                        });
+                    }
                     journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
                     log.done();
                     log.say(&format!("evicted {}/{}", now.namespace, now.name));
@@ -382,6 +403,7 @@ pub async fn run(
                         ));
                     }
                     let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
+                    waited_for = Some(format!("429 from the eviction API: {pdb}"));
                     log.waiting(
                         &format!("{}/{}: {pdb}", now.namespace, now.name),
                         pod_started,
