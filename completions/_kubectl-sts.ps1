@@ -345,6 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--pod-selector', '--pod-selector', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
             [CompletionResult]::new('--grace-period', '--grace-period', [CompletionResultType]::ParameterName, 'Seconds each evicted pod gets to terminate; -1 (default) = the pod''s own (as kubectl drain)')
             [CompletionResult]::new('--skip-wait-for-delete-timeout', '--skip-wait-for-delete-timeout', [CompletionResultType]::ParameterName, 'Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait')
+            [CompletionResult]::new('--parallel-sets', '--parallel-sets', [CompletionResultType]::ParameterName, 'How many StatefulSets are drained at once (each still one pod at a time)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')

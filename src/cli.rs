@@ -292,6 +292,9 @@ pub struct DrainArgs {
     /// Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait.
     #[arg(long, default_value = "0", value_parser = parse_duration, value_name = "DURATION")]
     pub skip_wait_for_delete_timeout: Duration,
+    /// How many StatefulSets are drained at once (each still one pod at a time).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
+    pub parallel_sets: u16,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -1033,6 +1036,7 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
         node: a.node.clone(),
         dry_run: a.dry_run,
         grace_period: (a.grace_period >= 0).then_some(a.grace_period),
+        parallel_sets: usize::from(a.parallel_sets),
         skip_wait_for_delete: (!a.skip_wait_for_delete_timeout.is_zero())
             .then_some(a.skip_wait_for_delete_timeout),
         flags: DrainFlags {

@@ -454,3 +454,50 @@ fn a_dead_node_is_refused_and_pointed_to_recover() {
     assert!(!unschedulable(&c, &node), "nothing written");
     crate::harness::power(&c, &node, true);
 }
+
+/// `--parallel-sets 2`: two sets drained at once, each still one pod at a time.
+#[test]
+fn parallel_sets_drain_sets_side_by_side() {
+    let c = Cluster::fast("drain-parallel", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let network = c.storage_class(true);
+    for name in ["alpha", "beta"] {
+        Sts {
+            name,
+            class: &network,
+            ..Default::default()
+        }
+        .deploy(&c, 120);
+        pdb(&c, name, name);
+    }
+    let node = c.jsonpath(&["get", "pod", "alpha-0"], "{.spec.nodeName}");
+    let on_node = c
+        .jsonpath(&["get", "pods"], "{.items[*].spec.nodeName}")
+        .split_whitespace()
+        .filter(|n| *n == node)
+        .count();
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--parallel-sets",
+        "2",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["evictions"].as_array().unwrap().len(), on_node, "{d}");
+    let left_on_node = c
+        .jsonpath(&["get", "pods"], "{.items[*].spec.nodeName}")
+        .split_whitespace()
+        .filter(|n| *n == node)
+        .count();
+    assert_eq!(left_on_node, 0, "every pod moved off {node}");
+    assert_eq!(c.sts(&["drain", &node, "--parallel-sets", "0"]).code, 2);
+}

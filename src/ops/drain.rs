@@ -32,6 +32,8 @@ pub struct DrainOptions {
     pub grace_period: Option<i64>,
     /// `--skip-wait-for-delete-timeout`: a pod deleted longer ago than this is not waited for.
     pub skip_wait_for_delete: Option<Duration>,
+    /// `--parallel-sets`: how many StatefulSets are drained at once (each one pod at a time).
+    pub parallel_sets: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -274,154 +276,100 @@ pub async fn run(
         log.say(&format!("node/{node_name} already cordoned"));
     }
     let mut waiting_for_node = vec![];
-    for (i, planned) in to_evict.iter().enumerate() {
-        let left: Vec<String> = to_evict[i..]
+    // other pods first, one at a time; then StatefulSet pods set by set (highest ordinal
+    // first within a set), --parallel-sets sets at once; pinned ones last
+    let (others, rest): (Vec<&PodVerdict>, Vec<&PodVerdict>) = to_evict
+        .iter()
+        .partition(|v| v.statefulset.is_none() && v.code != VerdictCode::WaitsForNode);
+    let (pinned, sets): (Vec<&PodVerdict>, Vec<&PodVerdict>) = rest
+        .into_iter()
+        .partition(|v| v.code == VerdictCode::WaitsForNode);
+    let mut groups: Vec<Vec<&PodVerdict>> = vec![];
+    for v in sets {
+        match groups.last_mut() {
+            Some(g) if g[0].namespace == v.namespace && g[0].statefulset == v.statefulset => {
+                g.push(v)
+            }
+            _ => groups.push(vec![v]),
+        }
+    }
+    let mut sequential: Vec<Vec<&PodVerdict>> = others.into_iter().map(|v| vec![v]).collect();
+    let parallel = opts.parallel_sets.max(1);
+    if parallel == 1 {
+        sequential.append(&mut groups);
+    }
+    sequential.extend(pinned.into_iter().map(|v| vec![v]));
+    let all: Vec<String> = to_evict
+        .iter()
+        .map(|v| format!("{}/{}", v.namespace, v.name))
+        .collect();
+    let mut done = 0;
+    let mut run_group = async |group: &[&PodVerdict],
+                               report: &mut DrainReport,
+                               waiting: &mut Vec<String>,
+                               log: &mut Progress<'_>|
+           -> Result<Option<(Outcome, String)>, Error> {
+        for planned in group {
+            report.left = all[done..].to_vec();
+            journal.left(&format!("evict {}", report.left.join(", ")));
+            let r = evict_one(cluster, opts, planned, started, log, journal).await?;
+            done += 1;
+            if let Some(stop) = record(report, waiting, r) {
+                return Ok(Some(stop));
+            }
+        }
+        Ok(None)
+    };
+    // the pinned ones go last, after the sets run in parallel
+    let pinned_tail: Vec<Vec<&PodVerdict>> = if parallel > 1 {
+        let n = sequential
             .iter()
-            .map(|v| format!("{}/{}", v.namespace, v.name))
-            .collect();
-        journal.left(&format!("evict {}", left.join(", ")));
-        report.left = left;
-        let pod_started = Instant::now();
-        let mut retries = 0;
-        let mut waited_for: Option<String> = None;
-        // re-prove right before each eviction: the pod is still the one planned, the verdict
-        // still holds on fresh state, the node still alive
-        loop {
-            let fresh = match evaluate(cluster, opts).await? {
-                Ok(v) => v,
-                Err(why) => {
-                    return Ok(report.end(
-                        Outcome::Interfered,
-                        format!(
-                            "stopped before evicting {}/{}: {why}",
-                            planned.namespace, planned.name
-                        ),
-                    ))
-                }
-            };
-            let Some(now) = fresh
-                .iter()
-                .find(|v| v.namespace == planned.namespace && v.name == planned.name)
-            else {
-                break; // gone from the node: nothing to evict
-            };
-            if now.uid != planned.uid {
-                break; // replaced meanwhile: the new pod is not the one planned
-            }
-            if now.code == VerdictCode::WaitsForSet {
-                // a replica inside minReadySeconds: it becomes available by itself
-                if pod_started.elapsed() >= opts.timeout {
-                    return Ok(report.end(
-                        Outcome::TimedOut,
-                        format!(
-                            "{}/{} {} — still after {} (--timeout)",
-                            now.namespace,
-                            now.name,
-                            now.reason,
-                            human_duration(opts.timeout.as_secs() as i64)
-                        ),
-                    ));
-                }
-                log.waiting(
-                    &format!("{}/{}: {}", now.namespace, now.name, now.reason),
-                    pod_started,
-                );
-                waited_for = Some(now.reason.clone());
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                continue;
-            }
-            if now.code.blocks() {
-                return Ok(report.end(
-                    Outcome::Interfered,
-                    format!(
-                        "stopped before evicting {}/{}: {}",
-                        now.namespace, now.name, now.reason
-                    ),
-                ));
-            }
-            match cluster
-                .evict(&now.namespace, &now.name, &now.uid, opts.grace_period)
-                .await?
-            {
-                Ok(()) => {
-                    if let Some(reason) = waited_for.take() {
-                        report.waits.push(DrainWait {
-                            pod: format!("{}/{}", now.namespace, now.name),
-                            reason,
-                            seconds: round1(pod_started.elapsed().as_secs_f64()),
-                        });
-                    }
-                    journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
-                    log.done();
-                    log.say(&format!("evicted {}/{}", now.namespace, now.name));
-                    let mut rec = EvictionRecord {
-                        namespace: now.namespace.clone(),
-                        pod: now.name.clone(),
-                        at_seconds: round1(started.elapsed().as_secs_f64()),
-                        settled_seconds: None,
-                        replacement_node: None,
-                        retries,
-                    };
-                    if now.code == VerdictCode::WaitsForNode {
-                        waiting_for_node.push(format!("{}/{}", now.namespace, now.name));
-                        report.evictions.push(rec);
+            .rposition(|g| g[0].code != VerdictCode::WaitsForNode)
+            .map_or(0, |i| i + 1);
+        sequential.split_off(n)
+    } else {
+        vec![]
+    };
+    for g in &sequential {
+        if let Some((outcome, msg)) = run_group(g, &mut report, &mut waiting_for_node, log).await? {
+            return Ok(report.end(outcome, msg));
+        }
+    }
+    if parallel > 1 && !groups.is_empty() {
+        // each set on its own: one pod of a set at a time, never two sets' stops mixed
+        use futures::StreamExt;
+        let results: Vec<Result<Vec<PodResult>, Error>> = futures::stream::iter(groups)
+            .map(|g| async move {
+                let mut log = Progress::stderr();
+                let mut out = vec![];
+                for planned in g {
+                    let r = evict_one(cluster, opts, planned, started, &mut log, journal).await?;
+                    let stop = r.stop.is_some();
+                    out.push(r);
+                    if stop {
                         break;
                     }
-                    let waited = Instant::now();
-                    match settle(cluster, opts, now, log).await? {
-                        Settled::Done(node) => {
-                            rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
-                            rec.replacement_node = node;
-                            report.evictions.push(rec);
-                        }
-                        Settled::NodeDied(why) => {
-                            report.evictions.push(rec);
-                            return Ok(report.end(Outcome::Interfered, why));
-                        }
-                        Settled::TimedOut(what) => {
-                            report.evictions.push(rec);
-                            return Ok(report.end(
-                                Outcome::TimedOut,
-                                format!("stopped after {} (--timeout): {what}; run the same command again to go on", human_duration(opts.timeout.as_secs() as i64)),
-                            ));
-                        }
-                    }
-                    break;
                 }
-                Err((429, m)) => {
-                    // a PodDisruptionBudget allows no disruption now: retried every 5 s, as kubectl
-                    retries += 1;
-                    if pod_started.elapsed() >= opts.timeout {
-                        return Ok(report.end(
-                            Outcome::TimedOut,
-                            format!(
-                                "{}/{} was not allowed to be evicted within {} (--timeout): {m}",
-                                now.namespace,
-                                now.name,
-                                human_duration(opts.timeout.as_secs() as i64)
-                            ),
-                        ));
-                    }
-                    let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
-                    waited_for = Some(format!("429 from the eviction API: {pdb}"));
-                    log.waiting(
-                        &format!("{}/{}: {pdb}", now.namespace, now.name),
-                        pod_started,
-                    );
-                    tokio::time::sleep(Duration::from_secs(5)).await;
-                }
-                Err((404, _)) => break,
-                Err((409, _)) => continue, // the uid changed: the next read says what it is now
-                Err((code, m)) => {
-                    return Ok(report.end(
-                        Outcome::Refused,
-                        format!(
-                            "the eviction of {}/{} was refused ({code}): {m}",
-                            now.namespace, now.name
-                        ),
-                    ))
+                Ok(out)
+            })
+            .buffer_unordered(parallel)
+            .collect()
+            .await;
+        let mut first_stop = None;
+        for r in results {
+            for pr in r? {
+                if let Some(stop) = record(&mut report, &mut waiting_for_node, pr) {
+                    first_stop.get_or_insert(stop);
                 }
             }
+        }
+        if let Some((outcome, msg)) = first_stop {
+            return Ok(report.end(outcome, msg));
+        }
+    }
+    for g in &pinned_tail {
+        if let Some((outcome, msg)) = run_group(g, &mut report, &mut waiting_for_node, log).await? {
+            return Ok(report.end(outcome, msg));
         }
     }
     report.left = vec![];
@@ -440,6 +388,199 @@ pub async fn run(
             waiting_for_node.join(", ")
         );
         Ok(report.end(Outcome::WaitingForNode, msg))
+    }
+}
+
+/// Adds one pod's result to the report; Some: the drain ends there.
+fn record(
+    report: &mut DrainReport,
+    waiting: &mut Vec<String>,
+    r: PodResult,
+) -> Option<(Outcome, String)> {
+    if let Some(w) = r.wait {
+        report.waits.push(w);
+    }
+    if r.pinned {
+        if let Some(e) = &r.eviction {
+            waiting.push(format!("{}/{}", e.namespace, e.pod));
+        }
+    }
+    if let Some(e) = r.eviction {
+        report.evictions.push(e);
+    }
+    r.stop
+}
+
+/// What one pod's eviction came to.
+#[derive(Default)]
+struct PodResult {
+    eviction: Option<EvictionRecord>,
+    wait: Option<DrainWait>,
+    /// Evicted to wait for the node (`--pinned wait`).
+    pinned: bool,
+    /// The drain ends here.
+    stop: Option<(Outcome, String)>,
+}
+
+impl PodResult {
+    fn stop(mut self, outcome: Outcome, message: String) -> PodResult {
+        self.stop = Some((outcome, message));
+        self
+    }
+}
+
+/// One pod: re-proven right before its eviction (still the pod planned, its verdict still
+/// holding on fresh state, the node alive), evicted, and followed until it settles.
+async fn evict_one(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    planned: &PodVerdict,
+    started: Instant,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<PodResult, Error> {
+    let mut res = PodResult::default();
+    let pod_started = Instant::now();
+    let mut retries = 0;
+    let mut waited_for: Option<String> = None;
+    // re-prove right before each eviction: the pod is still the one planned, the verdict
+    // still holds on fresh state, the node still alive
+    loop {
+        let fresh = match evaluate(cluster, opts).await? {
+            Ok(v) => v,
+            Err(why) => {
+                return Ok(res.stop(
+                    Outcome::Interfered,
+                    format!(
+                        "stopped before evicting {}/{}: {why}",
+                        planned.namespace, planned.name
+                    ),
+                ))
+            }
+        };
+        let Some(now) = fresh
+            .iter()
+            .find(|v| v.namespace == planned.namespace && v.name == planned.name)
+        else {
+            return Ok(res); // gone from the node: nothing to evict
+        };
+        if now.uid != planned.uid {
+            return Ok(res); // replaced meanwhile: the new pod is not the one planned
+        }
+        if now.code == VerdictCode::WaitsForSet {
+            // a replica inside minReadySeconds: it becomes available by itself
+            if pod_started.elapsed() >= opts.timeout {
+                return Ok(res.stop(
+                    Outcome::TimedOut,
+                    format!(
+                        "{}/{} {} — still after {} (--timeout)",
+                        now.namespace,
+                        now.name,
+                        now.reason,
+                        human_duration(opts.timeout.as_secs() as i64)
+                    ),
+                ));
+            }
+            log.waiting(
+                &format!("{}/{}: {}", now.namespace, now.name, now.reason),
+                pod_started,
+            );
+            waited_for = Some(now.reason.clone());
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        if now.code.blocks() {
+            return Ok(res.stop(
+                Outcome::Interfered,
+                format!(
+                    "stopped before evicting {}/{}: {}",
+                    now.namespace, now.name, now.reason
+                ),
+            ));
+        }
+        match cluster
+            .evict(&now.namespace, &now.name, &now.uid, opts.grace_period)
+            .await?
+        {
+            Ok(()) => {
+                if let Some(reason) = waited_for.take() {
+                    res.wait = Some(DrainWait {
+                        pod: format!("{}/{}", now.namespace, now.name),
+                        reason,
+                        seconds: round1(pod_started.elapsed().as_secs_f64()),
+                    });
+                }
+                journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
+                log.done();
+                log.say(&format!("evicted {}/{}", now.namespace, now.name));
+                let mut rec = EvictionRecord {
+                    namespace: now.namespace.clone(),
+                    pod: now.name.clone(),
+                    at_seconds: round1(started.elapsed().as_secs_f64()),
+                    settled_seconds: None,
+                    replacement_node: None,
+                    retries,
+                };
+                if now.code == VerdictCode::WaitsForNode {
+                    res.pinned = true;
+                    res.eviction = Some(rec);
+                    return Ok(res);
+                }
+                let waited = Instant::now();
+                match settle(cluster, opts, now, log).await? {
+                    Settled::Done(node) => {
+                        rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
+                        rec.replacement_node = node;
+                        res.eviction = Some(rec);
+                    }
+                    Settled::NodeDied(why) => {
+                        res.eviction = Some(rec);
+                        return Ok(res.stop(Outcome::Interfered, why));
+                    }
+                    Settled::TimedOut(what) => {
+                        res.eviction = Some(rec);
+                        return Ok(res.stop(
+                            Outcome::TimedOut,
+                            format!("stopped after {} (--timeout): {what}; run the same command again to go on", human_duration(opts.timeout.as_secs() as i64)),
+                        ));
+                    }
+                }
+                return Ok(res);
+            }
+            Err((429, m)) => {
+                // a PodDisruptionBudget allows no disruption now: retried every 5 s, as kubectl
+                retries += 1;
+                if pod_started.elapsed() >= opts.timeout {
+                    return Ok(res.stop(
+                        Outcome::TimedOut,
+                        format!(
+                            "{}/{} was not allowed to be evicted within {} (--timeout): {m}",
+                            now.namespace,
+                            now.name,
+                            human_duration(opts.timeout.as_secs() as i64)
+                        ),
+                    ));
+                }
+                let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
+                waited_for = Some(format!("429 from the eviction API: {pdb}"));
+                log.waiting(
+                    &format!("{}/{}: {pdb}", now.namespace, now.name),
+                    pod_started,
+                );
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+            Err((404, _)) => return Ok(res),
+            Err((409, _)) => continue, // the uid changed: the next read says what it is now
+            Err((code, m)) => {
+                return Ok(res.stop(
+                    Outcome::Refused,
+                    format!(
+                        "the eviction of {}/{} was refused ({code}): {m}",
+                        now.namespace, now.name
+                    ),
+                ))
+            }
+        }
     }
 }
 
