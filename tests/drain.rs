@@ -501,3 +501,51 @@ fn parallel_sets_drain_sets_side_by_side() {
     assert_eq!(left_on_node, 0, "every pod moved off {node}");
     assert_eq!(c.sts(&["drain", &node, "--parallel-sets", "0"]).code, 2);
 }
+
+/// Ctrl-C while the drain waits for a budget says what was done (the cordon) and what is left;
+/// the node stays cordoned, so running it again continues.
+#[test]
+fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
+    let c = Cluster::fast("drain-interrupted", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let network = c.storage_class(true);
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    c.apply(
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: flask
+spec:
+  minAvailable: 3
+  selector:
+    matchLabels:
+      app: flask
+",
+    );
+    c.eventually(30, "the budget computed", || {
+        (c.jsonpath(&["get", "pdb", "flask"], "{.status.currentHealthy}") == "3").then_some(())
+    });
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let child = c.sts_spawn(&["drain", &node, "--ignore-daemonsets", "--timeout", "90s"]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let out = crate::harness::interrupt(child);
+    assert_eq!(out.code, 130, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "drain of node {node}: written: cordoned node {node}; left: evict {}/flask-1",
+            c.namespace
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(unschedulable(&c, &node), "the cordon stays");
+}
