@@ -24,6 +24,26 @@ spec:
     ));
 }
 
+/// A budget over flask's 3 replicas with `minAvailable: 3`: no eviction is allowed until a
+/// fourth pod is Ready.
+fn budget_allowing_nothing(c: &Cluster) {
+    c.apply(
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: flask
+spec:
+  minAvailable: 3
+  selector:
+    matchLabels:
+      app: flask
+",
+    );
+    c.eventually(30, "the budget computed", || {
+        (c.jsonpath(&["get", "pdb", "flask"], "{.status.currentHealthy}") == "3").then_some(())
+    });
+}
+
 fn unschedulable(c: &Cluster, node: &str) -> bool {
     c.jsonpath(&["get", "node", node], "{.spec.unschedulable}") == "true"
 }
@@ -319,6 +339,11 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
         .split_whitespace()
         .filter(|n| *n == node)
         .count();
+    if on_node < 2 && !c.is_sim() {
+        // the simulator's 2 nodes take 2 each; a real cluster may spread them wider
+        crate::harness::skip("needs two ordinals of one set on the drained node");
+        return;
+    }
     // into a file: a pipe nobody reads while the drain runs fills at 64 KB and stalls kubectl
     let log_path = c.dir.path().join("watch.jsonl");
     let watch = c
@@ -376,21 +401,7 @@ fn a_budget_with_nothing_allowed_makes_the_drain_wait_until_it_allows() {
         ..Default::default()
     }
     .deploy(&c, 120);
-    c.apply(
-        "apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: flask
-spec:
-  minAvailable: 3
-  selector:
-    matchLabels:
-      app: flask
-",
-    );
-    c.eventually(30, "the budget computed", || {
-        (c.jsonpath(&["get", "pdb", "flask"], "{.status.currentHealthy}") == "3").then_some(())
-    });
+    budget_allowing_nothing(&c);
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let out = c.sts(&[
         "drain",
@@ -516,21 +527,7 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
         ..Default::default()
     }
     .deploy(&c, 120);
-    c.apply(
-        "apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: flask
-spec:
-  minAvailable: 3
-  selector:
-    matchLabels:
-      app: flask
-",
-    );
-    c.eventually(30, "the budget computed", || {
-        (c.jsonpath(&["get", "pdb", "flask"], "{.status.currentHealthy}") == "3").then_some(())
-    });
+    budget_allowing_nothing(&c);
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let child = c.sts_spawn(&["drain", &node, "--ignore-daemonsets", "--timeout", "90s"]);
     c.eventually(30, "the drain cordoned the node and waits", || {

@@ -267,7 +267,13 @@ fn allocatable(node: &Node) -> (Option<i128>, Option<i128>) {
 /// Why `node` cannot take `pod` (the scheduler's words), or None when it can: its volumes'
 /// node affinity, its node selector and required node affinity, the node's taints, its
 /// requests against what the node has left, required pod anti-affinity.
-fn misfit(pod: &Pod, volumes: &[&Volume], node: &Node, pods: &[Pod]) -> Option<&'static str> {
+fn misfit(
+    pod: &Pod,
+    volumes: &[&Volume],
+    node: &Node,
+    nodes: &[Node],
+    pods: &[Pod],
+) -> Option<&'static str> {
     let spec = pod.spec.as_ref()?;
     let node_labels = node.metadata.labels.clone().unwrap_or_default();
     if volumes.iter().any(|v| {
@@ -354,7 +360,8 @@ fn misfit(pod: &Pod, volumes: &[&Volume], node: &Node, pods: &[Pod]) -> Option<&
                 && p.spec
                     .as_ref()
                     .and_then(|s| s.node_name.as_deref())
-                    .and_then(|n| pods_node(n, node, &node_labels, &term.topology_key))
+                    .and_then(|n| nodes.iter().find(|x| x.metadata.name.as_deref() == Some(n)))
+                    .and_then(|n| n.metadata.labels.as_ref()?.get(&term.topology_key).cloned())
                     .is_some_and(|d| d == *domain)
         });
         if clash {
@@ -362,23 +369,6 @@ fn misfit(pod: &Pod, volumes: &[&Volume], node: &Node, pods: &[Pod]) -> Option<&
         }
     }
     None
-}
-
-/// The topology domain of the node called `name`, when it is `node` (the only node whose
-/// labels this check has at hand), else by the hostname convention.
-fn pods_node(
-    name: &str,
-    node: &Node,
-    node_labels: &BTreeMap<String, String>,
-    key: &str,
-) -> Option<String> {
-    if node.metadata.name.as_deref() == Some(name) {
-        node_labels.get(key).cloned()
-    } else if key == "kubernetes.io/hostname" {
-        Some(name.to_string())
-    } else {
-        None
-    }
 }
 
 /// The scheduler's summary: `0/3 nodes are available: 1 node(s) were unschedulable, 2 …`.
@@ -620,7 +610,7 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
         } else if h.unschedulable {
             Some("node(s) were unschedulable")
         } else {
-            misfit(pod, &claimed, n, input.pods)
+            misfit(pod, &claimed, n, input.nodes, input.pods)
         };
         match why {
             None => v.fits.push(n.metadata.name.clone().unwrap_or_default()),
@@ -986,6 +976,38 @@ mod tests {
         let v = &c.run()[0];
         assert_eq!(v.code, VerdictCode::Evictable);
         assert_eq!(v.fits, ["n4"]);
+        // one per zone: n4 shares zone b with n2, where web-1 runs — read from n2's own labels
+        let zone_anti = json!({"spec": {"affinity": {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": "topology.kubernetes.io/zone"}]}}}});
+        let mut c = Case::new(
+            ["n1", "n2"]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    pod(
+                        &format!("web-{i}"),
+                        n,
+                        Some(("StatefulSet", "web")),
+                        zone_anti.clone(),
+                    )
+                })
+                .collect(),
+        );
+        c.sets = vec![set("web", 2)];
+        let zoned = |n: &str, z: &str| {
+            node(
+                n,
+                json!({"metadata": {"labels": {"topology.kubernetes.io/zone": z}}}),
+            )
+        };
+        c.nodes = vec![
+            zoned("n1", "a"),
+            zoned("n2", "b"),
+            zoned("n4", "b"),
+            zoned("n5", "c"),
+        ];
+        let v = &c.run()[0];
+        assert_eq!(v.fits, ["n5"], "{v:?}");
     }
 
     #[test]
