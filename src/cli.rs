@@ -101,6 +101,8 @@ pub enum Command {
     Drain(DrainArgs),
     /// Undo drain's cordon (another's only with --force) and follow the pods that waited for the node back to Ready.
     Uncordon(UncordonArgs),
+    /// The risks a StatefulSet carries before they bite (budgets, retention, storage, placement, Service, probes; whether a drain would block), from the cluster or a manifest (-f). Read-only.
+    Check(CheckArgs),
     /// Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals).
     #[cfg(feature = "sim")]
     Sim(SimArgs),
@@ -295,6 +297,61 @@ pub struct DrainArgs {
     /// How many StatefulSets are drained at once (each still one pod at a time).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     pub parallel_sets: u16,
+}
+
+/// The severity at which `check` exits 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never: report only.
+    None,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<crate::model::inspect::Severity> {
+        use crate::model::inspect::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Checks (kubectl sts check --list): STS001 two PodDisruptionBudgets select one pod · STS002 whenScaled: Delete on Delete-reclaimed volumes · STS003 whenDeleted: Delete · STS004 kept claims on Delete-reclaimed volumes · STS005 Immediate binding with zonal/local storage · STS006 no storageClassName · STS007 a budget that allows no disruption · STS008 more replicas than required anti-affinity allows · STS009 every replica on one node · STS010 in one zone · STS011 governing Service missing · STS012 not headless · STS013 selects not the set · STS014 selects other pods · STS015 no readiness probe · STS016 class not expandable · STS017 partition at or above every ordinal · STS018 OrderedReady with long minReadySeconds · STS019 publishNotReadyAddresses · STS020 a drain would block · STS021 terminationGracePeriodSeconds 0.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet not found, 2 bad input (an unreadable or invalid manifest, an unknown check ID), 1 API error."
+)]
+pub struct CheckArgs {
+    /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
+    #[arg(value_parser = names::statefulset)]
+    pub name: Option<String>,
+    /// Check a manifest instead of the cluster: a file, or - for stdin (helm template, kustomize build). No kubeconfig is read.
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Exit 5 when a finding at or above this severity is left.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: FailOn,
+    /// Leave these checks out (comma-separated IDs, e.g. STS015,STS019).
+    #[arg(long, value_delimiter = ',', value_parser = check_id, value_name = "ID,...")]
+    pub ignore: Vec<String>,
+    /// Print every check (ID, severity, what it finds, what it rests on) and exit.
+    #[arg(long)]
+    pub list: bool,
+}
+
+fn check_id(s: &str) -> Result<String, String> {
+    let id = s.trim().to_ascii_uppercase();
+    match crate::model::check::check_def(&id) {
+        Some(_) => Ok(id),
+        None => Err(format!(
+            "no check {s:?}: the IDs are STS001 to STS{:03} (kubectl sts check --list)",
+            crate::model::check::CHECKS.len()
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -559,6 +616,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ReleaseNode(a) => run_release_node(&cli.global, a).await,
         Command::Drain(a) => run_drain(&cli.global, a).await,
         Command::Uncordon(a) => run_uncordon(&cli.global, a).await,
+        Command::Check(a) => run_check(&cli.global, a).await,
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
@@ -1079,6 +1137,79 @@ async fn run_uncordon(g: &Global, a: &UncordonArgs) -> Result<ExitCode, Error> {
         .map(|w| format!("warning: {w}"))
         .collect();
     render_result(g, &report, report.exit_code(), &report.message, &details)
+}
+
+async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
+    use crate::model::check::{check, parse_manifest, CheckResult, Source, CHECKS};
+    if a.list {
+        emit(|w| match g.format() {
+            Format::Json | Format::Yaml => render::serialized(w, &CHECKS, g.format()),
+            _ => render::check_list(w, CHECKS),
+        })?;
+        return Ok(ExitCode::Ok);
+    }
+    let (mut objects, source, label, scope) = match &a.file {
+        Some(path) => {
+            if g.all_namespaces {
+                return Err(Error::usage(
+                    "-A reads the cluster; with -f the manifest's objects are checked (drop -A)",
+                ));
+            }
+            let (text, label) = read_manifest(path)?;
+            let ns = g.namespace.clone().unwrap_or_else(|| "default".into());
+            let objects = parse_manifest(&text, &ns).map_err(Error::usage)?;
+            (objects, Source::Manifest, label, "the manifest".to_string())
+        }
+        None => {
+            if g.all_namespaces && a.name.is_some() {
+                return Err(Error::usage(
+                    "a NAME is in one namespace; drop -A or the NAME",
+                ));
+            }
+            let cluster = Cluster::connect(&g.connect_options()).await?;
+            let ns = (!g.all_namespaces).then(|| cluster.namespace.clone());
+            let objects = cluster.check_reads(ns.as_deref()).await?;
+            let scope = ns
+                .map(|n| format!("namespace \"{n}\""))
+                .unwrap_or_else(|| "any namespace".into());
+            (objects, Source::Cluster, "cluster".to_string(), scope)
+        }
+    };
+    let mut sets = std::mem::take(&mut objects.sets);
+    if let Some(name) = &a.name {
+        sets.retain(|s| s.metadata.name.as_deref() == Some(name.as_str()));
+        if sets.is_empty() {
+            return Err(Error::not_found(format!(
+                "statefulset \"{name}\" not found in {scope}"
+            )));
+        }
+    }
+    let outcome = check(&objects.input(source, &sets));
+    let result = CheckResult::new(label, &sets, outcome, &a.ignore);
+    emit(|w| match g.format() {
+        Format::Json | Format::Yaml => render::serialized(w, &result, g.format()),
+        _ => render::check_report(w, &result, g.style()),
+    })?;
+    Ok(if result.fails(a.fail_on.severity()) {
+        ExitCode::Problems
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// The manifest's text and how to name it: a file, or stdin for `-`.
+fn read_manifest(path: &std::path::Path) -> Result<(String, String), Error> {
+    use std::io::Read;
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Error::usage(format!("cannot read the manifest from stdin: {e}")))?;
+        return Ok((text, "stdin".into()));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    Ok((text, format!("file:{}", path.display())))
 }
 
 async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, Error> {

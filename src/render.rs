@@ -528,3 +528,104 @@ pub fn rollout_status(
     write_table(w, &mut t)?;
     writeln!(w, "{}", r.message)
 }
+
+/// The checks, one per line: ID, severity, code, what it finds.
+pub fn check_list(w: &mut dyn Write, checks: &[crate::model::check::CheckDef]) -> io::Result<()> {
+    for c in checks {
+        let scope = if c.live_only {
+            " (live cluster only)"
+        } else {
+            ""
+        };
+        writeln!(
+            w,
+            "{} {:<7} {}: {}{scope}",
+            c.id,
+            format!("{:?}", c.severity).to_uppercase(),
+            c.code,
+            c.title
+        )?;
+        writeln!(w, "         {}", c.reference)?;
+    }
+    Ok(())
+}
+
+fn severity_tag(s: Severity, style: Style) -> String {
+    let (tag, color) = match s {
+        Severity::Error => ("ERROR", owo_colors::AnsiColors::Red),
+        Severity::Warning => ("WARNING", owo_colors::AnsiColors::Yellow),
+        Severity::Info => ("INFO", owo_colors::AnsiColors::Blue),
+    };
+    let padded = format!("{tag:<7}");
+    if style.color {
+        use owo_colors::OwoColorize;
+        padded.color(color).bold().to_string()
+    } else {
+        padded
+    }
+}
+
+/// `check`'s findings by set, then what was not run and why, then one summary line.
+pub fn check_report(
+    w: &mut dyn Write,
+    r: &crate::model::check::CheckResult,
+    style: Style,
+) -> io::Result<()> {
+    let mut by_set: Vec<(String, Vec<&crate::model::check::Finding>)> = Vec::new();
+    for f in &r.findings {
+        let key = format!("{}/{}", f.namespace, f.statefulset);
+        match by_set.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(f),
+            None => by_set.push((key, vec![f])),
+        }
+    }
+    by_set.sort_by(|a, b| a.0.cmp(&b.0));
+    for (set, findings) in &by_set {
+        writeln!(w, "statefulset {set}")?;
+        for f in findings {
+            writeln!(
+                w,
+                "  {} {} {}: {}",
+                severity_tag(f.severity, style),
+                f.id,
+                f.code,
+                f.message
+            )?;
+            writeln!(w, "          → {}", f.action)?;
+            writeln!(w, "          see {}", f.reference)?;
+        }
+        writeln!(w)?;
+    }
+    let mut reasons: Vec<(&str, Vec<&str>)> = Vec::new();
+    for n in &r.not_run {
+        match reasons.iter_mut().find(|(k, _)| *k == n.reason) {
+            Some((_, ids)) => ids.push(n.id),
+            None => reasons.push((n.reason.as_str(), vec![n.id])),
+        }
+    }
+    for (reason, ids) in &reasons {
+        writeln!(w, "not run: {} ({reason})", ids.join(", "))?;
+    }
+    let c = r.counts;
+    let total = c.error + c.warning + c.info;
+    let sets = r.statefulsets.len();
+    let source = match r.source.as_str() {
+        "cluster" => String::new(),
+        s => format!(" ({})", s.strip_prefix("file:").unwrap_or(s)),
+    };
+    let ignored = if r.ignored.is_empty() {
+        String::new()
+    } else {
+        format!("; ignored: {}", r.ignored.join(", "))
+    };
+    if total == 0 {
+        writeln!(w, "no findings in {sets} StatefulSet(s){source}{ignored}")
+    } else {
+        let with = by_set.len();
+        writeln!(
+            w,
+            "{total} finding(s) in {with} of {sets} StatefulSet(s){source}: {} error(s), {} warning(s), {} info{ignored}",
+            c.error, c.warning, c.info
+        )
+    }
+}

@@ -1077,6 +1077,95 @@ impl Cluster {
     }
 }
 
+/// What `check` reads: one list of each kind, side by side.
+impl Cluster {
+    /// Namespaced kinds in `ns` (or every namespace); pods always cluster-wide (drain's
+    /// preflight counts what each node holds); nodes, volumes and classes are cluster-scoped.
+    /// RBAC denials become `Access::Forbidden`, reported as missing permissions.
+    pub async fn check_reads(
+        &self,
+        ns: Option<&str>,
+    ) -> Result<crate::model::check::Objects, Error> {
+        use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+        use k8s_openapi::api::storage::v1::StorageClass;
+        fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
+            c: &kube::Client,
+            ns: Option<&str>,
+        ) -> Api<K>
+        where
+            K::DynamicType: Default,
+        {
+            match ns {
+                Some(n) => Api::namespaced(c.clone(), n),
+                None => Api::all(c.clone()),
+            }
+        }
+        let c = &self.client;
+        let where_ = ns
+            .map(|n| format!("in namespace {n}"))
+            .unwrap_or_else(|| "in all namespaces".into());
+        let all = ListParams::default;
+        // whole objects: the checks read the pod template, probes, affinity, selectors
+        let (sets, pods, claims, services, pdbs, classes, volumes, nodes) = tokio::join!(
+            self.list_map(api::<StatefulSet>(c, ns), all(), None, |o| o),
+            self.list_maybe_map(Api::<Pod>::all(c.clone()), all(), None, |o| o, "list pods"),
+            self.list_map(
+                api::<PersistentVolumeClaim>(c, ns),
+                all(),
+                None,
+                Claim::from
+            ),
+            self.list_maybe_map(api::<Service>(c, ns), all(), None, |o| o, "list services"),
+            self.list_maybe_map(
+                api::<PodDisruptionBudget>(c, ns),
+                all(),
+                None,
+                |o| o,
+                "list poddisruptionbudgets"
+            ),
+            self.list_maybe_map(
+                Api::<StorageClass>::all(c.clone()),
+                all(),
+                None,
+                |o| o,
+                "list storageclasses"
+            ),
+            self.list_maybe_map(
+                Api::<PersistentVolume>::all(c.clone()),
+                all(),
+                None,
+                Volume::from,
+                "list persistentvolumes"
+            ),
+            self.list_maybe_map(
+                Api::<Node>::all(c.clone()),
+                all(),
+                None,
+                |o| o,
+                "list nodes"
+            ),
+        );
+        let claims = match claims {
+            Ok(v) => Access::Ok(v),
+            Err(kube::Error::Api(s)) if s.code == 403 => Access::Forbidden,
+            Err(e) => {
+                return Err(self.api_failure(e, &format!("list persistentvolumeclaims {where_}")))
+            }
+        };
+        Ok(crate::model::check::Objects {
+            sets: sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?,
+            pods: pods?,
+            claims,
+            services: services?,
+            pdbs: pdbs?,
+            classes: classes?,
+            volumes: volumes?,
+            nodes: nodes?,
+            now: jiff::Timestamp::now(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

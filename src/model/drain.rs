@@ -9,7 +9,7 @@
 //! progress, its PodDisruptionBudgets, and whether any other live node can take it (its
 //! volumes' node affinity, its node selector and affinity, taints, requests).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
@@ -271,8 +271,7 @@ fn misfit(
     pod: &Pod,
     volumes: &[&Volume],
     node: &Node,
-    nodes: &[Node],
-    pods: &[Pod],
+    index: &DrainIndex<'_>,
 ) -> Option<&'static str> {
     let spec = pod.spec.as_ref()?;
     let node_labels = node.metadata.labels.clone().unwrap_or_default();
@@ -314,23 +313,15 @@ fn misfit(
     if untolerated {
         return Some("node(s) had untolerated taint");
     }
-    let node_name = node.metadata.name.as_deref();
-    let here: Vec<&Pod> = pods
-        .iter()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == node_name)
-        .filter(|p| {
-            !matches!(
-                p.status.as_ref().and_then(|s| s.phase.as_deref()),
-                Some("Succeeded" | "Failed")
-            )
-        })
-        .collect();
     let (want_cpu, want_mem) = requests(pod);
     let (cpu, mem) = allocatable(node);
-    let used = here.iter().fold((0, 0), |(c, m), p| {
-        let (pc, pm) = requests(p);
-        (c + pc, m + pm)
-    });
+    let used = node
+        .metadata
+        .name
+        .as_deref()
+        .and_then(|n| index.used.get(n))
+        .copied()
+        .unwrap_or((0, 0));
     if cpu.is_some_and(|cpu| want_cpu > 0 && used.0 + want_cpu > cpu) {
         return Some("Insufficient cpu");
     }
@@ -352,17 +343,22 @@ fn misfit(
         let sel = LabelSelector::from_label_selector(
             &serde_json::to_value(&term.label_selector).unwrap_or_default(),
         );
-        let clash = pods.iter().any(|p| {
+        let neighbours = pod
+            .metadata
+            .namespace
+            .as_deref()
+            .and_then(|ns| index.by_namespace.get(ns))
+            .map_or(&[][..], Vec::as_slice);
+        let clash = neighbours.iter().any(|p| {
             p.metadata.uid != pod.metadata.uid
-                && p.metadata.namespace == pod.metadata.namespace
                 && !pod_terminating(p)
                 && sel.matches(&labels(p))
                 && p.spec
                     .as_ref()
                     .and_then(|s| s.node_name.as_deref())
-                    .and_then(|n| nodes.iter().find(|x| x.metadata.name.as_deref() == Some(n)))
-                    .and_then(|n| n.metadata.labels.as_ref()?.get(&term.topology_key).cloned())
-                    .is_some_and(|d| d == *domain)
+                    .and_then(|n| index.nodes.get(n))
+                    .and_then(|n| n.metadata.labels.as_ref()?.get(&term.topology_key))
+                    .is_some_and(|d| d == domain)
         });
         if clash {
             return Some("node(s) didn't match pod anti-affinity rules");
@@ -381,12 +377,113 @@ fn summary(total: usize, reasons: &BTreeMap<&str, usize>) -> String {
 /// Every pod on the node with its verdict, in the order drain would act: other pods first,
 /// then StatefulSet pods by set, highest ordinal first.
 pub fn preflight(input: &DrainInput<'_>) -> Vec<PodVerdict> {
+    preflight_indexed(input, &DrainIndex::new(input))
+}
+
+/// The cluster's objects indexed once, so that a verdict costs what the pod's own set, node
+/// and namespace hold, not the whole cluster: `check` asks about every node of a thousand sets.
+pub struct DrainIndex<'a> {
+    /// Pods by the node they are bound to.
+    by_node: HashMap<&'a str, Vec<&'a Pod>>,
+    /// Pods by namespace (required anti-affinity is namespaced here).
+    by_namespace: HashMap<&'a str, Vec<&'a Pod>>,
+    /// Pods by (namespace, controlling StatefulSet).
+    by_set: HashMap<(&'a str, &'a str), Vec<&'a Pod>>,
+    /// CPU millicores and memory bytes requested on each node by pods not finished.
+    used: HashMap<&'a str, (i128, i128)>,
+    nodes: HashMap<&'a str, &'a Node>,
+    /// Volumes by the claim they are bound to (namespace, name).
+    volumes: HashMap<(&'a str, &'a str), &'a Volume>,
+    pdbs: HashMap<&'a str, Vec<&'a PodDisruptionBudget>>,
+    sets: HashMap<(&'a str, &'a str), &'a StatefulSet>,
+}
+
+impl<'a> DrainIndex<'a> {
+    /// The index of everything in `input` but its node (one index serves every node).
+    pub fn new(input: &DrainInput<'a>) -> DrainIndex<'a> {
+        let mut ix = DrainIndex {
+            by_node: HashMap::new(),
+            by_namespace: HashMap::new(),
+            by_set: HashMap::new(),
+            used: HashMap::new(),
+            nodes: input
+                .nodes
+                .iter()
+                .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+                .collect(),
+            volumes: input
+                .volumes
+                .iter()
+                .filter_map(|v| {
+                    let (ns, name) = v.claim.as_ref()?;
+                    Some(((ns.as_str(), name.as_str()), v))
+                })
+                .collect(),
+            pdbs: HashMap::new(),
+            sets: input
+                .sets
+                .iter()
+                .filter_map(|s| {
+                    Some((
+                        (
+                            s.metadata.namespace.as_deref()?,
+                            s.metadata.name.as_deref()?,
+                        ),
+                        s,
+                    ))
+                })
+                .collect(),
+        };
+        for b in input.pdbs {
+            if let Some(ns) = b.metadata.namespace.as_deref() {
+                ix.pdbs.entry(ns).or_default().push(b);
+            }
+        }
+        for p in input.pods {
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            ix.by_namespace.entry(ns).or_default().push(p);
+            if let Some(set) = set_controller(p) {
+                ix.by_set.entry((ns, set)).or_default().push(p);
+            }
+            let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+                continue;
+            };
+            ix.by_node.entry(node).or_default().push(p);
+            let finished = matches!(
+                p.status.as_ref().and_then(|s| s.phase.as_deref()),
+                Some("Succeeded" | "Failed")
+            );
+            if !finished {
+                let (c, m) = requests(p);
+                let u = ix.used.entry(node).or_default();
+                *u = (u.0 + c, u.1 + m);
+            }
+        }
+        ix
+    }
+}
+
+/// The StatefulSet that controls the pod, by name.
+fn set_controller(pod: &Pod) -> Option<&str> {
+    pod.metadata
+        .owner_references
+        .as_ref()?
+        .iter()
+        .find(|r| r.controller == Some(true) && r.kind == "StatefulSet")
+        .map(|r| r.name.as_str())
+}
+
+/// [`preflight`] against an index built once for many nodes (`input.node` is the one asked
+/// about; the index must come from the same objects).
+pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<PodVerdict> {
     let node_name = input.node.metadata.name.clone().unwrap_or_default();
     let live = live_nodes(input.nodes, &node_name, input.now);
-    let mut out: Vec<PodVerdict> = input
-        .pods
+    let mut out: Vec<PodVerdict> = index
+        .by_node
+        .get(node_name.as_str())
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(&node_name))
+        .copied()
         .filter(|p| {
             input
                 .flags
@@ -394,7 +491,7 @@ pub fn preflight(input: &DrainInput<'_>) -> Vec<PodVerdict> {
                 .as_ref()
                 .is_none_or(|sel| sel.matches(&labels(p)))
         })
-        .map(|p| verdict(input, p, &live))
+        .map(|p| verdict(input, index, p, &live))
         .collect();
     out.sort_by(|a, b| {
         (
@@ -415,7 +512,12 @@ pub fn preflight(input: &DrainInput<'_>) -> Vec<PodVerdict> {
     out
 }
 
-fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
+fn verdict(
+    input: &DrainInput<'_>,
+    index: &DrainIndex<'_>,
+    pod: &Pod,
+    live: &[&Node],
+) -> PodVerdict {
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
     let owner = owning_controller(pod);
@@ -474,7 +576,14 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
     if empty_dir && !input.flags.delete_emptydir_data {
         return done(v, VerdictCode::LocalStorage, format!("{ns}/{name} has emptyDir data, lost when it is evicted: pass --delete-emptydir-data"));
     }
-    let pdbs: Vec<&PodDisruptionBudget> = input.pdbs.iter().filter(|b| selects(b, pod)).collect();
+    let pdbs: Vec<&PodDisruptionBudget> = index
+        .pdbs
+        .get(ns.as_str())
+        .map_or(&[][..], Vec::as_slice)
+        .iter()
+        .copied()
+        .filter(|b| selects(b, pod))
+        .collect();
     v.pdbs = pdbs.iter().map(|b| pdb_facts(b)).collect();
     if pdbs.len() > 1 {
         let names: Vec<&str> = v.pdbs.iter().map(|b| b.name.as_str()).collect();
@@ -493,19 +602,18 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
     };
     v.statefulset = Some(set_name.to_string());
     v.ordinal = super::inspect::ordinal_of(set_name, &name);
-    let Some(set) = input.sets.iter().find(|s| {
-        s.metadata.namespace.as_deref() == Some(&ns) && s.metadata.name.as_deref() == Some(set_name)
-    }) else {
+    let Some(set) = index.sets.get(&(ns.as_str(), set_name)).copied() else {
         return pdb_verdict(v, &ns, &name);
     };
     // the set without this pod: every other replica Ready and available
     let min_ready = set.spec.min_ready_seconds.unwrap_or(0) as i64;
     let replicas = set.spec.replicas.unwrap_or(1) as i64;
-    let set_pods: Vec<(i64, &Pod)> = input
-        .pods
+    let set_pods: Vec<(i64, &Pod)> = index
+        .by_set
+        .get(&(ns.as_str(), set_name))
+        .map_or(&[][..], Vec::as_slice)
         .iter()
-        .filter(|p| p.metadata.namespace.as_deref() == Some(&ns))
-        .filter(|p| owning_controller(p).as_deref() == Some(&format!("StatefulSet/{set_name}")))
+        .copied()
         .filter_map(|p| {
             Some((
                 super::inspect::ordinal_of(set_name, p.metadata.name.as_deref()?)?,
@@ -564,11 +672,10 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
                 .flatten()
                 .filter_map(|vol| vol.persistent_volume_claim.as_ref())
                 .filter_map(|c| {
-                    input.volumes.iter().find(|pv| {
-                        pv.claim
-                            .as_ref()
-                            .is_some_and(|(cns, cn)| *cns == ns && *cn == c.claim_name)
-                    })
+                    index
+                        .volumes
+                        .get(&(ns.as_str(), c.claim_name.as_str()))
+                        .copied()
                 })
                 .collect()
         })
@@ -610,7 +717,7 @@ fn verdict(input: &DrainInput<'_>, pod: &Pod, live: &[&Node]) -> PodVerdict {
         } else if h.unschedulable {
             Some("node(s) were unschedulable")
         } else {
-            misfit(pod, &claimed, n, input.nodes, input.pods)
+            misfit(pod, &claimed, n, index)
         };
         match why {
             None => v.fits.push(n.metadata.name.clone().unwrap_or_default()),

@@ -1,6 +1,7 @@
 //! Plain data and pure decisions: the snapshot fetched from the API, and the
 //! per-ordinal join and diagnosis built from it. Nothing here does I/O.
 
+pub mod check;
 pub mod drain;
 pub mod force;
 pub mod gate;

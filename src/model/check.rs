@@ -1,0 +1,1487 @@
+//! `check` as pure decisions: the risks a StatefulSet carries before they bite, each a stable
+//! ID with a severity, what to do and the documentation or issue it rests on.
+//!
+//! Two sources: the live cluster (every check; what the cluster holds: pods, nodes, volumes,
+//! classes, budgets) and a manifest (rendered charts, kustomize output: the checks that read
+//! only the objects themselves, with whatever Services, budgets and classes the manifest
+//! defines). Where a fact cannot be read (RBAC), the checks needing it are reported as not run,
+//! never guessed.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use k8s_openapi::api::apps::v1::StatefulSet;
+use k8s_openapi::api::core::v1::{Node, Pod, PodSpec, Service};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::api::storage::v1::StorageClass;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kube_common::selectors::LabelSelector;
+use serde::Serialize;
+
+use super::drain::{
+    node_refusal, preflight_indexed, DrainFlags, DrainIndex, DrainInput, VerdictCode,
+};
+use super::health::{node_health, pod_terminating};
+use super::inspect::{ProblemCode, Severity};
+use super::recover::node_selector_matches;
+use super::{Access, Claim, Volume};
+
+/// One check of the list: its stable ID, the code it shares with inspect's problems or
+/// drain's verdicts where they overlap, its severity, and what it rests on.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckDef {
+    pub id: &'static str,
+    pub code: &'static str,
+    pub severity: Severity,
+    /// Needs the live cluster (pods, nodes, volumes): not run on a manifest.
+    pub live_only: bool,
+    /// What it looks for, one line (the README's list).
+    pub title: &'static str,
+    pub reference: &'static str,
+}
+
+const fn def(
+    id: &'static str,
+    code: &'static str,
+    severity: Severity,
+    live_only: bool,
+    title: &'static str,
+    reference: &'static str,
+) -> CheckDef {
+    CheckDef {
+        id,
+        code,
+        severity,
+        live_only,
+        title,
+        reference,
+    }
+}
+
+/// The codes shared with inspect's problems (one spelling for one fact).
+const SERVICE_MISSING: &str = "ServiceMissing";
+const SERVICE_NOT_HEADLESS: &str = "ServiceNotHeadless";
+const RETAINED_CLAIMS: &str = "RetainedClaims";
+
+/// Every check, in ID order. IDs are never reused or renumbered.
+pub const CHECKS: &[CheckDef] = &[
+    def("STS001", "MultiplePdbs", Severity::Error, false,
+        "two or more PodDisruptionBudgets select one of its pods: every eviction of it fails",
+        "https://github.com/kubernetes/kubernetes/issues/75957"),
+    def("STS002", "ScaleDownDeletesData", Severity::Warning, false,
+        "whenScaled: Delete on volumes reclaimed with Delete: a scale-down destroys data for good",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention"),
+    def("STS003", "DeleteDeletesData", Severity::Warning, false,
+        "whenDeleted: Delete on volumes reclaimed with Delete: deleting the set destroys its data",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention"),
+    def("STS004", RETAINED_CLAIMS, Severity::Info, true,
+        "claims kept above the replica count on volumes reclaimed with Delete: deleting one destroys its data",
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming"),
+    def("STS005", "ImmediateBinding", Severity::Warning, false,
+        "volumeBindingMode Immediate with zonal or node-local storage: a volume may land where the pod cannot run",
+        "https://kubernetes.io/docs/concepts/storage/storage-classes/#volume-binding-mode"),
+    def("STS006", "NoStorageClass", Severity::Warning, false,
+        "a claim template without storageClassName: new ordinals get whatever class is the default then",
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#class-1"),
+    def("STS007", "PdbBlocksEveryDrain", Severity::Error, false,
+        "a PodDisruptionBudget that allows no disruption even when every replica is healthy: no drain ever passes",
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions"),
+    def("STS008", "AntiAffinityExceedsNodes", Severity::Error, true,
+        "more replicas than the nodes its required pod anti-affinity allows: the rest stay Pending",
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#inter-pod-affinity-and-anti-affinity"),
+    def("STS009", "ReplicasOnOneNode", Severity::Warning, true,
+        "every replica runs on one node: one node failure takes the whole set down",
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/"),
+    def("STS010", "ReplicasInOneZone", Severity::Warning, true,
+        "every replica runs in one zone of a multi-zone cluster: one zone failure takes the whole set down",
+        "https://kubernetes.io/docs/setup/best-practices/multiple-zones/"),
+    def("STS011", SERVICE_MISSING, Severity::Error, false,
+        "the governing Service is missing (or serviceName is empty): pods get no stable DNS names",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#stable-network-id"),
+    def("STS012", SERVICE_NOT_HEADLESS, Severity::Error, false,
+        "the governing Service has a cluster IP: per-pod DNS records need clusterIP: None",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#headless-services"),
+    def("STS013", "ServiceSelectsNotTheSet", Severity::Error, false,
+        "the governing Service's selector does not select the set's pods: they get no DNS records",
+        "https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pods"),
+    def("STS014", "ServiceSelectsOtherPods", Severity::Warning, true,
+        "the governing Service also selects pods that are not the set's: clients reach the wrong pods",
+        "https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service"),
+    def("STS015", "NoReadinessProbe", Severity::Warning, false,
+        "a container without a readiness probe: Ready means started, and ordered rollouts and scale steps go on regardless",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#define-readiness-probes"),
+    def("STS016", "ClassNotExpandable", Severity::Info, false,
+        "a StorageClass that does not allow volume expansion: its volumes cannot be grown in place",
+        "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims"),
+    def("STS017", "PartitionAboveReplicas", Severity::Info, false,
+        "a RollingUpdate partition at or above the highest ordinal: no pod takes an update (a staging pattern)",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#partitions"),
+    def("STS018", "SlowOrderedRecovery", Severity::Warning, false,
+        "OrderedReady with a long minReadySeconds: ordinals come back one per minReadySeconds",
+        "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#minimum-ready-seconds"),
+    def("STS019", "PublishNotReadyAddresses", Severity::Info, false,
+        "the governing Service publishes not-ready pods' addresses: right for peer discovery, wrong for clients",
+        "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec"),
+    def("STS020", "DrainWouldBlock", Severity::Warning, true,
+        "draining a node that runs one of its pods would block now (drain's preflight verdict)",
+        "https://kubernetes.io/docs/tasks/administer-cluster/safely-drain-node/"),
+    def("STS021", "ZeroGracePeriod", Severity::Warning, false,
+        "terminationGracePeriodSeconds 0: a pod is never given the time to stop, and two may run one identity",
+        "https://kubernetes.io/docs/tasks/run-application/force-delete-stateful-set-pod/#statefulset-considerations"),
+];
+
+/// The check with this ID.
+pub fn check_def(id: &str) -> Option<&'static CheckDef> {
+    CHECKS.iter().find(|c| c.id == id)
+}
+
+/// Inspect's problem that is also a check, by its code (one list of codes).
+pub fn check_of_problem(code: ProblemCode) -> Option<&'static CheckDef> {
+    let code = code.to_string();
+    CHECKS.iter().find(|c| c.code == code)
+}
+
+/// Where the objects come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The live cluster: a missing object is missing.
+    Cluster,
+    /// A manifest: what it does not define may exist in the cluster.
+    Manifest,
+}
+
+/// Everything the checks read. In a manifest, `pods`, `claims`, `volumes` and `nodes` are
+/// empty and the checks reading them are not run.
+pub struct CheckInput<'a> {
+    pub source: Source,
+    /// The sets to check.
+    pub sets: &'a [StatefulSet],
+    pub services: Access<&'a [Service]>,
+    pub pdbs: Access<&'a [PodDisruptionBudget]>,
+    pub classes: Access<&'a [StorageClass]>,
+    /// Every pod the cluster runs (drain's preflight counts what each node holds).
+    pub pods: Access<&'a [Pod]>,
+    pub claims: Access<&'a [Claim]>,
+    pub volumes: Access<&'a [Volume]>,
+    pub nodes: Access<&'a [Node]>,
+    pub now: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub id: &'static str,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub namespace: String,
+    pub statefulset: String,
+    /// The object the finding is about (`PodDisruptionBudget/x`, `Pod/web-1`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Drain's verdict code (STS020).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictCode>,
+    pub message: String,
+    pub action: String,
+    pub reference: &'static str,
+}
+
+/// A check that could not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotRun {
+    pub id: &'static str,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub not_run: Vec<NotRun>,
+    /// Permissions that were missing, so some checks did not run (least privilege).
+    pub missing_permissions: Vec<String>,
+}
+
+/// Zonal block storage and node-local provisioners: a volume provisioned before its pod is
+/// scheduled is placed without regard to where the pod can run.
+const TOPOLOGY_BOUND_PROVISIONERS: &[&str] = &[
+    "kubernetes.io/no-provisioner",
+    "rancher.io/local-path",
+    "local.csi.openebs.io",
+    "openebs.io/local",
+    "topolvm.io",
+    "topolvm.cybozu.com",
+    "lvm.csi.metal-stack.io",
+    "ebs.csi.aws.com",
+    "kubernetes.io/aws-ebs",
+    "pd.csi.storage.gke.io",
+    "kubernetes.io/gce-pd",
+    "disk.csi.azure.com",
+    "kubernetes.io/azure-disk",
+    "cinder.csi.openstack.org",
+    "diskplugin.csi.alibabacloud.com",
+];
+
+const ZONE: &str = "topology.kubernetes.io/zone";
+const DEFAULT_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
+
+/// Runs every check on every set of the input.
+pub fn check(input: &CheckInput<'_>) -> Outcome {
+    let mut out = Outcome::default();
+    let live = input.source == Source::Cluster;
+    let mut not_run: BTreeSet<NotRun> = BTreeSet::new();
+    let mut skip = |ids: &[&'static str], reason: &str| {
+        for id in ids {
+            not_run.insert(NotRun {
+                id,
+                reason: reason.to_string(),
+            });
+        }
+    };
+    if !live {
+        let ids: Vec<&'static str> = CHECKS
+            .iter()
+            .filter(|c| c.live_only)
+            .map(|c| c.id)
+            .collect();
+        skip(
+            &ids,
+            "reads the live cluster: pods, nodes, volumes; not run on a manifest",
+        );
+    }
+    let mut missing = Vec::new();
+    let mut denied = |access_ok: bool, perm: &str, ids: &[&'static str]| {
+        if !access_ok {
+            missing.push(perm.to_string());
+            skip(ids, &format!("not allowed to {perm}"));
+        }
+    };
+    if live {
+        denied(
+            input.pods.ok().is_some(),
+            "list pods (all namespaces)",
+            &["STS009", "STS010", "STS014", "STS020"],
+        );
+        denied(
+            input.nodes.ok().is_some(),
+            "list nodes",
+            &["STS008", "STS010", "STS020"],
+        );
+        denied(
+            input.volumes.ok().is_some(),
+            "list persistentvolumes",
+            &["STS004", "STS020"],
+        );
+        denied(
+            input.claims.ok().is_some(),
+            "list persistentvolumeclaims",
+            &["STS004"],
+        );
+    }
+    denied(
+        input.pdbs.ok().is_some(),
+        "list poddisruptionbudgets.policy",
+        &["STS001", "STS007", "STS020"],
+    );
+    denied(
+        input.classes.ok().is_some(),
+        "list storageclasses.storage.k8s.io",
+        &["STS005", "STS016"],
+    );
+    denied(
+        input.services.ok().is_some(),
+        "list services",
+        &["STS011", "STS012", "STS013", "STS014", "STS019"],
+    );
+
+    let ctx = Context::new(input);
+    let mut drains: HashMap<String, Vec<super::drain::PodVerdict>> = HashMap::new();
+    for set in input.sets {
+        let s = SetFacts::new(set, &ctx);
+        let mut f = Vec::new();
+        pdb_checks(&s, &ctx, &mut f);
+        retention_checks(&s, &ctx, &mut f);
+        storage_checks(&s, &ctx, &mut f, &mut skip);
+        placement_checks(&s, &ctx, &mut f);
+        service_checks(&s, &ctx, &mut f);
+        template_checks(&s, &mut f);
+        drain_check(&s, &ctx, &mut drains, &mut f);
+        out.findings.extend(f);
+    }
+    out.findings.sort_by(|a, b| {
+        (
+            std::cmp::Reverse(a.severity),
+            &a.namespace,
+            &a.statefulset,
+            a.id,
+            &a.object,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.namespace,
+                &b.statefulset,
+                b.id,
+                &b.object,
+            ))
+    });
+    out.not_run = not_run.into_iter().collect();
+    out.missing_permissions = missing;
+    out
+}
+
+/// The input indexed once (a thousand sets read one list of each kind).
+struct Context<'a> {
+    input: &'a CheckInput<'a>,
+    live: bool,
+    services: HashMap<(&'a str, &'a str), &'a Service>,
+    pdbs: HashMap<&'a str, Vec<&'a PodDisruptionBudget>>,
+    classes: HashMap<&'a str, &'a StorageClass>,
+    default_class: Option<&'a StorageClass>,
+    pods_by_ns: HashMap<&'a str, Vec<&'a Pod>>,
+    /// By (namespace, name without its ordinal): a set's pods are `<set>-<n>`.
+    pods_by_base: HashMap<(&'a str, &'a str), Vec<&'a Pod>>,
+    /// By (namespace, name), ordered: a template's claims are one range of names.
+    claims: BTreeMap<(&'a str, &'a str), &'a Claim>,
+    volumes: HashMap<&'a str, &'a Volume>,
+    nodes: HashMap<&'a str, &'a Node>,
+    /// Zones of the Ready nodes.
+    zones: BTreeSet<&'a str>,
+    drain_index: Option<DrainIndex<'a>>,
+}
+
+impl<'a> Context<'a> {
+    fn new(input: &'a CheckInput<'a>) -> Context<'a> {
+        let services = input
+            .services
+            .ok()
+            .into_iter()
+            .flat_map(|s| s.iter())
+            .filter_map(|s| {
+                Some((
+                    (
+                        s.metadata.namespace.as_deref()?,
+                        s.metadata.name.as_deref()?,
+                    ),
+                    s,
+                ))
+            })
+            .collect();
+        let mut pdbs: HashMap<&str, Vec<&PodDisruptionBudget>> = HashMap::new();
+        for b in input.pdbs.ok().into_iter().flat_map(|s| s.iter()) {
+            pdbs.entry(b.metadata.namespace.as_deref().unwrap_or_default())
+                .or_default()
+                .push(b);
+        }
+        let classes: HashMap<&str, &StorageClass> = input
+            .classes
+            .ok()
+            .into_iter()
+            .flat_map(|s| s.iter())
+            .filter_map(|c| Some((c.metadata.name.as_deref()?, c)))
+            .collect();
+        let default_class = classes.values().copied().find(|c| {
+            c.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get(DEFAULT_CLASS))
+                .is_some_and(|v| v == "true")
+        });
+        let mut pods_by_ns: HashMap<&str, Vec<&Pod>> = HashMap::new();
+        let mut pods_by_base: HashMap<(&str, &str), Vec<&Pod>> = HashMap::new();
+        for p in input.pods.ok().into_iter().flat_map(|s| s.iter()) {
+            let ns = p.metadata.namespace.as_deref().unwrap_or_default();
+            pods_by_ns.entry(ns).or_default().push(p);
+            if let Some((base, _)) = p.metadata.name.as_deref().and_then(|n| n.rsplit_once('-')) {
+                pods_by_base.entry((ns, base)).or_default().push(p);
+            }
+        }
+        let nodes: HashMap<&str, &Node> = input
+            .nodes
+            .ok()
+            .into_iter()
+            .flat_map(|s| s.iter())
+            .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
+            .collect();
+        let zones = nodes
+            .values()
+            .filter(|n| !node_health(n, input.now).is_dead())
+            .filter_map(|n| n.metadata.labels.as_ref()?.get(ZONE).map(String::as_str))
+            .collect();
+        let live = input.source == Source::Cluster;
+        let drain_index = match (
+            live,
+            input.pods.ok(),
+            input.nodes.ok(),
+            input.pdbs.ok(),
+            input.volumes.ok(),
+            input.nodes.ok().and_then(|n| n.first()),
+        ) {
+            (true, Some(pods), Some(nodes), Some(pdbs), Some(volumes), Some(node)) => {
+                Some(DrainIndex::new(&DrainInput {
+                    node,
+                    lease_age: None,
+                    nodes,
+                    pods,
+                    sets: input.sets,
+                    pdbs,
+                    volumes,
+                    now: input.now,
+                    flags: drain_flags(),
+                }))
+            }
+            _ => None,
+        };
+        Context {
+            input,
+            live,
+            services,
+            pdbs,
+            default_class,
+            classes,
+            pods_by_ns,
+            pods_by_base,
+            claims: input
+                .claims
+                .ok()
+                .into_iter()
+                .flat_map(|s| s.iter())
+                .map(|c| ((c.namespace.as_str(), c.name.as_str()), c))
+                .collect(),
+            volumes: input
+                .volumes
+                .ok()
+                .into_iter()
+                .flat_map(|s| s.iter())
+                .map(|v| (v.name.as_str(), v))
+                .collect(),
+            nodes,
+            zones,
+            drain_index,
+        }
+    }
+}
+
+/// The flags of the drain an operator runs for maintenance: DaemonSet pods and emptyDir data
+/// are expected, pinned volumes and downtime are what check warns about.
+fn drain_flags() -> DrainFlags {
+    DrainFlags {
+        ignore_daemonsets: true,
+        delete_emptydir_data: true,
+        ..Default::default()
+    }
+}
+
+/// One set's facts the checks share.
+struct SetFacts<'a> {
+    set: &'a StatefulSet,
+    ns: &'a str,
+    name: &'a str,
+    replicas: i64,
+    start: i64,
+    template: Option<&'a PodSpec>,
+    template_labels: BTreeMap<String, String>,
+    /// Its pods (live), by ordinal.
+    pods: BTreeMap<i64, &'a Pod>,
+    /// The budgets that select any of its pods (or, without pods, its template).
+    pdbs: Vec<&'a PodDisruptionBudget>,
+}
+
+impl<'a> SetFacts<'a> {
+    fn new(set: &'a StatefulSet, ctx: &Context<'a>) -> SetFacts<'a> {
+        let ns = set.metadata.namespace.as_deref().unwrap_or_default();
+        let spec = &set.spec;
+        let template_labels = spec
+            .template
+            .metadata
+            .as_ref()
+            .and_then(|m| m.labels.clone())
+            .unwrap_or_default();
+        let name = set.metadata.name.as_deref().unwrap_or_default();
+        let pods = super::inspect::set_pods(
+            set,
+            ctx.pods_by_base
+                .get(&(ns, name))
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
+        let mut s = SetFacts {
+            set,
+            ns,
+            name,
+            replicas: spec.replicas.unwrap_or(1) as i64,
+            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            template: spec.template.spec.as_ref(),
+            template_labels,
+            pods,
+            pdbs: vec![],
+        };
+        s.pdbs = ctx
+            .pdbs
+            .get(ns)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|b| s.label_sets().iter().any(|l| pdb_selects(b, l)))
+            .collect();
+        s
+    }
+
+    /// The labels its pods carry: each live pod's, or the template's.
+    fn label_sets(&self) -> Vec<BTreeMap<String, String>> {
+        if self.pods.is_empty() {
+            vec![self.template_labels.clone()]
+        } else {
+            self.pods
+                .values()
+                .map(|p| p.metadata.labels.clone().unwrap_or_default())
+                .collect()
+        }
+    }
+
+    fn finding(&self, id: &'static str, message: String, action: String) -> Finding {
+        let d = check_def(id).expect("a listed check");
+        Finding {
+            id,
+            code: d.code,
+            severity: d.severity,
+            namespace: self.ns.to_string(),
+            statefulset: self.name.to_string(),
+            object: None,
+            node: None,
+            verdict: None,
+            message,
+            action,
+            reference: d.reference,
+        }
+    }
+
+    fn templates(
+        &self,
+    ) -> impl Iterator<Item = &'a k8s_openapi::api::core::v1::PersistentVolumeClaim> {
+        self.set.spec.volume_claim_templates.iter().flatten()
+    }
+
+    /// The claims that exist for a template, with their volumes (live).
+    fn volumes_of<'c>(
+        &self,
+        template: &str,
+        ctx: &'c Context<'a>,
+    ) -> Vec<(&'a Claim, Option<&'a Volume>)>
+    where
+        'a: 'c,
+    {
+        let mut out = Vec::new();
+        let prefix = format!("{template}-{}-", self.name);
+        let from = (self.ns, prefix.as_str());
+        for ((_, name), c) in ctx
+            .claims
+            .range(from..)
+            .take_while(|((ns, name), _)| *ns == self.ns && name.starts_with(&prefix))
+        {
+            if super::inspect::claim_ordinal(template, self.name, name).is_some() {
+                let v = c
+                    .volume_name
+                    .as_deref()
+                    .and_then(|v| ctx.volumes.get(v).copied());
+                out.push((*c, v));
+            }
+        }
+        out
+    }
+}
+
+fn pdb_selects(pdb: &PodDisruptionBudget, labels: &BTreeMap<String, String>) -> bool {
+    // policy/v1: a null selector selects nothing, an empty one every pod of the namespace
+    let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
+        return false;
+    };
+    let v = serde_json::to_value(sel).unwrap_or_default();
+    LabelSelector::from_label_selector(&v).matches(labels)
+}
+
+fn int_or_percent(v: &IntOrString, total: i64) -> Option<i64> {
+    // the disruption controller rounds both bounds up (disruption.go:
+    // GetScaledValueFromIntOrPercent(…, roundUp=true))
+    match v {
+        IntOrString::Int(i) => Some(*i as i64),
+        IntOrString::String(s) => {
+            let p: i64 = s.strip_suffix('%')?.parse().ok()?;
+            Some((p * total + 99) / 100)
+        }
+    }
+}
+
+fn show(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => s.clone(),
+    }
+}
+
+/// STS001, STS007.
+fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if ctx.input.pdbs.ok().is_none() {
+        return;
+    }
+    // STS001: per pod (or the template): the eviction API refuses a pod two budgets select
+    let labels = s.label_sets();
+    let mut seen: BTreeSet<Vec<String>> = BTreeSet::new();
+    for l in &labels {
+        let names: Vec<String> = s
+            .pdbs
+            .iter()
+            .filter(|b| pdb_selects(b, l))
+            .filter_map(|b| b.metadata.name.clone())
+            .collect();
+        if names.len() > 1 && seen.insert(names.clone()) {
+            let mut f = s.finding(
+                "STS001",
+                format!(
+                    "{} PodDisruptionBudgets ({}) select pods of statefulset {}/{}: the eviction API answers 500 for them, so every drain stops there",
+                    names.len(),
+                    names.join(", "),
+                    s.ns,
+                    s.name
+                ),
+                "make exactly one PodDisruptionBudget select the set's pods (narrow or delete the others)".into(),
+            );
+            f.object = Some(format!("PodDisruptionBudget/{}", names.join(",")));
+            out.push(f);
+        }
+    }
+    // STS007: the budget at full health
+    if s.replicas < 1 {
+        return;
+    }
+    for b in &s.pdbs {
+        let Some(spec) = b.spec.as_ref() else {
+            continue;
+        };
+        let expected = b
+            .status
+            .as_ref()
+            .and_then(|st| st.expected_pods)
+            .map(i64::from)
+            .filter(|e| ctx.live && *e > 0)
+            .unwrap_or(s.replicas);
+        let (allowed, bound) = match (&spec.min_available, &spec.max_unavailable) {
+            (Some(m), _) => match int_or_percent(m, expected) {
+                Some(m2) => (expected - m2, format!("minAvailable {}", show(m))),
+                None => continue,
+            },
+            (None, Some(m)) => match int_or_percent(m, expected) {
+                Some(m2) => (m2, format!("maxUnavailable {}", show(m))),
+                None => continue,
+            },
+            (None, None) => continue,
+        };
+        if allowed < 1 {
+            let name = b.metadata.name.as_deref().unwrap_or_default();
+            let mut f = s.finding(
+                "STS007",
+                format!(
+                    "PodDisruptionBudget {name} ({bound}) allows no disruption even with all {expected} pod(s) healthy: every eviction waits forever and no node running one of them can be drained"
+                ),
+                if s.replicas == 1 {
+                    "with one replica, a budget cannot protect availability: use maxUnavailable: 1 (or delete it) and plan the downtime, or run more replicas".into()
+                } else {
+                    format!("allow one disruption: minAvailable {} or maxUnavailable 1", expected - 1)
+                },
+            );
+            f.object = Some(format!("PodDisruptionBudget/{name}"));
+            out.push(f);
+        }
+    }
+}
+
+/// Whether the set's volumes are reclaimed with Delete: the bound volumes' policy (live), else
+/// the class's (Delete unless it says otherwise). None: Retain.
+fn deleting_reclaim(s: &SetFacts<'_>, ctx: &Context<'_>) -> Option<String> {
+    let mut why = BTreeSet::new();
+    for t in s.templates() {
+        let tname = t.metadata.name.as_deref().unwrap_or_default();
+        let bound: Vec<&Volume> = s
+            .volumes_of(tname, ctx)
+            .into_iter()
+            .filter_map(|(_, v)| v)
+            .collect();
+        if !bound.is_empty() {
+            if bound
+                .iter()
+                .any(|v| v.reclaim_policy.as_deref() == Some("Delete"))
+            {
+                why.insert(format!("its volumes of {tname} are reclaimed with Delete"));
+            }
+            continue;
+        }
+        match template_class(t, ctx) {
+            ClassRef::Known(c) if c.reclaim_policy.as_deref().unwrap_or("Delete") == "Delete" => {
+                why.insert(format!(
+                    "class {} reclaims with Delete",
+                    c.metadata.name.as_deref().unwrap_or_default()
+                ));
+            }
+            ClassRef::Known(_) => {}
+            ClassRef::Named(n) => {
+                why.insert(format!(
+                    "class {n} reclaims with Delete unless it says Retain"
+                ));
+            }
+            ClassRef::Default | ClassRef::NoClass => {
+                why.insert("the default class reclaims with Delete unless it says Retain".into());
+            }
+        }
+    }
+    (!why.is_empty()).then(|| why.into_iter().collect::<Vec<_>>().join("; "))
+}
+
+/// STS002, STS003, STS004.
+fn retention_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if s.templates().next().is_none() {
+        return;
+    }
+    let policy = s.set.spec.persistent_volume_claim_retention_policy.as_ref();
+    let scaled = policy.and_then(|p| p.when_scaled.as_deref()) == Some("Delete");
+    let deleted = policy.and_then(|p| p.when_deleted.as_deref()) == Some("Delete");
+    if scaled || deleted {
+        if let Some(why) = deleting_reclaim(s, ctx) {
+            if scaled {
+                out.push(s.finding(
+                    "STS002",
+                    format!("persistentVolumeClaimRetentionPolicy.whenScaled is Delete and {why}: scaling {} down deletes the removed ordinals' claims and their data for good", s.name),
+                    "set whenScaled: Retain (claims of removed ordinals are kept and reused on scale-up), or reclaimPolicy Retain on the volumes".into(),
+                ));
+            }
+            if deleted {
+                out.push(s.finding(
+                    "STS003",
+                    format!("persistentVolumeClaimRetentionPolicy.whenDeleted is Delete and {why}: deleting {} (helm uninstall, a re-create) deletes every claim and its data", s.name),
+                    "set whenDeleted: Retain unless the data is disposable, or reclaimPolicy Retain on the volumes".into(),
+                ));
+            }
+        }
+    }
+    // STS004: claims above the replica count, kept, on volumes that go with them
+    if !ctx.live || ctx.input.volumes.ok().is_none() || ctx.input.claims.ok().is_none() {
+        return;
+    }
+    let end = s.start + s.replicas;
+    let mut kept = Vec::new();
+    for t in s.templates() {
+        let tname = t.metadata.name.as_deref().unwrap_or_default();
+        for (c, v) in s.volumes_of(tname, ctx) {
+            let o = super::inspect::claim_ordinal(tname, s.name, &c.name).unwrap_or(0);
+            if (o >= end || o < s.start)
+                && v.is_some_and(|v| v.reclaim_policy.as_deref() == Some("Delete"))
+            {
+                kept.push(c.name.clone());
+            }
+        }
+    }
+    if !kept.is_empty() {
+        let mut f = s.finding(
+            "STS004",
+            format!(
+                "{} claim(s) of ordinals beyond the {} replica(s) are kept ({}), on volumes reclaimed with Delete: deleting such a claim destroys its data",
+                kept.len(),
+                s.replicas,
+                super::summarised(&kept, ", ")
+            ),
+            "keep them while the data may be needed (a scale-up reuses them); before deleting one, back it up or set the volume's reclaimPolicy to Retain".into(),
+        );
+        f.object = Some(format!("PersistentVolumeClaim/{}", kept[0]));
+        out.push(f);
+    }
+}
+
+enum ClassRef<'a> {
+    Known(&'a StorageClass),
+    /// Named, not read (not in the manifest).
+    Named(String),
+    /// No storageClassName: the default class, which is unknown.
+    Default,
+    /// `storageClassName: ""`: no class (pre-provisioned volumes).
+    NoClass,
+}
+
+fn template_class<'a>(
+    t: &k8s_openapi::api::core::v1::PersistentVolumeClaim,
+    ctx: &Context<'a>,
+) -> ClassRef<'a> {
+    match t
+        .spec
+        .as_ref()
+        .and_then(|s| s.storage_class_name.as_deref())
+    {
+        Some("") => ClassRef::NoClass,
+        Some(n) => ctx
+            .classes
+            .get(n)
+            .copied()
+            .map_or(ClassRef::Named(n.to_string()), ClassRef::Known),
+        None => ctx.default_class.map_or(ClassRef::Default, ClassRef::Known),
+    }
+}
+
+/// STS005, STS006, STS016.
+fn storage_checks(
+    s: &SetFacts<'_>,
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+    skip: &mut impl FnMut(&[&'static str], &str),
+) {
+    for t in s.templates() {
+        let tname = t.metadata.name.as_deref().unwrap_or_default();
+        let named = t
+            .spec
+            .as_ref()
+            .and_then(|s| s.storage_class_name.as_deref());
+        if named.is_none() {
+            let now = ctx
+                .default_class
+                .and_then(|c| c.metadata.name.as_deref())
+                .map(|c| format!(" (today: {c})"))
+                .unwrap_or_default();
+            let mut f = s.finding(
+                "STS006",
+                format!("claim template {tname} names no storageClassName: each new claim gets the default class at the time it is created{now}; if the default changes, new ordinals get other storage than the old ones"),
+                format!("name the class in volumeClaimTemplates ({tname}.spec.storageClassName); a template cannot be changed in place: re-create the set with --cascade=orphan"),
+            );
+            f.object = Some(format!("volumeClaimTemplate/{tname}"));
+            out.push(f);
+        }
+        let class = match template_class(t, ctx) {
+            ClassRef::Known(c) => c,
+            ClassRef::NoClass => continue,
+            ClassRef::Named(n) => {
+                if ctx.input.classes.ok().is_some() {
+                    skip(
+                        &["STS005", "STS016"],
+                        &if ctx.live {
+                            format!("StorageClass {n} does not exist")
+                        } else {
+                            format!("StorageClass {n} is not in the manifest")
+                        },
+                    );
+                }
+                continue;
+            }
+            ClassRef::Default => {
+                if ctx.input.classes.ok().is_some() {
+                    skip(
+                        &["STS005", "STS016"],
+                        "the default StorageClass is not known",
+                    );
+                }
+                continue;
+            }
+        };
+        let cname = class.metadata.name.as_deref().unwrap_or_default();
+        let mode = class.volume_binding_mode.as_deref().unwrap_or("Immediate");
+        if mode == "Immediate" {
+            let bound_by_topology = TOPOLOGY_BOUND_PROVISIONERS
+                .contains(&class.provisioner.as_str())
+                || class
+                    .allowed_topologies
+                    .as_ref()
+                    .is_some_and(|t| !t.is_empty())
+                || s.volumes_of(tname, ctx)
+                    .iter()
+                    .any(|(_, v)| v.is_some_and(|v| v.node_affinity.is_some()));
+            if bound_by_topology {
+                let mut f = s.finding(
+                    "STS005",
+                    format!("StorageClass {cname} ({}) binds volumes Immediately, and its volumes live in one zone or on one node: a new claim's volume is placed before the pod is scheduled, possibly where the pod cannot run (Pending with a volume node affinity conflict)", class.provisioner),
+                    format!("use a class with volumeBindingMode: WaitForFirstConsumer for {tname} (the binding mode of an existing class cannot be changed: create a new class)"),
+                );
+                f.object = Some(format!("StorageClass/{cname}"));
+                out.push(f);
+            }
+        }
+        if class.allow_volume_expansion != Some(true) {
+            let mut f = s.finding(
+                "STS016",
+                format!("StorageClass {cname} does not allow volume expansion: the claims of template {tname} cannot be grown in place (kubectl sts resize-storage refuses)"),
+                format!("set allowVolumeExpansion: true on {cname} if its provisioner supports it (the field can be changed), before the volumes fill up"),
+            );
+            f.object = Some(format!("StorageClass/{cname}"));
+            out.push(f);
+        }
+    }
+}
+
+/// The live nodes a pod of the template may run on (Ready, schedulable, matching its node
+/// selector and required node affinity).
+fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
+    let spec = s.template;
+    let mut v: Vec<&Node> = ctx
+        .nodes
+        .values()
+        .copied()
+        .filter(|n| {
+            let h = node_health(n, ctx.input.now);
+            !h.is_dead() && !h.unschedulable
+        })
+        .filter(|n| {
+            let labels = n.metadata.labels.clone().unwrap_or_default();
+            spec.and_then(|p| p.node_selector.as_ref())
+                .into_iter()
+                .flatten()
+                .all(|(k, val)| labels.get(k) == Some(val))
+                && spec
+                    .and_then(|p| p.affinity.as_ref())
+                    .and_then(|a| a.node_affinity.as_ref())
+                    .and_then(|a| {
+                        a.required_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    })
+                    .is_none_or(|sel| node_selector_matches(sel, n))
+        })
+        .collect();
+    v.sort_by_key(|n| n.metadata.name.clone());
+    v
+}
+
+/// STS008, STS009, STS010.
+fn placement_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if !ctx.live {
+        return;
+    }
+    if ctx.input.nodes.ok().is_some() && s.replicas > 1 {
+        let terms = s
+            .template
+            .and_then(|p| p.affinity.as_ref())
+            .and_then(|a| a.pod_anti_affinity.as_ref())
+            .and_then(|a| {
+                a.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            });
+        for term in terms.into_iter().flatten() {
+            let sel = LabelSelector::from_label_selector(
+                &serde_json::to_value(&term.label_selector).unwrap_or_default(),
+            );
+            let own_ns = term
+                .namespaces
+                .as_ref()
+                .is_none_or(|n| n.is_empty() || n.iter().any(|x| x == s.ns));
+            if term.label_selector.is_none() || !own_ns || !sel.matches(&s.template_labels) {
+                continue;
+            }
+            let key = &term.topology_key;
+            let eligible = eligible_nodes(s, ctx);
+            // a node without the key is a domain of its own for the scheduler's filter
+            let mut domains: BTreeSet<String> = BTreeSet::new();
+            for n in &eligible {
+                match n.metadata.labels.as_ref().and_then(|l| l.get(key)) {
+                    Some(v) => domains.insert(v.clone()),
+                    None => domains.insert(format!(
+                        "node/{}",
+                        n.metadata.name.as_deref().unwrap_or_default()
+                    )),
+                };
+            }
+            if (domains.len() as i64) < s.replicas {
+                out.push(s.finding(
+                    "STS008",
+                    format!(
+                        "{} replicas, but required pod anti-affinity on {key} allows one per domain and the live, schedulable nodes it may use offer {}: at least {} ordinal(s) stay Pending (and a drain leaves nowhere to go)",
+                        s.replicas,
+                        domains.len(),
+                        s.replicas - domains.len() as i64
+                    ),
+                    format!("add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred"),
+                ));
+            }
+        }
+    }
+    if ctx.input.pods.ok().is_none() || s.replicas < 2 {
+        return;
+    }
+    let placed: Vec<(&str, &Pod)> = s
+        .pods
+        .values()
+        .filter(|p| !pod_terminating(p))
+        .filter_map(|p| Some((p.spec.as_ref()?.node_name.as_deref()?, *p)))
+        .collect();
+    if placed.len() < 2 {
+        return;
+    }
+    let nodes: BTreeSet<&str> = placed.iter().map(|(n, _)| *n).collect();
+    if nodes.len() == 1 {
+        let node = nodes.first().copied().unwrap_or_default();
+        let mut f = s.finding(
+            "STS009",
+            format!("all {} running replicas of {} are on node {node}: its failure (or drain) takes the whole set down", placed.len(), s.name),
+            "spread the replicas: a topologySpreadConstraint or pod anti-affinity on kubernetes.io/hostname; then move them one at a time (kubectl sts rollout restart)".into(),
+        );
+        f.node = Some(node.to_string());
+        out.push(f);
+        return;
+    }
+    if ctx.input.nodes.ok().is_none() || ctx.zones.len() < 2 {
+        return;
+    }
+    let zones: BTreeSet<Option<&str>> = placed
+        .iter()
+        .map(|(n, _)| {
+            ctx.nodes
+                .get(n)
+                .and_then(|n| n.metadata.labels.as_ref()?.get(ZONE))
+                .map(String::as_str)
+        })
+        .collect();
+    if let [Some(zone)] = zones.iter().copied().collect::<Vec<_>>()[..] {
+        out.push(s.finding(
+            "STS010",
+            format!("all {} running replicas of {} are in zone {zone}, and the cluster has {} zones: a zone failure takes the whole set down", placed.len(), s.name, ctx.zones.len()),
+            format!("spread the replicas across zones: a topologySpreadConstraint on {ZONE} (zonal volumes stay in their zone: a replica moves with a new claim)"),
+        ));
+    }
+}
+
+/// STS011–STS014, STS019.
+fn service_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if ctx.input.services.ok().is_none() {
+        return;
+    }
+    let name = s.set.spec.service_name.as_deref().unwrap_or_default();
+    if name.is_empty() {
+        out.push(s.finding(
+            "STS011",
+            format!("statefulset {}/{} has no serviceName: its pods get no stable DNS names", s.ns, s.name),
+            "create a headless Service (clusterIP: None) selecting the pods and name it in spec.serviceName (re-create the set with --cascade=orphan: the field cannot be changed)".into(),
+        ));
+        return;
+    }
+    let Some(svc) = ctx.services.get(&(s.ns, name)).copied() else {
+        let message = if ctx.live {
+            format!(
+                "governing Service {}/{name} does not exist: pods get no stable DNS names",
+                s.ns
+            )
+        } else {
+            format!("governing Service {}/{name} is not in the manifest: unless it exists in the cluster, pods get no stable DNS names", s.ns)
+        };
+        let mut f = s.finding(
+            "STS011",
+            message,
+            format!("create a headless Service {name} (clusterIP: None) selecting the pods"),
+        );
+        f.object = Some(format!("Service/{name}"));
+        out.push(f);
+        return;
+    };
+    let spec = svc.spec.clone().unwrap_or_default();
+    let object = Some(format!("Service/{name}"));
+    // a Service of type ExternalName has no cluster IP either, and no endpoints
+    match spec.cluster_ip.as_deref() {
+        Some("None") => {}
+        None | Some("") if !ctx.live => {}
+        ip => {
+            let mut f = s.finding(
+                "STS012",
+                format!("governing Service {}/{name} has clusterIP {}: per-pod DNS records need a headless Service", s.ns, ip.unwrap_or("(allocated)")),
+                "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
+            );
+            f.object = object.clone();
+            out.push(f);
+        }
+    }
+    let selector = spec.selector.clone().unwrap_or_default();
+    let selects = |labels: &BTreeMap<String, String>| {
+        !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+    };
+    if !selects(&s.template_labels) {
+        let why = if selector.is_empty() {
+            "has no selector".to_string()
+        } else {
+            format!(
+                "selects {} and the pod template's labels do not match",
+                selector
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        };
+        let mut f = s.finding(
+            "STS013",
+            format!(
+                "governing Service {}/{name} {why}: the set's pods get no DNS records through it",
+                s.ns
+            ),
+            "make the Service's selector a subset of the pod template's labels".into(),
+        );
+        f.object = object.clone();
+        out.push(f);
+    } else if ctx.live && ctx.input.pods.ok().is_some() {
+        let uid = s.set.metadata.uid.as_deref();
+        let others: Vec<String> = ctx
+            .pods_by_ns
+            .get(s.ns)
+            .into_iter()
+            .flatten()
+            .filter(|p| !pod_terminating(p))
+            .filter(|p| p.metadata.labels.as_ref().is_some_and(&selects))
+            .filter(|p| {
+                !p.metadata
+                    .owner_references
+                    .iter()
+                    .flatten()
+                    .any(|r| r.controller == Some(true) && Some(r.uid.as_str()) == uid)
+            })
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        if !others.is_empty() {
+            let mut f = s.finding(
+                "STS014",
+                format!("governing Service {}/{name} also selects {} pod(s) that are not {}'s ({}): its DNS name and endpoints lead to them too", s.ns, others.len(), s.name, super::summarised(&others, ", ")),
+                "add a label only this set's pods carry to the Service's selector".into(),
+            );
+            f.object = object.clone();
+            out.push(f);
+        }
+    }
+    if spec.publish_not_ready_addresses == Some(true) {
+        let mut f = s.finding(
+            "STS019",
+            format!("governing Service {}/{name} publishes not-ready addresses: pods resolve before they are Ready (right for peer discovery at bootstrap, wrong if clients use this Service)", s.ns),
+            "keep it for peer discovery; give clients their own Service without publishNotReadyAddresses".into(),
+        );
+        f.object = object;
+        out.push(f);
+    }
+}
+
+/// STS015, STS017, STS018, STS021.
+fn template_checks(s: &SetFacts<'_>, out: &mut Vec<Finding>) {
+    if let Some(spec) = s.template {
+        let bare: Vec<&str> = spec
+            .containers
+            .iter()
+            .filter(|c| c.readiness_probe.is_none())
+            .map(|c| c.name.as_str())
+            .collect();
+        if !bare.is_empty() {
+            out.push(s.finding(
+                "STS015",
+                format!("container(s) {} of {} have no readiness probe: a pod is Ready as soon as it starts, so OrderedReady, guarded scale steps and rollouts go on before the app can serve", bare.join(", "), s.name),
+                "add a readinessProbe that passes only when the member can serve (joined its cluster, caught up)".into(),
+            ));
+        }
+        if spec.termination_grace_period_seconds == Some(0) {
+            out.push(s.finding(
+                "STS021",
+                format!("{}'s pods have terminationGracePeriodSeconds 0: they are killed without time to stop, and a replacement may start while the old process still runs (two pods, one identity)", s.name),
+                "give the app the time it needs to stop (the default is 30 s)".into(),
+            ));
+        }
+    }
+    let spec = &s.set.spec;
+    let strategy = spec.update_strategy.as_ref();
+    let partition = strategy
+        .filter(|u| u.type_.as_deref().unwrap_or("RollingUpdate") == "RollingUpdate")
+        .and_then(|u| u.rolling_update.as_ref())
+        .and_then(|r| r.partition)
+        .map(i64::from);
+    if let Some(p) = partition.filter(|p| s.replicas > 0 && *p >= s.start + s.replicas) {
+        out.push(s.finding(
+            "STS017",
+            format!("RollingUpdate partition {p} is at or above every ordinal of {} ({}..{}): no pod takes the update revision", s.name, s.start, s.start + s.replicas - 1),
+            format!("intended while staging; to roll out, lower it (kubectl sts rollout apply {} --partition N)", s.name),
+        ));
+    }
+    let ordered = spec
+        .pod_management_policy
+        .as_deref()
+        .unwrap_or("OrderedReady")
+        == "OrderedReady";
+    let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
+    if ordered && min_ready >= 60 && s.replicas > 1 {
+        out.push(s.finding(
+            "STS018",
+            format!("OrderedReady with minReadySeconds {min_ready}: each ordinal waits until the one before it has been available that long, so bringing {} replicas back takes at least {} min", s.replicas, (min_ready * s.replicas + 59) / 60),
+            "use podManagementPolicy: Parallel if the app does not need ordered start-up, or a shorter minReadySeconds with a readiness probe that means it".into(),
+        ));
+    }
+}
+
+/// STS020: drain's preflight on each node running one of the set's pods, the verdicts that
+/// block for this set's pods.
+fn drain_check(
+    s: &SetFacts<'_>,
+    ctx: &Context<'_>,
+    cache: &mut HashMap<String, Vec<super::drain::PodVerdict>>,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(index), Some(pods), Some(nodes), Some(pdbs), Some(volumes)) = (
+        ctx.drain_index.as_ref(),
+        ctx.input.pods.ok(),
+        ctx.input.nodes.ok(),
+        ctx.input.pdbs.ok(),
+        ctx.input.volumes.ok(),
+    ) else {
+        return;
+    };
+    let on: BTreeSet<&str> = s
+        .pods
+        .values()
+        .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
+        .collect();
+    for node_name in on {
+        let Some(node) = ctx.nodes.get(node_name).copied() else {
+            continue;
+        };
+        let input = DrainInput {
+            node,
+            lease_age: None,
+            nodes,
+            pods,
+            sets: ctx.input.sets,
+            pdbs,
+            volumes,
+            now: ctx.input.now,
+            flags: drain_flags(),
+        };
+        // a dead node is recover's, and inspect's, not a drain's
+        if node_refusal(&input, i64::MAX).is_some() {
+            continue;
+        }
+        let verdicts = cache
+            .entry(node_name.to_string())
+            .or_insert_with(|| preflight_indexed(&input, index));
+        for v in verdicts.iter() {
+            if v.namespace != s.ns || v.statefulset.as_deref() != Some(s.name) || !v.code.blocks() {
+                continue;
+            }
+            let mut f = s.finding(
+                "STS020",
+                format!("draining node {node_name} now would block on {}: {:?} ({})", v.name, v.code, v.reason),
+                format!("kubectl sts drain {node_name} --dry-run shows every verdict; fix what it names before maintenance"),
+            );
+            f.node = Some(node_name.to_string());
+            f.object = Some(format!("Pod/{}", v.name));
+            f.verdict = Some(v.code);
+            out.push(f);
+        }
+    }
+}
+
+/// The objects a check reads, as fetched from the cluster or read from a manifest.
+#[derive(Debug, Clone)]
+pub struct Objects {
+    pub sets: Vec<StatefulSet>,
+    pub pods: Access<Vec<Pod>>,
+    pub claims: Access<Vec<Claim>>,
+    pub services: Access<Vec<Service>>,
+    pub pdbs: Access<Vec<PodDisruptionBudget>>,
+    pub classes: Access<Vec<StorageClass>>,
+    pub volumes: Access<Vec<Volume>>,
+    pub nodes: Access<Vec<Node>>,
+    pub now: jiff::Timestamp,
+}
+
+impl Objects {
+    /// The input of [`check`] for these objects, for the sets `keep` selects.
+    pub fn input<'a>(&'a self, source: Source, sets: &'a [StatefulSet]) -> CheckInput<'a> {
+        fn view<T>(a: &Access<Vec<T>>) -> Access<&[T]> {
+            match a {
+                Access::Ok(v) => Access::Ok(v.as_slice()),
+                Access::Forbidden => Access::Forbidden,
+            }
+        }
+        CheckInput {
+            source,
+            sets,
+            services: view(&self.services),
+            pdbs: view(&self.pdbs),
+            classes: view(&self.classes),
+            pods: view(&self.pods),
+            claims: view(&self.claims),
+            volumes: view(&self.volumes),
+            nodes: view(&self.nodes),
+            now: self.now,
+        }
+    }
+}
+
+/// The objects of a manifest (multi-document YAML or JSON, `kind: List` included) that the
+/// checks read: StatefulSets, Services, PodDisruptionBudgets, StorageClasses; every other kind
+/// is passed over. Objects without a namespace are in `namespace` (as `kubectl apply -n`).
+pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
+    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text)
+        .map_err(|e| format!("the manifest is not valid YAML: {e}"))?;
+    let mut items = Vec::new();
+    for d in docs {
+        match d {
+            serde_json::Value::Null => {}
+            serde_json::Value::Object(ref m)
+                if m.get("kind").and_then(|k| k.as_str()) == Some("List") =>
+            {
+                items.extend(
+                    m.get("items")
+                        .and_then(|i| i.as_array())
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+            }
+            serde_json::Value::Object(_) => items.push(d),
+            other => {
+                return Err(format!(
+                    "the manifest holds a document that is not an object: {}",
+                    first_chars(&other.to_string())
+                ))
+            }
+        }
+    }
+    let mut o = Objects {
+        sets: vec![],
+        pods: Access::Ok(vec![]),
+        claims: Access::Ok(vec![]),
+        services: Access::Ok(vec![]),
+        pdbs: Access::Ok(vec![]),
+        classes: Access::Ok(vec![]),
+        volumes: Access::Ok(vec![]),
+        nodes: Access::Ok(vec![]),
+        now: jiff::Timestamp::now(),
+    };
+    for (i, mut item) in items.into_iter().enumerate() {
+        let kind = item
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let api = item
+            .get("apiVersion")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_string();
+        let name = item
+            .pointer("/metadata/name")
+            .and_then(|k| k.as_str())
+            .unwrap_or("?")
+            .to_string();
+        let namespaced = matches!(
+            (api.as_str(), kind.as_str()),
+            ("apps/v1", "StatefulSet") | ("v1", "Service") | ("policy/v1", "PodDisruptionBudget")
+        );
+        if namespaced
+            && item
+                .pointer("/metadata/namespace")
+                .and_then(|n| n.as_str())
+                .is_none_or(str::is_empty)
+        {
+            if let Some(m) = item.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+                m.insert("namespace".into(), namespace.into());
+            }
+        }
+        let bad = |e: serde_json::Error| {
+            format!(
+                "object {} ({kind} {name}) in the manifest is not a valid {api} {kind}: {e}",
+                i + 1
+            )
+        };
+        match (api.as_str(), kind.as_str()) {
+            ("apps/v1", "StatefulSet") => o.sets.push(serde_json::from_value(item).map_err(bad)?),
+            ("v1", "Service") => push(&mut o.services, serde_json::from_value(item).map_err(bad)?),
+            ("policy/v1", "PodDisruptionBudget") => push(&mut o.pdbs, serde_json::from_value(item).map_err(bad)?),
+            ("storage.k8s.io/v1", "StorageClass") => push(&mut o.classes, serde_json::from_value(item).map_err(bad)?),
+            (_, "StatefulSet") => return Err(format!("object {} (StatefulSet {name}) has apiVersion {api:?}: only apps/v1 StatefulSets exist", i + 1)),
+            _ => {}
+        }
+    }
+    Ok(o)
+}
+
+fn push<T>(a: &mut Access<Vec<T>>, t: T) {
+    if let Access::Ok(v) = a {
+        v.push(t);
+    }
+}
+
+fn first_chars(s: &str) -> String {
+    s.chars().take(60).collect()
+}
+
+/// How many findings of each severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+/// The `kubectl-sts/v1 CheckResult` document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    /// `cluster`, `file:<path>` or `stdin`.
+    pub source: String,
+    /// The sets checked, `namespace/name`.
+    pub statefulsets: Vec<String>,
+    pub counts: Counts,
+    pub findings: Vec<Finding>,
+    /// Checks that did not run, and why (a manifest, a permission, an unknown class).
+    pub not_run: Vec<NotRun>,
+    pub missing_permissions: Vec<String>,
+    /// Check IDs left out by `--ignore`.
+    pub ignored: Vec<String>,
+}
+
+impl CheckResult {
+    pub fn new(
+        source: String,
+        sets: &[StatefulSet],
+        outcome: Outcome,
+        ignore: &[String],
+    ) -> CheckResult {
+        let findings: Vec<Finding> = outcome
+            .findings
+            .into_iter()
+            .filter(|f| !ignore.iter().any(|i| i == f.id))
+            .collect();
+        let mut counts = Counts::default();
+        for f in &findings {
+            match f.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        CheckResult {
+            api_version: "kubectl-sts/v1",
+            kind: "CheckResult",
+            source,
+            statefulsets: sets
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}/{}",
+                        s.metadata.namespace.as_deref().unwrap_or_default(),
+                        s.metadata.name.as_deref().unwrap_or_default()
+                    )
+                })
+                .collect(),
+            counts,
+            findings,
+            not_run: outcome
+                .not_run
+                .into_iter()
+                .filter(|n| !ignore.iter().any(|i| i == n.id))
+                .collect(),
+            missing_permissions: outcome.missing_permissions,
+            ignored: ignore.to_vec(),
+        }
+    }
+
+    /// Whether a finding at or above `at` is left (exit 5).
+    pub fn fails(&self, at: Option<Severity>) -> bool {
+        at.is_some_and(|at| self.findings.iter().any(|f| f.severity >= at))
+    }
+}
