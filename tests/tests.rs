@@ -6,6 +6,7 @@
 mod harness;
 
 mod bad_input;
+mod check;
 mod completions;
 mod demo;
 mod documents;

@@ -915,7 +915,7 @@ fn storage_checks(
 }
 
 /// The live nodes a pod of the template may run on (Ready, schedulable, matching its node
-/// selector and required node affinity).
+/// selector and required node affinity, its taints tolerated).
 fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
     let spec = s.template;
     let mut v: Vec<&Node> = ctx
@@ -940,6 +940,25 @@ fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
                             .as_ref()
                     })
                     .is_none_or(|sel| node_selector_matches(sel, n))
+        })
+        .filter(|n| {
+            let tolerations = spec
+                .and_then(|p| p.tolerations.as_deref())
+                .unwrap_or_default();
+            n.spec
+                .as_ref()
+                .and_then(|s| s.taints.as_ref())
+                .is_none_or(|ts| {
+                    ts.iter().all(|t| {
+                        !(t.effect == "NoSchedule" || t.effect == "NoExecute")
+                            || super::drain::tolerates(
+                                tolerations,
+                                &t.key,
+                                t.value.as_deref(),
+                                &t.effect,
+                            )
+                    })
+                })
         })
         .collect();
     v.sort_by_key(|n| n.metadata.name.clone());
@@ -1192,7 +1211,7 @@ fn template_checks(s: &SetFacts<'_>, out: &mut Vec<Finding>) {
         out.push(s.finding(
             "STS017",
             format!("RollingUpdate partition {p} is at or above every ordinal of {} ({}..{}): no pod takes the update revision", s.name, s.start, s.start + s.replicas - 1),
-            format!("intended while staging; to roll out, lower it (kubectl sts rollout apply {} --partition N)", s.name),
+            format!("intended while staging; to roll out, lower it (kubectl sts rollout apply {} --to-partition N)", s.name),
         ));
     }
     let ordered = spec
@@ -1483,5 +1502,665 @@ impl CheckResult {
     /// Whether a finding at or above `at` is left (exit 5).
     pub fn fails(&self, at: Option<Severity>) -> bool {
         at.is_some_and(|at| self.findings.iter().any(|f| f.severity >= at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn now() -> jiff::Timestamp {
+        "2026-01-01T00:10:00Z".parse().unwrap()
+    }
+
+    /// A set of three that carries none of the risks: a headless Service, a budget allowing
+    /// one disruption, a named expandable WaitForFirstConsumer class, Retain on both, a
+    /// readiness probe, one replica per node and zone, network volumes.
+    struct Fx {
+        set: Value,
+        service: Value,
+        pdbs: Vec<Value>,
+        class: Value,
+        pods: Vec<Value>,
+        volumes: Vec<Value>,
+        nodes: Vec<Value>,
+        source: Source,
+    }
+
+    fn node(i: usize) -> Value {
+        json!({"metadata": {"name": format!("n{i}"), "labels": {
+                "kubernetes.io/hostname": format!("n{i}"), ZONE: format!("z{i}")}},
+            "spec": {},
+            "status": {"allocatable": {"cpu": "4", "memory": "8Gi"}, "conditions": [{"type": "Ready",
+                "status": "True", "lastHeartbeatTime": "2026-01-01T00:09:50Z",
+                "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+    }
+
+    fn pod(i: usize, node: &str) -> Value {
+        json!({"metadata": {"name": format!("web-{i}"), "namespace": "db", "uid": format!("p{i}"),
+                "labels": {"app": "web", "statefulset.kubernetes.io/pod-name": format!("web-{i}")},
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web",
+                    "uid": "set-uid", "controller": true}]},
+            "spec": {"nodeName": node, "containers": [{"name": "db", "image": "i"}],
+                "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": format!("data-web-{i}")}}]},
+            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True",
+                "lastTransitionTime": "2026-01-01T00:00:00Z"}]}})
+    }
+
+    fn volume(i: usize, reclaim: &str) -> Value {
+        json!({"metadata": {"name": format!("pv-{i}")},
+            "spec": {"claimRef": {"namespace": "db", "name": format!("data-web-{i}")},
+                "capacity": {"storage": "1Gi"}, "storageClassName": "fast",
+                "persistentVolumeReclaimPolicy": reclaim, "csi": {"driver": "d", "volumeHandle": "h"}},
+            "status": {"phase": "Bound"}})
+    }
+
+    fn clean() -> Fx {
+        Fx {
+            set: json!({"metadata": {"name": "web", "namespace": "db", "uid": "set-uid", "generation": 1},
+                "spec": {"replicas": 3, "serviceName": "web", "selector": {"matchLabels": {"app": "web"}},
+                    "persistentVolumeClaimRetentionPolicy": {"whenScaled": "Retain", "whenDeleted": "Retain"},
+                    "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{
+                        "name": "db", "image": "i", "readinessProbe": {"exec": {"command": ["ready"]}}}]}},
+                    "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                        "storageClassName": "fast", "accessModes": ["ReadWriteOnce"],
+                        "resources": {"requests": {"storage": "1Gi"}}}}]},
+                "status": {"replicas": 3, "readyReplicas": 3, "availableReplicas": 3, "observedGeneration": 1,
+                    "currentRevision": "r1", "updateRevision": "r1", "updatedReplicas": 3, "currentReplicas": 3}}),
+            service: json!({"metadata": {"name": "web", "namespace": "db"},
+                "spec": {"clusterIP": "None", "selector": {"app": "web"}}}),
+            pdbs: vec![json!({"metadata": {"name": "web", "namespace": "db"},
+                "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": "web"}}},
+                "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3}})],
+            class: json!({"metadata": {"name": "fast"}, "provisioner": "ebs.csi.aws.com",
+                "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer", "allowVolumeExpansion": true}),
+            pods: (0..3).map(|i| pod(i, &format!("n{i}"))).collect(),
+            volumes: (0..3).map(|i| volume(i, "Delete")).collect(),
+            nodes: (0..3).map(node).collect(),
+            source: Source::Cluster,
+        }
+    }
+
+    fn from<T: serde::de::DeserializeOwned>(v: &Value) -> T {
+        serde_json::from_value(v.clone()).unwrap()
+    }
+
+    impl Fx {
+        fn outcome(&self) -> Outcome {
+            let volumes: Vec<Volume> = self
+                .volumes
+                .iter()
+                .map(|v| Volume::from(from::<k8s_openapi::api::core::v1::PersistentVolume>(v)))
+                .collect();
+            let claims: Vec<Claim> = volumes
+                .iter()
+                .filter_map(|v| {
+                    let (ns, name) = v.claim.clone()?;
+                    Some(Claim {
+                        namespace: ns,
+                        name,
+                        phase: Some("Bound".into()),
+                        volume_name: Some(v.name.clone()),
+                        ..Default::default()
+                    })
+                })
+                .collect();
+            let live = self.source == Source::Cluster;
+            let o = Objects {
+                sets: vec![from(&self.set)],
+                pods: Access::Ok(if live {
+                    self.pods.iter().map(from).collect()
+                } else {
+                    vec![]
+                }),
+                claims: Access::Ok(if live { claims } else { vec![] }),
+                services: Access::Ok(vec![from(&self.service)]),
+                pdbs: Access::Ok(self.pdbs.iter().map(from).collect()),
+                classes: Access::Ok(vec![from(&self.class)]),
+                volumes: Access::Ok(if live { volumes } else { vec![] }),
+                nodes: Access::Ok(if live {
+                    self.nodes.iter().map(from).collect()
+                } else {
+                    vec![]
+                }),
+                now: now(),
+            };
+            check(&o.input(self.source, &o.sets))
+        }
+
+        fn ids(&self) -> Vec<&'static str> {
+            self.outcome().findings.iter().map(|f| f.id).collect()
+        }
+    }
+
+    /// `check` fires for the changed fixture and not for the near miss.
+    fn fires(id: &str, hit: impl Fn(&mut Fx), miss: impl Fn(&mut Fx)) {
+        let mut fx = clean();
+        hit(&mut fx);
+        let got = fx.outcome();
+        assert!(
+            got.findings.iter().any(|f| f.id == id),
+            "{id} should fire: {got:#?}"
+        );
+        let mut fx = clean();
+        miss(&mut fx);
+        assert!(
+            !fx.ids().contains(&id),
+            "{id} should not fire: {:?}",
+            fx.ids()
+        );
+    }
+
+    #[test]
+    fn the_clean_set_has_no_findings_and_every_check_ran() {
+        let got = clean().outcome();
+        assert_eq!(got, Outcome::default());
+    }
+
+    #[test]
+    fn the_list_is_stable_and_shares_inspects_codes() {
+        for (i, c) in CHECKS.iter().enumerate() {
+            assert_eq!(c.id, format!("STS{:03}", i + 1));
+            assert!(c.reference.starts_with("https://"), "{}", c.id);
+        }
+        assert!(CHECKS.len() >= 15);
+        assert_eq!(
+            check_of_problem(ProblemCode::ServiceMissing).unwrap().id,
+            "STS011"
+        );
+        assert_eq!(
+            check_of_problem(ProblemCode::ServiceNotHeadless)
+                .unwrap()
+                .id,
+            "STS012"
+        );
+        assert_eq!(
+            check_of_problem(ProblemCode::RetainedClaims).unwrap().id,
+            "STS004"
+        );
+        assert!(check_of_problem(ProblemCode::PodNotReady).is_none());
+        // drain's verdict, the same fact
+        assert_eq!(
+            check_def("STS001").unwrap().code,
+            format!("{:?}", VerdictCode::MultiplePdbs)
+        );
+    }
+
+    #[test]
+    fn sts001_two_budgets_on_one_pod() {
+        // drain's verdict for the same pods says the same
+        let mut fx = clean();
+        let mut b = fx.pdbs[0].clone();
+        b["metadata"]["name"] = json!("web-2");
+        fx.pdbs.push(b);
+        let verdicts: Vec<Option<VerdictCode>> = fx
+            .outcome()
+            .findings
+            .iter()
+            .filter(|f| f.id == "STS020")
+            .map(|f| f.verdict)
+            .collect();
+        assert_eq!(verdicts, [Some(VerdictCode::MultiplePdbs); 3]);
+        let second = |fx: &mut Fx, selector: Value| {
+            let mut b = fx.pdbs[0].clone();
+            b["metadata"]["name"] = json!("web-2");
+            b["spec"]["selector"] = selector;
+            fx.pdbs.push(b);
+        };
+        fires(
+            "STS001",
+            // one pod only, by its pod-name label: still every eviction of that pod fails
+            |fx| {
+                second(
+                    fx,
+                    json!({"matchLabels": {"statefulset.kubernetes.io/pod-name": "web-1"}}),
+                )
+            },
+            |fx| second(fx, json!({"matchLabels": {"app": "other"}})),
+        );
+    }
+
+    #[test]
+    fn sts002_and_sts003_retention_delete_on_delete_reclaim() {
+        fires(
+            "STS002",
+            |fx| {
+                fx.set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] =
+                    json!("Delete")
+            },
+            |fx| {
+                fx.set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] =
+                    json!("Delete");
+                fx.volumes = (0..3).map(|i| volume(i, "Retain")).collect();
+            },
+        );
+        fires(
+            "STS003",
+            |fx| {
+                fx.set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenDeleted"] =
+                    json!("Delete")
+            },
+            |fx| {
+                // no volumes yet: the class says Retain
+                fx.set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenDeleted"] =
+                    json!("Delete");
+                fx.volumes.clear();
+                fx.class["reclaimPolicy"] = json!("Retain");
+            },
+        );
+    }
+
+    #[test]
+    fn sts004_kept_claims_on_delete_reclaim() {
+        fires(
+            "STS004",
+            |fx| {
+                fx.set["spec"]["replicas"] = json!(2);
+                fx.pods.pop();
+            },
+            |fx| {
+                fx.set["spec"]["replicas"] = json!(2);
+                fx.pods.pop();
+                fx.volumes[2] = volume(2, "Retain");
+            },
+        );
+    }
+
+    #[test]
+    fn sts005_immediate_binding_on_topology_bound_storage() {
+        fires(
+            "STS005",
+            |fx| fx.class["volumeBindingMode"] = json!("Immediate"),
+            |fx| {
+                // network storage reachable from every node: Immediate is harmless
+                fx.class["volumeBindingMode"] = json!("Immediate");
+                fx.class["provisioner"] = json!("nfs.csi.k8s.io");
+            },
+        );
+    }
+
+    #[test]
+    fn sts006_no_storage_class_name() {
+        fires(
+            "STS006",
+            |fx| {
+                fx.set["spec"]["volumeClaimTemplates"][0]["spec"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("storageClassName");
+            },
+            // "" is a choice: pre-provisioned volumes, no class
+            |fx| fx.set["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] = json!(""),
+        );
+    }
+
+    #[test]
+    fn sts007_budget_allowing_no_disruption() {
+        let bound = |fx: &mut Fx, k: &str, v: Value| {
+            fx.pdbs[0]["spec"] = json!({k: v, "selector": {"matchLabels": {"app": "web"}}});
+        };
+        fires(
+            "STS007",
+            |fx| bound(fx, "minAvailable", json!(3)),
+            |fx| bound(fx, "minAvailable", json!(2)),
+        );
+        fires(
+            "STS007",
+            |fx| bound(fx, "maxUnavailable", json!("0%")),
+            |fx| bound(fx, "maxUnavailable", json!("10%")),
+        );
+        fires(
+            "STS007",
+            |fx| {
+                fx.set["spec"]["replicas"] = json!(1);
+                fx.pods.truncate(1);
+                fx.pdbs[0]["status"]["expectedPods"] = json!(1);
+                bound(fx, "minAvailable", json!(1));
+            },
+            |fx| bound(fx, "minAvailable", json!("60%")),
+        );
+    }
+
+    #[test]
+    fn sts008_more_replicas_than_anti_affinity_allows() {
+        let anti = |fx: &mut Fx, key: &str| {
+            fx.set["spec"]["template"]["spec"]["affinity"] = json!({"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "web"}}, "topologyKey": key}]}});
+        };
+        fires(
+            "STS008",
+            |fx| {
+                anti(fx, "kubernetes.io/hostname");
+                fx.set["spec"]["replicas"] = json!(4);
+            },
+            |fx| anti(fx, "kubernetes.io/hostname"),
+        );
+        // a tainted node the pods do not tolerate is no domain
+        fires(
+            "STS008",
+            |fx| {
+                anti(fx, "kubernetes.io/hostname");
+                fx.nodes[2]["spec"]["taints"] =
+                    json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]);
+            },
+            |fx| {
+                anti(fx, "kubernetes.io/hostname");
+                fx.nodes[2]["spec"]["taints"] =
+                    json!([{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]);
+                fx.set["spec"]["template"]["spec"]["tolerations"] =
+                    json!([{"key": "dedicated", "operator": "Exists"}]);
+            },
+        );
+        // a cordoned node is no domain
+        fires(
+            "STS008",
+            |fx| {
+                anti(fx, ZONE);
+                fx.nodes[2]["spec"]["unschedulable"] = json!(true);
+            },
+            |fx| anti(fx, ZONE),
+        );
+    }
+
+    #[test]
+    fn sts009_and_sts010_one_node_one_zone() {
+        fires(
+            "STS009",
+            |fx| fx.pods = (0..3).map(|i| pod(i, "n0")).collect(),
+            |fx| fx.pods = vec![pod(0, "n0"), pod(1, "n0"), pod(2, "n1")],
+        );
+        fires(
+            "STS010",
+            |fx| {
+                fx.nodes[1]["metadata"]["labels"][ZONE] = json!("z0");
+                fx.pods[2]["spec"]["nodeName"] = json!("n1");
+            },
+            // one zone in the whole cluster: nothing to spread over
+            |fx| {
+                for n in &mut fx.nodes {
+                    n["metadata"]["labels"][ZONE] = json!("z0");
+                }
+            },
+        );
+        let mut fx = clean();
+        fx.nodes[1]["metadata"]["labels"][ZONE] = json!("z0");
+        fx.nodes[2]["metadata"]["labels"][ZONE] = json!("z0");
+        fx.nodes.push(node(3));
+        assert_eq!(fx.ids(), ["STS010"]);
+    }
+
+    #[test]
+    fn sts011_to_sts014_and_sts019_the_governing_service() {
+        fires(
+            "STS011",
+            |fx| fx.service["metadata"]["name"] = json!("other"),
+            |fx| fx.service["spec"]["ports"] = json!([{"port": 5432}]),
+        );
+        fires(
+            "STS011",
+            |fx| fx.set["spec"]["serviceName"] = json!(""),
+            |_| {},
+        );
+        fires(
+            "STS012",
+            |fx| fx.service["spec"]["clusterIP"] = json!("10.0.0.7"),
+            |_| {},
+        );
+        fires(
+            "STS013",
+            |fx| fx.service["spec"]["selector"] = json!({"app": "web", "tier": "db"}),
+            |fx| {
+                fx.service["spec"]["selector"] = json!({"app": "web", "tier": "db"});
+                fx.set["spec"]["template"]["metadata"]["labels"]["tier"] = json!("db");
+            },
+        );
+        fires(
+            "STS013",
+            |fx| fx.service["spec"]["selector"] = json!({}),
+            |_| {},
+        );
+        fires(
+            "STS014",
+            |fx| {
+                let mut stray = pod(9, "n1");
+                stray["metadata"]["name"] = json!("web-debug");
+                stray["metadata"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("ownerReferences");
+                fx.pods.push(stray);
+            },
+            |fx| {
+                let mut other = pod(9, "n1");
+                other["metadata"]["name"] = json!("cache-0");
+                other["metadata"]["labels"] = json!({"app": "cache"});
+                fx.pods.push(other);
+            },
+        );
+        fires(
+            "STS019",
+            |fx| fx.service["spec"]["publishNotReadyAddresses"] = json!(true),
+            |fx| fx.service["spec"]["publishNotReadyAddresses"] = json!(false),
+        );
+    }
+
+    #[test]
+    fn sts015_no_readiness_probe() {
+        fires(
+            "STS015",
+            |fx| {
+                fx.set["spec"]["template"]["spec"]["containers"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": "metrics", "image": "m"}));
+            },
+            // an init container needs none
+            |fx| {
+                fx.set["spec"]["template"]["spec"]["initContainers"] =
+                    json!([{"name": "init", "image": "m"}]);
+            },
+        );
+    }
+
+    #[test]
+    fn sts016_class_not_expandable() {
+        fires(
+            "STS016",
+            |fx| {
+                fx.class
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("allowVolumeExpansion");
+            },
+            |fx| fx.class["allowVolumeExpansion"] = json!(true),
+        );
+    }
+
+    #[test]
+    fn sts017_partition_at_or_above_every_ordinal() {
+        let partition = |fx: &mut Fx, p: i64| {
+            fx.set["spec"]["updateStrategy"] =
+                json!({"type": "RollingUpdate", "rollingUpdate": {"partition": p}});
+        };
+        fires("STS017", |fx| partition(fx, 3), |fx| partition(fx, 2));
+        // ordinals from 5: 5, 6, 7
+        fires(
+            "STS017",
+            |fx| {
+                fx.set["spec"]["ordinals"] = json!({"start": 5});
+                partition(fx, 8);
+            },
+            |fx| {
+                fx.set["spec"]["ordinals"] = json!({"start": 5});
+                partition(fx, 7);
+            },
+        );
+    }
+
+    #[test]
+    fn sts018_ordered_ready_with_long_min_ready_seconds() {
+        fires(
+            "STS018",
+            |fx| fx.set["spec"]["minReadySeconds"] = json!(120),
+            |fx| {
+                fx.set["spec"]["minReadySeconds"] = json!(120);
+                fx.set["spec"]["podManagementPolicy"] = json!("Parallel");
+            },
+        );
+    }
+
+    #[test]
+    fn sts020_drain_would_block_names_the_node_and_verdict() {
+        let pin = |fx: &mut Fx| {
+            for (i, v) in fx.volumes.iter_mut().enumerate() {
+                v["spec"]["nodeAffinity"] = json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                    {"key": "kubernetes.io/hostname", "operator": "In", "values": [format!("n{i}")]}]}]}});
+            }
+        };
+        fires("STS020", pin, |fx| {
+            fx.pods[0]["spec"]["nodeName"] = json!("n0")
+        });
+        let mut fx = clean();
+        pin(&mut fx);
+        let got = fx.outcome();
+        let blocks: Vec<(Option<&str>, Option<VerdictCode>)> = got
+            .findings
+            .iter()
+            .filter(|f| f.id == "STS020")
+            .map(|f| (f.node.as_deref(), f.verdict))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (Some("n0"), Some(VerdictCode::PinnedVolume)),
+                (Some("n1"), Some(VerdictCode::PinnedVolume)),
+                (Some("n2"), Some(VerdictCode::PinnedVolume))
+            ]
+        );
+        // a pod already down: draining either other node would take a second one down
+        let mut fx = clean();
+        fx.pods[2]["status"]["conditions"][0]["status"] = json!("False");
+        let verdicts: Vec<Option<VerdictCode>> = fx
+            .outcome()
+            .findings
+            .iter()
+            .filter(|f| f.id == "STS020")
+            .map(|f| f.verdict)
+            .collect();
+        assert_eq!(verdicts, [Some(VerdictCode::SetUnhealthy); 2]);
+        // a dead node is not drained (inspect and recover say what to do there)
+        let mut fx = clean();
+        pin(&mut fx);
+        fx.nodes[0]["status"]["conditions"][0]["status"] = json!("Unknown");
+        assert!(fx
+            .outcome()
+            .findings
+            .iter()
+            .all(|f| f.node.as_deref() != Some("n0")));
+    }
+
+    #[test]
+    fn sts021_zero_grace_period() {
+        fires(
+            "STS021",
+            |fx| fx.set["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = json!(0),
+            |fx| fx.set["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = json!(1),
+        );
+    }
+
+    #[test]
+    fn a_manifest_runs_what_needs_no_cluster_and_says_what_it_did_not() {
+        let mut fx = clean();
+        fx.source = Source::Manifest;
+        fx.set["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] = json!(0);
+        let got = fx.outcome();
+        assert_eq!(
+            got.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+            ["STS021"]
+        );
+        let skipped: Vec<&str> = got.not_run.iter().map(|n| n.id).collect();
+        assert_eq!(
+            skipped,
+            ["STS004", "STS008", "STS009", "STS010", "STS014", "STS020"]
+        );
+        assert!(got.missing_permissions.is_empty());
+        // a Service the manifest does not hold may exist: said so
+        fx.service["metadata"]["name"] = json!("elsewhere");
+        let f = fx
+            .outcome()
+            .findings
+            .into_iter()
+            .find(|f| f.id == "STS011")
+            .unwrap();
+        assert!(
+            f.message.contains("is not in the manifest"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn denied_lists_are_missing_permissions_and_their_checks_do_not_run() {
+        let fx = clean();
+        let mut o = Objects {
+            sets: vec![from(&fx.set)],
+            pods: Access::Forbidden,
+            claims: Access::Forbidden,
+            services: Access::Ok(vec![from(&fx.service)]),
+            pdbs: Access::Forbidden,
+            classes: Access::Forbidden,
+            volumes: Access::Forbidden,
+            nodes: Access::Forbidden,
+            now: now(),
+        };
+        o.sets[0].spec.min_ready_seconds = Some(300);
+        let got = check(&o.input(Source::Cluster, &o.sets));
+        assert_eq!(
+            got.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+            ["STS018"]
+        );
+        assert_eq!(
+            got.missing_permissions,
+            [
+                "list pods (all namespaces)",
+                "list nodes",
+                "list persistentvolumes",
+                "list persistentvolumeclaims",
+                "list poddisruptionbudgets.policy",
+                "list storageclasses.storage.k8s.io"
+            ]
+        );
+        let skipped: BTreeSet<&str> = got.not_run.iter().map(|n| n.id).collect();
+        for id in [
+            "STS001", "STS004", "STS005", "STS007", "STS008", "STS009", "STS010", "STS014",
+            "STS016", "STS020",
+        ] {
+            assert!(skipped.contains(id), "{id} {skipped:?}");
+        }
+    }
+
+    #[test]
+    fn manifests_parse_lists_and_default_the_namespace() {
+        let text = "# rendered\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {name: a}\n  spec: {selector: {}, template: {}}\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b, namespace: other}\nspec: {}\n";
+        let o = parse_manifest(text, "team").unwrap();
+        assert_eq!(o.sets.len(), 1);
+        assert_eq!(o.sets[0].metadata.namespace.as_deref(), Some("team"));
+        assert_eq!(
+            o.pdbs.ok().unwrap()[0].metadata.namespace.as_deref(),
+            Some("other")
+        );
+        let bad = parse_manifest(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {replicas: many}\n",
+            "x",
+        );
+        assert!(bad.unwrap_err().contains("object 1 (StatefulSet a)"));
+        assert!(parse_manifest("a: [", "x")
+            .unwrap_err()
+            .contains("not valid YAML"));
+        assert!(parse_manifest("- 1\n", "x")
+            .unwrap_err()
+            .contains("not an object"));
     }
 }

@@ -204,7 +204,12 @@ impl PdbFacts {
     }
 }
 
-fn tolerates(tolerations: &[Toleration], key: &str, value: Option<&str>, effect: &str) -> bool {
+pub(crate) fn tolerates(
+    tolerations: &[Toleration],
+    key: &str,
+    value: Option<&str>,
+    effect: &str,
+) -> bool {
     tolerations.iter().any(|t| {
         let key_ok = match t.key.as_deref() {
             None | Some("") => t.operator.as_deref() == Some("Exists"),
@@ -521,13 +526,20 @@ fn verdict(
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let name = pod.metadata.name.clone().unwrap_or_default();
     let owner = owning_controller(pod);
+    // named from the start, so that a pod refused early still says which set it belongs to
+    let statefulset = owner
+        .as_deref()
+        .and_then(|o| o.strip_prefix("StatefulSet/"))
+        .map(str::to_string);
     let mut v = PodVerdict {
         namespace: ns.clone(),
         name: name.clone(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
         owner: owner.clone(),
-        statefulset: None,
-        ordinal: None,
+        ordinal: statefulset
+            .as_deref()
+            .and_then(|s| super::inspect::ordinal_of(s, &name)),
+        statefulset,
         code: VerdictCode::Evictable,
         reason: String::new(),
         pdbs: vec![],
@@ -600,8 +612,6 @@ fn verdict(
     else {
         return pdb_verdict(v, &ns, &name);
     };
-    v.statefulset = Some(set_name.to_string());
-    v.ordinal = super::inspect::ordinal_of(set_name, &name);
     let Some(set) = index.sets.get(&(ns.as_str(), set_name)).copied() else {
         return pdb_verdict(v, &ns, &name);
     };
