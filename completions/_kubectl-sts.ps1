@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Node maintenance: a preflight that says what would block, then cordon and evict one pod at a time, never two pods of one StatefulSet down')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Undo drain''s cordon (another''s only with --force) and follow the pods that waited for the node back to Ready')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'The risks a StatefulSet carries before they bite (budgets, retention, storage, placement, Service, probes; whether a drain would block), from the cluster or a manifest (-f). Read-only')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
@@ -391,6 +392,30 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-sts;check' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Check a manifest instead of the cluster: a file, or - for stdin (helm template, kustomize build). No kubeconfig is read')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Check a manifest instead of the cluster: a file, or - for stdin (helm template, kustomize build). No kubeconfig is read')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 5 when a finding at or above this severity is left')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Leave these checks out (comma-separated IDs, e.g. STS015,STS019)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print every check (ID, severity, what it finds, what it rests on) and exit')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-sts;sim' {
             [CompletionResult]::new('--scenario', '--scenario', [CompletionResultType]::ParameterName, 'What the cluster starts with: `seed` (the lab''s Service + StatefulSet), `empty`, or a multi-document YAML file')
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes (n1..nN) with simulated kubelets')
@@ -475,6 +500,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('release-node', 'release-node', [CompletionResultType]::ParameterValue, 'Remove the out-of-service taint from a node that is back (refused while it is still down)')
             [CompletionResult]::new('drain', 'drain', [CompletionResultType]::ParameterValue, 'Node maintenance: a preflight that says what would block, then cordon and evict one pod at a time, never two pods of one StatefulSet down')
             [CompletionResult]::new('uncordon', 'uncordon', [CompletionResultType]::ParameterValue, 'Undo drain''s cordon (another''s only with --force) and follow the pods that waited for the node back to Ready')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'The risks a StatefulSet carries before they bite (budgets, retention, storage, placement, Service, probes; whether a drain would block), from the cluster or a manifest (-f). Read-only')
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
@@ -522,6 +548,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;uncordon' {
+            break
+        }
+        'kubectl-sts;help;check' {
             break
         }
         'kubectl-sts;help;sim' {
