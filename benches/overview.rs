@@ -7,6 +7,8 @@
 //!    sets (linear: about 10x for 10x the objects, and memory far less, since most of it is the
 //!    program itself). Targets at 1000 sets: `inspect -A` ≤ 0.3x kubectl's wall time and
 //!    ≤ 120 MB peak RSS; `inspect -A -o json` ≤ 0.6x and ≤ 200 MB.
+//!    `check -A` at the same sizes (a PodDisruptionBudget per set), side by side with `kubectl
+//!    get sts,pods,pvc,pv,svc,pdb,storageclasses,nodes -A -o json`; target at 1000 sets ≤ 0.3x.
 //! 2. One set of 10 000 replicas: `inspect NAME -o json` ≤ 0.3x `kubectl get sts,pods,pvc,pv -o
 //!    json` and ≤ 150 MB.
 //!
@@ -36,6 +38,12 @@ fn fleet(sets: usize) -> Vec<serde_json::Value> {
             Some("Node") => i == 0,
             _ => true,
         }));
+        // a budget per set, as charts ship them (check reads them; drain's preflight too)
+        out.push(serde_json::json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+            "metadata": {"name": format!("app-{i}"), "namespace": ns, "uid": format!("pdb-{i}")},
+            "spec": {"maxUnavailable": 1, "selector": {"matchLabels": {"app": format!("app-{i}")}}},
+            "status": {"disruptionsAllowed": 1, "currentHealthy": 3, "desiredHealthy": 2, "expectedPods": 3,
+                "observedGeneration": 1}}));
     }
     out
 }
@@ -122,6 +130,7 @@ fn main() {
         "kubectl get sts,pods,pvc,pv -A -o json",
     ];
     let mut by_size = Vec::new();
+    let mut check_figures = Vec::new();
     for &sets in &sizes {
         let loaded = serve(&rt, fleet(sets));
         let cmds = vec![
@@ -146,6 +155,37 @@ fn main() {
             );
         }
         by_size.push((sets, figures));
+
+        // check -A reads the same lists and more (services, budgets, classes, nodes) and runs
+        // drain's preflight on every node: against kubectl getting those kinds
+        let out = std::process::Command::new(bin)
+            .args(["check", "-A", "-o", "json", "--fail-on", "none"])
+            .env("KUBECONFIG", &loaded.kubeconfig)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a CheckResult");
+        assert_eq!(doc["statefulsets"].as_array().map(Vec::len), Some(sets));
+        let kinds = "sts,pods,pvc,pv,svc,pdb,storageclasses,nodes";
+        let cmds = vec![
+            vec![bin, "check", "-A", "--fail-on", "none"],
+            vec!["kubectl", "get", kinds, "-A", "-o", "json"],
+        ];
+        let f = compare(&cmds, &loaded.kubeconfig, runs);
+        println!(
+            "{sets:>6} {:<44} {:>10.3} {:>10} {:>7.2}x",
+            "kubectl-sts check -A",
+            f[0].0,
+            f[0].1,
+            f[0].0 / f[1].0
+        );
+        println!(
+            "{sets:>6} {:<44} {:>10.3} {:>10} {:>7.2}x",
+            format!("kubectl get {kinds} -A -o json"),
+            f[1].0,
+            f[1].1,
+            1.0
+        );
+        check_figures.push((sets, f));
         drop(loaded.server);
     }
     if let (Some((s0, f0)), Some((s1, f1))) = (by_size.first(), by_size.last()) {
@@ -173,6 +213,14 @@ fn main() {
             verdict(json.0 <= 0.6 * kubectl),
             json.1,
             verdict(json.1 <= 200),
+        );
+    }
+
+    if let Some((sets, f)) = check_figures.last() {
+        println!(
+            "target at {sets} sets: check -A <= 0.3x kubectl get of the same kinds: {:.2}x {}",
+            f[0].0 / f[1].0,
+            verdict(f[0].0 <= 0.3 * f[1].0)
         );
     }
 

@@ -318,7 +318,8 @@ impl Cluster {
         }
     }
 
-    /// Nodes that are Ready and schedulable now.
+    /// Nodes that are Ready and schedulable now: not cordoned, and without a NoSchedule or
+    /// NoExecute taint (a real cluster's control-plane nodes take no test pods).
     pub fn ready_nodes(&self) -> Vec<String> {
         let nodes = self.json(&["get", "nodes"]);
         nodes["items"]
@@ -328,6 +329,9 @@ impl Cluster {
             .filter(|n| {
                 n["spec"]["unschedulable"] != true
                     && ready_condition(n).is_some_and(|c| c["status"] == "True")
+                    && n["spec"]["taints"].as_array().into_iter().flatten().all(|t| {
+                        t["effect"] != "NoSchedule" && t["effect"] != "NoExecute"
+                    })
             })
             .filter_map(|n| n["metadata"]["name"].as_str().map(String::from))
             .collect()
