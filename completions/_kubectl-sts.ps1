@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create the plugin names (kubectl-sts_inspect …, for `kubectl sts-inspect`) as links beside the kubectl-sts that kubectl finds: one binary, no copies')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -490,6 +491,28 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'kubectl-sts;install-links' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'The directory (default: the directory of the first kubectl-sts on PATH)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('--remove', '--remove', [CompletionResultType]::ParameterName, 'Remove the links instead (only links to kubectl-sts)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done; change nothing')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'kubectl-sts;help' {
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'One table with a row per ordinal: pod, node health, claims, volumes, DNS name, revision; and what is wrong')
             [CompletionResult]::new('scale', 'scale', [CompletionResultType]::ParameterValue, 'Scale one pod at a time, highest ordinal first; every pod must be Ready before each step and again after it. Claims are never deleted')
@@ -504,6 +527,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('sim', 'sim', [CompletionResultType]::ParameterValue, 'Run a simulated Kubernetes API server on 127.0.0.1 (for tests, demos and rehearsals)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Tell the seed lab''s story on a simulated cluster: rollout, stable identity, scale, a dead node and its recovery')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish, powershell)')
+            [CompletionResult]::new('install-links', 'install-links', [CompletionResultType]::ParameterValue, 'Create the plugin names (kubectl-sts_inspect …, for `kubectl sts-inspect`) as links beside the kubectl-sts that kubectl finds: one binary, no copies')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -560,6 +584,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;completion' {
+            break
+        }
+        'kubectl-sts;help;install-links' {
             break
         }
         'kubectl-sts;help;help' {

@@ -37,6 +37,9 @@ _kubectl__sts() {
             kubectl__sts,inspect)
                 cmd="kubectl__sts__subcmd__inspect"
                 ;;
+            kubectl__sts,install-links)
+                cmd="kubectl__sts__subcmd__install__subcmd__links"
+                ;;
             kubectl__sts,recover)
                 cmd="kubectl__sts__subcmd__recover"
                 ;;
@@ -78,6 +81,9 @@ _kubectl__sts() {
                 ;;
             kubectl__sts__subcmd__help,inspect)
                 cmd="kubectl__sts__subcmd__help__subcmd__inspect"
+                ;;
+            kubectl__sts__subcmd__help,install-links)
+                cmd="kubectl__sts__subcmd__help__subcmd__install__subcmd__links"
                 ;;
             kubectl__sts__subcmd__help,recover)
                 cmd="kubectl__sts__subcmd__help__subcmd__recover"
@@ -149,7 +155,7 @@ _kubectl__sts() {
 
     case "${cmd}" in
         kubectl__sts)
-            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version inspect scale force-delete recover resize-storage rollout release-node drain uncordon check sim demo completion help"
+            opts="-n -A -o -v -h -V --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version inspect scale force-delete recover resize-storage rollout release-node drain uncordon check sim demo completion install-links help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -485,7 +491,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help)
-            opts="inspect scale force-delete recover resize-storage rollout release-node drain uncordon check sim demo completion help"
+            opts="inspect scale force-delete recover resize-storage rollout release-node drain uncordon check sim demo completion install-links help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -583,6 +589,20 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help__subcmd__inspect)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__help__subcmd__install__subcmd__links)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -758,6 +778,56 @@ _kubectl__sts() {
             fi
             case "${prev}" in
                 --cluster-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__install__subcmd__links)
+            opts="-n -A -o -v -h -V --dir --remove --dry-run --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

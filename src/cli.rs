@@ -111,6 +111,25 @@ pub enum Command {
     Demo(DemoArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completion(CompletionArgs),
+    /// Create the plugin names (kubectl-sts_inspect …, for `kubectl sts-inspect`) as links beside the kubectl-sts that kubectl finds: one binary, no copies.
+    #[command(name = "install-links")]
+    InstallLinks(InstallLinksArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Under krew the directory is ~/.krew/bin (the links point at its kubectl-sts, which krew upgrade replaces), not the versioned store. Existing files that are not links to kubectl-sts are left alone and named (exit 4). On Windows the names are copies of kubectl-sts.exe (links need a privilege; kubectl runs only .exe plugins).\n\nExit codes: 0 done (or nothing to do), 4 some names are taken by other files, 3 no kubectl-sts in the directory, 1 a file could not be written."
+)]
+pub struct InstallLinksArgs {
+    /// The directory (default: the directory of the first kubectl-sts on PATH).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Remove the links instead (only links to kubectl-sts).
+    #[arg(long)]
+    pub remove: bool,
+    /// Say what would be done; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -549,6 +568,8 @@ fn usage_line(e: &clap::Error) -> String {
 
 /// Parses arguments and runs; returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    // started as `kubectl-sts_inspect` (kubectl's name for `kubectl sts-inspect`): `inspect`
+    let args = crate::links::dispatch(args.into_iter().collect());
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if e.use_stderr() => {
@@ -617,6 +638,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Drain(a) => run_drain(&cli.global, a).await,
         Command::Uncordon(a) => run_uncordon(&cli.global, a).await,
         Command::Check(a) => run_check(&cli.global, a).await,
+        Command::InstallLinks(a) => run_install_links(&cli.global, a),
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
@@ -1210,6 +1232,19 @@ fn read_manifest(path: &std::path::Path) -> Result<(String, String), Error> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
     Ok((text, format!("file:{}", path.display())))
+}
+
+fn run_install_links(g: &Global, a: &InstallLinksArgs) -> Result<ExitCode, Error> {
+    let dir = match &a.dir {
+        Some(d) => d.clone(),
+        None => crate::links::dir_on_path(std::env::var_os("PATH").as_deref()).ok_or_else(|| {
+            Error::not_found(
+                "kubectl-sts is not on PATH, so kubectl would not find the names either: put its directory on PATH, or pass --dir",
+            )
+        })?,
+    };
+    let r = crate::links::install(&dir, a.remove, a.dry_run)?;
+    render_result(g, &r, r.exit_code(), &r.message, &[])
 }
 
 async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, Error> {

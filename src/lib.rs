@@ -6,7 +6,8 @@
 //! commands: guard, act behind preconditions, wait, report). kubectl's printing rules
 //! (`kubefmt`) and the selector grammar (`selectors`) live in the `kube-common` crate, shared with
 //! the simulated cluster (`kube-sim`), which this crate uses only behind the `sim` feature
-//! (`kubectl-sts sim`, `kubectl-sts demo`).
+//! (`kubectl-sts sim`, `kubectl-sts demo`). `links`: the plugin names (`kubectl-sts_inspect` …)
+//! one binary answers to.
 
 pub mod cli;
 pub mod cluster;
@@ -14,6 +15,7 @@ pub mod cluster;
 pub mod demo;
 pub mod error;
 pub mod exit;
+pub mod links;
 pub mod model;
 pub mod names;
 pub mod ops;

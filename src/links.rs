@@ -85,9 +85,8 @@ impl LinksReport {
 /// The directory of the first `kubectl-sts` on PATH, as kubectl finds it (not resolved: under
 /// krew that is `~/.krew/bin`, whose link survives `krew upgrade`, not the versioned store).
 pub fn dir_on_path(path: Option<&OsStr>) -> Option<PathBuf> {
-    std::env::split_paths(path?).find(|d| {
-        d.join(PROGRAM).is_file() || d.join(format!("{PROGRAM}.exe")).is_file()
-    })
+    std::env::split_paths(path?)
+        .find(|d| d.join(PROGRAM).is_file() || d.join(format!("{PROGRAM}.exe")).is_file())
 }
 
 /// What is at `path` as far as this program is concerned.
@@ -110,12 +109,20 @@ fn existing(path: &Path, program: &Path) -> Existing {
                 || t.file_name() == Some(OsStr::new(PROGRAM))
                     && std::fs::canonicalize(path).ok() == std::fs::canonicalize(program).ok()
         });
-        return if ours { Existing::Ours } else { Existing::Other };
+        return if ours {
+            Existing::Ours
+        } else {
+            Existing::Other
+        };
     }
     // a copy (Windows): the same bytes as the program
     if cfg!(windows) && meta.is_file() {
         let same = std::fs::read(path).ok() == std::fs::read(program).ok();
-        return if same { Existing::Ours } else { Existing::Other };
+        return if same {
+            Existing::Ours
+        } else {
+            Existing::Other
+        };
     }
     Existing::Other
 }
@@ -131,13 +138,21 @@ fn make(dir: &Path, name: &str) -> std::io::Result<()> {
 fn make(dir: &Path, name: &str) -> std::io::Result<()> {
     // Windows: links need a privilege most users lack, and kubectl runs only .exe plugins:
     // a copy of the program, which dispatches on its name all the same
-    std::fs::copy(dir.join(format!("{PROGRAM}.exe")), dir.join(format!("{name}.exe"))).map(|_| ())
+    std::fs::copy(
+        dir.join(format!("{PROGRAM}.exe")),
+        dir.join(format!("{name}.exe")),
+    )
+    .map(|_| ())
 }
 
 /// Creates (or with `remove`, removes) the plugin names in `dir`, beside `kubectl-sts`.
 /// Idempotent; never touches a file it did not make.
 pub fn install(dir: &Path, remove: bool, dry_run: bool) -> Result<LinksReport, Error> {
-    let exe = if cfg!(windows) { format!("{PROGRAM}.exe") } else { PROGRAM.to_string() };
+    let exe = if cfg!(windows) {
+        format!("{PROGRAM}.exe")
+    } else {
+        PROGRAM.to_string()
+    };
     let program = dir.join(&exe);
     if !program.is_file() {
         return Err(Error::not_found(format!(
@@ -154,7 +169,11 @@ pub fn install(dir: &Path, remove: bool, dry_run: bool) -> Result<LinksReport, E
     };
     for command in plugin_commands() {
         let name = plugin_name(&command);
-        let file = if cfg!(windows) { format!("{name}.exe") } else { name.clone() };
+        let file = if cfg!(windows) {
+            format!("{name}.exe")
+        } else {
+            name.clone()
+        };
         let path = dir.join(&file);
         match (existing(&path, &program), remove) {
             (Existing::Nothing, false) => {
@@ -180,7 +199,11 @@ pub fn install(dir: &Path, remove: bool, dry_run: bool) -> Result<LinksReport, E
     }
     let would = if dry_run { "would be " } else { "" };
     r.message = if remove {
-        format!("{} name(s) {would}removed from {}", r.removed.len(), dir.display())
+        format!(
+            "{} name(s) {would}removed from {}",
+            r.removed.len(),
+            dir.display()
+        )
     } else {
         format!(
             "{} name(s) {would}created, {} already there, in {}: kubectl sts-<command> works",
@@ -247,22 +270,37 @@ mod tests {
         std::fs::write(d.join(PROGRAM), b"program").unwrap();
         std::fs::write(d.join("kubectl-sts_scale"), b"an old copy").unwrap();
         let dry = install(d, false, true).unwrap();
-        assert!(!d.join("kubectl-sts_inspect").exists(), "a dry run makes nothing");
+        assert!(
+            !d.join("kubectl-sts_inspect").exists(),
+            "a dry run makes nothing"
+        );
         let r = install(d, false, false).unwrap();
         assert_eq!(r.created, dry.created);
         assert_eq!(r.refused, ["kubectl-sts_scale"]);
         assert_eq!(r.exit_code(), ExitCode::Refused);
-        assert_eq!(std::fs::read_link(d.join("kubectl-sts_inspect")).unwrap(), Path::new(PROGRAM));
-        assert_eq!(std::fs::read(d.join("kubectl-sts_check")).unwrap(), b"program");
+        assert_eq!(
+            std::fs::read_link(d.join("kubectl-sts_inspect")).unwrap(),
+            Path::new(PROGRAM)
+        );
+        assert_eq!(
+            std::fs::read(d.join("kubectl-sts_check")).unwrap(),
+            b"program"
+        );
         let again = install(d, false, false).unwrap();
         assert!(again.created.is_empty());
         assert_eq!(again.present.len(), r.created.len());
         let gone = install(d, true, false).unwrap();
         assert_eq!(gone.removed.len(), r.created.len());
         assert!(!d.join("kubectl-sts_inspect").exists());
-        assert_eq!(std::fs::read(d.join("kubectl-sts_scale")).unwrap(), b"an old copy");
+        assert_eq!(
+            std::fs::read(d.join("kubectl-sts_scale")).unwrap(),
+            b"an old copy"
+        );
         // a link to something else is not ours either
         std::os::unix::fs::symlink("/bin/true", d.join("kubectl-sts_drain")).unwrap();
-        assert_eq!(install(d, false, false).unwrap().refused, ["kubectl-sts_scale", "kubectl-sts_drain"]);
+        assert_eq!(
+            install(d, false, false).unwrap().refused,
+            ["kubectl-sts_scale", "kubectl-sts_drain"]
+        );
     }
 }

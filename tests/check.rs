@@ -368,8 +368,8 @@ fn bad_input_is_a_usage_error_and_reads_nothing() {
 
 #[test]
 fn the_readme_lists_every_check_as_the_tool_does() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     for c in kubectl_sts::model::check::CHECKS {
         let severity = format!("{:?}", c.severity).to_lowercase();
         let row = format!("| {} | `{}` | {severity} | {} |", c.id, c.code, c.title);

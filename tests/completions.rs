@@ -181,7 +181,11 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
             .map(String::from)
             .collect()
     };
-    assert_eq!(complete(&["sts", "in"]), ["inspect"]);
+    assert_eq!(complete(&["sts", "in"]), ["inspect", "install-links"]);
+    assert_eq!(
+        complete(&["sts-check", "-n", &c.namespace, "al"]),
+        ["alpha"]
+    );
     assert_eq!(
         complete(&["sts", "inspect", "-n", &c.namespace, "a"]),
         ["alpha"]
@@ -233,4 +237,23 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
         complete(&["sts-rollout", "-n", &c.namespace, "st"]),
         ["status"]
     );
+}
+
+#[test]
+fn every_plugin_name_has_its_completion_file() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for command in kubectl_sts::links::plugin_commands() {
+        let name = kubectl_sts::links::plugin_name(&command);
+        let file = dir.join(format!(
+            "kubectl_complete-{}",
+            name.trim_start_matches("kubectl-")
+        ));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            text.contains(&format!("kubectl_complete-sts\" {command} \"$@\"")),
+            "{}: {text}",
+            file.display()
+        );
+    }
 }

@@ -13,7 +13,8 @@ pub trait Tool {
     fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out;
     /// Starts the tool in the background (collect it with `wait_with_output`).
     fn sts_spawn(&self, args: &[&str]) -> std::process::Child;
-    /// The directory of the plugin binaries (for kubectl's plugin lookup on PATH).
+    /// A directory with `kubectl-sts` and the plugin names `install-links` made beside it (for
+    /// kubectl's plugin lookup on PATH), as a user's PATH holds them.
     fn bin_dir() -> PathBuf;
 }
 
@@ -48,10 +49,28 @@ impl Tool for Cluster {
     }
 
     fn bin_dir() -> PathBuf {
-        Path::new(env!("CARGO_BIN_EXE_kubectl-sts"))
-            .parent()
-            .unwrap()
-            .to_path_buf()
+        static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+        DIR.get_or_init(|| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::os::unix::fs::symlink(
+                env!("CARGO_BIN_EXE_kubectl-sts"),
+                dir.path().join("kubectl-sts"),
+            )
+            .expect("link kubectl-sts");
+            let out = Command::new(dir.path().join("kubectl-sts"))
+                .args(["install-links", "--dir"])
+                .arg(dir.path())
+                .output()
+                .expect("run install-links");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            dir
+        })
+        .path()
+        .to_path_buf()
     }
 }
 

@@ -151,6 +151,15 @@ fn kubectl_finds_the_plugins_on_path() {
             4,
             "is Ready and not terminating",
         ),
+        // every name install-links made, through the one binary
+        (
+            vec!["sts-check", "flask", "--fail-on", "none"],
+            0,
+            "in 1 of 1 StatefulSet(s)",
+        ),
+        (vec!["sts-release-node", "nosuch"], 3, "nosuch"),
+        (vec!["sts-drain", "nosuch", "--dry-run"], 3, "nosuch"),
+        (vec!["sts-rollout", "status", "flask"], 0, "flask"),
     ] {
         let bin = std::env::var("KUBECTL").unwrap_or_else(|_| "kubectl".into());
         let o: Out = Command::new(bin)

@@ -329,9 +329,11 @@ impl Cluster {
             .filter(|n| {
                 n["spec"]["unschedulable"] != true
                     && ready_condition(n).is_some_and(|c| c["status"] == "True")
-                    && n["spec"]["taints"].as_array().into_iter().flatten().all(|t| {
-                        t["effect"] != "NoSchedule" && t["effect"] != "NoExecute"
-                    })
+                    && n["spec"]["taints"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .all(|t| t["effect"] != "NoSchedule" && t["effect"] != "NoExecute")
             })
             .filter_map(|n| n["metadata"]["name"].as_str().map(String::from))
             .collect()

@@ -1,8 +1,0 @@
-//! `kubectl sts-inspect ...` ≡ `kubectl-sts inspect ...` (kubectl maps the `_` to `-`).
-
-fn main() {
-    let args = ["kubectl-sts".into(), "inspect".into()]
-        .into_iter()
-        .chain(std::env::args_os().skip(1));
-    std::process::exit(kubectl_sts::cli::main_with_args(args));
-}
