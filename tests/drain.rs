@@ -64,7 +64,9 @@ fn drain_refuses_what_would_block_and_moves_a_network_pod_behind_its_pdb() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &network,
         ..Default::default()
@@ -183,7 +185,9 @@ fn drain_refuses_what_would_block_and_moves_a_network_pod_behind_its_pdb() {
 #[test]
 fn drain_refuses_a_single_replica_without_allow_downtime() {
     let c = Cluster::fast("drain-one", 2);
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &network,
         replicas: 1,
@@ -321,7 +325,9 @@ fn most_unavailable(log: &str, app: &str, replicas: usize) -> usize {
 #[test]
 fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
     let c = Cluster::fast("drain-two", 2);
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &network,
         replicas: 4,
@@ -395,7 +401,9 @@ fn a_budget_with_nothing_allowed_makes_the_drain_wait_until_it_allows() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &network,
         ..Default::default()
@@ -473,7 +481,9 @@ fn parallel_sets_drain_sets_side_by_side() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     for name in ["alpha", "beta"] {
         Sts {
             name,
@@ -521,7 +531,9 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let network = c.storage_class(true);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &network,
         ..Default::default()

@@ -11,8 +11,9 @@ fn doc(out: &Out) -> serde_json::Value {
 }
 
 /// The seed lab's shape at real timing: three replicas, `minReadySeconds: 10`, movable volumes.
-fn lab(test: &str, extra: &'static str) -> Cluster {
+fn lab(test: &str, extra: &'static str) -> Option<Cluster> {
     let c = Cluster::with_nodes(test, 3, Default::default());
+    c.class_or_skip("network")?;
     Sts {
         min_ready: 10,
         class: "network",
@@ -20,7 +21,7 @@ fn lab(test: &str, extra: &'static str) -> Cluster {
         ..Default::default()
     }
     .deploy(&c, 180);
-    c
+    Some(c)
 }
 
 /// The runbook's first two lines: a change to the template, then `kubectl rollout status`.
@@ -39,7 +40,9 @@ fn waited_for_availability(d: &serde_json::Value) -> bool {
 
 #[test]
 fn rollout_status_then_scale_waits_for_min_ready_seconds_and_dry_run_does_not_wait() {
-    let c = lab("gate-scale", "");
+    let Some(c) = lab("gate-scale", "") else {
+        return;
+    };
     change_and_wait(&c, "2");
     // right after `kubectl rollout status`, the last replaced pod is inside minReadySeconds
     let out = c.sts(&[
@@ -87,10 +90,12 @@ fn rollout_status_then_scale_waits_for_min_ready_seconds_and_dry_run_does_not_wa
 
 #[test]
 fn rollout_status_then_rollout_apply_to_partition() {
-    let c = lab(
+    let Some(c) = lab(
         "gate-partition",
         "updateStrategy:\n  rollingUpdate:\n    partition: 2",
-    );
+    ) else {
+        return;
+    };
     // a staged update: only flask-2 moves, and `kubectl rollout status` returns when it is
     // Ready ("partitioned roll out complete")
     change_and_wait(&c, "2");
@@ -118,7 +123,9 @@ fn rollout_status_then_rollout_apply_to_partition() {
 
 #[test]
 fn rollout_status_then_rollout_restart() {
-    let c = lab("gate-restart", "");
+    let Some(c) = lab("gate-restart", "") else {
+        return;
+    };
     change_and_wait(&c, "2");
     let before = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
     let out = c.sts(&[
@@ -142,7 +149,9 @@ fn rollout_status_then_rollout_restart() {
 
 #[test]
 fn rollout_status_then_resize_storage() {
-    let c = lab("gate-resize", "");
+    let Some(c) = lab("gate-resize", "") else {
+        return;
+    };
     change_and_wait(&c, "2");
     let out = c.sts(&[
         "resize-storage",
@@ -168,7 +177,9 @@ fn rollout_status_then_resize_storage() {
 
 #[test]
 fn a_pod_that_is_not_ready_refuses_at_once_beside_one_that_settles() {
-    let c = lab("gate-unready", "");
+    let Some(c) = lab("gate-unready", "") else {
+        return;
+    };
     // a bad template: the controller replaces flask-2 with a pod that never gets Ready
     c.kubectl_ok(&[
         "patch",

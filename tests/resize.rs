@@ -28,7 +28,9 @@ fn pod_uids(c: &Cluster) -> String {
 #[test]
 fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
     let c = Cluster::fast("resize-storage", 2);
-    let class = c.storage_class(true);
+    let Some(class) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &class,
         ..Default::default()
@@ -325,7 +327,9 @@ fn resize_storage_refuses_a_class_that_cannot_expand() {
 #[test]
 fn resize_storage_refuses_a_managed_set_and_reproves_the_set_before_deleting_it() {
     let c = Cluster::with_nodes("resize-managed", 2, Default::default());
-    let class = c.storage_class(true);
+    let Some(class) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &class,
         ..Default::default()

@@ -43,7 +43,9 @@ fn spec_replicas(c: &Cluster) -> String {
 #[test]
 fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
     let c = Cluster::fast("scale", 3);
-    let class = c.storage_class(true);
+    let Some(class) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &class,
         replicas: 4,
@@ -155,7 +157,9 @@ fn scale_down_then_up_one_pod_at_a_time_keeping_claims() {
 #[test]
 fn scale_checks_and_options_change_nothing_when_they_refuse() {
     let c = Cluster::fast("scale-guards", 3);
-    let class = c.storage_class(true);
+    let Some(class) = c.class_or_skip("network") else {
+        return;
+    };
     Sts {
         class: &class,
         replicas: 2,

@@ -443,6 +443,31 @@ impl Cluster {
         self.kubectl(&a).stdout
     }
 
+    /// The class for the kind of volume a test needs (`network`, `zonal`, `node-local`,
+    /// `local-path`), or None after saying why the test is skipped: a real cluster without such
+    /// storage (kind has only node-pinned local-path volumes) cannot run it.
+    pub fn class_or_skip(&self, sim_class: &str) -> Option<String> {
+        let class = self.class_for(sim_class);
+        if self.is_sim()
+            || self
+                .kubectl(&["get", "storageclass", &class, "-o", "name"])
+                .code
+                == 0
+        {
+            return Some(class);
+        }
+        let var = match sim_class {
+            "network" => "KUBECTL_STS_TEST_NETWORK_CLASS",
+            "zonal" => "KUBECTL_STS_TEST_ZONAL_CLASS",
+            "node-local" => "KUBECTL_STS_TEST_NODE_LOCAL_CLASS",
+            _ => "KUBECTL_STS_TEST_LOCAL_CLASS",
+        };
+        skip(&format!(
+            "needs {sim_class} volumes: the cluster has no storage class {class:?} (set {var})"
+        ));
+        None
+    }
+
     /// The storage class for node-pinned or network volumes (env overrides for real clusters).
     pub fn storage_class(&self, network: bool) -> String {
         self.class_for(if network { "network" } else { "local-path" })
@@ -621,7 +646,9 @@ pub fn lab_with<'a>(
     if !c.require_ready_nodes(3) {
         return None;
     }
-    sts(&c).deploy(&c, 90);
+    let sts = sts(&c);
+    c.class_or_skip(sts.class)?;
+    sts.deploy(&c, 90);
     Some(c)
 }
 

@@ -194,6 +194,9 @@ fn zonal_volumes_follow_their_zone_and_spread_keeps_one_replica_per_zone() {
   labelSelector:
     matchLabels:
       app: flask";
+    if c.class_or_skip("zonal").is_none() {
+        return;
+    }
     Sts {
         replicas: 2,
         class: "zonal",
@@ -259,6 +262,9 @@ fn a_set_kept_in_one_zone_cannot_leave_it() {
 #[test]
 fn a_node_local_csi_volume_is_pinned_by_its_own_topology_key() {
     let c = Cluster::fast("node-local", 3);
+    if c.class_or_skip("node-local").is_none() {
+        return;
+    }
     Sts {
         replicas: 1,
         class: "node-local",
