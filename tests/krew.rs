@@ -129,7 +129,7 @@ fn krew_manifest_renders_to_a_valid_plugin() {
         !rendered.contains("{{"),
         "unrendered template left:\n{rendered}"
     );
-    let m: Value = serde_saphyr::from_str(&rendered).expect("rendered manifest is YAML");
+    let m: Value = serde_saphyr::from_str(rendered).expect("rendered manifest is YAML");
     assert_eq!(
         m["apiVersion"],
         "krew.googlecontainertools.github.com/v1alpha2"
@@ -310,4 +310,63 @@ fn the_workflows_run_the_commands_the_readme_documents() {
     assert_eq!(step["env"]["KUBECTL_STS_TEST_LOCAL_CLASS"], "standard");
     assert_eq!(step["env"]["KUBECTL_STS_TEST_POWER_CMD"], ".ci/kind-power");
     assert!(root().join(".ci/kind-power").exists() && root().join(".ci/kind.yaml").exists());
+}
+
+/// What `cargo publish` would upload for each crate (`cargo package --list`: no network).
+#[test]
+fn each_published_crate_holds_its_license_readme_and_sources_only() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for (krate, must) in [
+        ("kube-common", vec!["src/lib.rs"]),
+        (
+            "kube-sim",
+            vec![
+                "src/lib.rs",
+                "src/openapi/v2.json.gz",
+                "src/scenarios/seed.yaml",
+            ],
+        ),
+        (
+            "kubectl-sts",
+            vec![
+                "src/main.rs",
+                "completions/kubectl_complete-sts",
+                "Cargo.lock",
+            ],
+        ),
+    ] {
+        let o = Command::new(&cargo)
+            .args([
+                "package",
+                "-p",
+                krate,
+                "--locked",
+                "--offline",
+                "--no-verify",
+                "--list",
+                "--allow-dirty",
+            ])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{krate}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let files = String::from_utf8_lossy(&o.stdout).to_string();
+        for want in ["Cargo.toml", "LICENSE", "README.md"].iter().chain(&must) {
+            assert!(
+                files.lines().any(|l| l == *want),
+                "{krate} lacks {want}:\n{files}"
+            );
+        }
+        // the repository's tests, fixtures and recorded answers stay in the repository
+        for l in files.lines() {
+            assert!(
+                !l.starts_with("tests/") && !l.starts_with("golden/") && !l.starts_with("benches/"),
+                "{krate} ships {l}"
+            );
+        }
+    }
 }
