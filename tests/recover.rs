@@ -517,9 +517,15 @@ fn a_zonal_volume_in_a_zone_that_is_down_is_not_pinned() {
     let zone = c.zone_of(&node).expect("zoned nodes");
     let down = crate::harness::power_zone(&c, &zone, false);
     assert!(down.len() >= 2, "{down:?}");
-    c.eventually(60, "flask-1's node NotReady", || {
-        let n = c.json(&["get", "node", &node]);
-        (ready_condition(&n)?["status"] == "Unknown").then_some(())
+    // every node of the zone, not only flask-1's: the node lifecycle controller marks them one
+    // by one, and for a moment the zone still has a live node (then the volume is movable)
+    c.eventually(60, "the zone's nodes NotReady", || {
+        down.iter()
+            .all(|n| {
+                let n = c.json(&["get", "node", n]);
+                ready_condition(&n).is_some_and(|r| r["status"] == "Unknown")
+            })
+            .then_some(())
     });
     let out = c.sts(&[
         "recover",

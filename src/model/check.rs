@@ -1096,14 +1096,17 @@ fn service_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let spec = svc.spec.clone().unwrap_or_default();
     let object = Some(format!("Service/{name}"));
-    // a Service of type ExternalName has no cluster IP either, and no endpoints
+    // in a manifest, no clusterIP means one is allocated: not headless either
     match spec.cluster_ip.as_deref() {
         Some("None") => {}
-        None | Some("") if !ctx.live => {}
         ip => {
+            let ip = match ip {
+                Some(ip) if !ip.is_empty() => ip.to_string(),
+                _ => "unset (one is allocated)".to_string(),
+            };
             let mut f = s.finding(
                 "STS012",
-                format!("governing Service {}/{name} has clusterIP {}: per-pod DNS records need a headless Service", s.ns, ip.unwrap_or("(allocated)")),
+                format!("governing Service {}/{name} has clusterIP {ip}: per-pod DNS records need a headless Service", s.ns),
                 "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
             );
             f.object = object.clone();
@@ -1907,6 +1910,18 @@ mod tests {
             "STS012",
             |fx| fx.service["spec"]["clusterIP"] = json!("10.0.0.7"),
             |_| {},
+        );
+        // a manifest's Service without clusterIP gets one allocated
+        fires(
+            "STS012",
+            |fx| {
+                fx.source = Source::Manifest;
+                fx.service["spec"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("clusterIP");
+            },
+            |fx| fx.source = Source::Manifest,
         );
         fires(
             "STS013",
