@@ -208,10 +208,12 @@ fn denied_lists_are_missing_permissions_not_errors() {
         tokens: vec![
             ("admin".into(), "admin".into()),
             ("narrow".into(), "bob".into()),
+            ("namespaced".into(), "carol".into()),
         ],
         deny: ["poddisruptionbudgets", "storageclasses", "nodes"]
             .iter()
             .map(|r| ("bob".to_string(), "list".to_string(), r.to_string()))
+            .chain([("carol".into(), "list".into(), "pods@cluster".into())])
             .collect(),
         speed: 5.0,
         ..SimConfig::default()
@@ -247,6 +249,28 @@ fn denied_lists_are_missing_permissions_not_errors() {
         assert!(not_run.contains(&id), "{id} in {not_run:?}");
     }
     // what needs none of them still ran
+    assert!(ids(&d, &c.namespace).contains(&"STS015".to_string()), "{d}");
+
+    // pods listed only in the namespace: every check but drain's
+    let carol = kubeconfig_for(&c, "carol", Some("namespaced"));
+    let o = c.sts_with(
+        &["check", "flask", "-o", "json", "--fail-on", "none"],
+        &carol,
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let d = doc(&o);
+    assert_eq!(
+        d["missingPermissions"],
+        serde_json::json!(["list pods (all namespaces)"])
+    );
+    let not_run: Vec<&str> = d["notRun"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(not_run, ["STS020"]);
+    // STS009, STS010 and STS014 ran on the namespace's pods (not listed above as not run)
     assert!(ids(&d, &c.namespace).contains(&"STS015".to_string()), "{d}");
 }
 

@@ -1145,6 +1145,21 @@ impl Cluster {
                 "list nodes"
             ),
         );
+        // a user who may list pods only in the namespace still gets every check but drain's
+        let (pods, pods_everywhere) = match (pods?, ns) {
+            (Access::Forbidden, Some(ns)) => (
+                self.list_maybe_map(
+                    Api::<Pod>::namespaced(c.clone(), ns),
+                    all(),
+                    None,
+                    |o| o,
+                    "list pods",
+                )
+                .await?,
+                false,
+            ),
+            (pods, _) => (pods, true),
+        };
         let claims = match claims {
             Ok(v) => Access::Ok(v),
             Err(kube::Error::Api(s)) if s.code == 403 => Access::Forbidden,
@@ -1154,7 +1169,8 @@ impl Cluster {
         };
         Ok(crate::model::check::Objects {
             sets: sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?,
-            pods: pods?,
+            pods,
+            pods_everywhere,
             claims,
             services: services?,
             pdbs: pdbs?,

@@ -159,8 +159,10 @@ pub struct CheckInput<'a> {
     pub services: Access<&'a [Service]>,
     pub pdbs: Access<&'a [PodDisruptionBudget]>,
     pub classes: Access<&'a [StorageClass]>,
-    /// Every pod the cluster runs (drain's preflight counts what each node holds).
+    /// Every pod the cluster runs (drain's preflight counts what each node holds), or where
+    /// RBAC allows only that, the namespace's (`pods_everywhere` false).
     pub pods: Access<&'a [Pod]>,
+    pub pods_everywhere: bool,
     pub claims: Access<&'a [Claim]>,
     pub volumes: Access<&'a [Volume]>,
     pub nodes: Access<&'a [Node]>,
@@ -260,10 +262,15 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
         }
     };
     if live {
+        // a namespace's pods serve every check but drain's, which must see whole nodes
+        let (perm, ids): (&str, &[&'static str]) = match input.pods {
+            Access::Ok(_) => ("list pods (all namespaces)", &["STS020"]),
+            Access::Forbidden => ("list pods", &["STS009", "STS010", "STS014", "STS020"]),
+        };
         denied(
-            input.pods.ok().is_some(),
-            "list pods (all namespaces)",
-            &["STS009", "STS010", "STS014", "STS020"],
+            input.pods.ok().is_some() && input.pods_everywhere,
+            perm,
+            ids,
         );
         denied(
             input.nodes.ok().is_some(),
@@ -412,7 +419,7 @@ impl<'a> Context<'a> {
             .collect();
         let live = input.source == Source::Cluster;
         let drain_index = match (
-            live,
+            live && input.pods_everywhere,
             input.pods.ok(),
             input.nodes.ok(),
             input.pdbs.ok(),
@@ -1298,6 +1305,8 @@ fn drain_check(
 pub struct Objects {
     pub sets: Vec<StatefulSet>,
     pub pods: Access<Vec<Pod>>,
+    /// The pods are the whole cluster's (not only a namespace's).
+    pub pods_everywhere: bool,
     pub claims: Access<Vec<Claim>>,
     pub services: Access<Vec<Service>>,
     pub pdbs: Access<Vec<PodDisruptionBudget>>,
@@ -1323,6 +1332,7 @@ impl Objects {
             pdbs: view(&self.pdbs),
             classes: view(&self.classes),
             pods: view(&self.pods),
+            pods_everywhere: self.pods_everywhere,
             claims: view(&self.claims),
             volumes: view(&self.volumes),
             nodes: view(&self.nodes),
@@ -1363,6 +1373,7 @@ pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
     let mut o = Objects {
         sets: vec![],
         pods: Access::Ok(vec![]),
+        pods_everywhere: true,
         claims: Access::Ok(vec![]),
         services: Access::Ok(vec![]),
         pdbs: Access::Ok(vec![]),
@@ -1612,6 +1623,7 @@ mod tests {
             let live = self.source == Source::Cluster;
             let o = Objects {
                 sets: vec![from(&self.set)],
+                pods_everywhere: true,
                 pods: Access::Ok(if live {
                     self.pods.iter().map(from).collect()
                 } else {
@@ -2122,6 +2134,7 @@ mod tests {
         let mut o = Objects {
             sets: vec![from(&fx.set)],
             pods: Access::Forbidden,
+            pods_everywhere: true,
             claims: Access::Forbidden,
             services: Access::Ok(vec![from(&fx.service)]),
             pdbs: Access::Forbidden,
@@ -2139,7 +2152,7 @@ mod tests {
         assert_eq!(
             got.missing_permissions,
             [
-                "list pods (all namespaces)",
+                "list pods",
                 "list nodes",
                 "list persistentvolumes",
                 "list persistentvolumeclaims",
@@ -2154,6 +2167,34 @@ mod tests {
         ] {
             assert!(skipped.contains(id), "{id} {skipped:?}");
         }
+    }
+
+    #[test]
+    fn a_namespaces_pods_serve_every_check_but_drains() {
+        let mut fx = clean();
+        fx.pods = (0..3).map(|i| pod(i, "n0")).collect();
+        let o = Objects {
+            sets: vec![from(&fx.set)],
+            pods: Access::Ok(fx.pods.iter().map(from).collect()),
+            pods_everywhere: false,
+            claims: Access::Ok(vec![]),
+            services: Access::Ok(vec![from(&fx.service)]),
+            pdbs: Access::Ok(fx.pdbs.iter().map(from).collect()),
+            classes: Access::Ok(vec![from(&fx.class)]),
+            volumes: Access::Ok(vec![]),
+            nodes: Access::Ok(fx.nodes.iter().map(from).collect()),
+            now: now(),
+        };
+        let got = check(&o.input(Source::Cluster, &o.sets));
+        assert_eq!(
+            got.findings.iter().map(|f| f.id).collect::<Vec<_>>(),
+            ["STS009"]
+        );
+        assert_eq!(got.missing_permissions, ["list pods (all namespaces)"]);
+        assert_eq!(
+            got.not_run.iter().map(|n| n.id).collect::<Vec<_>>(),
+            ["STS020"]
+        );
     }
 
     #[test]

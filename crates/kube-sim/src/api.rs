@@ -374,10 +374,13 @@ async fn route(
     }
     if let Some(user) = &user {
         let verb = verb_of(method, t.name.is_some(), q);
-        let denied =
-            sim.config().deny.iter().any(|(u, v, r)| {
-                u == user && (v == verb || v == "*") && (r == def.plural || r == "*")
-            });
+        let denied = sim.config().deny.iter().any(|(u, v, r)| {
+            // `pods@cluster`: only across namespaces (what a namespaced RoleBinding leaves out)
+            let resource = r == def.plural
+                || r == "*"
+                || (t.namespace.is_none() && r.strip_suffix("@cluster") == Some(def.plural));
+            u == user && (v == verb || v == "*") && resource
+        });
         if denied {
             return Err(forbidden(
                 user,

@@ -23,7 +23,8 @@ pub struct SimConfig {
     pub container_stop_delay: Duration,
     /// Bearer-token authentication: token → user. Empty: anonymous requests are allowed.
     pub tokens: Vec<(String, String)>,
-    /// Authorization: (user, verb, resource) triples that are denied (403).
+    /// Authorization: (user, verb, resource) triples that are denied (403); a resource
+    /// `<plural>@cluster` is denied only across namespaces (a user with a namespaced RoleBinding).
     pub deny: Vec<(String, String, String)>,
     /// `--anonymous-auth`: requests without a token act as `system:anonymous`
     /// (a wrong token is still 401). kubectl sends no token over plain http.
