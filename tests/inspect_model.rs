@@ -266,6 +266,34 @@ fn replacement_blocked_by_volume_on_dead_node() {
 }
 
 #[test]
+fn a_replica_pending_for_drains_maintenance_is_planned_however_long_it_waits() {
+    let mut objs = fixture();
+    edit(&mut objs, "Node", "n2", |n| {
+        n["spec"]["unschedulable"] = json!(true);
+        n["metadata"]["annotations"][kubectl_sts::model::drain::CORDONED_BY] =
+            json!("kubectl-sts drain by alice at 2026-11-22T00:20:00Z");
+    });
+    // evicted 30 minutes ago; its replacement waits for n2, which holds its volume
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["spec"].as_object_mut().unwrap().remove("nodeName");
+        p["status"] = json!({"phase": "Pending"});
+        p["metadata"]["uid"] = json!("new-uid");
+        p["metadata"]["creationTimestamp"] = json!("2026-11-22T00:22:00Z");
+    });
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["PlannedMaintenance"]);
+    assert_eq!(ins.problems[0].severity, Severity::Info);
+    // the same pod on a node that is not out for maintenance: not Ready for 30 minutes
+    edit(&mut objs, "Node", "n2", |n| {
+        n["metadata"]["annotations"]
+            .as_object_mut()
+            .unwrap()
+            .remove(kubectl_sts::model::drain::CORDONED_BY);
+    });
+    assert_eq!(codes(&run(&objs)), ["PodNotReady"]);
+}
+
+#[test]
 fn service_missing_or_not_headless() {
     let mut objs = fixture();
     edit(&mut objs, "Service", "flask", |s| {

@@ -975,7 +975,10 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                         }
                     }
                 }
-                if !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
+                // Pending by plan (its volume's node is out for drain's maintenance): said above
+                let planned = (p.node.is_none() || p.phase == "Pending")
+                    && row.volumes.iter().any(|v| v.pinned_node.as_deref().is_some_and(|n| shared.maintenance.contains_key(n)));
+                if !planned && !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
                     let new_revision = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
                     // on neither revision (the template was changed back or forward since it was
                     // created): an OrderedReady rolling update waits for it forever
