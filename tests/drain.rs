@@ -252,7 +252,7 @@ fn pinned_wait_then_uncordon_brings_the_local_pod_back() {
         "{d}"
     );
     c.eventually(30, "cache-1 re-created and Pending", || {
-        let p = c.json(&["get", "pod", "cache-1"]);
+        let p = c.try_json(&["get", "pod", "cache-1"])?;
         (p["metadata"]["uid"] != before.as_str() && p["status"]["phase"] == "Pending").then_some(())
     });
     assert!(unschedulable(&c, &node));

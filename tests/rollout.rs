@@ -42,7 +42,8 @@ fn break_template(c: &Cluster) {
         r#"[{"op":"add","path":"/spec/template/spec/containers/0/command","value":["sh","-c","exit 1"]}]"#,
     ]);
     c.eventually(90, "flask-2 crash-looping on the broken revision", || {
-        let p = c.json(&["get", "pod", "flask-2"]);
+        // (between the old pod's deletion and its replacement's creation, there is none)
+        let p = c.try_json(&["get", "pod", "flask-2"])?;
         let reason = p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].clone();
         (reason == "CrashLoopBackOff").then_some(())
     });
