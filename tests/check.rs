@@ -34,18 +34,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn pdb(c: &Cluster, name: &str, bound: &str) {
-    c.apply(&format!(
-        "apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: {name}
-spec:
-  {bound}
-  selector:
-    matchLabels:
-      app: flask
-"
-    ));
+    crate::harness::budget(c, name, "flask", bound);
 }
 
 #[test]

@@ -10,18 +10,7 @@ fn doc(out: &Out) -> serde_json::Value {
 }
 
 fn pdb(c: &Cluster, name: &str, app: &str) {
-    c.apply(&format!(
-        "apiVersion: policy/v1
-kind: PodDisruptionBudget
-metadata:
-  name: {name}
-spec:
-  maxUnavailable: 1
-  selector:
-    matchLabels:
-      app: {app}
-"
-    ));
+    crate::harness::budget(c, name, app, "maxUnavailable: 1");
 }
 
 /// A budget over flask's 3 replicas with `minAvailable: 3`: no eviction is allowed until a

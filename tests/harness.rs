@@ -92,3 +92,20 @@ pub fn interrupt(child: std::process::Child) -> Out {
         .expect("collect kubectl-sts")
         .into()
 }
+
+/// Applies a PodDisruptionBudget over the pods labelled `app=APP`, with its bound as one YAML
+/// line (`maxUnavailable: 1`, `minAvailable: 3`).
+pub fn budget(c: &Cluster, name: &str, app: &str, bound: &str) {
+    c.apply(&format!(
+        "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {name}
+spec:
+  {bound}
+  selector:
+    matchLabels:
+      app: {app}
+"
+    ));
+}

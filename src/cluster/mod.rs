@@ -52,6 +52,20 @@ fn write_post() -> kube::api::PostParams {
     }
 }
 
+/// A namespaced kind's API in one namespace, or across all of them.
+fn scoped<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
+    c: &kube::Client,
+    ns: Option<&str>,
+) -> Api<K>
+where
+    K::DynamicType: Default,
+{
+    match ns {
+        Some(n) => Api::namespaced(c.clone(), n),
+        None => Api::all(c.clone()),
+    }
+}
+
 impl Cluster {
     fn api_failure(&self, e: kube::Error, what: &str) -> Error {
         api_failure(e, what, &self.server)
@@ -330,33 +344,21 @@ impl Cluster {
     /// Every set in a namespace (or all) and what their joins read: one paged list per kind,
     /// each object kept once (the joins borrow from it; see `model::inspect::inspect_fleet`).
     pub async fn fleet(&self, ns: Option<&str>) -> Result<Fleet, Error> {
-        fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
-            c: &kube::Client,
-            ns: Option<&str>,
-        ) -> Api<K>
-        where
-            K::DynamicType: Default,
-        {
-            match ns {
-                Some(n) => Api::namespaced(c.clone(), n),
-                None => Api::all(c.clone()),
-            }
-        }
         let c = &self.client;
         let where_ = ns
             .map(|n| format!("in namespace {n}"))
             .unwrap_or_else(|| "in all namespaces".into());
         let (sets, pods, claims, services, volumes, nodes, attachments) = tokio::join!(
-            self.list_all(api::<StatefulSet>(c, ns), ListParams::default()),
-            self.list_all(api::<Pod>(c, ns), ListParams::default()),
+            self.list_all(scoped::<StatefulSet>(c, ns), ListParams::default()),
+            self.list_all(scoped::<Pod>(c, ns), ListParams::default()),
             self.list_map(
-                api::<PersistentVolumeClaim>(c, ns),
+                scoped::<PersistentVolumeClaim>(c, ns),
                 ListParams::default(),
                 None,
                 Claim::from
             ),
             self.list_maybe(
-                api::<Service>(c, ns),
+                scoped::<Service>(c, ns),
                 ListParams::default(),
                 "list services"
             ),
@@ -1088,18 +1090,6 @@ impl Cluster {
     ) -> Result<crate::model::check::Objects, Error> {
         use k8s_openapi::api::policy::v1::PodDisruptionBudget;
         use k8s_openapi::api::storage::v1::StorageClass;
-        fn api<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
-            c: &kube::Client,
-            ns: Option<&str>,
-        ) -> Api<K>
-        where
-            K::DynamicType: Default,
-        {
-            match ns {
-                Some(n) => Api::namespaced(c.clone(), n),
-                None => Api::all(c.clone()),
-            }
-        }
         let c = &self.client;
         let where_ = ns
             .map(|n| format!("in namespace {n}"))
@@ -1107,17 +1097,23 @@ impl Cluster {
         let all = ListParams::default;
         // whole objects: the checks read the pod template, probes, affinity, selectors
         let (sets, pods, claims, services, pdbs, classes, volumes, nodes) = tokio::join!(
-            self.list_map(api::<StatefulSet>(c, ns), all(), None, |o| o),
+            self.list_map(scoped::<StatefulSet>(c, ns), all(), None, |o| o),
             self.list_maybe_map(Api::<Pod>::all(c.clone()), all(), None, |o| o, "list pods"),
             self.list_map(
-                api::<PersistentVolumeClaim>(c, ns),
+                scoped::<PersistentVolumeClaim>(c, ns),
                 all(),
                 None,
                 Claim::from
             ),
-            self.list_maybe_map(api::<Service>(c, ns), all(), None, |o| o, "list services"),
             self.list_maybe_map(
-                api::<PodDisruptionBudget>(c, ns),
+                scoped::<Service>(c, ns),
+                all(),
+                None,
+                |o| o,
+                "list services"
+            ),
+            self.list_maybe_map(
+                scoped::<PodDisruptionBudget>(c, ns),
                 all(),
                 None,
                 |o| o,
