@@ -53,7 +53,7 @@ fn write_post() -> kube::api::PostParams {
 }
 
 /// A namespaced kind's API in one namespace, or across all of them.
-fn scoped<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
+pub(crate) fn scoped<K: Resource<Scope = k8s_openapi::NamespaceResourceScope>>(
     c: &kube::Client,
     ns: Option<&str>,
 ) -> Api<K>

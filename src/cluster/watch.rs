@@ -31,18 +31,24 @@ impl Cluster {
         ]
     }
 
+    /// Changes of one pod (by name, through its deletion and re-creation) and of one node: what
+    /// a drained pod's wait decides on.
+    pub fn watch_pod_and_node(&self, ns: &str, pod: &str, node: &str) -> Vec<Changes> {
+        vec![
+            changes(
+                Api::<Pod>::namespaced(self.client.clone(), ns),
+                WatchParams::default().fields(&format!("metadata.name={pod}")),
+            ),
+            changes(
+                Api::<Node>::all(self.client.clone()),
+                WatchParams::default().fields(&format!("metadata.name={node}")),
+            ),
+        ]
+    }
+
     /// Changes of what inspect shows: StatefulSets, pods and claims in a namespace (or all), and nodes.
     pub fn watch_inspected(&self, ns: Option<&str>) -> Vec<Changes> {
-        fn scoped<K>(c: &kube::Client, ns: Option<&str>) -> Api<K>
-        where
-            K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
-            K::DynamicType: Default,
-        {
-            match ns {
-                Some(n) => Api::namespaced(c.clone(), n),
-                None => Api::all(c.clone()),
-            }
-        }
+        use super::scoped;
         let c = &self.client;
         let all = WatchParams::default;
         vec![

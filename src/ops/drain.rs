@@ -609,6 +609,12 @@ async fn settle(
             .unwrap_or(0) as i64,
         None => 0,
     };
+    // woken by the pod's and the node's changes; each second regardless, for the time-based
+    // part (minReadySeconds) and the progress line
+    let mut waker = super::Waker::from_streams(
+        cluster.watch_pod_and_node(&evicted.namespace, &evicted.name, &opts.node),
+        Some(Duration::from_secs(1)),
+    );
     loop {
         let pod = cluster.get_pod(&evicted.namespace, &evicted.name).await?;
         // as kubectl drain: a pod deleted longer ago than --skip-wait-for-delete-timeout
@@ -663,7 +669,7 @@ async fn settle(
             return Ok(Settled::TimedOut(format!("still waiting for {what}")));
         }
         log.waiting(&format!("waiting for {what}"), started);
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        waker.changed().await;
     }
 }
 
