@@ -694,9 +694,9 @@ fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "PodDisruptionBudget {name} ({bound}) allows no disruption even with all {expected} pod(s) healthy: every eviction waits forever and no node running one of them can be drained"
                 ),
                 if s.replicas == 1 {
-                    "with one replica, a budget cannot protect availability: use maxUnavailable: 1 (or delete it) and plan the downtime, or run more replicas".into()
+                    "with one replica, a budget cannot protect availability: use maxUnavailable: 1 (or delete it) and plan the downtime, or run more replicas; if it is deliberate (the owner must be asked before any disruption, as the Kubernetes docs suggest for a single-instance stateful app), --ignore STS007".into()
                 } else {
-                    format!("allow one disruption: minAvailable {} or maxUnavailable 1", expected - 1)
+                    format!("allow one disruption: minAvailable {} or maxUnavailable 1 (if blocking every drain is deliberate: --ignore STS007)", expected - 1)
                 },
             );
             f.object = Some(format!("PodDisruptionBudget/{name}"));
