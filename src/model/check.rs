@@ -18,11 +18,11 @@ use kube_common::selectors::LabelSelector;
 use serde::Serialize;
 
 use super::drain::{
-    node_refusal, preflight_indexed, DrainFlags, DrainIndex, DrainInput, VerdictCode,
+    node_refusal, preflight_indexed, selects_labels, spec_misfit, DrainFlags, DrainIndex,
+    DrainInput, VerdictCode,
 };
 use super::health::{node_health, pod_terminating};
 use super::inspect::{ProblemCode, Severity};
-use super::recover::node_selector_matches;
 use super::{Access, Claim, Volume};
 
 /// One check of the list: its stable ID, the code it shares with inspect's problems or
@@ -424,20 +424,9 @@ impl<'a> Context<'a> {
             input.nodes.ok(),
             input.pdbs.ok(),
             input.volumes.ok(),
-            input.nodes.ok().and_then(|n| n.first()),
         ) {
-            (true, Some(pods), Some(nodes), Some(pdbs), Some(volumes), Some(node)) => {
-                Some(DrainIndex::new(&DrainInput {
-                    node,
-                    lease_age: None,
-                    nodes,
-                    pods,
-                    sets: input.sets,
-                    pdbs,
-                    volumes,
-                    now: input.now,
-                    flags: drain_flags(),
-                }))
+            (true, Some(pods), Some(nodes), Some(pdbs), Some(volumes)) => {
+                Some(DrainIndex::new(nodes, pods, input.sets, pdbs, volumes))
             }
             _ => None,
         };
@@ -532,7 +521,7 @@ impl<'a> SetFacts<'a> {
             .into_iter()
             .flatten()
             .copied()
-            .filter(|b| s.label_sets().iter().any(|l| pdb_selects(b, l)))
+            .filter(|b| s.label_sets().iter().any(|l| selects_labels(b, l)))
             .collect();
         s
     }
@@ -601,15 +590,6 @@ impl<'a> SetFacts<'a> {
     }
 }
 
-fn pdb_selects(pdb: &PodDisruptionBudget, labels: &BTreeMap<String, String>) -> bool {
-    // policy/v1: a null selector selects nothing, an empty one every pod of the namespace
-    let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
-        return false;
-    };
-    let v = serde_json::to_value(sel).unwrap_or_default();
-    LabelSelector::from_label_selector(&v).matches(labels)
-}
-
 fn int_or_percent(v: &IntOrString, total: i64) -> Option<i64> {
     // the disruption controller rounds both bounds up (disruption.go:
     // GetScaledValueFromIntOrPercent(…, roundUp=true))
@@ -641,7 +621,7 @@ fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let names: Vec<String> = s
             .pdbs
             .iter()
-            .filter(|b| pdb_selects(b, l))
+            .filter(|b| selects_labels(b, l))
             .filter_map(|b| b.metadata.name.clone())
             .collect();
         if names.len() > 1 && seen.insert(names.clone()) {
@@ -924,7 +904,6 @@ fn storage_checks(
 /// The live nodes a pod of the template may run on (Ready, schedulable, matching its node
 /// selector and required node affinity, its taints tolerated).
 fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
-    let spec = s.template;
     let mut v: Vec<&Node> = ctx
         .nodes
         .values()
@@ -933,40 +912,7 @@ fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
             let h = node_health(n, ctx.input.now);
             !h.is_dead() && !h.unschedulable
         })
-        .filter(|n| {
-            let labels = n.metadata.labels.clone().unwrap_or_default();
-            spec.and_then(|p| p.node_selector.as_ref())
-                .into_iter()
-                .flatten()
-                .all(|(k, val)| labels.get(k) == Some(val))
-                && spec
-                    .and_then(|p| p.affinity.as_ref())
-                    .and_then(|a| a.node_affinity.as_ref())
-                    .and_then(|a| {
-                        a.required_during_scheduling_ignored_during_execution
-                            .as_ref()
-                    })
-                    .is_none_or(|sel| node_selector_matches(sel, n))
-        })
-        .filter(|n| {
-            let tolerations = spec
-                .and_then(|p| p.tolerations.as_deref())
-                .unwrap_or_default();
-            n.spec
-                .as_ref()
-                .and_then(|s| s.taints.as_ref())
-                .is_none_or(|ts| {
-                    ts.iter().all(|t| {
-                        !(t.effect == "NoSchedule" || t.effect == "NoExecute")
-                            || super::drain::tolerates(
-                                tolerations,
-                                &t.key,
-                                t.value.as_deref(),
-                                &t.effect,
-                            )
-                    })
-                })
-        })
+        .filter(|n| s.template.is_none_or(|spec| spec_misfit(spec, n).is_none()))
         .collect();
     v.sort_by_key(|n| n.metadata.name.clone());
     v

@@ -155,15 +155,17 @@ fn labels(pod: &Pod) -> BTreeMap<String, String> {
 }
 
 fn selects(pdb: &PodDisruptionBudget, pod: &Pod) -> bool {
-    if pdb.metadata.namespace != pod.metadata.namespace {
-        return false;
-    }
-    // policy/v1: a null selector selects nothing, an empty one every pod of the namespace
+    pdb.metadata.namespace == pod.metadata.namespace && selects_labels(pdb, &labels(pod))
+}
+
+/// Whether the budget's selector matches these labels (policy/v1: a null selector selects
+/// nothing, an empty one every pod of the namespace).
+pub(crate) fn selects_labels(pdb: &PodDisruptionBudget, labels: &BTreeMap<String, String>) -> bool {
     let Some(sel) = pdb.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
         return false;
     };
     let v = serde_json::to_value(sel).unwrap_or_default();
-    LabelSelector::from_label_selector(&v).matches(&labels(pod))
+    LabelSelector::from_label_selector(&v).matches(labels)
 }
 
 fn pdb_facts(pdb: &PodDisruptionBudget) -> PdbFacts {
@@ -204,12 +206,7 @@ impl PdbFacts {
     }
 }
 
-pub(crate) fn tolerates(
-    tolerations: &[Toleration],
-    key: &str,
-    value: Option<&str>,
-    effect: &str,
-) -> bool {
+fn tolerates(tolerations: &[Toleration], key: &str, value: Option<&str>, effect: &str) -> bool {
     tolerations.iter().any(|t| {
         let key_ok = match t.key.as_deref() {
             None | Some("") => t.operator.as_deref() == Some("Exists"),
@@ -287,36 +284,8 @@ fn misfit(
     }) {
         return Some("node(s) had volume node affinity conflict");
     }
-    let selector_ok = spec
-        .node_selector
-        .iter()
-        .flatten()
-        .all(|(k, v)| node_labels.get(k) == Some(v));
-    let affinity_ok = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .is_none_or(|sel| node_selector_matches(sel, node));
-    if !selector_ok || !affinity_ok {
-        return Some("node(s) didn't match Pod's node affinity/selector");
-    }
-    let tolerations = spec.tolerations.clone().unwrap_or_default();
-    let untolerated = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_ref())
-        .is_some_and(|ts| {
-            ts.iter().any(|t| {
-                (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                    && !tolerates(&tolerations, &t.key, t.value.as_deref(), &t.effect)
-            })
-        });
-    if untolerated {
-        return Some("node(s) had untolerated taint");
+    if let Some(why) = spec_misfit(spec, node) {
+        return Some(why);
     }
     let (want_cpu, want_mem) = requests(pod);
     let (cpu, mem) = allocatable(node);
@@ -372,6 +341,45 @@ fn misfit(
     None
 }
 
+/// Why `node` cannot take a pod of this spec by the spec alone (its node selector and required
+/// node affinity, the node's NoSchedule/NoExecute taints it does not tolerate), in the
+/// scheduler's words; None when it can. Shared with `check` (where a template's pods may run).
+pub(crate) fn spec_misfit(
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+    node: &Node,
+) -> Option<&'static str> {
+    let node_labels = node.metadata.labels.as_ref();
+    let selector_ok = spec
+        .node_selector
+        .iter()
+        .flatten()
+        .all(|(k, v)| node_labels.and_then(|l| l.get(k)) == Some(v));
+    let affinity_ok = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+        .is_none_or(|sel| node_selector_matches(sel, node));
+    if !selector_ok || !affinity_ok {
+        return Some("node(s) didn't match Pod's node affinity/selector");
+    }
+    let tolerations = spec.tolerations.as_deref().unwrap_or_default();
+    let untolerated = node
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_ref())
+        .is_some_and(|ts| {
+            ts.iter().any(|t| {
+                (t.effect == "NoSchedule" || t.effect == "NoExecute")
+                    && !tolerates(tolerations, &t.key, t.value.as_deref(), &t.effect)
+            })
+        });
+    untolerated.then_some("node(s) had untolerated taint")
+}
+
 /// The scheduler's summary: `0/3 nodes are available: 1 node(s) were unschedulable, 2 …`.
 fn summary(total: usize, reasons: &BTreeMap<&str, usize>) -> String {
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
@@ -382,7 +390,16 @@ fn summary(total: usize, reasons: &BTreeMap<&str, usize>) -> String {
 /// Every pod on the node with its verdict, in the order drain would act: other pods first,
 /// then StatefulSet pods by set, highest ordinal first.
 pub fn preflight(input: &DrainInput<'_>) -> Vec<PodVerdict> {
-    preflight_indexed(input, &DrainIndex::new(input))
+    preflight_indexed(
+        input,
+        &DrainIndex::new(
+            input.nodes,
+            input.pods,
+            input.sets,
+            input.pdbs,
+            input.volumes,
+        ),
+    )
 }
 
 /// The cluster's objects indexed once, so that a verdict costs what the pod's own set, node
@@ -404,20 +421,25 @@ pub struct DrainIndex<'a> {
 }
 
 impl<'a> DrainIndex<'a> {
-    /// The index of everything in `input` but its node (one index serves every node).
-    pub fn new(input: &DrainInput<'a>) -> DrainIndex<'a> {
+    /// The index of the objects a [`DrainInput`] reads besides its node (one index serves
+    /// every node).
+    pub fn new(
+        nodes: &'a [Node],
+        pods: &'a [Pod],
+        sets: &'a [StatefulSet],
+        pdbs: &'a [PodDisruptionBudget],
+        volumes: &'a [Volume],
+    ) -> DrainIndex<'a> {
         let mut ix = DrainIndex {
             by_node: HashMap::new(),
             by_namespace: HashMap::new(),
             by_set: HashMap::new(),
             used: HashMap::new(),
-            nodes: input
-                .nodes
+            nodes: nodes
                 .iter()
                 .filter_map(|n| Some((n.metadata.name.as_deref()?, n)))
                 .collect(),
-            volumes: input
-                .volumes
+            volumes: volumes
                 .iter()
                 .filter_map(|v| {
                     let (ns, name) = v.claim.as_ref()?;
@@ -425,8 +447,7 @@ impl<'a> DrainIndex<'a> {
                 })
                 .collect(),
             pdbs: HashMap::new(),
-            sets: input
-                .sets
+            sets: sets
                 .iter()
                 .filter_map(|s| {
                     Some((
@@ -439,12 +460,12 @@ impl<'a> DrainIndex<'a> {
                 })
                 .collect(),
         };
-        for b in input.pdbs {
+        for b in pdbs {
             if let Some(ns) = b.metadata.namespace.as_deref() {
                 ix.pdbs.entry(ns).or_default().push(b);
             }
         }
-        for p in input.pods {
+        for p in pods {
             let ns = p.metadata.namespace.as_deref().unwrap_or_default();
             ix.by_namespace.entry(ns).or_default().push(p);
             if let Some(set) = set_controller(p) {
