@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use kube_sim::testkit::{Cluster, Sts};
+use kube_sim::testkit::{most_down_in_one_set, Cluster, Sts};
 use kube_sim::SimConfig;
 
 const SETS: usize = 20;
@@ -75,38 +75,6 @@ fn setup(way: Way) -> (Cluster, String) {
     (c, node)
 }
 
-/// The most pods of one set down at once in a watch log that starts with every pod Ready.
-fn most_down(log: &str) -> usize {
-    let mut up: BTreeMap<String, bool> = BTreeMap::new();
-    let mut most = 0;
-    for ev in serde_json::Deserializer::from_str(log).into_iter::<serde_json::Value>() {
-        let Ok(ev) = ev else { break };
-        let pod = &ev["object"];
-        let name = pod["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let ready = pod["status"]["conditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|c| c["type"] == "Ready" && c["status"] == "True");
-        up.insert(
-            name,
-            ev["type"] != "DELETED" && ready && pod["metadata"]["deletionTimestamp"].is_null(),
-        );
-        for i in 0..SETS {
-            let set = format!("s{i:02}-");
-            let down = up
-                .iter()
-                .filter(|(n, a)| n.starts_with(&set) && !**a)
-                .count();
-            most = most.max(down);
-        }
-    }
-    most
-}
-
 fn run(way: Way) -> Result {
     let (c, node) = setup(way);
     let evicted = c
@@ -114,14 +82,7 @@ fn run(way: Way) -> Result {
         .split_whitespace()
         .filter(|n| *n == node)
         .count();
-    // into a file: a pipe nobody reads while the drain runs fills at 64 KB and stalls kubectl
-    let log_path = std::env::temp_dir().join(format!("kubectl-sts-bench-watch-{way:?}.jsonl"));
-    let watch = c
-        .kubectl_cmd(&["get", "pods", "-w", "--output-watch-events", "-o", "json"])
-        .stdout(std::fs::File::create(&log_path).expect("watch log"))
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("kubectl get -w");
+    let watch = c.watch_pods(None);
     let t0 = Instant::now();
     let ok = match way {
         Way::KubectlSts => Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
@@ -154,17 +115,12 @@ fn run(way: Way) -> Result {
         c.wait_ready(&format!("s{i:02}"), 3, 600);
     }
     let seconds = t0.elapsed().as_secs_f64();
-    std::thread::sleep(std::time::Duration::from_secs(1));
-    let mut watch = watch;
-    let _ = watch.kill();
-    let _ = watch.wait();
-    let log = std::fs::read_to_string(&log_path).expect("watch log");
-    let _ = std::fs::remove_file(&log_path);
+    let log = watch.stop();
     Result {
         way,
         seconds,
         evicted,
-        most_down_in_a_set: most_down(&log),
+        most_down_in_a_set: most_down_in_one_set(&log, &[]),
     }
 }
 

@@ -33,6 +33,19 @@ spec:
     });
 }
 
+/// flask on network volumes behind a budget that allows no disruption; the node of flask-1
+/// (None, after saying so, where the cluster has no network class).
+fn behind_a_closed_budget(c: &Cluster) -> Option<String> {
+    let network = c.class_or_skip("network")?;
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(c, 120);
+    budget_allowing_nothing(c);
+    Some(c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}"))
+}
+
 fn unschedulable(c: &Cluster, node: &str) -> bool {
     c.jsonpath(&["get", "node", node], "{.spec.unschedulable}") == "true"
 }
@@ -280,35 +293,6 @@ fn pinned_wait_then_uncordon_brings_the_local_pod_back() {
     assert!(!unschedulable(&c, &node));
 }
 
-/// The most pods of `app` unavailable at once (missing among ordinals `0..replicas`, not
-/// Ready, or terminating), replayed from a `kubectl get pods -w --output-watch-events` log
-/// that starts with every pod Ready.
-fn most_unavailable(log: &str, app: &str, replicas: usize) -> usize {
-    let mut up: std::collections::BTreeMap<String, bool> = (0..replicas)
-        .map(|i| (format!("{app}-{i}"), true))
-        .collect();
-    let mut most = 0;
-    for ev in serde_json::Deserializer::from_str(log).into_iter::<serde_json::Value>() {
-        // the last event may be cut short where the watch was stopped
-        let Ok(ev) = ev else { break };
-        let pod = &ev["object"];
-        let name = pod["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let ready = pod["status"]["conditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|c| c["type"] == "Ready" && c["status"] == "True");
-        let available =
-            ev["type"] != "DELETED" && ready && pod["metadata"]["deletionTimestamp"].is_null();
-        up.insert(name, available);
-        most = most.max(up.values().filter(|a| !**a).count());
-    }
-    most
-}
-
 /// Two ordinals on the drained node: evicted one at a time, the second only once the first's
 /// replacement is Ready on the other node — the watch log shows one pod down at most.
 #[test]
@@ -339,23 +323,7 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
         crate::harness::skip("needs two ordinals of one set on the drained node");
         return;
     }
-    // into a file: a pipe nobody reads while the drain runs fills at 64 KB and stalls kubectl
-    let log_path = c.dir.path().join("watch.jsonl");
-    let watch = c
-        .kubectl_cmd(&[
-            "get",
-            "pods",
-            "-l",
-            "app=flask",
-            "-w",
-            "--output-watch-events",
-            "-o",
-            "json",
-        ])
-        .stdout(std::fs::File::create(&log_path).unwrap())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("kubectl get -w");
+    let watch = c.watch_pods(Some("app=flask"));
     let out = c.sts(&[
         "drain",
         &node,
@@ -365,11 +333,7 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
         "-o",
         "json",
     ]);
-    std::thread::sleep(std::time::Duration::from_secs(1));
-    let mut watch = watch;
-    let _ = watch.kill();
-    let _ = watch.wait();
-    let log = std::fs::read_to_string(&log_path).unwrap();
+    let log = watch.stop();
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let d = doc(&out);
     assert_eq!(d["outcome"], "Drained", "{d}");
@@ -378,7 +342,8 @@ fn two_ordinals_on_the_node_are_evicted_one_at_a_time() {
         on_node >= 2,
         "the scheduler put {on_node} ordinal(s) on {node}"
     );
-    let most = most_unavailable(&log, "flask", 4);
+    let replicas: Vec<String> = (0..4).map(|i| format!("flask-{i}")).collect();
+    let most = crate::harness::most_down_in_one_set(&log, &replicas);
     assert_eq!(most, 1, "never two flask pods down at once:\n{log}");
 }
 
@@ -390,16 +355,9 @@ fn a_budget_with_nothing_allowed_makes_the_drain_wait_until_it_allows() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let Some(network) = c.class_or_skip("network") else {
+    let Some(node) = behind_a_closed_budget(&c) else {
         return;
     };
-    Sts {
-        class: &network,
-        ..Default::default()
-    }
-    .deploy(&c, 120);
-    budget_allowing_nothing(&c);
-    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let out = c.sts(&[
         "drain",
         &node,
@@ -520,16 +478,9 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
     if !c.require_ready_nodes(3) {
         return;
     }
-    let Some(network) = c.class_or_skip("network") else {
+    let Some(node) = behind_a_closed_budget(&c) else {
         return;
     };
-    Sts {
-        class: &network,
-        ..Default::default()
-    }
-    .deploy(&c, 120);
-    budget_allowing_nothing(&c);
-    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let child = c.sts_spawn(&["drain", &node, "--ignore-daemonsets", "--timeout", "90s"]);
     c.eventually(30, "the drain cordoned the node and waits", || {
         unschedulable(&c, &node).then_some(())

@@ -947,3 +947,71 @@ spec:
         )
     }
 }
+
+/// `kubectl get pods -w --output-watch-events -o json` in the test namespace, into a file (a
+/// pipe nobody reads while the command under test runs fills at 64 KB and stalls kubectl).
+pub struct PodWatch {
+    child: std::process::Child,
+    path: PathBuf,
+}
+
+impl Cluster {
+    /// Starts watching the namespace's pods (those `selector` matches, when given).
+    pub fn watch_pods(&self, selector: Option<&str>) -> PodWatch {
+        let path = self.dir.path().join(unique("pods-watch"));
+        let mut args = vec!["get", "pods", "-w", "--output-watch-events", "-o", "json"];
+        if let Some(s) = selector {
+            args.extend(["-l", s]);
+        }
+        let child = self
+            .kubectl_cmd(&args)
+            .stdout(std::fs::File::create(&path).expect("watch log"))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("kubectl get pods -w");
+        PodWatch { child, path }
+    }
+}
+
+impl PodWatch {
+    /// Stops the watch a second after the last change it should see, and returns its log.
+    pub fn stop(mut self) -> String {
+        std::thread::sleep(Duration::from_secs(1));
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.path).expect("watch log")
+    }
+}
+
+/// The most pods of one StatefulSet (pods `<set>-<ordinal>`) unavailable at once — deleted,
+/// terminating or not Ready —, replayed from a [`PodWatch`] log; `up_at_start` names pods
+/// that count as up before their first event (a replica missing from the log's start).
+pub fn most_down_in_one_set(log: &str, up_at_start: &[String]) -> usize {
+    fn set_of(pod: &str) -> &str {
+        pod.rsplit_once('-').map_or(pod, |(set, _)| set)
+    }
+    let mut up: std::collections::BTreeMap<String, bool> =
+        up_at_start.iter().map(|p| (p.clone(), true)).collect();
+    let mut most = 0;
+    for ev in serde_json::Deserializer::from_str(log).into_iter::<serde_json::Value>() {
+        // the last event may be cut short where the watch was stopped
+        let Ok(ev) = ev else { break };
+        let pod = &ev["object"];
+        let name = pod["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let ready = pod["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True");
+        let available =
+            ev["type"] != "DELETED" && ready && pod["metadata"]["deletionTimestamp"].is_null();
+        let set = set_of(&name).to_string();
+        up.insert(name, available);
+        let down = up.iter().filter(|(p, a)| set_of(p) == set && !**a).count();
+        most = most.max(down);
+    }
+    most
+}
