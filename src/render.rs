@@ -571,15 +571,15 @@ pub fn check_report(
     r: &crate::model::check::CheckResult,
     style: Style,
 ) -> io::Result<()> {
-    let mut by_set: Vec<(String, Vec<&crate::model::check::Finding>)> = Vec::new();
+    // by set, each set's findings in the document's order (most severe first)
+    let mut by_set: std::collections::BTreeMap<String, Vec<&crate::model::check::Finding>> =
+        std::collections::BTreeMap::new();
     for f in &r.findings {
-        let key = format!("{}/{}", f.namespace, f.statefulset);
-        match by_set.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, v)) => v.push(f),
-            None => by_set.push((key, vec![f])),
-        }
+        by_set
+            .entry(format!("{}/{}", f.namespace, f.statefulset))
+            .or_default()
+            .push(f);
     }
-    by_set.sort_by(|a, b| a.0.cmp(&b.0));
     for (set, findings) in &by_set {
         writeln!(w, "statefulset {set}")?;
         for f in findings {
