@@ -11,8 +11,8 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::model::inspect::{inspect, inspect_fleet, InspectOptions, OverviewRow};
 use crate::model::Access;
-use crate::names;
-use crate::render::{self, Format, Style};
+use crate::names::{self, parse_duration};
+use crate::render::{self, emit, Format, Style};
 #[cfg(feature = "sim")]
 use crate::simcmd::{DemoArgs, SimArgs};
 
@@ -517,13 +517,6 @@ pub struct RolloutRestartArgs {
     pub timeout: Duration,
 }
 
-pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
-    if s == "0" {
-        return Ok(Duration::ZERO);
-    }
-    kube_common::duration::parse_duration(s)
-}
-
 /// A usage error in one line, as every error is: clap's first line (its tips and the usage
 /// block are for a terminal session, and its `use '-- -1'` tip is wrong advice here).
 fn usage_line(e: &clap::Error) -> String {
@@ -566,10 +559,17 @@ fn usage_line(e: &clap::Error) -> String {
     format!("{line} (see --help)")
 }
 
+/// The subcommands that get a `kubectl sts-<cmd>` name (`kubectl-sts_<cmd>`), from this
+/// definition.
+pub fn plugin_commands() -> Vec<String> {
+    use clap::CommandFactory;
+    crate::links::plugin_commands(&Cli::command())
+}
+
 /// Parses arguments and runs; returns the process exit code.
 pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
     // started as `kubectl-sts_inspect` (kubectl's name for `kubectl sts-inspect`): `inspect`
-    let args = crate::links::dispatch(args.into_iter().collect());
+    let args = crate::links::dispatch(args.into_iter().collect(), &plugin_commands());
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) if e.use_stderr() => {
@@ -682,15 +682,6 @@ impl Global {
             OutputFormat::Yaml => Format::Yaml,
         }
     }
-}
-
-/// Writes to stdout. A closed pipe (`| head`) is `Error::ReaderGone`: a read-only command ends
-/// quietly with exit 0 (`inspect --watch` stops redrawing for nobody); a writing command keeps
-/// its own exit code (`render_result`).
-pub(crate) fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    f(&mut lock).and_then(|_| lock.flush()).map_err(Error::from)
 }
 
 /// Fetches, joins and renders once; returns the number of problems that count for
@@ -1243,7 +1234,7 @@ fn run_install_links(g: &Global, a: &InstallLinksArgs) -> Result<ExitCode, Error
             )
         })?,
     };
-    let r = crate::links::install(&dir, a.remove, a.dry_run)?;
+    let r = crate::links::install(&dir, &plugin_commands(), a.remove, a.dry_run)?;
     render_result(g, &r, r.exit_code(), &r.message, &[])
 }
 
@@ -1257,6 +1248,7 @@ async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, E
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::ffi::OsStr;
 
     #[test]
     fn cli_is_well_formed() {
@@ -1281,5 +1273,59 @@ mod tests {
         assert_eq!(c.global.output, OutputFormat::Json);
         assert_eq!(c.global.request_timeout, Some(Duration::from_secs(5)));
         assert!(Cli::try_parse_from(["kubectl-sts", "inspect", "-o", "xml"]).is_err());
+    }
+
+    #[test]
+    fn every_operational_command_has_a_name_and_names_map_back() {
+        let commands = plugin_commands();
+        for c in [
+            "inspect",
+            "scale",
+            "force-delete",
+            "recover",
+            "release-node",
+            "drain",
+            "uncordon",
+            "check",
+            "rollout",
+            "resize-storage",
+        ] {
+            assert!(commands.contains(&c.to_string()), "{c}: {commands:?}");
+            let name = crate::links::plugin_name(c);
+            assert_eq!(
+                crate::links::command_of(OsStr::new(&name), &commands).as_deref(),
+                Some(c)
+            );
+            assert_eq!(
+                crate::links::command_of(
+                    OsStr::new(&format!("/home/u/.krew/bin/{name}.exe")),
+                    &commands
+                )
+                .as_deref(),
+                Some(c)
+            );
+        }
+        for c in crate::links::NO_PLUGIN_NAME {
+            assert!(!commands.contains(&c.to_string()));
+        }
+        assert_eq!(
+            crate::links::command_of(OsStr::new("/usr/bin/kubectl-sts"), &commands),
+            None
+        );
+        assert_eq!(
+            crate::links::command_of(OsStr::new("kubectl-sts_nonsense"), &commands),
+            None
+        );
+        assert_eq!(
+            crate::links::command_of(OsStr::new("kubectl-sts_sim"), &commands),
+            None
+        );
+        let args = crate::links::dispatch(
+            vec!["/x/kubectl-sts_force_delete".into(), "web-1".into()],
+            &commands,
+        );
+        assert_eq!(args, ["kubectl-sts", "force-delete", "web-1"]);
+        let args = crate::links::dispatch(vec!["kubectl-sts".into(), "inspect".into()], &commands);
+        assert_eq!(args, ["kubectl-sts", "inspect"]);
     }
 }

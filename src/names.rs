@@ -3,6 +3,14 @@
 //! `IsDNS1123Label`, with its messages), and the `KIND/NAME` forms kubectl users type.
 //! A name that passes cannot change the path of a request (no `/`, `?`, `#`, `%`).
 
+/// A duration flag: Go's syntax (`40s`, `1m30s`, `500ms`) as kubectl takes it, or a bare `0`.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    if s == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    kube_common::duration::parse_duration(s)
+}
+
 /// `metadata.name` of StatefulSets and pods (`NameIsDNSSubdomain`).
 pub fn dns1123_subdomain(s: &str) -> Result<(), String> {
     const MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com')";

@@ -629,3 +629,16 @@ pub fn check_report(
         )
     }
 }
+
+/// Writes to stdout. A closed pipe (`| head`) is `Error::ReaderGone`: a read-only command ends
+/// quietly with exit 0 (`inspect --watch` stops redrawing for nobody); a writing command keeps
+/// its own exit code (`render_result`).
+pub fn emit(
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), crate::error::Error> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    f(&mut lock)
+        .and_then(|_| lock.flush())
+        .map_err(crate::error::Error::from)
+}

@@ -6,10 +6,10 @@ use std::time::Duration;
 use clap::Args;
 use kube_sim::{Scenario, SimConfig, SimServer};
 
-use crate::cli::{emit, parse_duration};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::render::Style;
+use crate::names::parse_duration;
+use crate::render::{emit, Style};
 
 #[derive(Debug, Clone, Args)]
 pub struct SimArgs {

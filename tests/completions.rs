@@ -242,7 +242,7 @@ fn kubectl_plugin_completion_offers_statefulset_names() {
 #[test]
 fn every_plugin_name_has_its_completion_file() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
-    for command in kubectl_sts::links::plugin_commands() {
+    for command in kubectl_sts::cli::plugin_commands() {
         let name = kubectl_sts::links::plugin_name(&command);
         let file = dir.join(format!(
             "kubectl_complete-{}",
