@@ -1,6 +1,6 @@
 //! Command-line interface: clap types, global flags, dispatch, exit codes.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
