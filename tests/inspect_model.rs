@@ -220,6 +220,41 @@ fn pod_on_dead_node_then_stuck_terminating_with_pinned_volume() {
 }
 
 #[test]
+fn a_volume_pinned_by_a_node_local_drivers_own_key_is_pinned_too() {
+    // TopoLVM-style: the PV names its node by the driver's key, not the hostname; inspect
+    // must tell it pinned as recover does (one definition), or it would suggest a force
+    // delete that leaves the replacement Pending forever
+    let mut objs = fixture();
+    for n in ["n1", "n2", "n3"] {
+        edit(&mut objs, "Node", n, |node| {
+            node["metadata"]["labels"]["topology.topolvm.io/node"] = json!(n);
+        });
+    }
+    for o in objs.iter_mut().filter(|o| o["kind"] == "PersistentVolume") {
+        let e = &mut o["spec"]["nodeAffinity"]["required"]["nodeSelectorTerms"][0]
+            ["matchExpressions"][0];
+        assert_eq!(e["key"], "kubernetes.io/hostname");
+        e["key"] = json!("topology.topolvm.io/node");
+    }
+    kill_node(&mut objs, "n2");
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["metadata"]["deletionTimestamp"] = json!("2026-11-22T00:51:20Z");
+        p["metadata"]["deletionGracePeriodSeconds"] = json!(10);
+    });
+    let ins = run(&objs);
+    for row in &ins.rows {
+        assert_eq!(
+            row.volumes[0].pinned_node.as_deref(),
+            row.pod.as_ref().unwrap().node.as_deref()
+        );
+    }
+    assert_eq!(codes(&ins), ["StuckTerminatingOnDeadNode"]);
+    let p = &ins.problems[0];
+    assert!(p.action.contains("pinned to n2"), "{}", p.action);
+    assert!(!p.action.contains("--force"), "{}", p.action);
+}
+
+#[test]
 fn stuck_terminating_with_network_volume_suggests_out_of_service() {
     let mut objs = fixture();
     kill_node(&mut objs, "n2");

@@ -10,6 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
+use super::recover::{pinned_node, NodeIndex};
 use super::rollout::{rollout_state, RolloutState};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
@@ -323,20 +324,6 @@ pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {
             })
 }
 
-fn pv_pinned_node(pv: &Volume) -> Option<String> {
-    pv.node_affinity
-        .as_ref()?
-        .node_selector_terms
-        .iter()
-        .find_map(|t| {
-            t.match_expressions.as_ref()?.iter().find_map(|e| {
-                (e.key == "kubernetes.io/hostname" && e.operator == "In")
-                    .then(|| e.values.as_ref().and_then(|v| v.first().cloned()))
-                    .flatten()
-            })
-        })
-}
-
 fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
     let v = serde_json::to_value(pod).unwrap_or_default();
     let s = kubefmt::pod_summary(&v);
@@ -405,6 +392,8 @@ pub fn inspect_fleet<'a>(
 /// attachments by volume, and which nodes are dead. `None`: RBAC denied the list.
 pub struct Shared<'a> {
     nodes: Option<HashMap<&'a str, &'a Node>>,
+    /// The same nodes for volume node-affinity questions (which volume is pinned where).
+    node_index: Option<NodeIndex<'a>>,
     volumes: Option<HashMap<&'a str, &'a Volume>>,
     attachments: Option<HashMap<&'a str, Vec<&'a Attachment>>>,
     dead_nodes: BTreeSet<&'a str>,
@@ -456,6 +445,7 @@ impl<'a> Shared<'a> {
             })
             .collect();
         Shared {
+            node_index: nodes.as_ref().map(|m| NodeIndex::new(m.values().copied())),
             maintenance,
             volumes: volumes
                 .ok()
@@ -745,7 +735,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
                         .unwrap_or_default(),
                     ),
                     volume_phase: pv.and_then(|p| p.phase.clone()),
-                    pinned_node: pv.and_then(pv_pinned_node),
+                    pinned_node: pv.and_then(|p| pinned_node(p, shared.node_index.as_ref())),
                     source: pv.and_then(|p| p.source.clone()),
                     attached_node,
                     attachment_mismatch: mismatch,

@@ -9,6 +9,8 @@
 //! volume that only the dead node can reach keeps the replacement Pending until the node
 //! returns or the ordinal's data is given up.
 
+use std::collections::HashMap;
+
 use k8s_openapi::api::core::v1::{
     Node, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration,
 };
@@ -168,6 +170,86 @@ fn requirement(r: &NodeSelectorRequirement, value: Option<&str>) -> bool {
             _ => false,
         },
         _ => false,
+    }
+}
+
+/// The cluster's nodes, indexed for volume node-affinity questions: a term that requires
+/// `kubernetes.io/hostname In [h]` can only be met by the nodes labelled `h`, so a cluster of
+/// thousands of nodes is not scanned once per local volume.
+pub struct NodeIndex<'a> {
+    all: Vec<&'a Node>,
+    by_hostname: HashMap<&'a str, Vec<&'a Node>>,
+}
+
+const HOSTNAME: &str = "kubernetes.io/hostname";
+
+impl<'a> NodeIndex<'a> {
+    pub fn new(nodes: impl IntoIterator<Item = &'a Node>) -> NodeIndex<'a> {
+        let all: Vec<&Node> = nodes.into_iter().collect();
+        let mut by_hostname: HashMap<&str, Vec<&Node>> = HashMap::new();
+        for n in &all {
+            if let Some(h) = n.metadata.labels.as_ref().and_then(|l| l.get(HOSTNAME)) {
+                by_hostname.entry(h.as_str()).or_default().push(n);
+            }
+        }
+        NodeIndex { all, by_hostname }
+    }
+
+    /// The nodes that satisfy a required node selector (each at most once).
+    fn matching(&self, sel: &NodeSelector) -> Vec<&'a Node> {
+        let mut out: Vec<&Node> = vec![];
+        for term in &sel.node_selector_terms {
+            let candidates: Vec<&Node> = match hostname_values(term) {
+                Some(values) => values
+                    .iter()
+                    .flat_map(|h| self.by_hostname.get(h.as_str()).into_iter().flatten())
+                    .copied()
+                    .collect(),
+                None => self.all.clone(),
+            };
+            for n in candidates {
+                if term_matches(term, n) && !out.iter().any(|o| std::ptr::eq(*o, n)) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The values a term's `kubernetes.io/hostname In [...]` requirement allows (None: the term
+/// has no such requirement and may match any node).
+fn hostname_values(term: &NodeSelectorTerm) -> Option<&[String]> {
+    term.match_expressions
+        .iter()
+        .flatten()
+        .find(|r| r.key == HOSTNAME && r.operator == "In")
+        .map(|r| r.values.as_deref().unwrap_or_default())
+}
+
+/// The one node a volume can be used on: its node affinity admits exactly one node of the
+/// cluster, whatever the topology key (`kubernetes.io/hostname`, `topology.topolvm.io/node`,
+/// `openebs.io/nodename`, a local or hostPath volume's node) — the same rule as
+/// [`placement`]'s `Pinned`. Where the nodes may not be read (`None`), only a volume whose
+/// every term requires one and the same `kubernetes.io/hostname` can be told pinned.
+pub fn pinned_node(pv: &Volume, nodes: Option<&NodeIndex<'_>>) -> Option<String> {
+    let required = pv.node_affinity.as_ref()?;
+    match nodes {
+        Some(index) => match index.matching(required).as_slice() {
+            [only] => only.metadata.name.clone(),
+            _ => None,
+        },
+        None => {
+            let mut named = required
+                .node_selector_terms
+                .iter()
+                .map(|t| match hostname_values(t) {
+                    Some([one]) => Some(one.as_str()),
+                    _ => None,
+                });
+            let first = named.next()??;
+            named.all(|n| n == Some(first)).then(|| first.to_string())
+        }
     }
 }
 
@@ -668,6 +750,86 @@ mod tests {
             RecoverPath::choose(&[facts(Pinned, false)]),
             RecoverPath::VolumePinned
         );
+    }
+
+    #[test]
+    fn the_node_a_volume_is_pinned_to_is_the_one_node_its_affinity_admits_whatever_the_key() {
+        let labels = |n: &str, h: &str, zone: &str| {
+            json!({"kubernetes.io/hostname": h, "topology.kubernetes.io/zone": zone,
+                "topology.topolvm.io/node": n})
+        };
+        // n2's hostname label is not its name (as on some clouds): the name is what is told
+        let nodes = [
+            node("n1", "True", labels("n1", "n1", "a"), json!([])),
+            node("n2", "False", labels("n2", "ip-10-0-0-2", "a"), json!([])),
+            node("n3", "True", labels("n3", "n3", "b"), json!([])),
+        ];
+        let index = NodeIndex::new(&nodes);
+        let expr = |key: &str, values: Value| {
+            json!({"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                {"key": key, "operator": "In", "values": values}]}]}})
+        };
+        let pinned = |affinity: Value, nodes: Option<&NodeIndex>| pinned_node(&pv(affinity), nodes);
+        assert_eq!(
+            pinned(hostname_in("n1"), Some(&index)).as_deref(),
+            Some("n1")
+        );
+        assert_eq!(
+            pinned(hostname_in("ip-10-0-0-2"), Some(&index)).as_deref(),
+            Some("n2"),
+            "a dead node is still where the volume lives"
+        );
+        // a node-local CSI driver's own key (TopoLVM): inspect used to know only the hostname
+        assert_eq!(
+            pinned(
+                expr("topology.topolvm.io/node", json!(["n3"])),
+                Some(&index)
+            )
+            .as_deref(),
+            Some("n3")
+        );
+        // near misses: two nodes of a zone, two hostnames, no node at all, no affinity
+        assert_eq!(
+            pinned(
+                expr("topology.kubernetes.io/zone", json!(["a"])),
+                Some(&index)
+            ),
+            None
+        );
+        assert_eq!(
+            pinned(expr(HOSTNAME, json!(["n1", "n3"])), Some(&index)),
+            None
+        );
+        assert_eq!(pinned(hostname_in("gone"), Some(&index)), None);
+        assert_eq!(pinned_node(&Volume::default(), Some(&index)), None);
+        // two terms (ORed) that admit the same one node
+        let two_terms = json!({"required": {"nodeSelectorTerms": [
+            {"matchExpressions": [{"key": HOSTNAME, "operator": "In", "values": ["n1"]}]},
+            {"matchExpressions": [{"key": "topology.topolvm.io/node", "operator": "In", "values": ["n1"]}]}]}});
+        assert_eq!(
+            pinned(two_terms.clone(), Some(&index)).as_deref(),
+            Some("n1")
+        );
+        // nodes that may not be read: only one hostname everywhere tells
+        assert_eq!(pinned(hostname_in("n1"), None).as_deref(), Some("n1"));
+        assert_eq!(pinned(expr(HOSTNAME, json!(["n1", "n3"])), None), None);
+        assert_eq!(
+            pinned(expr("topology.topolvm.io/node", json!(["n3"])), None),
+            None
+        );
+        assert_eq!(pinned(two_terms, None), None);
+        // the same answer as placement's Pinned for the node it names
+        for affinity in [
+            hostname_in("n1"),
+            expr("topology.topolvm.io/node", json!(["n3"])),
+        ] {
+            let v = pv(affinity.clone());
+            let at = pinned_node(&v, Some(&index)).unwrap();
+            assert_eq!(
+                placement(Some(&v), Some(&nodes), &at, &[]).0,
+                Placement::Pinned
+            );
+        }
     }
 
     #[test]
