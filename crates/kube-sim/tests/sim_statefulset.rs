@@ -120,6 +120,20 @@ fn seed_rollout_is_ordered_and_each_ordinal_gets_its_own_volume() {
         "{.subsets[0].addresses[*].hostname}",
     );
     assert_eq!(eps, "flask-0 flask-1 flask-2");
+    // the controller's events, word for word as v1.36.2 wrote them for the same rollout
+    let golden = std::fs::read_to_string(crate::harness::golden(
+        "apply/add-claim-template-no-class.events.txt",
+    ))
+    .unwrap();
+    let mut want: Vec<String> = golden
+        .lines()
+        .filter(|l| l.contains("SuccessfulCreate") && !l.contains("logs-"))
+        .filter_map(|l| l.split_once("flask         ").map(|(_, m)| m.to_string()))
+        .collect();
+    want.sort();
+    let mut ours = event_messages(&c, "SuccessfulCreate");
+    ours.sort();
+    assert_eq!(ours, want);
 }
 
 #[test]
@@ -822,4 +836,21 @@ fn deleting_a_pod_steps_through_golden_events() {
         serde_json::to_string_pretty(&ours).unwrap(),
         serde_json::to_string_pretty(&want).unwrap()
     );
+}
+
+/// The messages of the namespace's events with `reason`, oldest first.
+fn event_messages(c: &Cluster, reason: &str) -> Vec<String> {
+    let evs = c.json(&[
+        "get",
+        "events",
+        "--field-selector",
+        &format!("reason={reason}"),
+        "--sort-by=.lastTimestamp",
+    ]);
+    evs["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .collect()
 }

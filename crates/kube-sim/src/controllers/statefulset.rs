@@ -228,6 +228,11 @@ fn template_of(sim: &Sim, set: &Value, rev: &str) -> Value {
 }
 
 /// createPersistentVolumeClaims: one claim per template, labelled with the selector.
+///
+/// Events (recordPodEvent, recordClaimEvent in stateful_pod_control.go) read as v1.36.2 wrote
+/// them, the verb capitalised (`Create Claim www-flask-0 Pod flask-0 in StatefulSet flask
+/// success`, `Create Pod flask-0 in StatefulSet flask successful`: golden
+/// `apply/add-claim-template-no-class.events.txt`), though that source lower-cases it.
 fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
     let ns = namespace(set);
     let when_deleted =
@@ -265,7 +270,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                             "Normal",
                             "SuccessfulCreate",
                             &format!(
-                                "create Claim {claim} Pod {pod_name} in StatefulSet {} success",
+                                "Create Claim {claim} Pod {pod_name} in StatefulSet {} success",
                                 name(set)
                             ),
                             "statefulset-controller",
@@ -277,7 +282,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                         }
                     }
                     Err(e) => {
-                        sim.event(set, "Warning", "FailedCreate", &format!("create Claim {claim} for Pod {pod_name} in StatefulSet {} failed error: {}", name(set), e.message()), "statefulset-controller", None);
+                        sim.event(set, "Warning", "FailedCreate", &format!("Create Claim {claim} for Pod {pod_name} in StatefulSet {} failed error: {}", name(set), e.message()), "statefulset-controller", None);
                         ready = false;
                     }
                 }
@@ -362,7 +367,7 @@ fn delete_pod(sim: &Sim, set: &Value, pod: &Value) {
             "Normal",
             "SuccessfulDelete",
             &format!(
-                "delete Pod {} in StatefulSet {} successful",
+                "Delete Pod {} in StatefulSet {} successful",
                 name(pod),
                 name(set)
             ),
@@ -374,7 +379,7 @@ fn delete_pod(sim: &Sim, set: &Value, pod: &Value) {
             "Warning",
             "FailedDelete",
             &format!(
-                "delete Pod {} in StatefulSet {} failed error: {}",
+                "Delete Pod {} in StatefulSet {} failed error: {}",
                 name(pod),
                 name(set),
                 e.message()
@@ -487,7 +492,7 @@ fn sync(sim: &Sim, set: &Value) {
                         set,
                         "Normal",
                         "SuccessfulCreate",
-                        &format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
+                        &format!("Create Pod {pod_name} in StatefulSet {set_name} successful"),
                         "statefulset-controller",
                         None,
                     ),
@@ -496,7 +501,7 @@ fn sync(sim: &Sim, set: &Value) {
                         "Warning",
                         "FailedCreate",
                         &format!(
-                            "create Pod {pod_name} in StatefulSet {set_name} failed error: {}",
+                            "Create Pod {pod_name} in StatefulSet {set_name} failed error: {}",
                             e.message()
                         ),
                         "statefulset-controller",
