@@ -507,3 +507,35 @@ fn a_crash_looping_revision_shows_in_inspect_and_stops_scale() {
         scale.stderr
     );
 }
+
+/// Golden `apply/add-claim-template*`: a set orphan-deleted and re-created with a claim template
+/// its pods lack, and a template change with it. Its status names one revision as both current
+/// and update while no pod runs it: the overview does not call it `current` (kubectl's status
+/// viewer reads updatedReplicas, not the revision names).
+#[test]
+fn a_set_recreated_with_a_claim_template_its_pods_lack() {
+    let c = Cluster::fast("inspect-stuck", 3);
+    if crate::harness::stuck_at_ordinal_0(&c, true).is_none() {
+        return;
+    }
+    let doc = inspect_json(&c);
+    assert_eq!(
+        doc["updateStrategy"]["currentRevision"], doc["updateStrategy"]["updateRevision"],
+        "the status names one revision"
+    );
+    let table = c.sts(&["inspect", "flask"]);
+    assert!(
+        table
+            .stdout
+            .contains("rolling update in progress: 0 of 3 pods on revision"),
+        "{}",
+        table.stdout
+    );
+    let overview = c.sts(&["inspect"]);
+    let line = overview
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("flask"))
+        .unwrap_or_else(|| panic!("{}", overview.stdout));
+    assert!(line.contains("updating 0/3"), "{}", overview.stdout);
+}

@@ -1035,6 +1035,18 @@ mod tests {
     }
 
     #[test]
+    fn a_set_whose_latest_spec_is_not_observed_is_treated_as_updating() {
+        // kubectl's status viewer: nothing is known until the controller has seen the spec
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].metadata.generation = Some(2);
+        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+        // the revisions agree, but fewer pods are updated than the strategy wants
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].status.as_mut().unwrap().updated_replicas = None;
+        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+    }
+
+    #[test]
     fn one_replica_means_downtime() {
         let mut c = Case::new(vec![pod(
             "web-0",

@@ -1085,6 +1085,9 @@ impl From<&Inspection> for OverviewRow {
             RolloutState::WaitingForDeletes { updated, replicas } => {
                 format!("OnDelete {updated}/{replicas} updated")
             }
+            RolloutState::NotObserved { generation, .. } => {
+                format!("generation {generation} not observed")
+            }
             RolloutState::Settled if ins.update_strategy.update_revision.is_some() => {
                 "current".into()
             }

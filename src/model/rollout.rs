@@ -16,6 +16,9 @@ pub enum RolloutState {
     /// Every pod the strategy updates runs the update revision (or no revisions reported yet).
     #[default]
     Settled,
+    /// The controller has not yet seen the latest spec: what it will do is not known yet (a
+    /// template change may be about to replace pods).
+    NotObserved { generation: i64, observed: i64 },
     /// RollingUpdate: the controller is replacing pods; `updated` of `want` are done.
     InProgress {
         updated: i64,
@@ -30,10 +33,13 @@ pub enum RolloutState {
 }
 
 impl RolloutState {
-    /// The controller itself is replacing pods: a scale must wait, a pod of the new revision
-    /// that is not Ready stops it.
+    /// The controller itself is replacing pods (or may be about to: it has not seen the latest
+    /// spec): a disruption must wait, a pod of the new revision that is not Ready stops it.
     pub fn in_progress(&self) -> bool {
-        matches!(self, RolloutState::InProgress { .. })
+        matches!(
+            self,
+            RolloutState::InProgress { .. } | RolloutState::NotObserved { .. }
+        )
     }
 
     /// An update is under way in any form (in progress, paused at a partition, waiting for
@@ -43,35 +49,61 @@ impl RolloutState {
     }
 }
 
+/// Where the update stands, from the set's status, in the order kubectl's status viewer reads
+/// it (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go, StatefulSetStatusViewer): the
+/// controller must have observed the latest generation, then `readyReplicas`, then
+/// `updatedReplicas` must reach `replicas − partition` — whatever the revisions say.
+/// `currentRevision == updateRevision` is not enough: a set re-created after an orphan delete
+/// with a changed template reports both as its new revision while every pod still runs the old
+/// one (`updatedReplicas` 0; golden `apply/add-claim-template.txt`).
 pub fn rollout_state(set: &StatefulSet) -> RolloutState {
     let spec = &set.spec;
     let Some(status) = set.status.as_ref() else {
         return RolloutState::Settled;
     };
+    // kubectl: `ObservedGeneration == 0 || Generation > ObservedGeneration` (a server always
+    // sets generation from 1, so a missing one here is a fixture, not a spec unseen)
+    let generation = set.metadata.generation.unwrap_or(0);
+    let observed = status.observed_generation.unwrap_or(0);
+    if generation > observed {
+        return RolloutState::NotObserved {
+            generation,
+            observed,
+        };
+    }
     let (Some(current), Some(update)) = (&status.current_revision, &status.update_revision) else {
         return RolloutState::Settled;
     };
-    if current == update {
-        return RolloutState::Settled;
-    }
     let replicas = spec.replicas.unwrap_or(1) as i64;
+    // omitted while 0 (golden: zero-valued status fields are left out)
     let updated = status.updated_replicas.unwrap_or(0) as i64;
+    let ready = status.ready_replicas.unwrap_or(0) as i64;
+    // Fewer pods on the update revision than the strategy wants. With both revisions the same,
+    // a pod missing or terminating (a dead node) leaves updatedReplicas short too, with no
+    // update anywhere: kubectl says "waiting for pods to be ready" there, before it looks at
+    // updatedReplicas. Pods on another revision show as Ready pods beyond the updated ones.
+    let short = |want: i64| updated < want && (current != update || updated < ready);
     let strategy = spec.update_strategy.as_ref();
     if strategy.and_then(|u| u.type_.as_deref()) == Some("OnDelete") {
-        return RolloutState::WaitingForDeletes { updated, replicas };
+        // kubectl has no answer for OnDelete (kubernetes/kubernetes#64500); the same count
+        return if current == update && !short(replicas) {
+            RolloutState::Settled
+        } else {
+            RolloutState::WaitingForDeletes { updated, replicas }
+        };
     }
     let partition = strategy
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
         .unwrap_or(0) as i64;
     let want = (replicas - partition).max(0);
-    if updated < want {
+    if short(want) {
         RolloutState::InProgress {
             updated,
             want,
             revision: update.clone(),
         }
-    } else if partition > 0 {
+    } else if partition > 0 && current != update {
         RolloutState::PausedAtPartition { partition }
     } else {
         // every pod updated; the controller moves currentRevision on its next sync
@@ -783,6 +815,187 @@ mod tests {
         );
         // no strategy given: RollingUpdate is the default
         assert!(rollout_state(&set(json!(null), status(0, false))).in_progress());
+    }
+
+    /// A set as `kubectl get sts -o json` has it: generation, spec, status.
+    fn with_status(
+        spec: serde_json::Value,
+        generation: i64,
+        status: serde_json::Value,
+    ) -> StatefulSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "flask", "generation": generation},
+            "spec": spec,
+            "status": status,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn golden_a_set_recreated_over_older_pods_is_not_settled() {
+        // golden apply/add-claim-template.txt: orphan delete, then create with a changed
+        // template; the statuses after the create and after each pod replaced from 0 up
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/kube-sim/golden/apply");
+        let text = std::fs::read_to_string(dir.join("add-claim-template.txt")).unwrap();
+        let statuses: Vec<serde_json::Value> = text
+            .lines()
+            .filter(|l| l.starts_with("{\"availableReplicas\""))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(statuses.len(), 4);
+        let desired: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("add-claim-template.desired.json")).unwrap(),
+        )
+        .unwrap();
+        // the server gave it generation 1, which the status has observed
+        let state = |i: usize| {
+            rollout_state(&with_status(
+                desired["spec"].clone(),
+                1,
+                statuses[i].clone(),
+            ))
+        };
+        let rev = "flask-7587cd6b4f".to_string();
+        // both revisions are the new one while every pod runs the old one: 0 of 3 updated
+        assert_eq!(
+            statuses[0]["currentRevision"],
+            statuses[0]["updateRevision"]
+        );
+        assert_eq!(statuses[0].get("updatedReplicas"), None, "omitted while 0");
+        assert_eq!(
+            state(0),
+            RolloutState::InProgress {
+                updated: 0,
+                want: 3,
+                revision: rev.clone()
+            }
+        );
+        assert!(state(0).in_progress() && state(0).updating());
+        for (i, updated) in [(1, 1), (2, 2)] {
+            assert_eq!(
+                state(i),
+                RolloutState::InProgress {
+                    updated,
+                    want: 3,
+                    revision: rev.clone()
+                }
+            );
+        }
+        assert_eq!(state(3), RolloutState::Settled);
+    }
+
+    #[test]
+    fn settled_only_when_the_controller_has_seen_the_spec_and_updated_enough() {
+        let st = |current: &str, update: &str, updated: i64, observed: i64| {
+            json!({"replicas": 3, "readyReplicas": 3, "observedGeneration": observed,
+                "updatedReplicas": updated, "currentRevision": current, "updateRevision": update})
+        };
+        let spec = |strategy: serde_json::Value| {
+            json!({"replicas": 3, "selector": {}, "serviceName": "flask", "template": {},
+                "updateStrategy": strategy})
+        };
+        // a generation the controller has not observed: nothing is settled yet, whatever the
+        // counts say (kubectl: "Waiting for statefulset spec update to be observed")
+        let s = rollout_state(&with_status(spec(rolling(0)), 3, st("a", "a", 3, 2)));
+        assert_eq!(
+            s,
+            RolloutState::NotObserved {
+                generation: 3,
+                observed: 2
+            }
+        );
+        assert!(s.in_progress() && s.updating());
+        // observedGeneration absent (0) on a server object: not observed either
+        let unseen = with_status(spec(rolling(0)), 1, json!({"replicas": 0}));
+        assert!(matches!(
+            rollout_state(&unseen),
+            RolloutState::NotObserved { .. }
+        ));
+        // observed; the same revision, every pod on it: settled
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, st("a", "a", 3, 3))),
+            RolloutState::Settled
+        );
+        // the same revision, fewer updated than replicas − partition: in progress
+        for (partition, updated, want) in [(0, 2, 3), (1, 1, 2), (2, 0, 1)] {
+            assert_eq!(
+                rollout_state(&with_status(
+                    spec(rolling(partition)),
+                    3,
+                    st("a", "a", updated, 3)
+                )),
+                RolloutState::InProgress {
+                    updated,
+                    want,
+                    revision: "a".into()
+                },
+                "partition {partition}"
+            );
+        }
+        // … and enough: settled, never "paused" (nothing differs between the revisions)
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(2)), 3, st("a", "a", 1, 3))),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(5)), 3, st("a", "a", 0, 3))),
+            RolloutState::Settled,
+            "a partition above replicas wants none"
+        );
+        // the same revision, a pod down (terminating on a dead node, or missing): updated is
+        // short by it without any update — kubectl waits for readiness there, not a rollout
+        let mut down = st("a", "a", 2, 3);
+        down["readyReplicas"] = json!(2);
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, down.clone())),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(
+                spec(json!({"type": "OnDelete"})),
+                3,
+                down.clone()
+            )),
+            RolloutState::Settled
+        );
+        // … but a Ready pod beyond the updated ones is on another revision
+        down["updatedReplicas"] = json!(1);
+        assert!(rollout_state(&with_status(spec(rolling(0)), 3, down.clone())).in_progress());
+        // revisions that differ need no such evidence
+        down["updateRevision"] = json!("b");
+        down["updatedReplicas"] = json!(2);
+        assert!(rollout_state(&with_status(spec(rolling(0)), 3, down)).in_progress());
+        // OnDelete: the same revision but pods on another one wait for deletes
+        let on_delete = spec(json!({"type": "OnDelete"}));
+        assert_eq!(
+            rollout_state(&with_status(on_delete.clone(), 3, st("a", "a", 1, 3))),
+            RolloutState::WaitingForDeletes {
+                updated: 1,
+                replicas: 3
+            }
+        );
+        assert_eq!(
+            rollout_state(&with_status(on_delete.clone(), 3, st("a", "a", 3, 3))),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(on_delete, 3, st("a", "b", 3, 3))),
+            RolloutState::WaitingForDeletes {
+                updated: 3,
+                replicas: 3
+            },
+            "revisions differ: the controller has not moved currentRevision yet"
+        );
+        // revisions differ, partition reached: paused; all updated without one: settled
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(2)), 3, st("a", "b", 1, 3))),
+            RolloutState::PausedAtPartition { partition: 2 }
+        );
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, st("a", "b", 3, 3))),
+            RolloutState::Settled
+        );
     }
 
     fn pv(ordinal: i64, rev: &str, ready: bool) -> PodView {

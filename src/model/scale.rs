@@ -132,7 +132,8 @@ impl SetState {
             } => Some(format!(
                 "a rolling update is in progress ({updated} of {want} pods at revision {revision})"
             )),
-            // a reached partition and OnDelete wait for the operator: they never block a scale
+            // a reached partition and OnDelete wait for the operator: they never block a scale;
+            // a generation not yet observed is GenerationNotObserved, which settles by itself
             _ => None,
         };
         SetState {
