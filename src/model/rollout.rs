@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::gate::{set_blockers, PodFacts, SetFacts};
 use super::health::{available_in, grace_left, pod_available, pod_ready, pod_terminating};
 use super::scale::{Blocker, BlockerCode};
+use super::stuck::{stuck_at, StuckAt};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum RolloutState {
@@ -175,6 +176,8 @@ pub struct SetView {
     pub pods: Vec<PodView>,
     /// The template's terminationGracePeriodSeconds (default 30).
     pub termination_grace: i64,
+    /// The controller cannot move past this pod (`model::stuck`).
+    pub stuck: Option<StuckAt>,
 }
 
 /// `maxUnavailable` (an int or a percentage of replicas, rounded down, at least 1), as the
@@ -214,7 +217,9 @@ impl SetView {
             }
         };
         let now = parts.now;
-        let pods = super::inspect::set_pods(set, &parts.pods)
+        let by_ordinal = super::inspect::set_pods(set, &parts.pods);
+        let stuck = stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
+        let pods = by_ordinal
             .into_iter()
             .map(|(ordinal, p)| {
                 let ready_cond = p
@@ -274,6 +279,7 @@ impl SetView {
             update_revision: status.update_revision.clone(),
             pods,
             termination_grace: super::scale::termination_grace(set),
+            stuck,
         }
     }
 
@@ -350,6 +356,15 @@ pub enum Overall {
         updated: i64,
         want: i64,
     },
+    /// The controller stops at a pod without a claim template's volume (`model::stuck`):
+    /// nothing above it moves until the pods are replaced from that ordinal upwards.
+    ControllerStuck {
+        pod: String,
+        ordinal: i64,
+        claim_templates: Vec<String>,
+        /// The pods to replace, in this order.
+        replace: Vec<String>,
+    },
     /// A pod has not been Ready for longer than the stuck threshold while the update waits.
     Stuck {
         pod: String,
@@ -396,7 +411,9 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
         .count() as i64;
     let extra = v.pods.iter().any(|p| !v.in_range(p.ordinal));
     let behind = v.observed_generation < v.generation;
-    let done = !behind && !extra && updated == want;
+    // a set its controller cannot move past is not done, whatever the revisions say: the pods
+    // lack a claim's volume, and nothing (scale, update, a lost pod) happens above it
+    let done = !behind && !extra && updated == want && v.stuck.is_none();
     let stuck = v
         .pods
         .iter()
@@ -412,6 +429,22 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
             format!(
                 "waiting for the StatefulSet controller to observe generation {} (it has seen {})",
                 v.generation, v.observed_generation
+            ),
+        )
+    } else if let Some(s) = &v.stuck {
+        (
+            Overall::ControllerStuck {
+                pod: s.pod.clone(),
+                ordinal: s.ordinal,
+                claim_templates: s.templates.clone(),
+                replace: s.replace.clone(),
+            },
+            format!(
+                "stuck at ordinal {} ({}): it has no volume for claim template {}, which the StatefulSet controller cannot add to an existing pod, so it goes no further (no higher ordinal is created or updated, no pod is removed); {}",
+                s.ordinal,
+                s.pod,
+                s.templates.join(", "),
+                s.unblock(&v.namespace)
             ),
         )
     } else if let (false, Some(p)) = (done, stuck) {
@@ -1038,6 +1071,7 @@ mod tests {
                 .map(|(i, (r, ready))| pv(i as i64, r, *ready))
                 .collect(),
             termination_grace: 30,
+            stuck: None,
         }
     }
 
@@ -1141,6 +1175,66 @@ mod tests {
             rollout_status(&v, 900).overall,
             Overall::InProgress { .. }
         ));
+    }
+
+    fn stuck(ordinal: i64, replace: &[&str]) -> StuckAt {
+        StuckAt {
+            ordinal,
+            pod: format!("web-{ordinal}"),
+            templates: vec!["logs".into()],
+            replace: replace.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_set_its_controller_cannot_move_past_is_stuck_and_never_done() {
+        // every pod on the update revision and available: done, but for the pod without the
+        // claim's volume
+        let mut v = view(RU, &[("web-b", true), ("web-b", true), ("web-b", true)]);
+        assert!(rollout_status(&v, 300).done);
+        v.stuck = Some(stuck(0, &["web-0", "web-1", "web-2"]));
+        let s = rollout_status(&v, 300);
+        assert!(!s.done);
+        assert_eq!(
+            s.overall,
+            Overall::ControllerStuck {
+                pod: "web-0".into(),
+                ordinal: 0,
+                claim_templates: vec!["logs".into()],
+                replace: vec!["web-0".into(), "web-1".into(), "web-2".into()],
+            }
+        );
+        assert!(
+            s.words.starts_with(
+                "stuck at ordinal 0 (web-0): it has no volume for claim template logs"
+            ),
+            "{}",
+            s.words
+        );
+        assert!(
+            s.words
+                .contains("kubectl delete pod web-0 -n ns, then web-1, then web-2"),
+            "{}",
+            s.words
+        );
+        // it outranks a pod not Ready for too long (the cause, not a symptom) …
+        let mut v2 = view(RU, &[("web-a", true), ("web-a", false)]);
+        v2.stuck = Some(stuck(0, &["web-0", "web-1"]));
+        assert!(matches!(
+            rollout_status(&v2, 300).overall,
+            Overall::ControllerStuck { .. }
+        ));
+        // … but not a generation the controller has not seen yet
+        v2.generation = 3;
+        assert!(matches!(
+            rollout_status(&v2, 300).overall,
+            Overall::ControllerBehind { .. }
+        ));
+        // serialized with its facts, for scripts
+        let doc = serde_json::to_value(&s.overall).unwrap();
+        assert_eq!(doc["state"], "ControllerStuck");
+        assert_eq!(doc["claimTemplates"], json!(["logs"]));
+        assert_eq!(doc["replace"], json!(["web-0", "web-1", "web-2"]));
     }
 
     #[test]

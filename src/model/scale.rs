@@ -259,6 +259,9 @@ pub enum BlockerCode {
     StepNotFinished,
     /// A blocker that settles by itself did not, within its expected maximum.
     NotSettling,
+    /// The StatefulSet controller is stuck at a pod without a claim template's volume
+    /// (`model::stuck`): nothing above it is created, updated or removed.
+    ControllerStuck,
 }
 
 /// Why a step may not be taken: a stable code for scripts and one line for people.

@@ -897,7 +897,7 @@ pub async fn restart(
         if s.done {
             break;
         }
-        if let Overall::Stuck { .. } = s.overall {
+        if let Overall::Stuck { .. } | Overall::ControllerStuck { .. } = s.overall {
             report.go_back = Some(go_back(&now));
             return Ok(report.end(
                 Outcome::TimedOut,
