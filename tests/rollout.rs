@@ -534,7 +534,8 @@ fn repair_below_the_partition_waits_for_the_current_revision() {
 /// Golden `apply/add-claim-template*`: the set re-created with a claim template its pods lack,
 /// and a template change with it. `kubectl rollout status` would only wait ("0 out of 3 new
 /// pods have been updated") until it times out; this says the controller is stuck at flask-0
-/// and how it is unblocked.
+/// and how it is unblocked, and refuses what would disrupt the set further: a restart, a
+/// repair. Nothing is written.
 #[test]
 fn a_set_stuck_at_its_lowest_ordinal_is_diagnosed_and_not_rolled() {
     let c = Cluster::fast("rollout-stuck", 3);
@@ -542,6 +543,7 @@ fn a_set_stuck_at_its_lowest_ordinal_is_diagnosed_and_not_rolled() {
         return;
     }
     let before = uids(&c);
+    let template = c.jsonpath(&["get", "sts", "flask"], "{.spec.template}");
     let out = c.sts(&["rollout", "status", "flask", "-o", "json"]);
     assert_eq!(out.code, 5, "not finished: {}", out.stderr);
     let d = doc(&out);
@@ -569,5 +571,44 @@ fn a_set_stuck_at_its_lowest_ordinal_is_diagnosed_and_not_rolled() {
     let out = c.sts(&["rollout", "status", "flask", "--watch", "--timeout", "2s"]);
     assert_eq!(out.code, 6, "{}", out.stderr);
 
+    for args in [
+        vec![
+            "rollout",
+            "restart",
+            "flask",
+            "--timeout",
+            "20s",
+            "-o",
+            "json",
+        ],
+        vec!["rollout", "restart", "flask", "--dry-run", "-o", "json"],
+        vec![
+            "rollout",
+            "repair",
+            "flask",
+            "--yes",
+            "--stuck-after",
+            "0s",
+            "-o",
+            "json",
+        ],
+    ] {
+        let out = c.sts(&args);
+        assert_eq!(out.code, 4, "{args:?}: {}{}", out.stdout, out.stderr);
+        let d = doc(&out);
+        assert_eq!(d["blockers"][0]["code"], "ControllerStuck", "{args:?}: {d}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("is stuck at ordinal 0 (flask-0)"),
+            "{args:?}: {d}"
+        );
+    }
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.template}"),
+        template,
+        "no restartedAt written"
+    );
     assert_eq!(uids(&c), before, "no pod deleted");
 }

@@ -516,7 +516,10 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
 /// controller has caught up, every pod in range exists and is Ready, available and not
 /// terminating, nothing lingers above the range.
 pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
-    set_blockers(&SetFacts {
+    // first: the cause, which no waiting clears
+    let stuck = v.stuck.iter().map(|s| s.blocker(&v.namespace, &v.name));
+    let mut out: Vec<Blocker> = stuck.collect();
+    out.extend(set_blockers(&SetFacts {
         name: &v.name,
         generation: v.generation,
         observed_generation: v.observed_generation,
@@ -539,7 +542,8 @@ pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
                 grace_left: p.grace_left,
             })
             .collect(),
-    })
+    }));
+    out
 }
 
 /// One step of `rollout apply`.
@@ -713,6 +717,11 @@ pub fn delete_target<'a>(planned: &SetView, now: &'a SetView, ordinal: i64) -> D
 /// kubernetes/kubernetes#67250: it never replaces a pod that is not Running and Ready). The
 /// highest such ordinal, as the controller updates from the top.
 pub fn repair_target(v: &SetView, stuck_after: i64) -> Result<&PodView, Blocker> {
+    // a pod deleted above the ordinal the controller is stuck at never comes back; the one at
+    // it is the replacement `StuckAt::unblock` describes, one ordinal at a time — not a repair
+    if let Some(s) = &v.stuck {
+        return Err(s.blocker(&v.namespace, &v.name));
+    }
     if v.strategy == Strategy::OnDelete {
         return Err(Blocker::new(
             BlockerCode::RepairNotApplicable,
@@ -1235,6 +1244,42 @@ mod tests {
         assert_eq!(doc["state"], "ControllerStuck");
         assert_eq!(doc["claimTemplates"], json!(["logs"]));
         assert_eq!(doc["replace"], json!(["web-0", "web-1", "web-2"]));
+    }
+
+    #[test]
+    fn no_rollout_step_and_no_repair_on_a_stuck_set() {
+        let mut v = view(
+            Strategy::OnDelete,
+            &[("web-a", true), ("web-a", true), ("web-a", true)],
+        );
+        assert!(step_blockers(&v).is_empty());
+        v.stuck = Some(stuck(1, &["web-1", "web-2"]));
+        let b = step_blockers(&v);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].code, BlockerCode::ControllerStuck);
+        assert_eq!(b[0].pod.as_deref(), Some("web-1"));
+        assert_eq!(b[0].settles_within, None);
+        assert!(
+            b[0].message
+                .starts_with("statefulset ns/web is stuck at ordinal 1 (web-1)"),
+            "{}",
+            b[0].message
+        );
+        // first among others: the cause
+        v.pods[2].ready = false;
+        let b = step_blockers(&v);
+        assert_eq!(
+            b.iter().map(|b| b.code).collect::<Vec<_>>(),
+            [BlockerCode::ControllerStuck, BlockerCode::PodNotReady]
+        );
+        // repair: a pod it would delete above the stuck ordinal would never come back
+        let mut r = view(RU, &[("web-b", true), ("web-b", true), ("web-x", false)]);
+        assert_eq!(repair_target(&r, 300).unwrap().name, "web-2");
+        r.stuck = Some(stuck(1, &["web-1", "web-2"]));
+        assert_eq!(
+            repair_target(&r, 300).unwrap_err().code,
+            BlockerCode::ControllerStuck
+        );
     }
 
     #[test]
