@@ -546,4 +546,17 @@ fn drain_refuses_a_set_its_controller_is_stuck_on() {
         pods,
         "no pod evicted"
     );
+    // check runs the same preflight: each node with a pod of the set would block on it (STS020)
+    let d = doc(&c.sts(&["check", "flask", "-o", "json"]));
+    let verdicts: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "STS020")
+        .map(|f| f["verdict"].as_str().unwrap())
+        .collect();
+    assert!(
+        !verdicts.is_empty() && verdicts.iter().all(|v| *v == "ControllerStuck"),
+        "{d}"
+    );
 }
