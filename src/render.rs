@@ -113,6 +113,11 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
             .unwrap_or("?"),
     );
     match &ins.rollout {
+        // the revisions agree while pods run another one (a set re-created over old pods)
+        RolloutState::InProgress { updated, want, .. } if cur == upd => writeln!(
+            w,
+            "rolling update in progress: {updated} of {want} pods on revision {upd}"
+        )?,
         RolloutState::InProgress { updated, want, .. } => writeln!(
             w,
             "rolling update in progress: current {cur} → update {upd} ({updated} of {want} updated)"
@@ -124,6 +129,13 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
         RolloutState::WaitingForDeletes { updated, replicas } => writeln!(
             w,
             "OnDelete update pending: {updated} of {replicas} pods run {upd}; the others change when deleted"
+        )?,
+        RolloutState::NotObserved {
+            generation,
+            observed,
+        } => writeln!(
+            w,
+            "the StatefulSet controller has not yet observed generation {generation} (observed {observed})"
         )?,
         RolloutState::Settled => {}
     }

@@ -498,3 +498,65 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
     );
     assert!(unschedulable(&c, &node), "the cordon stays");
 }
+
+/// A set whose controller is stuck at flask-0 (golden `apply/add-claim-template*`): a pod of it
+/// evicted above ordinal 0 would never be re-created. Drain refuses every pod of it, naming the
+/// stuck ordinal and the way out, and writes nothing (no cordon, no eviction).
+#[test]
+fn drain_refuses_a_set_its_controller_is_stuck_on() {
+    let c = Cluster::fast("drain-stuck", 3);
+    if crate::harness::stuck_at_ordinal_0(&c, true).is_none() {
+        return;
+    }
+    let node = c.jsonpath(&["get", "pod", "flask-2"], "{.spec.nodeName}");
+    let pods = c.jsonpath(&["get", "pods"], "{.items[*].metadata.uid}");
+    for dry_run in [true, false] {
+        let mut args = vec!["drain", node.as_str(), "--ignore-daemonsets", "-o", "json"];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let out = c.sts(&args);
+        assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+        let d = doc(&out);
+        assert_eq!(d["outcome"], "Refused");
+        assert_eq!(code_of(&d, "flask-2"), "ControllerStuck", "{d}");
+        let reason = d["preflight"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "flask-2")
+            .unwrap()["reason"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            reason.contains(
+                "is stuck at ordinal 0 (flask-0): it has no volume for claim template logs"
+            ),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("evicting flask-2 is refused until then: replace the pods from the lowest ordinal upwards"),
+            "{reason}"
+        );
+        assert!(!unschedulable(&c, &node), "not cordoned");
+    }
+    assert_eq!(
+        c.jsonpath(&["get", "pods"], "{.items[*].metadata.uid}"),
+        pods,
+        "no pod evicted"
+    );
+    // check runs the same preflight: each node with a pod of the set would block on it (STS020)
+    let d = doc(&c.sts(&["check", "flask", "-o", "json"]));
+    let verdicts: Vec<&str> = d["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"] == "STS020")
+        .map(|f| f["verdict"].as_str().unwrap())
+        .collect();
+    assert!(
+        !verdicts.is_empty() && verdicts.iter().all(|v| *v == "ControllerStuck"),
+        "{d}"
+    );
+}

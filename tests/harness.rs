@@ -109,3 +109,48 @@ spec:
 "
     ));
 }
+
+/// Golden `apply/add-claim-template*`: `flask` (3 replicas, network volumes) deployed, then
+/// orphan-deleted and re-created with a second claim template, `logs` — its container mounting
+/// it when `mount` (a new revision, as golden), or not (the template, and so the revision, stay
+/// the same: only the pods' specs tell). The new set adopts the pods, none of which has a
+/// volume for `logs`: the StatefulSet controller is stuck at flask-0. Returns once it has
+/// tried and failed (`FailedUpdate`); None, after saying why, where there is no network class.
+pub fn stuck_at_ordinal_0(c: &Cluster, mount: bool) -> Option<()> {
+    let network = c.class_or_skip("network")?;
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(c, 120);
+    let mut set = c.json(&["get", "sts", "flask"]);
+    c.kubectl_ok(&["delete", "sts", "flask", "--cascade=orphan"]);
+    c.eventually(30, "the set gone, its pods kept", || {
+        (c.kubectl(&["get", "sts", "flask"]).code != 0).then_some(())
+    });
+    set["metadata"] = serde_json::json!({"name": "flask"});
+    set.as_object_mut()?.remove("status");
+    let mut logs = set["spec"]["volumeClaimTemplates"][0].clone();
+    logs["metadata"]["name"] = "logs".into();
+    logs.as_object_mut()?.remove("status");
+    set["spec"]["volumeClaimTemplates"]
+        .as_array_mut()?
+        .push(logs);
+    if mount {
+        set["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+            .as_array_mut()?
+            .push(serde_json::json!({"name": "logs", "mountPath": "/logs"}));
+    }
+    c.create_json(&set);
+    c.eventually(60, "the controller stuck at flask-0 (FailedUpdate)", || {
+        let evs = c.json(&["get", "events", "--field-selector", "reason=FailedUpdate"]);
+        evs["items"]
+            .as_array()?
+            .iter()
+            .filter_map(|e| e["message"].as_str())
+            // (the simulated cluster capitalises the verb as v1.36.2 does; older ones do not)
+            .any(|m| m.to_lowercase().starts_with("update pod flask-0 "))
+            .then_some(())
+    });
+    Some(())
+}

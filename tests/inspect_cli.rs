@@ -507,3 +507,57 @@ fn a_crash_looping_revision_shows_in_inspect_and_stops_scale() {
         scale.stderr
     );
 }
+
+/// Golden `apply/add-claim-template*`: a set orphan-deleted and re-created with a claim template
+/// its pods lack, and a template change with it. inspect says where the controller is stuck and
+/// how it is unblocked. Its status names one revision as both current and update while no pod
+/// runs it: the overview does not call it `current` (kubectl's status viewer reads
+/// updatedReplicas, not the revision names).
+#[test]
+fn a_set_recreated_with_a_claim_template_its_pods_lack() {
+    let c = Cluster::fast("inspect-stuck", 3);
+    if crate::harness::stuck_at_ordinal_0(&c, true).is_none() {
+        return;
+    }
+    let doc = inspect_json(&c);
+    let problems = doc["problems"].as_array().unwrap();
+    let p = problems
+        .iter()
+        .find(|p| p["code"] == "ControllerStuck")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(
+        (p["severity"].clone(), p["ordinal"].clone()),
+        ("Error".into(), 0.into())
+    );
+    assert!(
+        p["message"].as_str().unwrap().starts_with(
+            "the StatefulSet controller is stuck at flask-0: it has no volume for claim template logs"
+        ),
+        "{p}"
+    );
+    assert_eq!(
+        p["action"].as_str().unwrap(),
+        format!("replace the pods from the lowest ordinal upwards, one at a time, each Ready and available before the next: kubectl delete pod flask-0 -n {}, then flask-1, then flask-2 (each comes back with every claim template's volume)", c.namespace)
+    );
+    assert_eq!(
+        doc["updateStrategy"]["currentRevision"], doc["updateStrategy"]["updateRevision"],
+        "the status names one revision"
+    );
+    let table = c.sts(&["inspect", "flask", "--fail-on-problems"]);
+    assert_eq!(table.code, 5, "{}", table.stderr);
+    assert!(table.stdout.contains("ControllerStuck"), "{}", table.stdout);
+    assert!(
+        table
+            .stdout
+            .contains("rolling update in progress: 0 of 3 pods on revision"),
+        "{}",
+        table.stdout
+    );
+    let overview = c.sts(&["inspect"]);
+    let line = overview
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("flask"))
+        .unwrap_or_else(|| panic!("{}", overview.stdout));
+    assert!(line.contains("updating 0/3"), "{}", overview.stdout);
+}

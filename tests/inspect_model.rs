@@ -578,3 +578,82 @@ fn the_overview_join_matches_the_single_set_join() {
     assert_eq!(canary["rows"].as_array().unwrap().len(), 3, "{canary}");
     assert_eq!(canary["rows"][0]["pod"]["name"], "flask-canary-0");
 }
+
+/// Golden `apply/add-claim-template.txt`: the set orphan-deleted and re-created with a second
+/// claim template (`logs`); it adopts the pods, which have no volume for it, and reports its
+/// new revision as both current and update while every pod runs the old one.
+#[test]
+fn a_set_recreated_with_a_claim_template_its_pods_lack_is_stuck_at_ordinal_0() {
+    use kubectl_sts::model::inspect::OverviewRow;
+    let mut objs = fixture();
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        let mut logs = s["spec"]["volumeClaimTemplates"][0].clone();
+        logs["metadata"]["name"] = json!("logs");
+        s["spec"]["volumeClaimTemplates"]
+            .as_array_mut()
+            .unwrap()
+            .push(logs);
+        // golden's status 20 s after the re-create (updatedReplicas 0, omitted)
+        s["status"] = json!({"availableReplicas": 3, "collisionCount": 0,
+            "currentRevision": "flask-7587cd6b4f", "observedGeneration": 1, "readyReplicas": 3,
+            "replicas": 3, "updateRevision": "flask-7587cd6b4f"});
+    });
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["ControllerStuck"]);
+    let p = &ins.problems[0];
+    assert_eq!((p.severity, p.ordinal), (Severity::Error, Some(0)));
+    assert!(
+        p.message.starts_with(
+            "the StatefulSet controller is stuck at flask-0: it has no volume for claim template logs"
+        ),
+        "{}",
+        p.message
+    );
+    assert!(
+        p.message
+            .contains("a pod deleted above it does not come back"),
+        "{}",
+        p.message
+    );
+    assert_eq!(
+        p.action,
+        "replace the pods from the lowest ordinal upwards, one at a time, each Ready and available before the next: kubectl delete pod flask-0 -n default, then flask-1, then flask-2 (each comes back with every claim template's volume)"
+    );
+    // not "current": no pod runs the revision both fields name (kubectl's updatedReplicas rule)
+    assert_eq!(OverviewRow::from(&ins).revision, "updating 0/3");
+    let text = rendered(&ins, Format::Table);
+    assert!(
+        text.contains("rolling update in progress: 0 of 3 pods on revision flask-7587cd6b4f"),
+        "{text}"
+    );
+    assert!(text.contains("ControllerStuck"), "{text}");
+
+    // flask-0 replaced from the template: the controller gets to flask-1 and stops there
+    edit(&mut objs, "Pod", "flask-0", |p| {
+        p["spec"]["volumes"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "logs", "persistentVolumeClaim": {"claimName": "logs-flask-0"}}));
+        p["metadata"]["labels"]["controller-revision-hash"] = json!("flask-7587cd6b4f");
+    });
+    edit(&mut objs, "StatefulSet", "flask", |s| {
+        s["status"]["updatedReplicas"] = json!(1);
+    });
+    // flask-2 deleted meanwhile: the controller does not create it while stuck below it
+    remove(&mut objs, "Pod", "flask-2");
+    let ins = run(&objs);
+    assert_eq!(codes(&ins), ["ControllerStuck", "OrdinalMissing"]);
+    assert_eq!(ins.problems[0].ordinal, Some(1));
+    assert!(
+        ins.problems[0]
+            .action
+            .contains("kubectl delete pod flask-1 -n default (each"),
+        "{}",
+        ins.problems[0].action
+    );
+    assert_eq!(
+        ins.problems[1].action,
+        "the controller creates it only once it gets past flask-1 (ControllerStuck)"
+    );
+    assert_eq!(OverviewRow::from(&ins).revision, "updating 1/3");
+}

@@ -530,3 +530,85 @@ fn repair_below_the_partition_waits_for_the_current_revision() {
     assert_eq!(rev, original, "below the partition: the current revision");
     assert_ne!(rev, fixed);
 }
+
+/// Golden `apply/add-claim-template*`: the set re-created with a claim template its pods lack,
+/// and a template change with it. `kubectl rollout status` would only wait ("0 out of 3 new
+/// pods have been updated") until it times out; this says the controller is stuck at flask-0
+/// and how it is unblocked, and refuses what would disrupt the set further: a restart, a
+/// repair. Nothing is written.
+#[test]
+fn a_set_stuck_at_its_lowest_ordinal_is_diagnosed_and_not_rolled() {
+    let c = Cluster::fast("rollout-stuck", 3);
+    if crate::harness::stuck_at_ordinal_0(&c, true).is_none() {
+        return;
+    }
+    let before = uids(&c);
+    let template = c.jsonpath(&["get", "sts", "flask"], "{.spec.template}");
+    let out = c.sts(&["rollout", "status", "flask", "-o", "json"]);
+    assert_eq!(out.code, 5, "not finished: {}", out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["state"], "ControllerStuck", "{d}");
+    assert_eq!(
+        (d["pod"].clone(), d["ordinal"].clone()),
+        ("flask-0".into(), 0.into())
+    );
+    assert_eq!(d["claimTemplates"], serde_json::json!(["logs"]));
+    assert_eq!(
+        d["replace"],
+        serde_json::json!(["flask-0", "flask-1", "flask-2"])
+    );
+    assert_eq!(d["done"], false);
+    let text = c.sts(&["rollout", "status", "flask"]).stdout;
+    assert!(
+        text.contains("stuck at ordinal 0 (flask-0): it has no volume for claim template logs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("replace the pods from the lowest ordinal upwards, one at a time, each Ready and available before the next: kubectl delete pod flask-0 -n"),
+        "{text}"
+    );
+    // --watch keeps following it (someone replacing the pods moves it on), bounded
+    let out = c.sts(&["rollout", "status", "flask", "--watch", "--timeout", "2s"]);
+    assert_eq!(out.code, 6, "{}", out.stderr);
+
+    for args in [
+        vec![
+            "rollout",
+            "restart",
+            "flask",
+            "--timeout",
+            "20s",
+            "-o",
+            "json",
+        ],
+        vec!["rollout", "restart", "flask", "--dry-run", "-o", "json"],
+        vec![
+            "rollout",
+            "repair",
+            "flask",
+            "--yes",
+            "--stuck-after",
+            "0s",
+            "-o",
+            "json",
+        ],
+    ] {
+        let out = c.sts(&args);
+        assert_eq!(out.code, 4, "{args:?}: {}{}", out.stdout, out.stderr);
+        let d = doc(&out);
+        assert_eq!(d["blockers"][0]["code"], "ControllerStuck", "{args:?}: {d}");
+        assert!(
+            d["message"]
+                .as_str()
+                .unwrap()
+                .contains("is stuck at ordinal 0 (flask-0)"),
+            "{args:?}: {d}"
+        );
+    }
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.template}"),
+        template,
+        "no restartedAt written"
+    );
+    assert_eq!(uids(&c), before, "no pod deleted");
+}

@@ -540,3 +540,56 @@ fn a_long_plan_is_summarised_for_people_and_whole_for_scripts() {
     assert_eq!(d["plan"].as_array().unwrap().len(), 1000);
     assert_eq!(spec_replicas(&c), "3", "a dry run");
 }
+
+/// A set whose controller is stuck at flask-0 (re-created with a claim template its pods have
+/// no volume for; its template unchanged, so every revision agrees and no rollout shows):
+/// the controller would never remove or add a pod, so a scale is refused — in either direction
+/// and in a dry run — naming the stuck ordinal, and nothing is written.
+#[test]
+fn a_set_stuck_at_its_lowest_ordinal_is_not_scaled() {
+    let c = Cluster::fast("scale-stuck", 3);
+    if crate::harness::stuck_at_ordinal_0(&c, false).is_none() {
+        return;
+    }
+    let pods = uids(&c, "pods");
+    let generation = c.jsonpath(&["get", "sts", "flask"], "{.metadata.generation}");
+    for (to, dry_run) in [("2", false), ("4", false), ("2", true)] {
+        let mut args = vec![
+            "scale",
+            "flask",
+            "--replicas",
+            to,
+            "--timeout",
+            "20s",
+            "-o",
+            "json",
+        ];
+        if dry_run {
+            args.push("--dry-run");
+        }
+        let out = c.sts(&args);
+        assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+        let d: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(d["outcome"], if dry_run { "DryRun" } else { "Refused" });
+        assert_eq!(d["blockers"][0]["code"], "ControllerStuck", "{d}");
+        assert_eq!(d["blockers"][0]["pod"], "flask-0");
+        let message = d["message"].as_str().unwrap();
+        assert!(
+            message.contains(
+                "is stuck at ordinal 0 (flask-0): it has no volume for claim template logs"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("kubectl delete pod flask-0 -n"),
+            "{message}"
+        );
+        assert_eq!(spec_replicas(&c), "3");
+    }
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.metadata.generation}"),
+        generation,
+        "nothing written"
+    );
+    assert_eq!(uids(&c, "pods"), pods);
+}

@@ -398,7 +398,7 @@ impl Cluster {
 }
 
 /// Drops, right after each page is decoded, what the model never reads, so memory
-/// stays proportional to what inspect shows (node images, managed fields, pod volumes,
+/// stays proportional to what inspect shows (node images, managed fields, pod volumes but claims,
 /// container specs beyond their names, revision data).
 pub trait Slim {
     fn slim(&mut self) {}
@@ -478,11 +478,27 @@ impl Slim for Node {
 }
 impl Slim for Pod {
     /// kubefmt's READY/STATUS need container names, init-container restart policies,
-    /// readiness gates and the status; health needs node name and tolerations.
+    /// readiness gates and the status; health needs node name and tolerations; the stuck
+    /// controller (`model::stuck`) the claim volumes.
     fn slim(&mut self) {
         slim_meta(&mut self.metadata);
         if let Some(spec) = self.spec.as_mut() {
-            spec.volumes = None;
+            // the claim volumes, each reduced to its name and claim: the controller's
+            // storageMatches rule (`model::stuck`) reads them; the other volumes go
+            spec.volumes = spec.volumes.take().map(|vs| {
+                let mut claims: Vec<k8s_openapi::api::core::v1::Volume> = vs
+                    .into_iter()
+                    .filter_map(|v| {
+                        Some(k8s_openapi::api::core::v1::Volume {
+                            persistent_volume_claim: Some(v.persistent_volume_claim?),
+                            name: v.name,
+                            ..Default::default()
+                        })
+                    })
+                    .collect();
+                claims.shrink_to_fit();
+                claims
+            });
             let slim_c = |c: &mut k8s_openapi::api::core::v1::Container| {
                 *c = k8s_openapi::api::core::v1::Container {
                     name: std::mem::take(&mut c.name),

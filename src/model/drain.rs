@@ -62,6 +62,9 @@ pub enum VerdictCode {
     RolloutInProgress,
     /// The set's only replica, without `--allow-downtime`.
     DowntimeNotAllowed,
+    /// Its set's controller is stuck at a pod without a claim template's volume
+    /// (`model::stuck`): a pod evicted above it never comes back.
+    ControllerStuck,
 }
 
 impl VerdictCode {
@@ -658,6 +661,14 @@ fn verdict(
         .as_ref()
         .and_then(|o| o.start)
         .unwrap_or(0) as i64;
+    if let Some(s) = super::stuck::stuck_at(set, set_pods.iter().copied()) {
+        let reason = format!(
+            "{}; evicting {name} is refused until then: {}",
+            s.why(&ns, set_name),
+            s.unblock(&ns)
+        );
+        return done(v, VerdictCode::ControllerStuck, reason);
+    }
     let others_down: Vec<String> = (start..start + replicas)
         .filter(|o| Some(*o) != v.ordinal)
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
@@ -1031,6 +1042,89 @@ mod tests {
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].status.as_mut().unwrap().update_revision = Some("r2".into());
         c.sets[0].status.as_mut().unwrap().updated_replicas = Some(1);
+        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+    }
+
+    #[test]
+    fn a_set_its_controller_is_stuck_on_blocks_every_pod_of_it() {
+        let with_claim = |pods: Vec<Pod>, have: &[bool]| -> Vec<Pod> {
+            pods.into_iter()
+                .zip(have)
+                .map(|(mut p, has)| {
+                    if *has {
+                        let name = p.metadata.name.clone().unwrap();
+                        p.spec.as_mut().unwrap().volumes = Some(vec![serde_json::from_value(
+                            json!({"name": "data", "persistentVolumeClaim": {"claimName": format!("data-{name}")}}),
+                        )
+                        .unwrap()]);
+                    }
+                    p
+                })
+                .collect()
+        };
+        let templated = |c: &mut Case| {
+            c.sets[0].spec.volume_claim_templates = Some(vec![serde_json::from_value(
+                json!({"metadata": {"name": "data"}}),
+            )
+            .unwrap()]);
+        };
+        // every pod made from the template: as before
+        let mut c = Case::new(with_claim(web(["n1", "n2", "n3"]), &[true, true, true]));
+        templated(&mut c);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+        // web-2 lacks the claim's volume (a set re-created with another template): the
+        // controller stops there; web-0, below it, is refused too — nothing of a set its
+        // controller cannot move past is disrupted
+        let mut c = Case::new(with_claim(web(["n1", "n2", "n3"]), &[true, true, false]));
+        templated(&mut c);
+        let v = &c.run()[0];
+        assert_eq!(v.code, VerdictCode::ControllerStuck);
+        assert!(v.code.blocks());
+        assert!(
+            v.reason.starts_with("statefulset db/web is stuck at ordinal 2 (web-2): it has no volume for claim template data"),
+            "{}",
+            v.reason
+        );
+        assert!(
+            v.reason.contains("evicting web-0 is refused until then"),
+            "{}",
+            v.reason
+        );
+        assert!(
+            v.reason.contains("kubectl delete pod web-2 -n db"),
+            "{}",
+            v.reason
+        );
+        // the lowest such pod names it; a pod on the drained node above it as well
+        let mut c = Case::new(with_claim(web(["n2", "n1", "n3"]), &[false, false, true]));
+        templated(&mut c);
+        let v = &c.run()[0];
+        assert_eq!(
+            (v.name.as_str(), v.code),
+            ("web-1", VerdictCode::ControllerStuck)
+        );
+        assert!(
+            v.reason.contains("stuck at ordinal 0 (web-0)"),
+            "{}",
+            v.reason
+        );
+        assert!(
+            v.reason
+                .contains("kubectl delete pod web-0 -n db, then web-1"),
+            "{}",
+            v.reason
+        );
+    }
+
+    #[test]
+    fn a_set_whose_latest_spec_is_not_observed_is_treated_as_updating() {
+        // kubectl's status viewer: nothing is known until the controller has seen the spec
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].metadata.generation = Some(2);
+        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+        // the revisions agree, but fewer pods are updated than the strategy wants
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].status.as_mut().unwrap().updated_replicas = None;
         assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
     }
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
 use super::recover::{pinned_node, NodeIndex};
 use super::rollout::{rollout_state, RolloutState};
+use super::stuck::{stuck_at, StuckAt};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
 
@@ -37,6 +38,9 @@ pub struct Inspection {
     /// and `replicas`).
     #[serde(skip)]
     pub rollout: RolloutState,
+    /// Where the controller is stuck, if it is (its facts are in `problems`).
+    #[serde(skip)]
+    pub stuck: Option<StuckAt>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,6 +195,9 @@ pub enum ProblemCode {
     RetainedClaims,
     /// A node that is back (Ready) still carries the out-of-service taint.
     OutOfServiceTaintLeft,
+    /// The StatefulSet controller is stuck at a pod without a claim template's volume: it
+    /// creates, updates and removes no pod above it (`model::stuck`).
+    ControllerStuck,
 }
 
 impl std::fmt::Display for ServiceState {
@@ -828,6 +835,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         problems: vec![],
         missing_permissions,
         rollout: rollout_state(set),
+        stuck: stuck_at(set, pods.iter().map(|(o, p)| (*o, *p))),
     };
     ins.problems = diagnose(&ins, shared);
     ins
@@ -864,6 +872,19 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             .map(|va| va.node.as_str())
             .find(|n| dead_nodes.contains(n))
     };
+    if let Some(s) = &ins.stuck {
+        out.push(Problem {
+            severity: Severity::Error,
+            code: ProblemCode::ControllerStuck,
+            ordinal: Some(s.ordinal),
+            message: format!(
+                "the StatefulSet controller is stuck at {}: it has no volume for claim template {} (the set was re-created with other claim templates than its pods were made from), which cannot be added to an existing pod, so every sync ends there (FailedUpdate): no higher ordinal is created or updated, no pod is removed, and a pod deleted above it does not come back",
+                s.pod,
+                s.templates.join(", ")
+            ),
+            action: s.unblock(ns),
+        });
+    }
     let mut retained = Vec::new();
     for row in &ins.rows {
         let o = Some(row.ordinal);
@@ -888,7 +909,9 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
                 code: ProblemCode::OrdinalMissing,
                 ordinal: o,
                 message: format!("ordinal {} has no pod", row.ordinal),
-                action: if ins.pod_management_policy == "OrderedReady" {
+                action: if let Some(s) = ins.stuck.as_ref().filter(|s| s.ordinal < row.ordinal) {
+                    format!("the controller creates it only once it gets past {} (ControllerStuck)", s.pod)
+                } else if ins.pod_management_policy == "OrderedReady" {
                     "OrderedReady creates it once every lower ordinal is Running and Ready; check the lower ordinals".into()
                 } else {
                     "check the StatefulSet's events: kubectl describe sts".into()
@@ -1074,6 +1097,9 @@ impl From<&Inspection> for OverviewRow {
             }
             RolloutState::WaitingForDeletes { updated, replicas } => {
                 format!("OnDelete {updated}/{replicas} updated")
+            }
+            RolloutState::NotObserved { generation, .. } => {
+                format!("generation {generation} not observed")
             }
             RolloutState::Settled if ins.update_strategy.update_revision.is_some() => {
                 "current".into()

@@ -11,6 +11,7 @@ pub mod recover;
 pub mod resize;
 pub mod rollout;
 pub mod scale;
+pub mod stuck;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{

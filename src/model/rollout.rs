@@ -10,12 +10,16 @@ use serde::Serialize;
 use super::gate::{set_blockers, PodFacts, SetFacts};
 use super::health::{available_in, grace_left, pod_available, pod_ready, pod_terminating};
 use super::scale::{Blocker, BlockerCode};
+use super::stuck::{stuck_at, StuckAt};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum RolloutState {
     /// Every pod the strategy updates runs the update revision (or no revisions reported yet).
     #[default]
     Settled,
+    /// The controller has not yet seen the latest spec: what it will do is not known yet (a
+    /// template change may be about to replace pods).
+    NotObserved { generation: i64, observed: i64 },
     /// RollingUpdate: the controller is replacing pods; `updated` of `want` are done.
     InProgress {
         updated: i64,
@@ -30,10 +34,13 @@ pub enum RolloutState {
 }
 
 impl RolloutState {
-    /// The controller itself is replacing pods: a scale must wait, a pod of the new revision
-    /// that is not Ready stops it.
+    /// The controller itself is replacing pods (or may be about to: it has not seen the latest
+    /// spec): a disruption must wait, a pod of the new revision that is not Ready stops it.
     pub fn in_progress(&self) -> bool {
-        matches!(self, RolloutState::InProgress { .. })
+        matches!(
+            self,
+            RolloutState::InProgress { .. } | RolloutState::NotObserved { .. }
+        )
     }
 
     /// An update is under way in any form (in progress, paused at a partition, waiting for
@@ -43,35 +50,61 @@ impl RolloutState {
     }
 }
 
+/// Where the update stands, from the set's status, in the order kubectl's status viewer reads
+/// it (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go, StatefulSetStatusViewer): the
+/// controller must have observed the latest generation, then `readyReplicas`, then
+/// `updatedReplicas` must reach `replicas − partition` — whatever the revisions say.
+/// `currentRevision == updateRevision` is not enough: a set re-created after an orphan delete
+/// with a changed template reports both as its new revision while every pod still runs the old
+/// one (`updatedReplicas` 0; golden `apply/add-claim-template.txt`).
 pub fn rollout_state(set: &StatefulSet) -> RolloutState {
     let spec = &set.spec;
     let Some(status) = set.status.as_ref() else {
         return RolloutState::Settled;
     };
+    // kubectl: `ObservedGeneration == 0 || Generation > ObservedGeneration` (a server always
+    // sets generation from 1, so a missing one here is a fixture, not a spec unseen)
+    let generation = set.metadata.generation.unwrap_or(0);
+    let observed = status.observed_generation.unwrap_or(0);
+    if generation > observed {
+        return RolloutState::NotObserved {
+            generation,
+            observed,
+        };
+    }
     let (Some(current), Some(update)) = (&status.current_revision, &status.update_revision) else {
         return RolloutState::Settled;
     };
-    if current == update {
-        return RolloutState::Settled;
-    }
     let replicas = spec.replicas.unwrap_or(1) as i64;
+    // omitted while 0 (golden: zero-valued status fields are left out)
     let updated = status.updated_replicas.unwrap_or(0) as i64;
+    let ready = status.ready_replicas.unwrap_or(0) as i64;
+    // Fewer pods on the update revision than the strategy wants. With both revisions the same,
+    // a pod missing or terminating (a dead node) leaves updatedReplicas short too, with no
+    // update anywhere: kubectl says "waiting for pods to be ready" there, before it looks at
+    // updatedReplicas. Pods on another revision show as Ready pods beyond the updated ones.
+    let short = |want: i64| updated < want && (current != update || updated < ready);
     let strategy = spec.update_strategy.as_ref();
     if strategy.and_then(|u| u.type_.as_deref()) == Some("OnDelete") {
-        return RolloutState::WaitingForDeletes { updated, replicas };
+        // kubectl has no answer for OnDelete (kubernetes/kubernetes#64500); the same count
+        return if current == update && !short(replicas) {
+            RolloutState::Settled
+        } else {
+            RolloutState::WaitingForDeletes { updated, replicas }
+        };
     }
     let partition = strategy
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
         .unwrap_or(0) as i64;
     let want = (replicas - partition).max(0);
-    if updated < want {
+    if short(want) {
         RolloutState::InProgress {
             updated,
             want,
             revision: update.clone(),
         }
-    } else if partition > 0 {
+    } else if partition > 0 && current != update {
         RolloutState::PausedAtPartition { partition }
     } else {
         // every pod updated; the controller moves currentRevision on its next sync
@@ -143,6 +176,8 @@ pub struct SetView {
     pub pods: Vec<PodView>,
     /// The template's terminationGracePeriodSeconds (default 30).
     pub termination_grace: i64,
+    /// The controller cannot move past this pod (`model::stuck`).
+    pub stuck: Option<StuckAt>,
 }
 
 /// `maxUnavailable` (an int or a percentage of replicas, rounded down, at least 1), as the
@@ -182,7 +217,9 @@ impl SetView {
             }
         };
         let now = parts.now;
-        let pods = super::inspect::set_pods(set, &parts.pods)
+        let by_ordinal = super::inspect::set_pods(set, &parts.pods);
+        let stuck = stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
+        let pods = by_ordinal
             .into_iter()
             .map(|(ordinal, p)| {
                 let ready_cond = p
@@ -242,6 +279,7 @@ impl SetView {
             update_revision: status.update_revision.clone(),
             pods,
             termination_grace: super::scale::termination_grace(set),
+            stuck,
         }
     }
 
@@ -318,6 +356,15 @@ pub enum Overall {
         updated: i64,
         want: i64,
     },
+    /// The controller stops at a pod without a claim template's volume (`model::stuck`):
+    /// nothing above it moves until the pods are replaced from that ordinal upwards.
+    ControllerStuck {
+        pod: String,
+        ordinal: i64,
+        claim_templates: Vec<String>,
+        /// The pods to replace, in this order.
+        replace: Vec<String>,
+    },
     /// A pod has not been Ready for longer than the stuck threshold while the update waits.
     Stuck {
         pod: String,
@@ -364,7 +411,9 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
         .count() as i64;
     let extra = v.pods.iter().any(|p| !v.in_range(p.ordinal));
     let behind = v.observed_generation < v.generation;
-    let done = !behind && !extra && updated == want;
+    // a set its controller cannot move past is not done, whatever the revisions say: the pods
+    // lack a claim's volume, and nothing (scale, update, a lost pod) happens above it
+    let done = !behind && !extra && updated == want && v.stuck.is_none();
     let stuck = v
         .pods
         .iter()
@@ -380,6 +429,22 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
             format!(
                 "waiting for the StatefulSet controller to observe generation {} (it has seen {})",
                 v.generation, v.observed_generation
+            ),
+        )
+    } else if let Some(s) = &v.stuck {
+        (
+            Overall::ControllerStuck {
+                pod: s.pod.clone(),
+                ordinal: s.ordinal,
+                claim_templates: s.templates.clone(),
+                replace: s.replace.clone(),
+            },
+            format!(
+                "stuck at ordinal {} ({}): it has no volume for claim template {}, which the StatefulSet controller cannot add to an existing pod, so it goes no further (no higher ordinal is created or updated, no pod is removed); {}",
+                s.ordinal,
+                s.pod,
+                s.templates.join(", "),
+                s.unblock(&v.namespace)
             ),
         )
     } else if let (false, Some(p)) = (done, stuck) {
@@ -451,7 +516,10 @@ pub fn rollout_status(v: &SetView, stuck_after: i64) -> StatusView {
 /// controller has caught up, every pod in range exists and is Ready, available and not
 /// terminating, nothing lingers above the range.
 pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
-    set_blockers(&SetFacts {
+    // first: the cause, which no waiting clears
+    let stuck = v.stuck.iter().map(|s| s.blocker(&v.namespace, &v.name));
+    let mut out: Vec<Blocker> = stuck.collect();
+    out.extend(set_blockers(&SetFacts {
         name: &v.name,
         generation: v.generation,
         observed_generation: v.observed_generation,
@@ -474,7 +542,8 @@ pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
                 grace_left: p.grace_left,
             })
             .collect(),
-    })
+    }));
+    out
 }
 
 /// One step of `rollout apply`.
@@ -648,6 +717,11 @@ pub fn delete_target<'a>(planned: &SetView, now: &'a SetView, ordinal: i64) -> D
 /// kubernetes/kubernetes#67250: it never replaces a pod that is not Running and Ready). The
 /// highest such ordinal, as the controller updates from the top.
 pub fn repair_target(v: &SetView, stuck_after: i64) -> Result<&PodView, Blocker> {
+    // a pod deleted above the ordinal the controller is stuck at never comes back; the one at
+    // it is the replacement `StuckAt::unblock` describes, one ordinal at a time — not a repair
+    if let Some(s) = &v.stuck {
+        return Err(s.blocker(&v.namespace, &v.name));
+    }
     if v.strategy == Strategy::OnDelete {
         return Err(Blocker::new(
             BlockerCode::RepairNotApplicable,
@@ -785,6 +859,187 @@ mod tests {
         assert!(rollout_state(&set(json!(null), status(0, false))).in_progress());
     }
 
+    /// A set as `kubectl get sts -o json` has it: generation, spec, status.
+    fn with_status(
+        spec: serde_json::Value,
+        generation: i64,
+        status: serde_json::Value,
+    ) -> StatefulSet {
+        serde_json::from_value(json!({
+            "metadata": {"name": "flask", "generation": generation},
+            "spec": spec,
+            "status": status,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn golden_a_set_recreated_over_older_pods_is_not_settled() {
+        // golden apply/add-claim-template.txt: orphan delete, then create with a changed
+        // template; the statuses after the create and after each pod replaced from 0 up
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/kube-sim/golden/apply");
+        let text = std::fs::read_to_string(dir.join("add-claim-template.txt")).unwrap();
+        let statuses: Vec<serde_json::Value> = text
+            .lines()
+            .filter(|l| l.starts_with("{\"availableReplicas\""))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(statuses.len(), 4);
+        let desired: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join("add-claim-template.desired.json")).unwrap(),
+        )
+        .unwrap();
+        // the server gave it generation 1, which the status has observed
+        let state = |i: usize| {
+            rollout_state(&with_status(
+                desired["spec"].clone(),
+                1,
+                statuses[i].clone(),
+            ))
+        };
+        let rev = "flask-7587cd6b4f".to_string();
+        // both revisions are the new one while every pod runs the old one: 0 of 3 updated
+        assert_eq!(
+            statuses[0]["currentRevision"],
+            statuses[0]["updateRevision"]
+        );
+        assert_eq!(statuses[0].get("updatedReplicas"), None, "omitted while 0");
+        assert_eq!(
+            state(0),
+            RolloutState::InProgress {
+                updated: 0,
+                want: 3,
+                revision: rev.clone()
+            }
+        );
+        assert!(state(0).in_progress() && state(0).updating());
+        for (i, updated) in [(1, 1), (2, 2)] {
+            assert_eq!(
+                state(i),
+                RolloutState::InProgress {
+                    updated,
+                    want: 3,
+                    revision: rev.clone()
+                }
+            );
+        }
+        assert_eq!(state(3), RolloutState::Settled);
+    }
+
+    #[test]
+    fn settled_only_when_the_controller_has_seen_the_spec_and_updated_enough() {
+        let st = |current: &str, update: &str, updated: i64, observed: i64| {
+            json!({"replicas": 3, "readyReplicas": 3, "observedGeneration": observed,
+                "updatedReplicas": updated, "currentRevision": current, "updateRevision": update})
+        };
+        let spec = |strategy: serde_json::Value| {
+            json!({"replicas": 3, "selector": {}, "serviceName": "flask", "template": {},
+                "updateStrategy": strategy})
+        };
+        // a generation the controller has not observed: nothing is settled yet, whatever the
+        // counts say (kubectl: "Waiting for statefulset spec update to be observed")
+        let s = rollout_state(&with_status(spec(rolling(0)), 3, st("a", "a", 3, 2)));
+        assert_eq!(
+            s,
+            RolloutState::NotObserved {
+                generation: 3,
+                observed: 2
+            }
+        );
+        assert!(s.in_progress() && s.updating());
+        // observedGeneration absent (0) on a server object: not observed either
+        let unseen = with_status(spec(rolling(0)), 1, json!({"replicas": 0}));
+        assert!(matches!(
+            rollout_state(&unseen),
+            RolloutState::NotObserved { .. }
+        ));
+        // observed; the same revision, every pod on it: settled
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, st("a", "a", 3, 3))),
+            RolloutState::Settled
+        );
+        // the same revision, fewer updated than replicas − partition: in progress
+        for (partition, updated, want) in [(0, 2, 3), (1, 1, 2), (2, 0, 1)] {
+            assert_eq!(
+                rollout_state(&with_status(
+                    spec(rolling(partition)),
+                    3,
+                    st("a", "a", updated, 3)
+                )),
+                RolloutState::InProgress {
+                    updated,
+                    want,
+                    revision: "a".into()
+                },
+                "partition {partition}"
+            );
+        }
+        // … and enough: settled, never "paused" (nothing differs between the revisions)
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(2)), 3, st("a", "a", 1, 3))),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(5)), 3, st("a", "a", 0, 3))),
+            RolloutState::Settled,
+            "a partition above replicas wants none"
+        );
+        // the same revision, a pod down (terminating on a dead node, or missing): updated is
+        // short by it without any update — kubectl waits for readiness there, not a rollout
+        let mut down = st("a", "a", 2, 3);
+        down["readyReplicas"] = json!(2);
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, down.clone())),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(
+                spec(json!({"type": "OnDelete"})),
+                3,
+                down.clone()
+            )),
+            RolloutState::Settled
+        );
+        // … but a Ready pod beyond the updated ones is on another revision
+        down["updatedReplicas"] = json!(1);
+        assert!(rollout_state(&with_status(spec(rolling(0)), 3, down.clone())).in_progress());
+        // revisions that differ need no such evidence
+        down["updateRevision"] = json!("b");
+        down["updatedReplicas"] = json!(2);
+        assert!(rollout_state(&with_status(spec(rolling(0)), 3, down)).in_progress());
+        // OnDelete: the same revision but pods on another one wait for deletes
+        let on_delete = spec(json!({"type": "OnDelete"}));
+        assert_eq!(
+            rollout_state(&with_status(on_delete.clone(), 3, st("a", "a", 1, 3))),
+            RolloutState::WaitingForDeletes {
+                updated: 1,
+                replicas: 3
+            }
+        );
+        assert_eq!(
+            rollout_state(&with_status(on_delete.clone(), 3, st("a", "a", 3, 3))),
+            RolloutState::Settled
+        );
+        assert_eq!(
+            rollout_state(&with_status(on_delete, 3, st("a", "b", 3, 3))),
+            RolloutState::WaitingForDeletes {
+                updated: 3,
+                replicas: 3
+            },
+            "revisions differ: the controller has not moved currentRevision yet"
+        );
+        // revisions differ, partition reached: paused; all updated without one: settled
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(2)), 3, st("a", "b", 1, 3))),
+            RolloutState::PausedAtPartition { partition: 2 }
+        );
+        assert_eq!(
+            rollout_state(&with_status(spec(rolling(0)), 3, st("a", "b", 3, 3))),
+            RolloutState::Settled
+        );
+    }
+
     fn pv(ordinal: i64, rev: &str, ready: bool) -> PodView {
         PodView {
             name: format!("web-{ordinal}"),
@@ -825,6 +1080,7 @@ mod tests {
                 .map(|(i, (r, ready))| pv(i as i64, r, *ready))
                 .collect(),
             termination_grace: 30,
+            stuck: None,
         }
     }
 
@@ -928,6 +1184,102 @@ mod tests {
             rollout_status(&v, 900).overall,
             Overall::InProgress { .. }
         ));
+    }
+
+    fn stuck(ordinal: i64, replace: &[&str]) -> StuckAt {
+        StuckAt {
+            ordinal,
+            pod: format!("web-{ordinal}"),
+            templates: vec!["logs".into()],
+            replace: replace.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_set_its_controller_cannot_move_past_is_stuck_and_never_done() {
+        // every pod on the update revision and available: done, but for the pod without the
+        // claim's volume
+        let mut v = view(RU, &[("web-b", true), ("web-b", true), ("web-b", true)]);
+        assert!(rollout_status(&v, 300).done);
+        v.stuck = Some(stuck(0, &["web-0", "web-1", "web-2"]));
+        let s = rollout_status(&v, 300);
+        assert!(!s.done);
+        assert_eq!(
+            s.overall,
+            Overall::ControllerStuck {
+                pod: "web-0".into(),
+                ordinal: 0,
+                claim_templates: vec!["logs".into()],
+                replace: vec!["web-0".into(), "web-1".into(), "web-2".into()],
+            }
+        );
+        assert!(
+            s.words.starts_with(
+                "stuck at ordinal 0 (web-0): it has no volume for claim template logs"
+            ),
+            "{}",
+            s.words
+        );
+        assert!(
+            s.words
+                .contains("kubectl delete pod web-0 -n ns, then web-1, then web-2"),
+            "{}",
+            s.words
+        );
+        // it outranks a pod not Ready for too long (the cause, not a symptom) …
+        let mut v2 = view(RU, &[("web-a", true), ("web-a", false)]);
+        v2.stuck = Some(stuck(0, &["web-0", "web-1"]));
+        assert!(matches!(
+            rollout_status(&v2, 300).overall,
+            Overall::ControllerStuck { .. }
+        ));
+        // … but not a generation the controller has not seen yet
+        v2.generation = 3;
+        assert!(matches!(
+            rollout_status(&v2, 300).overall,
+            Overall::ControllerBehind { .. }
+        ));
+        // serialized with its facts, for scripts
+        let doc = serde_json::to_value(&s.overall).unwrap();
+        assert_eq!(doc["state"], "ControllerStuck");
+        assert_eq!(doc["claimTemplates"], json!(["logs"]));
+        assert_eq!(doc["replace"], json!(["web-0", "web-1", "web-2"]));
+    }
+
+    #[test]
+    fn no_rollout_step_and_no_repair_on_a_stuck_set() {
+        let mut v = view(
+            Strategy::OnDelete,
+            &[("web-a", true), ("web-a", true), ("web-a", true)],
+        );
+        assert!(step_blockers(&v).is_empty());
+        v.stuck = Some(stuck(1, &["web-1", "web-2"]));
+        let b = step_blockers(&v);
+        assert_eq!(b.len(), 1);
+        assert_eq!(b[0].code, BlockerCode::ControllerStuck);
+        assert_eq!(b[0].pod.as_deref(), Some("web-1"));
+        assert_eq!(b[0].settles_within, None);
+        assert!(
+            b[0].message
+                .starts_with("statefulset ns/web is stuck at ordinal 1 (web-1)"),
+            "{}",
+            b[0].message
+        );
+        // first among others: the cause
+        v.pods[2].ready = false;
+        let b = step_blockers(&v);
+        assert_eq!(
+            b.iter().map(|b| b.code).collect::<Vec<_>>(),
+            [BlockerCode::ControllerStuck, BlockerCode::PodNotReady]
+        );
+        // repair: a pod it would delete above the stuck ordinal would never come back
+        let mut r = view(RU, &[("web-b", true), ("web-b", true), ("web-x", false)]);
+        assert_eq!(repair_target(&r, 300).unwrap().name, "web-2");
+        r.stuck = Some(stuck(1, &["web-1", "web-2"]));
+        assert_eq!(
+            repair_target(&r, 300).unwrap_err().code,
+            BlockerCode::ControllerStuck
+        );
     }
 
     #[test]

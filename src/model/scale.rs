@@ -68,6 +68,8 @@ pub struct SetState {
     pub min_ready_seconds: i64,
     /// The template's terminationGracePeriodSeconds (default 30).
     pub termination_grace: i64,
+    /// The controller cannot move past this pod (`model::stuck`): a scale never happens.
+    pub stuck: Option<super::stuck::StuckAt>,
 }
 
 impl SetState {
@@ -85,8 +87,10 @@ impl SetState {
             .filter_map(|n| Some((n.metadata.name.as_deref()?, node_health(n, snap.now))))
             .collect();
         let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
+        let by_ordinal = set_pods(set, &snap.pods);
+        let stuck = super::stuck::stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
         // ordered by ordinal (a BTreeMap)
-        let pods: Vec<PodState> = set_pods(set, &snap.pods)
+        let pods: Vec<PodState> = by_ordinal
             .into_iter()
             .map(|(ordinal, p)| {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
@@ -132,7 +136,8 @@ impl SetState {
             } => Some(format!(
                 "a rolling update is in progress ({updated} of {want} pods at revision {revision})"
             )),
-            // a reached partition and OnDelete wait for the operator: they never block a scale
+            // a reached partition and OnDelete wait for the operator: they never block a scale;
+            // a generation not yet observed is GenerationNotObserved, which settles by itself
             _ => None,
         };
         SetState {
@@ -156,6 +161,7 @@ impl SetState {
             claims,
             min_ready_seconds: min_ready,
             termination_grace: termination_grace(set),
+            stuck,
         }
     }
 
@@ -258,6 +264,9 @@ pub enum BlockerCode {
     StepNotFinished,
     /// A blocker that settles by itself did not, within its expected maximum.
     NotSettling,
+    /// The StatefulSet controller is stuck at a pod without a claim template's volume
+    /// (`model::stuck`): nothing above it is created, updated or removed.
+    ControllerStuck,
 }
 
 /// Why a step may not be taken: a stable code for scripts and one line for people.
@@ -400,6 +409,10 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
         let at =
             usize::from(out.first().map(|b| b.code) == Some(BlockerCode::GenerationNotObserved));
         out.insert(at, blocker(BlockerCode::RolloutInProgress, r.clone()));
+    }
+    // first: the cause, which no waiting clears (the controller would create or remove no pod)
+    if let Some(s) = &state.stuck {
+        out.insert(0, s.blocker(&state.namespace, &state.name));
     }
     if out.is_empty() && state.status_replicas != state.replicas {
         out.push(
@@ -555,6 +568,7 @@ mod tests {
                 .collect(),
             min_ready_seconds: 0,
             termination_grace: 30,
+            stuck: None,
         }
     }
 
@@ -568,7 +582,8 @@ mod tests {
         let pod = |name: &str, node: &str, ready: bool, extra: serde_json::Value| {
             let mut p = json!({
                 "metadata": {"name": name, "uid": format!("u-{name}"), "ownerReferences": owner("s1")},
-                "spec": {"nodeName": node, "containers": [{"name": "c"}]},
+                "spec": {"nodeName": node, "containers": [{"name": "c"}],
+                         "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": format!("data-{name}")}}]},
                 "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}}]}
             });
             if let Some(m) = extra.as_object() {
@@ -639,6 +654,53 @@ mod tests {
             codes(&step_blockers(&s)),
             ["RolloutInProgress", "PodTerminating", "PodMissing"]
         );
+    }
+
+    #[test]
+    fn a_set_its_controller_is_stuck_on_is_never_scaled() {
+        let mut p = parts(serde_json::json!({"type": "RollingUpdate"}));
+        // the set re-created with a second template its pods have no volume for
+        p.set.spec.volume_claim_templates.as_mut().unwrap().push(
+            serde_json::from_value(serde_json::json!({"metadata": {"name": "logs"}})).unwrap(),
+        );
+        let s = SetState::from_parts(&p);
+        // web-1 is terminating (its replacement comes from the template): web-0 is where the
+        // controller stops
+        let stuck = s.stuck.as_ref().unwrap();
+        assert_eq!((stuck.ordinal, stuck.pod.as_str()), (0, "web-0"));
+        assert_eq!(stuck.templates, ["logs"]);
+        let b = step_blockers(&s);
+        assert_eq!(
+            codes(&b),
+            [
+                "ControllerStuck",
+                "RolloutInProgress",
+                "PodTerminating",
+                "PodMissing"
+            ]
+        );
+        assert!(
+            b[0].message
+                .starts_with("statefulset db/web is stuck at ordinal 0 (web-0)"),
+            "{}",
+            b[0].message
+        );
+        assert_eq!(b[0].settles_within, None);
+        // the same set with every pod made from its templates is not stuck
+        assert_eq!(
+            SetState::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"}))).stuck,
+            None
+        );
+        // nothing else wrong: the refusal alone, no status-settling wait
+        let mut s = state(3);
+        s.stuck = Some(crate::model::stuck::StuckAt {
+            ordinal: 1,
+            pod: "web-1".into(),
+            templates: vec!["logs".into()],
+            replace: vec!["web-1".into(), "web-2".into()],
+        });
+        s.status_replicas = 2;
+        assert_eq!(codes(&step_blockers(&s)), ["ControllerStuck"]);
     }
 
     #[test]

@@ -628,10 +628,14 @@ pub async fn repair(
     let target = match repair_target(&v, stuck_after) {
         Ok(p) => p.clone(),
         Err(b) => {
-            let msg = format!(
-                "nothing to repair in statefulset {ns}/{name}: {}",
-                b.message
-            );
+            let msg = if b.code == crate::model::scale::BlockerCode::ControllerStuck {
+                format!("refusing to repair: {}; nothing changed", b.message)
+            } else {
+                format!(
+                    "nothing to repair in statefulset {ns}/{name}: {}",
+                    b.message
+                )
+            };
             report.blockers = vec![b];
             return Ok(report.end(Outcome::Refused, msg));
         }
@@ -897,7 +901,7 @@ pub async fn restart(
         if s.done {
             break;
         }
-        if let Overall::Stuck { .. } = s.overall {
+        if let Overall::Stuck { .. } | Overall::ControllerStuck { .. } = s.overall {
             report.go_back = Some(go_back(&now));
             return Ok(report.end(
                 Outcome::TimedOut,

@@ -221,7 +221,7 @@ impl Sim {
     pub fn start_controllers(self: &Arc<Self>) -> Vec<JoinHandle<()>> {
         use controllers::*;
         let loops: Vec<Box<dyn Controller>> = vec![
-            Box::new(statefulset::StatefulSetController),
+            Box::new(statefulset::StatefulSetController::default()),
             Box::new(scheduler::Scheduler::default()),
             Box::new(volumes::Volumes::default()),
             Box::new(kubelet::Kubelets::default()),

@@ -120,6 +120,20 @@ fn seed_rollout_is_ordered_and_each_ordinal_gets_its_own_volume() {
         "{.subsets[0].addresses[*].hostname}",
     );
     assert_eq!(eps, "flask-0 flask-1 flask-2");
+    // the controller's events, word for word as v1.36.2 wrote them for the same rollout
+    let golden = std::fs::read_to_string(crate::harness::golden(
+        "apply/add-claim-template-no-class.events.txt",
+    ))
+    .unwrap();
+    let mut want: Vec<String> = golden
+        .lines()
+        .filter(|l| l.contains("SuccessfulCreate") && !l.contains("logs-"))
+        .filter_map(|l| l.split_once("flask         ").map(|(_, m)| m.to_string()))
+        .collect();
+    want.sort();
+    let mut ours = event_messages(&c, "SuccessfulCreate");
+    ours.sort();
+    assert_eq!(ours, want);
 }
 
 #[test]
@@ -822,4 +836,217 @@ fn deleting_a_pod_steps_through_golden_events() {
         serde_json::to_string_pretty(&ours).unwrap(),
         serde_json::to_string_pretty(&want).unwrap()
     );
+}
+
+/// The messages of the namespace's events with `reason`, oldest first.
+fn event_messages(c: &Cluster, reason: &str) -> Vec<String> {
+    let evs = c.json(&[
+        "get",
+        "events",
+        "--field-selector",
+        &format!("reason={reason}"),
+        "--sort-by=.lastTimestamp",
+    ]);
+    evs["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Uid, revision and the names of the volumes of each pod of `app=flask`, by name.
+fn pod_facts(c: &Cluster) -> std::collections::BTreeMap<String, (String, String, Vec<String>)> {
+    pods(c, "app=flask")
+        .iter()
+        .map(|p| {
+            let vols = p["spec"]["volumes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|v| !v["persistentVolumeClaim"].is_null())
+                .map(|v| v["name"].as_str().unwrap_or("").to_string())
+                .collect();
+            (
+                p["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                (
+                    p["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                    p["metadata"]["labels"]["controller-revision-hash"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string(),
+                    vols,
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Golden `apply/add-claim-template*`: the set orphan-deleted and re-created with a second claim
+/// template (`logs`, network class) mounted by its container. The new set adopts the pods and
+/// reports its new revision as both current and update; the controller creates `logs-flask-0`,
+/// tries to add the volume to flask-0 in place, is refused (`FailedUpdate`), and goes no
+/// further: no higher claim, no scale-down, no rolling update, a pod deleted above it not
+/// re-created. Replacing the pods from ordinal 0 up unblocks it, one ordinal at a time.
+#[test]
+fn a_claim_template_added_by_recreating_the_set_stops_the_controller_at_ordinal_0() {
+    let c = cluster("add-claim-template");
+    let mut new = crate::harness::golden_json("apply/add-claim-template.desired.json");
+    new["metadata"] = serde_json::json!({"name": "flask"});
+    // golden's 10 s: each replacement would wait 10 s for availability before the next ordinal
+    new["spec"]["minReadySeconds"] = Value::from(0);
+    let local = c.class_for("local-path");
+    let network = c.class_for("network");
+    c.require_storage_class(&local);
+    c.require_storage_class(&network);
+    new["spec"]["volumeClaimTemplates"][0]["spec"]["storageClassName"] = Value::from(local);
+    new["spec"]["volumeClaimTemplates"][1]["spec"]["storageClassName"] = Value::from(network);
+    // the lab's set as first created: no `logs` template, no mount of it
+    let mut old = new.clone();
+    old["spec"]["volumeClaimTemplates"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    old["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    c.create_json(&old);
+    c.wait_ready("flask", 3, 90);
+    let before = pod_facts(&c);
+    let old_rev = before["flask-0"].1.clone();
+
+    c.kubectl_ok(&["delete", "sts", "flask", "--cascade=orphan"]);
+    c.eventually(30, "the set gone, its pods kept", || {
+        (c.kubectl(&["get", "sts", "flask"]).code != 0 && pods(&c, "app=flask").len() == 3)
+            .then_some(())
+    });
+    c.create_json(&new);
+
+    // the refusal, in the words golden recorded (its message goes on with a diff of the specs)
+    let failed = c.eventually(30, "FailedUpdate of flask-0", || {
+        event_messages(&c, "FailedUpdate").into_iter().next()
+    });
+    let golden_events = std::fs::read_to_string(crate::harness::golden(
+        "apply/add-claim-template-no-class.events.txt",
+    ))
+    .unwrap();
+    let golden_failed = golden_events
+        .lines()
+        .find(|l| l.contains("FailedUpdate"))
+        .and_then(|l| l.split_once("flask         "))
+        .map(|(_, m)| m.to_string())
+        .unwrap();
+    assert_eq!(failed.lines().next(), Some(golden_failed.as_str()));
+    // the status golden recorded 20 s after the create: both revisions the new one, no pod on it
+    let golden_text =
+        std::fs::read_to_string(crate::harness::golden("apply/add-claim-template.txt")).unwrap();
+    let golden_status: Vec<Value> = golden_text
+        .lines()
+        .filter(|l| l.starts_with("{\"availableReplicas\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mask = |s: &Value| {
+        let mut s = s.clone();
+        assert_eq!(s["currentRevision"], s["updateRevision"], "{s}");
+        s["currentRevision"] = Value::from("<rev>");
+        s["updateRevision"] = Value::from("<rev>");
+        s
+    };
+    let status = c.eventually(30, "the status after the re-create", || {
+        let s = c.json(&["get", "sts", "flask"])["status"].clone();
+        (mask(&s) == mask(&golden_status[0])).then_some(s)
+    });
+    let new_rev = status["updateRevision"].as_str().unwrap().to_string();
+    assert_ne!(new_rev, old_rev, "the template gained a volumeMount");
+    // logs-flask-0 only: the controller never reached ordinal 1
+    let claims = || {
+        names(
+            c.json(&["get", "pvc", "-l", "app=flask"])["items"]
+                .as_array()
+                .unwrap(),
+        )
+    };
+    assert_eq!(
+        claims(),
+        ["logs-flask-0", "www-flask-0", "www-flask-1", "www-flask-2"]
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "pvc", "logs-flask-0"], "{.status.phase}"),
+        "Pending",
+        "WaitForFirstConsumer: no pod uses it"
+    );
+    // nothing moves by itself: no rolling update, and no scale-down …
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=2"]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let now = pod_facts(&c);
+    assert_eq!(now, before, "same pods, same uids, same revision");
+    assert!(pods(&c, "app=flask")
+        .iter()
+        .all(|p| p["metadata"]["deletionTimestamp"].is_null()));
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas=3"]);
+    // … and a pod deleted above ordinal 0 does not come back
+    c.kubectl_ok(&["delete", "pod", "flask-2"]);
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(names(&pods(&c, "app=flask")), ["flask-0", "flask-1"]);
+    assert_eq!(claims().len(), 4, "no claim for a higher ordinal");
+
+    // the way out: replace the pods from ordinal 0 upwards, one at a time
+    c.kubectl_ok(&["delete", "pod", "flask-0"]);
+    let replaced = |pod: &'static str| {
+        let old_uid = before[pod].0.clone();
+        c.eventually(60, &format!("{pod} replaced, Ready"), || {
+            let p = c.try_json(&["get", "pod", pod])?;
+            let ready = p["status"]["conditions"]
+                .as_array()?
+                .iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True");
+            (p["metadata"]["uid"] != old_uid.as_str() && ready).then_some(())
+        });
+    };
+    replaced("flask-0");
+    let facts = pod_facts(&c);
+    assert_eq!(facts["flask-0"].1, new_rev);
+    assert_eq!(facts["flask-0"].2, ["www", "logs"], "both claims' volumes");
+    // the controller goes on to ordinal 1, and stops there the same way
+    c.eventually(30, "FailedUpdate of flask-1", || {
+        event_messages(&c, "FailedUpdate")
+            .iter()
+            .any(|m| m.starts_with("Update Pod flask-1 in StatefulSet flask failed error: Pod \"flask-1\" is invalid: spec: Forbidden: pod updates may not change fields"))
+            .then_some(())
+    });
+    assert!(claims().contains(&"logs-flask-1".to_string()));
+    assert!(!claims().contains(&"logs-flask-2".to_string()));
+    assert_eq!(
+        pod_facts(&c)["flask-1"],
+        before["flask-1"],
+        "not replaced by itself"
+    );
+    assert!(!pod_facts(&c).contains_key("flask-2"));
+
+    c.kubectl_ok(&["delete", "pod", "flask-1"]);
+    replaced("flask-1");
+    // past ordinal 1 at last, the missing flask-2 is created from the template
+    c.wait_ready("flask", 3, 60);
+    let facts = pod_facts(&c);
+    for (pod, (_, rev, vols)) in &facts {
+        assert_eq!(rev, &new_rev, "{pod}");
+        assert_eq!(vols, &["www", "logs"], "{pod}");
+    }
+    c.eventually(60, "three logs claims Bound", || {
+        let items = c.json(&["get", "pvc", "-l", "app=flask"])["items"].clone();
+        (items.as_array()?.len() == 6
+            && items
+                .as_array()?
+                .iter()
+                .all(|p| p["status"]["phase"] == "Bound"))
+        .then_some(())
+    });
+    // (the scale above moved the generation on: golden's set stayed at 1)
+    c.eventually(30, "the status golden ends with", || {
+        let set = c.json(&["get", "sts", "flask"]);
+        let mut want = mask(&golden_status[3]);
+        want["observedGeneration"] = set["metadata"]["generation"].clone();
+        (mask(&set["status"]) == want).then_some(())
+    });
 }

@@ -125,6 +125,14 @@ impl Sim {
         )
     }
 
+    /// PUT of the whole object with its resourceVersion (optimistic concurrency), as a
+    /// controller's `Update` (not the status subresource).
+    pub fn update_kind(&self, kind: &str, obj: Value) -> Result<Obj> {
+        let (ns, n) = (namespace(&obj).to_string(), name(&obj).to_string());
+        self.registry
+            .update(def(kind), &ns, &n, obj, None, &WriteOpts::default())
+    }
+
     pub fn delete_kind(
         &self,
         kind: &str,

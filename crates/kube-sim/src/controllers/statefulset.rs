@@ -3,7 +3,8 @@
 //! rolling update), `stateful_set_utils.go` (identity, storage, revisions) and
 //! `stateful_pod_control.go` (PVCs before pods, retention ownerReferences).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -13,7 +14,52 @@ use crate::selectors::LabelSelector;
 use crate::store::Obj;
 use crate::Sim;
 
-pub struct StatefulSetController;
+#[derive(Default)]
+pub struct StatefulSetController {
+    /// Pods (by uid) whose in-place storage update failed: when it may be tried again.
+    backoff: Backoff,
+}
+
+/// The workqueue's rate limiter for a sync that failed (`DefaultControllerRateLimiter`:
+/// ItemExponentialFailureRateLimiter, 5 ms doubling up to 1000 s), kept per pod whose update
+/// fails: without it the sim, which runs its controllers on every write, would retry the
+/// refused update (and write its event) in a loop.
+#[derive(Default)]
+struct Backoff {
+    /// pod uid → (next attempt, failures so far)
+    until: HashMap<String, (Instant, u32)>,
+    /// the uids failing in this pass (the others are forgotten after it)
+    seen: Vec<String>,
+}
+
+impl Backoff {
+    const BASE: Duration = Duration::from_millis(5);
+    const MAX: Duration = Duration::from_secs(1000);
+
+    fn waiting(&mut self, uid: &str) -> bool {
+        self.seen.push(uid.to_string());
+        self.until
+            .get(uid)
+            .is_some_and(|(next, _)| Instant::now() < *next)
+    }
+
+    fn failed(&mut self, uid: &str) {
+        let e = self
+            .until
+            .entry(uid.to_string())
+            .or_insert((Instant::now(), 0));
+        let delay = Self::BASE
+            .saturating_mul(1u32 << e.1.min(20))
+            .min(Self::MAX);
+        *e = (Instant::now() + delay, e.1 + 1);
+    }
+
+    /// Forget the pods not failing any more (replaced, or gone).
+    fn end_pass(&mut self) {
+        let seen = std::mem::take(&mut self.seen);
+        self.until.retain(|uid, _| seen.contains(uid));
+    }
+}
 
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
@@ -28,8 +74,9 @@ impl Controller for StatefulSetController {
             if deleting(&set) {
                 continue;
             }
-            sync(sim, &set);
+            sync(sim, &set, &mut self.backoff);
         }
+        self.backoff.end_pass();
     }
 }
 
@@ -186,19 +233,7 @@ fn new_pod(set: &Value, ord: i64, revision: &str, template: &Value) -> Value {
     }
     let mut spec = template["spec"].clone();
     // updateStorage: template volumes of the same name are replaced by the claims
-    let claims: Vec<Value> = set["spec"]["volumeClaimTemplates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|t| {
-            let tn = name(t);
-            json!({"name": tn, "persistentVolumeClaim": {"claimName": format!("{tn}-{pod_name}")}})
-        })
-        .collect();
-    let mut vols: Vec<Value> = spec["volumes"].as_array().cloned().unwrap_or_default();
-    vols.retain(|v| !claims.iter().any(|c| c["name"] == v["name"]));
-    let mut all = claims;
-    all.extend(vols);
+    let all = with_claim_volumes(set, &spec, &pod_name);
     if !all.is_empty() {
         spec["volumes"] = json!(all);
     }
@@ -211,6 +246,139 @@ fn new_pod(set: &Value, ord: i64, revision: &str, template: &Value) -> Value {
         spec["subdomain"] = json!(svc);
     }
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": md, "spec": spec})
+}
+
+/// The claim volume of each template for the pod named `pod_name` (`getPersistentVolumeClaims`).
+fn claim_volumes(set: &Value, pod_name: &str) -> Vec<Value> {
+    set["spec"]["volumeClaimTemplates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            let tn = name(t);
+            json!({"name": tn, "persistentVolumeClaim": {"claimName": format!("{tn}-{pod_name}")}})
+        })
+        .collect()
+}
+
+/// storageMatches (stateful_set_utils.go): for every claim template, the pod has a volume of
+/// the template's name whose claim is `<template>-<pod>`.
+fn storage_matches(set: &Value, pod: &Value) -> bool {
+    let vols = pod["spec"]["volumes"].as_array();
+    claim_volumes(set, name(pod)).iter().all(|want| {
+        vols.into_iter().flatten().any(|v| {
+            v["name"] == want["name"]
+                && v["persistentVolumeClaim"]["claimName"]
+                    == want["persistentVolumeClaim"]["claimName"]
+        })
+    })
+}
+
+/// updateStorage: the templates' claim volumes first, then the pod's other volumes (a volume
+/// of a template's name is replaced by its claim).
+fn with_claim_volumes(set: &Value, spec: &Value, pod_name: &str) -> Vec<Value> {
+    let mut all = claim_volumes(set, pod_name);
+    let names: Vec<Value> = all.iter().map(|c| c["name"].clone()).collect();
+    all.extend(
+        spec["volumes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|v| !names.contains(&v["name"]))
+            .cloned(),
+    );
+    all
+}
+
+/// retry.DefaultBackoff's steps: UpdateStatefulPod retries a conflict this many times.
+const UPDATE_RETRIES: usize = 5;
+
+/// UpdateStatefulPod (stateful_pod_control.go) for a pod that fails storageMatches: create its
+/// missing claims, then update the pod in place with the claims' volumes. The API refuses that
+/// update (ValidatePodUpdate: a pod's volumes cannot change), so on a real control plane this
+/// never succeeds: the `FailedUpdate` event, and the sync ends here, every time (golden
+/// `apply/add-claim-template*`). The real message goes on with a diff of the two pod specs in
+/// Go's notation, which is not reproduced. True when the pod was updated.
+fn update_storage(sim: &Sim, set: &Value, pod: &Value) -> bool {
+    if !ensure_claims(sim, set, name(pod)) {
+        return false;
+    }
+    let mut current = pod.clone();
+    for _ in 0..UPDATE_RETRIES {
+        let mut obj = current.clone();
+        obj["spec"]["volumes"] = json!(with_claim_volumes(set, &current["spec"], name(pod)));
+        match sim.update_kind("Pod", obj) {
+            Ok(_) => {
+                pod_event(sim, set, pod, "Update", None);
+                return true;
+            }
+            // RetryOnConflict: read the pod again and retry
+            Err(e) if e.code == 409 => match sim.get_kind("Pod", namespace(pod), name(pod)) {
+                Some(p) => current = (*p).clone(),
+                None => return false,
+            },
+            Err(e) => {
+                pod_event(sim, set, pod, "Update", Some(e.message()));
+                return false;
+            }
+        }
+    }
+    false
+}
+
+/// `update_storage` unless the pod's last failure is still backing off (then it fails as
+/// before, without a request: the sync ends at it all the same).
+fn retried_update(sim: &Sim, set: &Value, pod: &Value, backoff: &mut Backoff) -> bool {
+    if backoff.waiting(uid(pod)) {
+        return false;
+    }
+    let ok = update_storage(sim, set, pod);
+    if !ok {
+        backoff.failed(uid(pod));
+    }
+    ok
+}
+
+/// recordPodEvent: `SuccessfulUpdate`/`FailedUpdate` on the set. The verb is capitalised as
+/// v1.36.2 writes it (golden `apply/add-claim-template-no-class.events.txt`: `Update Pod
+/// flask-0 in StatefulSet flask failed error: …`).
+fn pod_event(sim: &Sim, set: &Value, pod: &Value, verb: &str, err: Option<&str>) {
+    let (ty, reason, message) = match err {
+        None => (
+            "Normal",
+            format!("Successful{verb}"),
+            format!(
+                "{verb} Pod {} in StatefulSet {} successful",
+                name(pod),
+                name(set)
+            ),
+        ),
+        Some(e) => (
+            "Warning",
+            format!("Failed{verb}"),
+            format!(
+                "{verb} Pod {} in StatefulSet {} failed error: {e}",
+                name(pod),
+                name(set)
+            ),
+        ),
+    };
+    sim.event(set, ty, &reason, &message, "statefulset-controller", None);
+}
+
+/// slowStartBatch (stateful_set_control.go), as a Parallel set's replicas are processed:
+/// batches of 1, 2, 4, … (at most 500) pods; an error in a batch ends the sync after that
+/// batch. The last index of the batch holding `index`.
+fn batch_end(index: usize) -> usize {
+    const MAX_BATCH: usize = 500;
+    let (mut first, mut size) = (0, 1);
+    loop {
+        if index < first + size {
+            return first + size - 1;
+        }
+        first += size;
+        size = (size * 2).min(MAX_BATCH);
+    }
 }
 
 /// The template a revision recorded (for pods that must stay at the current revision).
@@ -228,6 +396,11 @@ fn template_of(sim: &Sim, set: &Value, rev: &str) -> Value {
 }
 
 /// createPersistentVolumeClaims: one claim per template, labelled with the selector.
+///
+/// Events (recordPodEvent, recordClaimEvent in stateful_pod_control.go) read as v1.36.2 wrote
+/// them, the verb capitalised (`Create Claim www-flask-0 Pod flask-0 in StatefulSet flask
+/// success`, `Create Pod flask-0 in StatefulSet flask successful`: golden
+/// `apply/add-claim-template-no-class.events.txt`), though that source lower-cases it.
 fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
     let ns = namespace(set);
     let when_deleted =
@@ -265,7 +438,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                             "Normal",
                             "SuccessfulCreate",
                             &format!(
-                                "create Claim {claim} Pod {pod_name} in StatefulSet {} success",
+                                "Create Claim {claim} Pod {pod_name} in StatefulSet {} success",
                                 name(set)
                             ),
                             "statefulset-controller",
@@ -277,7 +450,7 @@ fn ensure_claims(sim: &Sim, set: &Value, pod_name: &str) -> bool {
                         }
                     }
                     Err(e) => {
-                        sim.event(set, "Warning", "FailedCreate", &format!("create Claim {claim} for Pod {pod_name} in StatefulSet {} failed error: {}", name(set), e.message()), "statefulset-controller", None);
+                        sim.event(set, "Warning", "FailedCreate", &format!("Create Claim {claim} for Pod {pod_name} in StatefulSet {} failed error: {}", name(set), e.message()), "statefulset-controller", None);
                         ready = false;
                     }
                 }
@@ -362,7 +535,7 @@ fn delete_pod(sim: &Sim, set: &Value, pod: &Value) {
             "Normal",
             "SuccessfulDelete",
             &format!(
-                "delete Pod {} in StatefulSet {} successful",
+                "Delete Pod {} in StatefulSet {} successful",
                 name(pod),
                 name(set)
             ),
@@ -374,7 +547,7 @@ fn delete_pod(sim: &Sim, set: &Value, pod: &Value) {
             "Warning",
             "FailedDelete",
             &format!(
-                "delete Pod {} in StatefulSet {} failed error: {}",
+                "Delete Pod {} in StatefulSet {} failed error: {}",
                 name(pod),
                 name(set),
                 e.message()
@@ -418,7 +591,7 @@ fn adopt_orphans(sim: &Sim, set: &Value) {
     }
 }
 
-fn sync(sim: &Sim, set: &Value) {
+fn sync(sim: &Sim, set: &Value, backoff: &mut Backoff) {
     adopt_orphans(sim, set);
     let ns = namespace(set);
     let now = jiff::Timestamp::now();
@@ -463,8 +636,13 @@ fn sync(sim: &Sim, set: &Value) {
         .find(|(_, p)| !is_running_and_ready(p) || deleting(p))
         .map(|(o, _)| *o);
 
-    // processReplica, ascending
+    // processReplica, ascending; a Parallel set stops at the end of the batch an error fell in
+    let mut stop_after: Option<usize> = None;
     for ord in start..start + replicas {
+        let index = (ord - start) as usize;
+        if stop_after.is_some_and(|end| index > end) {
+            return;
+        }
         match pods.get(&ord) {
             Some(p) if is_failed_or_succeeded(p) && !deleting(p) => {
                 delete_pod(sim, set, p);
@@ -487,7 +665,7 @@ fn sync(sim: &Sim, set: &Value) {
                         set,
                         "Normal",
                         "SuccessfulCreate",
-                        &format!("create Pod {pod_name} in StatefulSet {set_name} successful"),
+                        &format!("Create Pod {pod_name} in StatefulSet {set_name} successful"),
                         "statefulset-controller",
                         None,
                     ),
@@ -496,7 +674,7 @@ fn sync(sim: &Sim, set: &Value) {
                         "Warning",
                         "FailedCreate",
                         &format!(
-                            "create Pod {pod_name} in StatefulSet {set_name} failed error: {}",
+                            "Create Pod {pod_name} in StatefulSet {set_name} failed error: {}",
                             e.message()
                         ),
                         "statefulset-controller",
@@ -523,8 +701,20 @@ fn sync(sim: &Sim, set: &Value) {
                 if monotonic && (!is_running_and_ready(p) || !is_available(p, min_ready, now)) {
                     return;
                 }
+                // "Enforce the StatefulSet invariants": a pod without a claim template's volume
+                // is updated in place, which fails; processReplica returns the error and the
+                // sync ends — no higher ordinal, no scale-down, no rolling update
+                if !storage_matches(set, p) && !retried_update(sim, set, p, backoff) {
+                    if monotonic {
+                        return;
+                    }
+                    stop_after.get_or_insert(batch_end(index));
+                }
             }
         }
+    }
+    if stop_after.is_some() {
+        return;
     }
 
     // processCondemned, descending
@@ -695,6 +885,70 @@ mod tests {
         assert_eq!(ordinal("web", "web-x"), None);
         assert_eq!(ordinal("web", "webapp-1"), None);
         assert_eq!(ordinal("web", "web-1-2"), None);
+    }
+
+    #[test]
+    fn storage_matches_and_update_storage_as_the_controller_has_them() {
+        let set = json!({"metadata": {"name": "flask"}, "spec": {"volumeClaimTemplates": [
+            {"metadata": {"name": "www"}}, {"metadata": {"name": "logs"}}]}});
+        let claim =
+            |t: &str, c: &str| json!({"name": t, "persistentVolumeClaim": {"claimName": c}});
+        let token = json!({"name": "kube-api-access-1", "projected": {"sources": []}});
+        let pod =
+            |vols: Vec<Value>| json!({"metadata": {"name": "flask-0"}, "spec": {"volumes": vols}});
+        // golden: made before `logs` existed
+        let old = pod(vec![claim("www", "www-flask-0"), token.clone()]);
+        assert!(!storage_matches(&set, &old));
+        assert!(storage_matches(
+            &set,
+            &pod(vec![
+                claim("logs", "logs-flask-0"),
+                claim("www", "www-flask-0")
+            ])
+        ));
+        // another ordinal's claim, or no claim under the template's name
+        assert!(!storage_matches(
+            &set,
+            &pod(vec![
+                claim("www", "www-flask-1"),
+                claim("logs", "logs-flask-0")
+            ])
+        ));
+        assert!(!storage_matches(
+            &set,
+            &pod(vec![
+                claim("www", "www-flask-0"),
+                json!({"name": "logs", "emptyDir": {}})
+            ])
+        ));
+        // the claims first, the other volumes after; a same-named volume is replaced
+        let vols = with_claim_volumes(
+            &set,
+            &json!({"volumes": [{"name": "logs", "emptyDir": {}}, token.clone()]}),
+            "flask-0",
+        );
+        assert_eq!(
+            vols,
+            [
+                claim("www", "www-flask-0"),
+                claim("logs", "logs-flask-0"),
+                token
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_sets_stop_at_the_end_of_the_batch() {
+        // slowStartBatch: 1, 2, 4, 8 … pods per batch
+        let ends: Vec<usize> = (0..16).map(batch_end).collect();
+        assert_eq!(
+            ends,
+            [0, 2, 2, 6, 6, 6, 6, 14, 14, 14, 14, 14, 14, 14, 14, 30]
+        );
+        // 1 + 2 + … + 256 = 511 pods, then batches stop doubling at 500
+        assert_eq!(batch_end(510), 510);
+        assert_eq!((batch_end(511), batch_end(1010)), (1010, 1010));
+        assert_eq!(batch_end(1011), 1510);
     }
 
     #[test]
