@@ -538,6 +538,11 @@ pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<
     out
 }
 
+/// The verdict with its code and reason.
+fn done(v: PodVerdict, code: VerdictCode, reason: String) -> PodVerdict {
+    PodVerdict { code, reason, ..v }
+}
+
 fn verdict(
     input: &DrainInput<'_>,
     index: &DrainIndex<'_>,
@@ -566,7 +571,6 @@ fn verdict(
         pdbs: vec![],
         fits: vec![],
     };
-    let done = |v: PodVerdict, code: VerdictCode, reason: String| PodVerdict { code, reason, ..v };
     let annotations = pod.metadata.annotations.clone().unwrap_or_default();
     if annotations.contains_key("kubernetes.io/config.mirror") {
         return done(
@@ -636,7 +640,23 @@ fn verdict(
     let Some(set) = index.sets.get(&(ns.as_str(), set_name)).copied() else {
         return pdb_verdict(v, &ns, &name);
     };
-    // the set without this pod: every other replica Ready and available
+    set_verdict(input, index, pod, live, v, set)
+}
+
+/// The verdict of a StatefulSet pod past the checks every pod gets: its set's health without
+/// it, where it can go, its budget.
+fn set_verdict(
+    input: &DrainInput<'_>,
+    index: &DrainIndex<'_>,
+    pod: &Pod,
+    live: &[&Node],
+    mut v: PodVerdict,
+    set: &StatefulSet,
+) -> PodVerdict {
+    let ns = v.namespace.clone();
+    let name = v.name.clone();
+    let set_name = set.metadata.name.as_deref().unwrap_or_default();
+    let node_name = input.node.metadata.name.as_deref().unwrap_or_default();
     let min_ready = set.spec.min_ready_seconds.unwrap_or(0) as i64;
     let replicas = set.spec.replicas.unwrap_or(1) as i64;
     let set_pods: Vec<(i64, &Pod)> = index
@@ -658,6 +678,7 @@ fn verdict(
         .as_ref()
         .and_then(|o| o.start)
         .unwrap_or(0) as i64;
+    // the set without this pod: every other replica Ready and available
     let others_down: Vec<String> = (start..start + replicas)
         .filter(|o| Some(*o) != v.ordinal)
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
@@ -711,7 +732,6 @@ fn verdict(
                 .collect()
         })
         .unwrap_or_default();
-    let node_name = input.node.metadata.name.as_deref().unwrap_or_default();
     let pinned: Vec<&str> = claimed
         .iter()
         .filter(|pv| placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned)
@@ -719,18 +739,16 @@ fn verdict(
         .collect();
     if !pinned.is_empty() {
         return if input.flags.pinned_wait {
-            {
-                // OrderedReady: a Pending ordinal holds back every higher one the controller
-                // would have to create (stateful_set_control.go: monotonic creation)
-                let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
-                let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
-                let held = if ordered && higher {
-                    format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
-                } else {
-                    String::new()
-                };
-                done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", ")))
-            }
+            // OrderedReady: a Pending ordinal holds back every higher one the controller
+            // would have to create (stateful_set_control.go: monotonic creation)
+            let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
+            let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
+            let held = if ordered && higher {
+                format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
+            } else {
+                String::new()
+            };
+            done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", ")))
         } else {
             done(v, VerdictCode::PinnedVolume, format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", ")))
         };
