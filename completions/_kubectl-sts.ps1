@@ -345,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'A kubelet silent for longer than this makes the node dead: not drained')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
             [CompletionResult]::new('--pod-selector', '--pod-selector', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
-            [CompletionResult]::new('--grace-period', '--grace-period', [CompletionResultType]::ParameterName, 'Seconds each evicted pod gets to terminate; -1 (default) = the pod''s own (as kubectl drain)')
+            [CompletionResult]::new('--grace-period', '--grace-period', [CompletionResultType]::ParameterName, 'Seconds each evicted pod gets to terminate; -1 (default) = the pod''s own (as kubectl drain). A StatefulSet pod is never evicted with 0')
             [CompletionResult]::new('--skip-wait-for-delete-timeout', '--skip-wait-for-delete-timeout', [CompletionResultType]::ParameterName, 'Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait')
             [CompletionResult]::new('--parallel-sets', '--parallel-sets', [CompletionResultType]::ParameterName, 'How many StatefulSets are drained at once (each still one pod at a time)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')

@@ -276,7 +276,7 @@ wait\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l timeout -d 'Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l node-silence -d 'A kubelet silent for longer than this makes the node dead: not drained' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s l -l pod-selector -d 'Only the node\'s pods that match this label selector (as kubectl drain)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l grace-period -d 'Seconds each evicted pod gets to terminate; -1 (default) = the pod\'s own (as kubectl drain)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l grace-period -d 'Seconds each evicted pod gets to terminate; -1 (default) = the pod\'s own (as kubectl drain). A StatefulSet pod is never evicted with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l skip-wait-for-delete-timeout -d 'Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l parallel-sets -d 'How many StatefulSets are drained at once (each still one pod at a time)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F

@@ -274,7 +274,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -307,7 +307,7 @@ pub struct DrainArgs {
     /// Only the node's pods that match this label selector (as kubectl drain).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub pod_selector: Option<String>,
-    /// Seconds each evicted pod gets to terminate; -1 (default) = the pod's own (as kubectl drain).
+    /// Seconds each evicted pod gets to terminate; -1 (default) = the pod's own (as kubectl drain). A StatefulSet pod is never evicted with 0.
     #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "SECONDS")]
     pub grace_period: i64,
     /// Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait.
@@ -1115,7 +1115,6 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     let opts = DrainOptions {
         node: a.node.clone(),
         dry_run: a.dry_run,
-        grace_period: (a.grace_period >= 0).then_some(a.grace_period),
         parallel_sets: usize::from(a.parallel_sets),
         skip_wait_for_delete: (!a.skip_wait_for_delete_timeout.is_zero())
             .then_some(a.skip_wait_for_delete_timeout),
@@ -1126,6 +1125,7 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
             force: a.force,
             allow_downtime: a.allow_downtime,
             pinned_wait: a.pinned == PinnedMode::Wait,
+            grace_period: (a.grace_period >= 0).then_some(a.grace_period),
         },
         timeout: no_limit_if_zero(a.timeout),
         silence: a.node_silence,

@@ -498,3 +498,96 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
     );
     assert!(unschedulable(&c, &node), "the cordon stays");
 }
+
+/// The StatefulSet manifest with the pods' own terminationGracePeriodSeconds set to `grace`.
+fn with_grace(sts: &Sts<'_>, grace: u32) -> String {
+    let yaml = sts.yaml();
+    assert!(yaml.contains("terminationGracePeriodSeconds: 10"), "{yaml}");
+    yaml.replace(
+        "terminationGracePeriodSeconds: 10",
+        &format!("terminationGracePeriodSeconds: {grace}"),
+    )
+}
+
+/// Issue 31: `--grace-period 0` evicted a StatefulSet pod gracelessly (the name free at once,
+/// the same identity started elsewhere while the old container could still run). Refused now,
+/// nothing written — and so is the default when the pod's own grace is 0.
+#[test]
+fn a_graceless_eviction_of_a_statefulset_pod_is_refused() {
+    let c = Cluster::fast("drain-grace", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let uid = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--grace-period",
+        "0",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    assert_eq!(code_of(&d, "flask-1"), "ZeroGracePeriod", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("positive --grace-period"),
+        "{d}"
+    );
+    assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}"),
+        uid,
+        "flask-1 not evicted"
+    );
+    // near miss: a positive grace may proceed
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--grace-period",
+        "1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(code_of(&doc(&out), "flask-1"), "Evictable");
+
+    // a set whose pods' own grace is 0: the eviction carries none, so the pod's 0 applies
+    let zero = Sts {
+        name: "zero",
+        replicas: 2,
+        class: &network,
+        ..Default::default()
+    };
+    c.apply(&with_grace(&zero, 0));
+    c.wait_ready("zero", 2, 120);
+    let node = c.jsonpath(&["get", "pod", "zero-0"], "{.spec.nodeName}");
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(code_of(&d, "zero-0"), "ZeroGracePeriod", "{d}");
+    assert!(!unschedulable(&c, &node));
+    // check says the same, as STS020
+    let out = c.sts(&["check", "zero", "-o", "json"]);
+    let verdicts = doc(&out)["findings"].to_string();
+    assert!(
+        verdicts.contains("\"verdict\":\"ZeroGracePeriod\""),
+        "{verdicts}"
+    );
+}

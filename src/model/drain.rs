@@ -62,6 +62,10 @@ pub enum VerdictCode {
     RolloutInProgress,
     /// The set's only replica, without `--allow-downtime`.
     DowntimeNotAllowed,
+    /// A StatefulSet pod would be deleted with grace 0 (`--grace-period 0`, or its own
+    /// terminationGracePeriodSeconds 0): the name is free at once and the controller starts the
+    /// same identity elsewhere while the old container may still run.
+    ZeroGracePeriod,
 }
 
 impl VerdictCode {
@@ -114,6 +118,8 @@ pub struct DrainFlags {
     pub force: bool,
     pub allow_downtime: bool,
     pub pinned_wait: bool,
+    /// `--grace-period`: the evicted pods' termination grace in seconds (None: each pod's own).
+    pub grace_period: Option<i64>,
 }
 
 /// Everything the preflight reads.
@@ -499,6 +505,19 @@ fn set_controller(pod: &Pod) -> Option<&str> {
         .map(|r| r.name.as_str())
 }
 
+/// The grace period a deletion of this pod gets: `--grace-period` when given, else the pod's
+/// own terminationGracePeriodSeconds — the Eviction then carries none, and the API server takes
+/// the pod's (podStrategy.CheckGracefulDelete, pkg/registry/core/pod/strategy.go; 30 when the
+/// field is absent, as defaulting sets it).
+fn deletion_grace(pod: &Pod, flags: &DrainFlags) -> i64 {
+    flags.grace_period.unwrap_or_else(|| {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.termination_grace_period_seconds)
+            .unwrap_or(30)
+    })
+}
+
 /// [`preflight`] against an index built once for many nodes (`input.node` is the one asked
 /// about; the index must come from the same objects).
 pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<PodVerdict> {
@@ -637,6 +656,17 @@ fn verdict(
     else {
         return pdb_verdict(v, &ns, &name);
     };
+    // grace 0 frees the pod's name at once: the controller starts the same identity on another
+    // node while the old container may still run — what a StatefulSet exists to prevent (docs:
+    // force-delete-stateful-set-pod); other pods follow kubectl drain, which passes 0 through
+    if deletion_grace(pod, &input.flags) == 0 {
+        let why = if input.flags.grace_period == Some(0) {
+            "--grace-period 0"
+        } else {
+            "its terminationGracePeriodSeconds is 0 and the eviction carries no grace"
+        };
+        return done(v, VerdictCode::ZeroGracePeriod, format!("{ns}/{name} would be deleted with grace 0 ({why}): the name is free at once and statefulset {ns}/{set_name} starts the same identity elsewhere while the old container may still run; pass a positive --grace-period (e.g. 1, what kubectl delete makes of 0 without --force)"));
+    }
     let Some(set) = index.sets.get(&(ns.as_str(), set_name)).copied() else {
         return pdb_verdict(v, &ns, &name);
     };
@@ -1244,5 +1274,52 @@ mod tests {
         let c = Case::new(pods);
         let names: Vec<String> = c.run().into_iter().map(|v| v.name).collect();
         assert_eq!(names, ["other", "web-1", "web-0"]);
+    }
+
+    fn verdict_of(c: &Case, name: &str) -> PodVerdict {
+        c.run().into_iter().find(|v| v.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_statefulset_pod_is_never_evicted_with_grace_zero() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.pods.push(pod(
+            "cache",
+            "n1",
+            Some(("ReplicaSet", "cache")),
+            json!({"metadata": {"labels": {"app": "cache"}}}),
+        ));
+        // --grace-period 0: refused for the StatefulSet pod, saying what to pass instead
+        c.flags.grace_period = Some(0);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::ZeroGracePeriod);
+        assert!(v.code.blocks());
+        assert!(
+            v.reason.contains("--grace-period 0") && v.reason.contains("e.g. 1"),
+            "{}",
+            v.reason
+        );
+        // other pods follow kubectl drain, which passes 0 through
+        assert_eq!(c.code("cache"), VerdictCode::Evictable);
+        // near miss: a positive grace
+        c.flags.grace_period = Some(1);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+        // the default takes the pod's own grace: 0 there is the same deletion
+        c.flags.grace_period = None;
+        c.pods[0]
+            .spec
+            .as_mut()
+            .unwrap()
+            .termination_grace_period_seconds = Some(0);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::ZeroGracePeriod);
+        assert!(
+            v.reason.contains("terminationGracePeriodSeconds is 0"),
+            "{}",
+            v.reason
+        );
+        // …which a positive --grace-period overrides
+        c.flags.grace_period = Some(5);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
     }
 }

@@ -28,8 +28,6 @@ pub struct DrainOptions {
     pub timeout: Duration,
     /// A kubelet silent for longer than this makes the node dead (not drainable).
     pub silence: Duration,
-    /// `--grace-period`: the evicted pods' termination grace (None: each pod's own).
-    pub grace_period: Option<i64>,
     /// `--skip-wait-for-delete-timeout`: a pod deleted longer ago than this is not waited for.
     pub skip_wait_for_delete: Option<Duration>,
     /// `--parallel-sets`: how many StatefulSets are drained at once (each one pod at a time).
@@ -499,7 +497,7 @@ async fn evict_one(
             ));
         }
         match cluster
-            .evict(&now.namespace, &now.name, &now.uid, opts.grace_period)
+            .evict(&now.namespace, &now.name, &now.uid, opts.flags.grace_period)
             .await?
         {
             Ok(()) => {
