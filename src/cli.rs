@@ -274,7 +274,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -295,6 +295,9 @@ pub struct DrainArgs {
     /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere).
     #[arg(long)]
     pub allow_downtime: bool,
+    /// Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary).
+    #[arg(long)]
+    pub allow_update: bool,
     /// Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns.
     #[arg(long, value_enum, default_value = "refuse")]
     pub pinned: PinnedMode,
@@ -1125,6 +1128,7 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
             force: a.force,
             allow_downtime: a.allow_downtime,
             pinned_wait: a.pinned == PinnedMode::Wait,
+            allow_update: a.allow_update,
             grace_period: (a.grace_period >= 0).then_some(a.grace_period),
         },
         timeout: no_limit_if_zero(a.timeout),

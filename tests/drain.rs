@@ -591,3 +591,109 @@ fn a_graceless_eviction_of_a_statefulset_pod_is_refused() {
         "{verdicts}"
     );
 }
+
+/// Issue 31: with an OnDelete template change nobody had applied, drain brought flask-1 back
+/// at the new revision while the others stayed on the old one. Refused now, naming both
+/// revisions (dry run, run and check alike), unless `--allow-update`.
+#[test]
+fn a_member_does_not_come_back_at_a_revision_it_was_not_running() {
+    let c = Cluster::fast("drain-revision", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        extra: "updateStrategy:\n  type: OnDelete",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let old = c.jsonpath(
+        &["get", "pod", "flask-1"],
+        "{.metadata.labels.controller-revision-hash}",
+    );
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type",
+        "merge",
+        "-p",
+        r#"{"spec":{"template":{"metadata":{"annotations":{"example.com/v":"2"}}}}}"#,
+    ]);
+    let new = c.eventually(30, "a new update revision", || {
+        let r = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+        (!r.is_empty() && r != old).then_some(r)
+    });
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let uid = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+
+    let reason_of = |d: &serde_json::Value| {
+        d["preflight"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "flask-1")
+            .unwrap()["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(code_of(&d, "flask-1"), "RevisionChange", "{d}");
+    let reason = reason_of(&d);
+    assert!(
+        reason.contains(&format!(
+            "runs revision {old} and would come back at revision {new}"
+        )),
+        "{reason}"
+    );
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Refused");
+    assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}"),
+        uid
+    );
+    // check's STS020 says the same
+    let out = c.sts(&["check", "flask", "-o", "json"]);
+    assert_eq!(out.code, 5, "{}\n{}", out.stdout, out.stderr);
+    let findings = doc(&out)["findings"].to_string();
+    assert!(
+        findings.contains("\"verdict\":\"RevisionChange\""),
+        "{findings}"
+    );
+
+    // --allow-update: the member may be updated now
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--allow-update",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Drained", "{}", out.stdout);
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_ne!(p["metadata"]["uid"], uid.as_str());
+    assert_eq!(
+        p["metadata"]["labels"]["controller-revision-hash"],
+        new.as_str()
+    );
+    assert_ne!(p["spec"]["nodeName"], node.as_str());
+}

@@ -2063,6 +2063,24 @@ mod tests {
     }
 
     #[test]
+    fn sts020_shows_drains_revision_change_verdict() {
+        // an OnDelete update nobody applied: each pod would come back at r2
+        let mut fx = clean();
+        fx.set["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        fx.set["status"]["updateRevision"] = json!("r2");
+        fx.set["status"]["updatedReplicas"] = json!(0);
+        for p in &mut fx.pods {
+            p["metadata"]["labels"]["controller-revision-hash"] = json!("r1");
+        }
+        assert_eq!(sts020_verdicts(&fx), [Some(VerdictCode::RevisionChange); 3]);
+        // near miss: the pods already on the update revision
+        for p in &mut fx.pods {
+            p["metadata"]["labels"]["controller-revision-hash"] = json!("r2");
+        }
+        assert!(sts020_verdicts(&fx).is_empty());
+    }
+
+    #[test]
     fn sts021_zero_grace_period() {
         fires(
             "STS021",

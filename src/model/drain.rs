@@ -58,7 +58,9 @@ pub enum VerdictCode {
     NoNodeFits,
     /// Another replica of its set is not Ready and available: evicting would take two down.
     SetUnhealthy,
-    /// Its set is being updated: the replacement would come back at the update revision.
+    /// The controller is replacing its set's pods: evicting one more could take two down, and
+    /// the replacement comes back at whatever revision its ordinal gets (`--allow-update` does
+    /// not lift it: wait for the rollout).
     RolloutInProgress,
     /// The set's only replica, without `--allow-downtime`.
     DowntimeNotAllowed,
@@ -66,6 +68,10 @@ pub enum VerdictCode {
     /// terminationGracePeriodSeconds 0): the name is free at once and the controller starts the
     /// same identity elsewhere while the old container may still run.
     ZeroGracePeriod,
+    /// Its replacement would come back at another revision than the one it runs (OnDelete with
+    /// an update pending, a partition boundary, a pod left on a third revision), without
+    /// `--allow-update`.
+    RevisionChange,
 }
 
 impl VerdictCode {
@@ -118,6 +124,8 @@ pub struct DrainFlags {
     pub force: bool,
     pub allow_downtime: bool,
     pub pinned_wait: bool,
+    /// `--allow-update`: a StatefulSet pod may come back at another revision than its own.
+    pub allow_update: bool,
     /// `--grace-period`: the evicted pods' termination grace in seconds (None: each pod's own).
     pub grace_period: Option<i64>,
 }
@@ -674,7 +682,7 @@ fn verdict(
 }
 
 /// The verdict of a StatefulSet pod past the checks every pod gets: its set's health without
-/// it, where it can go, its budget.
+/// it, the revision it comes back at, where it can go, its budget.
 fn set_verdict(
     input: &DrainInput<'_>,
     index: &DrainIndex<'_>,
@@ -738,12 +746,64 @@ fn set_verdict(
         );
         return done(v, VerdictCode::SetUnhealthy, reason);
     }
+    // the revision the pod runs (the controller's label) and the one its ordinal is re-created
+    // at, by the controller's own rule
+    let runs = pod
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(super::rollout::REVISION_LABEL));
+    let back = v
+        .ordinal
+        .and_then(|o| super::rollout::comes_back_at(set, o));
     if super::rollout::rollout_state(set).in_progress() {
+        // the controller deletes pods itself now: whatever revision the pod would come back
+        // at, a drain beside it could take a second one down — --allow-update does not lift it
+        let revisions = match (runs, back) {
+            (Some(r), Some(b)) if r != b => {
+                format!(" and {name} would come back at revision {b} (it runs {r})")
+            }
+            (_, Some(b)) => format!(" ({name} would come back at revision {b}, its own)"),
+            _ => String::new(),
+        };
         let reason = format!(
-            "statefulset {ns}/{set_name} is being updated: {name} would come back at the update revision; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
+            "statefulset {ns}/{set_name} is being updated: the controller is replacing its pods, evicting {name} beside it could take a second one down{revisions}; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
         );
         return done(v, VerdictCode::RolloutInProgress, reason);
     }
+    // a revision the member was not running: an unplanned update (or a step back) of one
+    // member, which a one-way data-format change cannot undo. A pod without the label, or a
+    // set whose status has no revisions yet, gives nothing to compare.
+    let mut update_note = String::new();
+    if let (Some(runs), Some(back)) = (runs, back) {
+        if runs != back {
+            let why = match (super::rollout::Strategy::of(set), v.ordinal) {
+                (super::rollout::Strategy::OnDelete, _) => {
+                    "OnDelete: a deleted pod comes back at the update revision".to_string()
+                }
+                (super::rollout::Strategy::RollingUpdate { partition, .. }, Some(o))
+                    if o >= start + partition =>
+                {
+                    format!("ordinal {o} is at or above the partition ({partition}): it comes back at the update revision")
+                }
+                (super::rollout::Strategy::RollingUpdate { partition, .. }, _) => {
+                    format!(
+                        "below the partition ({partition}) it comes back at the current revision"
+                    )
+                }
+            };
+            if !input.flags.allow_update {
+                let reason = format!("{ns}/{name} runs revision {runs} and would come back at revision {back} ({why}): an update of this one member nobody asked for; pass --allow-update if it may be updated now (kubectl sts rollout status {set_name} -n {ns} shows where the update stands)");
+                return done(v, VerdictCode::RevisionChange, reason);
+            }
+            update_note =
+                format!("; it comes back at revision {back}, not {runs} (--allow-update)");
+        }
+    }
+    let noted = |v: PodVerdict| PodVerdict {
+        reason: format!("{}{update_note}", v.reason),
+        ..v
+    };
     // where can it go
     let claimed: Vec<&Volume> = pod
         .spec
@@ -778,7 +838,7 @@ fn set_verdict(
             } else {
                 String::new()
             };
-            done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", ")))
+            noted(done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", "))))
         } else {
             done(v, VerdictCode::PinnedVolume, format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", ")))
         };
@@ -812,16 +872,16 @@ fn set_verdict(
     }
     if !settling.is_empty() {
         let reason = format!("waits until {}", settling.join(", "));
-        return done(v, VerdictCode::WaitsForSet, reason);
+        return noted(done(v, VerdictCode::WaitsForSet, reason));
     }
     if replicas <= 1 {
         return if input.flags.allow_downtime {
-            done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)"))
+            noted(done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)")))
         } else {
             done(v, VerdictCode::DowntimeNotAllowed, format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until it runs elsewhere; pass --allow-downtime"))
         };
     }
-    pdb_verdict(v, &ns, &name)
+    noted(pdb_verdict(v, &ns, &name))
 }
 
 /// Evictable now, or waiting for its one PodDisruptionBudget.
@@ -1321,5 +1381,160 @@ mod tests {
         // …which a positive --grace-period overrides
         c.flags.grace_period = Some(5);
         assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+    }
+
+    /// web with revisions: `current`/`update` in its status, `strategy` as its updateStrategy,
+    /// and each pod's `controller-revision-hash`.
+    fn revisions(c: &mut Case, current: &str, update: &str, strategy: Value, pods: [&str; 3]) {
+        let mut set = serde_json::to_value(&c.sets[0]).unwrap();
+        set["spec"]["updateStrategy"] = strategy;
+        set["status"]["currentRevision"] = json!(current);
+        set["status"]["updateRevision"] = json!(update);
+        let updated = pods.iter().filter(|r| **r == update).count();
+        set["status"]["updatedReplicas"] = json!(updated);
+        c.sets[0] = serde_json::from_value(set).unwrap();
+        for (p, r) in c.pods.iter_mut().zip(pods) {
+            p.metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .insert("controller-revision-hash".into(), r.into());
+        }
+    }
+
+    #[test]
+    fn a_pod_that_would_come_back_at_another_revision_is_refused_unless_allowed() {
+        // OnDelete with an update nobody applied: web-0 would come back at r2
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r1", "r1", "r1"],
+        );
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(v.code.blocks());
+        assert!(
+            v.reason
+                .contains("runs revision r1 and would come back at revision r2")
+                && v.reason.contains("OnDelete")
+                && v.reason.contains("--allow-update"),
+            "{}",
+            v.reason
+        );
+        c.flags.allow_update = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::Evictable);
+        assert!(
+            v.reason
+                .contains("comes back at revision r2, not r1 (--allow-update)"),
+            "{}",
+            v.reason
+        );
+        // near miss: a pod already on the update revision comes back as it is
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r2", "r1", "r1"],
+        );
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+
+        // a partition boundary: web-0 below partition 1 runs r2 (the partition was raised
+        // after it was updated): it would come back at the current revision r1
+        let partition = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 1}});
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r2", "r2", "r2"]);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange, "{}", v.reason);
+        assert!(
+            v.reason.contains("would come back at revision r1")
+                && v.reason.contains("below the partition (1)"),
+            "{}",
+            v.reason
+        );
+        // near miss: below the partition on the current revision, it comes back at it
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r1", "r2", "r2"]);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+        // a pod left on a third revision below the partition: it comes back at the current one
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r0", "r2", "r2"]);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(
+            v.reason
+                .contains("runs revision r0 and would come back at revision r1"),
+            "{}",
+            v.reason
+        );
+        // at or above the partition, the update one (the partition lowered under a pod that
+        // the controller has not replaced yet: nothing is in progress while updatedReplicas
+        // still counts it — the status the controller wrote before the partition moved)
+        let mut c = Case::new(web(["n2", "n1", "n3"]));
+        revisions(&mut c, "r1", "r2", partition, ["r1", "r1", "r2"]);
+        let mut status = c.sets[0].status.clone().unwrap();
+        status.updated_replicas = Some(2);
+        c.sets[0].status = Some(status);
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(
+            v.reason
+                .contains("runs revision r1 and would come back at revision r2")
+                && v.reason.contains("at or above the partition (1)"),
+            "{}",
+            v.reason
+        );
+        // and when current == update but a pod still runs an older one (an orphan delete and
+        // re-create with a template change)
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r1",
+            json!({"type": "RollingUpdate"}),
+            ["r0", "r1", "r1"],
+        );
+        assert_eq!(c.code("web-0"), VerdictCode::RevisionChange);
+        // without the label there is nothing to compare
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r1", "r1", "r1"],
+        );
+        c.pods[0]
+            .metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .remove("controller-revision-hash");
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+    }
+
+    #[test]
+    fn a_rollout_in_progress_blocks_even_with_allow_update_and_names_the_revisions() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "RollingUpdate"}),
+            ["r1", "r1", "r2"],
+        );
+        c.flags.allow_update = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RolloutInProgress);
+        assert!(
+            v.reason
+                .contains("would come back at revision r2 (it runs r1)"),
+            "{}",
+            v.reason
+        );
     }
 }
