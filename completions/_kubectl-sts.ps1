@@ -360,7 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--ignore-daemonsets', '--ignore-daemonsets', [CompletionResultType]::ParameterName, 'Leave DaemonSet pods (as kubectl drain)')
             [CompletionResult]::new('--delete-emptydir-data', '--delete-emptydir-data', [CompletionResultType]::ParameterName, 'Evict pods with emptyDir data, which is lost (as kubectl drain)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Evict pods that no controller manages (as kubectl drain)')
-            [CompletionResult]::new('--allow-downtime', '--allow-downtime', [CompletionResultType]::ParameterName, 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere)')
+            [CompletionResult]::new('--allow-downtime', '--allow-downtime', [CompletionResultType]::ParameterName, 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere); with --pinned wait, also two or more pods of one set left Pending together')
             [CompletionResult]::new('--allow-update', '--allow-update', [CompletionResultType]::ParameterName, 'Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
             [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')

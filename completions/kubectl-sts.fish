@@ -294,7 +294,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l dry-ru
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l ignore-daemonsets -d 'Leave DaemonSet pods (as kubectl drain)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l delete-emptydir-data -d 'Evict pods with emptyDir data, which is lost (as kubectl drain)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l force -d 'Evict pods that no controller manages (as kubectl drain)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-downtime -d 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-downtime -d 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere); with --pinned wait, also two or more pods of one set left Pending together'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-update -d 'Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s A -l all-namespaces -d 'All namespaces'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'

@@ -274,7 +274,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -292,7 +292,7 @@ pub struct DrainArgs {
     /// Evict pods that no controller manages (as kubectl drain).
     #[arg(long)]
     pub force: bool,
-    /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere).
+    /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere); with --pinned wait, also two or more pods of one set left Pending together.
     #[arg(long)]
     pub allow_downtime: bool,
     /// Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary).

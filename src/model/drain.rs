@@ -72,6 +72,10 @@ pub enum VerdictCode {
     /// an update pending, a partition boundary, a pod left on a third revision), without
     /// `--allow-update`.
     RevisionChange,
+    /// Two or more pods of its set have volumes only this node holds: with `--pinned wait` they
+    /// would all be down until the node returns — without `--allow-downtime`, or more than its
+    /// PodDisruptionBudget allows.
+    PinnedTogether,
 }
 
 impl VerdictCode {
@@ -112,6 +116,9 @@ pub struct PodVerdict {
     pub pdbs: Vec<PdbFacts>,
     /// The live nodes it could go to (StatefulSet pods).
     pub fits: Vec<String>,
+    /// Its volume can live only on this node (with `--pinned wait`: evicted last, Pending until
+    /// the node returns).
+    pub pinned: bool,
 }
 
 /// The flags that change verdicts, as `kubectl drain` has them (plus drain's own).
@@ -597,6 +604,7 @@ fn verdict(
         reason: String::new(),
         pdbs: vec![],
         fits: vec![],
+        pinned: false,
     };
     let annotations = pod.metadata.annotations.clone().unwrap_or_default();
     if annotations.contains_key("kubernetes.io/config.mirror") {
@@ -716,9 +724,53 @@ fn set_verdict(
         .as_ref()
         .and_then(|o| o.start)
         .unwrap_or(0) as i64;
+    // the volumes of a pod's claims, and those of them that only this node can hold
+    let claimed = |p: &Pod| -> Vec<&Volume> {
+        p.spec
+            .as_ref()
+            .map(|s| {
+                s.volumes
+                    .iter()
+                    .flatten()
+                    .filter_map(|vol| vol.persistent_volume_claim.as_ref())
+                    .filter_map(|c| {
+                        index
+                            .volumes
+                            .get(&(ns.as_str(), c.claim_name.as_str()))
+                            .copied()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let pinned_here = |p: &Pod| -> Vec<String> {
+        claimed(p)
+            .iter()
+            .filter(|pv| {
+                placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned
+            })
+            .map(|pv| pv.name.clone())
+            .collect()
+    };
+    let own_volumes = claimed(pod);
+    let pinned = pinned_here(pod);
+    v.pinned = !pinned.is_empty();
+    // with --pinned wait, every pod of the set whose volume only this node holds is down until
+    // the node returns, together: counted up front as one group (PinnedTogether below), so
+    // that the evictions after the first do not find "a pod already down" that the plan made
+    let group: Vec<(i64, &Pod)> = if v.pinned && input.flags.pinned_wait {
+        set_pods
+            .iter()
+            .copied()
+            .filter(|(_, p)| !pinned_here(p).is_empty())
+            .collect()
+    } else {
+        vec![]
+    };
+    let in_group = |o: i64| group.iter().any(|(g, _)| *g == o);
     // the set without this pod: every other replica Ready and available
     let others_down: Vec<String> = (start..start + replicas)
-        .filter(|o| Some(*o) != v.ordinal)
+        .filter(|o| Some(*o) != v.ordinal && !in_group(*o))
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
             None => Some(format!("{set_name}-{o} is missing")),
             Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
@@ -804,44 +856,65 @@ fn set_verdict(
         reason: format!("{}{update_note}", v.reason),
         ..v
     };
-    // where can it go
-    let claimed: Vec<&Volume> = pod
-        .spec
-        .as_ref()
-        .map(|s| {
-            s.volumes
+    if v.pinned {
+        if !input.flags.pinned_wait {
+            let reason = format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", "));
+            return done(v, VerdictCode::PinnedVolume, reason);
+        }
+        let together = group.len() as i64;
+        let names: Vec<String> = group
+            .iter()
+            .map(|(o, _)| format!("{set_name}-{o}"))
+            .collect();
+        let mut downtime = String::new();
+        if together > 1 {
+            if !input.flags.allow_downtime {
+                let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they are all down until it returns; pass --allow-downtime to take {together} down together", names.join(", "));
+                return done(v, VerdictCode::PinnedTogether, reason);
+            }
+            // each eviction of the group charges its budget, and none comes back before the
+            // node does: the budget must allow every one still to be evicted
+            let to_evict = group
                 .iter()
-                .flatten()
-                .filter_map(|vol| vol.persistent_volume_claim.as_ref())
-                .filter_map(|c| {
-                    index
-                        .volumes
-                        .get(&(ns.as_str(), c.claim_name.as_str()))
-                        .copied()
+                .filter(|(_, p)| {
+                    !pod_terminating(p)
+                        && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name)
                 })
-                .collect()
-        })
-        .unwrap_or_default();
-    let pinned: Vec<&str> = claimed
-        .iter()
-        .filter(|pv| placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned)
-        .map(|pv| pv.name.as_str())
-        .collect();
-    if !pinned.is_empty() {
-        return if input.flags.pinned_wait {
-            // OrderedReady: a Pending ordinal holds back every higher one the controller
-            // would have to create (stateful_set_control.go: monotonic creation)
-            let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
-            let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
-            let held = if ordered && higher {
-                format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
-            } else {
-                String::new()
-            };
-            noted(done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", "))))
+                .count() as i64;
+            if let Some(b) = v.pdbs.first() {
+                if i64::from(b.disruptions_allowed) < to_evict {
+                    let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds, {to_evict} still to be evicted: {} — the next eviction would wait for one of them to return, which needs the node back", names.join(", "), b.describe());
+                    return done(v, VerdictCode::PinnedTogether, reason);
+                }
+            }
+            downtime = format!(
+                "; DOWNTIME: {together} of {set_name}'s {replicas} replicas ({}) are down together until it returns (--allow-downtime)",
+                names.join(", ")
+            );
+        } else if replicas <= 1 {
+            if !input.flags.allow_downtime {
+                let reason = format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until node {node_name} returns (its volume lives only there); pass --allow-downtime");
+                return done(v, VerdictCode::DowntimeNotAllowed, reason);
+            }
+            downtime = format!(
+                "; DOWNTIME: {set_name} has one replica: it is down until then (--allow-downtime)"
+            );
+        }
+        if !settling.is_empty() {
+            let reason = format!("waits until {}", settling.join(", "));
+            return noted(done(v, VerdictCode::WaitsForSet, reason));
+        }
+        // OrderedReady: a Pending ordinal holds back every higher one the controller would
+        // have to create (stateful_set_control.go: monotonic creation)
+        let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
+        let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
+        let held = if ordered && higher {
+            format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
         } else {
-            done(v, VerdictCode::PinnedVolume, format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", ")))
+            String::new()
         };
+        let reason = format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){downtime}{held}", pinned.join(", "));
+        return noted(done(v, VerdictCode::WaitsForNode, reason));
     }
     let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
     let candidates: Vec<&Node> = input
@@ -856,7 +929,7 @@ fn set_verdict(
         } else if h.unschedulable {
             Some("node(s) were unschedulable")
         } else {
-            misfit(pod, &claimed, n, index)
+            misfit(pod, &own_volumes, n, index)
         };
         match why {
             None => v.fits.push(n.metadata.name.clone().unwrap_or_default()),
@@ -1536,5 +1609,136 @@ mod tests {
             "{}",
             v.reason
         );
+    }
+
+    /// The set's pods each with a volume pinned to its node (`www-web-N` on `pv-N`).
+    fn pinned_to_nodes(c: &mut Case) {
+        let mut volumes = vec![];
+        for p in c.pods.iter_mut() {
+            let name = p.metadata.name.clone().unwrap();
+            let node = p.spec.as_ref().unwrap().node_name.clone().unwrap();
+            p.spec.as_mut().unwrap().volumes = serde_json::from_value(json!([{"name": "www",
+                "persistentVolumeClaim": {"claimName": format!("www-{name}")}}]))
+            .unwrap();
+            let pv: k8s_openapi::api::core::v1::PersistentVolume = serde_json::from_value(json!({
+                "metadata": {"name": format!("pv-{name}")},
+                "spec": {"claimRef": {"namespace": "db", "name": format!("www-{name}")},
+                    "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                        {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}}}
+            }))
+            .unwrap();
+            volumes.push(Volume::from(pv));
+        }
+        c.volumes = volumes;
+    }
+
+    #[test]
+    fn pinned_wait_keeps_the_downtime_and_settling_guards() {
+        // a single replica whose volume lives on the node: still downtime
+        let mut c = Case::new(vec![pod(
+            "web-0",
+            "n1",
+            Some(("StatefulSet", "web")),
+            json!({}),
+        )]);
+        c.sets = vec![set("web", 1)];
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::DowntimeNotAllowed);
+        assert!(v.reason.contains("--allow-downtime") && v.pinned, "{v:?}");
+        c.flags.allow_downtime = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::WaitsForNode);
+        assert!(v.reason.contains("DOWNTIME"), "{}", v.reason);
+
+        // another replica inside minReadySeconds: waited for, and still known to be pinned
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        c.sets[0].spec.min_ready_seconds = Some(10);
+        c.pods[2]
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()[0]
+            .last_transition_time = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            "2026-01-01T00:09:55Z".parse().unwrap(),
+        ));
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::WaitsForSet, "{}", v.reason);
+        assert!(v.pinned && !v.code.blocks());
+        // near miss: once it is available, WaitsForNode
+        c.sets[0].spec.min_ready_seconds = Some(1);
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+    }
+
+    #[test]
+    fn two_pinned_pods_of_one_set_are_counted_up_front() {
+        let mut c = Case::new(web(["n1", "n1", "n2"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        for name in ["web-0", "web-1"] {
+            let v = verdict_of(&c, name);
+            assert_eq!(v.code, VerdictCode::PinnedTogether, "{name}");
+            assert!(
+                v.reason
+                    .contains("2 of statefulset db/web's 3 replicas (web-0, web-1)")
+                    && v.reason.contains("--allow-downtime"),
+                "{}",
+                v.reason
+            );
+        }
+        c.flags.allow_downtime = true;
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::WaitsForNode);
+        assert!(
+            v.reason
+                .contains("DOWNTIME: 2 of web's 3 replicas (web-0, web-1) are down together"),
+            "{}",
+            v.reason
+        );
+        // a budget that allows one: the second eviction could never pass
+        c.pdbs = vec![pdb("web", 1)];
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::PinnedTogether);
+        assert!(
+            v.reason.contains("2 still to be evicted")
+                && v.reason.contains("PodDisruptionBudget web"),
+            "{}",
+            v.reason
+        );
+        c.pdbs = vec![pdb("web", 2)];
+        assert_eq!(c.code("web-1"), VerdictCode::WaitsForNode);
+        // during the run: web-1 evicted and re-created Pending (no node): web-0's eviction is
+        // the plan's second, not "a pod already down"
+        c.pdbs = vec![pdb("web", 1)];
+        c.pods[1] = pod(
+            "web-1",
+            "",
+            Some(("StatefulSet", "web")),
+            json!({"spec": {"volumes": [{"name": "www",
+                "persistentVolumeClaim": {"claimName": "www-web-1"}}]},
+                "status": {"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}]}}),
+        );
+        c.pods[1].spec.as_mut().unwrap().node_name = None;
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+        // near miss: a replica down that is not pinned here still blocks
+        c.pods[2]
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()[0]
+            .status = "False".into();
+        assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
+        // one pinned pod of a set of three is no group
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
     }
 }

@@ -219,7 +219,7 @@ pub async fn run(
             .cloned()
             .collect();
         // pinned pods last: they stay Pending until the node returns
-        v.sort_by_key(|p| p.code == VerdictCode::WaitsForNode);
+        v.sort_by_key(|p| p.pinned);
         v
     };
     if opts.dry_run {
@@ -278,10 +278,9 @@ pub async fn run(
     // first within a set), --parallel-sets sets at once; pinned ones last
     let (others, rest): (Vec<&PodVerdict>, Vec<&PodVerdict>) = to_evict
         .iter()
-        .partition(|v| v.statefulset.is_none() && v.code != VerdictCode::WaitsForNode);
-    let (pinned, sets): (Vec<&PodVerdict>, Vec<&PodVerdict>) = rest
-        .into_iter()
-        .partition(|v| v.code == VerdictCode::WaitsForNode);
+        .partition(|v| v.statefulset.is_none() && !v.pinned);
+    let (pinned, sets): (Vec<&PodVerdict>, Vec<&PodVerdict>) =
+        rest.into_iter().partition(|v| v.pinned);
     let mut groups: Vec<Vec<&PodVerdict>> = vec![];
     for v in sets {
         match groups.last_mut() {
@@ -322,7 +321,7 @@ pub async fn run(
     let pinned_tail: Vec<Vec<&PodVerdict>> = if parallel > 1 {
         let n = sequential
             .iter()
-            .rposition(|g| g[0].code != VerdictCode::WaitsForNode)
+            .rposition(|g| !g[0].pinned)
             .map_or(0, |i| i + 1);
         sequential.split_off(n)
     } else {
@@ -382,10 +381,34 @@ pub async fn run(
         Ok(report.end(Outcome::Drained, msg))
     } else {
         let msg = format!(
-            "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked)",
-            waiting_for_node.join(", ")
+            "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked){}",
+            waiting_for_node.join(", "),
+            down_together(&report.preflight, &waiting_for_node)
         );
         Ok(report.end(Outcome::WaitingForNode, msg))
+    }
+}
+
+/// For the pods left Pending for the node: how many of one set are down together, when more
+/// than one (`--pinned wait --allow-downtime`).
+fn down_together(preflight: &[PodVerdict], waiting: &[String]) -> String {
+    let mut by_set: std::collections::BTreeMap<String, usize> = Default::default();
+    for v in preflight {
+        if let Some(set) = &v.statefulset {
+            if waiting.contains(&format!("{}/{}", v.namespace, v.name)) {
+                *by_set.entry(format!("{}/{set}", v.namespace)).or_default() += 1;
+            }
+        }
+    }
+    let parts: Vec<String> = by_set
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(set, n)| format!("{n} pods of statefulset {set}"))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" — {} down together", parts.join(", "))
     }
 }
 
@@ -519,7 +542,7 @@ async fn evict_one(
                     replacement_node: None,
                     retries,
                 };
-                if now.code == VerdictCode::WaitsForNode {
+                if now.pinned {
                     res.pinned = true;
                     res.eviction = Some(rec);
                     return Ok(res);
