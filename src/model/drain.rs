@@ -39,6 +39,12 @@ pub enum VerdictCode {
     /// Its volume can live only on this node; with `--pinned wait` evicted last, Pending until
     /// the node returns.
     WaitsForNode,
+    /// Already terminating (deleted by someone else): not evicted, waited for until it is gone
+    /// from the node, bounded by `--timeout`.
+    Terminating,
+    /// Terminating, deleted longer ago than `--skip-wait-for-delete-timeout`: not waited for
+    /// (as kubectl drain), and the drain does not call the node drained while it is there.
+    NotWaitedFor,
     /// A mirror pod, a finished pod, or a DaemonSet pod with `--ignore-daemonsets`: left alone.
     Skipped,
     /// The set's only replica: the set is down until it runs elsewhere (`--allow-downtime`).
@@ -135,6 +141,9 @@ pub struct DrainFlags {
     pub allow_update: bool,
     /// `--grace-period`: the evicted pods' termination grace in seconds (None: each pod's own).
     pub grace_period: Option<i64>,
+    /// `--skip-wait-for-delete-timeout` in seconds: a pod deleted longer ago than this is not
+    /// waited for (None: always waited for).
+    pub skip_wait_for_delete: Option<i64>,
 }
 
 /// Everything the preflight reads.
@@ -520,6 +529,17 @@ fn set_controller(pod: &Pod) -> Option<&str> {
         .map(|r| r.name.as_str())
 }
 
+/// Seconds since the pod's deletionTimestamp when that is more than `skip` (kubectl drain's
+/// `shouldSkipPod`, k8s.io/kubectl/pkg/drain/filters.go: such a pod — its kubelet may never
+/// finish it — is not waited for). The deletionTimestamp is the end of the grace period, so a
+/// pod counts from then, as in kubectl. None: waited for.
+pub fn deleted_long_ago(pod: &Pod, skip: Option<i64>, now: jiff::Timestamp) -> Option<i64> {
+    let skip = skip.filter(|s| *s > 0)?;
+    let t = pod.metadata.deletion_timestamp.as_ref()?;
+    let ago = now.duration_since(t.0).as_secs();
+    (ago > skip).then_some(ago)
+}
+
 /// The grace period a deletion of this pod gets: `--grace-period` when given, else the pod's
 /// own terminationGracePeriodSeconds — the Eviction then carries none, and the API server takes
 /// the pod's (podStrategy.CheckGracefulDelete, pkg/registry/core/pod/strategy.go; 30 when the
@@ -614,27 +634,42 @@ fn verdict(
             "a mirror pod (static, run by the kubelet): not evicted".into(),
         );
     }
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-    if matches!(phase, Some("Succeeded" | "Failed")) || pod_terminating(pod) {
+    let daemon_set = owner
+        .as_deref()
+        .is_some_and(|o| o.starts_with("DaemonSet/"));
+    if daemon_set && input.flags.ignore_daemonsets {
+        // left alone even while terminating (kubectl drain's daemonSetFilter)
         return done(
             v,
             VerdictCode::Skipped,
-            "finished or already terminating".into(),
+            "a DaemonSet pod (--ignore-daemonsets): not evicted".into(),
         );
     }
-    if owner
-        .as_deref()
-        .is_some_and(|o| o.starts_with("DaemonSet/"))
-    {
-        return if input.flags.ignore_daemonsets {
-            done(
+    if pod_terminating(pod) {
+        // someone else deleted it: nothing to evict, but it is bound to the node until its
+        // kubelet finishes it (and its finalizers are gone; a kubelet reports a deleted pod
+        // Failed or Succeeded once its containers stopped, so before the finished check) — the
+        // drain is not done before it is gone (kubectl drain waits for every pod it deletes the
+        // same way, waitForDelete in pkg/drain/drain.go)
+        return match deleted_long_ago(pod, input.flags.skip_wait_for_delete, input.now) {
+            Some(ago) => done(
                 v,
-                VerdictCode::Skipped,
-                "a DaemonSet pod (--ignore-daemonsets): not evicted".into(),
-            )
-        } else {
-            done(v, VerdictCode::DaemonSetPod, format!("{ns}/{name} is a DaemonSet pod: pass --ignore-daemonsets (its controller ignores the cordon)"))
+                VerdictCode::NotWaitedFor,
+                format!("terminating, deleted {ago}s ago (more than --skip-wait-for-delete-timeout): not waited for"),
+            ),
+            None => done(
+                v,
+                VerdictCode::Terminating,
+                "already terminating: not evicted; the drain waits until it is gone".into(),
+            ),
         };
+    }
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    if matches!(phase, Some("Succeeded" | "Failed")) {
+        return done(v, VerdictCode::Skipped, "finished: not evicted".into());
+    }
+    if daemon_set {
+        return done(v, VerdictCode::DaemonSetPod, format!("{ns}/{name} is a DaemonSet pod: pass --ignore-daemonsets (its controller ignores the cordon)"));
     }
     if owner.is_none() && !input.flags.force {
         return done(v, VerdictCode::Unmanaged, format!("{ns}/{name} has no controller: nothing would re-create it; pass --force to evict it anyway"));
@@ -1740,5 +1775,38 @@ mod tests {
         pinned_to_nodes(&mut c);
         c.flags.pinned_wait = true;
         assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+    }
+
+    #[test]
+    fn a_terminating_pod_is_waited_for_unless_deleted_long_ago() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.pods.push(pod(
+            "cache",
+            "n1",
+            Some(("ReplicaSet", "cache")),
+            json!({"metadata": {"labels": {"app": "cache"},
+                "deletionTimestamp": "2026-01-01T00:09:00Z"}}),
+        ));
+        let v = verdict_of(&c, "cache");
+        assert_eq!(v.code, VerdictCode::Terminating);
+        assert!(!v.code.blocks());
+        // deleted 60 s ago, more than --skip-wait-for-delete-timeout 30s: not waited for
+        c.flags.skip_wait_for_delete = Some(30);
+        let v = verdict_of(&c, "cache");
+        assert_eq!(v.code, VerdictCode::NotWaitedFor);
+        assert!(!v.code.blocks());
+        assert!(v.reason.contains("deleted 60s ago"), "{}", v.reason);
+        // near miss: 60 s is not more than 60 (kubectl's `>`)
+        c.flags.skip_wait_for_delete = Some(60);
+        assert_eq!(c.code("cache"), VerdictCode::Terminating);
+        assert_eq!(deleted_long_ago(&c.pods[3], Some(59), now()), Some(60));
+        assert_eq!(deleted_long_ago(&c.pods[3], Some(0), now()), None);
+        assert_eq!(deleted_long_ago(&c.pods[0], Some(1), now()), None);
+        // a DaemonSet pod with --ignore-daemonsets is left alone, terminating or not (without
+        // the flag a terminating one is going away: waited for, not a blocker)
+        c.pods[3].metadata.owner_references.as_mut().unwrap()[0].kind = "DaemonSet".into();
+        assert_eq!(c.code("cache"), VerdictCode::Terminating);
+        c.flags.ignore_daemonsets = true;
+        assert_eq!(c.code("cache"), VerdictCode::Skipped);
     }
 }
