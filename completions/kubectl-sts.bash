@@ -359,7 +359,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__drain)
-            opts="-l -n -A -o -v -h -V --dry-run --ignore-daemonsets --delete-emptydir-data --force --allow-downtime --pinned --timeout --node-silence --pod-selector --grace-period --skip-wait-for-delete-timeout --parallel-sets --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-l -n -A -o -v -h -V --dry-run --ignore-daemonsets --delete-emptydir-data --force --allow-downtime --allow-update --pinned --timeout --node-silence --pod-selector --grace-period --skip-wait-for-delete-timeout --parallel-sets --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -276,7 +276,7 @@ wait\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l timeout -d 'Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l node-silence -d 'A kubelet silent for longer than this makes the node dead: not drained' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s l -l pod-selector -d 'Only the node\'s pods that match this label selector (as kubectl drain)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l grace-period -d 'Seconds each evicted pod gets to terminate; -1 (default) = the pod\'s own (as kubectl drain)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l grace-period -d 'Seconds each evicted pod gets to terminate; -1 (default) = the pod\'s own (as kubectl drain). A StatefulSet pod is never evicted with 0' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l skip-wait-for-delete-timeout -d 'Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l parallel-sets -d 'How many StatefulSets are drained at once (each still one pod at a time)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
@@ -294,7 +294,8 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l dry-ru
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l ignore-daemonsets -d 'Leave DaemonSet pods (as kubectl drain)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l delete-emptydir-data -d 'Evict pods with emptyDir data, which is lost (as kubectl drain)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l force -d 'Evict pods that no controller manages (as kubectl drain)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-downtime -d 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-downtime -d 'Evict the only replica of a StatefulSet (the set is down until it runs elsewhere); with --pinned wait, also two or more pods of one set left Pending together'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l allow-update -d 'Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s A -l all-namespaces -d 'All namespaces'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s h -l help -d 'Print help'

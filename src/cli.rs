@@ -274,7 +274,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForNode, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForNode, Terminating, NotWaitedFor, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s. At the end the node's pods are read again: terminating ones are waited for (--timeout; not those deleted longer ago than --skip-wait-for-delete-timeout), and what is left there is listed.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait, LeftTerminating with --skip-wait-for-delete-timeout; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -292,9 +292,12 @@ pub struct DrainArgs {
     /// Evict pods that no controller manages (as kubectl drain).
     #[arg(long)]
     pub force: bool,
-    /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere).
+    /// Evict the only replica of a StatefulSet (the set is down until it runs elsewhere); with --pinned wait, also two or more pods of one set left Pending together.
     #[arg(long)]
     pub allow_downtime: bool,
+    /// Evict a StatefulSet pod that comes back at another revision than the one it runs (OnDelete with an update pending, a partition boundary).
+    #[arg(long)]
+    pub allow_update: bool,
     /// Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns.
     #[arg(long, value_enum, default_value = "refuse")]
     pub pinned: PinnedMode,
@@ -307,7 +310,7 @@ pub struct DrainArgs {
     /// Only the node's pods that match this label selector (as kubectl drain).
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub pod_selector: Option<String>,
-    /// Seconds each evicted pod gets to terminate; -1 (default) = the pod's own (as kubectl drain).
+    /// Seconds each evicted pod gets to terminate; -1 (default) = the pod's own (as kubectl drain). A StatefulSet pod is never evicted with 0.
     #[arg(long, default_value_t = -1, allow_negative_numbers = true, value_name = "SECONDS")]
     pub grace_period: i64,
     /// Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait.
@@ -1106,10 +1109,7 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     let opts = DrainOptions {
         node: a.node.clone(),
         dry_run: a.dry_run,
-        grace_period: (a.grace_period >= 0).then_some(a.grace_period),
         parallel_sets: usize::from(a.parallel_sets),
-        skip_wait_for_delete: (!a.skip_wait_for_delete_timeout.is_zero())
-            .then_some(a.skip_wait_for_delete_timeout),
         flags: DrainFlags {
             pod_selector,
             ignore_daemonsets: a.ignore_daemonsets,
@@ -1117,6 +1117,12 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
             force: a.force,
             allow_downtime: a.allow_downtime,
             pinned_wait: a.pinned == PinnedMode::Wait,
+            allow_update: a.allow_update,
+            grace_period: (a.grace_period >= 0).then_some(a.grace_period),
+            // whole seconds, as kubectl's SkipWaitForDeleteTimeoutSeconds
+            skip_wait_for_delete: (!a.skip_wait_for_delete_timeout.is_zero()).then(|| {
+                i64::try_from(a.skip_wait_for_delete_timeout.as_secs()).unwrap_or(i64::MAX)
+            }),
         },
         timeout: no_limit_if_zero(a.timeout),
         silence: a.node_silence,

@@ -352,6 +352,22 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             "--grace-period -5 is not allowed",
         ),
         case(
+            &["drain", "n1", "--allow-update=yes", "--dry-run"],
+            2,
+            "unexpected value 'yes' for '--allow-update'",
+        ),
+        case(
+            &[
+                "drain",
+                "n1",
+                "--skip-wait-for-delete-timeout",
+                "soon",
+                "--dry-run",
+            ],
+            2,
+            "invalid duration",
+        ),
+        case(
             &["rollout", "apply", "flask", "--to-partition", "99"],
             2,
             "only lowers the partition",

@@ -466,7 +466,9 @@ impl Slim for Node {
             .annotations
             .as_mut()
             .and_then(|a| a.remove_entry(crate::model::drain::CORDONED_BY));
-        slim_meta_unlabelled(&mut self.metadata);
+        // labels kept: a volume's node affinity is matched against them (which volume is
+        // pinned to which node, whatever the topology key); nodes are few beside pods
+        slim_meta(&mut self.metadata);
         self.metadata.annotations = cordoned_by.map(|kv| [kv].into());
         if let Some(st) = self.status.as_mut() {
             st.images = None;

@@ -46,6 +46,21 @@ impl Cluster {
         ]
     }
 
+    /// Changes of the pods bound to one node (every namespace) and of the node: what the end of
+    /// a drain waits on (pods terminating there).
+    pub fn watch_node_pods(&self, node: &str) -> Vec<Changes> {
+        vec![
+            changes(
+                Api::<Pod>::all(self.client.clone()),
+                WatchParams::default().fields(&format!("spec.nodeName={node}")),
+            ),
+            changes(
+                Api::<Node>::all(self.client.clone()),
+                WatchParams::default().fields(&format!("metadata.name={node}")),
+            ),
+        ]
+    }
+
     /// Changes of what inspect shows: StatefulSets, pods and claims in a namespace (or all), and nodes.
     pub fn watch_inspected(&self, ns: Option<&str>) -> Vec<Changes> {
         use super::scoped;

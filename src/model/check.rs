@@ -2034,6 +2034,52 @@ mod tests {
             .all(|f| f.node.as_deref() != Some("n0")));
     }
 
+    /// The verdicts of the set's pods that STS020 reports.
+    fn sts020_verdicts(fx: &Fx) -> Vec<Option<VerdictCode>> {
+        fx.outcome()
+            .findings
+            .iter()
+            .filter(|f| f.id == "STS020")
+            .map(|f| f.verdict)
+            .collect()
+    }
+
+    #[test]
+    fn sts020_shows_drains_zero_grace_verdict() {
+        // pods whose own grace is 0: an eviction deletes them at once
+        let mut fx = clean();
+        for p in &mut fx.pods {
+            p["spec"]["terminationGracePeriodSeconds"] = json!(0);
+        }
+        assert_eq!(
+            sts020_verdicts(&fx),
+            [Some(VerdictCode::ZeroGracePeriod); 3]
+        );
+        // near miss: one second
+        for p in &mut fx.pods {
+            p["spec"]["terminationGracePeriodSeconds"] = json!(1);
+        }
+        assert!(sts020_verdicts(&fx).is_empty());
+    }
+
+    #[test]
+    fn sts020_shows_drains_revision_change_verdict() {
+        // an OnDelete update nobody applied: each pod would come back at r2
+        let mut fx = clean();
+        fx.set["spec"]["updateStrategy"] = json!({"type": "OnDelete"});
+        fx.set["status"]["updateRevision"] = json!("r2");
+        fx.set["status"]["updatedReplicas"] = json!(0);
+        for p in &mut fx.pods {
+            p["metadata"]["labels"]["controller-revision-hash"] = json!("r1");
+        }
+        assert_eq!(sts020_verdicts(&fx), [Some(VerdictCode::RevisionChange); 3]);
+        // near miss: the pods already on the update revision
+        for p in &mut fx.pods {
+            p["metadata"]["labels"]["controller-revision-hash"] = json!("r2");
+        }
+        assert!(sts020_verdicts(&fx).is_empty());
+    }
+
     #[test]
     fn sts021_zero_grace_period() {
         fires(

@@ -39,6 +39,12 @@ pub enum VerdictCode {
     /// Its volume can live only on this node; with `--pinned wait` evicted last, Pending until
     /// the node returns.
     WaitsForNode,
+    /// Already terminating (deleted by someone else): not evicted, waited for until it is gone
+    /// from the node, bounded by `--timeout`.
+    Terminating,
+    /// Terminating, deleted longer ago than `--skip-wait-for-delete-timeout`: not waited for
+    /// (as kubectl drain), and the drain does not call the node drained while it is there.
+    NotWaitedFor,
     /// A mirror pod, a finished pod, or a DaemonSet pod with `--ignore-daemonsets`: left alone.
     Skipped,
     /// The set's only replica: the set is down until it runs elsewhere (`--allow-downtime`).
@@ -58,13 +64,27 @@ pub enum VerdictCode {
     NoNodeFits,
     /// Another replica of its set is not Ready and available: evicting would take two down.
     SetUnhealthy,
-    /// Its set is being updated: the replacement would come back at the update revision.
+    /// The controller is replacing its set's pods: evicting one more could take two down, and
+    /// the replacement comes back at whatever revision its ordinal gets (`--allow-update` does
+    /// not lift it: wait for the rollout).
     RolloutInProgress,
     /// The set's only replica, without `--allow-downtime`.
     DowntimeNotAllowed,
     /// Its set's controller is stuck at a pod without a claim template's volume
     /// (`model::stuck`): a pod evicted above it never comes back.
     ControllerStuck,
+    /// A StatefulSet pod would be deleted with grace 0 (`--grace-period 0`, or its own
+    /// terminationGracePeriodSeconds 0): the name is free at once and the controller starts the
+    /// same identity elsewhere while the old container may still run.
+    ZeroGracePeriod,
+    /// Its replacement would come back at another revision than the one it runs (OnDelete with
+    /// an update pending, a partition boundary, a pod left on a third revision), without
+    /// `--allow-update`.
+    RevisionChange,
+    /// Two or more pods of its set have volumes only this node holds: with `--pinned wait` they
+    /// would all be down until the node returns — without `--allow-downtime`, or more than its
+    /// PodDisruptionBudget allows.
+    PinnedTogether,
 }
 
 impl VerdictCode {
@@ -105,6 +125,9 @@ pub struct PodVerdict {
     pub pdbs: Vec<PdbFacts>,
     /// The live nodes it could go to (StatefulSet pods).
     pub fits: Vec<String>,
+    /// Its volume can live only on this node (with `--pinned wait`: evicted last, Pending until
+    /// the node returns).
+    pub pinned: bool,
 }
 
 /// The flags that change verdicts, as `kubectl drain` has them (plus drain's own).
@@ -117,6 +140,13 @@ pub struct DrainFlags {
     pub force: bool,
     pub allow_downtime: bool,
     pub pinned_wait: bool,
+    /// `--allow-update`: a StatefulSet pod may come back at another revision than its own.
+    pub allow_update: bool,
+    /// `--grace-period`: the evicted pods' termination grace in seconds (None: each pod's own).
+    pub grace_period: Option<i64>,
+    /// `--skip-wait-for-delete-timeout` in seconds: a pod deleted longer ago than this is not
+    /// waited for (None: always waited for).
+    pub skip_wait_for_delete: Option<i64>,
 }
 
 /// Everything the preflight reads.
@@ -502,6 +532,30 @@ fn set_controller(pod: &Pod) -> Option<&str> {
         .map(|r| r.name.as_str())
 }
 
+/// Seconds since the pod's deletionTimestamp when that is more than `skip` (kubectl drain's
+/// `shouldSkipPod`, k8s.io/kubectl/pkg/drain/filters.go: such a pod — its kubelet may never
+/// finish it — is not waited for). The deletionTimestamp is the end of the grace period, so a
+/// pod counts from then, as in kubectl. None: waited for.
+pub fn deleted_long_ago(pod: &Pod, skip: Option<i64>, now: jiff::Timestamp) -> Option<i64> {
+    let skip = skip.filter(|s| *s > 0)?;
+    let t = pod.metadata.deletion_timestamp.as_ref()?;
+    let ago = now.duration_since(t.0).as_secs();
+    (ago > skip).then_some(ago)
+}
+
+/// The grace period a deletion of this pod gets: `--grace-period` when given, else the pod's
+/// own terminationGracePeriodSeconds — the Eviction then carries none, and the API server takes
+/// the pod's (podStrategy.CheckGracefulDelete, pkg/registry/core/pod/strategy.go; 30 when the
+/// field is absent, as defaulting sets it).
+fn deletion_grace(pod: &Pod, flags: &DrainFlags) -> i64 {
+    flags.grace_period.unwrap_or_else(|| {
+        pod.spec
+            .as_ref()
+            .and_then(|s| s.termination_grace_period_seconds)
+            .unwrap_or(30)
+    })
+}
+
 /// [`preflight`] against an index built once for many nodes (`input.node` is the one asked
 /// about; the index must come from the same objects).
 pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<PodVerdict> {
@@ -541,6 +595,11 @@ pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<
     out
 }
 
+/// The verdict with its code and reason.
+fn done(v: PodVerdict, code: VerdictCode, reason: String) -> PodVerdict {
+    PodVerdict { code, reason, ..v }
+}
+
 fn verdict(
     input: &DrainInput<'_>,
     index: &DrainIndex<'_>,
@@ -568,8 +627,8 @@ fn verdict(
         reason: String::new(),
         pdbs: vec![],
         fits: vec![],
+        pinned: false,
     };
-    let done = |v: PodVerdict, code: VerdictCode, reason: String| PodVerdict { code, reason, ..v };
     let annotations = pod.metadata.annotations.clone().unwrap_or_default();
     if annotations.contains_key("kubernetes.io/config.mirror") {
         return done(
@@ -578,27 +637,42 @@ fn verdict(
             "a mirror pod (static, run by the kubelet): not evicted".into(),
         );
     }
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-    if matches!(phase, Some("Succeeded" | "Failed")) || pod_terminating(pod) {
+    let daemon_set = owner
+        .as_deref()
+        .is_some_and(|o| o.starts_with("DaemonSet/"));
+    if daemon_set && input.flags.ignore_daemonsets {
+        // left alone even while terminating (kubectl drain's daemonSetFilter)
         return done(
             v,
             VerdictCode::Skipped,
-            "finished or already terminating".into(),
+            "a DaemonSet pod (--ignore-daemonsets): not evicted".into(),
         );
     }
-    if owner
-        .as_deref()
-        .is_some_and(|o| o.starts_with("DaemonSet/"))
-    {
-        return if input.flags.ignore_daemonsets {
-            done(
+    if pod_terminating(pod) {
+        // someone else deleted it: nothing to evict, but it is bound to the node until its
+        // kubelet finishes it (and its finalizers are gone; a kubelet reports a deleted pod
+        // Failed or Succeeded once its containers stopped, so before the finished check) — the
+        // drain is not done before it is gone (kubectl drain waits for every pod it deletes the
+        // same way, waitForDelete in pkg/drain/drain.go)
+        return match deleted_long_ago(pod, input.flags.skip_wait_for_delete, input.now) {
+            Some(ago) => done(
                 v,
-                VerdictCode::Skipped,
-                "a DaemonSet pod (--ignore-daemonsets): not evicted".into(),
-            )
-        } else {
-            done(v, VerdictCode::DaemonSetPod, format!("{ns}/{name} is a DaemonSet pod: pass --ignore-daemonsets (its controller ignores the cordon)"))
+                VerdictCode::NotWaitedFor,
+                format!("terminating, deleted {ago}s ago (more than --skip-wait-for-delete-timeout): not waited for"),
+            ),
+            None => done(
+                v,
+                VerdictCode::Terminating,
+                "already terminating: not evicted; the drain waits until it is gone".into(),
+            ),
         };
+    }
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    if matches!(phase, Some("Succeeded" | "Failed")) {
+        return done(v, VerdictCode::Skipped, "finished: not evicted".into());
+    }
+    if daemon_set {
+        return done(v, VerdictCode::DaemonSetPod, format!("{ns}/{name} is a DaemonSet pod: pass --ignore-daemonsets (its controller ignores the cordon)"));
     }
     if owner.is_none() && !input.flags.force {
         return done(v, VerdictCode::Unmanaged, format!("{ns}/{name} has no controller: nothing would re-create it; pass --force to evict it anyway"));
@@ -636,10 +710,37 @@ fn verdict(
     else {
         return pdb_verdict(v, &ns, &name);
     };
+    // grace 0 frees the pod's name at once: the controller starts the same identity on another
+    // node while the old container may still run — what a StatefulSet exists to prevent (docs:
+    // force-delete-stateful-set-pod); other pods follow kubectl drain, which passes 0 through
+    if deletion_grace(pod, &input.flags) == 0 {
+        let why = if input.flags.grace_period == Some(0) {
+            "--grace-period 0"
+        } else {
+            "its terminationGracePeriodSeconds is 0 and the eviction carries no grace"
+        };
+        return done(v, VerdictCode::ZeroGracePeriod, format!("{ns}/{name} would be deleted with grace 0 ({why}): the name is free at once and statefulset {ns}/{set_name} starts the same identity elsewhere while the old container may still run; pass a positive --grace-period (e.g. 1, what kubectl delete makes of 0 without --force)"));
+    }
     let Some(set) = index.sets.get(&(ns.as_str(), set_name)).copied() else {
         return pdb_verdict(v, &ns, &name);
     };
-    // the set without this pod: every other replica Ready and available
+    set_verdict(input, index, pod, live, v, set)
+}
+
+/// The verdict of a StatefulSet pod past the checks every pod gets: its set's health without
+/// it, the revision it comes back at, where it can go, its budget.
+fn set_verdict(
+    input: &DrainInput<'_>,
+    index: &DrainIndex<'_>,
+    pod: &Pod,
+    live: &[&Node],
+    mut v: PodVerdict,
+    set: &StatefulSet,
+) -> PodVerdict {
+    let ns = v.namespace.clone();
+    let name = v.name.clone();
+    let set_name = set.metadata.name.as_deref().unwrap_or_default();
+    let node_name = input.node.metadata.name.as_deref().unwrap_or_default();
     let min_ready = set.spec.min_ready_seconds.unwrap_or(0) as i64;
     let replicas = set.spec.replicas.unwrap_or(1) as i64;
     let set_pods: Vec<(i64, &Pod)> = index
@@ -669,8 +770,53 @@ fn verdict(
         );
         return done(v, VerdictCode::ControllerStuck, reason);
     }
+    // the volumes of a pod's claims, and those of them that only this node can hold
+    let claimed = |p: &Pod| -> Vec<&Volume> {
+        p.spec
+            .as_ref()
+            .map(|s| {
+                s.volumes
+                    .iter()
+                    .flatten()
+                    .filter_map(|vol| vol.persistent_volume_claim.as_ref())
+                    .filter_map(|c| {
+                        index
+                            .volumes
+                            .get(&(ns.as_str(), c.claim_name.as_str()))
+                            .copied()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let pinned_here = |p: &Pod| -> Vec<String> {
+        claimed(p)
+            .iter()
+            .filter(|pv| {
+                placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned
+            })
+            .map(|pv| pv.name.clone())
+            .collect()
+    };
+    let own_volumes = claimed(pod);
+    let pinned = pinned_here(pod);
+    v.pinned = !pinned.is_empty();
+    // with --pinned wait, every pod of the set whose volume only this node holds is down until
+    // the node returns, together: counted up front as one group (PinnedTogether below), so
+    // that the evictions after the first do not find "a pod already down" that the plan made
+    let group: Vec<(i64, &Pod)> = if v.pinned && input.flags.pinned_wait {
+        set_pods
+            .iter()
+            .copied()
+            .filter(|(_, p)| !pinned_here(p).is_empty())
+            .collect()
+    } else {
+        vec![]
+    };
+    let in_group = |o: i64| group.iter().any(|(g, _)| *g == o);
+    // the set without this pod: every other replica Ready and available
     let others_down: Vec<String> = (start..start + replicas)
-        .filter(|o| Some(*o) != v.ordinal)
+        .filter(|o| Some(*o) != v.ordinal && !in_group(*o))
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
             None => Some(format!("{set_name}-{o} is missing")),
             Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
@@ -698,53 +844,123 @@ fn verdict(
         );
         return done(v, VerdictCode::SetUnhealthy, reason);
     }
+    // the revision the pod runs (the controller's label) and the one its ordinal is re-created
+    // at, by the controller's own rule
+    let runs = pod
+        .metadata
+        .labels
+        .as_ref()
+        .and_then(|l| l.get(super::rollout::REVISION_LABEL));
+    let back = v
+        .ordinal
+        .and_then(|o| super::rollout::comes_back_at(set, o));
     if super::rollout::rollout_state(set).in_progress() {
+        // the controller deletes pods itself now: whatever revision the pod would come back
+        // at, a drain beside it could take a second one down — --allow-update does not lift it
+        let revisions = match (runs, back) {
+            (Some(r), Some(b)) if r != b => {
+                format!(" and {name} would come back at revision {b} (it runs {r})")
+            }
+            (_, Some(b)) => format!(" ({name} would come back at revision {b}, its own)"),
+            _ => String::new(),
+        };
         let reason = format!(
-            "statefulset {ns}/{set_name} is being updated: {name} would come back at the update revision; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
+            "statefulset {ns}/{set_name} is being updated: the controller is replacing its pods, evicting {name} beside it could take a second one down{revisions}; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
         );
         return done(v, VerdictCode::RolloutInProgress, reason);
     }
-    // where can it go
-    let claimed: Vec<&Volume> = pod
-        .spec
-        .as_ref()
-        .map(|s| {
-            s.volumes
-                .iter()
-                .flatten()
-                .filter_map(|vol| vol.persistent_volume_claim.as_ref())
-                .filter_map(|c| {
-                    index
-                        .volumes
-                        .get(&(ns.as_str(), c.claim_name.as_str()))
-                        .copied()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let node_name = input.node.metadata.name.as_deref().unwrap_or_default();
-    let pinned: Vec<&str> = claimed
-        .iter()
-        .filter(|pv| placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned)
-        .map(|pv| pv.name.as_str())
-        .collect();
-    if !pinned.is_empty() {
-        return if input.flags.pinned_wait {
-            {
-                // OrderedReady: a Pending ordinal holds back every higher one the controller
-                // would have to create (stateful_set_control.go: monotonic creation)
-                let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
-                let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
-                let held = if ordered && higher {
-                    format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
-                } else {
-                    String::new()
-                };
-                done(v, VerdictCode::WaitsForNode, format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){held}", pinned.join(", ")))
+    // a revision the member was not running: an unplanned update (or a step back) of one
+    // member, which a one-way data-format change cannot undo. A pod without the label, or a
+    // set whose status has no revisions yet, gives nothing to compare.
+    let mut update_note = String::new();
+    if let (Some(runs), Some(back)) = (runs, back) {
+        if runs != back {
+            let why = match (super::rollout::Strategy::of(set), v.ordinal) {
+                (super::rollout::Strategy::OnDelete, _) => {
+                    "OnDelete: a deleted pod comes back at the update revision".to_string()
+                }
+                (super::rollout::Strategy::RollingUpdate { partition, .. }, Some(o))
+                    if o >= start + partition =>
+                {
+                    format!("ordinal {o} is at or above the partition ({partition}): it comes back at the update revision")
+                }
+                (super::rollout::Strategy::RollingUpdate { partition, .. }, _) => {
+                    format!(
+                        "below the partition ({partition}) it comes back at the current revision"
+                    )
+                }
+            };
+            if !input.flags.allow_update {
+                let reason = format!("{ns}/{name} runs revision {runs} and would come back at revision {back} ({why}): an update of this one member nobody asked for; pass --allow-update if it may be updated now (kubectl sts rollout status {set_name} -n {ns} shows where the update stands)");
+                return done(v, VerdictCode::RevisionChange, reason);
             }
+            update_note =
+                format!("; it comes back at revision {back}, not {runs} (--allow-update)");
+        }
+    }
+    let noted = |v: PodVerdict| PodVerdict {
+        reason: format!("{}{update_note}", v.reason),
+        ..v
+    };
+    if v.pinned {
+        if !input.flags.pinned_wait {
+            let reason = format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", "));
+            return done(v, VerdictCode::PinnedVolume, reason);
+        }
+        let together = group.len() as i64;
+        let names: Vec<String> = group
+            .iter()
+            .map(|(o, _)| format!("{set_name}-{o}"))
+            .collect();
+        let mut downtime = String::new();
+        if together > 1 {
+            if !input.flags.allow_downtime {
+                let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they are all down until it returns; pass --allow-downtime to take {together} down together", names.join(", "));
+                return done(v, VerdictCode::PinnedTogether, reason);
+            }
+            // each eviction of the group charges its budget, and none comes back before the
+            // node does: the budget must allow every one still to be evicted
+            let to_evict = group
+                .iter()
+                .filter(|(_, p)| {
+                    !pod_terminating(p)
+                        && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name)
+                })
+                .count() as i64;
+            if let Some(b) = v.pdbs.first() {
+                if i64::from(b.disruptions_allowed) < to_evict {
+                    let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds, {to_evict} still to be evicted: {} — the next eviction would wait for one of them to return, which needs the node back", names.join(", "), b.describe());
+                    return done(v, VerdictCode::PinnedTogether, reason);
+                }
+            }
+            downtime = format!(
+                "; DOWNTIME: {together} of {set_name}'s {replicas} replicas ({}) are down together until it returns (--allow-downtime)",
+                names.join(", ")
+            );
+        } else if replicas <= 1 {
+            if !input.flags.allow_downtime {
+                let reason = format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until node {node_name} returns (its volume lives only there); pass --allow-downtime");
+                return done(v, VerdictCode::DowntimeNotAllowed, reason);
+            }
+            downtime = format!(
+                "; DOWNTIME: {set_name} has one replica: it is down until then (--allow-downtime)"
+            );
+        }
+        if !settling.is_empty() {
+            let reason = format!("waits until {}", settling.join(", "));
+            return noted(done(v, VerdictCode::WaitsForSet, reason));
+        }
+        // OrderedReady: a Pending ordinal holds back every higher one the controller would
+        // have to create (stateful_set_control.go: monotonic creation)
+        let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
+        let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
+        let held = if ordered && higher {
+            format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
         } else {
-            done(v, VerdictCode::PinnedVolume, format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", ")))
+            String::new()
         };
+        let reason = format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){downtime}{held}", pinned.join(", "));
+        return noted(done(v, VerdictCode::WaitsForNode, reason));
     }
     let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
     let candidates: Vec<&Node> = input
@@ -759,7 +975,7 @@ fn verdict(
         } else if h.unschedulable {
             Some("node(s) were unschedulable")
         } else {
-            misfit(pod, &claimed, n, index)
+            misfit(pod, &own_volumes, n, index)
         };
         match why {
             None => v.fits.push(n.metadata.name.clone().unwrap_or_default()),
@@ -775,16 +991,16 @@ fn verdict(
     }
     if !settling.is_empty() {
         let reason = format!("waits until {}", settling.join(", "));
-        return done(v, VerdictCode::WaitsForSet, reason);
+        return noted(done(v, VerdictCode::WaitsForSet, reason));
     }
     if replicas <= 1 {
         return if input.flags.allow_downtime {
-            done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)"))
+            noted(done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)")))
         } else {
             done(v, VerdictCode::DowntimeNotAllowed, format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until it runs elsewhere; pass --allow-downtime"))
         };
     }
-    pdb_verdict(v, &ns, &name)
+    noted(pdb_verdict(v, &ns, &name))
 }
 
 /// Evictable now, or waiting for its one PodDisruptionBudget.
@@ -1320,5 +1536,383 @@ mod tests {
         let c = Case::new(pods);
         let names: Vec<String> = c.run().into_iter().map(|v| v.name).collect();
         assert_eq!(names, ["other", "web-1", "web-0"]);
+    }
+
+    fn verdict_of(c: &Case, name: &str) -> PodVerdict {
+        c.run().into_iter().find(|v| v.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_statefulset_pod_is_never_evicted_with_grace_zero() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.pods.push(pod(
+            "cache",
+            "n1",
+            Some(("ReplicaSet", "cache")),
+            json!({"metadata": {"labels": {"app": "cache"}}}),
+        ));
+        // --grace-period 0: refused for the StatefulSet pod, saying what to pass instead
+        c.flags.grace_period = Some(0);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::ZeroGracePeriod);
+        assert!(v.code.blocks());
+        assert!(
+            v.reason.contains("--grace-period 0") && v.reason.contains("e.g. 1"),
+            "{}",
+            v.reason
+        );
+        // other pods follow kubectl drain, which passes 0 through
+        assert_eq!(c.code("cache"), VerdictCode::Evictable);
+        // near miss: a positive grace
+        c.flags.grace_period = Some(1);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+        // the default takes the pod's own grace: 0 there is the same deletion
+        c.flags.grace_period = None;
+        c.pods[0]
+            .spec
+            .as_mut()
+            .unwrap()
+            .termination_grace_period_seconds = Some(0);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::ZeroGracePeriod);
+        assert!(
+            v.reason.contains("terminationGracePeriodSeconds is 0"),
+            "{}",
+            v.reason
+        );
+        // …which a positive --grace-period overrides
+        c.flags.grace_period = Some(5);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+    }
+
+    /// web with revisions: `current`/`update` in its status, `strategy` as its updateStrategy,
+    /// and each pod's `controller-revision-hash`.
+    fn revisions(c: &mut Case, current: &str, update: &str, strategy: Value, pods: [&str; 3]) {
+        let mut set = serde_json::to_value(&c.sets[0]).unwrap();
+        set["spec"]["updateStrategy"] = strategy;
+        set["status"]["currentRevision"] = json!(current);
+        set["status"]["updateRevision"] = json!(update);
+        let updated = pods.iter().filter(|r| **r == update).count();
+        set["status"]["updatedReplicas"] = json!(updated);
+        c.sets[0] = serde_json::from_value(set).unwrap();
+        for (p, r) in c.pods.iter_mut().zip(pods) {
+            p.metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .insert("controller-revision-hash".into(), r.into());
+        }
+    }
+
+    #[test]
+    fn a_pod_that_would_come_back_at_another_revision_is_refused_unless_allowed() {
+        // OnDelete with an update nobody applied: web-0 would come back at r2
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r1", "r1", "r1"],
+        );
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(v.code.blocks());
+        assert!(
+            v.reason
+                .contains("runs revision r1 and would come back at revision r2")
+                && v.reason.contains("OnDelete")
+                && v.reason.contains("--allow-update"),
+            "{}",
+            v.reason
+        );
+        c.flags.allow_update = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::Evictable);
+        assert!(
+            v.reason
+                .contains("comes back at revision r2, not r1 (--allow-update)"),
+            "{}",
+            v.reason
+        );
+        // near miss: a pod already on the update revision comes back as it is
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r2", "r1", "r1"],
+        );
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+
+        // a partition boundary: web-0 below partition 1 runs r2 (the partition was raised
+        // after it was updated): it would come back at the current revision r1
+        let partition = json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 1}});
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r2", "r2", "r2"]);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange, "{}", v.reason);
+        assert!(
+            v.reason.contains("would come back at revision r1")
+                && v.reason.contains("below the partition (1)"),
+            "{}",
+            v.reason
+        );
+        // near miss: below the partition on the current revision, it comes back at it
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r1", "r2", "r2"]);
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+        // a pod left on a third revision below the partition: it comes back at the current one
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(&mut c, "r1", "r2", partition.clone(), ["r0", "r2", "r2"]);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(
+            v.reason
+                .contains("runs revision r0 and would come back at revision r1"),
+            "{}",
+            v.reason
+        );
+        // at or above the partition, the update one (the partition lowered under a pod that
+        // the controller has not replaced yet: nothing is in progress while updatedReplicas
+        // still counts it — the status the controller wrote before the partition moved)
+        let mut c = Case::new(web(["n2", "n1", "n3"]));
+        revisions(&mut c, "r1", "r2", partition, ["r1", "r1", "r2"]);
+        let mut status = c.sets[0].status.clone().unwrap();
+        status.updated_replicas = Some(2);
+        c.sets[0].status = Some(status);
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::RevisionChange);
+        assert!(
+            v.reason
+                .contains("runs revision r1 and would come back at revision r2")
+                && v.reason.contains("at or above the partition (1)"),
+            "{}",
+            v.reason
+        );
+        // and when current == update but a pod still runs an older one (an orphan delete and
+        // re-create with a template change): updatedReplicas is short of replicas, so the
+        // controller is rolling the set (rollout_state), which refuses first
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r1",
+            json!({"type": "RollingUpdate"}),
+            ["r0", "r1", "r1"],
+        );
+        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+        // the same under OnDelete, where nothing replaces web-0 but a delete: the set waits for
+        // deletes, which refuses too
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r1",
+            json!({"type": "OnDelete"}),
+            ["r0", "r1", "r1"],
+        );
+        assert!(c.code("web-0").blocks(), "{:?}", c.code("web-0"));
+        // without the label there is nothing to compare
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "OnDelete"}),
+            ["r1", "r1", "r1"],
+        );
+        c.pods[0]
+            .metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .remove("controller-revision-hash");
+        assert_eq!(c.code("web-0"), VerdictCode::Evictable);
+    }
+
+    #[test]
+    fn a_rollout_in_progress_blocks_even_with_allow_update_and_names_the_revisions() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        revisions(
+            &mut c,
+            "r1",
+            "r2",
+            json!({"type": "RollingUpdate"}),
+            ["r1", "r1", "r2"],
+        );
+        c.flags.allow_update = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::RolloutInProgress);
+        assert!(
+            v.reason
+                .contains("would come back at revision r2 (it runs r1)"),
+            "{}",
+            v.reason
+        );
+    }
+
+    /// The set's pods each with a volume pinned to its node (`www-web-N` on `pv-N`).
+    fn pinned_to_nodes(c: &mut Case) {
+        let mut volumes = vec![];
+        for p in c.pods.iter_mut() {
+            let name = p.metadata.name.clone().unwrap();
+            let node = p.spec.as_ref().unwrap().node_name.clone().unwrap();
+            p.spec.as_mut().unwrap().volumes = serde_json::from_value(json!([{"name": "www",
+                "persistentVolumeClaim": {"claimName": format!("www-{name}")}}]))
+            .unwrap();
+            let pv: k8s_openapi::api::core::v1::PersistentVolume = serde_json::from_value(json!({
+                "metadata": {"name": format!("pv-{name}")},
+                "spec": {"claimRef": {"namespace": "db", "name": format!("www-{name}")},
+                    "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions": [
+                        {"key": "kubernetes.io/hostname", "operator": "In", "values": [node]}]}]}}}
+            }))
+            .unwrap();
+            volumes.push(Volume::from(pv));
+        }
+        c.volumes = volumes;
+    }
+
+    #[test]
+    fn pinned_wait_keeps_the_downtime_and_settling_guards() {
+        // a single replica whose volume lives on the node: still downtime
+        let mut c = Case::new(vec![pod(
+            "web-0",
+            "n1",
+            Some(("StatefulSet", "web")),
+            json!({}),
+        )]);
+        c.sets = vec![set("web", 1)];
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::DowntimeNotAllowed);
+        assert!(v.reason.contains("--allow-downtime") && v.pinned, "{v:?}");
+        c.flags.allow_downtime = true;
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::WaitsForNode);
+        assert!(v.reason.contains("DOWNTIME"), "{}", v.reason);
+
+        // another replica inside minReadySeconds: waited for, and still known to be pinned
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        c.sets[0].spec.min_ready_seconds = Some(10);
+        c.pods[2]
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()[0]
+            .last_transition_time = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            "2026-01-01T00:09:55Z".parse().unwrap(),
+        ));
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::WaitsForSet, "{}", v.reason);
+        assert!(v.pinned && !v.code.blocks());
+        // near miss: once it is available, WaitsForNode
+        c.sets[0].spec.min_ready_seconds = Some(1);
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+    }
+
+    #[test]
+    fn two_pinned_pods_of_one_set_are_counted_up_front() {
+        let mut c = Case::new(web(["n1", "n1", "n2"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        for name in ["web-0", "web-1"] {
+            let v = verdict_of(&c, name);
+            assert_eq!(v.code, VerdictCode::PinnedTogether, "{name}");
+            assert!(
+                v.reason
+                    .contains("2 of statefulset db/web's 3 replicas (web-0, web-1)")
+                    && v.reason.contains("--allow-downtime"),
+                "{}",
+                v.reason
+            );
+        }
+        c.flags.allow_downtime = true;
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::WaitsForNode);
+        assert!(
+            v.reason
+                .contains("DOWNTIME: 2 of web's 3 replicas (web-0, web-1) are down together"),
+            "{}",
+            v.reason
+        );
+        // a budget that allows one: the second eviction could never pass
+        c.pdbs = vec![pdb("web", 1)];
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::PinnedTogether);
+        assert!(
+            v.reason.contains("2 still to be evicted")
+                && v.reason.contains("PodDisruptionBudget web"),
+            "{}",
+            v.reason
+        );
+        c.pdbs = vec![pdb("web", 2)];
+        assert_eq!(c.code("web-1"), VerdictCode::WaitsForNode);
+        // during the run: web-1 evicted and re-created Pending (no node): web-0's eviction is
+        // the plan's second, not "a pod already down"
+        c.pdbs = vec![pdb("web", 1)];
+        c.pods[1] = pod(
+            "web-1",
+            "",
+            Some(("StatefulSet", "web")),
+            json!({"spec": {"volumes": [{"name": "www",
+                "persistentVolumeClaim": {"claimName": "www-web-1"}}]},
+                "status": {"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}]}}),
+        );
+        c.pods[1].spec.as_mut().unwrap().node_name = None;
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+        // near miss: a replica down that is not pinned here still blocks
+        c.pods[2]
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()[0]
+            .status = "False".into();
+        assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
+        // one pinned pod of a set of three is no group
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        pinned_to_nodes(&mut c);
+        c.flags.pinned_wait = true;
+        assert_eq!(c.code("web-0"), VerdictCode::WaitsForNode);
+    }
+
+    #[test]
+    fn a_terminating_pod_is_waited_for_unless_deleted_long_ago() {
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.pods.push(pod(
+            "cache",
+            "n1",
+            Some(("ReplicaSet", "cache")),
+            json!({"metadata": {"labels": {"app": "cache"},
+                "deletionTimestamp": "2026-01-01T00:09:00Z"}}),
+        ));
+        let v = verdict_of(&c, "cache");
+        assert_eq!(v.code, VerdictCode::Terminating);
+        assert!(!v.code.blocks());
+        // deleted 60 s ago, more than --skip-wait-for-delete-timeout 30s: not waited for
+        c.flags.skip_wait_for_delete = Some(30);
+        let v = verdict_of(&c, "cache");
+        assert_eq!(v.code, VerdictCode::NotWaitedFor);
+        assert!(!v.code.blocks());
+        assert!(v.reason.contains("deleted 60s ago"), "{}", v.reason);
+        // near miss: 60 s is not more than 60 (kubectl's `>`)
+        c.flags.skip_wait_for_delete = Some(60);
+        assert_eq!(c.code("cache"), VerdictCode::Terminating);
+        assert_eq!(deleted_long_ago(&c.pods[3], Some(59), now()), Some(60));
+        assert_eq!(deleted_long_ago(&c.pods[3], Some(0), now()), None);
+        assert_eq!(deleted_long_ago(&c.pods[0], Some(1), now()), None);
+        // a DaemonSet pod with --ignore-daemonsets is left alone, terminating or not (without
+        // the flag a terminating one is going away: waited for, not a blocker)
+        c.pods[3].metadata.owner_references.as_mut().unwrap()[0].kind = "DaemonSet".into();
+        assert_eq!(c.code("cache"), VerdictCode::Terminating);
+        c.flags.ignore_daemonsets = true;
+        assert_eq!(c.code("cache"), VerdictCode::Skipped);
     }
 }

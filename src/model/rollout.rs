@@ -196,14 +196,11 @@ pub fn max_unavailable(v: Option<&IntOrString>, replicas: i64) -> i64 {
     n.max(1)
 }
 
-impl SetView {
-    pub fn from_parts(parts: &super::SetParts) -> SetView {
-        let set = &parts.set;
+impl Strategy {
+    /// The set's update strategy as the controller reads it (RollingUpdate unless OnDelete).
+    pub fn of(set: &StatefulSet) -> Strategy {
         let spec = &set.spec;
-        let status = set.status.clone().unwrap_or_default();
-        let replicas = spec.replicas.unwrap_or(1) as i64;
-        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
-        let strategy = match spec.update_strategy.as_ref() {
+        match spec.update_strategy.as_ref() {
             Some(u) if u.type_.as_deref() == Some("OnDelete") => Strategy::OnDelete,
             u => {
                 let ru = u.and_then(|u| u.rolling_update.as_ref());
@@ -211,11 +208,64 @@ impl SetView {
                     partition: ru.and_then(|r| r.partition).unwrap_or(0) as i64,
                     max_unavailable: max_unavailable(
                         ru.and_then(|r| r.max_unavailable.as_ref()),
-                        replicas,
+                        spec.replicas.unwrap_or(1) as i64,
                     ),
                 }
             }
-        };
+        }
+    }
+
+    /// The lowest ordinal the strategy updates (the partition, counted from `start`).
+    fn update_from(self, start: i64) -> i64 {
+        match self {
+            Strategy::RollingUpdate { partition, .. } => start + partition.max(0),
+            Strategy::OnDelete => start,
+        }
+    }
+}
+
+/// The revision the controller gives this ordinal's pod when it creates it: the update
+/// revision at and above the partition (every ordinal under OnDelete), the current revision
+/// below it (newVersionedStatefulSetPod, pkg/controller/statefulset/stateful_set_utils.go).
+/// None while the set's status reports no revisions.
+pub fn comes_back_at(set: &StatefulSet, ordinal: i64) -> Option<&String> {
+    let status = set.status.as_ref()?;
+    let start = set
+        .spec
+        .ordinals
+        .as_ref()
+        .and_then(|o| o.start)
+        .unwrap_or(0) as i64;
+    revision_at(
+        ordinal,
+        Strategy::of(set).update_from(start),
+        status.current_revision.as_ref(),
+        status.update_revision.as_ref(),
+    )
+}
+
+/// The one rule behind [`comes_back_at`] and [`SetView::comes_back_at`].
+fn revision_at<'a>(
+    ordinal: i64,
+    update_from: i64,
+    current: Option<&'a String>,
+    update: Option<&'a String>,
+) -> Option<&'a String> {
+    if ordinal >= update_from {
+        update
+    } else {
+        current
+    }
+}
+
+impl SetView {
+    pub fn from_parts(parts: &super::SetParts) -> SetView {
+        let set = &parts.set;
+        let spec = &set.spec;
+        let status = set.status.clone().unwrap_or_default();
+        let replicas = spec.replicas.unwrap_or(1) as i64;
+        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
+        let strategy = Strategy::of(set);
         let now = parts.now;
         let by_ordinal = super::inspect::set_pods(set, &parts.pods);
         let stuck = stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
@@ -293,10 +343,7 @@ impl SetView {
 
     /// The lowest ordinal the strategy updates (the partition, counted from `start`).
     fn update_from(&self) -> i64 {
-        match self.strategy {
-            Strategy::RollingUpdate { partition, .. } => self.start + partition.max(0),
-            Strategy::OnDelete => self.start,
-        }
+        self.strategy.update_from(self.start)
     }
 
     fn on_update(&self, p: &PodView) -> bool {
@@ -307,11 +354,12 @@ impl SetView {
     /// revision at and above the partition, the current revision below it
     /// (newVersionedStatefulSetPod, pkg/controller/statefulset/stateful_set_utils.go).
     pub fn comes_back_at(&self, ordinal: i64) -> Option<&String> {
-        if ordinal >= self.update_from() {
-            self.update_revision.as_ref()
-        } else {
-            self.current_revision.as_ref()
-        }
+        revision_at(
+            ordinal,
+            self.update_from(),
+            self.current_revision.as_ref(),
+            self.update_revision.as_ref(),
+        )
     }
 
     /// On the revision a re-created pod of its ordinal would have.

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::drain::{
-    node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
+    deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
 };
 use crate::model::force::LeaseLookup;
 use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
@@ -28,10 +28,6 @@ pub struct DrainOptions {
     pub timeout: Duration,
     /// A kubelet silent for longer than this makes the node dead (not drainable).
     pub silence: Duration,
-    /// `--grace-period`: the evicted pods' termination grace (None: each pod's own).
-    pub grace_period: Option<i64>,
-    /// `--skip-wait-for-delete-timeout`: a pod deleted longer ago than this is not waited for.
-    pub skip_wait_for_delete: Option<Duration>,
     /// `--parallel-sets`: how many StatefulSets are drained at once (each one pod at a time).
     pub parallel_sets: usize,
 }
@@ -41,6 +37,9 @@ pub enum Outcome {
     Drained,
     /// Drained except pods whose volumes only this node holds: Pending until it returns.
     WaitingForNode,
+    /// Drained except pods deleted longer ago than `--skip-wait-for-delete-timeout`, still
+    /// bound to the node (not waited for, as kubectl drain): never called `Drained`.
+    LeftTerminating,
     DryRun,
     Refused,
     /// Someone else changed what the drain relied on, or the node died meanwhile.
@@ -81,8 +80,21 @@ pub struct DrainReport {
     /// Pods not evicted yet when it stopped.
     pub left: Vec<String>,
     /// What an eviction waited for before it was allowed (a budget's 429s, a replica inside
-    /// minReadySeconds), and how long.
+    /// minReadySeconds, pods terminating on the node), and how long.
     pub waits: Vec<DrainWait>,
+    /// The node's pods read again at the end: what the drain leaves there (mirror, DaemonSet
+    /// and finished pods, pods deleted longer ago than `--skip-wait-for-delete-timeout`:
+    /// `NotWaitedFor`), or what was still there when it stopped.
+    pub on_node: Vec<NodePod>,
+}
+
+/// A pod bound to the node when the drain ended, with its verdict then.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodePod {
+    pub pod: String,
+    pub code: VerdictCode,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,17 +108,26 @@ pub struct DrainWait {
 impl DrainReport {
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
-            Outcome::Drained | Outcome::WaitingForNode | Outcome::DryRun => ExitCode::Ok,
+            Outcome::Drained
+            | Outcome::WaitingForNode
+            | Outcome::LeftTerminating
+            | Outcome::DryRun => ExitCode::Ok,
             Outcome::Refused | Outcome::Interfered => ExitCode::Refused,
             Outcome::TimedOut => ExitCode::TimedOut,
         }
     }
 
-    /// One line per pod: its verdict.
+    /// One line per pod: its verdict; then the node's pods at the end.
     pub fn details(&self) -> Vec<String> {
         self.preflight
             .iter()
             .map(|v| format!("{}/{}: {:?} — {}", v.namespace, v.name, v.code, v.reason))
+            .chain(self.on_node.iter().map(|p| {
+                format!(
+                    "still on node/{}: {} ({:?} — {})",
+                    self.node, p.pod, p.code, p.reason
+                )
+            }))
             .collect()
     }
 
@@ -179,6 +200,7 @@ pub async fn run(
         evictions: vec![],
         left: vec![],
         waits: vec![],
+        on_node: vec![],
     };
     let node_name = opts.node.clone();
     let verdicts = match evaluate(cluster, opts).await? {
@@ -217,11 +239,16 @@ pub async fn run(
     let to_evict: Vec<PodVerdict> = {
         let mut v: Vec<PodVerdict> = verdicts
             .iter()
-            .filter(|v| v.code != VerdictCode::Skipped)
+            .filter(|v| {
+                !matches!(
+                    v.code,
+                    VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
+                )
+            })
             .cloned()
             .collect();
         // pinned pods last: they stay Pending until the node returns
-        v.sort_by_key(|p| p.code == VerdictCode::WaitsForNode);
+        v.sort_by_key(|p| p.pinned);
         v
     };
     if opts.dry_run {
@@ -229,10 +256,23 @@ pub async fn run(
             .iter()
             .map(|v| format!("{}/{}", v.namespace, v.name))
             .collect();
+        let terminating: Vec<String> = verdicts
+            .iter()
+            .filter(|v| v.code == VerdictCode::Terminating)
+            .map(|v| format!("{}/{}", v.namespace, v.name))
+            .collect();
+        let then_wait = if terminating.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; then wait until {} (terminating) is gone",
+                crate::model::summarised(&terminating, ", ")
+            )
+        };
         return Ok(report.end(
             Outcome::DryRun,
             format!(
-                "node {node_name} may be drained: cordon, then evict one at a time: {}",
+                "node {node_name} may be drained: cordon, then evict one at a time: {}{then_wait}",
                 if names.is_empty() {
                     "nothing to evict".to_string()
                 } else {
@@ -280,10 +320,9 @@ pub async fn run(
     // first within a set), --parallel-sets sets at once; pinned ones last
     let (others, rest): (Vec<&PodVerdict>, Vec<&PodVerdict>) = to_evict
         .iter()
-        .partition(|v| v.statefulset.is_none() && v.code != VerdictCode::WaitsForNode);
-    let (pinned, sets): (Vec<&PodVerdict>, Vec<&PodVerdict>) = rest
-        .into_iter()
-        .partition(|v| v.code == VerdictCode::WaitsForNode);
+        .partition(|v| v.statefulset.is_none() && !v.pinned);
+    let (pinned, sets): (Vec<&PodVerdict>, Vec<&PodVerdict>) =
+        rest.into_iter().partition(|v| v.pinned);
     let mut groups: Vec<Vec<&PodVerdict>> = vec![];
     for v in sets {
         match groups.last_mut() {
@@ -324,7 +363,7 @@ pub async fn run(
     let pinned_tail: Vec<Vec<&PodVerdict>> = if parallel > 1 {
         let n = sequential
             .iter()
-            .rposition(|g| g[0].code != VerdictCode::WaitsForNode)
+            .rposition(|g| !g[0].pinned)
             .map_or(0, |i| i + 1);
         sequential.split_off(n)
     } else {
@@ -374,8 +413,43 @@ pub async fn run(
     }
     report.left = vec![];
     journal.left("");
+    // the node's pods read again: nothing the drain should have removed may still be there
+    let waited = Instant::now();
+    let look = last_look(cluster, opts, log).await?;
+    report.on_node = look.left;
+    for pod in look.waited_for {
+        report.waits.push(DrainWait {
+            pod,
+            reason: "terminating on the node: waited until it was gone".into(),
+            seconds: round1(waited.elapsed().as_secs_f64()),
+        });
+    }
+    if let Some((outcome, msg)) = look.stop {
+        return Ok(report.end(outcome, msg));
+    }
     log.done();
-    if waiting_for_node.is_empty() {
+    let not_waited: Vec<&str> = report
+        .on_node
+        .iter()
+        .filter(|p| p.code == VerdictCode::NotWaitedFor)
+        .map(|p| p.pod.as_str())
+        .collect();
+    let pinned_note = if waiting_for_node.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} wait for the node — their volumes live only on it: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked){}",
+            waiting_for_node.join(", "),
+            down_together(&report.preflight, &waiting_for_node)
+        )
+    };
+    if !not_waited.is_empty() {
+        let msg = format!(
+            "node/{node_name} drained except {}: deleted longer ago than --skip-wait-for-delete-timeout, still terminating on the node (not waited for){pinned_note}",
+            not_waited.join(", ")
+        );
+        Ok(report.end(Outcome::LeftTerminating, msg))
+    } else if waiting_for_node.is_empty() {
         let msg = format!(
             "node/{node_name} drained in {:.1}s: {} pod(s) evicted, one at a time",
             started.elapsed().as_secs_f64(),
@@ -384,10 +458,139 @@ pub async fn run(
         Ok(report.end(Outcome::Drained, msg))
     } else {
         let msg = format!(
-            "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked)",
-            waiting_for_node.join(", ")
+            "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked){}",
+            waiting_for_node.join(", "),
+            down_together(&report.preflight, &waiting_for_node)
         );
         Ok(report.end(Outcome::WaitingForNode, msg))
+    }
+}
+
+/// For the pods left Pending for the node: how many of one set are down together, when more
+/// than one (`--pinned wait --allow-downtime`).
+fn down_together(preflight: &[PodVerdict], waiting: &[String]) -> String {
+    let mut by_set: std::collections::BTreeMap<String, usize> = Default::default();
+    for v in preflight {
+        if let Some(set) = &v.statefulset {
+            if waiting.contains(&format!("{}/{}", v.namespace, v.name)) {
+                *by_set.entry(format!("{}/{set}", v.namespace)).or_default() += 1;
+            }
+        }
+    }
+    let parts: Vec<String> = by_set
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(set, n)| format!("{n} pods of statefulset {set}"))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" — {} down together", parts.join(", "))
+    }
+}
+
+/// What the end of a drain found on the node.
+struct LastLook {
+    /// The node's pods at the last read.
+    left: Vec<NodePod>,
+    /// The terminating pods it waited for.
+    waited_for: Vec<String>,
+    stop: Option<(Outcome, String)>,
+}
+
+/// The node's pods read again at the end of a drain (kubectl drain waits for every pod it
+/// deleted, waitForDelete in k8s.io/kubectl/pkg/drain/drain.go; here also for pods someone else
+/// deleted): a terminating pod is waited for until it is gone, bounded by `--timeout`, unless it
+/// was deleted longer ago than `--skip-wait-for-delete-timeout`; any other pod that should have
+/// gone means someone put it there meanwhile. Returns what is left on the node (what the drain
+/// leaves, or what was still there when it stopped), and why it stopped.
+async fn last_look(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    log: &mut Progress<'_>,
+) -> Result<LastLook, Error> {
+    let started = Instant::now();
+    let mut waited_for: Vec<String> = vec![];
+    let mut waker = super::Waker::from_streams(
+        cluster.watch_node_pods(&opts.node),
+        Some(Duration::from_secs(2)),
+    );
+    let node = &opts.node;
+    loop {
+        let fresh = match evaluate(cluster, opts).await? {
+            Ok(v) => v,
+            Err(why) => {
+                return Ok(LastLook {
+                    left: vec![],
+                    waited_for,
+                    stop: Some((
+                        Outcome::Interfered,
+                        format!("stopped before the node's pods were gone: {why}"),
+                    )),
+                })
+            }
+        };
+        let left: Vec<NodePod> = fresh
+            .iter()
+            .map(|v| NodePod {
+                pod: format!("{}/{}", v.namespace, v.name),
+                code: v.code,
+                reason: v.reason.clone(),
+            })
+            .collect();
+        let names = |code: fn(VerdictCode) -> bool| -> Vec<String> {
+            left.iter()
+                .filter(|p| code(p.code))
+                .map(|p| p.pod.clone())
+                .collect()
+        };
+        let running = names(|c| {
+            !matches!(
+                c,
+                VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
+            )
+        });
+        if !running.is_empty() {
+            let msg = format!(
+                "node/{node} still runs {} after its evictions: put there (or back) while it drained; run the same command again",
+                running.join(", ")
+            );
+            return Ok(LastLook {
+                left,
+                waited_for,
+                stop: Some((Outcome::Interfered, msg)),
+            });
+        }
+        let terminating = names(|c| c == VerdictCode::Terminating);
+        if terminating.is_empty() {
+            return Ok(LastLook {
+                left,
+                waited_for,
+                stop: None,
+            });
+        }
+        for t in &terminating {
+            if !waited_for.contains(t) {
+                waited_for.push(t.clone());
+            }
+        }
+        if started.elapsed() >= opts.timeout {
+            let msg = format!(
+                "{} still terminating on node/{node} after {} (--timeout); a pod deleted longer ago than --skip-wait-for-delete-timeout is not waited for",
+                terminating.join(", "),
+                human_duration(opts.timeout.as_secs() as i64)
+            );
+            return Ok(LastLook {
+                left,
+                waited_for,
+                stop: Some((Outcome::TimedOut, msg)),
+            });
+        }
+        log.waiting(
+            &format!("waiting for {} to terminate", terminating.join(", ")),
+            started,
+        );
+        waker.changed().await;
     }
 }
 
@@ -467,6 +670,14 @@ async fn evict_one(
         if now.uid != planned.uid {
             return Ok(res); // replaced meanwhile: the new pod is not the one planned
         }
+        if matches!(
+            now.code,
+            VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
+        ) {
+            // deleted by someone else (or finished) meanwhile: nothing to evict; the end of the
+            // drain waits until it is gone
+            return Ok(res);
+        }
         if now.code == VerdictCode::WaitsForSet {
             // a replica inside minReadySeconds: it becomes available by itself
             if pod_started.elapsed() >= opts.timeout {
@@ -499,7 +710,7 @@ async fn evict_one(
             ));
         }
         match cluster
-            .evict(&now.namespace, &now.name, &now.uid, opts.grace_period)
+            .evict(&now.namespace, &now.name, &now.uid, opts.flags.grace_period)
             .await?
         {
             Ok(()) => {
@@ -521,7 +732,7 @@ async fn evict_one(
                     replacement_node: None,
                     retries,
                 };
-                if now.code == VerdictCode::WaitsForNode {
+                if now.pinned {
                     res.pinned = true;
                     res.eviction = Some(rec);
                     return Ok(res);
@@ -620,13 +831,7 @@ async fn settle(
         // as kubectl drain: a pod deleted longer ago than --skip-wait-for-delete-timeout
         // (its node's kubelet may never finish it) is not waited for
         let long_deleted = |p: &k8s_openapi::api::core::v1::Pod| {
-            let (Some(skip), Some(t)) = (
-                opts.skip_wait_for_delete,
-                p.metadata.deletion_timestamp.as_ref(),
-            ) else {
-                return false;
-            };
-            jiff::Timestamp::now().duration_since(t.0).as_secs() > skip.as_secs() as i64
+            deleted_long_ago(p, opts.flags.skip_wait_for_delete, jiff::Timestamp::now()).is_some()
         };
         let what = match (&evicted.statefulset, &pod) {
             (None, None) => return Ok(Settled::Done(None)),
