@@ -854,7 +854,8 @@ fn set_verdict(
     let back = v
         .ordinal
         .and_then(|o| super::rollout::comes_back_at(set, o));
-    if super::rollout::rollout_state(set).in_progress() {
+    if super::rollout::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p)).in_progress()
+    {
         // the controller deletes pods itself now: whatever revision the pod would come back
         // at, a drain beside it could take a second one down — --allow-update does not lift it
         let revisions = match (runs, back) {

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
 use super::recover::{pinned_node, NodeIndex};
-use super::rollout::{rollout_state, RolloutState};
+use super::rollout::{rollout_state_with_pods, RolloutState};
 use super::stuck::{stuck_at, StuckAt};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
@@ -834,7 +834,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         rows,
         problems: vec![],
         missing_permissions,
-        rollout: rollout_state(set),
+        rollout: rollout_state_with_pods(set, pods.values().copied()),
         stuck: stuck_at(set, pods.iter().map(|(o, p)| (*o, *p))),
     };
     ins.problems = diagnose(&ins, shared);

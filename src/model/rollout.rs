@@ -112,6 +112,44 @@ pub fn rollout_state(set: &StatefulSet) -> RolloutState {
     }
 }
 
+/// [`rollout_state`] confirmed against the set's pods where its status alone cannot tell. With
+/// both revisions the same, `updatedReplicas` short of the target means either pods on an older
+/// revision (a set re-created over them: an update the controller carries out) or a pod going
+/// away: a terminating pod still counts in `readyReplicas` but no longer in `updatedReplicas`
+/// (`computeReplicaStatus`, stateful_set_control.go), so a drain's own eviction would look like
+/// an update. Only pods that are not terminating and run another revision (or carry none to
+/// read) make it one.
+pub fn rollout_state_with_pods<'a>(
+    set: &StatefulSet,
+    pods: impl IntoIterator<Item = &'a k8s_openapi::api::core::v1::Pod>,
+) -> RolloutState {
+    let state = rollout_state(set);
+    let status = set.status.as_ref();
+    let update = status.and_then(|s| s.update_revision.as_deref());
+    let same = update.is_some() && update == status.and_then(|s| s.current_revision.as_deref());
+    if !same
+        || !matches!(
+            state,
+            RolloutState::InProgress { .. } | RolloutState::WaitingForDeletes { .. }
+        )
+    {
+        return state;
+    }
+    let behind = pods.into_iter().filter(|p| !pod_terminating(p)).any(|p| {
+        p.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(REVISION_LABEL))
+            // no label to read: the status is all there is to go by
+            .is_none_or(|r| Some(r.as_str()) != update)
+    });
+    if behind {
+        state
+    } else {
+        RolloutState::Settled
+    }
+}
+
 /// The revision label the StatefulSet controller puts on every pod.
 pub const REVISION_LABEL: &str = "controller-revision-hash";
 
@@ -973,6 +1011,47 @@ mod tests {
             );
         }
         assert_eq!(state(3), RolloutState::Settled);
+    }
+
+    #[test]
+    fn a_ready_pod_going_away_is_not_an_update_but_a_pod_on_an_older_revision_is() {
+        // status as the controller writes it while web-2 (Ready, revision a) terminates: it
+        // counts in readyReplicas but not in updatedReplicas (computeReplicaStatus)
+        let set = with_status(
+            json!({"replicas": 3, "selector": {}, "serviceName": "web", "template": {},
+                "updateStrategy": rolling(0)}),
+            3,
+            json!({"replicas": 3, "readyReplicas": 3, "observedGeneration": 3,
+                "updatedReplicas": 2, "currentRevision": "a", "updateRevision": "a"}),
+        );
+        assert!(
+            rollout_state(&set).in_progress(),
+            "status alone cannot tell"
+        );
+        let pod = |name: &str, rev: &str, terminating: bool| -> k8s_openapi::api::core::v1::Pod {
+            let mut p = json!({"metadata": {"name": name, "labels": {REVISION_LABEL: rev}}});
+            if terminating {
+                p["metadata"]["deletionTimestamp"] = json!("2026-01-01T00:00:00Z");
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        let going = [
+            pod("web-0", "a", false),
+            pod("web-1", "a", false),
+            pod("web-2", "a", true),
+        ];
+        assert_eq!(rollout_state_with_pods(&set, &going), RolloutState::Settled);
+        // near miss: a live pod on an older revision (a set re-created over its pods)
+        let behind = [
+            pod("web-0", "z", false),
+            pod("web-1", "a", false),
+            pod("web-2", "a", true),
+        ];
+        assert!(rollout_state_with_pods(&set, &behind).in_progress());
+        // revisions that differ are an update whatever the pods
+        let mut other = set.clone();
+        other.status.as_mut().unwrap().update_revision = Some("b".into());
+        assert!(rollout_state_with_pods(&other, &going).in_progress());
     }
 
     #[test]

@@ -89,6 +89,8 @@ impl SetState {
         let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
         let by_ordinal = set_pods(set, &snap.pods);
         let stuck = super::stuck::stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
+        let rollout_state =
+            super::rollout::rollout_state_with_pods(set, by_ordinal.values().copied());
         // ordered by ordinal (a BTreeMap)
         let pods: Vec<PodState> = by_ordinal
             .into_iter()
@@ -128,7 +130,7 @@ impl SetState {
             }
         }
         let replicas = spec.replicas.unwrap_or(1) as i64;
-        let rollout = match super::rollout::rollout_state(set) {
+        let rollout = match rollout_state {
             RolloutState::InProgress {
                 updated,
                 want,
