@@ -498,3 +498,29 @@ fn interrupting_a_drain_says_what_was_done_and_what_is_left() {
     );
     assert!(unschedulable(&c, &node), "the cordon stays");
 }
+
+/// The kubelet writes its node's status every few seconds: a 409 on the cordon that such a
+/// write causes is read again and the cordon written again, not an interference.
+#[test]
+fn a_kubelet_status_write_before_the_cordon_is_not_interference() {
+    let c = Cluster::fast("drain-status-write", 2);
+    let Some(sim) = c.sim_or_skip(
+        "lands the kubelet's node status write between the tool's read and its cordon (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    sim.interleave(kube_sim::Interleave::status_write("patch", "nodes", 1));
+    let out = c.sts(&["drain", "n1", "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["cordoned"], true, "{d}");
+    assert!(unschedulable(&c, "n1"));
+    let conflicts = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/nodes/n1") && r.status == 409)
+        .count();
+    assert_eq!(conflicts, 1, "the status write made the first cordon a 409");
+}

@@ -255,3 +255,112 @@ fn a_controller_that_never_observes_the_generation_is_not_settling() {
         "3"
     );
 }
+
+/// How many of the simulator's answers to `method` on paths ending in `suffix` were 409.
+fn conflicts(sim: &kube_sim::Sim, method: &str, suffix: &str) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.method == method && r.path.ends_with(suffix) && r.status == 409)
+        .count()
+}
+
+/// `rollout restart` right after a read: the StatefulSet controller's status write lands
+/// between the tool's read and its patch (on a real cluster at random, after `kubectl rollout
+/// status`; here made certain). The 409 it causes is re-proven and retried: the restart goes
+/// through.
+#[test]
+fn a_status_write_between_the_read_and_the_restart_is_not_interference() {
+    let c = Cluster::fast("gate-status-write", 3);
+    let Some(sim) = c.sim_or_skip(
+        "lands the StatefulSet controller's status write between the tool's read and its write (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    Sts::default().deploy(&c, 90);
+    let before = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    sim.interleave(kube_sim::Interleave::status_write(
+        "patch",
+        "statefulsets",
+        1,
+    ));
+    let out = c.sts(&[
+        "rollout",
+        "restart",
+        "flask",
+        "--timeout",
+        "2m",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_eq!(
+        conflicts(&sim, "PATCH", "/statefulsets/flask"),
+        1,
+        "the status write made the first patch a 409"
+    );
+    assert_ne!(
+        c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}"),
+        before
+    );
+    assert!(!c
+        .jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"
+        )
+        .is_empty());
+}
+
+/// A scale step's write meets a 409: a status write is retried (the scale completes); a spec
+/// changed by someone else in that moment (generation moved) stops the scale, nothing written.
+#[test]
+fn a_scale_step_retries_a_status_write_and_stops_on_a_spec_change() {
+    let c = Cluster::fast("gate-scale-conflict", 3);
+    let Some(sim) = c.sim_or_skip(
+        "lands another writer's write between the tool's read and its write (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    Sts::default().deploy(&c, 90);
+    sim.interleave(kube_sim::Interleave::status_write(
+        "update",
+        "statefulsets",
+        1,
+    ));
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Completed");
+    assert_eq!(conflicts(&sim, "PUT", "/statefulsets/flask/scale"), 1);
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "2"
+    );
+
+    // someone else's spec change right before the write: not fought, not written over
+    sim.interleave(kube_sim::Interleave {
+        verb: "update".into(),
+        resource: "statefulsets".into(),
+        times: 1,
+        patch: Some(serde_json::json!({"spec": {"minReadySeconds": 1}})),
+    });
+    let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Interfered", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was changed by someone else meanwhile (generation"),
+        "{d}"
+    );
+    assert_eq!(conflicts(&sim, "PUT", "/statefulsets/flask/scale"), 2);
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "2",
+        "nothing written"
+    );
+}

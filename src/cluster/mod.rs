@@ -865,6 +865,18 @@ impl Cluster {
         }
     }
 
+    /// The claim, or None when it does not exist.
+    pub async fn claim_opt(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<Option<PersistentVolumeClaim>, Error> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        api.get_opt(name)
+            .await
+            .map_err(|e| self.api_failure(e, &format!("get persistentvolumeclaim {ns}/{name}")))
+    }
+
     /// The volume a claim is bound to; None when it is gone or not bound.
     pub async fn claim_volume(&self, ns: &str, name: &str) -> Result<Option<String>, Error> {
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);

@@ -145,6 +145,24 @@ pub fn set_blockers(s: &SetFacts) -> Vec<Blocker> {
     out
 }
 
+/// Read again after a 409 on its resourceVersion precondition, may a write of the set be made
+/// again? Only if it is the same object (`uid`) with the same spec (`generation`: the API
+/// server moves it on every spec change, and on nothing else): then what moved the
+/// resourceVersion was a status write (the StatefulSet controller's counts) or metadata, and
+/// the write is re-proven and retried. Some(why) stops it: someone else changed the set.
+pub fn spec_moved(name: &str, basis: (&str, i64), now: (&str, i64)) -> Option<String> {
+    if now.0 != basis.0 {
+        Some(format!("statefulset {name} was deleted and created again"))
+    } else if now.1 != basis.1 {
+        Some(format!(
+            "the spec of statefulset {name} was changed by someone else meanwhile (generation {} → {})",
+            basis.1, now.1
+        ))
+    } else {
+        None
+    }
+}
+
 /// A wait the gate made, for the result documents (`waits[]`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -500,6 +518,20 @@ mod tests {
             g.judge(vec![b], 5.0, Some(5.0)),
             Verdict::TimedOut(_)
         ));
+    }
+
+    #[test]
+    fn only_a_new_object_or_a_new_spec_stops_a_retried_write() {
+        // a status write moves neither
+        assert_eq!(spec_moved("web", ("u1", 4), ("u1", 4)), None);
+        assert_eq!(
+            spec_moved("web", ("u1", 4), ("u1", 5)).as_deref(),
+            Some("the spec of statefulset web was changed by someone else meanwhile (generation 4 → 5)")
+        );
+        assert_eq!(
+            spec_moved("web", ("u1", 4), ("u2", 1)).as_deref(),
+            Some("statefulset web was deleted and created again")
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! per-ordinal join and diagnosis built from it. Nothing here does I/O.
 
 pub mod check;
+pub mod cordon;
 pub mod drain;
 pub mod force;
 pub mod gate;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::retry::{write_reproven, Reproven};
 use super::Journal;
 use crate::cluster::{Cluster, Guarded};
 use crate::error::Error;
@@ -18,6 +19,7 @@ use crate::model::drain::{
 use crate::model::force::LeaseLookup;
 use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
 use crate::progress::Progress;
+use k8s_openapi::api::core::v1::Node;
 
 #[derive(Debug, Clone)]
 pub struct DrainOptions {
@@ -241,39 +243,9 @@ pub async fn run(
             ),
         ));
     }
-    // cordon, behind the node's resourceVersion; a cordon someone else made stays theirs
-    let node = cluster.get_node(&node_name).await?;
-    let unschedulable = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false);
-    if !unschedulable {
-        let by = format!(
-            "{} at {}",
-            std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
-            jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        );
-        let rv = node.metadata.resource_version.clone().unwrap_or_default();
-        match cluster.cordon(&node_name, &rv, &by).await? {
-            Guarded::Done(_) => {}
-            Guarded::Conflict(m) => {
-                return Ok(report.end(
-                    Outcome::Interfered,
-                    format!(
-                    "node {node_name} changed since it was read ({m}); nothing changed, run again"
-                ),
-                ))
-            }
-            Guarded::Gone => {
-                return Err(Error::not_found(format!("node \"{node_name}\" not found")))
-            }
-        }
-        report.cordoned = true;
-        journal.wrote(&format!("cordoned node {node_name}"));
-        log.say(&format!("node/{node_name} cordoned"));
-    } else {
-        log.say(&format!("node/{node_name} already cordoned"));
+    match cordon(cluster, &node_name, log, journal).await? {
+        Ok(cordoned) => report.cordoned = cordoned,
+        Err(why) => return Ok(report.end(Outcome::Interfered, why)),
     }
     let mut waiting_for_node = vec![];
     // other pods first, one at a time; then StatefulSet pods set by set (highest ordinal
@@ -671,6 +643,57 @@ async fn settle(
         log.waiting(&format!("waiting for {what}"), started);
         waker.changed().await;
     }
+}
+
+/// Cordons the node, behind its resourceVersion: Ok(true) when this drain cordoned it,
+/// Ok(false) when it was cordoned already (a cordon someone else made stays theirs), Err(why)
+/// when someone else acted on the node meanwhile (nothing changed). A 409 caused by the
+/// kubelet's status writes is re-proven and retried.
+async fn cordon(
+    cluster: &Cluster,
+    node_name: &str,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<Result<bool, String>, Error> {
+    let mut node = cluster.get_node(node_name).await?;
+    if crate::model::cordon::cordoned(&node) {
+        log.say(&format!("node/{node_name} already cordoned"));
+        return Ok(Ok(false));
+    }
+    let by = format!(
+        "{} at {}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+        jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    );
+    let uid = node.metadata.uid.clone().unwrap_or_default();
+    let written = write_reproven(
+        &mut node,
+        async |n: &Node| {
+            let rv = n.metadata.resource_version.clone().unwrap_or_default();
+            cluster.cordon(node_name, &rv, &by).await
+        },
+        async || {
+            let now = cluster.get_node(node_name).await?;
+            Ok(match crate::model::cordon::cordon_moved(&uid, &now) {
+                None => Ok(now),
+                Some(why) => Err(why),
+            })
+        },
+    )
+    .await?;
+    match written {
+        Reproven::Done(_) => {}
+        Reproven::Broken(why) => return Ok(Err(format!("{why}; nothing changed, run again"))),
+        Reproven::KeptChanging(m) => {
+            return Ok(Err(format!(
+            "node {node_name} kept changing while being cordoned ({m}); nothing changed, run again"
+        )))
+        }
+        Reproven::Gone => return Err(Error::not_found(format!("node \"{node_name}\" not found"))),
+    }
+    journal.wrote(&format!("cordoned node {node_name}"));
+    log.say(&format!("node/{node_name} cordoned"));
+    Ok(Ok(true))
 }
 
 #[derive(Debug, Clone)]

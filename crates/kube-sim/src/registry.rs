@@ -760,6 +760,37 @@ impl Registry {
         self.commit_update(&mut txn, def, &old, new, opts)
     }
 
+    /// Another writer's write right now (see [`crate::Interleave`]): with `patch`, a merge patch
+    /// of the object; without, a status write that moves only its resourceVersion. Nothing
+    /// happens when the object does not exist.
+    pub fn interleave(
+        &self,
+        def: &'static ResourceDef,
+        ns: &str,
+        name: &str,
+        patch: Option<&Value>,
+    ) {
+        match patch {
+            Some(p) => {
+                let body = serde_json::to_vec(p).unwrap_or_default();
+                let _ = self.patch(
+                    def,
+                    ns,
+                    name,
+                    (PatchType::Merge, &body),
+                    None,
+                    &WriteOpts::default(),
+                );
+            }
+            None => {
+                let mut txn = self.store.lock();
+                if let Some(old) = txn.get(def, ns, name) {
+                    txn.put(def, (*old).clone());
+                }
+            }
+        }
+    }
+
     pub fn get_scale(&self, def: &'static ResourceDef, ns: &str, name: &str) -> Result<Value> {
         Ok(to_scale(self.get(def, ns, name)?.as_ref()))
     }
