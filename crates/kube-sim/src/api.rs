@@ -402,6 +402,12 @@ async fn route(
     let wopts = WriteOpts {
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
         strict_fields: q.get("fieldValidation").is_some_and(|v| v == "Strict"),
+        manager: super::managed::manager_of(
+            q.get("fieldManager").map(String::as_str),
+            headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+        ),
     };
     let reg = &sim.registry;
     match (&t.name, t.sub.as_deref(), method.clone()) {

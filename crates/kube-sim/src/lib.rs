@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod discovery;
 pub mod fixtures;
 mod gc;
+pub mod managed;
 pub mod openapi;
 pub mod protobuf;
 pub mod registry;
