@@ -524,3 +524,87 @@ fn a_kubelet_status_write_before_the_cordon_is_not_interference() {
         .count();
     assert_eq!(conflicts, 1, "the status write made the first cordon a 409");
 }
+
+/// Whose cordon it is is proven from the cluster, not from drain's annotation alone: a drain
+/// with `--pinned wait` takes a node out for maintenance (cache-1 waits for it; the node then
+/// goes down: still planned); a plain `kubectl uncordon` and someone else's `kubectl cordon`
+/// later, the annotation is stale — `inspect` no longer calls the waiting pod planned
+/// maintenance, and `uncordon` without `--force` leaves the other cordon alone (and removes
+/// the stale annotation).
+#[test]
+fn a_cordon_made_after_a_plain_kubectl_uncordon_is_someone_elses() {
+    let Some(c) = crate::harness::lab_with(
+        "drain-whose-cordon",
+        std::time::Duration::from_secs(360),
+        |_| Sts {
+            name: "cache",
+            replicas: 2,
+            ..Default::default()
+        },
+    ) else {
+        return;
+    };
+    pdb(&c, "cache", "cache");
+    let node = c.jsonpath(&["get", "pod", "cache-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "cache-1"], "{.metadata.uid}");
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--pinned",
+        "wait",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "WaitingForNode");
+    c.eventually(30, "cache-1 re-created and Pending", || {
+        let p = c.try_json(&["get", "pod", "cache-1"])?;
+        (p["metadata"]["uid"] != before.as_str() && p["status"]["phase"] == "Pending").then_some(())
+    });
+    crate::harness::power(&c, &node, false);
+    c.eventually(40, "the node NotReady", || {
+        let n = c.json(&["get", "node", &node]);
+        (crate::harness::ready_condition(&n)?["status"] == "Unknown").then_some(())
+    });
+    let problems = |c: &Cluster| {
+        let out = c.sts(&["inspect", "cache", "-o", "json"]);
+        doc(&out)["problems"].to_string()
+    };
+    // drain's own cordon, the node down during the maintenance: planned
+    let p = problems(&c);
+    assert!(p.contains("PlannedMaintenance"), "{p}");
+
+    // someone runs the plain kubectl commands: the cordon is theirs now
+    c.kubectl_ok(&["uncordon", &node]);
+    c.kubectl_ok(&["cordon", &node]);
+    let p = problems(&c);
+    assert!(!p.contains("PlannedMaintenance"), "{p}");
+    assert!(p.contains("PinnedVolumeOnDeadNode"), "{p}");
+    let out = c.sts(&["uncordon", &node, "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was stale and is removed"),
+        "{d}"
+    );
+    assert!(unschedulable(&c, &node), "their cordon stays");
+    assert_eq!(
+        c.jsonpath(
+            &["get", "node", &node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        ),
+        "",
+        "the stale annotation is removed"
+    );
+    let out = c.sts(&["uncordon", &node, "--force", "--timeout", "1s"]);
+    assert_ne!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    assert!(!unschedulable(&c, &node));
+    crate::harness::power(&c, &node, true);
+}

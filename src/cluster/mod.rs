@@ -33,10 +33,7 @@ pub struct Cluster {
     pub ca_sha256: Option<String>,
 }
 
-/// The field manager of every write (kubectl's own is "kubectl-client-side-apply", "kubectl-edit"…):
-/// managedFields then name this tool, and a later server-side apply's conflict says who changed
-/// the field instead of "unknown" (golden resize: after-resize-apply-server-side.txt).
-pub const FIELD_MANAGER: &str = "kubectl-sts";
+pub use crate::model::FIELD_MANAGER;
 
 fn write_patch() -> kube::api::PatchParams {
     kube::api::PatchParams {
@@ -460,14 +457,24 @@ impl Slim for ControllerRevision {
 }
 impl Slim for Node {
     fn slim(&mut self) {
-        // the one annotation inspect reads: drain's cordon (planned maintenance)
+        // what inspect reads of drain's cordon (planned maintenance): its annotation, and this
+        // tool's managedFields entries, which prove the cordon is still drain's
         let cordoned_by = self
             .metadata
             .annotations
             .as_mut()
             .and_then(|a| a.remove_entry(crate::model::drain::CORDONED_BY));
+        let ours: Vec<_> = self
+            .metadata
+            .managed_fields
+            .take()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.manager.as_deref() == Some(FIELD_MANAGER))
+            .collect();
         slim_meta_unlabelled(&mut self.metadata);
         self.metadata.annotations = cordoned_by.map(|kv| [kv].into());
+        self.metadata.managed_fields = (!ours.is_empty()).then_some(ours);
         if let Some(st) = self.status.as_mut() {
             st.images = None;
             st.volumes_attached = None;
@@ -1053,6 +1060,21 @@ impl Cluster {
             "spec": {"unschedulable": null},
         });
         self.merge_patch(api, name, patch, &format!("uncordon node {name}"))
+            .await
+    }
+
+    /// Removes drain's annotation (nothing else) behind the node's resourceVersion.
+    pub async fn clear_cordoned_by(
+        &self,
+        name: &str,
+        resource_version: &str,
+    ) -> Result<Guarded<Node>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version,
+                "annotations": {crate::model::drain::CORDONED_BY: null}},
+        });
+        self.merge_patch(api, name, patch, &format!("annotate node {name}"))
             .await
     }
 

@@ -19,6 +19,12 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::storage::v1::VolumeAttachment;
 
+/// The field manager of every write (kubectl's own are "kubectl-client-side-apply",
+/// "kubectl-edit"…): managedFields then name this tool, which proves whose a cordon is
+/// (`cordon`), and a later server-side apply's conflict says who changed the field instead of
+/// "unknown" (golden resize: after-resize-apply-server-side.txt).
+pub const FIELD_MANAGER: &str = "kubectl-sts";
+
 /// A plan's steps joined for one line, summarised beyond a screenful: the first few, how many
 /// are left out, the last two (the JSON document keeps every step).
 pub fn summarised(items: &[String], sep: &str) -> String {
