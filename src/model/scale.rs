@@ -335,7 +335,8 @@ pub fn autoscalers_of(set: &str, hpas: &[HorizontalPodAutoscaler]) -> Vec<String
         .collect()
 }
 
-/// Checked once, before anything changes. `autoscalers`: from [`autoscalers_of`].
+/// Checked before every step (a GitOps change of the retention policy or a new autoscaler
+/// mid-scale stops the next one). `autoscalers`: from [`autoscalers_of`].
 pub fn preflight(
     state: &SetState,
     target: i64,

@@ -144,7 +144,19 @@ async fn gate_step(
         let blockers = if interference(&state, set_uid, expected).is_some() {
             vec![]
         } else {
-            step_blockers(&state)
+            // the whole preflight again, not only the first time: a GitOps change of the
+            // retention policy or a new autoscaler mid-scale stops the next step
+            let autoscalers = autoscalers_now(cluster, ns, &opts.name)
+                .await?
+                .unwrap_or_default();
+            let mut b = preflight(
+                &state,
+                opts.replicas,
+                opts.allow_claim_deletion,
+                &autoscalers,
+            );
+            b.extend(step_blockers(&state));
+            b
         };
         Ok((state, blockers))
     })
@@ -181,6 +193,19 @@ async fn gate_step(
         ),
     };
     Ok(Err((state, stop)))
+}
+
+/// The autoscalers that target the set now (read before every step: one may be created
+/// mid-scale); None when RBAC denies the list (warned once, before the first step).
+async fn autoscalers_now(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+) -> Result<Option<Vec<String>>, Error> {
+    Ok(match cluster.autoscalers(ns).await? {
+        Access::Ok(hpas) => Some(autoscalers_of(name, &hpas)),
+        Access::Forbidden => None,
+    })
 }
 
 /// Reads the set's state. Claims only where a guard or the report needs them; nodes
@@ -308,15 +333,11 @@ async fn run_steps(
         );
         return Ok(finish(report, &state, Outcome::Unchanged, msg));
     }
-    let autoscalers = match cluster.autoscalers(ns).await? {
-        Access::Ok(hpas) => autoscalers_of(&opts.name, &hpas),
-        Access::Forbidden => {
-            log.say(&format!(
-                                "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
-            ));
-            vec![]
-        }
-    };
+    if autoscalers_now(cluster, ns, &opts.name).await?.is_none() {
+        log.say(&format!(
+            "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
+        ));
+    }
     // the first gate: what needs a person refuses at once (nothing changed); what settles by
     // itself (a pod inside minReadySeconds, the controller catching up) is waited for
     let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, &opts.name, &selector_string(&set)));
@@ -328,6 +349,9 @@ async fn run_steps(
             Some(s) => s,
             None => read(cluster, ns, &opts.name, true).await?.0,
         };
+        let autoscalers = autoscalers_now(cluster, ns, &opts.name)
+            .await?
+            .unwrap_or_default();
         let mut blockers = preflight(
             &state,
             opts.replicas,
