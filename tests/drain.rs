@@ -608,3 +608,50 @@ fn a_cordon_made_after_a_plain_kubectl_uncordon_is_someone_elses() {
     assert!(!unschedulable(&c, &node));
     crate::harness::power(&c, &node, true);
 }
+
+/// A replica that is starting is waited for, not an interference: while the drain waits for a
+/// budget that allows nothing, a scale-up adds a replica that stays starting for a while (its
+/// readiness probe's initial delay: on a real cluster, scheduling, attaching and pulling take as
+/// long). The drain waits for it — it is what will let the budget allow the eviction — and then
+/// drains.
+#[test]
+fn a_replica_still_starting_after_a_scale_up_is_waited_for() {
+    let c = Cluster::fast("drain-starting", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        extra: "podManagementPolicy: Parallel",
+        container_extra: "readinessProbe:\n  exec:\n    command: [\"true\"]\n  initialDelaySeconds: 12\n  periodSeconds: 1",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    budget_allowing_nothing(&c);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    let child = c.sts_spawn(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "120s",
+        "-o",
+        "json",
+    ]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas", "4"]);
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["evictions"][0]["pod"], "flask-1", "{d}");
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
+    assert_ne!(p["spec"]["nodeName"], node.as_str(), "flask-1 moved");
+}

@@ -490,10 +490,14 @@ impl Slim for Pod {
         slim_meta(&mut self.metadata);
         if let Some(spec) = self.spec.as_mut() {
             spec.volumes = None;
+            // the probes say how long a started container may take to be Ready (a replica
+            // that is starting is waited for: model::starting)
             let slim_c = |c: &mut k8s_openapi::api::core::v1::Container| {
                 *c = k8s_openapi::api::core::v1::Container {
                     name: std::mem::take(&mut c.name),
                     restart_policy: c.restart_policy.take(),
+                    readiness_probe: c.readiness_probe.take(),
+                    startup_probe: c.startup_probe.take(),
                     ..Default::default()
                 };
             };

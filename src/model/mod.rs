@@ -12,6 +12,7 @@ pub mod recover;
 pub mod resize;
 pub mod rollout;
 pub mod scale;
+pub mod starting;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{
