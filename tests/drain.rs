@@ -1006,3 +1006,160 @@ fn terminating_pods_are_waited_for_and_listed() {
     });
     assert!(!d["onNode"].to_string().contains("held"), "{d}");
 }
+
+/// The kubelet writes its node's status every few seconds: a 409 on the cordon that such a
+/// write causes is read again and the cordon written again, not an interference.
+#[test]
+fn a_kubelet_status_write_before_the_cordon_is_not_interference() {
+    let c = Cluster::fast("drain-status-write", 2);
+    let Some(sim) = c.sim_or_skip(
+        "lands the kubelet's node status write between the tool's read and its cordon (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    sim.interleave(kube_sim::Interleave::status_write("patch", "nodes", 1));
+    let out = c.sts(&["drain", "n1", "--ignore-daemonsets", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["cordoned"], true, "{d}");
+    assert!(unschedulable(&c, "n1"));
+    let conflicts = sim
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/nodes/n1") && r.status == 409)
+        .count();
+    assert_eq!(conflicts, 1, "the status write made the first cordon a 409");
+}
+
+/// Whose cordon it is is proven from the cluster, not from drain's annotation alone: a drain
+/// with `--pinned wait` takes a node out for maintenance (cache-1 waits for it; the node then
+/// goes down: still planned); a plain `kubectl uncordon` and someone else's `kubectl cordon`
+/// later, the annotation is stale — `inspect` no longer calls the waiting pod planned
+/// maintenance, and `uncordon` without `--force` leaves the other cordon alone (and removes
+/// the stale annotation).
+#[test]
+fn a_cordon_made_after_a_plain_kubectl_uncordon_is_someone_elses() {
+    let Some(c) = crate::harness::lab_with(
+        "drain-whose-cordon",
+        std::time::Duration::from_secs(360),
+        |_| Sts {
+            name: "cache",
+            replicas: 2,
+            ..Default::default()
+        },
+    ) else {
+        return;
+    };
+    pdb(&c, "cache", "cache");
+    let node = c.jsonpath(&["get", "pod", "cache-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "cache-1"], "{.metadata.uid}");
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--pinned",
+        "wait",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "WaitingForNode");
+    c.eventually(30, "cache-1 re-created and Pending", || {
+        let p = c.try_json(&["get", "pod", "cache-1"])?;
+        (p["metadata"]["uid"] != before.as_str() && p["status"]["phase"] == "Pending").then_some(())
+    });
+    crate::harness::power(&c, &node, false);
+    c.eventually(40, "the node NotReady", || {
+        let n = c.json(&["get", "node", &node]);
+        (crate::harness::ready_condition(&n)?["status"] == "Unknown").then_some(())
+    });
+    let problems = |c: &Cluster| {
+        let out = c.sts(&["inspect", "cache", "-o", "json"]);
+        doc(&out)["problems"].to_string()
+    };
+    // drain's own cordon, the node down during the maintenance: planned
+    let p = problems(&c);
+    assert!(p.contains("PlannedMaintenance"), "{p}");
+
+    // someone runs the plain kubectl commands: the cordon is theirs now
+    c.kubectl_ok(&["uncordon", &node]);
+    c.kubectl_ok(&["cordon", &node]);
+    let p = problems(&c);
+    assert!(!p.contains("PlannedMaintenance"), "{p}");
+    assert!(p.contains("PinnedVolumeOnDeadNode"), "{p}");
+    let out = c.sts(&["uncordon", &node, "-o", "json"]);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was stale and is removed"),
+        "{d}"
+    );
+    assert!(unschedulable(&c, &node), "their cordon stays");
+    assert_eq!(
+        c.jsonpath(
+            &["get", "node", &node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        ),
+        "",
+        "the stale annotation is removed"
+    );
+    let out = c.sts(&["uncordon", &node, "--force", "--timeout", "1s"]);
+    assert_ne!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    assert!(!unschedulable(&c, &node));
+    crate::harness::power(&c, &node, true);
+}
+
+/// A replica that is starting is waited for, not an interference: while the drain waits for a
+/// budget that allows nothing, a scale-up adds a replica that stays starting for a while (its
+/// readiness probe's initial delay: on a real cluster, scheduling, attaching and pulling take as
+/// long). The drain waits for it — it is what will let the budget allow the eviction — and then
+/// drains.
+#[test]
+fn a_replica_still_starting_after_a_scale_up_is_waited_for() {
+    let c = Cluster::fast("drain-starting", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        extra: "podManagementPolicy: Parallel",
+        container_extra: "readinessProbe:\n  exec:\n    command: [\"true\"]\n  initialDelaySeconds: 12\n  periodSeconds: 1",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    budget_allowing_nothing(&c);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    let child = c.sts_spawn(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "120s",
+        "-o",
+        "json",
+    ]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas", "4"]);
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert_eq!(d["evictions"][0]["pod"], "flask-1", "{d}");
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
+    assert_ne!(p["spec"]["nodeName"], node.as_str(), "flask-1 moved");
+}

@@ -189,12 +189,24 @@ fn a_pod_that_is_not_ready_refuses_at_once_beside_one_that_settles() {
         "-p",
         r#"[{"op":"add","path":"/spec/template/spec/containers/0/readinessProbe","value":{"exec":{"command":["false"]},"periodSeconds":1}}]"#,
     ]);
-    c.eventually(60, "flask-2 replaced and not Ready", || {
-        let p = c.try_json(&["get", "pod", "flask-2"])?;
-        let rev = p["metadata"]["labels"]["controller-revision-hash"].as_str()?;
-        let update = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
-        (rev == update && p["status"]["phase"] == "Running").then_some(())
-    });
+    // ... and past the time its probe had to succeed (3 periods of 1 s after the start, and
+    // the 10 s margin): before that it is starting, and waited for
+    c.eventually(
+        60,
+        "flask-2 replaced and not Ready past its probe's window",
+        || {
+            let p = c.try_json(&["get", "pod", "flask-2"])?;
+            let rev = p["metadata"]["labels"]["controller-revision-hash"].as_str()?;
+            let update = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+            let started: jiff::Timestamp = p["status"]["containerStatuses"][0]["state"]["running"]
+                ["startedAt"]
+                .as_str()?
+                .parse()
+                .ok()?;
+            let past = jiff::Timestamp::now().duration_since(started).as_secs() > 14;
+            (rev == update && p["status"]["phase"] == "Running" && past).then_some(())
+        },
+    );
     let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
     assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
     let d = doc(&out);
@@ -253,5 +265,172 @@ fn a_controller_that_never_observes_the_generation_is_not_settling() {
     assert_eq!(
         c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
         "3"
+    );
+}
+
+/// How many of the simulator's answers to `method` on paths ending in `suffix` were 409.
+fn conflicts(sim: &kube_sim::Sim, method: &str, suffix: &str) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.method == method && r.path.ends_with(suffix) && r.status == 409)
+        .count()
+}
+
+/// `rollout restart` right after a read: the StatefulSet controller's status write lands
+/// between the tool's read and its patch (on a real cluster at random, after `kubectl rollout
+/// status`; here made certain). The 409 it causes is re-proven and retried: the restart goes
+/// through.
+#[test]
+fn a_status_write_between_the_read_and_the_restart_is_not_interference() {
+    let c = Cluster::fast("gate-status-write", 3);
+    let Some(sim) = c.sim_or_skip(
+        "lands the StatefulSet controller's status write between the tool's read and its write (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    Sts::default().deploy(&c, 90);
+    let before = c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}");
+    sim.interleave(kube_sim::Interleave::status_write(
+        "patch",
+        "statefulsets",
+        1,
+    ));
+    let out = c.sts(&[
+        "rollout",
+        "restart",
+        "flask",
+        "--timeout",
+        "2m",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    assert_eq!(
+        conflicts(&sim, "PATCH", "/statefulsets/flask"),
+        1,
+        "the status write made the first patch a 409"
+    );
+    assert_ne!(
+        c.jsonpath(&["get", "sts", "flask"], "{.status.updateRevision}"),
+        before
+    );
+    assert!(!c
+        .jsonpath(
+            &["get", "sts", "flask"],
+            "{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}"
+        )
+        .is_empty());
+}
+
+/// A scale step's write meets a 409: a status write is retried (the scale completes); a spec
+/// changed by someone else in that moment (generation moved) stops the scale, nothing written.
+#[test]
+fn a_scale_step_retries_a_status_write_and_stops_on_a_spec_change() {
+    let c = Cluster::fast("gate-scale-conflict", 3);
+    let Some(sim) = c.sim_or_skip(
+        "lands another writer's write between the tool's read and its write (a race a real cluster makes only at random)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    Sts::default().deploy(&c, 90);
+    sim.interleave(kube_sim::Interleave::status_write(
+        "update",
+        "statefulsets",
+        1,
+    ));
+    let out = c.sts(&["scale", "flask", "--replicas", "2", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Completed");
+    assert_eq!(conflicts(&sim, "PUT", "/statefulsets/flask/scale"), 1);
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "2"
+    );
+
+    // someone else's spec change right before the write: not fought, not written over
+    sim.interleave(kube_sim::Interleave {
+        verb: "update".into(),
+        resource: "statefulsets".into(),
+        times: 1,
+        patch: Some(serde_json::json!({"spec": {"minReadySeconds": 1}})),
+    });
+    let out = c.sts(&["scale", "flask", "--replicas", "1", "-o", "json"]);
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Interfered", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was changed by someone else meanwhile (generation"),
+        "{d}"
+    );
+    assert_eq!(conflicts(&sim, "PUT", "/statefulsets/flask/scale"), 2);
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "2",
+        "nothing written"
+    );
+}
+
+/// A replica that is starting (a scale-up someone made: its readiness probe's initial delay
+/// keeps it starting, as scheduling, attaching and pulling do on a real cluster) is waited for
+/// by the gate, not refused: the scale that follows goes on once it is Ready.
+#[test]
+fn a_replica_starting_after_a_scale_up_is_waited_for_by_the_gate() {
+    let c = Cluster::fast("gate-starting", 3);
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        extra: "podManagementPolicy: Parallel",
+        container_extra: "readinessProbe:\n  exec:\n    command: [\"true\"]\n  initialDelaySeconds: 10\n  periodSeconds: 1",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    c.kubectl_ok(&["scale", "sts", "flask", "--replicas", "4"]);
+    c.eventually(30, "flask-3 running and not Ready", || {
+        let p = c.try_json(&["get", "pod", "flask-3"])?;
+        (p["status"]["containerStatuses"][0]["state"]["running"].is_object()
+            && p["status"]["containerStatuses"][0]["ready"] == false)
+            .then_some(())
+    });
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "5",
+        "--timeout",
+        "2m",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Completed", "{d}");
+    let waited = d["waits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w["code"] == "PodStarting" && w["pod"] == "flask-3");
+    assert!(waited, "{d}");
+    assert!(
+        out.stderr
+            .contains("waiting for flask-3 to start and become Ready"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.spec.replicas}"),
+        "5"
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.status.readyReplicas}"),
+        "5"
     );
 }

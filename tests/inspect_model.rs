@@ -300,6 +300,44 @@ fn replacement_blocked_by_volume_on_dead_node() {
     assert_eq!(ins.rows[1].volumes[0].attached_node.as_deref(), Some("n2"));
 }
 
+/// The managedFields entry of a manager whose Update set `spec.unschedulable` (and, for
+/// kubectl-sts, drain's annotation).
+fn cordon_entry(manager: &str) -> serde_json::Value {
+    let mut f = json!({"f:spec": {"f:unschedulable": {}}});
+    if manager == "kubectl-sts" {
+        f["f:metadata"] = json!({"f:annotations": {".": {}, "f:kubectl-sts.io/cordoned-by": {}}});
+    }
+    json!({"manager": manager, "operation": "Update", "apiVersion": "v1", "time": "2026-11-22T00:20:00Z", "fieldsType": "FieldsV1", "fieldsV1": f})
+}
+
+/// After `kubectl sts drain`, a plain `kubectl uncordon` and someone else's `kubectl cordon`, the
+/// annotation is stale (the field is kubectl's): a dead node's pod waiting for it is not
+/// planned maintenance but data pinned to a dead node.
+#[test]
+fn a_stale_cordon_annotation_on_a_dead_node_is_not_planned_maintenance() {
+    let mut objs = fixture();
+    kill_node(&mut objs, "n2");
+    edit(&mut objs, "Node", "n2", |n| {
+        n["spec"]["unschedulable"] = json!(true);
+        n["metadata"]["annotations"][kubectl_sts::model::drain::CORDONED_BY] =
+            json!("kubectl-sts drain by alice at 2026-11-22T00:20:00Z");
+        let mut stale = cordon_entry("kubectl-sts");
+        stale["fieldsV1"].as_object_mut().unwrap().remove("f:spec");
+        n["metadata"]["managedFields"] = json!([stale, cordon_entry("kubectl")]);
+    });
+    edit(&mut objs, "Pod", "flask-1", |p| {
+        p["spec"].as_object_mut().unwrap().remove("nodeName");
+        p["status"] = json!({"phase": "Pending"});
+        p["metadata"]["uid"] = json!("new-uid");
+    });
+    assert_eq!(codes(&run(&objs)), ["PinnedVolumeOnDeadNode"]);
+    // drain's own cordon on the same dead node: planned
+    edit(&mut objs, "Node", "n2", |n| {
+        n["metadata"]["managedFields"] = json!([cordon_entry("kubectl-sts")]);
+    });
+    assert_eq!(codes(&run(&objs)), ["PlannedMaintenance"]);
+}
+
 #[test]
 fn a_replica_pending_for_drains_maintenance_is_planned_however_long_it_waits() {
     let mut objs = fixture();
@@ -307,6 +345,7 @@ fn a_replica_pending_for_drains_maintenance_is_planned_however_long_it_waits() {
         n["spec"]["unschedulable"] = json!(true);
         n["metadata"]["annotations"][kubectl_sts::model::drain::CORDONED_BY] =
             json!("kubectl-sts drain by alice at 2026-11-22T00:20:00Z");
+        n["metadata"]["managedFields"] = json!([cordon_entry("kubectl-sts")]);
     });
     // evicted 30 minutes ago; its replacement waits for n2, which holds its volume
     edit(&mut objs, "Pod", "flask-1", |p| {

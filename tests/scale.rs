@@ -593,3 +593,69 @@ fn a_set_stuck_at_its_lowest_ordinal_is_not_scaled() {
     );
     assert_eq!(uids(&c, "pods"), pods);
 }
+
+/// The whole preflight runs again before every step, not only before the first: a GitOps
+/// change of the retention policy to `whenScaled: Delete` while the first step's pod is still
+/// terminating stops the scale before its next step (whose pod's claim the controller would
+/// then delete), saying why.
+#[test]
+fn a_retention_policy_changed_mid_scale_stops_the_next_step() {
+    // the removed pod takes 4 s to stop: the other writer's change lands before the next step
+    let c = Cluster::with_nodes(
+        "scale-policy-mid",
+        3,
+        kube_sim::SimConfig {
+            speed: 5.0,
+            container_stop_delay: Duration::from_secs(20),
+            ..Default::default()
+        },
+    );
+    if c.skip_unless_sim(
+        "holds the removed pod Terminating (the simulator's container stop delay) until another writer's change has landed; on a real cluster the two would race",
+    ) {
+        return;
+    }
+    Sts::default().deploy(&c, 90);
+    let gitops = c.other_writer(
+        |k| {
+            k.try_json(&["get", "pod", "flask-2"])
+                .is_some_and(|p| !p["metadata"]["deletionTimestamp"].is_null())
+        },
+        |k| {
+            k.run(&[
+                "patch",
+                "statefulset",
+                "flask",
+                "--type=merge",
+                "-p",
+                r#"{"spec":{"persistentVolumeClaimRetentionPolicy":{"whenScaled":"Delete"}}}"#,
+            ])
+        },
+    );
+    let out = c.sts(&[
+        "scale",
+        "flask",
+        "--replicas",
+        "1",
+        "--timeout",
+        "60s",
+        "-o",
+        "json",
+    ]);
+    let wrote = gitops.finish().expect("the other writer acted");
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    assert_eq!(out.code, 4, "{}{}", out.stdout, out.stderr);
+    let d: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    assert_eq!(d["steps"].as_array().unwrap().len(), 1, "{d}");
+    assert_eq!(d["blockers"][0]["code"], "ClaimsWouldBeDeleted", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("refusing step 2 (replicas 2 → 1): persistentVolumeClaimRetentionPolicy.whenScaled is Delete"),
+        "{d}"
+    );
+    assert_eq!(spec_replicas(&c), "2", "the next step was not taken");
+    assert!(names(&c, "pvc").contains(&"www-flask-1".to_string()));
+}

@@ -33,10 +33,7 @@ pub struct Cluster {
     pub ca_sha256: Option<String>,
 }
 
-/// The field manager of every write (kubectl's own is "kubectl-client-side-apply", "kubectl-edit"…):
-/// managedFields then name this tool, and a later server-side apply's conflict says who changed
-/// the field instead of "unknown" (golden resize: after-resize-apply-server-side.txt).
-pub const FIELD_MANAGER: &str = "kubectl-sts";
+pub use crate::model::FIELD_MANAGER;
 
 fn write_patch() -> kube::api::PatchParams {
     kube::api::PatchParams {
@@ -460,16 +457,26 @@ impl Slim for ControllerRevision {
 }
 impl Slim for Node {
     fn slim(&mut self) {
-        // the one annotation inspect reads: drain's cordon (planned maintenance)
+        // what inspect reads of drain's cordon (planned maintenance): its annotation, and this
+        // tool's managedFields entries, which prove the cordon is still drain's
         let cordoned_by = self
             .metadata
             .annotations
             .as_mut()
             .and_then(|a| a.remove_entry(crate::model::drain::CORDONED_BY));
+        let ours: Vec<_> = self
+            .metadata
+            .managed_fields
+            .take()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.manager.as_deref() == Some(FIELD_MANAGER))
+            .collect();
         // labels kept: a volume's node affinity is matched against them (which volume is
         // pinned to which node, whatever the topology key); nodes are few beside pods
         slim_meta(&mut self.metadata);
         self.metadata.annotations = cordoned_by.map(|kv| [kv].into());
+        self.metadata.managed_fields = (!ours.is_empty()).then_some(ours);
         if let Some(st) = self.status.as_mut() {
             st.images = None;
             st.volumes_attached = None;
@@ -501,10 +508,14 @@ impl Slim for Pod {
                 claims.shrink_to_fit();
                 claims
             });
+            // the probes say how long a started container may take to be Ready (a replica
+            // that is starting is waited for: model::starting)
             let slim_c = |c: &mut k8s_openapi::api::core::v1::Container| {
                 *c = k8s_openapi::api::core::v1::Container {
                     name: std::mem::take(&mut c.name),
                     restart_policy: c.restart_policy.take(),
+                    readiness_probe: c.readiness_probe.take(),
+                    startup_probe: c.startup_probe.take(),
                     ..Default::default()
                 };
             };
@@ -883,6 +894,18 @@ impl Cluster {
         }
     }
 
+    /// The claim, or None when it does not exist.
+    pub async fn claim_opt(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<Option<PersistentVolumeClaim>, Error> {
+        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
+        api.get_opt(name)
+            .await
+            .map_err(|e| self.api_failure(e, &format!("get persistentvolumeclaim {ns}/{name}")))
+    }
+
     /// The volume a claim is bound to; None when it is gone or not bound.
     pub async fn claim_volume(&self, ns: &str, name: &str) -> Result<Option<String>, Error> {
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
@@ -1059,6 +1082,21 @@ impl Cluster {
             "spec": {"unschedulable": null},
         });
         self.merge_patch(api, name, patch, &format!("uncordon node {name}"))
+            .await
+    }
+
+    /// Removes drain's annotation (nothing else) behind the node's resourceVersion.
+    pub async fn clear_cordoned_by(
+        &self,
+        name: &str,
+        resource_version: &str,
+    ) -> Result<Guarded<Node>, Error> {
+        let api: Api<Node> = Api::all(self.client.clone());
+        let patch = serde_json::json!({
+            "metadata": {"resourceVersion": resource_version,
+                "annotations": {crate::model::drain::CORDONED_BY: null}},
+        });
+        self.merge_patch(api, name, patch, &format!("annotate node {name}"))
             .await
     }
 

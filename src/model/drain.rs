@@ -20,6 +20,7 @@ use serde::Serialize;
 use super::force::owning_controller;
 use super::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
 use super::recover::{live_nodes, node_selector_matches, placement, Placement};
+use super::starting::{being_created, starting_within};
 use super::Volume;
 
 /// The annotation drain puts on a node it cordons: who and when (so `uncordon` undoes only
@@ -815,17 +816,33 @@ fn set_verdict(
     };
     let in_group = |o: i64| group.iter().any(|(g, _)| *g == o);
     // the set without this pod: every other replica Ready and available
+    // starting (being created, scheduled, attached, pulled, probed; no failure, no restart):
+    // it settles by itself, the eviction waits for it (model::starting) — a crash loop or an
+    // unschedulable replica is down
+    let created = set.status.as_ref().map_or(0, |s| s.replicas as i64);
+    let mut starting = vec![];
     let others_down: Vec<String> = (start..start + replicas)
         .filter(|o| Some(*o) != v.ordinal && !in_group(*o))
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
+            None if being_created(created, replicas) => {
+                starting.push(format!("{set_name}-{o} is created and Ready"));
+                None
+            }
             None => Some(format!("{set_name}-{o} is missing")),
             Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
-            Some((_, p)) if !pod_ready(p) => Some(format!("{set_name}-{o} is not Ready")),
+            // the same words while it starts: the drain's waiting line changes only with them
+            Some((_, p)) if !pod_ready(p) => match starting_within(p, input.now) {
+                Some(_) => {
+                    starting.push(format!("{set_name}-{o}, which is starting, is Ready"));
+                    None
+                }
+                None => Some(format!("{set_name}-{o} is not Ready")),
+            },
             _ => None,
         })
         .collect();
     // Ready but inside minReadySeconds: settles by itself, the eviction waits for it
-    let settling: Vec<String> = set_pods
+    let mut settling: Vec<String> = set_pods
         .iter()
         .filter(|(o, p)| {
             Some(*o) != v.ordinal
@@ -837,6 +854,7 @@ fn set_verdict(
             format!("{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})")
         })
         .collect();
+    settling.extend(starting);
     if !others_down.is_empty() {
         let reason = format!(
             "statefulset {ns}/{set_name} already has a pod down ({}): evicting {name} would take a second one down; wait until it is Ready",
@@ -1328,6 +1346,52 @@ mod tests {
         assert!(
             v.reason
                 .contains("kubectl delete pod web-0 -n db, then web-1"),
+            "{}",
+            v.reason
+        );
+    }
+
+    #[test]
+    fn a_replica_starting_is_waited_for_a_failed_or_unschedulable_one_blocks() {
+        // web-2 created 20 s ago, its container being created: it settles by itself
+        let starting = |status: Value| {
+            pod(
+                "web-2",
+                "n3",
+                Some(("StatefulSet", "web")),
+                json!({"metadata": {"creationTimestamp": "2026-01-01T00:09:40Z"}, "status": status}),
+            )
+        };
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.pods[2] = starting(
+            json!({"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}],
+            "containerStatuses": [{"name": "c", "ready": false, "restartCount": 0, "image": "i", "imageID": "",
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}),
+        );
+        let v = &c.run()[0];
+        assert_eq!(v.code, VerdictCode::WaitsForSet, "{}", v.reason);
+        assert!(
+            v.reason.contains("web-2, which is starting, is Ready"),
+            "{}",
+            v.reason
+        );
+        // a crash loop, or a pod the scheduler cannot place: down, refused at once
+        c.pods[2] = starting(
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+            "containerStatuses": [{"name": "c", "ready": false, "restartCount": 3, "image": "i", "imageID": "",
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}),
+        );
+        assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
+        c.pods[2] = starting(json!({"phase": "Pending", "conditions": [
+            {"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]}));
+        assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
+        // a scale-up the controller has not carried out yet: being created
+        let mut c = Case::new(web(["n1", "n2", "n3"]));
+        c.sets[0].spec.replicas = Some(4);
+        let v = &c.run()[0];
+        assert_eq!(v.code, VerdictCode::WaitsForSet, "{}", v.reason);
+        assert!(
+            v.reason.contains("web-3 is created and Ready"),
             "{}",
             v.reason
         );

@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::scale::{Blocker, BlockerCode};
+use super::starting::{being_created, POD_START_SECONDS, STARTING_MARGIN_SECONDS};
 
 /// How long the controller may take to observe a new generation or bring its status counts
 /// in line, before it is taken as not running.
@@ -42,6 +43,9 @@ pub struct PodFacts<'a> {
     pub available_in: Option<i64>,
     /// Terminating: seconds left of its grace period (deletionTimestamp − now).
     pub grace_left: Option<i64>,
+    /// Not Ready but starting (being scheduled, attached, pulled, probed; no failure, no
+    /// restart): seconds within which it should be Ready ([`super::starting`]).
+    pub starting: Option<i64>,
 }
 
 /// A set as the shared guards see it.
@@ -52,6 +56,8 @@ pub struct SetFacts<'a> {
     pub observed_generation: i64,
     pub start: i64,
     pub replicas: i64,
+    /// status.replicas: the pods the controller has created.
+    pub created: i64,
     pub min_ready_seconds: i64,
     /// The template's terminationGracePeriodSeconds (30 by default): how long a condemned pod
     /// not yet deleted may take once the controller deletes it.
@@ -79,6 +85,15 @@ pub fn set_blockers(s: &SetFacts) -> Vec<Blocker> {
     for o in s.start..s.start + s.replicas {
         let name = format!("{}-{o}", s.name);
         let b = match s.pods.iter().find(|p| p.ordinal == o) {
+            // the controller has pods left to create (a scale-up someone made): it creates it
+            None if being_created(s.created, s.replicas) => Blocker::new(
+                BlockerCode::PodStarting,
+                format!(
+                    "{name} is being created (the StatefulSet controller has created {} of {} pods)",
+                    s.created, s.replicas
+                ),
+            )
+            .settles_within(POD_START_SECONDS + STARTING_MARGIN_SECONDS),
             None => Blocker::new(BlockerCode::PodMissing, format!("{name} does not exist")),
             // on a dead node nothing finishes the pod: that needs a person (recover)
             Some(p) if p.terminating && p.dead_node.is_some() => Blocker::new(
@@ -94,6 +109,12 @@ pub fn set_blockers(s: &SetFacts) -> Vec<Blocker> {
                 format!("{name} is terminating ({})", p.status),
             )
             .settles_within(p.grace_left.unwrap_or(0).max(0) + GRACE_MARGIN_SECONDS),
+            // on its way to Ready by itself: waited for, bounded by its own expected time
+            Some(p) if !p.ready && p.dead_node.is_none() && p.starting.is_some() => Blocker::new(
+                BlockerCode::PodStarting,
+                format!("{name} is starting ({}), not Ready yet", p.status),
+            )
+            .settles_within(p.starting.unwrap_or(0).max(0) + STARTING_MARGIN_SECONDS),
             Some(p) if !p.ready => Blocker::new(
                 BlockerCode::PodNotReady,
                 match p.dead_node {
@@ -143,6 +164,24 @@ pub fn set_blockers(s: &SetFacts) -> Vec<Blocker> {
         });
     }
     out
+}
+
+/// Read again after a 409 on its resourceVersion precondition, may a write of the set be made
+/// again? Only if it is the same object (`uid`) with the same spec (`generation`: the API
+/// server moves it on every spec change, and on nothing else): then what moved the
+/// resourceVersion was a status write (the StatefulSet controller's counts) or metadata, and
+/// the write is re-proven and retried. Some(why) stops it: someone else changed the set.
+pub fn spec_moved(name: &str, basis: (&str, i64), now: (&str, i64)) -> Option<String> {
+    if now.0 != basis.0 {
+        Some(format!("statefulset {name} was deleted and created again"))
+    } else if now.1 != basis.1 {
+        Some(format!(
+            "the spec of statefulset {name} was changed by someone else meanwhile (generation {} → {})",
+            basis.1, now.1
+        ))
+    } else {
+        None
+    }
 }
 
 /// A wait the gate made, for the result documents (`waits[]`).
@@ -253,6 +292,10 @@ pub fn waiting_for(b: &Blocker, countdown: bool) -> String {
         BlockerCode::PodOutsideReplicas => {
             format!("{pod} to be removed by the StatefulSet controller")
         }
+        BlockerCode::PodStarting => format!(
+            "{pod} to start and become Ready{}",
+            left(STARTING_MARGIN_SECONDS)
+        ),
         BlockerCode::GenerationNotObserved | BlockerCode::ReplicasNotSettled => {
             format!("the StatefulSet controller to catch up ({})", b.message)
         }
@@ -270,6 +313,9 @@ fn not_settling(b: &Blocker, waited: f64, allowed: i64) -> Blocker {
             ": its node may be down or its kubelet stuck (kubectl sts inspect shows the node)"
         }
         BlockerCode::PodNotAvailable => ": is the clock of this machine far from the cluster's?",
+        BlockerCode::PodStarting => {
+            ": kubectl describe pod shows why (scheduling, volume attachment, image pull, probes)"
+        }
         _ => "",
     };
     let mut n = Blocker::new(
@@ -318,6 +364,7 @@ mod tests {
             dead_node: None,
             available_in: None,
             grace_left: None,
+            starting: None,
         }
     }
 
@@ -328,6 +375,7 @@ mod tests {
             observed_generation: 2,
             start: 0,
             replicas: 3,
+            created: 3,
             min_ready_seconds: 10,
             termination_grace: 30,
             pods,
@@ -423,6 +471,59 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_starting_replica_settles_a_failed_one_does_not() {
+        let mut s = set(vec![
+            PodFacts {
+                ready: false,
+                available: false,
+                status: "ContainerCreating",
+                starting: Some(250),
+                ..pod("web-0", 0)
+            },
+            PodFacts {
+                ready: false,
+                available: false,
+                status: "CrashLoopBackOff",
+                ..pod("web-1", 1)
+            },
+            // starting, but its node is down: nothing will start it
+            PodFacts {
+                ready: false,
+                available: false,
+                status: "Running",
+                starting: Some(20),
+                dead_node: Some("n2 Unknown 1m"),
+                ..pod("web-2", 2)
+            },
+        ]);
+        s.replicas = 4;
+        s.created = 3;
+        let b = set_blockers(&s);
+        assert_eq!(
+            codes(&b),
+            [
+                (BlockerCode::PodStarting, Some("web-0"), Some(260)),
+                (BlockerCode::PodNotReady, Some("web-1"), None),
+                (BlockerCode::PodNotReady, Some("web-2"), None),
+                // a scale-up the controller is carrying out
+                (BlockerCode::PodStarting, Some("web-3"), Some(310)),
+            ]
+        );
+        assert_eq!(
+            b[0].message,
+            "web-0 is starting (ContainerCreating), not Ready yet"
+        );
+        assert_eq!(
+            b[3].message,
+            "web-3 is being created (the StatefulSet controller has created 3 of 4 pods)"
+        );
+        assert_eq!(waiting_for(&b[0], false), "web-0 to start and become Ready");
+        // every pod created: a missing one needs a person
+        s.created = 4;
+        assert_eq!(codes(&set_blockers(&s))[3].0, BlockerCode::PodMissing);
+    }
+
     fn settling(code: BlockerCode, pod: &str, secs: i64) -> Blocker {
         Blocker::new(code, format!("{pod} settles"))
             .for_pod(pod)
@@ -500,6 +601,20 @@ mod tests {
             g.judge(vec![b], 5.0, Some(5.0)),
             Verdict::TimedOut(_)
         ));
+    }
+
+    #[test]
+    fn only_a_new_object_or_a_new_spec_stops_a_retried_write() {
+        // a status write moves neither
+        assert_eq!(spec_moved("web", ("u1", 4), ("u1", 4)), None);
+        assert_eq!(
+            spec_moved("web", ("u1", 4), ("u1", 5)).as_deref(),
+            Some("the spec of statefulset web was changed by someone else meanwhile (generation 4 → 5)")
+        );
+        assert_eq!(
+            spec_moved("web", ("u1", 4), ("u2", 1)).as_deref(),
+            Some("statefulset web was deleted and created again")
+        );
     }
 
     #[test]

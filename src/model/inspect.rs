@@ -438,10 +438,17 @@ impl<'a> Shared<'a> {
             })
             .map(|(name, _)| *name)
             .collect();
+        // only a cordon proven drain's: an annotation a plain `kubectl uncordon` left behind
+        // says nothing about a later cordon (see `cordon`)
         let maintenance = nodes
             .iter()
             .flatten()
-            .filter(|(_, n)| n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true))
+            .filter(|(_, n)| {
+                matches!(
+                    super::cordon::cordon_of(n),
+                    super::cordon::Cordon::Ours { .. }
+                )
+            })
             .filter_map(|(name, n)| {
                 let by = n
                     .metadata

@@ -2,6 +2,7 @@
 //! per-ordinal join and diagnosis built from it. Nothing here does I/O.
 
 pub mod check;
+pub mod cordon;
 pub mod drain;
 pub mod force;
 pub mod gate;
@@ -11,6 +12,7 @@ pub mod recover;
 pub mod resize;
 pub mod rollout;
 pub mod scale;
+pub mod starting;
 pub mod stuck;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
@@ -18,6 +20,12 @@ use k8s_openapi::api::core::v1::{
     Node, NodeSelector, PersistentVolume, PersistentVolumeClaim, Pod, Service,
 };
 use k8s_openapi::api::storage::v1::VolumeAttachment;
+
+/// The field manager of every write (kubectl's own are "kubectl-client-side-apply",
+/// "kubectl-edit"…): managedFields then name this tool, which proves whose a cordon is
+/// (`cordon`), and a later server-side apply's conflict says who changed the field instead of
+/// "unknown" (golden resize: after-resize-apply-server-side.txt).
+pub const FIELD_MANAGER: &str = "kubectl-sts";
 
 /// A plan's steps joined for one line, summarised beyond a screenful: the first few, how many
 /// are left out, the last two (the JSON document keeps every step).

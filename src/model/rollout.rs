@@ -192,6 +192,8 @@ pub struct PodView {
     pub available_in: Option<i64>,
     /// Terminating: seconds left of its grace period.
     pub grace_left: Option<i64>,
+    /// Not Ready but starting: seconds within which it should be Ready.
+    pub starting: Option<i64>,
 }
 
 /// A StatefulSet reduced to what its rollout is decided on.
@@ -204,6 +206,8 @@ pub struct SetView {
     pub generation: i64,
     pub observed_generation: i64,
     pub replicas: i64,
+    /// status.replicas: the pods the controller has created.
+    pub status_replicas: i64,
     pub start: i64,
     pub ordered_ready: bool,
     pub min_ready_seconds: i64,
@@ -348,6 +352,7 @@ impl SetView {
                     status: crate::kubefmt::pod_summary(&v).status,
                     available_in: available_in(p, min_ready, now),
                     grace_left: grace_left(p, now),
+                    starting: super::starting::starting_within(p, now),
                 }
             })
             .collect();
@@ -359,6 +364,7 @@ impl SetView {
             generation: set.metadata.generation.unwrap_or(0),
             observed_generation: status.observed_generation.unwrap_or(0),
             replicas,
+            status_replicas: status.replicas as i64,
             start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
             ordered_ready: spec.pod_management_policy.as_deref() != Some("Parallel"),
             min_ready_seconds: min_ready,
@@ -611,6 +617,7 @@ pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
         observed_generation: v.observed_generation,
         start: v.start,
         replicas: v.replicas,
+        created: v.status_replicas,
         min_ready_seconds: v.min_ready_seconds,
         termination_grace: v.termination_grace,
         pods: v
@@ -626,6 +633,7 @@ pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
                 dead_node: None,
                 available_in: p.available_in,
                 grace_left: p.grace_left,
+                starting: p.starting,
             })
             .collect(),
     }));
@@ -1183,6 +1191,7 @@ mod tests {
             status: if ready { "Running" } else { "CrashLoopBackOff" }.into(),
             available_in: None,
             grace_left: None,
+            starting: None,
         }
     }
 
@@ -1195,6 +1204,7 @@ mod tests {
             generation: 2,
             observed_generation: 2,
             replicas: revs.len() as i64,
+            status_replicas: revs.len() as i64,
             start: 0,
             ordered_ready: true,
             min_ready_seconds: 0,

@@ -19,6 +19,7 @@ use super::health::{
 };
 use super::inspect::{claim_ordinal, set_pods};
 use super::rollout::RolloutState;
+use super::starting::starting_within;
 use super::SetParts;
 use crate::kubefmt;
 
@@ -42,6 +43,8 @@ pub struct PodState {
     pub available_in: Option<i64>,
     /// Terminating: seconds left of its grace period.
     pub grace_left: Option<i64>,
+    /// Not Ready but starting: seconds within which it should be Ready.
+    pub starting: Option<i64>,
 }
 
 /// A StatefulSet's state, reduced to what guarded scale decides on.
@@ -114,6 +117,7 @@ impl SetState {
                     dead_node,
                     available_in: available_in(p, min_ready, snap.now),
                     grace_left: grace_left(p, snap.now),
+                    starting: starting_within(p, snap.now),
                 }
             })
             .collect();
@@ -264,6 +268,9 @@ pub enum BlockerCode {
     ReplicasNotSettled,
     /// What a step that timed out still waited for.
     StepNotFinished,
+    /// A pod on its way to Ready (being created, scheduled, attached, pulled, probed; no
+    /// failure, no restart): waited for, bounded by how long a start takes.
+    PodStarting,
     /// A blocker that settles by itself did not, within its expected maximum.
     NotSettling,
     /// The StatefulSet controller is stuck at a pod without a claim template's volume
@@ -346,7 +353,8 @@ pub fn autoscalers_of(set: &str, hpas: &[HorizontalPodAutoscaler]) -> Vec<String
         .collect()
 }
 
-/// Checked once, before anything changes. `autoscalers`: from [`autoscalers_of`].
+/// Checked before every step (a GitOps change of the retention policy or a new autoscaler
+/// mid-scale stops the next one). `autoscalers`: from [`autoscalers_of`].
 pub fn preflight(
     state: &SetState,
     target: i64,
@@ -387,6 +395,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
         observed_generation: state.observed_generation,
         start: state.start,
         replicas: state.replicas,
+        created: state.status_replicas,
         min_ready_seconds: state.min_ready_seconds,
         termination_grace: state.termination_grace,
         pods: state
@@ -402,6 +411,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
                 dead_node: p.dead_node.as_deref(),
                 available_in: p.available_in,
                 grace_left: p.grace_left,
+                starting: p.starting,
             })
             .collect(),
     };
@@ -547,6 +557,7 @@ mod tests {
             dead_node: None,
             available_in: None,
             grace_left: None,
+            starting: None,
         }
     }
 
@@ -900,13 +911,21 @@ mod tests {
         s.generation = 3;
         s.observed_generation = 3;
         match step_progress(&s, &step, "set-uid") {
-            Progress::Waiting(w) => assert_eq!(w, ["web-3 does not exist"]),
+            Progress::Waiting(w) => assert_eq!(
+                w,
+                ["web-3 is being created (the StatefulSet controller has created 3 of 4 pods)"]
+            ),
             p => panic!("{p:?}"),
         }
         s.pods.push(pod(3, false, false));
         s.status_replicas = 4;
         match step_progress(&s, &step, "set-uid") {
             Progress::Waiting(w) => assert_eq!(w, ["web-3 is not Ready (Pending)"]),
+            p => panic!("{p:?}"),
+        }
+        s.pods[3].starting = Some(40);
+        match step_progress(&s, &step, "set-uid") {
+            Progress::Waiting(w) => assert_eq!(w, ["web-3 is starting (Pending), not Ready yet"]),
             p => panic!("{p:?}"),
         }
         s.pods[3].ready = true;

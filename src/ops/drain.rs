@@ -7,17 +7,21 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::retry::{write_reproven, Reproven};
 use super::Journal;
-use crate::cluster::{Cluster, Guarded};
+use crate::cluster::Cluster;
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
+use crate::model::cordon::{cordon_moved, cordon_of, Cordon};
+use crate::model::drain::CORDONED_BY;
 use crate::model::drain::{
     deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
 };
 use crate::model::force::LeaseLookup;
 use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
 use crate::progress::Progress;
+use k8s_openapi::api::core::v1::Node;
 
 #[derive(Debug, Clone)]
 pub struct DrainOptions {
@@ -281,39 +285,9 @@ pub async fn run(
             ),
         ));
     }
-    // cordon, behind the node's resourceVersion; a cordon someone else made stays theirs
-    let node = cluster.get_node(&node_name).await?;
-    let unschedulable = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false);
-    if !unschedulable {
-        let by = format!(
-            "{} at {}",
-            std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
-            jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        );
-        let rv = node.metadata.resource_version.clone().unwrap_or_default();
-        match cluster.cordon(&node_name, &rv, &by).await? {
-            Guarded::Done(_) => {}
-            Guarded::Conflict(m) => {
-                return Ok(report.end(
-                    Outcome::Interfered,
-                    format!(
-                    "node {node_name} changed since it was read ({m}); nothing changed, run again"
-                ),
-                ))
-            }
-            Guarded::Gone => {
-                return Err(Error::not_found(format!("node \"{node_name}\" not found")))
-            }
-        }
-        report.cordoned = true;
-        journal.wrote(&format!("cordoned node {node_name}"));
-        log.say(&format!("node/{node_name} cordoned"));
-    } else {
-        log.say(&format!("node/{node_name} already cordoned"));
+    match cordon(cluster, &node_name, log, journal).await? {
+        Ok(cordoned) => report.cordoned = cordoned,
+        Err(why) => return Ok(report.end(Outcome::Interfered, why)),
     }
     let mut waiting_for_node = vec![];
     // other pods first, one at a time; then StatefulSet pods set by set (highest ordinal
@@ -878,6 +852,112 @@ async fn settle(
     }
 }
 
+/// Cordons the node, behind its resourceVersion: Ok(true) when this drain cordoned it,
+/// Ok(false) when it was cordoned already (a cordon someone else made stays theirs), Err(why)
+/// when someone else acted on the node meanwhile (nothing changed). A 409 caused by the
+/// kubelet's status writes is re-proven and retried.
+async fn cordon(
+    cluster: &Cluster,
+    node_name: &str,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<Result<bool, String>, Error> {
+    let mut node = cluster.get_node(node_name).await?;
+    match cordon_of(&node) {
+        Cordon::Ours { by } => {
+            // an earlier drain's (interrupted, run again): still drain's to undo
+            log.say(&format!(
+                "node/{node_name} already cordoned by kubectl sts drain ({by})"
+            ));
+            return Ok(Ok(false));
+        }
+        Cordon::Theirs { stale } => {
+            if let Some(stale) = stale {
+                if let Err(warning) = clear_stale(cluster, &node, &stale).await? {
+                    log.say(&format!("warning: {warning}"));
+                }
+            }
+            log.say(&format!(
+                "node/{node_name} already cordoned (by someone else: the cordon stays theirs)"
+            ));
+            return Ok(Ok(false));
+        }
+        // a stale annotation is overwritten by this cordon's
+        Cordon::NotCordoned { .. } => {}
+    }
+    let by = format!(
+        "{} at {}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+        jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    );
+    let uid = node.metadata.uid.clone().unwrap_or_default();
+    let written = write_reproven(
+        &mut node,
+        async |n: &Node| {
+            let rv = n.metadata.resource_version.clone().unwrap_or_default();
+            cluster.cordon(node_name, &rv, &by).await
+        },
+        async || {
+            let now = cluster.get_node(node_name).await?;
+            Ok(match cordon_moved(&uid, &now) {
+                None => Ok(now),
+                Some(why) => Err(why),
+            })
+        },
+    )
+    .await?;
+    match written {
+        Reproven::Done(_) => {}
+        Reproven::Broken(why) => return Ok(Err(format!("{why}; nothing changed, run again"))),
+        Reproven::KeptChanging(m) => {
+            return Ok(Err(format!(
+            "node {node_name} kept changing while being cordoned ({m}); nothing changed, run again"
+        )))
+        }
+        Reproven::Gone => return Err(Error::not_found(format!("node \"{node_name}\" not found"))),
+    }
+    journal.wrote(&format!("cordoned node {node_name}"));
+    log.say(&format!("node/{node_name} cordoned"));
+    Ok(Ok(true))
+}
+
+/// Removes drain's annotation from a node whose cordon is not drain's (see
+/// [`crate::model::cordon`]), behind its resourceVersion, while it is still the same stale
+/// annotation. Err(warning) when it could not be.
+async fn clear_stale(
+    cluster: &Cluster,
+    node: &Node,
+    stale: &str,
+) -> Result<Result<(), String>, Error> {
+    let name = node.metadata.name.clone().unwrap_or_default();
+    let uid = node.metadata.uid.clone();
+    let mut node = node.clone();
+    let written = write_reproven(
+        &mut node,
+        async |n: &Node| {
+            let rv = n.metadata.resource_version.clone().unwrap_or_default();
+            cluster.clear_cordoned_by(&name, &rv).await
+        },
+        async || {
+            let now = cluster.get_node(&name).await?;
+            Ok(
+                if now.metadata.uid == uid && cordon_of(&now).stale() == Some(stale) {
+                    Ok(now)
+                } else {
+                    Err(String::new())
+                },
+            )
+        },
+    )
+    .await?;
+    Ok(match written {
+        Reproven::Done(_) | Reproven::Gone | Reproven::Broken(_) => Ok(()),
+        Reproven::KeptChanging(m) => Err(format!(
+            "node {name} kept changing ({m}): kubectl sts drain's stale annotation {CORDONED_BY} is still there"
+        )),
+    })
+}
+
 #[derive(Debug, Clone)]
 pub struct UncordonOptions {
     pub node: String,
@@ -999,49 +1079,82 @@ pub async fn uncordon(
             "node {name} still carries the out-of-service taint: pods that do not tolerate it are evicted there; kubectl sts release-node {name} removes it once the node is back"
         ));
     }
-    let cordoned = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false);
-    let ours = node
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(crate::model::drain::CORDONED_BY))
-        .cloned();
-    if !cordoned {
-        report.outcome = UncordonOutcome::NotCordoned;
-        report.message = format!("node/{name} is not cordoned: nothing to do");
-    } else if ours.is_none() && !opts.force {
-        report.outcome = UncordonOutcome::Refused;
-        report.message = format!(
-            "node/{name} was cordoned by someone else, not by kubectl sts drain: it stays theirs; pass --force to uncordon it anyway; nothing changed"
-        );
-        return Ok(report);
-    } else if opts.dry_run {
-        report.outcome = UncordonOutcome::DryRun;
-        report.message = format!(
-            "node/{name} may be uncordoned (cordoned {})",
-            ours.map(|o| format!("by kubectl-sts: {o}"))
-                .unwrap_or_else(|| "by someone else; --force".into())
-        );
-        return Ok(report);
-    } else {
-        let rv = node.metadata.resource_version.clone().unwrap_or_default();
-        match cluster.uncordon(name, &rv).await? {
-            Guarded::Done(_) => {}
-            Guarded::Conflict(m) => {
+    let cordon = cordon_of(&node);
+    // drain's annotation on a cordon that is not drain's any more says something false: gone
+    let cleared = match cordon.stale() {
+        Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, stale).await? {
+            Ok(()) => {
+                format!(" (kubectl sts drain's annotation \"{stale}\" was stale and is removed)")
+            }
+            Err(why) => {
+                report.warnings.push(why);
+                String::new()
+            }
+        },
+        _ => String::new(),
+    };
+    match &cordon {
+        Cordon::NotCordoned { .. } => {
+            report.outcome = UncordonOutcome::NotCordoned;
+            report.message = format!("node/{name} is not cordoned: nothing to do{cleared}");
+        }
+        Cordon::Theirs { .. } if !opts.force => {
+            report.outcome = UncordonOutcome::Refused;
+            report.message = format!(
+                "node/{name} was cordoned by someone else, not by kubectl sts drain{cleared}: it stays theirs; pass --force to uncordon it anyway; the cordon is unchanged"
+            );
+            return Ok(report);
+        }
+        _ if opts.dry_run => {
+            report.outcome = UncordonOutcome::DryRun;
+            report.message = format!(
+                "node/{name} may be uncordoned (cordoned {})",
+                match &cordon {
+                    Cordon::Ours { by } => format!("by kubectl-sts: {by}"),
+                    _ => "by someone else; --force".into(),
+                }
+            );
+            return Ok(report);
+        }
+        _ => {
+            let uid = node.metadata.uid.clone().unwrap_or_default();
+            let mut node = node.clone();
+            // a 409 is mostly the kubelet's status write: re-proven (the same node, the same
+            // cordon) and written again
+            let written = write_reproven(
+                &mut node,
+                async |n: &Node| {
+                    let rv = n.metadata.resource_version.clone().unwrap_or_default();
+                    cluster.uncordon(name, &rv).await
+                },
+                async || {
+                    let now = cluster.get_node(name).await?;
+                    Ok(if now.metadata.uid.as_deref() != Some(uid.as_str()) {
+                        Err(format!("node {name} was deleted and registered again"))
+                    } else if cordon_of(&now) != cordon {
+                        Err(format!("the cordon of node {name} changed meanwhile"))
+                    } else {
+                        Ok(now)
+                    })
+                },
+            )
+            .await?;
+            let stop = match written {
+                Reproven::Done(_) => None,
+                Reproven::Broken(why) => Some(why),
+                Reproven::KeptChanging(m) => Some(format!("node/{name} kept changing ({m})")),
+                Reproven::Gone => {
+                    return Err(Error::not_found(format!("node \"{name}\" not found")))
+                }
+            };
+            if let Some(why) = stop {
                 report.outcome = UncordonOutcome::Refused;
-                report.message = format!(
-                    "node/{name} changed since it was read ({m}); nothing changed, run again"
-                );
+                report.message = format!("{why}; nothing changed, run again");
                 return Ok(report);
             }
-            Guarded::Gone => return Err(Error::not_found(format!("node \"{name}\" not found"))),
+            log.say(&format!("node/{name} uncordoned"));
+            report.message = format!("node/{name} uncordoned");
         }
-        log.say(&format!("node/{name} uncordoned"));
-        report.message = format!("node/{name} uncordoned");
     }
     // the pods that waited for this node: followed back to Ready
     let started = Instant::now();

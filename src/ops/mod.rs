@@ -8,6 +8,7 @@ pub mod force_delete;
 pub mod gate;
 pub mod recover;
 pub mod resize;
+pub mod retry;
 pub mod rollout;
 pub mod scale;
 

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::force_delete::Confirm;
 use super::gate::{settle, LazyWaker};
+use super::retry::{write_reproven, Reproven};
 use super::{Journal, Waker};
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
@@ -706,33 +707,48 @@ async fn start(
     // (1) the claims, one at a time, then their resize followed
     let started = Instant::now();
     for c in claims.iter().filter(|c| c.needs_patch(size)) {
-        match cluster
-            .set_claim_size(ns, &c.name, &c.resource_version, &opts.size)
-            .await?
-        {
-            Guarded::Done(()) => {}
-            Guarded::Gone => {
+        // a 409 is mostly a resizer writing the claim's status: the same claim with the same
+        // request is patched again behind its new resourceVersion
+        let mut rv = c.resource_version.clone();
+        let written = write_reproven(
+            &mut rv,
+            async |rv: &String| cluster.set_claim_size(ns, &c.name, rv, &opts.size).await,
+            async || {
+                let now = cluster.claim_opt(ns, &c.name).await?;
+                let now = now.and_then(|n| ClaimFacts::from_claim(name, &opts.template, &n));
+                Ok(match now {
+                    Some(n) if n.uid == c.uid && n.request == c.request => Ok(n.resource_version),
+                    _ => Err(format!(
+                        "claim {ns}/{} was changed by someone else since it was read",
+                        c.name
+                    )),
+                })
+            },
+        )
+        .await?;
+        let interfered = match written {
+            Reproven::Done(()) => None,
+            Reproven::Gone => {
                 report
                     .warnings
                     .push(format!("claim {} was deleted meanwhile", c.name));
                 continue;
             }
-            Guarded::Conflict(m) => {
-                report.stage(
-                    Stage::PatchClaims,
-                    false,
-                    format!("claim {} changed since it was read", c.name),
-                    Some(started),
-                );
-                return Ok(end_none(
-                    report,
-                    Outcome::Interfered,
-                    format!(
-                        "claim {ns}/{} changed since it was read ({m}); run the same command again",
-                        c.name
-                    ),
-                ));
-            }
+            Reproven::Broken(why) => Some(why),
+            Reproven::KeptChanging(m) => Some(format!("claim {ns}/{} kept changing ({m})", c.name)),
+        };
+        if let Some(m) = interfered {
+            report.stage(
+                Stage::PatchClaims,
+                false,
+                format!("claim {} changed since it was read", c.name),
+                Some(started),
+            );
+            return Ok(end_none(
+                report,
+                Outcome::Interfered,
+                format!("{m}; run the same command again"),
+            ));
         }
         journal.wrote(&format!("claim {} requests {}", c.name, opts.size));
         log.say(&format!(

@@ -7,12 +7,13 @@ use serde::Serialize;
 
 use super::force_delete::Confirm;
 use super::gate::{settle, Gated, LazyWaker};
+use super::retry::{write_reproven, Reproven};
 use super::{Journal, Waker};
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
-use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
+use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
 use crate::model::rollout::{
     apply_plan, delete_target, repair_target, rollout_status, step_blockers, step_done, ApplyStep,
     DeleteTarget, OrdinalStatus, Overall, SetView, Strategy,
@@ -304,6 +305,28 @@ async fn gate(
     .await
 }
 
+/// The set read again after a 409: Ok(it) when the write it was for may be made again — the
+/// same object with the same spec (`basis`: uid and generation the write was decided on),
+/// nobody else's change (see [`interference`]) and the guards still passing; Err(why) when not.
+async fn reproven_set(
+    cluster: &Cluster,
+    ns: &str,
+    first: &SetView,
+    basis: (&str, i64),
+) -> Result<Result<SetView, String>, Error> {
+    let now = read(cluster, ns, &first.name).await?;
+    let moved = spec_moved(&now.name, basis, (&now.uid, now.generation))
+        .or_else(|| interference(first, &now))
+        .or_else(|| {
+            let b = step_blockers(&now);
+            (!b.is_empty()).then(|| Blocker::first_reason(&b))
+        });
+    Ok(match moved {
+        Some(why) => Err(why),
+        None => Ok(now),
+    })
+}
+
 /// A dry run's first check: no wait; blockers that only settle are said as a wait to come.
 fn dry_run_check(
     report: RolloutReport,
@@ -543,8 +566,9 @@ async fn run_plan(
     Ok(report.end(Outcome::Completed, msg))
 }
 
-/// One step's write, behind preconditions; a conflict is read again and retried while the
-/// guards still pass. Some(reason) to stop.
+/// One step's write, behind preconditions; a conflict (the kubelet writing the pod's status,
+/// the controller the set's) is read again and the write made again while nothing else moved
+/// and the guards still pass (`still_holds`). Some(reason) to stop.
 async fn write_step(
     cluster: &Cluster,
     ns: &str,
@@ -553,62 +577,69 @@ async fn write_step(
     step: &ApplyStep,
     still_holds: &dyn Fn(&SetView) -> Option<String>,
 ) -> Result<Option<String>, Error> {
-    for _ in 0..3 {
-        let result = match step {
-            ApplyStep::DeletePod { ordinal, pod } => match delete_target(first, v, *ordinal) {
-                DeleteTarget::Delete(p) => cluster
-                    .delete_pod_if_unchanged(ns, pod, &p.uid, &p.resource_version, None)
-                    .await?
-                    .map(|_| ()),
-                // someone deleted or replaced it: the controller re-creates it at the update
-                // revision; the step follows that pod instead of deleting a new one
-                DeleteTarget::Gone | DeleteTarget::AlreadyUpdated => return Ok(None),
-                DeleteTarget::Replaced { planned, now } => {
-                    return Ok(Some(format!(
+    // the set's spec as this write was decided on (a lowered partition is a spec change)
+    let basis = (v.uid.clone(), v.generation);
+    let set_write = matches!(step, ApplyStep::LowerPartition { .. });
+    let written = write_reproven(
+        v,
+        // Done(Err(why)): the step's own premise failed on this read (nothing written)
+        async |v: &SetView| -> Result<Guarded<Result<(), String>>, Error> {
+            Ok(match step {
+                ApplyStep::DeletePod { ordinal, pod } => match delete_target(first, v, *ordinal) {
+                    DeleteTarget::Delete(p) => cluster
+                        .delete_pod_if_unchanged(ns, pod, &p.uid, &p.resource_version, None)
+                        .await?
+                        .map(Ok),
+                    // someone deleted or replaced it: the controller re-creates it at the
+                    // update revision; the step follows that pod instead of deleting a new one
+                    DeleteTarget::Gone | DeleteTarget::AlreadyUpdated => Guarded::Done(Ok(())),
+                    DeleteTarget::Replaced { planned, now } => Guarded::Done(Err(format!(
                         "{pod} is no longer the pod this rollout planned to delete (uid {} then, {now} now) and is still on an old revision: someone else is replacing pods; stopped before deleting it",
                         planned.as_deref().unwrap_or("none")
-                    )))
-                }
-            },
-            ApplyStep::LowerPartition { from, to, .. } => {
-                match v.strategy {
-                    Strategy::RollingUpdate { partition, .. } if partition == *from => {}
-                    _ => {
-                        return Ok(Some(format!(
-                            "the partition is no longer {from} (someone else changed it); stopped"
-                        )))
+                    ))),
+                },
+                ApplyStep::LowerPartition { from, to, .. } => match v.strategy {
+                    Strategy::RollingUpdate { partition, .. } if partition == *from => {
+                        let patch = serde_json::json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": to}}}});
+                        cluster
+                            .patch_set_if_unchanged(ns, &v.name, &v.resource_version, patch)
+                            .await?
+                            .map(|_| Ok(()))
                     }
-                }
-                let patch = serde_json::json!({"spec": {"updateStrategy": {"rollingUpdate": {"partition": to}}}});
-                cluster
-                    .patch_set_if_unchanged(ns, &v.name, &v.resource_version, patch)
-                    .await?
-                    .map(|_| ())
-            }
-        };
-        match result {
-            Guarded::Done(()) => return Ok(None),
-            Guarded::Gone if matches!(step, ApplyStep::DeletePod { .. }) => return Ok(None),
-            Guarded::Gone => {
-                return Err(Error::not_found(format!(
-                    "statefulset {ns}/{} was deleted during the rollout",
-                    v.name
-                )))
-            }
-            Guarded::Conflict(_) => {
-                // the controller writes status too: read again, go on only if nothing else moved
-                *v = read(cluster, ns, &v.name).await?;
-                if let Some(m) = interference(first, v).or_else(|| still_holds(v)) {
-                    return Ok(Some(format!("{m}; stopped")));
-                }
-            }
-        }
+                    _ => Guarded::Done(Err(format!(
+                        "the partition is no longer {from} (someone else changed it); stopped"
+                    ))),
+                },
+            })
+        },
+        async || {
+            let now = read(cluster, ns, &first.name).await?;
+            let moved = set_write
+                .then(|| spec_moved(&now.name, (&basis.0, basis.1), (&now.uid, now.generation)))
+                .flatten()
+                .or_else(|| interference(first, &now))
+                .or_else(|| still_holds(&now));
+            Ok(match moved {
+                Some(m) => Err(format!("{m}; stopped")),
+                None => Ok(now),
+            })
+        },
+    )
+    .await?;
+    match written {
+        Reproven::Done(Ok(())) => Ok(None),
+        Reproven::Done(Err(stop)) | Reproven::Broken(stop) => Ok(Some(stop)),
+        Reproven::Gone if !set_write => Ok(None),
+        Reproven::Gone => Err(Error::not_found(format!(
+            "statefulset {ns}/{} was deleted during the rollout",
+            first.name
+        ))),
+        Reproven::KeptChanging(m) => Ok(Some(format!(
+            "statefulset {ns}/{} kept changing while {} ({m}); stopped",
+            first.name,
+            step.describe()
+        ))),
     }
-    Ok(Some(format!(
-        "statefulset {ns}/{} kept changing while {}; stopped",
-        v.name,
-        step.describe()
-    )))
 }
 
 /// `rollout repair`: delete the pod an OrderedReady rolling update waits for forever, after
@@ -829,16 +860,29 @@ pub async fn restart(
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
     let patch = serde_json::json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
-    let generation = match cluster
-        .patch_set_if_unchanged(ns, name, &v.resource_version, patch)
-        .await?
-    {
-        Guarded::Done(s) => s.metadata.generation.unwrap_or(0),
-        Guarded::Conflict(m) => {
-            let msg = format!("statefulset {ns}/{name} changed since it was read ({m}); nothing changed, run again");
+    // a 409 is mostly the controller writing the set's status: re-proven, not interference
+    let mut v = v;
+    let basis = (v.uid.clone(), v.generation);
+    let written = write_reproven(
+        &mut v,
+        async |v: &SetView| {
+            cluster
+                .patch_set_if_unchanged(ns, name, &v.resource_version, patch.clone())
+                .await
+        },
+        async || reproven_set(cluster, ns, &first, (&basis.0, basis.1)).await,
+    )
+    .await?;
+    let generation = match written {
+        Reproven::Done(s) => s.metadata.generation.unwrap_or(0),
+        Reproven::Broken(why) => {
+            return Ok(report.end(Outcome::Interfered, format!("{why}; nothing changed")));
+        }
+        Reproven::KeptChanging(m) => {
+            let msg = format!("statefulset {ns}/{name} kept changing while being restarted ({m}); nothing changed, run again");
             return Ok(report.end(Outcome::Interfered, msg));
         }
-        Guarded::Gone => {
+        Reproven::Gone => {
             return Err(Error::not_found(format!(
                 "statefulset \"{name}\" not found"
             )))

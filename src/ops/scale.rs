@@ -5,11 +5,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::gate::{settle, LazyWaker};
+use super::retry::{write_reproven, Reproven};
 use super::Waker;
-use crate::cluster::{selector_string, Cluster, Guarded};
+use crate::cluster::{selector_string, Cluster};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
+use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
@@ -143,7 +144,19 @@ async fn gate_step(
         let blockers = if interference(&state, set_uid, expected).is_some() {
             vec![]
         } else {
-            step_blockers(&state)
+            // the whole preflight again, not only the first time: a GitOps change of the
+            // retention policy or a new autoscaler mid-scale stops the next step
+            let autoscalers = autoscalers_now(cluster, ns, &opts.name)
+                .await?
+                .unwrap_or_default();
+            let mut b = preflight(
+                &state,
+                opts.replicas,
+                opts.allow_claim_deletion,
+                &autoscalers,
+            );
+            b.extend(step_blockers(&state));
+            b
         };
         Ok((state, blockers))
     })
@@ -180,6 +193,19 @@ async fn gate_step(
         ),
     };
     Ok(Err((state, stop)))
+}
+
+/// The autoscalers that target the set now (read before every step: one may be created
+/// mid-scale); None when RBAC denies the list (warned once, before the first step).
+async fn autoscalers_now(
+    cluster: &Cluster,
+    ns: &str,
+    name: &str,
+) -> Result<Option<Vec<String>>, Error> {
+    Ok(match cluster.autoscalers(ns).await? {
+        Access::Ok(hpas) => Some(autoscalers_of(name, &hpas)),
+        Access::Forbidden => None,
+    })
 }
 
 /// Reads the set's state. Claims only where a guard or the report needs them; nodes
@@ -307,15 +333,11 @@ async fn run_steps(
         );
         return Ok(finish(report, &state, Outcome::Unchanged, msg));
     }
-    let autoscalers = match cluster.autoscalers(ns).await? {
-        Access::Ok(hpas) => autoscalers_of(&opts.name, &hpas),
-        Access::Forbidden => {
-            log.say(&format!(
-                                "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
-            ));
-            vec![]
-        }
-    };
+    if autoscalers_now(cluster, ns, &opts.name).await?.is_none() {
+        log.say(&format!(
+            "warning: not allowed to list horizontalpodautoscalers in {ns}: an autoscaler could undo this scale"
+        ));
+    }
     // the first gate: what needs a person refuses at once (nothing changed); what settles by
     // itself (a pod inside minReadySeconds, the controller catching up) is waited for
     let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, &opts.name, &selector_string(&set)));
@@ -327,6 +349,9 @@ async fn run_steps(
             Some(s) => s,
             None => read(cluster, ns, &opts.name, true).await?.0,
         };
+        let autoscalers = autoscalers_now(cluster, ns, &opts.name)
+            .await?
+            .unwrap_or_default();
         let mut blockers = preflight(
             &state,
             opts.replicas,
@@ -450,51 +475,69 @@ async fn run_steps(
         ));
         let started = Instant::now();
         let current = state.replicas;
-        let mut attempts = 0;
-        loop {
-            match cluster
-                .scale_if_unchanged(ns, &opts.name, &state.resource_version, step.replicas)
-                .await?
-            {
-                Guarded::Done(()) => break,
-                Guarded::Conflict(m) => {
-                    // The controller writes status too, which also moves the resourceVersion:
-                    // read again, and write again only if the spec is as this command left it
-                    // and the guards still pass; a spec change by anyone else stops it.
-                    attempts += 1;
-                    state = read_without_claims(cluster, ns, &opts.name, &first_claims).await?;
-                    if attempts >= 3 {
-                        let msg = format!(
-                            "statefulset {ns}/{} kept changing ({m}); stopped at {} replicas",
-                            opts.name, state.replicas
-                        );
-                        return Ok(finish(report, &state, Outcome::Interfered, msg));
-                    }
-                    match gate_step(
-                        cluster,
-                        ns,
-                        opts,
-                        &mut waker,
-                        log,
-                        &mut report.waits,
-                        &first_claims,
-                        &set_uid,
-                        current,
-                        i,
-                        step,
-                    )
-                    .await?
+        // the spec as this write was decided on: a status write by the controller moves the
+        // resourceVersion but not the generation
+        let basis = (state.uid.clone(), state.generation);
+        let mut stopped: Option<(SetState, Stop)> = None;
+        let written = write_reproven(
+            &mut state,
+            async |s: &SetState| {
+                cluster
+                    .scale_if_unchanged(ns, &opts.name, &s.resource_version, step.replicas)
+                    .await
+            },
+            // read again and re-prove: the same set at the same spec, spec.replicas as this
+            // command left it, and the gate (which waits again for what settles by itself)
+            async || {
+                let gated = gate_step(
+                    cluster,
+                    ns,
+                    opts,
+                    &mut waker,
+                    log,
+                    &mut report.waits,
+                    &first_claims,
+                    &set_uid,
+                    current,
+                    i,
+                    step,
+                )
+                .await?;
+                Ok(match gated {
+                    Ok(s) => match spec_moved(&s.name, (&basis.0, basis.1), (&s.uid, s.generation))
                     {
-                        Ok(s) => state = s,
-                        Err((s, stop)) => return Ok(stop.apply(report, &s, finish)),
+                        None => Ok(s),
+                        Some(m) => Err(format!("{m}; stopped at {current} replicas")),
+                    },
+                    Err((s, stop)) => {
+                        let why = stop.message.clone();
+                        stopped = Some((s, stop));
+                        Err(why)
                     }
-                }
-                Guarded::Gone => {
-                    return Err(Error::not_found(format!(
-                        "statefulset {ns}/{} was deleted during the scale",
-                        opts.name
-                    )))
-                }
+                })
+            },
+        )
+        .await?;
+        match written {
+            Reproven::Done(()) => {}
+            Reproven::Broken(why) => {
+                return Ok(match stopped.take() {
+                    Some((s, stop)) => stop.apply(report, &s, finish),
+                    None => finish(report, &state, Outcome::Interfered, why),
+                });
+            }
+            Reproven::KeptChanging(m) => {
+                let msg = format!(
+                    "statefulset {ns}/{} kept changing ({m}); stopped at {} replicas",
+                    opts.name, state.replicas
+                );
+                return Ok(finish(report, &state, Outcome::Interfered, msg));
+            }
+            Reproven::Gone => {
+                return Err(Error::not_found(format!(
+                    "statefulset {ns}/{} was deleted during the scale",
+                    opts.name
+                )))
             }
         }
         loop {

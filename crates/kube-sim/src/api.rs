@@ -372,6 +372,13 @@ async fn route(
     if let Some(f) = sim.take_fault(verb_of(method, t.name.is_some(), q), def.plural) {
         return Err(injected(f));
     }
+    if let Some(name) = &t.name {
+        if let Some(i) = sim.take_interleave(verb_of(method, true, q), def.plural) {
+            // another writer got there first (a test's deterministic race)
+            sim.registry
+                .interleave(store_def, &ns, name, i.patch.as_ref());
+        }
+    }
     if let Some(user) = &user {
         let verb = verb_of(method, t.name.is_some(), q);
         let denied = sim.config().deny.iter().any(|(u, v, r)| {
@@ -395,6 +402,12 @@ async fn route(
     let wopts = WriteOpts {
         dry_run: q.get("dryRun").is_some_and(|v| v == "All"),
         strict_fields: q.get("fieldValidation").is_some_and(|v| v == "Strict"),
+        manager: super::managed::manager_of(
+            q.get("fieldManager").map(String::as_str),
+            headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+        ),
     };
     let reg = &sim.registry;
     match (&t.name, t.sub.as_deref(), method.clone()) {

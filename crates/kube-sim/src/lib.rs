@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod discovery;
 pub mod fixtures;
 mod gc;
+pub mod managed;
 pub mod openapi;
 pub mod protobuf;
 pub mod registry;
@@ -99,10 +100,39 @@ impl Fault {
     }
 }
 
+/// Another writer's write that lands between a client's read and its own write, made
+/// deterministic: the next `times` requests with this verb on a named object of this resource
+/// (`*` matches any) find the object written once more just before they are served.
+#[derive(Debug, Clone)]
+pub struct Interleave {
+    pub verb: String,
+    pub resource: String,
+    pub times: u32,
+    /// None: a controller's status write (the kubelet's node status, the StatefulSet
+    /// controller's counts): the object's resourceVersion moves and nothing a client reads
+    /// from its spec or metadata changes. Some(patch): another writer's merge patch of the
+    /// object itself (its spec, its annotations).
+    pub patch: Option<serde_json::Value>,
+}
+
+impl Interleave {
+    /// A status write before each of the next `times` `verb` requests on `resource`.
+    pub fn status_write(verb: &str, resource: &str, times: u32) -> Interleave {
+        Interleave {
+            verb: verb.into(),
+            resource: resource.into(),
+            times,
+            patch: None,
+        }
+    }
+}
+
 /// Failure injection, changeable at run time (tests, `sim` flags).
 #[derive(Debug, Default)]
 pub struct Faults {
     pub faults: Vec<Fault>,
+    /// Writes made just before matching requests are served (see [`Interleave`]).
+    pub interleaved: Vec<Interleave>,
     /// Added before every request is served.
     pub latency: std::time::Duration,
     /// Watch streams end after this many events.
@@ -199,6 +229,27 @@ impl Sim {
         })?;
         f.times -= 1;
         Some(f.clone())
+    }
+
+    /// Makes another writer's write land right before matching requests (see [`Interleave`]).
+    pub fn interleave(&self, i: Interleave) {
+        self.faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .interleaved
+            .push(i);
+    }
+
+    /// Takes one matching interleaved write, if any is left.
+    pub fn take_interleave(&self, verb: &str, resource: &str) -> Option<Interleave> {
+        let mut g = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let i = g.interleaved.iter_mut().find(|i| {
+            i.times > 0
+                && (i.verb == verb || i.verb == "*")
+                && (i.resource == resource || i.resource == "*")
+        })?;
+        i.times -= 1;
+        Some(i.clone())
     }
 
     pub fn config(&self) -> &SimConfig {

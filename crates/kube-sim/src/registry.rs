@@ -42,6 +42,18 @@ pub struct WriteOpts {
     pub dry_run: bool,
     /// `fieldValidation=Strict`: unknown fields in a patched object are an error.
     pub strict_fields: bool,
+    /// The field manager recorded in managedFields (`?fieldManager=` or the User-Agent's
+    /// prefix); None: a controller's in-process write ([`crate::managed::internal_manager`]),
+    /// or no record at all.
+    pub manager: Option<String>,
+}
+
+impl WriteOpts {
+    fn manager(&self) -> Option<String> {
+        self.manager
+            .clone()
+            .or_else(|| super::managed::internal_manager().map(String::from))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -366,6 +378,10 @@ impl Registry {
             self.allocate_cluster_ip(&mut body)?;
         }
         body = canonical(def, body);
+        if let Some(m) = opts.manager() {
+            body["metadata"]["managedFields"] =
+                super::managed::updated(def, None, &body, &m, None, &now());
+        }
         if opts.dry_run {
             return Ok(Arc::new(body));
         }
@@ -584,7 +600,7 @@ impl Registry {
         }
         let new = self.prepare_update(def, &old, body, sub)?;
         admit_update(&txn, def, &old, &new)?;
-        self.commit_update(&mut txn, def, &old, new, opts)
+        self.commit_update(&mut txn, def, &old, new, opts, sub)
     }
 
     /// Strategy PrepareForUpdate: what each endpoint may change, generation, validation.
@@ -677,7 +693,9 @@ impl Registry {
         Ok(canonical(def, new))
     }
 
-    /// Writes `new` unless nothing changed; finishes a deletion whose finalizers are gone.
+    /// Writes `new` (through `sub`: None, `status`, `scale`) unless nothing changed, with its
+    /// managedFields brought up to date; finishes a deletion whose finalizers are gone.
+    #[allow(clippy::too_many_arguments)]
     fn commit_update(
         &self,
         txn: &mut Txn<'_>,
@@ -685,10 +703,29 @@ impl Registry {
         old: &Obj,
         mut new: Value,
         opts: &WriteOpts,
+        sub: Option<&str>,
     ) -> Result<Obj> {
         new["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"].clone();
-        if new == **old {
+        // managedFields are the server's record: what a client sends back is not compared
+        // and not taken
+        let recorded = old["metadata"].get("managedFields").cloned();
+        if let Some(m) = new["metadata"].as_object_mut() {
+            m.remove("managedFields");
+        }
+        let mut bare = (**old).clone();
+        if let Some(m) = bare["metadata"].as_object_mut() {
+            m.remove("managedFields");
+        }
+        if new == bare {
             return Ok(old.clone());
+        }
+        match (opts.manager(), recorded) {
+            (Some(m), _) => {
+                new["metadata"]["managedFields"] =
+                    super::managed::updated(def, Some(old), &new, &m, sub, &now());
+            }
+            (None, Some(r)) => new["metadata"]["managedFields"] = r,
+            (None, None) => {}
         }
         if opts.dry_run {
             return Ok(Arc::new(new));
@@ -727,7 +764,7 @@ impl Registry {
             let scale = to_scale(&old);
             let patched = apply_patch(resources::scale_def(), &scale, &patch_v, ptype)?;
             let new = self.scale_to_object(def, &old, &patched)?;
-            let out = self.commit_update(&mut txn, def, &old, new, opts)?;
+            let out = self.commit_update(&mut txn, def, &old, new, opts, sub)?;
             let mut scale = to_scale(&out);
             // The response reports the new spec.replicas with the old status (golden scale-subresource).
             scale["status"] = to_scale(&old)["status"].clone();
@@ -757,7 +794,38 @@ impl Registry {
         }
         let new = self.prepare_update(def, &old, patched, sub)?;
         admit_update(&txn, def, &old, &new)?;
-        self.commit_update(&mut txn, def, &old, new, opts)
+        self.commit_update(&mut txn, def, &old, new, opts, sub)
+    }
+
+    /// Another writer's write right now (see [`crate::Interleave`]): with `patch`, a merge patch
+    /// of the object; without, a status write that moves only its resourceVersion. Nothing
+    /// happens when the object does not exist.
+    pub fn interleave(
+        &self,
+        def: &'static ResourceDef,
+        ns: &str,
+        name: &str,
+        patch: Option<&Value>,
+    ) {
+        match patch {
+            Some(p) => {
+                let body = serde_json::to_vec(p).unwrap_or_default();
+                let _ = self.patch(
+                    def,
+                    ns,
+                    name,
+                    (PatchType::Merge, &body),
+                    None,
+                    &WriteOpts::default(),
+                );
+            }
+            None => {
+                let mut txn = self.store.lock();
+                if let Some(old) = txn.get(def, ns, name) {
+                    txn.put(def, (*old).clone());
+                }
+            }
+        }
     }
 
     pub fn get_scale(&self, def: &'static ResourceDef, ns: &str, name: &str) -> Result<Value> {
@@ -782,7 +850,7 @@ impl Registry {
             }
         }
         let new = self.scale_to_object(def, &old, &body)?;
-        let out = self.commit_update(&mut txn, def, &old, new, opts)?;
+        let out = self.commit_update(&mut txn, def, &old, new, opts, Some("scale"))?;
         Ok(to_scale(&out))
     }
 

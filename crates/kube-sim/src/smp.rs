@@ -42,6 +42,19 @@ fn schemas() -> &'static Schemas {
     })
 }
 
+/// Every definition of the OpenAPI v2 document, by name (`io.k8s.api.apps.v1.StatefulSet`).
+pub(crate) fn definitions() -> &'static Map<String, Value> {
+    &schemas().defs
+}
+
+/// The definition of a kind, by group, version and kind.
+pub(crate) fn definition_name(group: &str, version: &str, kind: &str) -> Option<&'static str> {
+    schemas()
+        .by_gvk
+        .get(&(group.to_string(), version.to_string(), kind.to_string()))
+        .map(String::as_str)
+}
+
 /// A position in the schema: the definition an object value follows.
 #[derive(Clone, Copy)]
 struct Schema<'a>(Option<&'a Value>);

@@ -841,6 +841,9 @@ pub struct Sts<'a> {
     /// extra pod spec lines (YAML at the pod spec's indentation): placement (see
     /// [`on_node`], [`one_per`], [`in_zone`]), resources, tolerations
     pub pod_extra: &'a str,
+    /// extra lines of the app container (YAML at the container's indentation), e.g. a
+    /// readinessProbe
+    pub container_extra: &'a str,
     pub image: &'a str,
 }
 
@@ -853,6 +856,7 @@ impl Default for Sts<'_> {
             class: "local-path",
             extra: "",
             pod_extra: "",
+            container_extra: "",
             image: "han0495/flask-example-app",
         }
     }
@@ -880,6 +884,11 @@ impl Sts<'_> {
             .pod_extra
             .lines()
             .map(|l| format!("      {l}\n"))
+            .collect();
+        let container_extra: String = self
+            .container_extra
+            .lines()
+            .map(|l| format!("        {l}\n"))
             .collect();
         format!(
             "apiVersion: v1
@@ -916,7 +925,7 @@ spec:
       containers:
       - name: app
         image: {img}
-        ports:
+{container_extra}        ports:
         - containerPort: 80
           name: web
         volumeMounts:

@@ -98,3 +98,63 @@ fn latency_is_added_to_every_request() {
         "{served:?}"
     );
 }
+
+/// An interleaved status write: a client that read the object and writes behind its
+/// resourceVersion gets the 409 a controller's status write causes on a real control plane;
+/// the object's content is as it was.
+#[test]
+fn an_interleaved_status_write_moves_the_resource_version_before_the_request() {
+    let c = Cluster::new("faults-interleave");
+    let Some(sim) = c.sim_or_skip(
+        "uses the simulator itself (its request log, injected faults or stored objects)",
+    ) else {
+        return;
+    };
+    c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "sa", "labels": {"a": "1"}}}));
+    let before = c.json(&["get", "serviceaccount", "sa"]);
+    let rv = before["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sim.interleave(kube_sim::Interleave::status_write(
+        "patch",
+        "serviceaccounts",
+        1,
+    ));
+    let patch = format!(r#"{{"metadata":{{"resourceVersion":"{rv}","labels":{{"a":"2"}}}}}}"#);
+    let out = c.kubectl(&[
+        "patch",
+        "serviceaccount",
+        "sa",
+        "--type=merge",
+        "-p",
+        &patch,
+    ]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("the object has been modified"),
+        "{}",
+        out.stderr
+    );
+    let after = c.json(&["get", "serviceaccount", "sa"]);
+    assert_ne!(after["metadata"]["resourceVersion"], rv.as_str());
+    assert_eq!(
+        after["metadata"]["labels"], before["metadata"]["labels"],
+        "nothing but the version moved"
+    );
+    // used up: the next write goes through
+    let rv = after["metadata"]["resourceVersion"].as_str().unwrap();
+    let patch = format!(r#"{{"metadata":{{"resourceVersion":"{rv}","labels":{{"a":"2"}}}}}}"#);
+    c.kubectl_ok(&[
+        "patch",
+        "serviceaccount",
+        "sa",
+        "--type=merge",
+        "-p",
+        &patch,
+    ]);
+    assert_eq!(
+        c.jsonpath(&["get", "serviceaccount", "sa"], "{.metadata.labels.a}"),
+        "2"
+    );
+}

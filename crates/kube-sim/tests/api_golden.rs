@@ -548,3 +548,104 @@ fn watch_with_send_initial_events_ends_initial_state_with_a_bookmark() {
     );
     assert_eq!(bad.status, 422);
 }
+
+/// managedFields as golden's kube-apiserver recorded them (`resize/b-watch-statefulsets`): the
+/// set re-created with `kubectl create` (manager `kubectl-create`), then `kubectl scale`
+/// (no `--field-manager`: the User-Agent's `kubectl`, on the scale subresource, without a
+/// time), which takes `spec.replicas` from the creator.
+#[test]
+fn managed_fields_of_a_create_and_a_scale_are_golden_s() {
+    let events: Vec<Value> = std::fs::read_to_string(crate::harness::golden(
+        "resize/b-watch-statefulsets.raw.jsonl",
+    ))
+    .unwrap()
+    .lines()
+    .map(|l| serde_json::from_str(l).unwrap())
+    .collect();
+    let at = |rv: &str| -> Value {
+        events
+            .iter()
+            .map(|e| &e["object"])
+            .find(|o| o["metadata"]["resourceVersion"] == rv)
+            .cloned()
+            .unwrap()
+    };
+    let created = at("6709");
+    let scaled = at("6834");
+    let entry = |o: &Value, manager: &str| -> Value {
+        o["metadata"]["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["manager"] == manager)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let sim = Sim::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let ns = created["metadata"]["namespace"].as_str().unwrap();
+    sim.registry
+        .create(
+            kube_sim::controllers::def("Namespace"),
+            "",
+            serde_json::json!({"metadata": {"name": ns}}),
+            &Default::default(),
+        )
+        .unwrap();
+    let mut body = created.clone();
+    for k in [
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "managedFields",
+    ] {
+        body["metadata"].as_object_mut().unwrap().remove(k);
+    }
+    body.as_object_mut().unwrap().remove("status");
+    let json = serde_json::json!({"Content-Type": "application/json", "User-Agent": "kubectl/v1.32.4 (linux/amd64) kubernetes/5a48ad7"});
+    let r = send(
+        &sim,
+        &rt,
+        "POST",
+        &format!("/apis/apps/v1/namespaces/{ns}/statefulsets?fieldManager=kubectl-create"),
+        &json,
+        Some(body.to_string()),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let got: Value = serde_json::from_str(&r.body).unwrap();
+    let (want, have) = (
+        entry(&created, "kubectl-create"),
+        entry(&got, "kubectl-create"),
+    );
+    assert_eq!(have["fieldsV1"], want["fieldsV1"]);
+    assert_eq!(
+        (&have["operation"], &have["apiVersion"], &have["fieldsType"]),
+        (&want["operation"], &want["apiVersion"], &want["fieldsType"])
+    );
+    let merge = serde_json::json!({"Content-Type": "application/merge-patch+json", "User-Agent": "kubectl/v1.32.4 (linux/amd64) kubernetes/5a48ad7"});
+    let r = send(
+        &sim,
+        &rt,
+        "PATCH",
+        &format!("/apis/apps/v1/namespaces/{ns}/statefulsets/flask/scale"),
+        &merge,
+        Some(r#"{"spec":{"replicas":4}}"#.into()),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = sim
+        .registry
+        .get(kube_sim::controllers::def("StatefulSet"), ns, "flask")
+        .unwrap();
+    let mut want = entry(&scaled, "kubectl");
+    let mut have = entry(&got, "kubectl");
+    assert_eq!(have, want.take(), "{have}");
+    have = entry(&got, "kubectl-create");
+    assert_eq!(
+        have["fieldsV1"],
+        entry(&scaled, "kubectl-create")["fieldsV1"]
+    );
+}

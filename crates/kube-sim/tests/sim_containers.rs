@@ -73,3 +73,58 @@ fn a_failing_readiness_probe_keeps_the_pod_running_and_not_ready() {
     let row = cells(&c, "unready");
     assert_eq!(&row[1..4], ["0/1", "Running", "0"], "{row:?}");
 }
+
+/// A readiness probe's `initialDelaySeconds`: the container runs but is not Ready until the
+/// delay has passed since it started (the kubelet's prober does not run before it), then it
+/// and the pod are Ready. A pod that stays starting as long as its manifest says, on a real
+/// cluster as here.
+#[test]
+fn a_readiness_probes_initial_delay_keeps_a_started_pod_not_ready_that_long() {
+    let c = Cluster::fast("probe-delay", 1);
+    c.create_json(&pod(
+        "slow",
+        json!({"name": "app", "image": "busybox:1.28", "command": ["sleep", "3600"],
+               "readinessProbe": {"exec": {"command": ["true"]}, "initialDelaySeconds": 6, "periodSeconds": 1}}),
+    ));
+    let running = c.eventually(60, "the container running", || {
+        let p = c.try_json(&["get", "pod", "slow"])?;
+        p["status"]["containerStatuses"][0]["state"]["running"]["startedAt"]
+            .is_string()
+            .then_some(p)
+    });
+    let started: jiff::Timestamp = running["status"]["containerStatuses"][0]["state"]["running"]
+        ["startedAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(running["status"]["phase"], "Running");
+    assert_eq!(running["status"]["containerStatuses"][0]["ready"], false);
+    let ready = |p: &Value| {
+        p["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["type"] == "Ready" && c["status"] == "True")
+    };
+    assert!(!ready(&running), "{running}");
+    let p = c.eventually(30, "Ready after the delay", || {
+        let p = c.try_json(&["get", "pod", "slow"])?;
+        ready(&p).then_some(p)
+    });
+    assert_eq!(p["status"]["containerStatuses"][0]["ready"], true);
+    assert_eq!(p["status"]["containerStatuses"][0]["restartCount"], 0);
+    let became: jiff::Timestamp = p["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "Ready")
+        .and_then(|c| c["lastTransitionTime"].as_str())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        became.duration_since(started).as_secs() >= 6,
+        "Ready at {became}, started at {started}"
+    );
+}

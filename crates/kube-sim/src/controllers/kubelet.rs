@@ -221,6 +221,7 @@ impl Kubelets {
         }
         if pod["status"]["phase"] == "Running" {
             self.crash_loop(sim, node, pod);
+            self.ready_after_delay(sim, pod);
             return;
         }
         if pod["status"]["phase"] != "Pending" {
@@ -354,13 +355,13 @@ impl Kubelets {
         let running = |c: &Value| {
             json!({
             "containerID": cid(c["name"].as_str().unwrap_or("")), "image": c["image"], "imageID": format!("docker.io/library/{}@sha256:{:064x}", c["image"].as_str().unwrap_or(""), 0),
-            "lastState": {}, "name": c["name"], "ready": container_ready(c), "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
+            "lastState": {}, "name": c["name"], "ready": container_ready(c) && readiness_delay(c) == 0, "restartCount": 0, "started": true, "state": {"running": {"startedAt": t}}})
         };
         let unready: Vec<&str> = pod["spec"]["containers"]
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|c| !container_ready(c))
+            .filter(|c| !container_ready(c) || readiness_delay(c) > 0)
             .filter_map(|c| c["name"].as_str())
             .collect();
         let done = |c: &Value| {
@@ -524,6 +525,60 @@ impl Kubelets {
         }
     }
 
+    /// Containers whose readiness probe succeeds become Ready once its `initialDelaySeconds`
+    /// have passed since they started (the prober does not run before them:
+    /// pkg/kubelet/prober/worker.go; readiness starts as a failure), and the pod with them.
+    /// A recorded duration: real seconds, not shortened by `speed`.
+    fn ready_after_delay(&mut self, sim: &Sim, pod: &Value) {
+        let now = jiff::Timestamp::now();
+        let mut statuses: Vec<Value> = pod["status"]["containerStatuses"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let mut changed = false;
+        for c in pod["spec"]["containers"].as_array().into_iter().flatten() {
+            if !container_ready(c) || readiness_delay(c) == 0 {
+                continue;
+            }
+            let Some(st) = statuses.iter_mut().find(|s| s["name"] == c["name"]) else {
+                continue;
+            };
+            let started = st["state"]["running"]["startedAt"]
+                .as_str()
+                .and_then(crate::registry::parse_time);
+            let due =
+                started.is_some_and(|t| now.duration_since(t).as_secs() >= readiness_delay(c));
+            if st["ready"] == false && st["restartCount"] == 0 && due {
+                st["ready"] = json!(true);
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
+        let all_ready = statuses.iter().all(|s| s["ready"] == true);
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if all_ready {
+            let t = crate::registry::timestamp(now);
+            for ty in ["Ready", "ContainersReady"] {
+                super::set_condition(
+                    &mut conds,
+                    json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t}),
+                );
+            }
+            order_conditions(&mut conds);
+        }
+        let _ = sim.status_patch(
+            "Pod",
+            namespace(pod),
+            name(pod),
+            &json!({"status": {"containerStatuses": statuses, "conditions": conds}}),
+        );
+    }
+
     /// node.status.volumesInUse: what this kubelet has mounted (running or still stopping pods).
     fn volumes_in_use(&mut self, sim: &Sim, node: &Value, pods: &[&std::sync::Arc<Value>]) {
         let mut names: Vec<String> = pods
@@ -655,6 +710,14 @@ fn exec_exit_code(argv: &[&str]) -> Option<i64> {
 
 /// Ready unless its command exits or its readiness probe's exec command fails (exits non-zero,
 /// in the forms [`command_exit_code`] understands); other probes pass.
+/// The readiness probe's `initialDelaySeconds` (0 without a probe).
+fn readiness_delay(c: &Value) -> i64 {
+    c["readinessProbe"]["initialDelaySeconds"]
+        .as_i64()
+        .unwrap_or(0)
+        .max(0)
+}
+
 fn container_ready(c: &Value) -> bool {
     if command_exit_code(c).is_some() {
         return false;

@@ -150,6 +150,15 @@ pub trait Controller: Send {
     fn reconcile(&mut self, sim: &Sim);
 }
 
+/// The field manager a controller's writes are recorded under in managedFields.
+fn manager_of(controller: &str) -> &'static str {
+    match controller {
+        "kubelet" => "kubelet",
+        "default-scheduler" => "kube-scheduler",
+        _ => "kube-controller-manager",
+    }
+}
+
 /// Runs the controllers one after another whenever the store changes (batched)
 /// and at least every `tick`, until the simulator goes away.
 pub async fn run(sim: Arc<Sim>, mut ctrls: Vec<Box<dyn Controller>>, tick: Duration) {
@@ -173,7 +182,7 @@ pub async fn run(sim: Arc<Sim>, mut ctrls: Vec<Box<dyn Controller>>, tick: Durat
             .unwrap_or_default();
         for c in ctrls.iter_mut() {
             if !stopped.iter().any(|s| s == c.name()) {
-                c.reconcile(&sim);
+                super::managed::as_manager(manager_of(c.name()), || c.reconcile(&sim));
             }
         }
     }

@@ -1,0 +1,227 @@
+//! A node's cordon as pure decisions: whose cordon it is, proven from the cluster, and whether
+//! a cordon write may be made again after a 409 (the kubelet writes its node's status every few
+//! seconds, which moves the resourceVersion the write was conditioned on).
+//!
+//! Whose cordon: `drain` cordons with one patch that sets `spec.unschedulable` and its
+//! annotation ([`CORDONED_BY`]: who, when), as field manager [`FIELD_MANAGER`]. The API server
+//! records in `managedFields` which manager set which field, and moves a field to whoever sets
+//! it next or drops it when it is removed (structured-merge-diff's update: golden `resize/`
+//! shows `kubectl scale` taking `spec.replicas` from `kubectl-create`). So the cordon is
+//! drain's exactly while both hold: the annotation is there and kubectl-sts's entry still owns
+//! `spec.unschedulable`. After a plain `kubectl uncordon` (the field removed, nobody's) and a
+//! `kubectl cordon` (the field is `kubectl`'s: k8s.io/kubectl pkg/drain/cordon.go names no
+//! field manager, so the API server takes the User-Agent's), the annotation alone is stale:
+//! it is someone else's cordon.
+
+use k8s_openapi::api::core::v1::Node;
+
+use super::drain::CORDONED_BY;
+use super::FIELD_MANAGER;
+
+/// Whose cordon a node has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cordon {
+    /// Not cordoned; `stale`: drain's annotation left behind (its value).
+    NotCordoned { stale: Option<String> },
+    /// Cordoned by `kubectl sts drain`, proven: its annotation (`by`: who, when), and
+    /// managedFields showing kubectl-sts owning `spec.unschedulable`.
+    Ours { by: String },
+    /// Cordoned by someone else; `stale`: drain's annotation is there, but the cordon is not its
+    /// own any more (its value).
+    Theirs { stale: Option<String> },
+}
+
+impl Cordon {
+    /// Drain's annotation when it no longer says anything true (to be cleared).
+    pub fn stale(&self) -> Option<&str> {
+        match self {
+            Cordon::NotCordoned { stale } | Cordon::Theirs { stale } => stale.as_deref(),
+            Cordon::Ours { .. } => None,
+        }
+    }
+}
+
+/// Whose cordon `node` has (see the module's words).
+pub fn cordon_of(node: &Node) -> Cordon {
+    let annotation = node
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(CORDONED_BY))
+        .cloned();
+    match (cordoned(node), annotation) {
+        (false, stale) => Cordon::NotCordoned { stale },
+        (true, Some(by)) if owns_unschedulable(node) => Cordon::Ours { by },
+        (true, stale) => Cordon::Theirs { stale },
+    }
+}
+
+/// Whether kubectl-sts's managedFields entry (an Update of the node itself, not of a
+/// subresource) owns `spec.unschedulable`.
+pub fn owns_unschedulable(node: &Node) -> bool {
+    node.metadata
+        .managed_fields
+        .iter()
+        .flatten()
+        .filter(|e| e.manager.as_deref() == Some(FIELD_MANAGER))
+        .filter(|e| e.subresource.as_deref().unwrap_or_default().is_empty())
+        .filter_map(|e| e.fields_v1.as_ref())
+        .any(|f| {
+            f.0.get("f:spec")
+                .and_then(|s| s.get("f:unschedulable"))
+                .is_some()
+        })
+}
+
+/// `spec.unschedulable`.
+pub fn cordoned(node: &Node) -> bool {
+    node.spec
+        .as_ref()
+        .and_then(|s| s.unschedulable)
+        .unwrap_or(false)
+}
+
+/// The node read again after a 409 on drain's cordon: None when the cordon may be written
+/// again (the same node object, still not cordoned: what moved was its status); Some(why) when
+/// someone else acted on the node meanwhile.
+pub fn cordon_moved(uid: &str, now: &Node) -> Option<String> {
+    let name = now.metadata.name.as_deref().unwrap_or_default();
+    if now.metadata.uid.as_deref() != Some(uid) {
+        Some(format!("node {name} was deleted and registered again"))
+    } else if cordoned(now) {
+        Some(format!(
+            "node {name} was cordoned by someone else meanwhile"
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A node, cordoned or not, with drain's annotation or not, and managedFields entries of
+    /// (manager, subresource, fieldsV1).
+    fn with(cordoned: bool, annotation: bool, entries: &[(&str, &str, serde_json::Value)]) -> Node {
+        let mut n = json!({
+            "metadata": {"name": "n1", "uid": "u1", "managedFields": entries.iter().map(|(m, sub, f)| {
+                let mut e = json!({"manager": m, "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": f});
+                if !sub.is_empty() { e["subresource"] = json!(sub); }
+                e
+            }).collect::<Vec<_>>()},
+            "spec": {},
+        });
+        if cordoned {
+            n["spec"]["unschedulable"] = json!(true);
+        }
+        if annotation {
+            n["metadata"]["annotations"] = json!({CORDONED_BY: "alice at 2026-01-01T00:00:00Z"});
+        }
+        serde_json::from_value(n).unwrap()
+    }
+
+    fn drains() -> serde_json::Value {
+        json!({"f:metadata": {"f:annotations": {".": {}, "f:kubectl-sts.io/cordoned-by": {}}}, "f:spec": {"f:unschedulable": {}}})
+    }
+
+    #[test]
+    fn drains_cordon_is_its_own_while_kubectl_sts_owns_the_field() {
+        let n = with(
+            true,
+            true,
+            &[
+                ("kubelet", "status", json!({"f:status": {}})),
+                (FIELD_MANAGER, "", drains()),
+            ],
+        );
+        assert_eq!(
+            cordon_of(&n),
+            Cordon::Ours {
+                by: "alice at 2026-01-01T00:00:00Z".into()
+            }
+        );
+    }
+
+    #[test]
+    fn after_kubectl_uncordon_and_kubectl_cordon_the_annotation_is_stale() {
+        // kubectl uncordon removed the field (nobody's), kubectl cordon set it (kubectl's)
+        let n = with(
+            true,
+            true,
+            &[
+                (
+                    FIELD_MANAGER,
+                    "",
+                    json!({"f:metadata": {"f:annotations": {".": {}, "f:kubectl-sts.io/cordoned-by": {}}}}),
+                ),
+                ("kubectl", "", json!({"f:spec": {"f:unschedulable": {}}})),
+            ],
+        );
+        let c = cordon_of(&n);
+        assert_eq!(
+            c,
+            Cordon::Theirs {
+                stale: Some("alice at 2026-01-01T00:00:00Z".into())
+            }
+        );
+        assert_eq!(c.stale(), Some("alice at 2026-01-01T00:00:00Z"));
+        // uncordoned by kubectl: nobody's cordon, the annotation left behind
+        let n = with(
+            false,
+            true,
+            &[(FIELD_MANAGER, "", json!({"f:metadata": {}}))],
+        );
+        assert_eq!(
+            cordon_of(&n),
+            Cordon::NotCordoned {
+                stale: Some("alice at 2026-01-01T00:00:00Z".into())
+            }
+        );
+    }
+
+    #[test]
+    fn neither_the_annotation_alone_nor_the_field_alone_proves_it() {
+        // managedFields stripped (or never recorded): no proof
+        assert!(matches!(
+            cordon_of(&with(true, true, &[])),
+            Cordon::Theirs { stale: Some(_) }
+        ));
+        // the field owned but no annotation (removed by someone): not ours either
+        assert_eq!(
+            cordon_of(&with(true, false, &[(FIELD_MANAGER, "", drains())])),
+            Cordon::Theirs { stale: None }
+        );
+        // a subresource entry of kubectl-sts's does not count
+        assert!(matches!(
+            cordon_of(&with(true, true, &[(FIELD_MANAGER, "status", drains())])),
+            Cordon::Theirs { .. }
+        ));
+        assert_eq!(
+            cordon_of(&with(false, false, &[])),
+            Cordon::NotCordoned { stale: None }
+        );
+    }
+
+    fn node(uid: &str, unschedulable: bool) -> Node {
+        serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "n1", "uid": uid},
+            "spec": {"unschedulable": unschedulable},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_status_write_does_not_stop_a_cordon_someone_elses_cordon_does() {
+        assert_eq!(cordon_moved("u1", &node("u1", false)), None);
+        assert_eq!(
+            cordon_moved("u1", &node("u1", true)).as_deref(),
+            Some("node n1 was cordoned by someone else meanwhile")
+        );
+        assert_eq!(
+            cordon_moved("u1", &node("u2", false)).as_deref(),
+            Some("node n1 was deleted and registered again")
+        );
+    }
+}
