@@ -114,7 +114,7 @@ pub const CHECKS: &[CheckDef] = &[
         "a StorageClass that does not allow volume expansion: its volumes cannot be grown in place",
         "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims"),
     def("STS017", "PartitionAboveReplicas", Severity::Info, false,
-        "a RollingUpdate partition at or above the highest ordinal: no pod takes an update (a staging pattern)",
+        "a RollingUpdate partition at or above spec.replicas (it counts from ordinals.start): no pod takes an update (a staging pattern)",
         "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#partitions"),
     def("STS018", "SlowOrderedRecovery", Severity::Warning, false,
         "OrderedReady with a long minReadySeconds: ordinals come back one per minReadySeconds",
@@ -1163,10 +1163,25 @@ fn template_checks(s: &SetFacts<'_>, out: &mut Vec<Finding>) {
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
         .map(i64::from);
-    if let Some(p) = partition.filter(|p| s.replicas > 0 && *p >= s.start + s.replicas) {
+    // The partition is an index into the ordinals, counted from ordinals.start, not an
+    // ordinal: the controller updates replicas[i] for i >= partition, where replicas[i] is
+    // ordinal start + i (stateful_set_control.go), and creates ordinals below start + partition
+    // at the current revision (newVersionedStatefulSetPod). So nothing moves once it reaches
+    // spec.replicas, whatever start is.
+    if let Some(p) = partition.filter(|p| s.replicas > 0 && *p >= s.replicas) {
+        let range = if s.start == 0 {
+            format!("ordinals 0..{}", s.replicas - 1)
+        } else {
+            format!(
+                "ordinals {}..{}; it counts from ordinals.start {}",
+                s.start,
+                s.start + s.replicas - 1,
+                s.start
+            )
+        };
         out.push(s.finding(
             "STS017",
-            format!("RollingUpdate partition {p} is at or above every ordinal of {} ({}..{}): no pod takes the update revision", s.name, s.start, s.start + s.replicas - 1),
+            format!("RollingUpdate partition {p} holds every pod of {} at the current revision ({range}, so only pods from ordinal {} would be updated): no pod takes the update revision", s.name, s.start + p),
             format!("intended while staging; to roll out, lower it (kubectl sts rollout apply {} --to-partition N)", s.name),
         ));
     }
@@ -1958,17 +1973,29 @@ mod tests {
                 json!({"type": "RollingUpdate", "rollingUpdate": {"partition": p}});
         };
         fires("STS017", |fx| partition(fx, 3), |fx| partition(fx, 2));
-        // ordinals from 5: 5, 6, 7
+        // ordinals from 5: 5, 6, 7; the partition is an index from start, not an ordinal
+        // (stateful_set_control.go: replicas[ordinal-start], updated while target >= partition;
+        // newVersionedStatefulSetPod: ordinal < start + partition stays current): 3 holds all
         fires(
             "STS017",
             |fx| {
                 fx.set["spec"]["ordinals"] = json!({"start": 5});
-                partition(fx, 8);
+                partition(fx, 3);
             },
             |fx| {
                 fx.set["spec"]["ordinals"] = json!({"start": 5});
-                partition(fx, 7);
+                partition(fx, 2);
             },
+        );
+        let mut fx = clean();
+        fx.set["spec"]["ordinals"] = json!({"start": 5});
+        partition(&mut fx, 3);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS017").unwrap();
+        assert!(
+            f.message.contains("ordinals 5..7") && f.message.contains("from ordinal 8"),
+            "{}",
+            f.message
         );
     }
 
