@@ -901,20 +901,37 @@ fn storage_checks(
     }
 }
 
-/// The live nodes a pod of the template may run on (Ready, schedulable, matching its node
-/// selector and required node affinity, its taints tolerated).
-fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
-    let mut v: Vec<&Node> = ctx
+/// The taint the node lifecycle controller puts on a cordoned node (TaintNodeByCondition): it
+/// goes with the cordon, so a cordoned node is judged without it.
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
+/// The live nodes a pod of the template may run on (Ready, matching its node selector and
+/// required node affinity, its taints tolerated), each with whether it is cordoned: a cordoned
+/// node takes no pod now, but a maintenance cordon ends, so STS008 counts those apart.
+fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<(&'a Node, bool)> {
+    let mut v: Vec<(&Node, bool)> = ctx
         .nodes
         .values()
         .copied()
-        .filter(|n| {
+        .filter_map(|n| {
             let h = node_health(n, ctx.input.now);
-            !h.is_dead() && !h.unschedulable
+            (!h.is_dead()).then_some((n, h.unschedulable))
         })
-        .filter(|n| s.template.is_none_or(|spec| spec_misfit(spec, n).is_none()))
+        .filter(|(n, cordoned)| {
+            let Some(spec) = s.template else {
+                return true;
+            };
+            if !cordoned {
+                return spec_misfit(spec, n).is_none();
+            }
+            let mut uncordoned = (*n).clone();
+            if let Some(taints) = uncordoned.spec.as_mut().and_then(|s| s.taints.as_mut()) {
+                taints.retain(|t| t.key != UNSCHEDULABLE_TAINT);
+            }
+            spec_misfit(spec, &uncordoned).is_none()
+        })
         .collect();
-    v.sort_by_key(|n| n.metadata.name.clone());
+    v.sort_by_key(|(n, _)| n.metadata.name.clone());
     v
 }
 
@@ -946,28 +963,62 @@ fn placement_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>)
             let key = &term.topology_key;
             let eligible = eligible_nodes(s, ctx);
             // a node without the key is a domain of its own for the scheduler's filter
-            let mut domains: BTreeSet<String> = BTreeSet::new();
-            for n in &eligible {
-                match n.metadata.labels.as_ref().and_then(|l| l.get(key)) {
-                    Some(v) => domains.insert(v.clone()),
-                    None => domains.insert(format!(
-                        "node/{}",
-                        n.metadata.name.as_deref().unwrap_or_default()
-                    )),
-                };
+            let domain = |n: &Node| match n.metadata.labels.as_ref().and_then(|l| l.get(key)) {
+                Some(v) => v.clone(),
+                None => format!("node/{}", n.metadata.name.as_deref().unwrap_or_default()),
+            };
+            let now: BTreeSet<String> = eligible
+                .iter()
+                .filter(|(_, cordoned)| !cordoned)
+                .map(|(n, _)| domain(n))
+                .collect();
+            if (now.len() as i64) >= s.replicas {
+                continue;
             }
-            if (domains.len() as i64) < s.replicas {
-                out.push(s.finding(
+            let uncordoned: BTreeSet<String> = eligible.iter().map(|(n, _)| domain(n)).collect();
+            let cordoned: Vec<String> = eligible
+                .iter()
+                .filter(|(n, c)| *c && !now.contains(&domain(n)))
+                .filter_map(|(n, _)| n.metadata.name.clone())
+                .collect();
+            let short = s.replicas - now.len() as i64;
+            let message = format!(
+                "{} replicas, but required pod anti-affinity on {key} allows one per domain and the live, schedulable nodes it may use offer {}: at least {short} ordinal(s) that must be (re)scheduled stay Pending (and a drain leaves nowhere to go)",
+                s.replicas,
+                now.len(),
+            );
+            let action =
+                format!("add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred");
+            let f = if cordoned.is_empty() {
+                s.finding("STS008", message, action)
+            } else if (uncordoned.len() as i64) >= s.replicas {
+                // only cordoned nodes are short: a maintenance window, which ends; an error
+                // would fail every check run during planned work
+                let mut f = s.finding(
                     "STS008",
                     format!(
-                        "{} replicas, but required pod anti-affinity on {key} allows one per domain and the live, schedulable nodes it may use offer {}: at least {} ordinal(s) stay Pending (and a drain leaves nowhere to go)",
-                        s.replicas,
-                        domains.len(),
-                        s.replicas - domains.len() as i64
+                        "{message}, while node(s) {} are cordoned; with them uncordoned there are {} domains, enough",
+                        super::summarised(&cordoned, ", "),
+                        uncordoned.len()
                     ),
-                    format!("add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred"),
-                ));
-            }
+                    format!(
+                        "if the cordon is maintenance, uncordon when it is over (kubectl sts uncordon NODE after kubectl sts drain, else kubectl uncordon NODE); meanwhile do not move the set's pods; if it is not coming back: {action}"
+                    ),
+                );
+                f.severity = Severity::Warning;
+                f
+            } else {
+                s.finding(
+                    "STS008",
+                    format!(
+                        "{message}; even with the cordoned node(s) {} back there are only {}",
+                        super::summarised(&cordoned, ", "),
+                        uncordoned.len()
+                    ),
+                    action,
+                )
+            };
+            out.push(f);
         }
     }
     if ctx.input.pods.ok().is_none() || s.replicas < 2 {
@@ -1997,6 +2048,47 @@ mod tests {
             "{}",
             f.message
         );
+    }
+
+    #[test]
+    fn sts008_a_maintenance_cordon_is_a_warning_that_names_the_node() {
+        let anti = |fx: &mut Fx| {
+            fx.set["spec"]["template"]["spec"]["affinity"] = json!({"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                    "topologyKey": "kubernetes.io/hostname"}]}});
+        };
+        // as kubectl cordon leaves it: unschedulable, and the taint the node controller adds
+        let cordon = |fx: &mut Fx, i: usize| {
+            fx.nodes[i]["spec"] = json!({"unschedulable": true, "taints": [
+                {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]});
+        };
+        let mut fx = clean();
+        anti(&mut fx);
+        cordon(&mut fx, 2);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Warning, "{f:?}");
+        assert!(
+            f.message.contains("n2") && f.message.contains("cordoned"),
+            "{}",
+            f.message
+        );
+        assert!(f.action.contains("uncordon"), "{}", f.action);
+        // short even with the cordoned node back: still an error, and it says so
+        fx.set["spec"]["replicas"] = json!(4);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Error, "{f:?}");
+        assert!(f.message.contains("n2"), "{}", f.message);
+        // a dead node is no domain either way (not a cordon that ends)
+        let mut fx = clean();
+        anti(&mut fx);
+        fx.nodes[2]["status"]["conditions"][0]["status"] = json!("Unknown");
+        fx.nodes[2]["status"]["conditions"][0]["lastHeartbeatTime"] = json!("2026-01-01T00:00:00Z");
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Error, "{f:?}");
     }
 
     #[test]
