@@ -1108,10 +1108,21 @@ fn service_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(ip) if !ip.is_empty() => ip.to_string(),
                 _ => "unset (one is allocated)".to_string(),
             };
+            // The API refuses clusterIP: None on an existing Service (the field is immutable),
+            // and deleting the Service to re-create it headless takes away the cluster IP its
+            // clients use. serviceName is immutable too, and a pod takes its subdomain (the
+            // Service its DNS name hangs under) only when it is created.
+            let set = s.name;
+            // a manifest not applied yet can still say clusterIP: None from the start
+            let first = if ctx.live {
+                String::new()
+            } else {
+                format!("before the first apply: clusterIP: None in {name}; once applied: ")
+            };
             let mut f = s.finding(
                 "STS012",
                 format!("governing Service {}/{name} has clusterIP {ip}: per-pod DNS records need a headless Service", s.ns),
-                "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
+                format!("{first}keep {name} for its clients (its cluster IP cannot be removed in place); create a second, headless Service {set}-headless (clusterIP: None, the same selector and ports), re-create the set with serviceName: {set}-headless (serviceName is immutable: kubectl delete statefulset {set} -n {} --cascade=orphan, then apply it; the pods keep running), then kubectl sts rollout restart {set} -n {} so each pod gets its DNS name under the new Service", s.ns, s.ns),
             );
             f.object = object.clone();
             out.push(f);
@@ -2089,6 +2100,25 @@ mod tests {
         let got = fx.outcome();
         let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
         assert_eq!(f.severity, Severity::Error, "{f:?}");
+    }
+
+    #[test]
+    fn sts012_advice_keeps_the_clients_service() {
+        let mut fx = clean();
+        fx.service["spec"]["clusterIP"] = json!("10.0.0.7");
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS012").unwrap();
+        // the API refuses clusterIP: None on an existing Service; deleting it breaks its clients
+        assert!(!f.action.contains("recreate the Service"), "{}", f.action);
+        for want in [
+            "second, headless Service",
+            "web-headless",
+            "--cascade=orphan",
+            "serviceName",
+            "kubectl sts rollout restart web",
+        ] {
+            assert!(f.action.contains(want), "{want}: {}", f.action);
+        }
     }
 
     #[test]
