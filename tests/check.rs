@@ -50,6 +50,16 @@ fn a_spread_set_is_clean_and_its_budgets_risks_are_found_read_only() {
         ..Default::default()
     }
     .deploy(&c, 90);
+    // no budget: kubectl drain or an autoscaler could take a second pod down (STS022)
+    let o = c.sts(&["check", "flask", "--ignore", "STS015", "--color", "never"]);
+    assert_eq!(o.code, 5, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("WARNING STS022 NoDisruptionBudget: no PodDisruptionBudget selects the pods of statefulset")
+            && o.stdout.contains(&format!("→ kubectl create poddisruptionbudget flask -n {} --selector 'app=flask' --max-unavailable 1", c.namespace)),
+        "{}",
+        o.stdout
+    );
+    pdb(&c, "flask-extra", "maxUnavailable: 1");
     // the test image has no readiness probe (STS015); everything else is as it should be
     let o = c.sts(&["check", "flask", "--ignore", "STS015"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);

@@ -128,6 +128,10 @@ pub const CHECKS: &[CheckDef] = &[
     def("STS021", "ZeroGracePeriod", Severity::Warning, false,
         "terminationGracePeriodSeconds 0: a pod is never given the time to stop, and two may run one identity",
         "https://kubernetes.io/docs/tasks/run-application/force-delete-stateful-set-pod/#statefulset-considerations"),
+    def("STS022", "NoDisruptionBudget", Severity::Warning, false,
+        "no PodDisruptionBudget selects its pods (two replicas or more): kubectl drain, the cluster autoscaler or any other evicting tool can take a second pod down",
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/"),
+    // STS023 is taken (a volume filling up), not yet implemented: IDs are never reused.
 ];
 
 /// The check with this ID.
@@ -291,7 +295,7 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
     denied(
         input.pdbs.ok().is_some(),
         "list poddisruptionbudgets.policy",
-        &["STS001", "STS007", "STS020"],
+        &["STS001", "STS007", "STS020", "STS022"],
     );
     denied(
         input.classes.ok().is_some(),
@@ -609,7 +613,89 @@ fn show(v: &IntOrString) -> String {
     }
 }
 
-/// STS001, STS007.
+/// The set's selector as `kubectl create … --selector` takes it (the same grammar as `-l`).
+fn selector_arg(s: &SetFacts<'_>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match s.set.spec.selector.match_labels.as_ref() {
+        // a set without a selector is refused by the API; its template's labels are the
+        // nearest thing to one
+        None if s.set.spec.selector.match_expressions.is_none() => {
+            parts.extend(s.template_labels.iter().map(|(k, v)| format!("{k}={v}")));
+        }
+        labels => parts.extend(
+            labels
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={v}")),
+        ),
+    }
+    for e in s.set.spec.selector.match_expressions.iter().flatten() {
+        let values = e.values.as_deref().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({values})", e.key),
+            "NotIn" => format!("{} notin ({values})", e.key),
+            "Exists" => e.key.clone(),
+            _ => format!("!{}", e.key),
+        });
+    }
+    parts.join(",")
+}
+
+/// STS022: pods no budget selects. Without one, nothing stops kubectl drain, the cluster
+/// autoscaler's scale-down or any other eviction from taking a second pod while one is down
+/// (kubectl sts drain orders only its own evictions). With one replica there is no second pod
+/// to lose and a budget could only block drains (STS007), so it applies from two.
+fn no_budget_check(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if s.replicas < 2 {
+        return;
+    }
+    let budgets: &[&PodDisruptionBudget] = ctx.pdbs.get(s.ns).map_or(&[], Vec::as_slice);
+    let covered =
+        |labels: &BTreeMap<String, String>| budgets.iter().any(|b| selects_labels(b, labels));
+    let bare: Vec<String> = s
+        .pods
+        .values()
+        .filter(|p| !covered(&p.metadata.labels.clone().unwrap_or_default()))
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    let template_bare = !covered(&s.template_labels);
+    if bare.is_empty() && !template_bare {
+        return;
+    }
+    let risk = "kubectl drain, the cluster autoscaler or any other tool that evicts can take a second pod down while one is already down (kubectl sts drain orders only its own evictions)";
+    let whose = format!("statefulset {}/{} ({} replicas)", s.ns, s.name, s.replicas);
+    let message = if !bare.is_empty() && bare.len() < s.pods.len() {
+        format!(
+            "no PodDisruptionBudget selects pod(s) {} of {whose}: {risk}",
+            super::summarised(&bare, ", ")
+        )
+    } else if ctx.live {
+        format!("no PodDisruptionBudget selects the pods of {whose}: {risk}")
+    } else {
+        format!("no PodDisruptionBudget in the manifest selects the pods of {whose}: unless one in the cluster does, {risk}")
+    };
+    let taken = |n: &str| {
+        budgets
+            .iter()
+            .any(|b| b.metadata.name.as_deref() == Some(n))
+    };
+    let name = if taken(s.name) {
+        format!("{}-budget", s.name)
+    } else {
+        s.name.to_string()
+    };
+    out.push(s.finding(
+        "STS022",
+        message,
+        format!(
+            "kubectl create poddisruptionbudget {name} -n {} --selector '{}' --max-unavailable 1",
+            s.ns,
+            selector_arg(s)
+        ),
+    ));
+}
+
+/// STS001, STS007, STS022.
 fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if ctx.input.pdbs.ok().is_none() {
         return;
@@ -640,6 +726,7 @@ fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    no_budget_check(s, ctx, out);
     // STS007: the budget at full health
     if s.replicas < 1 {
         return;
@@ -987,8 +1074,9 @@ fn placement_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>)
                 s.replicas,
                 now.len(),
             );
-            let action =
-                format!("add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred");
+            let action = format!(
+                "add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred"
+            );
             let f = if cordoned.is_empty() {
                 s.finding("STS008", message, action)
             } else if (uncordoned.len() as i64) >= s.replicas {
@@ -2122,6 +2210,70 @@ mod tests {
     }
 
     #[test]
+    fn sts022_no_budget_over_two_replicas_or_more() {
+        fires(
+            "STS022",
+            |fx| fx.pdbs.clear(),
+            // one replica: no second pod to lose, and a budget could only block drains (STS007)
+            |fx| {
+                fx.pdbs.clear();
+                fx.set["spec"]["replicas"] = json!(1);
+                fx.pods.truncate(1);
+            },
+        );
+        // a budget over one pod only: the others are named
+        fires(
+            "STS022",
+            |fx| {
+                fx.pdbs[0]["spec"]["selector"] =
+                    json!({"matchLabels": {"statefulset.kubernetes.io/pod-name": "web-1"}})
+            },
+            // a budget with another name that selects them all is as good
+            |fx| fx.pdbs[0]["metadata"]["name"] = json!("db-budget"),
+        );
+        let mut fx = clean();
+        fx.pdbs.clear();
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        for want in ["kubectl drain", "autoscaler", "second pod"] {
+            assert!(f.message.contains(want), "{want}: {}", f.message);
+        }
+        assert_eq!(
+            f.action,
+            "kubectl create poddisruptionbudget web -n db --selector 'app=web' --max-unavailable 1"
+        );
+        let mut fx = clean();
+        fx.pdbs[0]["spec"]["selector"] =
+            json!({"matchLabels": {"statefulset.kubernetes.io/pod-name": "web-1"}});
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert!(f.message.contains("web-0, web-2"), "{}", f.message);
+        // its name is taken by the narrow budget: the fix takes another
+        assert!(
+            f.action.contains("poddisruptionbudget web-budget "),
+            "{}",
+            f.action
+        );
+        // in a manifest, a budget may live elsewhere: said so; set-based selectors are kept
+        let mut fx = clean();
+        fx.source = Source::Manifest;
+        fx.pdbs.clear();
+        fx.set["spec"]["selector"] = json!({"matchLabels": {"app": "web"},
+            "matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["cache", "x"]},
+                {"key": "canary", "operator": "DoesNotExist"}]});
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert!(f.message.contains("in the manifest"), "{}", f.message);
+        assert!(
+            f.action
+                .contains("--selector 'app=web,tier notin (cache,x),!canary'"),
+            "{}",
+            f.action
+        );
+    }
+
+    #[test]
     fn sts018_ordered_ready_with_long_min_ready_seconds() {
         fires(
             "STS018",
@@ -2258,7 +2410,7 @@ mod tests {
         let skipped: BTreeSet<&str> = got.not_run.iter().map(|n| n.id).collect();
         for id in [
             "STS001", "STS004", "STS005", "STS007", "STS008", "STS009", "STS010", "STS014",
-            "STS016", "STS020",
+            "STS016", "STS020", "STS022",
         ] {
             assert!(skipped.contains(id), "{id} {skipped:?}");
         }
