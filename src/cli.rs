@@ -342,7 +342,7 @@ impl FailOn {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet not found, 2 bad input (an unreadable or invalid manifest, an unknown check ID), 1 API error."
+    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
 )]
 pub struct CheckArgs {
     /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
@@ -1153,7 +1153,9 @@ async fn run_uncordon(g: &Global, a: &UncordonArgs) -> Result<ExitCode, Error> {
 }
 
 async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
-    use crate::model::check::{check, parse_manifest, CheckResult, Source, CHECKS};
+    use crate::model::check::{
+        check, nothing_to_check, parse_manifest, CheckResult, Source, CHECKS,
+    };
     if a.list {
         emit(|w| match g.format() {
             Format::Json | Format::Yaml => render::serialized(w, &CHECKS, g.format()),
@@ -1168,10 +1170,19 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
                     "-A reads the cluster; with -f the manifest's objects are checked (drop -A)",
                 ));
             }
-            let (text, label) = read_manifest(path)?;
+            let (text, name, label) = read_manifest(path)?;
             let ns = g.namespace.clone().unwrap_or_else(|| "default".into());
-            let objects = parse_manifest(&text, &ns).map_err(Error::usage)?;
-            (objects, Source::Manifest, label, "the manifest".to_string())
+            let manifest = parse_manifest(&text, &ns, &name).map_err(Error::usage)?;
+            // nothing checked is not a clean result: an empty render, the wrong file
+            if let Some(why) = nothing_to_check(&manifest, &name) {
+                return Err(Error::usage(why));
+            }
+            (
+                manifest.objects,
+                Source::Manifest,
+                label,
+                "the manifest".to_string(),
+            )
         }
         None => {
             if g.all_namespaces && a.name.is_some() {
@@ -1210,19 +1221,41 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
     })
 }
 
-/// The manifest's text and how to name it: a file, or stdin for `-`.
-fn read_manifest(path: &std::path::Path) -> Result<(String, String), Error> {
-    use std::io::Read;
+/// The manifest's text, its name for messages (the path, or `stdin`) and the result's
+/// `source` (`file:PATH`, `stdin`). At most [`MANIFEST_MAX_BYTES`] are read.
+///
+/// [`MANIFEST_MAX_BYTES`]: crate::model::check::MANIFEST_MAX_BYTES
+fn read_manifest(path: &std::path::Path) -> Result<(String, String, String), Error> {
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::usage(format!("cannot read the manifest from stdin: {e}")))?;
-        return Ok((text, "stdin".into()));
+        let text = read_limited(std::io::stdin().lock(), "stdin")?;
+        return Ok((text, "stdin".into(), "stdin".into()));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
-    Ok((text, format!("file:{}", path.display())))
+    let name = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    let text = read_limited(file, &name)?;
+    Ok((text, name.clone(), format!("file:{name}")))
+}
+
+fn read_limited(r: impl std::io::Read, name: &str) -> Result<String, Error> {
+    use crate::model::check::MANIFEST_MAX_BYTES;
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    r.take(MANIFEST_MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() > MANIFEST_MAX_BYTES {
+        return Err(Error::usage(format!(
+            "{name} is larger than {} MiB; check it in parts",
+            MANIFEST_MAX_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "cannot read {name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 fn run_install_links(g: &Global, a: &InstallLinksArgs) -> Result<ExitCode, Error> {

@@ -1452,32 +1452,200 @@ impl Objects {
     }
 }
 
-/// The objects of a manifest (multi-document YAML or JSON, `kind: List` included) that the
-/// checks read: StatefulSets, Services, PodDisruptionBudgets, StorageClasses; every other kind
-/// is passed over. Objects without a namespace are in `namespace` (as `kubectl apply -n`).
-pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text)
-        .map_err(|e| format!("the manifest is not valid YAML: {e}"))?;
+/// A manifest larger than this is refused before it is parsed (rendered charts are a few MB).
+pub const MANIFEST_MAX_BYTES: usize = 64 << 20;
+/// Documents in one manifest: `kustomize build` of a whole platform stays far below; an
+/// endless stream of `---` is refused instead of filling memory.
+pub const MANIFEST_MAX_DOCUMENTS: usize = 65_536;
+/// Nesting of mappings and sequences (and of `List`s): objects need a few dozen levels at most
+/// (a CRD's schema); a deeper document is refused rather than recursed into.
+pub const MANIFEST_MAX_DEPTH: usize = 128;
+
+/// What a manifest held, to say what was read when it holds nothing to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestSummary {
+    /// YAML documents that were not empty.
+    pub documents: usize,
+    /// Objects read (a `List`'s items, not the `List`), by kind.
+    pub kinds: BTreeMap<String, usize>,
+}
+
+impl ManifestSummary {
+    /// `empty` or `3 objects: ConfigMap ×2, Deployment`.
+    pub fn describe(&self) -> String {
+        let objects: usize = self.kinds.values().sum();
+        if objects == 0 {
+            return match self.documents {
+                0 => "it is empty".into(),
+                n => format!("{n} document(s), no object in them"),
+            };
+        }
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(k, n)| {
+                if *n > 1 {
+                    format!("{k} ×{n}")
+                } else {
+                    k.clone()
+                }
+            })
+            .collect();
+        format!("{objects} object(s): {}", super::summarised(&kinds, ", "))
+    }
+}
+
+/// A manifest's objects, and what it held.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub objects: Objects,
+    pub read: ManifestSummary,
+}
+
+/// The one line for a manifest without a StatefulSet: nothing could be checked, which is not
+/// a clean result (an empty `helm template`, the wrong file, a chart whose set is disabled).
+pub fn nothing_to_check(m: &Manifest, source: &str) -> Option<String> {
+    m.objects.sets.is_empty().then(|| {
+        format!(
+            "{source} holds no apps/v1 StatefulSet, so nothing was checked ({})",
+            m.read.describe()
+        )
+    })
+}
+
+/// The parser's limits: [`MANIFEST_MAX_DOCUMENTS`] and [`MANIFEST_MAX_DEPTH`], and room for
+/// as many nodes as a manifest of [`MANIFEST_MAX_BYTES`] may reasonably hold.
+fn manifest_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = MANIFEST_MAX_DOCUMENTS;
+    budget.max_depth = MANIFEST_MAX_DEPTH;
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 16_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// A YAML error as one line: the source, the position, what is wrong — no code frame, no
+/// library value.
+fn yaml_error(source: &str, e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::{Error as E, MessageFormatter};
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    // a limit is not a syntax error: the text may be valid YAML, it is refused all the same
+    let refused = matches!(inner, E::Budget { .. });
+    let what = match inner {
+        E::Budget { breach, .. } => match breach {
+            BudgetBreach::Documents { .. } => format!(
+                "more than {MANIFEST_MAX_DOCUMENTS} YAML documents; check it in parts"
+            ),
+            BudgetBreach::Depth { .. } => {
+                format!("nested deeper than {MANIFEST_MAX_DEPTH} levels; no Kubernetes object is")
+            }
+            _ => "too large or too complex to read (more nodes, aliases or text than a manifest holds); check it in parts".into(),
+        },
+        other => serde_saphyr::UserMessageFormatter
+            .format_message(other)
+            .into_owned(),
+    };
+    // one line whatever the parser said
+    let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
+    let verdict = if refused {
+        "is refused"
+    } else {
+        "is not valid YAML"
+    };
+    match e.location().filter(|l| l.line() > 0) {
+        Some(l) => format!(
+            "{source} {verdict}: line {}, column {}: {what}",
+            l.line(),
+            l.column()
+        ),
+        None => format!("{source} {verdict}: {what}"),
+    }
+}
+
+/// A `List`'s items, its nested `List`s' too: `kind: List` (kubectl get -o yaml) and typed
+/// lists (`StatefulSetList` from the API, whose items carry no kind: the list's is theirs).
+fn flatten(
+    doc: serde_json::Value,
+    depth: usize,
+    out: &mut Vec<serde_json::Value>,
+) -> Result<(), String> {
+    let serde_json::Value::Object(mut m) = doc else {
+        out.push(doc);
+        return Ok(());
+    };
+    let kind = m
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let Some(item_kind) = kind
+        .strip_suffix("List")
+        .filter(|_| m.get("items").is_some_and(|i| i.is_array()))
+    else {
+        out.push(serde_json::Value::Object(m));
+        return Ok(());
+    };
+    if depth >= MANIFEST_MAX_DEPTH {
+        return Err(format!(
+            "Lists nested deeper than {MANIFEST_MAX_DEPTH} levels"
+        ));
+    }
+    let api = m.get("apiVersion").cloned();
+    let items = m.remove("items").and_then(|i| match i {
+        serde_json::Value::Array(a) => Some(a),
+        _ => None,
+    });
+    for mut item in items.into_iter().flatten() {
+        if let (Some(o), false) = (item.as_object_mut(), item_kind.is_empty()) {
+            if !o.contains_key("kind") {
+                o.insert("kind".into(), item_kind.into());
+                if let Some(api) = &api {
+                    o.entry("apiVersion").or_insert_with(|| api.clone());
+                }
+            }
+        }
+        flatten(item, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+/// The objects of a manifest (multi-document YAML or JSON, `kind: List` and typed lists
+/// included, nested or not) that the checks read: StatefulSets, Services,
+/// PodDisruptionBudgets, StorageClasses; every other kind is counted and passed over. Objects
+/// without a namespace are in `namespace` (as `kubectl apply -n`). `source` names the input in
+/// errors (a path, or `stdin`). Every error is one line.
+pub fn parse_manifest(text: &str, namespace: &str, source: &str) -> Result<Manifest, String> {
+    if text.len() > MANIFEST_MAX_BYTES {
+        return Err(format!(
+            "{source} is larger than {} MiB; check it in parts",
+            MANIFEST_MAX_BYTES >> 20
+        ));
+    }
+    let docs: Vec<serde_json::Value> =
+        serde_saphyr::from_multiple_with_options(text, manifest_options())
+            .map_err(|e| yaml_error(source, &e))?;
+    let mut read = ManifestSummary::default();
     let mut items = Vec::new();
-    for d in docs {
+    for (n, d) in docs.into_iter().enumerate() {
         match d {
             serde_json::Value::Null => {}
-            serde_json::Value::Object(ref m)
-                if m.get("kind").and_then(|k| k.as_str()) == Some("List") =>
-            {
-                items.extend(
-                    m.get("items")
-                        .and_then(|i| i.as_array())
-                        .cloned()
-                        .unwrap_or_default(),
-                );
+            serde_json::Value::Object(_) => {
+                read.documents += 1;
+                flatten(d, 0, &mut items)
+                    .map_err(|e| format!("{source}: document {}: {e}", n + 1))?;
             }
-            serde_json::Value::Object(_) => items.push(d),
             other => {
                 return Err(format!(
-                    "the manifest holds a document that is not an object: {}",
-                    first_chars(&other.to_string())
-                ))
+                "{source}: document {} is not an object (a manifest holds Kubernetes objects): {}",
+                n + 1,
+                first_chars(&other.to_string())
+            ))
             }
         }
     }
@@ -1494,21 +1662,28 @@ pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
         now: jiff::Timestamp::now(),
     };
     for (i, mut item) in items.into_iter().enumerate() {
-        let kind = item
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let api = item
-            .get("apiVersion")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let name = item
-            .pointer("/metadata/name")
-            .and_then(|k| k.as_str())
-            .unwrap_or("?")
-            .to_string();
+        let text_of = |item: &serde_json::Value, ptr: &str| {
+            item.pointer(ptr)
+                .and_then(|k| k.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let kind = text_of(&item, "/kind");
+        let api = text_of(&item, "/apiVersion");
+        let name = text_of(&item, "/metadata/name");
+        *read
+            .kinds
+            .entry(if kind.is_empty() {
+                "(no kind)".into()
+            } else {
+                kind.clone()
+            })
+            .or_default() += 1;
+        let what = if name.is_empty() {
+            format!("object {} ({kind})", i + 1)
+        } else {
+            format!("object {} ({kind} {name})", i + 1)
+        };
         let namespaced = matches!(
             (api.as_str(), kind.as_str()),
             ("apps/v1", "StatefulSet") | ("v1", "Service") | ("policy/v1", "PodDisruptionBudget")
@@ -1523,22 +1698,38 @@ pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
                 m.insert("namespace".into(), namespace.into());
             }
         }
-        let bad = |e: serde_json::Error| {
-            format!(
-                "object {} ({kind} {name}) in the manifest is not a valid {api} {kind}: {e}",
-                i + 1
-            )
-        };
+        let bad =
+            |e: serde_json::Error| format!("{source}: {what} is not a valid {api} {kind}: {e}");
         match (api.as_str(), kind.as_str()) {
-            ("apps/v1", "StatefulSet") => o.sets.push(serde_json::from_value(item).map_err(bad)?),
+            ("apps/v1", "StatefulSet") => {
+                // the API server refuses a set without a name (and one with an invalid name):
+                // checking it would report on an object that can never exist
+                if name.is_empty() {
+                    return Err(format!(
+                        "{source}: {what} has no metadata.name: the API server would refuse it"
+                    ));
+                }
+                if let Err(why) = crate::names::dns1123_subdomain(&name) {
+                    return Err(format!("{source}: {what} has an invalid name: {why}"));
+                }
+                o.sets.push(serde_json::from_value(item).map_err(bad)?)
+            }
             ("v1", "Service") => push(&mut o.services, serde_json::from_value(item).map_err(bad)?),
-            ("policy/v1", "PodDisruptionBudget") => push(&mut o.pdbs, serde_json::from_value(item).map_err(bad)?),
-            ("storage.k8s.io/v1", "StorageClass") => push(&mut o.classes, serde_json::from_value(item).map_err(bad)?),
-            (_, "StatefulSet") => return Err(format!("object {} (StatefulSet {name}) has apiVersion {api:?}: only apps/v1 StatefulSets exist", i + 1)),
+            ("policy/v1", "PodDisruptionBudget") => {
+                push(&mut o.pdbs, serde_json::from_value(item).map_err(bad)?)
+            }
+            ("storage.k8s.io/v1", "StorageClass") => {
+                push(&mut o.classes, serde_json::from_value(item).map_err(bad)?)
+            }
+            (_, "StatefulSet") => {
+                return Err(format!(
+                    "{source}: {what} has apiVersion {api:?}: only apps/v1 StatefulSets exist"
+                ))
+            }
             _ => {}
         }
     }
-    Ok(o)
+    Ok(Manifest { objects: o, read })
 }
 
 fn push<T>(a: &mut Access<Vec<T>>, t: T) {
@@ -2447,23 +2638,124 @@ mod tests {
     #[test]
     fn manifests_parse_lists_and_default_the_namespace() {
         let text = "# rendered\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {name: a}\n  spec: {selector: {}, template: {}}\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b, namespace: other}\nspec: {}\n";
-        let o = parse_manifest(text, "team").unwrap();
+        let m = parse_manifest(text, "team", "x.yaml").unwrap();
+        let o = &m.objects;
         assert_eq!(o.sets.len(), 1);
         assert_eq!(o.sets[0].metadata.namespace.as_deref(), Some("team"));
         assert_eq!(
             o.pdbs.ok().unwrap()[0].metadata.namespace.as_deref(),
             Some("other")
         );
+        assert_eq!(
+            m.read.describe(),
+            "3 object(s): ConfigMap, PodDisruptionBudget, StatefulSet"
+        );
         let bad = parse_manifest(
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {replicas: many}\n",
             "x",
+            "x.yaml",
         );
-        assert!(bad.unwrap_err().contains("object 1 (StatefulSet a)"));
-        assert!(parse_manifest("a: [", "x")
+        assert!(bad
             .unwrap_err()
-            .contains("not valid YAML"));
-        assert!(parse_manifest("- 1\n", "x")
+            .starts_with("x.yaml: object 1 (StatefulSet a) is not a valid apps/v1 StatefulSet"));
+        assert!(parse_manifest("- 1\n", "x", "x.yaml")
             .unwrap_err()
             .contains("not an object"));
+    }
+
+    #[test]
+    fn a_yaml_error_is_one_line_with_the_source_and_position() {
+        let e = parse_manifest("a: b\n  c: d\n  - e\n", "x", "chart.yaml").unwrap_err();
+        assert_eq!(
+            e,
+            "chart.yaml is not valid YAML: line 2, column 4: mapping values are not allowed in this context"
+        );
+        let e = parse_manifest("a: [", "x", "stdin").unwrap_err();
+        assert!(e.starts_with("stdin is not valid YAML: line 1"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_and_document_storms_are_refused_in_one_line_and_many_documents_read() {
+        for (text, want) in [
+            (
+                format!("a: {}{}\n", "[".repeat(200), "]".repeat(200)),
+                "nested deeper than 128 levels",
+            ),
+            // deeper than the parser's own flow limit: still one line
+            (
+                format!("a: {}\n", "[".repeat(100_000)),
+                "is not valid YAML: line 1",
+            ),
+            (
+                "---\nkind: ConfigMap\n".repeat(MANIFEST_MAX_DOCUMENTS + 1),
+                "more than 65536 YAML documents",
+            ),
+        ] {
+            let e = parse_manifest(&text, "x", "stdin").unwrap_err();
+            assert!(e.contains(want), "{want}: {e}");
+            assert!(
+                !e.contains('\n') && !e.contains('{') && e.len() < 300,
+                "{e}"
+            );
+        }
+        let mut deep = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {selector: {}, template: {}}\n".to_string();
+        for _ in 0..MANIFEST_MAX_DEPTH + 1 {
+            deep = format!(
+                "apiVersion: v1\nkind: List\nitems:\n- {}",
+                deep.replace('\n', "\n  ")
+            );
+        }
+        assert!(parse_manifest(&deep, "x", "stdin").is_err());
+        // more than the parser's default 1024 documents is an ordinary manifest
+        let many =
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b, c: d}\n"
+                .repeat(5000);
+        let m = parse_manifest(&many, "x", "stdin").unwrap();
+        assert_eq!(m.read.kinds["ConfigMap"], 5000);
+    }
+
+    #[test]
+    fn nested_and_typed_lists_are_read_and_nothing_to_check_says_what_was_read() {
+        let nested = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: {name: a}\n    spec: {selector: {}, template: {}}\n";
+        let m = parse_manifest(nested, "x", "stdin").unwrap();
+        assert_eq!(m.objects.sets.len(), 1);
+        assert_eq!(nothing_to_check(&m, "stdin"), None);
+        // as the API answers a list: the items carry no kind
+        let typed = "apiVersion: apps/v1\nkind: StatefulSetList\nitems:\n- metadata: {name: a}\n  spec: {selector: {}, template: {}}\n";
+        let m = parse_manifest(typed, "x", "stdin").unwrap();
+        assert_eq!(m.objects.sets.len(), 1);
+        for (text, want) in [
+            ("", "stdin holds no apps/v1 StatefulSet, so nothing was checked (it is empty)"),
+            ("---\n# only a comment\n---\n", "(it is empty)"),
+            (
+                "kind: ConfigMap\napiVersion: v1\n---\nkind: Deployment\napiVersion: apps/v1\n---\nkind: Deployment\napiVersion: apps/v1\n",
+                "(3 object(s): ConfigMap, Deployment ×2)",
+            ),
+            ("apiVersion: v1\nkind: List\nitems: []\n", "(1 document(s), no object in them)"),
+        ] {
+            let m = parse_manifest(text, "x", "stdin").unwrap();
+            let got = nothing_to_check(&m, "stdin").unwrap();
+            assert!(got.contains(want), "{want}: {got}");
+        }
+    }
+
+    #[test]
+    fn a_statefulset_without_a_valid_name_is_an_input_error() {
+        for (meta, want) in [
+            (
+                "{namespace: x}",
+                "object 1 (StatefulSet) has no metadata.name",
+            ),
+            ("{generateName: web-}", "has no metadata.name"),
+            (
+                "{name: Web}",
+                "object 1 (StatefulSet Web) has an invalid name",
+            ),
+        ] {
+            let text = format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {meta}\nspec: {{selector: {{}}, template: {{}}}}\n");
+            let e = parse_manifest(&text, "x", "stdin").unwrap_err();
+            assert!(e.starts_with("stdin: ") && e.contains(want), "{want}: {e}");
+        }
     }
 }
