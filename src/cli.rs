@@ -342,7 +342,7 @@ impl FailOn {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
+    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
 )]
 pub struct CheckArgs {
     /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
@@ -1193,9 +1193,29 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
             let cluster = Cluster::connect(&g.connect_options()).await?;
             let ns = (!g.all_namespaces).then(|| cluster.namespace.clone());
             let objects = cluster.check_reads(ns.as_deref()).await?;
-            let scope = ns
-                .map(|n| format!("namespace \"{n}\""))
-                .unwrap_or_else(|| "any namespace".into());
+            // no set found may mean a mistyped namespace: say so, as inspect does (exit 3)
+            let named = |s: &k8s_openapi::api::apps::v1::StatefulSet| {
+                a.name
+                    .as_ref()
+                    .is_none_or(|n| s.metadata.name.as_deref() == Some(n.as_str()))
+            };
+            let mut unverified = false;
+            if let (false, Some(n)) = (objects.sets.iter().any(named), ns.as_deref()) {
+                match cluster.namespace_exists(n).await? {
+                    Access::Ok(true) => {}
+                    Access::Ok(false) => {
+                        return Err(Error::not_found(format!("namespace \"{n}\" not found")))
+                    }
+                    Access::Forbidden => unverified = true,
+                }
+            }
+            let scope = match ns {
+                Some(n) if unverified => {
+                    format!("namespace \"{n}\" (not allowed to check that it exists)")
+                }
+                Some(n) => format!("namespace \"{n}\""),
+                None => "any namespace".into(),
+            };
             (objects, Source::Cluster, "cluster".to_string(), scope)
         }
     };
@@ -1212,6 +1232,10 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
     let result = CheckResult::new(label, &sets, outcome, &a.ignore);
     emit(|w| match g.format() {
         Format::Json | Format::Yaml => render::serialized(w, &result, g.format()),
+        // an empty namespace is a fact, not a clean bill: nothing was checked
+        _ if sets.is_empty() => {
+            writeln!(w, "No StatefulSets found in {scope}; nothing was checked.")
+        }
         _ => render::check_report(w, &result, g.style()),
     })?;
     Ok(if result.fails(a.fail_on.severity()) {

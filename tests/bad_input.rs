@@ -378,6 +378,17 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             3,
             "namespace \"nosuchns\" not found",
         ),
+        case(
+            &["check", "-n", "nosuchns"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(
+            &["check", "flask", "-n", "nosuchns", "-o", "json"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(&["check", "nope"], 3, "statefulset \"nope\" not found"),
         case(&["scale", "nope", "--replicas", "2"], 3, "not found"),
         case(
             &["scale", "flask", "--replicas", "2", "-n", "nosuchns"],
