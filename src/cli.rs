@@ -1230,19 +1230,24 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
     }
     let outcome = check(&objects.input(source, &sets));
     let result = CheckResult::new(label, &sets, outcome, &a.ignore);
-    emit(|w| match g.format() {
+    // decided before the output: a reader that goes away (| head) does not make findings pass
+    let code = if result.fails(a.fail_on.severity()) {
+        ExitCode::Problems
+    } else {
+        ExitCode::Ok
+    };
+    let written = emit(|w| match g.format() {
         Format::Json | Format::Yaml => render::serialized(w, &result, g.format()),
         // an empty namespace is a fact, not a clean bill: nothing was checked
         _ if sets.is_empty() => {
             writeln!(w, "No StatefulSets found in {scope}; nothing was checked.")
         }
         _ => render::check_report(w, &result, g.style()),
-    })?;
-    Ok(if result.fails(a.fail_on.severity()) {
-        ExitCode::Problems
-    } else {
-        ExitCode::Ok
-    })
+    });
+    match written {
+        Ok(()) | Err(Error::ReaderGone) => Ok(code),
+        Err(e) => Err(e),
+    }
 }
 
 /// The manifest's text, its name for messages (the path, or `stdin`) and the result's

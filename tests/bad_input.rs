@@ -683,6 +683,17 @@ fn a_reader_that_goes_away_ends_read_only_commands_quietly() {
         assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
         assert_eq!(o.stderr, "", "{args:?}");
     }
+    // findings are findings whoever reads them: check keeps its exit 5 (the set has no
+    // readiness probe: STS015), and 0 when told not to fail
+    for (args, code) in [
+        (vec!["check", "flask"], 5),
+        (vec!["check", "flask", "-o", "json"], 5),
+        (vec!["check", "flask", "--fail-on", "none"], 0),
+    ] {
+        let o = with_closed_stdout(&c, &args);
+        assert_eq!(o.code, code, "{args:?}: {}", o.stderr);
+        assert_eq!(o.stderr, "", "{args:?}");
+    }
     // a writing command keeps its own exit code (here: nothing to do, 0; refused, 4)
     let o = with_closed_stdout(&c, &["scale", "flask", "--replicas", "1", "-o", "json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
