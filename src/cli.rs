@@ -610,9 +610,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         if own_interrupt {
             return run(cli).await;
         }
+        // biased, Ctrl-C first: its handler is in place before the command starts, so an
+        // early Ctrl-C is heard too (default SIGINT would end the process without a code)
         tokio::select! {
-            r = run(cli) => r,
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(None)),
+            r = run(cli) => r,
         }
     });
     // a confirmation prompt may still block on stdin: do not wait for it
@@ -1170,7 +1173,7 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
                     "-A reads the cluster; with -f the manifest's objects are checked (drop -A)",
                 ));
             }
-            let (text, name, label) = read_manifest(path)?;
+            let (text, name, label) = read_manifest(path).await?;
             let ns = g.namespace.clone().unwrap_or_else(|| "default".into());
             let manifest = parse_manifest(&text, &ns, &name).map_err(Error::usage)?;
             // nothing checked is not a clean result: an empty render, the wrong file
@@ -1254,9 +1257,13 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
 /// `source` (`file:PATH`, `stdin`). At most [`MANIFEST_MAX_BYTES`] are read.
 ///
 /// [`MANIFEST_MAX_BYTES`]: crate::model::check::MANIFEST_MAX_BYTES
-fn read_manifest(path: &std::path::Path) -> Result<(String, String, String), Error> {
+async fn read_manifest(path: &std::path::Path) -> Result<(String, String, String), Error> {
     if path.as_os_str() == "-" {
-        let text = read_limited(std::io::stdin().lock(), "stdin")?;
+        // a thread of its own for the blocking read, so the runtime still hears Ctrl-C (130)
+        // while a pipe's writer takes its time, or a terminal waits for Ctrl-D
+        let text = tokio::task::spawn_blocking(|| read_limited(std::io::stdin().lock(), "stdin"))
+            .await
+            .map_err(|_| Error::usage("cannot read the manifest from stdin"))??;
         return Ok((text, "stdin".into(), "stdin".into()));
     }
     let name = path.display().to_string();

@@ -476,6 +476,40 @@ fn nested_lists_and_more_than_a_thousand_documents_are_read() {
 }
 
 #[test]
+fn ctrl_c_while_reading_stdin_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["check", "-f", "-"])
+        .env("KUBECONFIG", dir.path().join("none"))
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a writer that has sent half a manifest and hangs (a slow helm, a forgotten terminal)
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"apiVersion: apps/v1\nkind: StatefulSet\n")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // then the writer goes away too: a tool that heard nothing would now read to the end and
+    // go on (and this test would not hang on it)
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(stdin);
+    let o: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(o.code, 130, "{}", o.stderr);
+    // a plain Ctrl-C says nothing more; nothing was checked, nothing printed
+    assert_eq!(o.stderr, "");
+    assert_eq!(o.stdout, "");
+}
+
+#[test]
 fn the_readme_lists_every_check_as_the_tool_does() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
