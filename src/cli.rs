@@ -118,7 +118,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Under krew the directory is ~/.krew/bin (the links point at its kubectl-sts, which krew upgrade replaces), not the versioned store. Existing files that are not links to kubectl-sts are left alone and named (exit 4). On Windows the names are copies of kubectl-sts.exe (links need a privilege; kubectl runs only .exe plugins).\n\nExit codes: 0 done (or nothing to do), 4 some names are taken by other files, 3 no kubectl-sts in the directory, 1 a file could not be written."
+    after_help = "Under krew the directory is ~/.krew/bin (the links point at its kubectl-sts, which krew upgrade replaces), not the versioned store. Existing files that are not links to kubectl-sts are left alone and named (exit 4). A --dir that is not on PATH gets a warning (kubectl finds plugins only on PATH). --remove works when kubectl-sts is already gone. On Windows the names are copies of kubectl-sts.exe (links need a privilege; kubectl runs only .exe plugins), recorded in .kubectl-sts-copies so that install-links after an upgrade refreshes them.\n\nExit codes: 0 done (or nothing to do), 4 some names are taken by other files, 3 no kubectl-sts in the directory, 1 a file could not be written."
 )]
 pub struct InstallLinksArgs {
     /// The directory (default: the directory of the first kubectl-sts on PATH).
@@ -1295,16 +1295,48 @@ fn read_limited(r: impl std::io::Read, name: &str) -> Result<String, Error> {
 }
 
 fn run_install_links(g: &Global, a: &InstallLinksArgs) -> Result<ExitCode, Error> {
+    use crate::links::{self, Layout};
+    let path = std::env::var_os("PATH");
+    let layout = Layout::native();
     let dir = match &a.dir {
         Some(d) => d.clone(),
-        None => crate::links::dir_on_path(std::env::var_os("PATH").as_deref()).ok_or_else(|| {
-            Error::not_found(
-                "kubectl-sts is not on PATH, so kubectl would not find the names either: put its directory on PATH, or pass --dir",
-            )
-        })?,
+        None => links::dir_on_path(path.as_deref())
+            // the program may be gone already: its names are still ours to remove
+            .or_else(|| {
+                a.remove
+                    .then(|| links::dir_with_names(path.as_deref(), &plugin_commands(), layout))
+                    .flatten()
+            })
+            .ok_or_else(|| {
+                Error::not_found(
+                    "kubectl-sts is not on PATH, so kubectl would not find the names either: put its directory on PATH, or pass --dir",
+                )
+            })?,
     };
-    let r = crate::links::install(&dir, &plugin_commands(), a.remove, a.dry_run)?;
-    render_result(g, &r, r.exit_code(), &r.message, &[])
+    let mut r = links::install(&dir, &plugin_commands(), a.remove, a.dry_run, layout)?;
+    if !a.remove {
+        // the same directory under another spelling (a symlinked home, a trailing slash)
+        let same = |x: &std::path::Path, y: &std::path::Path| {
+            x == y
+                || matches!(
+                    (std::fs::canonicalize(x), std::fs::canonicalize(y)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        match links::not_on_path_warning(&dir, path.as_deref(), same) {
+            Some(w) => r.warnings.push(w),
+            None if !a.dry_run && r.refused.is_empty() => {
+                r.message.push_str(": kubectl sts-<command> works")
+            }
+            None => {}
+        }
+    }
+    let code = render_result(g, &r, r.exit_code(), &r.message, &[])?;
+    // on stderr in every format: stdout may be a document a script reads
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(code)
 }
 
 async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, Error> {
