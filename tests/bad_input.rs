@@ -778,6 +778,23 @@ fn install_links_warns_off_path_dry_runs_apart_and_removes_after_the_program() {
         o.stdout
     );
 
+    // an empty PATH entry is not the current directory: run from bin, kubectl-sts is not found
+    let o: Out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["install-links", "--dry-run"])
+        .current_dir(&bin)
+        .env("PATH", ":/nonexistent")
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(o.code, 3, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("kubectl-sts is not on PATH"),
+        "{}",
+        o.stderr
+    );
+
     // cargo uninstall first, install-links --remove after: the links dangle, and are ours
     std::fs::remove_file(bin.join("kubectl-sts")).unwrap();
     let o = run(
