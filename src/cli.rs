@@ -118,7 +118,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Under krew the directory is ~/.krew/bin (the links point at its kubectl-sts, which krew upgrade replaces), not the versioned store. Existing files that are not links to kubectl-sts are left alone and named (exit 4). On Windows the names are copies of kubectl-sts.exe (links need a privilege; kubectl runs only .exe plugins).\n\nExit codes: 0 done (or nothing to do), 4 some names are taken by other files, 3 no kubectl-sts in the directory, 1 a file could not be written."
+    after_help = "Under krew the directory is ~/.krew/bin (the links point at its kubectl-sts, which krew upgrade replaces), not the versioned store. Existing files that are not links to kubectl-sts are left alone and named (exit 4). A --dir that is not on PATH gets a warning (kubectl finds plugins only on PATH). --remove works when kubectl-sts is already gone. On Windows the names are copies of kubectl-sts.exe (links need a privilege; kubectl runs only .exe plugins), recorded in .kubectl-sts-copies so that install-links after an upgrade refreshes them.\n\nExit codes: 0 done (or nothing to do), 4 some names are taken by other files, 3 no kubectl-sts in the directory, 1 a file could not be written."
 )]
 pub struct InstallLinksArgs {
     /// The directory (default: the directory of the first kubectl-sts on PATH).
@@ -345,7 +345,7 @@ impl FailOn {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet not found, 2 bad input (an unreadable or invalid manifest, an unknown check ID), 1 API error."
+    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
 )]
 pub struct CheckArgs {
     /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
@@ -613,9 +613,12 @@ pub fn main_with_args(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32
         if own_interrupt {
             return run(cli).await;
         }
+        // biased, Ctrl-C first: its handler is in place before the command starts, so an
+        // early Ctrl-C is heard too (default SIGINT would end the process without a code)
         tokio::select! {
-            r = run(cli) => r,
+            biased;
             _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(None)),
+            r = run(cli) => r,
         }
     });
     // a confirmation prompt may still block on stdin: do not wait for it
@@ -1159,7 +1162,9 @@ async fn run_uncordon(g: &Global, a: &UncordonArgs) -> Result<ExitCode, Error> {
 }
 
 async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
-    use crate::model::check::{check, parse_manifest, CheckResult, Source, CHECKS};
+    use crate::model::check::{
+        check, nothing_to_check, parse_manifest, CheckResult, Source, CHECKS,
+    };
     if a.list {
         emit(|w| match g.format() {
             Format::Json | Format::Yaml => render::serialized(w, &CHECKS, g.format()),
@@ -1174,10 +1179,19 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
                     "-A reads the cluster; with -f the manifest's objects are checked (drop -A)",
                 ));
             }
-            let (text, label) = read_manifest(path)?;
+            let (text, name, label) = read_manifest(path).await?;
             let ns = g.namespace.clone().unwrap_or_else(|| "default".into());
-            let objects = parse_manifest(&text, &ns).map_err(Error::usage)?;
-            (objects, Source::Manifest, label, "the manifest".to_string())
+            let manifest = parse_manifest(&text, &ns, &name).map_err(Error::usage)?;
+            // nothing checked is not a clean result: an empty render, the wrong file
+            if let Some(why) = nothing_to_check(&manifest, &name) {
+                return Err(Error::usage(why));
+            }
+            (
+                manifest.objects,
+                Source::Manifest,
+                label,
+                "the manifest".to_string(),
+            )
         }
         None => {
             if g.all_namespaces && a.name.is_some() {
@@ -1188,9 +1202,29 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
             let cluster = Cluster::connect(&g.connect_options()).await?;
             let ns = (!g.all_namespaces).then(|| cluster.namespace.clone());
             let objects = cluster.check_reads(ns.as_deref()).await?;
-            let scope = ns
-                .map(|n| format!("namespace \"{n}\""))
-                .unwrap_or_else(|| "any namespace".into());
+            // no set found may mean a mistyped namespace: say so, as inspect does (exit 3)
+            let named = |s: &k8s_openapi::api::apps::v1::StatefulSet| {
+                a.name
+                    .as_ref()
+                    .is_none_or(|n| s.metadata.name.as_deref() == Some(n.as_str()))
+            };
+            let mut unverified = false;
+            if let (false, Some(n)) = (objects.sets.iter().any(named), ns.as_deref()) {
+                match cluster.namespace_exists(n).await? {
+                    Access::Ok(true) => {}
+                    Access::Ok(false) => {
+                        return Err(Error::not_found(format!("namespace \"{n}\" not found")))
+                    }
+                    Access::Forbidden => unverified = true,
+                }
+            }
+            let scope = match ns {
+                Some(n) if unverified => {
+                    format!("namespace \"{n}\" (not allowed to check that it exists)")
+                }
+                Some(n) => format!("namespace \"{n}\""),
+                None => "any namespace".into(),
+            };
             (objects, Source::Cluster, "cluster".to_string(), scope)
         }
     };
@@ -1205,43 +1239,110 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
     }
     let outcome = check(&objects.input(source, &sets));
     let result = CheckResult::new(label, &sets, outcome, &a.ignore);
-    emit(|w| match g.format() {
-        Format::Json | Format::Yaml => render::serialized(w, &result, g.format()),
-        _ => render::check_report(w, &result, g.style()),
-    })?;
-    Ok(if result.fails(a.fail_on.severity()) {
+    // decided before the output: a reader that goes away (| head) does not make findings pass
+    let code = if result.fails(a.fail_on.severity()) {
         ExitCode::Problems
     } else {
         ExitCode::Ok
+    };
+    let written = emit(|w| match g.format() {
+        Format::Json | Format::Yaml => render::serialized(w, &result, g.format()),
+        // an empty namespace is a fact, not a clean bill: nothing was checked
+        _ if sets.is_empty() => {
+            writeln!(w, "No StatefulSets found in {scope}; nothing was checked.")
+        }
+        _ => render::check_report(w, &result, g.style()),
+    });
+    match written {
+        Ok(()) | Err(Error::ReaderGone) => Ok(code),
+        Err(e) => Err(e),
+    }
+}
+
+/// The manifest's text, its name for messages (the path, or `stdin`) and the result's
+/// `source` (`file:PATH`, `stdin`). At most [`MANIFEST_MAX_BYTES`] are read.
+///
+/// [`MANIFEST_MAX_BYTES`]: crate::model::check::MANIFEST_MAX_BYTES
+async fn read_manifest(path: &std::path::Path) -> Result<(String, String, String), Error> {
+    if path.as_os_str() == "-" {
+        // a thread of its own for the blocking read, so the runtime still hears Ctrl-C (130)
+        // while a pipe's writer takes its time, or a terminal waits for Ctrl-D
+        let text = tokio::task::spawn_blocking(|| read_limited(std::io::stdin().lock(), "stdin"))
+            .await
+            .map_err(|_| Error::usage("cannot read the manifest from stdin"))??;
+        return Ok((text, "stdin".into(), "stdin".into()));
+    }
+    let name = path.display().to_string();
+    let file =
+        std::fs::File::open(path).map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    let text = read_limited(file, &name)?;
+    Ok((text, name.clone(), format!("file:{name}")))
+}
+
+fn read_limited(r: impl std::io::Read, name: &str) -> Result<String, Error> {
+    use crate::model::check::MANIFEST_MAX_BYTES;
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    r.take(MANIFEST_MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::usage(format!("cannot read {name}: {e}")))?;
+    if bytes.len() > MANIFEST_MAX_BYTES {
+        return Err(Error::usage(format!(
+            "{name} is larger than {} MiB; check it in parts",
+            MANIFEST_MAX_BYTES >> 20
+        )));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "cannot read {name}: not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        ))
     })
 }
 
-/// The manifest's text and how to name it: a file, or stdin for `-`.
-fn read_manifest(path: &std::path::Path) -> Result<(String, String), Error> {
-    use std::io::Read;
-    if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| Error::usage(format!("cannot read the manifest from stdin: {e}")))?;
-        return Ok((text, "stdin".into()));
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
-    Ok((text, format!("file:{}", path.display())))
-}
-
 fn run_install_links(g: &Global, a: &InstallLinksArgs) -> Result<ExitCode, Error> {
+    use crate::links::{self, Layout};
+    let path = std::env::var_os("PATH");
+    let layout = Layout::native();
     let dir = match &a.dir {
         Some(d) => d.clone(),
-        None => crate::links::dir_on_path(std::env::var_os("PATH").as_deref()).ok_or_else(|| {
-            Error::not_found(
-                "kubectl-sts is not on PATH, so kubectl would not find the names either: put its directory on PATH, or pass --dir",
-            )
-        })?,
+        None => links::dir_on_path(path.as_deref())
+            // the program may be gone already: its names are still ours to remove
+            .or_else(|| {
+                a.remove
+                    .then(|| links::dir_with_names(path.as_deref(), &plugin_commands(), layout))
+                    .flatten()
+            })
+            .ok_or_else(|| {
+                Error::not_found(
+                    "kubectl-sts is not on PATH, so kubectl would not find the names either: put its directory on PATH, or pass --dir",
+                )
+            })?,
     };
-    let r = crate::links::install(&dir, &plugin_commands(), a.remove, a.dry_run)?;
-    render_result(g, &r, r.exit_code(), &r.message, &[])
+    let mut r = links::install(&dir, &plugin_commands(), a.remove, a.dry_run, layout)?;
+    if !a.remove {
+        // the same directory under another spelling (a symlinked home, a trailing slash)
+        let same = |x: &std::path::Path, y: &std::path::Path| {
+            x == y
+                || matches!(
+                    (std::fs::canonicalize(x), std::fs::canonicalize(y)),
+                    (Ok(a), Ok(b)) if a == b
+                )
+        };
+        match links::not_on_path_warning(&dir, path.as_deref(), same) {
+            Some(w) => r.warnings.push(w),
+            None if !a.dry_run && r.refused.is_empty() => {
+                r.message.push_str(": kubectl sts-<command> works")
+            }
+            None => {}
+        }
+    }
+    let code = render_result(g, &r, r.exit_code(), &r.message, &[])?;
+    // on stderr in every format: stdout may be a document a script reads
+    for w in &r.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(code)
 }
 
 async fn run_release_node(g: &Global, a: &ReleaseNodeArgs) -> Result<ExitCode, Error> {

@@ -394,6 +394,17 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             3,
             "namespace \"nosuchns\" not found",
         ),
+        case(
+            &["check", "-n", "nosuchns"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(
+            &["check", "flask", "-n", "nosuchns", "-o", "json"],
+            3,
+            "namespace \"nosuchns\" not found",
+        ),
+        case(&["check", "nope"], 3, "statefulset \"nope\" not found"),
         case(&["scale", "nope", "--replicas", "2"], 3, "not found"),
         case(
             &["scale", "flask", "--replicas", "2", "-n", "nosuchns"],
@@ -688,6 +699,17 @@ fn a_reader_that_goes_away_ends_read_only_commands_quietly() {
         assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
         assert_eq!(o.stderr, "", "{args:?}");
     }
+    // findings are findings whoever reads them: check keeps its exit 5 (the set has no
+    // readiness probe: STS015), and 0 when told not to fail
+    for (args, code) in [
+        (vec!["check", "flask"], 5),
+        (vec!["check", "flask", "-o", "json"], 5),
+        (vec!["check", "flask", "--fail-on", "none"], 0),
+    ] {
+        let o = with_closed_stdout(&c, &args);
+        assert_eq!(o.code, code, "{args:?}: {}", o.stderr);
+        assert_eq!(o.stderr, "", "{args:?}");
+    }
     // a writing command keeps its own exit code (here: nothing to do, 0; refused, 4)
     let o = with_closed_stdout(&c, &["scale", "flask", "--replicas", "1", "-o", "json"]);
     assert_eq!(o.code, 0, "{}", o.stderr);
@@ -714,4 +736,99 @@ fn a_reader_that_goes_away_ends_read_only_commands_quietly() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(0));
+}
+
+/// `install-links` as a user runs it, no cluster: a directory not on PATH is said, a dry run
+/// keeps what it would do apart from what it did, and `--remove` works once the program is gone.
+#[test]
+fn install_links_warns_off_path_dry_runs_apart_and_removes_after_the_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_kubectl-sts"), bin.join("kubectl-sts")).unwrap();
+    let run = |args: &[&str], path: &str| -> Out {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+            .args(args)
+            .arg("--dir")
+            .arg(&bin)
+            .env("PATH", path)
+            .env("HOME", dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+            .into()
+    };
+    // not on PATH (an empty entry is not the current directory either): made, and said
+    let o = run(
+        &["install-links", "--dry-run", "-o", "json"],
+        ":/nonexistent",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(doc["dryRun"], true, "{doc}");
+    assert!(doc["wouldCreate"].as_array().unwrap().len() >= 8, "{doc}");
+    assert_eq!(doc["created"], serde_json::json!([]), "{doc}");
+    assert!(
+        !bin.join("kubectl-sts_inspect").exists(),
+        "a dry run makes nothing"
+    );
+    let o = run(&["install-links"], ":/nonexistent");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", o.stderr);
+    assert!(
+        lines[0].starts_with("warning: ")
+            && lines[0].contains("is not on PATH")
+            && lines[0].contains("kubectl sts-<command>` will not work"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stdout.contains("works"), "{}", o.stdout);
+    assert!(bin.join("kubectl-sts_inspect").exists());
+    // on PATH: no warning, and it says the names work
+    let o = run(&["install-links"], bin.to_str().unwrap());
+    assert_eq!((o.code, o.stderr.as_str()), (0, ""), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("kubectl sts-<command> works"),
+        "{}",
+        o.stdout
+    );
+
+    // an empty PATH entry is not the current directory: run from bin, kubectl-sts is not found
+    let o: Out = std::process::Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["install-links", "--dry-run"])
+        .current_dir(&bin)
+        .env("PATH", ":/nonexistent")
+        .env("HOME", dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(o.code, 3, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr.contains("kubectl-sts is not on PATH"),
+        "{}",
+        o.stderr
+    );
+
+    // cargo uninstall first, install-links --remove after: the links dangle, and are ours
+    std::fs::remove_file(bin.join("kubectl-sts")).unwrap();
+    let o = run(
+        &["install-links", "--remove", "--dry-run", "-o", "json"],
+        "/nonexistent",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(doc["removed"], serde_json::json!([]), "{doc}");
+    let would = doc["wouldRemove"].as_array().unwrap().len();
+    assert!(would >= 8, "{doc}");
+    let o = run(&["install-links", "--remove", "-o", "json"], "/nonexistent");
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(doc["removed"].as_array().unwrap().len(), would, "{doc}");
+    assert_eq!(
+        std::fs::read_dir(&bin).unwrap().count(),
+        0,
+        "every link gone"
+    );
 }

@@ -50,6 +50,16 @@ fn a_spread_set_is_clean_and_its_budgets_risks_are_found_read_only() {
         ..Default::default()
     }
     .deploy(&c, 90);
+    // no budget: kubectl drain or an autoscaler could take a second pod down (STS022)
+    let o = c.sts(&["check", "flask", "--ignore", "STS015", "--color", "never"]);
+    assert_eq!(o.code, 5, "{}\n{}", o.stdout, o.stderr);
+    assert!(
+        o.stdout.contains("WARNING STS022 NoDisruptionBudget: no PodDisruptionBudget selects the pods of statefulset")
+            && o.stdout.contains(&format!("→ kubectl create poddisruptionbudget flask -n {} --selector 'app=flask' --max-unavailable 1", c.namespace)),
+        "{}",
+        o.stdout
+    );
+    pdb(&c, "flask-extra", "maxUnavailable: 1");
     // the test image has no readiness probe (STS015); everything else is as it should be
     let o = c.sts(&["check", "flask", "--ignore", "STS015"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
@@ -377,6 +387,126 @@ fn bad_input_is_a_usage_error_and_reads_nothing() {
         o.stdout.lines().filter(|l| l.starts_with("STS0")).count(),
         kubectl_sts::model::check::CHECKS.len()
     );
+}
+
+/// Exit 2 with exactly one line on stderr (no code frame, no library value) and nothing on
+/// stdout.
+fn refused_in_one_line(what: &str, o: &Out, want: &str) {
+    assert_eq!(o.code, 2, "{what}: {}\n{}", o.stdout, o.stderr);
+    let lines: Vec<&str> = o.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        1,
+        "{what}: one line on stderr, got:\n{}",
+        o.stderr
+    );
+    assert!(lines[0].starts_with("error: "), "{what}: {}", lines[0]);
+    assert!(
+        lines[0].contains(want),
+        "{what}: wanted {want:?} in: {}",
+        lines[0]
+    );
+    for internals in ["-->", " | ", "{", "Some("] {
+        assert!(
+            !lines[0].contains(internals),
+            "{what}: {internals} in: {}",
+            lines[0]
+        );
+    }
+    assert!(o.stdout.is_empty(), "{what}: {}", o.stdout);
+}
+
+#[test]
+fn a_manifest_with_nothing_to_check_or_beyond_reason_is_an_input_error_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("chart.yaml");
+    std::fs::write(&bad, "a: b\n  c: d\n  - e\n").unwrap();
+    let bad_arg = bad.to_str().unwrap();
+    let deep = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+    let storm = "---\nkind: ConfigMap\n".repeat(70_000);
+    let unnamed = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {namespace: db}\nspec: {selector: {}, template: {}}\n";
+    let cases: [(&[&str], &str, String); 7] = [
+        // nothing could be checked: not a silent green
+        (&["check", "-f", "-"], "", "stdin holds no apps/v1 StatefulSet, so nothing was checked (it is empty)".into()),
+        (
+            &["check", "-f", "-"],
+            "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: apps/v1\nkind: Deployment\n",
+            "nothing was checked (2 object(s): ConfigMap, Deployment)".into(),
+        ),
+        (&["check", "-f", "-", "-o", "json"], "# only comments\n---\n", "nothing was checked (it is empty)".into()),
+        // the file and the position, one line
+        (
+            &["check", "-f", bad_arg],
+            "",
+            format!("error: {bad_arg} is not valid YAML: line 2, column 4: mapping values are not allowed in this context"),
+        ),
+        (&["check", "-f", "-"], &deep, "stdin is refused: line 1, column 131: nested deeper than 128 levels".into()),
+        (&["check", "-f", "-"], &storm, "more than 65536 YAML documents".into()),
+        (&["check", "-f", "-"], unnamed, "stdin: object 1 (StatefulSet) has no metadata.name".into()),
+    ];
+    for (args, stdin, want) in cases {
+        let o = offline(
+            args,
+            (!stdin.is_empty() || args.contains(&"-")).then_some(stdin),
+        );
+        refused_in_one_line(
+            &format!("{args:?} {}", &stdin[..stdin.len().min(40)]),
+            &o,
+            &want,
+        );
+    }
+}
+
+#[test]
+fn nested_lists_and_more_than_a_thousand_documents_are_read() {
+    let clean = std::fs::read_to_string(fixture("clean.yaml")).unwrap();
+    // a List of Lists (kubectl get -o yaml of several lists), then 1500 more objects
+    let nested = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: {name: nested}\n    spec: {selector: {matchLabels: {app: nested}}, template: {metadata: {labels: {app: nested}}}}\n";
+    let many = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n".repeat(1500);
+    let text = format!("{clean}\n---\n{nested}{many}");
+    let o = offline(
+        &["check", "-f", "-", "-o", "json", "--fail-on", "none"],
+        Some(&text),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(
+        doc(&o)["statefulsets"],
+        serde_json::json!(["default/db", "default/nested"])
+    );
+}
+
+#[test]
+fn ctrl_c_while_reading_stdin_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kubectl-sts"))
+        .args(["check", "-f", "-"])
+        .env("KUBECONFIG", dir.path().join("none"))
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // a writer that has sent half a manifest and hangs (a slow helm, a forgotten terminal)
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"apiVersion: apps/v1\nkind: StatefulSet\n")
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // then the writer goes away too: a tool that heard nothing would now read to the end and
+    // go on (and this test would not hang on it)
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(stdin);
+    let o: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(o.code, 130, "{}", o.stderr);
+    // a plain Ctrl-C says nothing more; nothing was checked, nothing printed
+    assert_eq!(o.stderr, "");
+    assert_eq!(o.stdout, "");
 }
 
 #[test]

@@ -114,7 +114,7 @@ pub const CHECKS: &[CheckDef] = &[
         "a StorageClass that does not allow volume expansion: its volumes cannot be grown in place",
         "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#expanding-persistent-volumes-claims"),
     def("STS017", "PartitionAboveReplicas", Severity::Info, false,
-        "a RollingUpdate partition at or above the highest ordinal: no pod takes an update (a staging pattern)",
+        "a RollingUpdate partition at or above spec.replicas (it counts from ordinals.start): no pod takes an update (a staging pattern)",
         "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#partitions"),
     def("STS018", "SlowOrderedRecovery", Severity::Warning, false,
         "OrderedReady with a long minReadySeconds: ordinals come back one per minReadySeconds",
@@ -128,6 +128,10 @@ pub const CHECKS: &[CheckDef] = &[
     def("STS021", "ZeroGracePeriod", Severity::Warning, false,
         "terminationGracePeriodSeconds 0: a pod is never given the time to stop, and two may run one identity",
         "https://kubernetes.io/docs/tasks/run-application/force-delete-stateful-set-pod/#statefulset-considerations"),
+    def("STS022", "NoDisruptionBudget", Severity::Warning, false,
+        "no PodDisruptionBudget selects its pods (two replicas or more): kubectl drain, the cluster autoscaler or any other evicting tool can take a second pod down",
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/"),
+    // STS023 is taken (a volume filling up), not yet implemented: IDs are never reused.
 ];
 
 /// The check with this ID.
@@ -291,7 +295,7 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
     denied(
         input.pdbs.ok().is_some(),
         "list poddisruptionbudgets.policy",
-        &["STS001", "STS007", "STS020"],
+        &["STS001", "STS007", "STS020", "STS022"],
     );
     denied(
         input.classes.ok().is_some(),
@@ -609,7 +613,89 @@ fn show(v: &IntOrString) -> String {
     }
 }
 
-/// STS001, STS007.
+/// The set's selector as `kubectl create … --selector` takes it (the same grammar as `-l`).
+fn selector_arg(s: &SetFacts<'_>) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match s.set.spec.selector.match_labels.as_ref() {
+        // a set without a selector is refused by the API; its template's labels are the
+        // nearest thing to one
+        None if s.set.spec.selector.match_expressions.is_none() => {
+            parts.extend(s.template_labels.iter().map(|(k, v)| format!("{k}={v}")));
+        }
+        labels => parts.extend(
+            labels
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={v}")),
+        ),
+    }
+    for e in s.set.spec.selector.match_expressions.iter().flatten() {
+        let values = e.values.as_deref().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({values})", e.key),
+            "NotIn" => format!("{} notin ({values})", e.key),
+            "Exists" => e.key.clone(),
+            _ => format!("!{}", e.key),
+        });
+    }
+    parts.join(",")
+}
+
+/// STS022: pods no budget selects. Without one, nothing stops kubectl drain, the cluster
+/// autoscaler's scale-down or any other eviction from taking a second pod while one is down
+/// (kubectl sts drain orders only its own evictions). With one replica there is no second pod
+/// to lose and a budget could only block drains (STS007), so it applies from two.
+fn no_budget_check(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if s.replicas < 2 {
+        return;
+    }
+    let budgets: &[&PodDisruptionBudget] = ctx.pdbs.get(s.ns).map_or(&[], Vec::as_slice);
+    let covered =
+        |labels: &BTreeMap<String, String>| budgets.iter().any(|b| selects_labels(b, labels));
+    let bare: Vec<String> = s
+        .pods
+        .values()
+        .filter(|p| !covered(&p.metadata.labels.clone().unwrap_or_default()))
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    let template_bare = !covered(&s.template_labels);
+    if bare.is_empty() && !template_bare {
+        return;
+    }
+    let risk = "kubectl drain, the cluster autoscaler or any other tool that evicts can take a second pod down while one is already down (kubectl sts drain orders only its own evictions)";
+    let whose = format!("statefulset {}/{} ({} replicas)", s.ns, s.name, s.replicas);
+    let message = if !bare.is_empty() && bare.len() < s.pods.len() {
+        format!(
+            "no PodDisruptionBudget selects pod(s) {} of {whose}: {risk}",
+            super::summarised(&bare, ", ")
+        )
+    } else if ctx.live {
+        format!("no PodDisruptionBudget selects the pods of {whose}: {risk}")
+    } else {
+        format!("no PodDisruptionBudget in the manifest selects the pods of {whose}: unless one in the cluster does, {risk}")
+    };
+    let taken = |n: &str| {
+        budgets
+            .iter()
+            .any(|b| b.metadata.name.as_deref() == Some(n))
+    };
+    let name = if taken(s.name) {
+        format!("{}-budget", s.name)
+    } else {
+        s.name.to_string()
+    };
+    out.push(s.finding(
+        "STS022",
+        message,
+        format!(
+            "kubectl create poddisruptionbudget {name} -n {} --selector '{}' --max-unavailable 1",
+            s.ns,
+            selector_arg(s)
+        ),
+    ));
+}
+
+/// STS001, STS007, STS022.
 fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if ctx.input.pdbs.ok().is_none() {
         return;
@@ -640,6 +726,7 @@ fn pdb_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
+    no_budget_check(s, ctx, out);
     // STS007: the budget at full health
     if s.replicas < 1 {
         return;
@@ -901,20 +988,37 @@ fn storage_checks(
     }
 }
 
-/// The live nodes a pod of the template may run on (Ready, schedulable, matching its node
-/// selector and required node affinity, its taints tolerated).
-fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<&'a Node> {
-    let mut v: Vec<&Node> = ctx
+/// The taint the node lifecycle controller puts on a cordoned node (TaintNodeByCondition): it
+/// goes with the cordon, so a cordoned node is judged without it.
+const UNSCHEDULABLE_TAINT: &str = "node.kubernetes.io/unschedulable";
+
+/// The live nodes a pod of the template may run on (Ready, matching its node selector and
+/// required node affinity, its taints tolerated), each with whether it is cordoned: a cordoned
+/// node takes no pod now, but a maintenance cordon ends, so STS008 counts those apart.
+fn eligible_nodes<'a>(s: &SetFacts<'_>, ctx: &Context<'a>) -> Vec<(&'a Node, bool)> {
+    let mut v: Vec<(&Node, bool)> = ctx
         .nodes
         .values()
         .copied()
-        .filter(|n| {
+        .filter_map(|n| {
             let h = node_health(n, ctx.input.now);
-            !h.is_dead() && !h.unschedulable
+            (!h.is_dead()).then_some((n, h.unschedulable))
         })
-        .filter(|n| s.template.is_none_or(|spec| spec_misfit(spec, n).is_none()))
+        .filter(|(n, cordoned)| {
+            let Some(spec) = s.template else {
+                return true;
+            };
+            if !cordoned {
+                return spec_misfit(spec, n).is_none();
+            }
+            let mut uncordoned = (*n).clone();
+            if let Some(taints) = uncordoned.spec.as_mut().and_then(|s| s.taints.as_mut()) {
+                taints.retain(|t| t.key != UNSCHEDULABLE_TAINT);
+            }
+            spec_misfit(spec, &uncordoned).is_none()
+        })
         .collect();
-    v.sort_by_key(|n| n.metadata.name.clone());
+    v.sort_by_key(|(n, _)| n.metadata.name.clone());
     v
 }
 
@@ -946,28 +1050,63 @@ fn placement_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>)
             let key = &term.topology_key;
             let eligible = eligible_nodes(s, ctx);
             // a node without the key is a domain of its own for the scheduler's filter
-            let mut domains: BTreeSet<String> = BTreeSet::new();
-            for n in &eligible {
-                match n.metadata.labels.as_ref().and_then(|l| l.get(key)) {
-                    Some(v) => domains.insert(v.clone()),
-                    None => domains.insert(format!(
-                        "node/{}",
-                        n.metadata.name.as_deref().unwrap_or_default()
-                    )),
-                };
+            let domain = |n: &Node| match n.metadata.labels.as_ref().and_then(|l| l.get(key)) {
+                Some(v) => v.clone(),
+                None => format!("node/{}", n.metadata.name.as_deref().unwrap_or_default()),
+            };
+            let now: BTreeSet<String> = eligible
+                .iter()
+                .filter(|(_, cordoned)| !cordoned)
+                .map(|(n, _)| domain(n))
+                .collect();
+            if (now.len() as i64) >= s.replicas {
+                continue;
             }
-            if (domains.len() as i64) < s.replicas {
-                out.push(s.finding(
+            let uncordoned: BTreeSet<String> = eligible.iter().map(|(n, _)| domain(n)).collect();
+            let cordoned: Vec<String> = eligible
+                .iter()
+                .filter(|(n, c)| *c && !now.contains(&domain(n)))
+                .filter_map(|(n, _)| n.metadata.name.clone())
+                .collect();
+            let short = s.replicas - now.len() as i64;
+            let message = format!(
+                "{} replicas, but required pod anti-affinity on {key} allows one per domain and the live, schedulable nodes it may use offer {}: at least {short} ordinal(s) that must be (re)scheduled stay Pending (and a drain leaves nowhere to go)",
+                s.replicas,
+                now.len(),
+            );
+            let action = format!(
+                "add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred"
+            );
+            let f = if cordoned.is_empty() {
+                s.finding("STS008", message, action)
+            } else if (uncordoned.len() as i64) >= s.replicas {
+                // only cordoned nodes are short: a maintenance window, which ends; an error
+                // would fail every check run during planned work
+                let mut f = s.finding(
                     "STS008",
                     format!(
-                        "{} replicas, but required pod anti-affinity on {key} allows one per domain and the live, schedulable nodes it may use offer {}: at least {} ordinal(s) stay Pending (and a drain leaves nowhere to go)",
-                        s.replicas,
-                        domains.len(),
-                        s.replicas - domains.len() as i64
+                        "{message}, while node(s) {} are cordoned; with them uncordoned there are {} domains, enough",
+                        super::summarised(&cordoned, ", "),
+                        uncordoned.len()
                     ),
-                    format!("add nodes (domains of {key}), lower replicas, or make the anti-affinity preferred"),
-                ));
-            }
+                    format!(
+                        "if the cordon is maintenance, uncordon when it is over (kubectl sts uncordon NODE after kubectl sts drain, else kubectl uncordon NODE); meanwhile do not move the set's pods; if it is not coming back: {action}"
+                    ),
+                );
+                f.severity = Severity::Warning;
+                f
+            } else {
+                s.finding(
+                    "STS008",
+                    format!(
+                        "{message}; even with the cordoned node(s) {} back there are only {}",
+                        super::summarised(&cordoned, ", "),
+                        uncordoned.len()
+                    ),
+                    action,
+                )
+            };
+            out.push(f);
         }
     }
     if ctx.input.pods.ok().is_none() || s.replicas < 2 {
@@ -1057,10 +1196,21 @@ fn service_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 Some(ip) if !ip.is_empty() => ip.to_string(),
                 _ => "unset (one is allocated)".to_string(),
             };
+            // The API refuses clusterIP: None on an existing Service (the field is immutable),
+            // and deleting the Service to re-create it headless takes away the cluster IP its
+            // clients use. serviceName is immutable too, and a pod takes its subdomain (the
+            // Service its DNS name hangs under) only when it is created.
+            let set = s.name;
+            // a manifest not applied yet can still say clusterIP: None from the start
+            let first = if ctx.live {
+                String::new()
+            } else {
+                format!("before the first apply: clusterIP: None in {name}; once applied: ")
+            };
             let mut f = s.finding(
                 "STS012",
                 format!("governing Service {}/{name} has clusterIP {ip}: per-pod DNS records need a headless Service", s.ns),
-                "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
+                format!("{first}keep {name} for its clients (its cluster IP cannot be removed in place); create a second, headless Service {set}-headless (clusterIP: None, the same selector and ports), re-create the set with serviceName: {set}-headless (serviceName is immutable: kubectl delete statefulset {set} -n {} --cascade=orphan, then apply it; the pods keep running), then kubectl sts rollout restart {set} -n {} so each pod gets its DNS name under the new Service", s.ns, s.ns),
             );
             f.object = object.clone();
             out.push(f);
@@ -1163,10 +1313,25 @@ fn template_checks(s: &SetFacts<'_>, out: &mut Vec<Finding>) {
         .and_then(|u| u.rolling_update.as_ref())
         .and_then(|r| r.partition)
         .map(i64::from);
-    if let Some(p) = partition.filter(|p| s.replicas > 0 && *p >= s.start + s.replicas) {
+    // The partition is an index into the ordinals, counted from ordinals.start, not an
+    // ordinal: the controller updates replicas[i] for i >= partition, where replicas[i] is
+    // ordinal start + i (stateful_set_control.go), and creates ordinals below start + partition
+    // at the current revision (newVersionedStatefulSetPod). So nothing moves once it reaches
+    // spec.replicas, whatever start is.
+    if let Some(p) = partition.filter(|p| s.replicas > 0 && *p >= s.replicas) {
+        let range = if s.start == 0 {
+            format!("ordinals 0..{}", s.replicas - 1)
+        } else {
+            format!(
+                "ordinals {}..{}; it counts from ordinals.start {}",
+                s.start,
+                s.start + s.replicas - 1,
+                s.start
+            )
+        };
         out.push(s.finding(
             "STS017",
-            format!("RollingUpdate partition {p} is at or above every ordinal of {} ({}..{}): no pod takes the update revision", s.name, s.start, s.start + s.replicas - 1),
+            format!("RollingUpdate partition {p} holds every pod of {} at the current revision ({range}, so only pods from ordinal {} would be updated): no pod takes the update revision", s.name, s.start + p),
             format!("intended while staging; to roll out, lower it (kubectl sts rollout apply {} --to-partition N)", s.name),
         ));
     }
@@ -1287,32 +1452,200 @@ impl Objects {
     }
 }
 
-/// The objects of a manifest (multi-document YAML or JSON, `kind: List` included) that the
-/// checks read: StatefulSets, Services, PodDisruptionBudgets, StorageClasses; every other kind
-/// is passed over. Objects without a namespace are in `namespace` (as `kubectl apply -n`).
-pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
-    let docs: Vec<serde_json::Value> = serde_saphyr::from_multiple(text)
-        .map_err(|e| format!("the manifest is not valid YAML: {e}"))?;
+/// A manifest larger than this is refused before it is parsed (rendered charts are a few MB).
+pub const MANIFEST_MAX_BYTES: usize = 64 << 20;
+/// Documents in one manifest: `kustomize build` of a whole platform stays far below; an
+/// endless stream of `---` is refused instead of filling memory.
+pub const MANIFEST_MAX_DOCUMENTS: usize = 65_536;
+/// Nesting of mappings and sequences (and of `List`s): objects need a few dozen levels at most
+/// (a CRD's schema); a deeper document is refused rather than recursed into.
+pub const MANIFEST_MAX_DEPTH: usize = 128;
+
+/// What a manifest held, to say what was read when it holds nothing to check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManifestSummary {
+    /// YAML documents that were not empty.
+    pub documents: usize,
+    /// Objects read (a `List`'s items, not the `List`), by kind.
+    pub kinds: BTreeMap<String, usize>,
+}
+
+impl ManifestSummary {
+    /// `empty` or `3 objects: ConfigMap ×2, Deployment`.
+    pub fn describe(&self) -> String {
+        let objects: usize = self.kinds.values().sum();
+        if objects == 0 {
+            return match self.documents {
+                0 => "it is empty".into(),
+                n => format!("{n} document(s), no object in them"),
+            };
+        }
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(k, n)| {
+                if *n > 1 {
+                    format!("{k} ×{n}")
+                } else {
+                    k.clone()
+                }
+            })
+            .collect();
+        format!("{objects} object(s): {}", super::summarised(&kinds, ", "))
+    }
+}
+
+/// A manifest's objects, and what it held.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub objects: Objects,
+    pub read: ManifestSummary,
+}
+
+/// The one line for a manifest without a StatefulSet: nothing could be checked, which is not
+/// a clean result (an empty `helm template`, the wrong file, a chart whose set is disabled).
+pub fn nothing_to_check(m: &Manifest, source: &str) -> Option<String> {
+    m.objects.sets.is_empty().then(|| {
+        format!(
+            "{source} holds no apps/v1 StatefulSet, so nothing was checked ({})",
+            m.read.describe()
+        )
+    })
+}
+
+/// The parser's limits: [`MANIFEST_MAX_DOCUMENTS`] and [`MANIFEST_MAX_DEPTH`], and room for
+/// as many nodes as a manifest of [`MANIFEST_MAX_BYTES`] may reasonably hold.
+fn manifest_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_documents = MANIFEST_MAX_DOCUMENTS;
+    budget.max_depth = MANIFEST_MAX_DEPTH;
+    budget.max_nodes = 4_000_000;
+    budget.max_events = 16_000_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// A YAML error as one line: the source, the position, what is wrong — no code frame, no
+/// library value.
+fn yaml_error(source: &str, e: &serde_saphyr::Error) -> String {
+    use serde_saphyr::budget::BudgetBreach;
+    use serde_saphyr::{Error as E, MessageFormatter};
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    // a limit is not a syntax error: the text may be valid YAML, it is refused all the same
+    let refused = matches!(inner, E::Budget { .. });
+    let what = match inner {
+        E::Budget { breach, .. } => match breach {
+            BudgetBreach::Documents { .. } => format!(
+                "more than {MANIFEST_MAX_DOCUMENTS} YAML documents; check it in parts"
+            ),
+            BudgetBreach::Depth { .. } => {
+                format!("nested deeper than {MANIFEST_MAX_DEPTH} levels; no Kubernetes object is")
+            }
+            _ => "too large or too complex to read (more nodes, aliases or text than a manifest holds); check it in parts".into(),
+        },
+        other => serde_saphyr::UserMessageFormatter
+            .format_message(other)
+            .into_owned(),
+    };
+    // one line whatever the parser said
+    let what = what.split_whitespace().collect::<Vec<_>>().join(" ");
+    let verdict = if refused {
+        "is refused"
+    } else {
+        "is not valid YAML"
+    };
+    match e.location().filter(|l| l.line() > 0) {
+        Some(l) => format!(
+            "{source} {verdict}: line {}, column {}: {what}",
+            l.line(),
+            l.column()
+        ),
+        None => format!("{source} {verdict}: {what}"),
+    }
+}
+
+/// A `List`'s items, its nested `List`s' too: `kind: List` (kubectl get -o yaml) and typed
+/// lists (`StatefulSetList` from the API, whose items carry no kind: the list's is theirs).
+fn flatten(
+    doc: serde_json::Value,
+    depth: usize,
+    out: &mut Vec<serde_json::Value>,
+) -> Result<(), String> {
+    let serde_json::Value::Object(mut m) = doc else {
+        out.push(doc);
+        return Ok(());
+    };
+    let kind = m
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or_default()
+        .to_string();
+    let Some(item_kind) = kind
+        .strip_suffix("List")
+        .filter(|_| m.get("items").is_some_and(|i| i.is_array()))
+    else {
+        out.push(serde_json::Value::Object(m));
+        return Ok(());
+    };
+    if depth >= MANIFEST_MAX_DEPTH {
+        return Err(format!(
+            "Lists nested deeper than {MANIFEST_MAX_DEPTH} levels"
+        ));
+    }
+    let api = m.get("apiVersion").cloned();
+    let items = m.remove("items").and_then(|i| match i {
+        serde_json::Value::Array(a) => Some(a),
+        _ => None,
+    });
+    for mut item in items.into_iter().flatten() {
+        if let (Some(o), false) = (item.as_object_mut(), item_kind.is_empty()) {
+            if !o.contains_key("kind") {
+                o.insert("kind".into(), item_kind.into());
+                if let Some(api) = &api {
+                    o.entry("apiVersion").or_insert_with(|| api.clone());
+                }
+            }
+        }
+        flatten(item, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+/// The objects of a manifest (multi-document YAML or JSON, `kind: List` and typed lists
+/// included, nested or not) that the checks read: StatefulSets, Services,
+/// PodDisruptionBudgets, StorageClasses; every other kind is counted and passed over. Objects
+/// without a namespace are in `namespace` (as `kubectl apply -n`). `source` names the input in
+/// errors (a path, or `stdin`). Every error is one line.
+pub fn parse_manifest(text: &str, namespace: &str, source: &str) -> Result<Manifest, String> {
+    if text.len() > MANIFEST_MAX_BYTES {
+        return Err(format!(
+            "{source} is larger than {} MiB; check it in parts",
+            MANIFEST_MAX_BYTES >> 20
+        ));
+    }
+    let docs: Vec<serde_json::Value> =
+        serde_saphyr::from_multiple_with_options(text, manifest_options())
+            .map_err(|e| yaml_error(source, &e))?;
+    let mut read = ManifestSummary::default();
     let mut items = Vec::new();
-    for d in docs {
+    for (n, d) in docs.into_iter().enumerate() {
         match d {
             serde_json::Value::Null => {}
-            serde_json::Value::Object(ref m)
-                if m.get("kind").and_then(|k| k.as_str()) == Some("List") =>
-            {
-                items.extend(
-                    m.get("items")
-                        .and_then(|i| i.as_array())
-                        .cloned()
-                        .unwrap_or_default(),
-                );
+            serde_json::Value::Object(_) => {
+                read.documents += 1;
+                flatten(d, 0, &mut items)
+                    .map_err(|e| format!("{source}: document {}: {e}", n + 1))?;
             }
-            serde_json::Value::Object(_) => items.push(d),
             other => {
                 return Err(format!(
-                    "the manifest holds a document that is not an object: {}",
-                    first_chars(&other.to_string())
-                ))
+                "{source}: document {} is not an object (a manifest holds Kubernetes objects): {}",
+                n + 1,
+                first_chars(&other.to_string())
+            ))
             }
         }
     }
@@ -1329,21 +1662,28 @@ pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
         now: jiff::Timestamp::now(),
     };
     for (i, mut item) in items.into_iter().enumerate() {
-        let kind = item
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let api = item
-            .get("apiVersion")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_string();
-        let name = item
-            .pointer("/metadata/name")
-            .and_then(|k| k.as_str())
-            .unwrap_or("?")
-            .to_string();
+        let text_of = |item: &serde_json::Value, ptr: &str| {
+            item.pointer(ptr)
+                .and_then(|k| k.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let kind = text_of(&item, "/kind");
+        let api = text_of(&item, "/apiVersion");
+        let name = text_of(&item, "/metadata/name");
+        *read
+            .kinds
+            .entry(if kind.is_empty() {
+                "(no kind)".into()
+            } else {
+                kind.clone()
+            })
+            .or_default() += 1;
+        let what = if name.is_empty() {
+            format!("object {} ({kind})", i + 1)
+        } else {
+            format!("object {} ({kind} {name})", i + 1)
+        };
         let namespaced = matches!(
             (api.as_str(), kind.as_str()),
             ("apps/v1", "StatefulSet") | ("v1", "Service") | ("policy/v1", "PodDisruptionBudget")
@@ -1358,22 +1698,38 @@ pub fn parse_manifest(text: &str, namespace: &str) -> Result<Objects, String> {
                 m.insert("namespace".into(), namespace.into());
             }
         }
-        let bad = |e: serde_json::Error| {
-            format!(
-                "object {} ({kind} {name}) in the manifest is not a valid {api} {kind}: {e}",
-                i + 1
-            )
-        };
+        let bad =
+            |e: serde_json::Error| format!("{source}: {what} is not a valid {api} {kind}: {e}");
         match (api.as_str(), kind.as_str()) {
-            ("apps/v1", "StatefulSet") => o.sets.push(serde_json::from_value(item).map_err(bad)?),
+            ("apps/v1", "StatefulSet") => {
+                // the API server refuses a set without a name (and one with an invalid name):
+                // checking it would report on an object that can never exist
+                if name.is_empty() {
+                    return Err(format!(
+                        "{source}: {what} has no metadata.name: the API server would refuse it"
+                    ));
+                }
+                if let Err(why) = crate::names::dns1123_subdomain(&name) {
+                    return Err(format!("{source}: {what} has an invalid name: {why}"));
+                }
+                o.sets.push(serde_json::from_value(item).map_err(bad)?)
+            }
             ("v1", "Service") => push(&mut o.services, serde_json::from_value(item).map_err(bad)?),
-            ("policy/v1", "PodDisruptionBudget") => push(&mut o.pdbs, serde_json::from_value(item).map_err(bad)?),
-            ("storage.k8s.io/v1", "StorageClass") => push(&mut o.classes, serde_json::from_value(item).map_err(bad)?),
-            (_, "StatefulSet") => return Err(format!("object {} (StatefulSet {name}) has apiVersion {api:?}: only apps/v1 StatefulSets exist", i + 1)),
+            ("policy/v1", "PodDisruptionBudget") => {
+                push(&mut o.pdbs, serde_json::from_value(item).map_err(bad)?)
+            }
+            ("storage.k8s.io/v1", "StorageClass") => {
+                push(&mut o.classes, serde_json::from_value(item).map_err(bad)?)
+            }
+            (_, "StatefulSet") => {
+                return Err(format!(
+                    "{source}: {what} has apiVersion {api:?}: only apps/v1 StatefulSets exist"
+                ))
+            }
             _ => {}
         }
     }
-    Ok(o)
+    Ok(Manifest { objects: o, read })
 }
 
 fn push<T>(a: &mut Access<Vec<T>>, t: T) {
@@ -1958,17 +2314,153 @@ mod tests {
                 json!({"type": "RollingUpdate", "rollingUpdate": {"partition": p}});
         };
         fires("STS017", |fx| partition(fx, 3), |fx| partition(fx, 2));
-        // ordinals from 5: 5, 6, 7
+        // ordinals from 5: 5, 6, 7; the partition is an index from start, not an ordinal
+        // (stateful_set_control.go: replicas[ordinal-start], updated while target >= partition;
+        // newVersionedStatefulSetPod: ordinal < start + partition stays current): 3 holds all
         fires(
             "STS017",
             |fx| {
                 fx.set["spec"]["ordinals"] = json!({"start": 5});
-                partition(fx, 8);
+                partition(fx, 3);
             },
             |fx| {
                 fx.set["spec"]["ordinals"] = json!({"start": 5});
-                partition(fx, 7);
+                partition(fx, 2);
             },
+        );
+        let mut fx = clean();
+        fx.set["spec"]["ordinals"] = json!({"start": 5});
+        partition(&mut fx, 3);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS017").unwrap();
+        assert!(
+            f.message.contains("ordinals 5..7") && f.message.contains("from ordinal 8"),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn sts008_a_maintenance_cordon_is_a_warning_that_names_the_node() {
+        let anti = |fx: &mut Fx| {
+            fx.set["spec"]["template"]["spec"]["affinity"] = json!({"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "web"}},
+                    "topologyKey": "kubernetes.io/hostname"}]}});
+        };
+        // as kubectl cordon leaves it: unschedulable, and the taint the node controller adds
+        let cordon = |fx: &mut Fx, i: usize| {
+            fx.nodes[i]["spec"] = json!({"unschedulable": true, "taints": [
+                {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}]});
+        };
+        let mut fx = clean();
+        anti(&mut fx);
+        cordon(&mut fx, 2);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Warning, "{f:?}");
+        assert!(
+            f.message.contains("n2") && f.message.contains("cordoned"),
+            "{}",
+            f.message
+        );
+        assert!(f.action.contains("uncordon"), "{}", f.action);
+        // short even with the cordoned node back: still an error, and it says so
+        fx.set["spec"]["replicas"] = json!(4);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Error, "{f:?}");
+        assert!(f.message.contains("n2"), "{}", f.message);
+        // a dead node is no domain either way (not a cordon that ends)
+        let mut fx = clean();
+        anti(&mut fx);
+        fx.nodes[2]["status"]["conditions"][0]["status"] = json!("Unknown");
+        fx.nodes[2]["status"]["conditions"][0]["lastHeartbeatTime"] = json!("2026-01-01T00:00:00Z");
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS008").unwrap();
+        assert_eq!(f.severity, Severity::Error, "{f:?}");
+    }
+
+    #[test]
+    fn sts012_advice_keeps_the_clients_service() {
+        let mut fx = clean();
+        fx.service["spec"]["clusterIP"] = json!("10.0.0.7");
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS012").unwrap();
+        // the API refuses clusterIP: None on an existing Service; deleting it breaks its clients
+        assert!(!f.action.contains("recreate the Service"), "{}", f.action);
+        for want in [
+            "second, headless Service",
+            "web-headless",
+            "--cascade=orphan",
+            "serviceName",
+            "kubectl sts rollout restart web",
+        ] {
+            assert!(f.action.contains(want), "{want}: {}", f.action);
+        }
+    }
+
+    #[test]
+    fn sts022_no_budget_over_two_replicas_or_more() {
+        fires(
+            "STS022",
+            |fx| fx.pdbs.clear(),
+            // one replica: no second pod to lose, and a budget could only block drains (STS007)
+            |fx| {
+                fx.pdbs.clear();
+                fx.set["spec"]["replicas"] = json!(1);
+                fx.pods.truncate(1);
+            },
+        );
+        // a budget over one pod only: the others are named
+        fires(
+            "STS022",
+            |fx| {
+                fx.pdbs[0]["spec"]["selector"] =
+                    json!({"matchLabels": {"statefulset.kubernetes.io/pod-name": "web-1"}})
+            },
+            // a budget with another name that selects them all is as good
+            |fx| fx.pdbs[0]["metadata"]["name"] = json!("db-budget"),
+        );
+        let mut fx = clean();
+        fx.pdbs.clear();
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        for want in ["kubectl drain", "autoscaler", "second pod"] {
+            assert!(f.message.contains(want), "{want}: {}", f.message);
+        }
+        assert_eq!(
+            f.action,
+            "kubectl create poddisruptionbudget web -n db --selector 'app=web' --max-unavailable 1"
+        );
+        let mut fx = clean();
+        fx.pdbs[0]["spec"]["selector"] =
+            json!({"matchLabels": {"statefulset.kubernetes.io/pod-name": "web-1"}});
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert!(f.message.contains("web-0, web-2"), "{}", f.message);
+        // its name is taken by the narrow budget: the fix takes another
+        assert!(
+            f.action.contains("poddisruptionbudget web-budget "),
+            "{}",
+            f.action
+        );
+        // in a manifest, a budget may live elsewhere: said so; set-based selectors are kept
+        let mut fx = clean();
+        fx.source = Source::Manifest;
+        fx.pdbs.clear();
+        fx.set["spec"]["selector"] = json!({"matchLabels": {"app": "web"},
+            "matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["cache", "x"]},
+                {"key": "canary", "operator": "DoesNotExist"}]});
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS022").unwrap();
+        assert!(f.message.contains("in the manifest"), "{}", f.message);
+        assert!(
+            f.action
+                .contains("--selector 'app=web,tier notin (cache,x),!canary'"),
+            "{}",
+            f.action
         );
     }
 
@@ -2155,7 +2647,7 @@ mod tests {
         let skipped: BTreeSet<&str> = got.not_run.iter().map(|n| n.id).collect();
         for id in [
             "STS001", "STS004", "STS005", "STS007", "STS008", "STS009", "STS010", "STS014",
-            "STS016", "STS020",
+            "STS016", "STS020", "STS022",
         ] {
             assert!(skipped.contains(id), "{id} {skipped:?}");
         }
@@ -2192,23 +2684,124 @@ mod tests {
     #[test]
     fn manifests_parse_lists_and_default_the_namespace() {
         let text = "# rendered\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: StatefulSet\n  metadata: {name: a}\n  spec: {selector: {}, template: {}}\n---\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: b, namespace: other}\nspec: {}\n";
-        let o = parse_manifest(text, "team").unwrap();
+        let m = parse_manifest(text, "team", "x.yaml").unwrap();
+        let o = &m.objects;
         assert_eq!(o.sets.len(), 1);
         assert_eq!(o.sets[0].metadata.namespace.as_deref(), Some("team"));
         assert_eq!(
             o.pdbs.ok().unwrap()[0].metadata.namespace.as_deref(),
             Some("other")
         );
+        assert_eq!(
+            m.read.describe(),
+            "3 object(s): ConfigMap, PodDisruptionBudget, StatefulSet"
+        );
         let bad = parse_manifest(
             "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {replicas: many}\n",
             "x",
+            "x.yaml",
         );
-        assert!(bad.unwrap_err().contains("object 1 (StatefulSet a)"));
-        assert!(parse_manifest("a: [", "x")
+        assert!(bad
             .unwrap_err()
-            .contains("not valid YAML"));
-        assert!(parse_manifest("- 1\n", "x")
+            .starts_with("x.yaml: object 1 (StatefulSet a) is not a valid apps/v1 StatefulSet"));
+        assert!(parse_manifest("- 1\n", "x", "x.yaml")
             .unwrap_err()
             .contains("not an object"));
+    }
+
+    #[test]
+    fn a_yaml_error_is_one_line_with_the_source_and_position() {
+        let e = parse_manifest("a: b\n  c: d\n  - e\n", "x", "chart.yaml").unwrap_err();
+        assert_eq!(
+            e,
+            "chart.yaml is not valid YAML: line 2, column 4: mapping values are not allowed in this context"
+        );
+        let e = parse_manifest("a: [", "x", "stdin").unwrap_err();
+        assert!(e.starts_with("stdin is not valid YAML: line 1"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_and_document_storms_are_refused_in_one_line_and_many_documents_read() {
+        for (text, want) in [
+            (
+                format!("a: {}{}\n", "[".repeat(200), "]".repeat(200)),
+                "nested deeper than 128 levels",
+            ),
+            // deeper than the parser's own flow limit: still one line
+            (
+                format!("a: {}\n", "[".repeat(100_000)),
+                "is not valid YAML: line 1",
+            ),
+            (
+                "---\nkind: ConfigMap\n".repeat(MANIFEST_MAX_DOCUMENTS + 1),
+                "more than 65536 YAML documents",
+            ),
+        ] {
+            let e = parse_manifest(&text, "x", "stdin").unwrap_err();
+            assert!(e.contains(want), "{want}: {e}");
+            assert!(
+                !e.contains('\n') && !e.contains('{') && e.len() < 300,
+                "{e}"
+            );
+        }
+        let mut deep = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: a}\nspec: {selector: {}, template: {}}\n".to_string();
+        for _ in 0..MANIFEST_MAX_DEPTH + 1 {
+            deep = format!(
+                "apiVersion: v1\nkind: List\nitems:\n- {}",
+                deep.replace('\n', "\n  ")
+            );
+        }
+        assert!(parse_manifest(&deep, "x", "stdin").is_err());
+        // more than the parser's default 1024 documents is an ordinary manifest
+        let many =
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b, c: d}\n"
+                .repeat(5000);
+        let m = parse_manifest(&many, "x", "stdin").unwrap();
+        assert_eq!(m.read.kinds["ConfigMap"], 5000);
+    }
+
+    #[test]
+    fn nested_and_typed_lists_are_read_and_nothing_to_check_says_what_was_read() {
+        let nested = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items:\n  - apiVersion: apps/v1\n    kind: StatefulSet\n    metadata: {name: a}\n    spec: {selector: {}, template: {}}\n";
+        let m = parse_manifest(nested, "x", "stdin").unwrap();
+        assert_eq!(m.objects.sets.len(), 1);
+        assert_eq!(nothing_to_check(&m, "stdin"), None);
+        // as the API answers a list: the items carry no kind
+        let typed = "apiVersion: apps/v1\nkind: StatefulSetList\nitems:\n- metadata: {name: a}\n  spec: {selector: {}, template: {}}\n";
+        let m = parse_manifest(typed, "x", "stdin").unwrap();
+        assert_eq!(m.objects.sets.len(), 1);
+        for (text, want) in [
+            ("", "stdin holds no apps/v1 StatefulSet, so nothing was checked (it is empty)"),
+            ("---\n# only a comment\n---\n", "(it is empty)"),
+            (
+                "kind: ConfigMap\napiVersion: v1\n---\nkind: Deployment\napiVersion: apps/v1\n---\nkind: Deployment\napiVersion: apps/v1\n",
+                "(3 object(s): ConfigMap, Deployment ×2)",
+            ),
+            ("apiVersion: v1\nkind: List\nitems: []\n", "(1 document(s), no object in them)"),
+        ] {
+            let m = parse_manifest(text, "x", "stdin").unwrap();
+            let got = nothing_to_check(&m, "stdin").unwrap();
+            assert!(got.contains(want), "{want}: {got}");
+        }
+    }
+
+    #[test]
+    fn a_statefulset_without_a_valid_name_is_an_input_error() {
+        for (meta, want) in [
+            (
+                "{namespace: x}",
+                "object 1 (StatefulSet) has no metadata.name",
+            ),
+            ("{generateName: web-}", "has no metadata.name"),
+            (
+                "{name: Web}",
+                "object 1 (StatefulSet Web) has an invalid name",
+            ),
+        ] {
+            let text = format!("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {meta}\nspec: {{selector: {{}}, template: {{}}}}\n");
+            let e = parse_manifest(&text, "x", "stdin").unwrap_err();
+            assert!(e.starts_with("stdin: ") && e.contains(want), "{want}: {e}");
+        }
     }
 }
