@@ -332,8 +332,8 @@ pub enum FailOn {
 }
 
 impl FailOn {
-    fn severity(self) -> Option<crate::model::inspect::Severity> {
-        use crate::model::inspect::Severity;
+    fn severity(self) -> Option<crate::model::findings::Severity> {
+        use crate::model::findings::Severity;
         match self {
             FailOn::Error => Some(Severity::Error),
             FailOn::Warning => Some(Severity::Warning),
@@ -1092,7 +1092,7 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
 }
 
 async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
-    use crate::model::drain::DrainFlags;
+    use crate::model::disruption::DrainFlags;
     use crate::ops::drain::{run, DrainOptions};
     let pod_selector = match &a.pod_selector {
         Some(s) => Some(

@@ -8,10 +8,11 @@ use comfy_table::{presets, Attribute, Cell, CellAlignment, Color, ContentArrange
 use serde::Serialize;
 
 use crate::kubefmt::human_duration;
+use crate::model::findings::Severity;
 use crate::model::inspect::{
-    Inspection, OrdinalRow, OverviewRow, RevisionState, RowKind, ServiceState, Severity,
+    Inspection, OrdinalRow, OverviewRow, RevisionState, RowKind, ServiceState,
 };
-use crate::model::rollout::RolloutState;
+use crate::model::update::RolloutState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -483,8 +484,8 @@ pub fn rollout_status(
     style: Style,
 ) -> io::Result<()> {
     let strategy = match r.strategy {
-        crate::model::rollout::Strategy::OnDelete => "OnDelete".to_string(),
-        crate::model::rollout::Strategy::RollingUpdate {
+        crate::model::update::Strategy::OnDelete => "OnDelete".to_string(),
+        crate::model::update::Strategy::RollingUpdate {
             partition,
             max_unavailable,
         } => format!("RollingUpdate partition {partition} maxUnavailable {max_unavailable}"),

@@ -4,7 +4,8 @@
 
 use kubectl_sts::model::force::{Eligibility, Verdict};
 use kubectl_sts::model::gate::Wait;
-use kubectl_sts::model::scale::{Blocker, BlockerCode, Step};
+use kubectl_sts::model::gate::{Blocker, BlockerCode};
+use kubectl_sts::model::scale::Step;
 use kubectl_sts::ops::force_delete::{ForceDeleteReport, Outcome as ForceOutcome, Replacement};
 use kubectl_sts::ops::scale::{Outcome as ScaleOutcome, ScaleReport, StepRecord};
 use kubectl_sts::render::{self, Format};

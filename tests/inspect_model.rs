@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use kubectl_sts::model::findings::{ProblemCode, Severity};
 use kubectl_sts::model::inspect::{
-    inspect, InspectOptions, Inspection, ProblemCode, RevisionState, RowKind, ServiceState,
-    Severity,
+    inspect, InspectOptions, Inspection, RevisionState, RowKind, ServiceState,
 };
 use kubectl_sts::model::{Access, ServiceLookup, Snapshot};
 use kubectl_sts::render::{self, Format, Style};
@@ -319,7 +319,7 @@ fn a_stale_cordon_annotation_on_a_dead_node_is_not_planned_maintenance() {
     kill_node(&mut objs, "n2");
     edit(&mut objs, "Node", "n2", |n| {
         n["spec"]["unschedulable"] = json!(true);
-        n["metadata"]["annotations"][kubectl_sts::model::drain::CORDONED_BY] =
+        n["metadata"]["annotations"][kubectl_sts::model::set::CORDONED_BY] =
             json!("kubectl-sts drain by alice at 2026-11-22T00:20:00Z");
         let mut stale = cordon_entry("kubectl-sts");
         stale["fieldsV1"].as_object_mut().unwrap().remove("f:spec");
@@ -343,7 +343,7 @@ fn a_replica_pending_for_drains_maintenance_is_planned_however_long_it_waits() {
     let mut objs = fixture();
     edit(&mut objs, "Node", "n2", |n| {
         n["spec"]["unschedulable"] = json!(true);
-        n["metadata"]["annotations"][kubectl_sts::model::drain::CORDONED_BY] =
+        n["metadata"]["annotations"][kubectl_sts::model::set::CORDONED_BY] =
             json!("kubectl-sts drain by alice at 2026-11-22T00:20:00Z");
         n["metadata"]["managedFields"] = json!([cordon_entry("kubectl-sts")]);
     });
@@ -362,7 +362,7 @@ fn a_replica_pending_for_drains_maintenance_is_planned_however_long_it_waits() {
         n["metadata"]["annotations"]
             .as_object_mut()
             .unwrap()
-            .remove(kubectl_sts::model::drain::CORDONED_BY);
+            .remove(kubectl_sts::model::set::CORDONED_BY);
     });
     assert_eq!(codes(&run(&objs)), ["PodNotReady"]);
 }

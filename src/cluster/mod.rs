@@ -239,7 +239,7 @@ impl Cluster {
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
         // of the cluster's volumes, only those bound to this set's claims: memory stays with the
         // set, not with the cluster
-        let own_volume = |pv: &PersistentVolume| crate::model::inspect::bound_to_set(pv, &set);
+        let own_volume = |pv: &PersistentVolume| crate::model::set::bound_to_set(pv, &set);
         let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_map(pvcs, lp.clone(), None, Claim::from),
@@ -314,7 +314,7 @@ impl Cluster {
         let claims = claims
             .map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?
             .into_iter()
-            .filter(|c| crate::model::inspect::claim_of_set(&set, c))
+            .filter(|c| crate::model::set::claim_of_set(&set, c))
             .collect();
         Ok(SetParts {
             pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
@@ -463,7 +463,7 @@ impl Slim for Node {
             .metadata
             .annotations
             .as_mut()
-            .and_then(|a| a.remove_entry(crate::model::drain::CORDONED_BY));
+            .and_then(|a| a.remove_entry(crate::model::set::CORDONED_BY));
         let ours: Vec<_> = self
             .metadata
             .managed_fields
@@ -940,13 +940,13 @@ impl Cluster {
         node: &str,
     ) -> Result<
         (
-            crate::model::force::LeaseLookup,
+            crate::model::health::LeaseLookup,
             Option<jiff::Timestamp>,
             Option<i64>,
         ),
         Error,
     > {
-        use crate::model::force::LeaseLookup;
+        use crate::model::health::LeaseLookup;
         use k8s_openapi::api::coordination::v1::Lease;
         let what = format!("get lease kube-node-lease/{node}");
         let req = kube::core::Request::new(
@@ -1062,7 +1062,7 @@ impl Cluster {
         let api: Api<Node> = Api::all(self.client.clone());
         let patch = serde_json::json!({
             "metadata": {"resourceVersion": resource_version,
-                "annotations": {crate::model::drain::CORDONED_BY: by}},
+                "annotations": {crate::model::set::CORDONED_BY: by}},
             "spec": {"unschedulable": true},
         });
         self.merge_patch(api, name, patch, &format!("cordon node {name}"))
@@ -1078,7 +1078,7 @@ impl Cluster {
         let api: Api<Node> = Api::all(self.client.clone());
         let patch = serde_json::json!({
             "metadata": {"resourceVersion": resource_version,
-                "annotations": {crate::model::drain::CORDONED_BY: null}},
+                "annotations": {crate::model::set::CORDONED_BY: null}},
             "spec": {"unschedulable": null},
         });
         self.merge_patch(api, name, patch, &format!("uncordon node {name}"))
@@ -1094,7 +1094,7 @@ impl Cluster {
         let api: Api<Node> = Api::all(self.client.clone());
         let patch = serde_json::json!({
             "metadata": {"resourceVersion": resource_version,
-                "annotations": {crate::model::drain::CORDONED_BY: null}},
+                "annotations": {crate::model::set::CORDONED_BY: null}},
         });
         self.merge_patch(api, name, patch, &format!("annotate node {name}"))
             .await

@@ -17,12 +17,13 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kube_common::selectors::LabelSelector;
 use serde::Serialize;
 
-use super::drain::{
-    node_refusal, preflight_indexed, selects_labels, spec_misfit, DrainFlags, DrainIndex,
-    DrainInput, VerdictCode,
+use super::disruption::{
+    node_refusal, preflight_indexed, selects_labels, DrainFlags, DrainIndex, DrainInput,
+    VerdictCode,
 };
+use super::findings::{ProblemCode, Severity};
 use super::health::{node_health, pod_terminating};
-use super::inspect::{ProblemCode, Severity};
+use super::placement::spec_misfit;
 use super::{Access, Claim, Volume};
 
 /// One check of the list: its stable ID, the code it shares with inspect's problems or
@@ -309,7 +310,7 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
     );
 
     let ctx = Context::new(input);
-    let mut drains: HashMap<String, Vec<super::drain::PodVerdict>> = HashMap::new();
+    let mut drains: HashMap<String, Vec<super::disruption::PodVerdict>> = HashMap::new();
     for set in input.sets {
         let s = SetFacts::new(set, &ctx);
         let mut f = Vec::new();
@@ -500,7 +501,7 @@ impl<'a> SetFacts<'a> {
             .and_then(|m| m.labels.clone())
             .unwrap_or_default();
         let name = set.metadata.name.as_deref().unwrap_or_default();
-        let pods = super::inspect::set_pods(
+        let pods = super::set::set_pods(
             set,
             ctx.pods_by_base
                 .get(&(ns, name))
@@ -582,7 +583,7 @@ impl<'a> SetFacts<'a> {
             .range(from..)
             .take_while(|((ns, name), _)| *ns == self.ns && name.starts_with(&prefix))
         {
-            if super::inspect::claim_ordinal(template, self.name, name).is_some() {
+            if super::set::claim_ordinal(template, self.name, name).is_some() {
                 let v = c
                     .volume_name
                     .as_deref()
@@ -848,7 +849,7 @@ fn retention_checks(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>)
     for t in s.templates() {
         let tname = t.metadata.name.as_deref().unwrap_or_default();
         for (c, v) in s.volumes_of(tname, ctx) {
-            let o = super::inspect::claim_ordinal(tname, s.name, &c.name).unwrap_or(0);
+            let o = super::set::claim_ordinal(tname, s.name, &c.name).unwrap_or(0);
             if (o >= end || o < s.start)
                 && v.is_some_and(|v| v.reclaim_policy.as_deref() == Some("Delete"))
             {
@@ -1355,7 +1356,7 @@ fn template_checks(s: &SetFacts<'_>, out: &mut Vec<Finding>) {
 fn drain_check(
     s: &SetFacts<'_>,
     ctx: &Context<'_>,
-    cache: &mut HashMap<String, Vec<super::drain::PodVerdict>>,
+    cache: &mut HashMap<String, Vec<super::disruption::PodVerdict>>,
     out: &mut Vec<Finding>,
 ) {
     let (Some(index), Some(pods), Some(nodes), Some(pdbs), Some(volumes)) = (

@@ -15,7 +15,7 @@
 
 use k8s_openapi::api::core::v1::Node;
 
-use super::drain::CORDONED_BY;
+use super::set::CORDONED_BY;
 use super::FIELD_MANAGER;
 
 /// Whose cordon a node has.

@@ -14,7 +14,8 @@
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde::Serialize;
 
-use super::health::{node_health, pod_ready, pod_terminating, Readiness};
+use super::health::{node_health, pod_ready, pod_terminating, LeaseLookup, Readiness};
+use super::set::owning_statefulset;
 
 /// What the node lookup found.
 #[derive(Debug, Clone)]
@@ -23,14 +24,6 @@ pub enum NodeLookup<'a> {
     /// The Node object no longer exists (removed from the cluster).
     Missing,
     /// Not allowed to read nodes: the node cannot be proven dead.
-    Forbidden,
-}
-
-/// The node's Lease (`kube-node-lease/<node>`) renew time, as found.
-#[derive(Debug, Clone, Copy)]
-pub enum LeaseLookup {
-    Renewed(jiff::Timestamp),
-    Missing,
     Forbidden,
 }
 
@@ -121,26 +114,6 @@ impl Serialize for Eligibility {
         }
         .serialize(s)
     }
-}
-
-/// The StatefulSet that controls the pod, if one does.
-pub fn owning_statefulset(pod: &Pod) -> Option<String> {
-    pod.metadata
-        .owner_references
-        .as_ref()?
-        .iter()
-        .find(|r| r.controller == Some(true) && r.kind == "StatefulSet")
-        .map(|r| r.name.clone())
-}
-
-/// `Kind/name` of the pod's controller, if it has one.
-pub fn owning_controller(pod: &Pod) -> Option<String> {
-    pod.metadata
-        .owner_references
-        .as_ref()?
-        .iter()
-        .find(|r| r.controller == Some(true))
-        .map(|r| format!("{}/{}", r.kind, r.name))
 }
 
 fn refuse(verdict: Verdict, reason: String, evidence: Vec<String>) -> Eligibility {

@@ -204,6 +204,14 @@ pub fn pod_terminating(pod: &Pod) -> bool {
     pod.metadata.deletion_timestamp.is_some()
 }
 
+/// The node's Lease (`kube-node-lease/<node>`) renew time, as found.
+#[derive(Debug, Clone, Copy)]
+pub enum LeaseLookup {
+    Renewed(jiff::Timestamp),
+    Missing,
+    Forbidden,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

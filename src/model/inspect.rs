@@ -5,14 +5,16 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, PersistentVolume, Pod, Service};
+use k8s_openapi::api::core::v1::{Node, Pod, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
+use super::findings::{ProblemCode, Severity};
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
-use super::recover::{pinned_node, NodeIndex};
-use super::rollout::{rollout_state_with_pods, RolloutState};
+use super::placement::{pinned_node, NodeIndex};
+use super::set::{claim_ordinal, set_pods};
 use super::stuck::{stuck_at, StuckAt};
+use super::update::{rollout_state_with_pods, RolloutState};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
 
@@ -175,48 +177,10 @@ pub enum RevisionState {
     Other,
 }
 
-/// The stable codes of [`Problem`]s (serialized as their names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum ProblemCode {
-    ServiceMissing,
-    ServiceNotHeadless,
-    OrdinalMissing,
-    PodOnDeadNode,
-    StuckTerminatingOnDeadNode,
-    PinnedVolumeOnDeadNode,
-    /// Pending by plan: its volume lives on a node `drain` took out for maintenance.
-    PlannedMaintenance,
-    VolumeAttachedToDeadNode,
-    PodNotReady,
-    RolloutStuck,
-    ClaimPending,
-    ClaimLost,
-    VolumeReleased,
-    RetainedClaims,
-    /// A node that is back (Ready) still carries the out-of-service taint.
-    OutOfServiceTaintLeft,
-    /// The StatefulSet controller is stuck at a pod without a claim template's volume: it
-    /// creates, updates and removes no pod above it (`model::stuck`).
-    ControllerStuck,
-}
-
 impl std::fmt::Display for ServiceState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(self, f)
     }
-}
-
-impl std::fmt::Display for ProblemCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self, f)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,88 +211,6 @@ impl Default for InspectOptions {
 
 fn qty(q: Option<&k8s_openapi::apimachinery::pkg::api::resource::Quantity>) -> Option<String> {
     q.map(|q| q.0.clone())
-}
-
-/// `<pod>-<n>` ordinal for pods of `set` (StatefulSet naming: the suffix after the set's name).
-pub fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
-    let rest = pod.strip_prefix(set)?.strip_prefix('-')?;
-    if rest.is_empty()
-        || !rest.bytes().all(|b| b.is_ascii_digit())
-        || (rest.len() > 1 && rest.starts_with('0'))
-    {
-        return None;
-    }
-    rest.parse().ok()
-}
-
-/// The set's pods by ordinal: named `<set>-<n>` and not controlled by another
-/// controller (pods with another controller are not this set's, whatever their name).
-pub fn set_pods<'a>(
-    set: &StatefulSet,
-    pods: impl IntoIterator<Item = &'a Pod>,
-) -> BTreeMap<i64, &'a Pod> {
-    let name = set.metadata.name.as_deref().unwrap_or_default();
-    let uid = set.metadata.uid.as_deref().unwrap_or_default();
-    pods.into_iter()
-        .filter(|p| {
-            p.metadata.owner_references.as_ref().is_none_or(|refs| {
-                refs.iter()
-                    .all(|r| r.controller != Some(true) || r.uid == uid)
-            })
-        })
-        .filter_map(|p| Some((ordinal_of(name, p.metadata.name.as_deref()?)?, p)))
-        .collect()
-}
-
-/// For claims: `<template>-<set>-<n>` → n (by name, never by labels: labels match other sets too).
-pub fn claim_ordinal(template: &str, set: &str, claim: &str) -> Option<i64> {
-    ordinal_of(&format!("{template}-{set}"), claim)
-}
-
-/// Whether a claim is one of `set`'s by the naming rule (`<template>-<set>-<ordinal>` for any
-/// of its templates), whatever its labels.
-pub fn claim_of_set(
-    set: &StatefulSet,
-    claim: &k8s_openapi::api::core::v1::PersistentVolumeClaim,
-) -> bool {
-    let (Some(name), Some(claim)) = (set.metadata.name.as_deref(), claim.metadata.name.as_deref())
-    else {
-        return false;
-    };
-    set.spec
-        .volume_claim_templates
-        .iter()
-        .flatten()
-        .filter_map(|t| t.metadata.name.as_deref())
-        .any(|t| claim_ordinal(t, name, claim).is_some())
-}
-
-/// Whether a PersistentVolume is bound to one of `set`'s claims (by the claim naming rule of
-/// [`claim_ordinal`], in the set's namespace): the only volumes a single set's join reads.
-pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {
-    let (Some(ns), Some(name)) = (
-        set.metadata.namespace.as_deref(),
-        set.metadata.name.as_deref(),
-    ) else {
-        return false;
-    };
-    let Some(claim) = pv.spec.as_ref().and_then(|s| s.claim_ref.as_ref()) else {
-        return false;
-    };
-    claim.namespace.as_deref() == Some(ns)
-        && set
-            .spec
-            .volume_claim_templates
-            .iter()
-            .flatten()
-            .filter_map(|t| t.metadata.name.as_deref())
-            .any(|t| {
-                claim
-                    .name
-                    .as_deref()
-                    .and_then(|c| claim_ordinal(t, name, c))
-                    .is_some()
-            })
 }
 
 fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
@@ -454,7 +336,7 @@ impl<'a> Shared<'a> {
                     .metadata
                     .annotations
                     .as_ref()?
-                    .get(super::drain::CORDONED_BY)?;
+                    .get(super::set::CORDONED_BY)?;
                 Some((*name, by.as_str()))
             })
             .collect();
@@ -1147,6 +1029,8 @@ impl Inspection {
 #[cfg(test)]
 mod volume_tests {
     use super::*;
+    use crate::model::set::bound_to_set;
+    use k8s_openapi::api::core::v1::PersistentVolume;
     use serde_json::json;
 
     #[test]

@@ -3,17 +3,21 @@
 
 pub mod check;
 pub mod cordon;
-pub mod drain;
+pub mod disruption;
+pub mod findings;
 pub mod force;
 pub mod gate;
 pub mod health;
 pub mod inspect;
+pub mod placement;
 pub mod recover;
 pub mod resize;
 pub mod rollout;
 pub mod scale;
+pub mod set;
 pub mod starting;
 pub mod stuck;
+pub mod update;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{

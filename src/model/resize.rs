@@ -15,8 +15,8 @@ use k8s_openapi::api::core::v1::PersistentVolumeClaim;
 use kube_common::quantity;
 use serde::Serialize;
 
-use super::inspect::claim_ordinal;
-use super::scale::{Blocker, BlockerCode};
+use super::gate::{Blocker, BlockerCode};
+use super::set::claim_ordinal;
 
 /// One claim of the template, as the resize sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -13,13 +13,16 @@ use std::collections::{BTreeMap, HashMap};
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
-use super::gate::{set_blockers, PodFacts, SetFacts, CONTROLLER_SETTLE_SECONDS};
+use super::gate::{
+    blocker, set_blockers, termination_grace, Blocker, BlockerCode, PodFacts, SetFacts,
+    CONTROLLER_SETTLE_SECONDS,
+};
 use super::health::{
     available_in, grace_left, node_health, pod_available, pod_ready, pod_terminating,
 };
-use super::inspect::{claim_ordinal, set_pods};
-use super::rollout::RolloutState;
+use super::set::{claim_ordinal, set_pods};
 use super::starting::starting_within;
+use super::update::RolloutState;
 use super::SetParts;
 use crate::kubefmt;
 
@@ -93,7 +96,7 @@ impl SetState {
         let by_ordinal = set_pods(set, &snap.pods);
         let stuck = super::stuck::stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
         let rollout_state =
-            super::rollout::rollout_state_with_pods(set, by_ordinal.values().copied());
+            super::update::rollout_state_with_pods(set, by_ordinal.values().copied());
         // ordered by ordinal (a BTreeMap)
         let pods: Vec<PodState> = by_ordinal
             .into_iter()
@@ -227,109 +230,6 @@ pub fn too_many_steps(from: i64, to: i64, max: i64) -> Option<Blocker> {
     })
 }
 
-/// The stable codes of [`Blocker`]s, serialized as their names (`kubectl-sts/v1`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum BlockerCode {
-    /// A HorizontalPodAutoscaler targets the set and would undo the scale.
-    ManagedByAutoscaler,
-    /// whenScaled: Delete would delete the removed pods' claims.
-    ClaimsWouldBeDeleted,
-    /// More steps than `--max-steps`.
-    TooManySteps,
-    GenerationNotObserved,
-    RolloutInProgress,
-    PodMissing,
-    PodTerminating,
-    PodNotReady,
-    /// Ready, but not for minReadySeconds yet (the controller counts it as unavailable).
-    PodNotAvailable,
-    /// rollout repair: no pod has been stuck for long enough.
-    NothingStuck,
-    /// rollout repair: the stuck pod is on the update revision (the template itself is bad).
-    BadUpdateRevision,
-    /// rollout repair: the strategy or policy has no controller waiting on one pod.
-    RepairNotApplicable,
-    /// resize-storage: the size does not grow the template.
-    SizeNotLarger,
-    /// resize-storage: more than ten times the current size, without --allow-large-growth.
-    LargeGrowth,
-    /// resize-storage: something else re-creates the set from its own copy (an operator, Argo
-    /// CD, Flux), without --allow-managed.
-    ManagedSet,
-    /// resize-storage: a claim is not Bound.
-    ClaimNotBound,
-    /// resize-storage: a claim's StorageClass does not allow expansion.
-    ClassNotExpandable,
-    /// resize-storage: a claim's resize already failed.
-    ResizeFailing,
-    /// A pod above the range still exists.
-    PodOutsideReplicas,
-    /// status.replicas has not settled on spec.replicas.
-    ReplicasNotSettled,
-    /// What a step that timed out still waited for.
-    StepNotFinished,
-    /// A pod on its way to Ready (being created, scheduled, attached, pulled, probed; no
-    /// failure, no restart): waited for, bounded by how long a start takes.
-    PodStarting,
-    /// A blocker that settles by itself did not, within its expected maximum.
-    NotSettling,
-    /// The StatefulSet controller is stuck at a pod without a claim template's volume
-    /// (`model::stuck`): nothing above it is created, updated or removed.
-    ControllerStuck,
-}
-
-/// Why a step may not be taken: a stable code for scripts and one line for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Blocker {
-    pub code: BlockerCode,
-    pub message: String,
-    /// The pod it is about, where it is about one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pod: Option<String>,
-    /// It settles by itself, within about this many seconds (the gate waits for it); None: it
-    /// needs a person.
-    #[serde(
-        rename = "settlesWithinSeconds",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub settles_within: Option<i64>,
-}
-
-impl Blocker {
-    pub fn new(code: BlockerCode, message: String) -> Blocker {
-        Blocker {
-            code,
-            message,
-            pod: None,
-            settles_within: None,
-        }
-    }
-
-    pub fn for_pod(mut self, pod: &str) -> Blocker {
-        self.pod = Some(pod.to_string());
-        self
-    }
-
-    pub fn settles_within(mut self, seconds: i64) -> Blocker {
-        self.settles_within = Some(seconds);
-        self
-    }
-
-    /// The first reason, and how many more there are (all of them stay in the document).
-    pub fn first_reason(blockers: &[Blocker]) -> String {
-        match blockers {
-            [] => "no reason given".into(),
-            [one] => one.message.clone(),
-            [first, rest @ ..] => format!("{} (and {} more)", first.message, rest.len()),
-        }
-    }
-}
-
-fn blocker(code: BlockerCode, message: String) -> Blocker {
-    Blocker::new(code, message)
-}
-
 /// The names and bounds of the autoscalers whose scaleTargetRef is this set.
 pub fn autoscalers_of(set: &str, hpas: &[HorizontalPodAutoscaler]) -> Vec<String> {
     hpas.iter()
@@ -439,16 +339,6 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
         );
     }
     out
-}
-
-/// The template's terminationGracePeriodSeconds (the API's default, 30, when unset).
-pub fn termination_grace(set: &k8s_openapi::api::apps::v1::StatefulSet) -> i64 {
-    set.spec
-        .template
-        .spec
-        .as_ref()
-        .and_then(|s| s.termination_grace_period_seconds)
-        .unwrap_or(30)
 }
 
 /// Somebody else's change: the set was replaced, or its spec.replicas is not what the

@@ -24,36 +24,9 @@
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Pod;
 
+use super::gate::{Blocker, BlockerCode};
 use super::health::pod_terminating;
-use super::scale::{Blocker, BlockerCode};
-
-/// The claim templates whose volume `pod` (ordinal `ordinal` of `set`) lacks: a volume of the
-/// template's name that is a claim named `<template>-<set>-<ordinal>` (`storageMatches`). Empty:
-/// the controller leaves the pod as it is.
-pub fn missing_volumes(set: &StatefulSet, ordinal: i64, pod: &Pod) -> Vec<String> {
-    let set_name = set.metadata.name.as_deref().unwrap_or_default();
-    let volumes = pod
-        .spec
-        .as_ref()
-        .and_then(|s| s.volumes.as_deref())
-        .unwrap_or_default();
-    set.spec
-        .volume_claim_templates
-        .iter()
-        .flatten()
-        .filter_map(|t| t.metadata.name.as_deref())
-        .filter(|t| {
-            let claim = format!("{t}-{set_name}-{ordinal}");
-            !volumes.iter().any(|v| {
-                v.name == *t
-                    && v.persistent_volume_claim
-                        .as_ref()
-                        .is_some_and(|c| c.claim_name == claim)
-            })
-        })
-        .map(str::to_string)
-        .collect()
-}
+use super::set::missing_volumes;
 
 /// Where the controller stops, and what replacing clears it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,12 +14,12 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::cordon::{cordon_moved, cordon_of, Cordon};
-use crate::model::drain::CORDONED_BY;
-use crate::model::drain::{
+use crate::model::disruption::{
     deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
 };
-use crate::model::force::LeaseLookup;
+use crate::model::health::LeaseLookup;
 use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
+use crate::model::set::CORDONED_BY;
 use crate::progress::Progress;
 use k8s_openapi::api::core::v1::Node;
 
@@ -1012,7 +1012,7 @@ async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, St
         crate::model::Access::Forbidden => vec![],
     };
     let (pods, _, _, volumes) = cluster.drain_reads().await?;
-    let live = crate::model::recover::live_nodes(&nodes, node, jiff::Timestamp::now());
+    let live = crate::model::placement::live_nodes(&nodes, node, jiff::Timestamp::now());
     Ok(pods
         .iter()
         .filter(|p| !pod_ready(p))
@@ -1028,13 +1028,13 @@ async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, St
                             pv.claim
                                 .as_ref()
                                 .is_some_and(|(cns, cn)| *cns == ns && *cn == c.claim_name)
-                                && crate::model::recover::placement(
+                                && crate::model::placement::placement(
                                     Some(pv),
                                     Some(&nodes),
                                     node,
                                     &live,
                                 )
-                                .0 == crate::model::recover::Placement::Pinned
+                                .0 == crate::model::placement::Placement::Pinned
                         })
                     })
             })

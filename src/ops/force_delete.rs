@@ -14,9 +14,10 @@ use super::Waker;
 use crate::cluster::{Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::model::force::{eligibility, owning_statefulset, Eligibility, NodeLookup};
+use crate::model::force::{eligibility, Eligibility, NodeLookup};
 use crate::model::health::pod_ready;
-use crate::model::inspect::{inspect, ordinal_of, InspectOptions};
+use crate::model::inspect::{inspect, InspectOptions};
+use crate::model::set::{ordinal_of, owning_statefulset};
 use crate::model::Access;
 
 #[derive(Debug, Clone)]
@@ -224,7 +225,7 @@ pub(super) async fn check(
         }
         None => (
             Access::Ok(None),
-            crate::model::force::LeaseLookup::Missing,
+            crate::model::health::LeaseLookup::Missing,
             None,
         ),
     };

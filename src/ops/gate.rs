@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use super::Waker;
 use crate::error::Error;
+use crate::model::gate::Blocker;
 use crate::model::gate::{waiting_for, Settling, Verdict, Wait};
-use crate::model::scale::Blocker;
 use crate::progress::Progress;
 
 /// A [`Waker`] made only when the gate has to wait (most gates pass at once, and a watch

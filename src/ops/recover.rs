@@ -14,14 +14,17 @@ use crate::cluster::{Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
-use crate::model::force::{owning_statefulset, Eligibility, LeaseLookup};
+use crate::model::force::Eligibility;
+use crate::model::health::LeaseLookup;
 use crate::model::health::{pod_ready, OUT_OF_SERVICE};
-use crate::model::inspect::{inspect, ordinal_of, InspectOptions};
+use crate::model::inspect::{inspect, InspectOptions};
+use crate::model::placement::{live_nodes, placement, Placement};
 use crate::model::recover::{
-    abandon_names_match, live_nodes, out_of_service_taint, phase, placement, release_verdict,
-    replacement_refusal, NodePod, Observed, Phase, PinnedChoice, Placement, RecoverPath,
-    ReleaseVerdict, VolumeFacts, OUT_OF_SERVICE_EFFECT, OUT_OF_SERVICE_VALUE,
+    abandon_names_match, out_of_service_taint, phase, release_verdict, replacement_refusal,
+    NodePod, Observed, Phase, PinnedChoice, RecoverPath, ReleaseVerdict, VolumeFacts,
+    OUT_OF_SERVICE_EFFECT, OUT_OF_SERVICE_VALUE,
 };
+use crate::model::set::{ordinal_of, owning_statefulset};
 use crate::model::{Access, Attachment, Snapshot};
 use crate::progress::Progress;
 

@@ -19,12 +19,12 @@ use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
+use crate::model::gate::{Blocker, BlockerCode};
 use crate::model::resize::{
     check_request, managed_by, orphan_delete_refusal, preflight, recreated, resume_point,
     size_words, template_size, ClaimFacts, Preflight, Request, Resume, SavedRecord,
 };
 use crate::model::rollout::{step_blockers, SetView};
-use crate::model::scale::{Blocker, BlockerCode};
 use crate::model::Access;
 use crate::progress::Progress;
 
@@ -1020,7 +1020,7 @@ fn claim_facts(parts: &crate::model::SetParts, name: &str, template: &str) -> Ve
 
 /// The ordinals whose claims a pod of the set mounts.
 fn mounted_ordinals(parts: &crate::model::SetParts) -> std::collections::BTreeSet<i64> {
-    crate::model::inspect::set_pods(&parts.set, &parts.pods)
+    crate::model::set::set_pods(&parts.set, &parts.pods)
         .into_keys()
         .collect()
 }

@@ -13,12 +13,13 @@ use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
+use crate::model::gate::Blocker;
 use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
 use crate::model::rollout::{
     apply_plan, delete_target, repair_target, rollout_status, step_blockers, step_done, ApplyStep,
-    DeleteTarget, OrdinalStatus, Overall, SetView, Strategy,
+    DeleteTarget, OrdinalStatus, Overall, SetView,
 };
-use crate::model::scale::Blocker;
+use crate::model::update::Strategy;
 use crate::progress::Progress;
 
 /// The `kubectl-sts/v1 RolloutStatus` document.
@@ -529,7 +530,7 @@ async fn run_plan(
                         report.blockers = waiting
                             .into_iter()
                             .map(|m| {
-                                Blocker::new(crate::model::scale::BlockerCode::StepNotFinished, m)
+                                Blocker::new(crate::model::gate::BlockerCode::StepNotFinished, m)
                             })
                             .collect();
                         let msg = format!(
@@ -659,7 +660,7 @@ pub async fn repair(
     let target = match repair_target(&v, stuck_after) {
         Ok(p) => p.clone(),
         Err(b) => {
-            let msg = if b.code == crate::model::scale::BlockerCode::ControllerStuck {
+            let msg = if b.code == crate::model::gate::BlockerCode::ControllerStuck {
                 format!("refusing to repair: {}; nothing changed", b.message)
             } else {
                 format!(
@@ -769,7 +770,7 @@ pub async fn repair(
                     log.done();
                     report.blockers = w
                         .into_iter()
-                        .map(|m| Blocker::new(crate::model::scale::BlockerCode::StepNotFinished, m))
+                        .map(|m| Blocker::new(crate::model::gate::BlockerCode::StepNotFinished, m))
                         .collect();
                     let msg = format!(
                         "{} was recreated but is not available at revision {back_at} within {}: {}",

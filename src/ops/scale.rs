@@ -11,10 +11,11 @@ use crate::cluster::{selector_string, Cluster};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
+use crate::model::gate::{Blocker, BlockerCode};
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
-    too_many_steps, Blocker, BlockerCode, Progress, SetState, Step,
+    too_many_steps, Progress, SetState, Step,
 };
 use crate::model::Access;
 

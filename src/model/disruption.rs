@@ -12,20 +12,18 @@
 use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::apps::v1::StatefulSet;
-use k8s_openapi::api::core::v1::{Node, Pod, Toleration};
+use k8s_openapi::api::core::v1::{Node, Pod};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube_common::selectors::LabelSelector;
 use serde::Serialize;
 
-use super::force::owning_controller;
 use super::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
-use super::recover::{live_nodes, node_selector_matches, placement, Placement};
+use super::placement::{
+    allocatable, live_nodes, node_selector_matches, placement, requests, spec_misfit, Placement,
+};
+use super::set::owning_controller;
 use super::starting::{being_created, starting_within};
 use super::Volume;
-
-/// The annotation drain puts on a node it cordons: who and when (so `uncordon` undoes only
-/// its own cordon).
-pub const CORDONED_BY: &str = "kubectl-sts.io/cordoned-by";
 
 /// What drain does with one pod (serialized as its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -240,66 +238,6 @@ impl PdbFacts {
     }
 }
 
-fn tolerates(tolerations: &[Toleration], key: &str, value: Option<&str>, effect: &str) -> bool {
-    tolerations.iter().any(|t| {
-        let key_ok = match t.key.as_deref() {
-            None | Some("") => t.operator.as_deref() == Some("Exists"),
-            Some(k) => k == key,
-        };
-        let value_ok = t.operator.as_deref() == Some("Exists")
-            || t.value.as_deref().unwrap_or("") == value.unwrap_or("");
-        let effect_ok = t
-            .effect
-            .as_deref()
-            .is_none_or(|e| e.is_empty() || e == effect);
-        key_ok && value_ok && effect_ok
-    })
-}
-
-/// CPU in millicores and memory in bytes that a pod requests (its containers' requests; the
-/// init containers' largest when larger, as the scheduler counts).
-fn requests(pod: &Pod) -> (i128, i128) {
-    let Some(spec) = pod.spec.as_ref() else {
-        return (0, 0);
-    };
-    let sum = |cs: &[k8s_openapi::api::core::v1::Container]| {
-        cs.iter().fold((0i128, 0i128), |(c, m), ct| {
-            let r = ct.resources.as_ref().and_then(|r| r.requests.as_ref());
-            let cpu = r
-                .and_then(|r| r.get("cpu"))
-                .and_then(|q| kube_common::quantity::parse_milli(&q.0))
-                .unwrap_or(0);
-            let mem = r
-                .and_then(|r| r.get("memory"))
-                .and_then(|q| kube_common::quantity::parse(&q.0))
-                .unwrap_or(0);
-            (c + cpu, m + mem)
-        })
-    };
-    let (c, m) = sum(&spec.containers);
-    let init = spec
-        .init_containers
-        .as_deref()
-        .map(|ics| {
-            ics.iter().fold((0, 0), |(c, m), ic| {
-                let (ic_c, ic_m) = sum(std::slice::from_ref(ic));
-                (c.max(ic_c), m.max(ic_m))
-            })
-        })
-        .unwrap_or((0, 0));
-    (c.max(init.0), m.max(init.1))
-}
-
-fn allocatable(node: &Node) -> (Option<i128>, Option<i128>) {
-    let a = node.status.as_ref().and_then(|s| s.allocatable.as_ref());
-    (
-        a.and_then(|a| a.get("cpu"))
-            .and_then(|q| kube_common::quantity::parse_milli(&q.0)),
-        a.and_then(|a| a.get("memory"))
-            .and_then(|q| kube_common::quantity::parse(&q.0)),
-    )
-}
-
 /// Why `node` cannot take `pod` (the scheduler's words), or None when it can: its volumes'
 /// node affinity, its node selector and required node affinity, the node's taints, its
 /// requests against what the node has left, required pod anti-affinity.
@@ -373,45 +311,6 @@ fn misfit(
         }
     }
     None
-}
-
-/// Why `node` cannot take a pod of this spec by the spec alone (its node selector and required
-/// node affinity, the node's NoSchedule/NoExecute taints it does not tolerate), in the
-/// scheduler's words; None when it can. Shared with `check` (where a template's pods may run).
-pub(crate) fn spec_misfit(
-    spec: &k8s_openapi::api::core::v1::PodSpec,
-    node: &Node,
-) -> Option<&'static str> {
-    let node_labels = node.metadata.labels.as_ref();
-    let selector_ok = spec
-        .node_selector
-        .iter()
-        .flatten()
-        .all(|(k, v)| node_labels.and_then(|l| l.get(k)) == Some(v));
-    let affinity_ok = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|a| {
-            a.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .is_none_or(|sel| node_selector_matches(sel, node));
-    if !selector_ok || !affinity_ok {
-        return Some("node(s) didn't match Pod's node affinity/selector");
-    }
-    let tolerations = spec.tolerations.as_deref().unwrap_or_default();
-    let untolerated = node
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_ref())
-        .is_some_and(|ts| {
-            ts.iter().any(|t| {
-                (t.effect == "NoSchedule" || t.effect == "NoExecute")
-                    && !tolerates(tolerations, &t.key, t.value.as_deref(), &t.effect)
-            })
-        });
-    untolerated.then_some("node(s) had untolerated taint")
 }
 
 /// The scheduler's summary: `0/3 nodes are available: 1 node(s) were unschedulable, 2 …`.
@@ -622,7 +521,7 @@ fn verdict(
         owner: owner.clone(),
         ordinal: statefulset
             .as_deref()
-            .and_then(|s| super::inspect::ordinal_of(s, &name)),
+            .and_then(|s| super::set::ordinal_of(s, &name)),
         statefulset,
         code: VerdictCode::Evictable,
         reason: String::new(),
@@ -752,7 +651,7 @@ fn set_verdict(
         .copied()
         .filter_map(|p| {
             Some((
-                super::inspect::ordinal_of(set_name, p.metadata.name.as_deref()?)?,
+                super::set::ordinal_of(set_name, p.metadata.name.as_deref()?)?,
                 p,
             ))
         })
@@ -868,12 +767,9 @@ fn set_verdict(
         .metadata
         .labels
         .as_ref()
-        .and_then(|l| l.get(super::rollout::REVISION_LABEL));
-    let back = v
-        .ordinal
-        .and_then(|o| super::rollout::comes_back_at(set, o));
-    if super::rollout::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p)).in_progress()
-    {
+        .and_then(|l| l.get(super::set::REVISION_LABEL));
+    let back = v.ordinal.and_then(|o| super::update::comes_back_at(set, o));
+    if super::update::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p)).in_progress() {
         // the controller deletes pods itself now: whatever revision the pod would come back
         // at, a drain beside it could take a second one down — --allow-update does not lift it
         let revisions = match (runs, back) {
@@ -894,16 +790,16 @@ fn set_verdict(
     let mut update_note = String::new();
     if let (Some(runs), Some(back)) = (runs, back) {
         if runs != back {
-            let why = match (super::rollout::Strategy::of(set), v.ordinal) {
-                (super::rollout::Strategy::OnDelete, _) => {
+            let why = match (super::update::Strategy::of(set), v.ordinal) {
+                (super::update::Strategy::OnDelete, _) => {
                     "OnDelete: a deleted pod comes back at the update revision".to_string()
                 }
-                (super::rollout::Strategy::RollingUpdate { partition, .. }, Some(o))
+                (super::update::Strategy::RollingUpdate { partition, .. }, Some(o))
                     if o >= start + partition =>
                 {
                     format!("ordinal {o} is at or above the partition ({partition}): it comes back at the update revision")
                 }
-                (super::rollout::Strategy::RollingUpdate { partition, .. }, _) => {
+                (super::update::Strategy::RollingUpdate { partition, .. }, _) => {
                     format!(
                         "below the partition ({partition}) it comes back at the current revision"
                     )
