@@ -1163,3 +1163,40 @@ fn a_replica_still_starting_after_a_scale_up_is_waited_for() {
     assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
     assert_ne!(p["spec"]["nodeName"], node.as_str(), "flask-1 moved");
 }
+
+/// `uncordon --force` over drain's stale annotation: the annotation's removal is a write of its
+/// own, and the uncordon is conditioned on the node read after it (it used to be sent with the
+/// resourceVersion from before, got a 409 from the tool's own write and stopped with "the
+/// cordon changed meanwhile", every first time).
+#[test]
+fn uncordon_force_over_a_stale_annotation_uncordons_the_first_time() {
+    let c = Cluster::fast("uncordon-stale", 2);
+    let node = "n2";
+    if c.skip_unless_sim("drains node n2 by name") {
+        return;
+    }
+    let out = c.sts(&["drain", node, "--ignore-daemonsets", "--timeout", "30s"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(unschedulable(&c, node));
+    c.kubectl_ok(&["uncordon", node]);
+    c.kubectl_ok(&["cordon", node]);
+    let out = c.sts(&["uncordon", node, "--force", "--timeout", "5s", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Uncordoned", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was stale and is removed"),
+        "{d}"
+    );
+    assert!(!unschedulable(&c, node));
+    assert_eq!(
+        c.jsonpath(
+            &["get", "node", node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        ),
+        ""
+    );
+}

@@ -1079,11 +1079,16 @@ pub async fn uncordon(
             "node {name} still carries the out-of-service taint: pods that do not tolerate it are evicted there; kubectl sts release-node {name} removes it once the node is back"
         ));
     }
-    let cordon = cordon_of(&node);
+    let mut node = node;
+    let mut cordon = cordon_of(&node);
     // drain's annotation on a cordon that is not drain's any more says something false: gone
-    let cleared = match cordon.stale() {
-        Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, stale).await? {
+    let cleared = match cordon.stale().map(str::to_string) {
+        Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, &stale).await? {
             Ok(()) => {
+                // that removal was a write: the node is read again, so the uncordon below is
+                // conditioned on it and not on the node before (a 409 from our own write)
+                node = cluster.get_node(name).await?;
+                cordon = cordon_of(&node);
                 format!(" (kubectl sts drain's annotation \"{stale}\" was stale and is removed)")
             }
             Err(why) => {
@@ -1153,7 +1158,7 @@ pub async fn uncordon(
                 return Ok(report);
             }
             log.say(&format!("node/{name} uncordoned"));
-            report.message = format!("node/{name} uncordoned");
+            report.message = format!("node/{name} uncordoned{cleared}");
         }
     }
     // the pods that waited for this node: followed back to Ready
