@@ -871,6 +871,13 @@ async fn cordon(
             ));
             return Ok(Ok(false));
         }
+        Cordon::Shared { by, others } => {
+            log.say(&format!(
+                "node/{node_name} already cordoned by kubectl sts drain ({by}) and by {} (they own spec.unschedulable too)",
+                others.join(", ")
+            ));
+            return Ok(Ok(false));
+        }
         Cordon::Theirs { stale } => {
             if let Some(stale) = stale {
                 if let Err(warning) = clear_stale(cluster, &node, &stale).await? {
@@ -1110,12 +1117,24 @@ pub async fn uncordon(
             );
             return Ok(report);
         }
+        Cordon::Shared { by, others } if !opts.force => {
+            report.outcome = UncordonOutcome::Refused;
+            report.message = format!(
+                "node/{name} was cordoned by kubectl sts drain ({by}) and also by {} (field manager of spec.unschedulable too): uncordoning would undo their cordon; ask them, or pass --force to uncordon it anyway; the cordon is unchanged",
+                others.join(", ")
+            );
+            return Ok(report);
+        }
         _ if opts.dry_run => {
             report.outcome = UncordonOutcome::DryRun;
             report.message = format!(
                 "node/{name} may be uncordoned (cordoned {})",
                 match &cordon {
                     Cordon::Ours { by } => format!("by kubectl-sts: {by}"),
+                    Cordon::Shared { by, others } => format!(
+                        "by kubectl-sts: {by}, and by {}; --force",
+                        others.join(", ")
+                    ),
                     _ => "by someone else; --force".into(),
                 }
             );
