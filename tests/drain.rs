@@ -865,8 +865,29 @@ fn two_pinned_pods_of_one_set_are_counted_up_front() {
     assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
     assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
 
-    // allowed: the dry run and the run agree, every pinned pod is evicted
+    // --allow-downtime without a budget: nothing says the set may lose that many
     let with = [&args[..], &["--allow-downtime"]].concat();
+    let out = c.sts(&with);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    for (name, _) in &on_node {
+        assert_eq!(code_of(&d, name), "PinnedTogether", "{d}");
+    }
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("no PodDisruptionBudget says the set may lose {n}")),
+        "{d}"
+    );
+    assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+
+    // a budget that allows that many: the dry run and the run agree, every pinned pod is evicted
+    crate::harness::budget(&c, "cache", "cache", &format!("maxUnavailable: {n}"));
+    c.eventually(30, "the budget computed", || {
+        (c.jsonpath(&["get", "pdb", "cache"], "{.status.disruptionsAllowed}") == n.to_string())
+            .then_some(())
+    });
     let dry = c.sts(&[&with[..], &["--dry-run"]].concat());
     assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
     let out = c.sts(&with);

@@ -842,9 +842,16 @@ fn set_verdict(
                         && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name)
                 })
                 .count() as i64;
-            if let Some(b) = v.pdbs.first() {
-                if i64::from(b.disruptions_allowed) < to_evict {
+            match v.pdbs.first() {
+                Some(b) if i64::from(b.disruptions_allowed) < to_evict => {
                     let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds, {to_evict} still to be evicted: {} — the next eviction would wait for one of them to return, which needs the node back", names.join(", "), b.describe());
+                    return done(v, VerdictCode::PinnedTogether, reason);
+                }
+                Some(_) => {}
+                // nothing bounds how many go down: the budget is what says a quorum set may
+                // lose that many (the README: --allow-downtime and a budget that allows it)
+                None => {
+                    let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they would all be down until it returns, and no PodDisruptionBudget says the set may lose {together}; create one that allows it (maxUnavailable: {together}) if it may, or move their data off the node first", names.join(", "));
                     return done(v, VerdictCode::PinnedTogether, reason);
                 }
             }
@@ -1794,6 +1801,19 @@ mod tests {
             );
         }
         c.flags.allow_downtime = true;
+        // no budget: nothing says the set may lose two
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::PinnedTogether);
+        assert!(
+            v.reason
+                .contains("2 of statefulset db/web's 3 replicas (web-0, web-1)")
+                && v.reason
+                    .contains("no PodDisruptionBudget says the set may lose 2")
+                && v.reason.contains("maxUnavailable: 2"),
+            "{}",
+            v.reason
+        );
+        c.pdbs = vec![pdb("web", 2)];
         let v = verdict_of(&c, "web-1");
         assert_eq!(v.code, VerdictCode::WaitsForNode);
         assert!(
