@@ -619,6 +619,7 @@ async fn evict_one(
     let mut res = PodResult::default();
     let pod_started = Instant::now();
     let mut retries = 0;
+    let mut conflicts = 0;
     let mut waited_for: Option<String> = None;
     // re-prove right before each eviction: the pod is still the one planned, the verdict
     // still holds on fresh state, the node still alive
@@ -755,7 +756,18 @@ async fn evict_one(
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
             Err((404, _)) => return Ok(res),
-            Err((409, _)) => continue, // the uid changed: the next read says what it is now
+            Err((409, m)) => {
+                // the uid changed (the next read says what it is now), or the budget was
+                // written meanwhile: read again after a pause, a bounded number of times
+                conflicts += 1;
+                if let Some(why) = after_conflict(conflicts, pod_started.elapsed(), opts.timeout) {
+                    return Ok(res.stop(
+                        Outcome::TimedOut,
+                        format!("the eviction of {}/{} {why} (last: {m}); run the same command again to go on", now.namespace, now.name),
+                    ));
+                }
+                tokio::time::sleep(CONFLICT_PAUSE).await;
+            }
             Err((code, m)) => {
                 return Ok(res.stop(
                     Outcome::Refused,
@@ -767,6 +779,36 @@ async fn evict_one(
             }
         }
     }
+}
+
+/// The pause before an eviction answered 409 is read and tried again.
+const CONFLICT_PAUSE: Duration = Duration::from_secs(1);
+/// How many 409s in a row one pod's eviction is tried again after.
+const CONFLICT_ATTEMPTS: u32 = 10;
+
+/// After the `attempts`-th 409 on one pod's eviction, `elapsed` into its wait: None to read
+/// again and retry (after [`CONFLICT_PAUSE`]), Some(why) to stop — too many in a row, or
+/// --timeout spent.
+fn after_conflict(attempts: u32, elapsed: Duration, timeout: Duration) -> Option<String> {
+    if attempts >= CONFLICT_ATTEMPTS {
+        Some(format!(
+            "was answered 409 (conflict) {attempts} times in a row"
+        ))
+    } else if elapsed + CONFLICT_PAUSE > timeout {
+        Some(format!(
+            "was answered 409 (conflict) until --timeout ({})",
+            human_duration(timeout.as_secs() as i64)
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether a pod that is not a StatefulSet pod, evicted with `uid`, is gone, as kubectl's
+/// waitForDelete has it: no pod of that name, or one with another uid (re-created: not the
+/// pod evicted).
+fn gone(uid: &str, pod: Option<&k8s_openapi::api::core::v1::Pod>) -> bool {
+    pod.is_none_or(|p| p.metadata.uid.as_deref() != Some(uid))
 }
 
 enum Settled {
@@ -808,9 +850,9 @@ async fn settle(
             deleted_long_ago(p, opts.flags.skip_wait_for_delete, jiff::Timestamp::now()).is_some()
         };
         let what = match (&evicted.statefulset, &pod) {
-            (None, None) => return Ok(Settled::Done(None)),
+            (None, p) if gone(&evicted.uid, p.as_ref()) => return Ok(Settled::Done(None)),
             (None, Some(p)) if long_deleted(p) => return Ok(Settled::Done(None)),
-            (None, Some(_)) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
+            (None, _) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
             (Some(_), Some(p)) if p.metadata.uid.as_deref() != Some(evicted.uid.as_str()) => {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
                 if pod_ready(p)
@@ -1224,4 +1266,43 @@ pub async fn uncordon(
         );
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_is_retried_after_a_pause_a_bounded_number_of_times_within_the_timeout() {
+        let t = Duration::from_secs(300);
+        assert_eq!(after_conflict(1, Duration::ZERO, t), None);
+        assert_eq!(
+            after_conflict(CONFLICT_ATTEMPTS - 1, Duration::from_secs(9), t),
+            None
+        );
+        assert!(
+            after_conflict(CONFLICT_ATTEMPTS, Duration::from_secs(10), t)
+                .unwrap()
+                .contains("10 times in a row")
+        );
+        // --timeout spent (or nearly: no room for the pause)
+        assert!(after_conflict(1, Duration::from_secs(300), t)
+            .unwrap()
+            .contains("until --timeout (5m)"));
+        assert!(after_conflict(2, Duration::from_millis(500), Duration::from_secs(1)).is_some());
+    }
+
+    #[test]
+    fn a_pod_re_created_with_the_same_name_is_gone() {
+        let pod = |uid: &str| -> k8s_openapi::api::core::v1::Pod {
+            serde_json::from_value(serde_json::json!({"metadata": {"name": "solo", "uid": uid}}))
+                .unwrap()
+        };
+        assert!(gone("u1", None));
+        assert!(!gone("u1", Some(&pod("u1"))), "still terminating");
+        assert!(
+            gone("u1", Some(&pod("u2"))),
+            "re-created: not the pod evicted"
+        );
+    }
 }
