@@ -1221,3 +1221,83 @@ fn uncordon_force_over_a_stale_annotation_uncordons_the_first_time() {
         ""
     );
 }
+
+/// A spec change the StatefulSet controller has not observed yet (a scale, an HPA, a GitOps
+/// sync: generation above observedGeneration) is waited for, not refused: the drain said "the
+/// controller is replacing its pods" and refused (exit 4) before. Here the controller is
+/// stopped while the spec changes, and started again a few seconds into the drain.
+#[test]
+fn a_spec_change_not_yet_observed_is_waited_for() {
+    let c = Cluster::fast("drain-unobserved", 3);
+    let Some(sim) = c.sim_or_skip(
+        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    sim.faults
+        .lock()
+        .unwrap()
+        .stopped_controllers
+        .push("statefulset-controller".into());
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minReadySeconds":1}}"#,
+    ]);
+    let dry = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
+    assert_eq!(
+        code_of(&doc(&dry), "flask-1"),
+        "WaitsForController",
+        "{}",
+        dry.stdout
+    );
+    let child = c.sts_spawn(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    sim.faults.lock().unwrap().stopped_controllers.clear();
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert!(
+        out.stderr
+            .contains("waits until the StatefulSet controller has observed generation 2"),
+        "{}",
+        out.stderr
+    );
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
+}

@@ -3,6 +3,7 @@
 //! first, each next one only once the previous one's replacement is Ready and available on
 //! another node — so no set ever has two pods down because of the drain.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -620,6 +621,7 @@ async fn evict_one(
     let pod_started = Instant::now();
     let mut retries = 0;
     let mut conflicts = 0;
+    let mut first_seen: HashMap<String, Instant> = HashMap::new();
     let mut waited_for: Option<String> = None;
     // re-prove right before each eviction: the pod is still the one planned, the verdict
     // still holds on fresh state, the node still alive
@@ -653,8 +655,22 @@ async fn evict_one(
             // drain waits until it is gone
             return Ok(res);
         }
-        if now.code == VerdictCode::WaitsForSet {
-            // a replica inside minReadySeconds: it becomes available by itself
+        if matches!(
+            now.code,
+            VerdictCode::WaitsForSet | VerdictCode::WaitsForController
+        ) {
+            // what settles by itself (a replica inside minReadySeconds or starting, the
+            // controller catching up with a spec change): each bounded from when it was first
+            // seen, as the gate bounds it, whatever --timeout says
+            if let Some(why) = not_settling(&mut first_seen, &now.settles, Instant::now()) {
+                return Ok(res.stop(
+                    Outcome::Refused,
+                    format!(
+                        "stopped before evicting {}/{}: {why}; the node stays cordoned, run the same command again once it has",
+                        now.namespace, now.name
+                    ),
+                ));
+            }
             if pod_started.elapsed() >= opts.timeout {
                 return Ok(res.stop(
                     Outcome::TimedOut,
@@ -779,6 +795,27 @@ async fn evict_one(
             }
         }
     }
+}
+
+/// The first of `settles` (what is waited for, and within how many seconds it should settle
+/// by itself) that has been waited for longer than that since `first_seen` recorded it, in
+/// words; None while each is within its bound.
+fn not_settling(
+    first_seen: &mut HashMap<String, Instant>,
+    settles: &[(String, i64)],
+    now: Instant,
+) -> Option<String> {
+    settles.iter().find_map(|(what, allowed)| {
+        let first = *first_seen.entry(what.clone()).or_insert(now);
+        let waited = now.saturating_duration_since(first);
+        (waited > Duration::from_secs(u64::try_from(*allowed).unwrap_or(0))).then(|| {
+            format!(
+                "waited {} until {what}, longer than it should take by itself ({}): it needs a person (kubectl sts inspect shows why)",
+                human_duration(waited.as_secs() as i64),
+                human_duration(*allowed)
+            )
+        })
+    })
 }
 
 /// The pause before an eviction answered 409 is read and tried again.
@@ -1290,6 +1327,32 @@ mod tests {
             .unwrap()
             .contains("until --timeout (5m)"));
         assert!(after_conflict(2, Duration::from_millis(500), Duration::from_secs(1)).is_some());
+    }
+
+    #[test]
+    fn what_settles_by_itself_is_bounded_from_when_it_was_first_seen() {
+        let mut seen = HashMap::new();
+        let t0 = Instant::now();
+        let settles = vec![("web-3 is created and Ready".to_string(), 310)];
+        assert_eq!(not_settling(&mut seen, &settles, t0), None);
+        assert_eq!(
+            not_settling(&mut seen, &settles, t0 + Duration::from_secs(310)),
+            None
+        );
+        let why = not_settling(&mut seen, &settles, t0 + Duration::from_secs(311)).unwrap();
+        assert!(
+            why.starts_with("waited 5m11s until web-3 is created and Ready, longer than it should take by itself (5m10s)"),
+            "{why}"
+        );
+        // another wait has its own start
+        let other = vec![(
+            "the StatefulSet controller has observed generation 3".to_string(),
+            30,
+        )];
+        assert_eq!(
+            not_settling(&mut seen, &other, t0 + Duration::from_secs(311)),
+            None
+        );
     }
 
     #[test]
