@@ -1301,3 +1301,54 @@ fn a_spec_change_not_yet_observed_is_waited_for() {
     let p = c.json(&["get", "pod", "flask-1"]);
     assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
 }
+
+/// A pod that is not a StatefulSet pod, whose terminationGracePeriodSeconds is 0, is evicted
+/// with a grace period of 1 s: an Eviction without one would remove it at once, a force delete
+/// while its node is alive (the drain passed the pod's 0 through, as kubectl drain does).
+#[test]
+fn a_pod_of_grace_0_is_evicted_with_1_not_forced() {
+    let c = Cluster::fast("drain-grace0", 2);
+    if c.skip_unless_sim("places a bare pod on node n2 by name") {
+        return;
+    }
+    c.apply(
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: solo
+  labels:
+    app: solo
+spec:
+  nodeName: n2
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: app
+    image: han0495/flask-example-app
+",
+    );
+    c.eventually(60, "solo Running", || {
+        (c.jsonpath(&["get", "pod", "solo"], "{.status.phase}") == "Running").then_some(())
+    });
+    let watch = c.watch_pods(Some("app=solo"));
+    let out = c.sts(&[
+        "drain",
+        "n2",
+        "--ignore-daemonsets",
+        "--force",
+        "--timeout",
+        "30s",
+        "-o",
+        "json",
+    ]);
+    let log = watch.stop();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("solo would have been evicted with grace 0 (its terminationGracePeriodSeconds is 0): evicted with a grace period of 1s"),
+        "{}",
+        out.stderr
+    );
+    let first = serde_json::Deserializer::from_str(&log)
+        .into_iter::<serde_json::Value>()
+        .find_map(|e| e.ok()?["object"]["metadata"]["deletionGracePeriodSeconds"].as_i64());
+    assert_eq!(first, Some(1), "evicted with grace 1, not 0:\n{log}");
+}

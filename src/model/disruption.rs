@@ -136,6 +136,9 @@ pub struct PodVerdict {
     /// it should settle by itself from when it was first seen (then it needs a person).
     #[serde(skip)]
     pub settles: Vec<(String, i64)>,
+    /// The gracePeriodSeconds its Eviction carries ([`eviction_grace`]).
+    #[serde(skip)]
+    pub eviction_grace: Option<i64>,
 }
 
 /// The flags that change verdicts, as `kubectl drain` has them (plus drain's own).
@@ -465,6 +468,18 @@ fn deletion_grace(pod: &Pod, flags: &DrainFlags) -> i64 {
     })
 }
 
+/// The gracePeriodSeconds an Eviction of this pod carries: `--grace-period`, else none (the
+/// pod's own) — but never a grace of 0, which removes the object at once, a force delete of a
+/// pod whose node is alive: 1 instead, what `kubectl delete --grace-period=0` sends without
+/// --force. (A StatefulSet pod whose grace would be 0 is refused before: ZeroGracePeriod.)
+pub fn eviction_grace(pod: &Pod, flags: &DrainFlags) -> Option<i64> {
+    if deletion_grace(pod, flags) <= 0 {
+        Some(1)
+    } else {
+        flags.grace_period
+    }
+}
+
 /// [`preflight`] against an index built once for many nodes (`input.node` is the one asked
 /// about; the index must come from the same objects).
 pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<PodVerdict> {
@@ -538,6 +553,7 @@ fn verdict(
         fits: vec![],
         pinned: false,
         settles: vec![],
+        eviction_grace: eviction_grace(pod, &input.flags),
     };
     let annotations = pod.metadata.annotations.clone().unwrap_or_default();
     if annotations.contains_key("kubernetes.io/config.mirror") {
@@ -622,7 +638,7 @@ fn verdict(
     };
     // grace 0 frees the pod's name at once: the controller starts the same identity on another
     // node while the old container may still run — what a StatefulSet exists to prevent (docs:
-    // force-delete-stateful-set-pod); other pods follow kubectl drain, which passes 0 through
+    // force-delete-stateful-set-pod); other pods are evicted with 1 instead (eviction_grace)
     if deletion_grace(pod, &input.flags) == 0 {
         let why = if input.flags.grace_period == Some(0) {
             "--grace-period 0"
@@ -1416,6 +1432,22 @@ mod tests {
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].status.as_mut().unwrap().updated_replicas = None;
         assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+    }
+
+    #[test]
+    fn an_eviction_never_carries_grace_0() {
+        let mut p = pod("solo", "n1", Some(("ReplicaSet", "x")), json!({}));
+        let mut flags = DrainFlags::default();
+        assert_eq!(eviction_grace(&p, &flags), None, "its own 30 s");
+        flags.grace_period = Some(5);
+        assert_eq!(eviction_grace(&p, &flags), Some(5));
+        flags.grace_period = Some(0);
+        assert_eq!(eviction_grace(&p, &flags), Some(1), "--grace-period 0");
+        flags.grace_period = None;
+        p.spec.as_mut().unwrap().termination_grace_period_seconds = Some(0);
+        assert_eq!(eviction_grace(&p, &flags), Some(1), "its own 0");
+        flags.grace_period = Some(3);
+        assert_eq!(eviction_grace(&p, &flags), Some(3));
     }
 
     #[test]

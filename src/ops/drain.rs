@@ -701,10 +701,18 @@ async fn evict_one(
             ));
         }
         match cluster
-            .evict(&now.namespace, &now.name, &now.uid, opts.flags.grace_period)
+            .evict(&now.namespace, &now.name, &now.uid, now.eviction_grace)
             .await?
         {
             Ok(()) => {
+                if now.eviction_grace != opts.flags.grace_period {
+                    log.say(&format!(
+                        "{}/{} would have been evicted with grace 0 ({}): evicted with a grace period of 1s instead (as kubectl delete --grace-period=0 does without --force), not force-deleted",
+                        now.namespace,
+                        now.name,
+                        if opts.flags.grace_period == Some(0) { "--grace-period 0" } else { "its terminationGracePeriodSeconds is 0" }
+                    ));
+                }
                 if let Some(reason) = waited_for.take() {
                     res.wait = Some(DrainWait {
                         pod: format!("{}/{}", now.namespace, now.name),
