@@ -19,7 +19,7 @@
 //! operator) on a node drain has already cordoned writes nothing — kubectl's CordonHelper skips
 //! a node that is already unschedulable — so that cordon still looks like drain's alone.
 
-use k8s_openapi::api::core::v1::Node;
+use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::set::CORDONED_BY;
 use super::FIELD_MANAGER;
@@ -97,6 +97,39 @@ pub fn unschedulable_owners(node: &Node) -> Vec<String> {
     owners.sort();
     owners.dedup();
     owners
+}
+
+/// The time in drain's annotation (`USER at TIME`).
+pub fn cordoned_at(by: &str) -> Option<jiff::Timestamp> {
+    by.rsplit_once(" at ")?.1.parse().ok()
+}
+
+/// The pods (`ns/name`) whose `DisruptionTarget` condition turned True after `since` (drain's
+/// cordon): being evicted or deleted by someone since — another drain (kubectl drain, kured,
+/// the node-maintenance operator) writes nothing to a node already cordoned, but its
+/// evictions mark the pods.
+pub fn disrupted_since(pods: &[Pod], since: jiff::Timestamp) -> Vec<String> {
+    pods.iter()
+        .filter(|p| {
+            p.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .into_iter()
+                .flatten()
+                .any(|c| {
+                    c.type_ == "DisruptionTarget"
+                        && c.status == "True"
+                        && c.last_transition_time.as_ref().is_some_and(|t| t.0 > since)
+                })
+        })
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.metadata.namespace.as_deref().unwrap_or_default(),
+                p.metadata.name.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 /// `spec.unschedulable`.
@@ -276,6 +309,28 @@ mod tests {
             ],
         );
         assert!(matches!(cordon_of(&n), Cordon::Ours { .. }));
+    }
+
+    #[test]
+    fn pods_disrupted_after_drains_cordon_are_named() {
+        let at = cordoned_at("alice at 2026-01-01T00:00:00Z").unwrap();
+        assert_eq!(at.to_string(), "2026-01-01T00:00:00Z");
+        assert_eq!(cordoned_at("garbage"), None);
+        let pod = |name: &str, cond: Option<(&str, &str)>| -> Pod {
+            let mut p = json!({"metadata": {"name": name, "namespace": "db"}, "status": {}});
+            if let Some((status, t)) = cond {
+                p["status"]["conditions"] = json!([{"type": "DisruptionTarget", "status": status,
+                    "reason": "EvictionByEvictionAPI", "lastTransitionTime": t}]);
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        let pods = [
+            pod("before", Some(("True", "2025-12-31T23:59:00Z"))),
+            pod("after", Some(("True", "2026-01-01T00:05:00Z"))),
+            pod("false", Some(("False", "2026-01-01T00:05:00Z"))),
+            pod("none", None),
+        ];
+        assert_eq!(disrupted_since(&pods, at), ["db/after"]);
     }
 
     fn node(uid: &str, unschedulable: bool) -> Node {

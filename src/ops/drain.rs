@@ -14,7 +14,7 @@ use crate::cluster::Cluster;
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
-use crate::model::cordon::{cordon_moved, cordon_of, Cordon};
+use crate::model::cordon::{cordon_moved, cordon_of, cordoned_at, disrupted_since, Cordon};
 use crate::model::disruption::{
     deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
 };
@@ -1192,6 +1192,22 @@ pub async fn uncordon(
         },
         _ => String::new(),
     };
+    // another drain on a node drain had cordoned writes nothing to the node: its evictions
+    // since drain's cordon are what shows it
+    if let Some(at) = match &cordon {
+        Cordon::Ours { by } | Cordon::Shared { by, .. } => cordoned_at(by),
+        _ => None,
+    } {
+        if let crate::model::Access::Ok(pods) = cluster.pods_on_node(name).await? {
+            let disrupted = disrupted_since(&pods, at);
+            if !disrupted.is_empty() {
+                report.warnings.push(format!(
+                    "pods on node {name} are being evicted or deleted since kubectl sts drain's cordon: {}; another drain (kubectl drain, kured, the node-maintenance operator) may still be working on this node — check before uncordoning",
+                    disrupted.join(", ")
+                ));
+            }
+        }
+    }
     match &cordon {
         Cordon::NotCordoned { .. } => {
             report.outcome = UncordonOutcome::NotCordoned;
