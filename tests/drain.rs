@@ -1352,3 +1352,69 @@ spec:
         .find_map(|e| e.ok()?["object"]["metadata"]["deletionGracePeriodSeconds"].as_i64());
     assert_eq!(first, Some(1), "evicted with grace 1, not 0:\n{log}");
 }
+
+/// A spec change the controller never observes (kube-controller-manager down) is waited for
+/// only as long as the controller should take (30 s from when first seen), then the drain stops,
+/// saying so, whatever --timeout says.
+#[test]
+fn a_spec_change_never_observed_stops_the_drain_after_its_bound() {
+    let c = Cluster::fast("drain-never-observed", 3);
+    let Some(sim) = c.sim_or_skip(
+        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    sim.faults
+        .lock()
+        .unwrap()
+        .stopped_controllers
+        .push("statefulset-controller".into());
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minReadySeconds":1}}"#,
+    ]);
+    let started = std::time::Instant::now();
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "0",
+        "-o",
+        "json",
+    ]);
+    let took = started.elapsed();
+    sim.faults.lock().unwrap().stopped_controllers.clear();
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    let m = d["message"].as_str().unwrap();
+    assert!(
+        m.contains("until the StatefulSet controller has observed generation 2")
+            && m.contains("longer than it should take by itself (30s)"),
+        "{m}"
+    );
+    assert!(took.as_secs() >= 30 && took.as_secs() < 60, "{took:?}");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}"),
+        before,
+        "flask-1 not evicted"
+    );
+    c.kubectl_ok(&["uncordon", &node]);
+}
