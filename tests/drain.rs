@@ -1329,7 +1329,7 @@ spec:
     c.eventually(60, "solo Running", || {
         (c.jsonpath(&["get", "pod", "solo"], "{.status.phase}") == "Running").then_some(())
     });
-    let watch = c.watch_pods(Some("app=solo"));
+    let watch = crate::rollout::watch_listed(&c, "app=solo", 1);
     let out = c.sts(&[
         "drain",
         "n2",
