@@ -877,8 +877,29 @@ fn two_pinned_pods_of_one_set_are_counted_up_front() {
     assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
     assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
 
-    // allowed: the dry run and the run agree, every pinned pod is evicted
+    // --allow-downtime without a budget: nothing says the set may lose that many
     let with = [&args[..], &["--allow-downtime"]].concat();
+    let out = c.sts(&with);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    for (name, _) in &on_node {
+        assert_eq!(code_of(&d, name), "PinnedTogether", "{d}");
+    }
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("no PodDisruptionBudget says the set may lose {n}")),
+        "{d}"
+    );
+    assert!(!unschedulable(&c, &node), "nothing written: not cordoned");
+
+    // a budget that allows that many: the dry run and the run agree, every pinned pod is evicted
+    crate::harness::budget(&c, "cache", "cache", &format!("maxUnavailable: {n}"));
+    c.eventually(30, "the budget computed", || {
+        (c.jsonpath(&["get", "pdb", "cache"], "{.status.disruptionsAllowed}") == n.to_string())
+            .then_some(())
+    });
     let dry = c.sts(&[&with[..], &["--dry-run"]].concat());
     assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
     let out = c.sts(&with);
@@ -1174,4 +1195,238 @@ fn a_replica_still_starting_after_a_scale_up_is_waited_for() {
     let p = c.json(&["get", "pod", "flask-1"]);
     assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
     assert_ne!(p["spec"]["nodeName"], node.as_str(), "flask-1 moved");
+}
+
+/// `uncordon --force` over drain's stale annotation: the annotation's removal is a write of its
+/// own, and the uncordon is conditioned on the node read after it (it used to be sent with the
+/// resourceVersion from before, got a 409 from the tool's own write and stopped with "the
+/// cordon changed meanwhile", every first time).
+#[test]
+fn uncordon_force_over_a_stale_annotation_uncordons_the_first_time() {
+    let c = Cluster::fast("uncordon-stale", 2);
+    let node = "n2";
+    if c.skip_unless_sim("drains node n2 by name") {
+        return;
+    }
+    let out = c.sts(&["drain", node, "--ignore-daemonsets", "--timeout", "30s"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(unschedulable(&c, node));
+    c.kubectl_ok(&["uncordon", node]);
+    c.kubectl_ok(&["cordon", node]);
+    let out = c.sts(&["uncordon", node, "--force", "--timeout", "5s", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Uncordoned", "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("was stale and is removed"),
+        "{d}"
+    );
+    assert!(!unschedulable(&c, node));
+    assert_eq!(
+        c.jsonpath(
+            &["get", "node", node],
+            "{.metadata.annotations.kubectl-sts\\.io/cordoned-by}"
+        ),
+        ""
+    );
+}
+
+/// A spec change the StatefulSet controller has not observed yet (a scale, an HPA, a GitOps
+/// sync: generation above observedGeneration) is waited for, not refused: the drain said "the
+/// controller is replacing its pods" and refused (exit 4) before. Here the controller is
+/// stopped while the spec changes, and started again a few seconds into the drain.
+#[test]
+fn a_spec_change_not_yet_observed_is_waited_for() {
+    let c = Cluster::fast("drain-unobserved", 3);
+    let Some(sim) = c.sim_or_skip(
+        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    sim.faults
+        .lock()
+        .unwrap()
+        .stopped_controllers
+        .push("statefulset-controller".into());
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minReadySeconds":1}}"#,
+    ]);
+    let dry = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(dry.code, 0, "{}\n{}", dry.stdout, dry.stderr);
+    assert_eq!(
+        code_of(&doc(&dry), "flask-1"),
+        "WaitsForController",
+        "{}",
+        dry.stdout
+    );
+    let child = c.sts_spawn(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    c.eventually(30, "the drain cordoned the node and waits", || {
+        unschedulable(&c, &node).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    sim.faults.lock().unwrap().stopped_controllers.clear();
+    let out: Out = child.wait_with_output().unwrap().into();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Drained", "{d}");
+    assert!(
+        out.stderr
+            .contains("waits until the StatefulSet controller has observed generation 2"),
+        "{}",
+        out.stderr
+    );
+    let p = c.json(&["get", "pod", "flask-1"]);
+    assert_ne!(p["metadata"]["uid"], before.as_str(), "flask-1 replaced");
+}
+
+/// A pod that is not a StatefulSet pod, whose terminationGracePeriodSeconds is 0, is evicted
+/// with a grace period of 1 s: an Eviction without one would remove it at once, a force delete
+/// while its node is alive (the drain passed the pod's 0 through, as kubectl drain does).
+#[test]
+fn a_pod_of_grace_0_is_evicted_with_1_not_forced() {
+    let c = Cluster::fast("drain-grace0", 2);
+    if c.skip_unless_sim("places a bare pod on node n2 by name") {
+        return;
+    }
+    c.apply(
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: solo
+  labels:
+    app: solo
+spec:
+  nodeName: n2
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: app
+    image: han0495/flask-example-app
+",
+    );
+    c.eventually(60, "solo Running", || {
+        (c.jsonpath(&["get", "pod", "solo"], "{.status.phase}") == "Running").then_some(())
+    });
+    let watch = crate::rollout::watch_listed(&c, "app=solo", 1);
+    let out = c.sts(&[
+        "drain",
+        "n2",
+        "--ignore-daemonsets",
+        "--force",
+        "--timeout",
+        "30s",
+        "-o",
+        "json",
+    ]);
+    let log = watch.stop();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("solo would have been evicted with grace 0 (its terminationGracePeriodSeconds is 0): evicted with a grace period of 1s"),
+        "{}",
+        out.stderr
+    );
+    let first = serde_json::Deserializer::from_str(&log)
+        .into_iter::<serde_json::Value>()
+        .find_map(|e| e.ok()?["object"]["metadata"]["deletionGracePeriodSeconds"].as_i64());
+    assert_eq!(first, Some(1), "evicted with grace 1, not 0:\n{log}");
+}
+
+/// A spec change the controller never observes (kube-controller-manager down) is waited for
+/// only as long as the controller should take (30 s from when first seen), then the drain stops,
+/// saying so, whatever --timeout says.
+#[test]
+fn a_spec_change_never_observed_stops_the_drain_after_its_bound() {
+    let c = Cluster::fast("drain-never-observed", 3);
+    let Some(sim) = c.sim_or_skip(
+        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+    ) else {
+        return;
+    };
+    let sim = sim.clone();
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    pdb(&c, "flask", "flask");
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
+    sim.faults
+        .lock()
+        .unwrap()
+        .stopped_controllers
+        .push("statefulset-controller".into());
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=merge",
+        "-p",
+        r#"{"spec":{"minReadySeconds":1}}"#,
+    ]);
+    let started = std::time::Instant::now();
+    let out = c.sts(&[
+        "drain",
+        &node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "0",
+        "-o",
+        "json",
+    ]);
+    let took = started.elapsed();
+    sim.faults.lock().unwrap().stopped_controllers.clear();
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Refused", "{d}");
+    let m = d["message"].as_str().unwrap();
+    assert!(
+        m.contains("until the StatefulSet controller has observed generation 2")
+            && m.contains("longer than it should take by itself (30s)"),
+        "{m}"
+    );
+    assert!(took.as_secs() >= 30 && took.as_secs() < 60, "{took:?}");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}"),
+        before,
+        "flask-1 not evicted"
+    );
+    c.kubectl_ok(&["uncordon", &node]);
 }

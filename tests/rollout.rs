@@ -612,3 +612,122 @@ fn a_set_stuck_at_its_lowest_ordinal_is_diagnosed_and_not_rolled() {
     );
     assert_eq!(uids(&c), before, "no pod deleted");
 }
+
+/// `kubectl get pods -w` of the pods `selector` matches, returned once it has listed `pods` of
+/// them (a watch that connects late misses the first events: a delete's first grace).
+pub(crate) struct ListedWatch {
+    child: std::process::Child,
+    path: std::path::PathBuf,
+}
+
+pub(crate) fn watch_listed(c: &Cluster, selector: &str, pods: usize) -> ListedWatch {
+    let path = c.dir.path().join(format!("listed-watch-{selector}"));
+    let child = c
+        .kubectl_cmd(&[
+            "get",
+            "pods",
+            "-w",
+            "--output-watch-events",
+            "-o",
+            "json",
+            "-l",
+            selector,
+        ])
+        .stdout(std::fs::File::create(&path).expect("watch log"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kubectl get pods -w");
+    c.eventually(30, "the watch listed the pods", || {
+        let log = std::fs::read_to_string(&path).ok()?;
+        let added = serde_json::Deserializer::from_str(&log)
+            .into_iter::<serde_json::Value>()
+            .filter_map(Result::ok)
+            .filter(|e| e["type"] == "ADDED")
+            .count();
+        (added >= pods).then_some(())
+    });
+    ListedWatch { child, path }
+}
+
+impl ListedWatch {
+    /// Stops it a second after the last change it should see; its log.
+    pub(crate) fn stop(mut self) -> String {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::fs::read_to_string(&self.path).expect("watch log")
+    }
+}
+
+/// OnDelete pods whose terminationGracePeriodSeconds is 0: `rollout apply` deletes each with a
+/// grace period of 1 s (what `kubectl delete --grace-period=0` does without --force), never with
+/// their own 0 — a DELETE without gracePeriodSeconds would remove the object at once, a force
+/// delete while the container may still run — and says so.
+#[test]
+fn on_delete_pods_with_grace_0_are_deleted_with_1_not_forced() {
+    let c = Cluster::fast("rollout-grace0", 2);
+    Sts {
+        replicas: 2,
+        extra: "updateStrategy:\n  type: OnDelete",
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    // the template's grace 0, and pods made from it (deleted with their own 10 s)
+    c.kubectl_ok(&[
+        "patch",
+        "sts",
+        "flask",
+        "--type=json",
+        "-p",
+        r#"[{"op":"replace","path":"/spec/template/spec/terminationGracePeriodSeconds","value":0}]"#,
+    ]);
+    let out = c.sts(&["rollout", "apply", "flask", "--timeout", "90s"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        c.jsonpath(
+            &["get", "pod", "flask-1"],
+            "{.spec.terminationGracePeriodSeconds}"
+        ),
+        "0"
+    );
+    change_template(&c, "2");
+    let watch = watch_listed(&c, "app=flask", 2);
+    let out = c.sts(&[
+        "rollout",
+        "apply",
+        "flask",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    let log = watch.stop();
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(doc(&out)["outcome"], "Completed", "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "flask-1's terminationGracePeriodSeconds is 0: deleted with a grace period of 1s"
+        ),
+        "{}",
+        out.stderr
+    );
+    // the first deletion grace each deleted pod got (the kubelet's own delete of grace 0 once
+    // the container has stopped comes after, as on a real node)
+    let mut first: Vec<(String, i64)> = vec![];
+    for e in serde_json::Deserializer::from_str(&log).into_iter::<serde_json::Value>() {
+        let e = e.unwrap();
+        let m = &e["object"]["metadata"];
+        let (Some(uid), Some(g)) = (m["uid"].as_str(), m["deletionGracePeriodSeconds"].as_i64())
+        else {
+            continue;
+        };
+        if !first.iter().any(|(u, _)| u == uid) {
+            first.push((uid.to_string(), g));
+        }
+    }
+    assert_eq!(first.len(), 2, "both deletes are in the watch:\n{log}");
+    assert!(
+        first.iter().all(|(_, g)| *g == 1),
+        "deleted with grace 1, never 0 (a force delete): {first:?}"
+    );
+}

@@ -11,9 +11,15 @@
 //! `spec.unschedulable`. After a plain `kubectl uncordon` (the field removed, nobody's) and a
 //! `kubectl cordon` (the field is `kubectl`'s: k8s.io/kubectl pkg/drain/cordon.go names no
 //! field manager, so the API server takes the User-Agent's), the annotation alone is stale:
-//! it is someone else's cordon.
+//! it is someone else's cordon. The field must be kubectl-sts's alone: a server-side apply by
+//! another manager that sets it too (the same value) co-owns it, and that cordon is theirs as
+//! much as drain's ([`Cordon::Shared`]).
+//!
+//! What managedFields cannot show: another drain (kubectl drain, kured, the node-maintenance
+//! operator) on a node drain has already cordoned writes nothing — kubectl's CordonHelper skips
+//! a node that is already unschedulable — so that cordon still looks like drain's alone.
 
-use k8s_openapi::api::core::v1::Node;
+use k8s_openapi::api::core::v1::{Node, Pod};
 
 use super::set::CORDONED_BY;
 use super::FIELD_MANAGER;
@@ -26,6 +32,9 @@ pub enum Cordon {
     /// Cordoned by `kubectl sts drain`, proven: its annotation (`by`: who, when), and
     /// managedFields showing kubectl-sts owning `spec.unschedulable`.
     Ours { by: String },
+    /// Drain's annotation and kubectl-sts's entry own `spec.unschedulable`, and so do `others`
+    /// (managers that set it too, by server-side apply): not drain's alone to undo.
+    Shared { by: String, others: Vec<String> },
     /// Cordoned by someone else; `stale`: drain's annotation is there, but the cordon is not its
     /// own any more (its value).
     Theirs { stale: Option<String> },
@@ -36,7 +45,7 @@ impl Cordon {
     pub fn stale(&self) -> Option<&str> {
         match self {
             Cordon::NotCordoned { stale } | Cordon::Theirs { stale } => stale.as_deref(),
-            Cordon::Ours { .. } => None,
+            Cordon::Ours { .. } | Cordon::Shared { .. } => None,
         }
     }
 }
@@ -51,26 +60,76 @@ pub fn cordon_of(node: &Node) -> Cordon {
         .cloned();
     match (cordoned(node), annotation) {
         (false, stale) => Cordon::NotCordoned { stale },
-        (true, Some(by)) if owns_unschedulable(node) => Cordon::Ours { by },
-        (true, stale) => Cordon::Theirs { stale },
+        (true, Some(by)) => {
+            let owners = unschedulable_owners(node);
+            if !owners.iter().any(|m| m == FIELD_MANAGER) {
+                return Cordon::Theirs { stale: Some(by) };
+            }
+            let others: Vec<String> = owners.into_iter().filter(|m| m != FIELD_MANAGER).collect();
+            if others.is_empty() {
+                Cordon::Ours { by }
+            } else {
+                Cordon::Shared { by, others }
+            }
+        }
+        (true, None) => Cordon::Theirs { stale: None },
     }
 }
 
-/// Whether kubectl-sts's managedFields entry (an Update of the node itself, not of a
-/// subresource) owns `spec.unschedulable`.
-pub fn owns_unschedulable(node: &Node) -> bool {
-    node.metadata
+/// The managers whose managedFields entries (of the node itself, not of a subresource; any
+/// operation, Update or Apply) own `spec.unschedulable`, sorted, each once.
+pub fn unschedulable_owners(node: &Node) -> Vec<String> {
+    let mut owners: Vec<String> = node
+        .metadata
         .managed_fields
         .iter()
         .flatten()
-        .filter(|e| e.manager.as_deref() == Some(FIELD_MANAGER))
         .filter(|e| e.subresource.as_deref().unwrap_or_default().is_empty())
-        .filter_map(|e| e.fields_v1.as_ref())
-        .any(|f| {
-            f.0.get("f:spec")
-                .and_then(|s| s.get("f:unschedulable"))
-                .is_some()
+        .filter(|e| {
+            e.fields_v1.as_ref().is_some_and(|f| {
+                f.0.get("f:spec")
+                    .and_then(|s| s.get("f:unschedulable"))
+                    .is_some()
+            })
         })
+        .filter_map(|e| e.manager.clone())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    owners
+}
+
+/// The time in drain's annotation (`USER at TIME`).
+pub fn cordoned_at(by: &str) -> Option<jiff::Timestamp> {
+    by.rsplit_once(" at ")?.1.parse().ok()
+}
+
+/// The pods (`ns/name`) whose `DisruptionTarget` condition turned True after `since` (drain's
+/// cordon): being evicted or deleted by someone since — another drain (kubectl drain, kured,
+/// the node-maintenance operator) writes nothing to a node already cordoned, but its
+/// evictions mark the pods.
+pub fn disrupted_since(pods: &[Pod], since: jiff::Timestamp) -> Vec<String> {
+    pods.iter()
+        .filter(|p| {
+            p.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .into_iter()
+                .flatten()
+                .any(|c| {
+                    c.type_ == "DisruptionTarget"
+                        && c.status == "True"
+                        && c.last_transition_time.as_ref().is_some_and(|t| t.0 > since)
+                })
+        })
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.metadata.namespace.as_deref().unwrap_or_default(),
+                p.metadata.name.as_deref().unwrap_or_default()
+            )
+        })
+        .collect()
 }
 
 /// `spec.unschedulable`.
@@ -202,6 +261,76 @@ mod tests {
             cordon_of(&with(false, false, &[])),
             Cordon::NotCordoned { stale: None }
         );
+    }
+
+    #[test]
+    fn a_cordon_another_manager_co_owns_is_not_drains_alone() {
+        // a server-side apply by another manager setting spec.unschedulable: true co-owns it
+        let n = with(
+            true,
+            true,
+            &[
+                (FIELD_MANAGER, "", drains()),
+                (
+                    "node-maintenance",
+                    "",
+                    json!({"f:spec": {"f:unschedulable": {}}}),
+                ),
+            ],
+        );
+        let c = cordon_of(&n);
+        assert_eq!(
+            c,
+            Cordon::Shared {
+                by: "alice at 2026-01-01T00:00:00Z".into(),
+                others: vec!["node-maintenance".into()]
+            }
+        );
+        assert_eq!(
+            c.stale(),
+            None,
+            "drain's annotation still says something true"
+        );
+        assert_eq!(
+            unschedulable_owners(&n),
+            [FIELD_MANAGER.to_string(), "node-maintenance".into()]
+        );
+        // another manager owning only other fields does not share the cordon
+        let n = with(
+            true,
+            true,
+            &[
+                (FIELD_MANAGER, "", drains()),
+                (
+                    "node-maintenance",
+                    "",
+                    json!({"f:metadata": {"f:labels": {}}}),
+                ),
+            ],
+        );
+        assert!(matches!(cordon_of(&n), Cordon::Ours { .. }));
+    }
+
+    #[test]
+    fn pods_disrupted_after_drains_cordon_are_named() {
+        let at = cordoned_at("alice at 2026-01-01T00:00:00Z").unwrap();
+        assert_eq!(at.to_string(), "2026-01-01T00:00:00Z");
+        assert_eq!(cordoned_at("garbage"), None);
+        let pod = |name: &str, cond: Option<(&str, &str)>| -> Pod {
+            let mut p = json!({"metadata": {"name": name, "namespace": "db"}, "status": {}});
+            if let Some((status, t)) = cond {
+                p["status"]["conditions"] = json!([{"type": "DisruptionTarget", "status": status,
+                    "reason": "EvictionByEvictionAPI", "lastTransitionTime": t}]);
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        let pods = [
+            pod("before", Some(("True", "2025-12-31T23:59:00Z"))),
+            pod("after", Some(("True", "2026-01-01T00:05:00Z"))),
+            pod("false", Some(("False", "2026-01-01T00:05:00Z"))),
+            pod("none", None),
+        ];
+        assert_eq!(disrupted_since(&pods, at), ["db/after"]);
     }
 
     fn node(uid: &str, unschedulable: bool) -> Node {

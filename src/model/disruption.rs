@@ -17,12 +17,13 @@ use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use kube_common::selectors::LabelSelector;
 use serde::Serialize;
 
+use super::gate::CONTROLLER_SETTLE_SECONDS;
 use super::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
 use super::placement::{
     allocatable, live_nodes, node_selector_matches, placement, requests, spec_misfit, Placement,
 };
 use super::set::owning_controller;
-use super::starting::{being_created, starting_within};
+use super::starting::{being_created, starting_within, POD_START_SECONDS, STARTING_MARGIN_SECONDS};
 use super::Volume;
 
 /// What drain does with one pod (serialized as its name).
@@ -35,6 +36,10 @@ pub enum VerdictCode {
     /// Another replica of its set is Ready but inside `minReadySeconds`: the eviction waits
     /// until it is available (it settles by itself).
     WaitsForSet,
+    /// Its set's spec changed and the StatefulSet controller has not observed it yet (a scale,
+    /// an HPA, a GitOps sync): what it will do is not known; the eviction waits until it has,
+    /// bounded (then it is refused).
+    WaitsForController,
     /// Its volume can live only on this node; with `--pinned wait` evicted last, Pending until
     /// the node returns.
     WaitsForNode,
@@ -127,6 +132,13 @@ pub struct PodVerdict {
     /// Its volume can live only on this node (with `--pinned wait`: evicted last, Pending until
     /// the node returns).
     pub pinned: bool,
+    /// WaitsForSet, WaitsForController: what is waited for, each with the seconds within which
+    /// it should settle by itself from when it was first seen (then it needs a person).
+    #[serde(skip)]
+    pub settles: Vec<(String, i64)>,
+    /// The gracePeriodSeconds its Eviction carries ([`eviction_grace`]).
+    #[serde(skip)]
+    pub eviction_grace: Option<i64>,
 }
 
 /// The flags that change verdicts, as `kubectl drain` has them (plus drain's own).
@@ -456,6 +468,18 @@ fn deletion_grace(pod: &Pod, flags: &DrainFlags) -> i64 {
     })
 }
 
+/// The gracePeriodSeconds an Eviction of this pod carries: `--grace-period`, else none (the
+/// pod's own) — but never a grace of 0, which removes the object at once, a force delete of a
+/// pod whose node is alive: 1 instead, what `kubectl delete --grace-period=0` sends without
+/// --force. (A StatefulSet pod whose grace would be 0 is refused before: ZeroGracePeriod.)
+pub fn eviction_grace(pod: &Pod, flags: &DrainFlags) -> Option<i64> {
+    if deletion_grace(pod, flags) <= 0 {
+        Some(1)
+    } else {
+        flags.grace_period
+    }
+}
+
 /// [`preflight`] against an index built once for many nodes (`input.node` is the one asked
 /// about; the index must come from the same objects).
 pub fn preflight_indexed(input: &DrainInput<'_>, index: &DrainIndex<'_>) -> Vec<PodVerdict> {
@@ -528,6 +552,8 @@ fn verdict(
         pdbs: vec![],
         fits: vec![],
         pinned: false,
+        settles: vec![],
+        eviction_grace: eviction_grace(pod, &input.flags),
     };
     let annotations = pod.metadata.annotations.clone().unwrap_or_default();
     if annotations.contains_key("kubernetes.io/config.mirror") {
@@ -612,7 +638,7 @@ fn verdict(
     };
     // grace 0 frees the pod's name at once: the controller starts the same identity on another
     // node while the old container may still run — what a StatefulSet exists to prevent (docs:
-    // force-delete-stateful-set-pod); other pods follow kubectl drain, which passes 0 through
+    // force-delete-stateful-set-pod); other pods are evicted with 1 instead (eviction_grace)
     if deletion_grace(pod, &input.flags) == 0 {
         let why = if input.flags.grace_period == Some(0) {
             "--grace-period 0"
@@ -719,29 +745,47 @@ fn set_verdict(
     // it settles by itself, the eviction waits for it (model::starting) — a crash loop or an
     // unschedulable replica is down
     let created = set.status.as_ref().map_or(0, |s| s.replicas as i64);
-    let mut starting = vec![];
+    let mut starting: Vec<(String, i64)> = vec![];
+    // a pod on a node that is not Ready is not starting: its kubelet is not there to start it
+    let node_dead = |p: &Pod| -> Option<String> {
+        let on = p.spec.as_ref()?.node_name.as_deref()?;
+        let n = input
+            .nodes
+            .iter()
+            .find(|n| n.metadata.name.as_deref() == Some(on))?;
+        node_health(n, input.now).is_dead().then(|| on.to_string())
+    };
     let others_down: Vec<String> = (start..start + replicas)
         .filter(|o| Some(*o) != v.ordinal && !in_group(*o))
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
             None if being_created(created, replicas) => {
-                starting.push(format!("{set_name}-{o} is created and Ready"));
+                starting.push((
+                    format!("{set_name}-{o} is created and Ready"),
+                    POD_START_SECONDS + STARTING_MARGIN_SECONDS,
+                ));
                 None
             }
             None => Some(format!("{set_name}-{o} is missing")),
             Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
             // the same words while it starts: the drain's waiting line changes only with them
-            Some((_, p)) if !pod_ready(p) => match starting_within(p, input.now) {
-                Some(_) => {
-                    starting.push(format!("{set_name}-{o}, which is starting, is Ready"));
+            Some((_, p)) if !pod_ready(p) => match (node_dead(p), starting_within(p, input.now)) {
+                (Some(n), _) => Some(format!(
+                    "{set_name}-{o} is not Ready (its node {n} is not Ready)"
+                )),
+                (None, Some(within)) => {
+                    starting.push((
+                        format!("{set_name}-{o}, which is starting, is Ready"),
+                        within.max(0) + STARTING_MARGIN_SECONDS,
+                    ));
                     None
                 }
-                None => Some(format!("{set_name}-{o} is not Ready")),
+                (None, None) => Some(format!("{set_name}-{o} is not Ready")),
             },
             _ => None,
         })
         .collect();
     // Ready but inside minReadySeconds: settles by itself, the eviction waits for it
-    let mut settling: Vec<String> = set_pods
+    let mut settling: Vec<(String, i64)> = set_pods
         .iter()
         .filter(|(o, p)| {
             Some(*o) != v.ordinal
@@ -750,7 +794,12 @@ fn set_verdict(
                 && !pod_available(p, min_ready, input.now)
         })
         .map(|(o, _)| {
-            format!("{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})")
+            (
+                format!(
+                    "{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})"
+                ),
+                min_ready + STARTING_MARGIN_SECONDS,
+            )
         })
         .collect();
     settling.extend(starting);
@@ -769,7 +818,22 @@ fn set_verdict(
         .as_ref()
         .and_then(|l| l.get(super::set::REVISION_LABEL));
     let back = v.ordinal.and_then(|o| super::update::comes_back_at(set, o));
-    if super::update::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p)).in_progress() {
+    let state = super::update::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p));
+    if let super::update::RolloutState::NotObserved {
+        generation,
+        observed,
+    } = state
+    {
+        // a spec change it has not acted on yet (a scale, an HPA, a GitOps sync): it settles
+        // by itself, bounded as the gate bounds it; what follows is judged once it has
+        let what = format!("the StatefulSet controller has observed generation {generation} of statefulset {ns}/{set_name} (it has {observed}: a spec change it has not acted on yet)");
+        let reason = format!("waits until {what}");
+        return PodVerdict {
+            settles: vec![(what, CONTROLLER_SETTLE_SECONDS)],
+            ..done(v, VerdictCode::WaitsForController, reason)
+        };
+    }
+    if state.in_progress() {
         // the controller deletes pods itself now: whatever revision the pod would come back
         // at, a drain beside it could take a second one down — --allow-update does not lift it
         let revisions = match (runs, back) {
@@ -842,9 +906,16 @@ fn set_verdict(
                         && p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node_name)
                 })
                 .count() as i64;
-            if let Some(b) = v.pdbs.first() {
-                if i64::from(b.disruptions_allowed) < to_evict {
+            match v.pdbs.first() {
+                Some(b) if i64::from(b.disruptions_allowed) < to_evict => {
                     let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds, {to_evict} still to be evicted: {} — the next eviction would wait for one of them to return, which needs the node back", names.join(", "), b.describe());
+                    return done(v, VerdictCode::PinnedTogether, reason);
+                }
+                Some(_) => {}
+                // nothing bounds how many go down: the budget is what says a quorum set may
+                // lose that many (the README: --allow-downtime and a budget that allows it)
+                None => {
+                    let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they would all be down until it returns, and no PodDisruptionBudget says the set may lose {together}; create one that allows it (maxUnavailable: {together}) if it may, or move their data off the node first", names.join(", "));
                     return done(v, VerdictCode::PinnedTogether, reason);
                 }
             }
@@ -862,8 +933,7 @@ fn set_verdict(
             );
         }
         if !settling.is_empty() {
-            let reason = format!("waits until {}", settling.join(", "));
-            return noted(done(v, VerdictCode::WaitsForSet, reason));
+            return noted(waits_for_set(v, settling));
         }
         // OrderedReady: a Pending ordinal holds back every higher one the controller would
         // have to create (stateful_set_control.go: monotonic creation)
@@ -905,8 +975,7 @@ fn set_verdict(
         return done(v, VerdictCode::NoNodeFits, reason);
     }
     if !settling.is_empty() {
-        let reason = format!("waits until {}", settling.join(", "));
-        return noted(done(v, VerdictCode::WaitsForSet, reason));
+        return noted(waits_for_set(v, settling));
     }
     if replicas <= 1 {
         return if input.flags.allow_downtime {
@@ -916,6 +985,22 @@ fn set_verdict(
         };
     }
     noted(pdb_verdict(v, &ns, &name))
+}
+
+/// Waits for other replicas of its set that settle by itself, each within its bound.
+fn waits_for_set(v: PodVerdict, settling: Vec<(String, i64)>) -> PodVerdict {
+    let reason = format!(
+        "waits until {}",
+        settling
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    PodVerdict {
+        settles: settling,
+        ..done(v, VerdictCode::WaitsForSet, reason)
+    }
 }
 
 /// Evictable now, or waiting for its one PodDisruptionBudget.
@@ -1281,7 +1366,25 @@ mod tests {
         c.pods[2] = starting(json!({"phase": "Pending", "conditions": [
             {"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]}));
         assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
-        // a scale-up the controller has not carried out yet: being created
+        // the same starting pod on a node that just died is not starting: it is down
+        let mut dead = c.nodes[2].clone();
+        dead.status.as_mut().unwrap().conditions.as_mut().unwrap()[0].status = "Unknown".into();
+        c.nodes[2] = dead;
+        c.pods[2] = starting(
+            json!({"phase": "Pending", "conditions": [{"type": "Ready", "status": "False"}],
+            "containerStatuses": [{"name": "c", "ready": false, "restartCount": 0, "image": "i", "imageID": "",
+                "state": {"waiting": {"reason": "ContainerCreating"}}}]}),
+        );
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::SetUnhealthy, "{}", v.reason);
+        assert!(
+            v.reason
+                .contains("web-2 is not Ready (its node n3 is not Ready)"),
+            "{}",
+            v.reason
+        );
+        // a scale-up the controller has not carried out yet: being created, bounded as a pod
+        // start (the drain stops once it has waited longer)
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].spec.replicas = Some(4);
         let v = &c.run()[0];
@@ -1291,18 +1394,60 @@ mod tests {
             "{}",
             v.reason
         );
+        assert_eq!(
+            v.settles,
+            [(
+                "web-3 is created and Ready".to_string(),
+                POD_START_SECONDS + STARTING_MARGIN_SECONDS
+            )]
+        );
     }
 
     #[test]
-    fn a_set_whose_latest_spec_is_not_observed_is_treated_as_updating() {
-        // kubectl's status viewer: nothing is known until the controller has seen the spec
+    fn a_set_whose_latest_spec_is_not_observed_is_waited_for_bounded() {
+        // kubectl's status viewer: nothing is known until the controller has seen the spec (a
+        // scale, an HPA, a GitOps sync): it settles by itself — waited for, not refused
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].metadata.generation = Some(2);
-        assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+        let v = verdict_of(&c, "web-0");
+        assert_eq!(v.code, VerdictCode::WaitsForController, "{}", v.reason);
+        assert!(!v.code.blocks());
+        assert_eq!(v.reason, "waits until the StatefulSet controller has observed generation 2 of statefulset db/web (it has 1: a spec change it has not acted on yet)");
+        assert_eq!(
+            v.settles[0].1, CONTROLLER_SETTLE_SECONDS,
+            "bounded as the gate bounds it"
+        );
+        // a replica already down still blocks first
+        c.pods[2]
+            .status
+            .as_mut()
+            .unwrap()
+            .conditions
+            .as_mut()
+            .unwrap()[0]
+            .status = "False".into();
+        c.pods[2].spec.as_mut().unwrap().node_name = Some("n3".into());
+        assert_eq!(c.code("web-0"), VerdictCode::SetUnhealthy);
         // the revisions agree, but fewer pods are updated than the strategy wants
         let mut c = Case::new(web(["n1", "n2", "n3"]));
         c.sets[0].status.as_mut().unwrap().updated_replicas = None;
         assert_eq!(c.code("web-0"), VerdictCode::RolloutInProgress);
+    }
+
+    #[test]
+    fn an_eviction_never_carries_grace_0() {
+        let mut p = pod("solo", "n1", Some(("ReplicaSet", "x")), json!({}));
+        let mut flags = DrainFlags::default();
+        assert_eq!(eviction_grace(&p, &flags), None, "its own 30 s");
+        flags.grace_period = Some(5);
+        assert_eq!(eviction_grace(&p, &flags), Some(5));
+        flags.grace_period = Some(0);
+        assert_eq!(eviction_grace(&p, &flags), Some(1), "--grace-period 0");
+        flags.grace_period = None;
+        p.spec.as_mut().unwrap().termination_grace_period_seconds = Some(0);
+        assert_eq!(eviction_grace(&p, &flags), Some(1), "its own 0");
+        flags.grace_period = Some(3);
+        assert_eq!(eviction_grace(&p, &flags), Some(3));
     }
 
     #[test]
@@ -1794,6 +1939,19 @@ mod tests {
             );
         }
         c.flags.allow_downtime = true;
+        // no budget: nothing says the set may lose two
+        let v = verdict_of(&c, "web-1");
+        assert_eq!(v.code, VerdictCode::PinnedTogether);
+        assert!(
+            v.reason
+                .contains("2 of statefulset db/web's 3 replicas (web-0, web-1)")
+                && v.reason
+                    .contains("no PodDisruptionBudget says the set may lose 2")
+                && v.reason.contains("maxUnavailable: 2"),
+            "{}",
+            v.reason
+        );
+        c.pdbs = vec![pdb("web", 2)];
         let v = verdict_of(&c, "web-1");
         assert_eq!(v.code, VerdictCode::WaitsForNode);
         assert!(

@@ -37,6 +37,9 @@ pub struct PodView {
     pub grace_left: Option<i64>,
     /// Not Ready but starting: seconds within which it should be Ready.
     pub starting: Option<i64>,
+    /// Its own terminationGracePeriodSeconds (30 when absent, as defaulting sets it): what a
+    /// DELETE without gracePeriodSeconds gives it.
+    pub own_grace: i64,
 }
 
 /// A StatefulSet reduced to what its rollout is decided on.
@@ -118,6 +121,11 @@ impl SetView {
                     available_in: available_in(p, min_ready, now),
                     grace_left: grace_left(p, now),
                     starting: super::starting::starting_within(p, now),
+                    own_grace: p
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.termination_grace_period_seconds)
+                        .unwrap_or(30),
                 }
             })
             .collect();
@@ -552,6 +560,24 @@ pub enum DeleteTarget<'a> {
     },
 }
 
+/// The gracePeriodSeconds a delete of this pod carries: none (its own) unless its own is 0 —
+/// a DELETE without one would then remove the object at once, a force delete: the controller
+/// re-creates the same identity while the old container may still run. Then 1, what
+/// `kubectl delete --grace-period=0` sends without --force.
+pub fn delete_grace(p: &PodView) -> Option<u32> {
+    (p.own_grace <= 0).then_some(1)
+}
+
+/// What the output says when [`delete_grace`] gives a pod a grace period of its own.
+pub fn delete_grace_note(p: &PodView) -> Option<String> {
+    delete_grace(p).map(|g| {
+        format!(
+            "{}'s terminationGracePeriodSeconds is 0: deleted with a grace period of {g}s (as kubectl delete --grace-period=0 does without --force), not force-deleted",
+            p.name
+        )
+    })
+}
+
 pub fn delete_target<'a>(planned: &SetView, now: &'a SetView, ordinal: i64) -> DeleteTarget<'a> {
     let Some(p) = now.pod(ordinal) else {
         return DeleteTarget::Gone;
@@ -943,6 +969,18 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_pod_with_grace_0_is_deleted_with_1_never_forced() {
+        let mut p = pv(2, "a", true);
+        assert_eq!(delete_grace(&p), None, "its own 30 s");
+        assert_eq!(delete_grace_note(&p), None);
+        p.own_grace = 0;
+        assert_eq!(delete_grace(&p), Some(1));
+        assert!(delete_grace_note(&p).unwrap().starts_with(
+            "web-2's terminationGracePeriodSeconds is 0: deleted with a grace period of 1s"
+        ));
+    }
+
     fn pv(ordinal: i64, rev: &str, ready: bool) -> PodView {
         PodView {
             name: format!("web-{ordinal}"),
@@ -960,6 +998,7 @@ mod tests {
             available_in: None,
             grace_left: None,
             starting: None,
+            own_grace: 30,
         }
     }
 

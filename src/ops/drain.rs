@@ -3,6 +3,7 @@
 //! first, each next one only once the previous one's replacement is Ready and available on
 //! another node — so no set ever has two pods down because of the drain.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -13,7 +14,7 @@ use crate::cluster::Cluster;
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
-use crate::model::cordon::{cordon_moved, cordon_of, Cordon};
+use crate::model::cordon::{cordon_moved, cordon_of, cordoned_at, disrupted_since, Cordon};
 use crate::model::disruption::{
     deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
 };
@@ -619,6 +620,8 @@ async fn evict_one(
     let mut res = PodResult::default();
     let pod_started = Instant::now();
     let mut retries = 0;
+    let mut conflicts = 0;
+    let mut first_seen: HashMap<String, Instant> = HashMap::new();
     let mut waited_for: Option<String> = None;
     // re-prove right before each eviction: the pod is still the one planned, the verdict
     // still holds on fresh state, the node still alive
@@ -652,8 +655,22 @@ async fn evict_one(
             // drain waits until it is gone
             return Ok(res);
         }
-        if now.code == VerdictCode::WaitsForSet {
-            // a replica inside minReadySeconds: it becomes available by itself
+        if matches!(
+            now.code,
+            VerdictCode::WaitsForSet | VerdictCode::WaitsForController
+        ) {
+            // what settles by itself (a replica inside minReadySeconds or starting, the
+            // controller catching up with a spec change): each bounded from when it was first
+            // seen, as the gate bounds it, whatever --timeout says
+            if let Some(why) = not_settling(&mut first_seen, &now.settles, Instant::now()) {
+                return Ok(res.stop(
+                    Outcome::Refused,
+                    format!(
+                        "stopped before evicting {}/{}: {why}; the node stays cordoned, run the same command again once it has",
+                        now.namespace, now.name
+                    ),
+                ));
+            }
             if pod_started.elapsed() >= opts.timeout {
                 return Ok(res.stop(
                     Outcome::TimedOut,
@@ -684,10 +701,18 @@ async fn evict_one(
             ));
         }
         match cluster
-            .evict(&now.namespace, &now.name, &now.uid, opts.flags.grace_period)
+            .evict(&now.namespace, &now.name, &now.uid, now.eviction_grace)
             .await?
         {
             Ok(()) => {
+                if now.eviction_grace != opts.flags.grace_period {
+                    log.say(&format!(
+                        "{}/{} would have been evicted with grace 0 ({}): evicted with a grace period of 1s instead (as kubectl delete --grace-period=0 does without --force), not force-deleted",
+                        now.namespace,
+                        now.name,
+                        if opts.flags.grace_period == Some(0) { "--grace-period 0" } else { "its terminationGracePeriodSeconds is 0" }
+                    ));
+                }
                 if let Some(reason) = waited_for.take() {
                     res.wait = Some(DrainWait {
                         pod: format!("{}/{}", now.namespace, now.name),
@@ -755,7 +780,18 @@ async fn evict_one(
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
             Err((404, _)) => return Ok(res),
-            Err((409, _)) => continue, // the uid changed: the next read says what it is now
+            Err((409, m)) => {
+                // the uid changed (the next read says what it is now), or the budget was
+                // written meanwhile: read again after a pause, a bounded number of times
+                conflicts += 1;
+                if let Some(why) = after_conflict(conflicts, pod_started.elapsed(), opts.timeout) {
+                    return Ok(res.stop(
+                        Outcome::TimedOut,
+                        format!("the eviction of {}/{} {why} (last: {m}); run the same command again to go on", now.namespace, now.name),
+                    ));
+                }
+                tokio::time::sleep(CONFLICT_PAUSE).await;
+            }
             Err((code, m)) => {
                 return Ok(res.stop(
                     Outcome::Refused,
@@ -767,6 +803,57 @@ async fn evict_one(
             }
         }
     }
+}
+
+/// The first of `settles` (what is waited for, and within how many seconds it should settle
+/// by itself) that has been waited for longer than that since `first_seen` recorded it, in
+/// words; None while each is within its bound.
+fn not_settling(
+    first_seen: &mut HashMap<String, Instant>,
+    settles: &[(String, i64)],
+    now: Instant,
+) -> Option<String> {
+    settles.iter().find_map(|(what, allowed)| {
+        let first = *first_seen.entry(what.clone()).or_insert(now);
+        let waited = now.saturating_duration_since(first);
+        (waited > Duration::from_secs(u64::try_from(*allowed).unwrap_or(0))).then(|| {
+            format!(
+                "waited {} until {what}, longer than it should take by itself ({}): it needs a person (kubectl sts inspect shows why)",
+                human_duration(waited.as_secs() as i64),
+                human_duration(*allowed)
+            )
+        })
+    })
+}
+
+/// The pause before an eviction answered 409 is read and tried again.
+const CONFLICT_PAUSE: Duration = Duration::from_secs(1);
+/// How many 409s in a row one pod's eviction is tried again after.
+const CONFLICT_ATTEMPTS: u32 = 10;
+
+/// After the `attempts`-th 409 on one pod's eviction, `elapsed` into its wait: None to read
+/// again and retry (after [`CONFLICT_PAUSE`]), Some(why) to stop — too many in a row, or
+/// --timeout spent.
+fn after_conflict(attempts: u32, elapsed: Duration, timeout: Duration) -> Option<String> {
+    if attempts >= CONFLICT_ATTEMPTS {
+        Some(format!(
+            "was answered 409 (conflict) {attempts} times in a row"
+        ))
+    } else if elapsed + CONFLICT_PAUSE > timeout {
+        Some(format!(
+            "was answered 409 (conflict) until --timeout ({})",
+            human_duration(timeout.as_secs() as i64)
+        ))
+    } else {
+        None
+    }
+}
+
+/// Whether a pod that is not a StatefulSet pod, evicted with `uid`, is gone, as kubectl's
+/// waitForDelete has it: no pod of that name, or one with another uid (re-created: not the
+/// pod evicted).
+fn gone(uid: &str, pod: Option<&k8s_openapi::api::core::v1::Pod>) -> bool {
+    pod.is_none_or(|p| p.metadata.uid.as_deref() != Some(uid))
 }
 
 enum Settled {
@@ -808,9 +895,9 @@ async fn settle(
             deleted_long_ago(p, opts.flags.skip_wait_for_delete, jiff::Timestamp::now()).is_some()
         };
         let what = match (&evicted.statefulset, &pod) {
-            (None, None) => return Ok(Settled::Done(None)),
+            (None, p) if gone(&evicted.uid, p.as_ref()) => return Ok(Settled::Done(None)),
             (None, Some(p)) if long_deleted(p) => return Ok(Settled::Done(None)),
-            (None, Some(_)) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
+            (None, _) => format!("{}/{} to terminate", evicted.namespace, evicted.name),
             (Some(_), Some(p)) if p.metadata.uid.as_deref() != Some(evicted.uid.as_str()) => {
                 let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
                 if pod_ready(p)
@@ -868,6 +955,13 @@ async fn cordon(
             // an earlier drain's (interrupted, run again): still drain's to undo
             log.say(&format!(
                 "node/{node_name} already cordoned by kubectl sts drain ({by})"
+            ));
+            return Ok(Ok(false));
+        }
+        Cordon::Shared { by, others } => {
+            log.say(&format!(
+                "node/{node_name} already cordoned by kubectl sts drain ({by}) and by {} (they own spec.unschedulable too)",
+                others.join(", ")
             ));
             return Ok(Ok(false));
         }
@@ -1079,11 +1173,16 @@ pub async fn uncordon(
             "node {name} still carries the out-of-service taint: pods that do not tolerate it are evicted there; kubectl sts release-node {name} removes it once the node is back"
         ));
     }
-    let cordon = cordon_of(&node);
+    let mut node = node;
+    let mut cordon = cordon_of(&node);
     // drain's annotation on a cordon that is not drain's any more says something false: gone
-    let cleared = match cordon.stale() {
-        Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, stale).await? {
+    let cleared = match cordon.stale().map(str::to_string) {
+        Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, &stale).await? {
             Ok(()) => {
+                // that removal was a write: the node is read again, so the uncordon below is
+                // conditioned on it and not on the node before (a 409 from our own write)
+                node = cluster.get_node(name).await?;
+                cordon = cordon_of(&node);
                 format!(" (kubectl sts drain's annotation \"{stale}\" was stale and is removed)")
             }
             Err(why) => {
@@ -1093,6 +1192,22 @@ pub async fn uncordon(
         },
         _ => String::new(),
     };
+    // another drain on a node drain had cordoned writes nothing to the node: its evictions
+    // since drain's cordon are what shows it
+    if let Some(at) = match &cordon {
+        Cordon::Ours { by } | Cordon::Shared { by, .. } => cordoned_at(by),
+        _ => None,
+    } {
+        if let crate::model::Access::Ok(pods) = cluster.pods_on_node(name).await? {
+            let disrupted = disrupted_since(&pods, at);
+            if !disrupted.is_empty() {
+                report.warnings.push(format!(
+                    "pods on node {name} are being evicted or deleted since kubectl sts drain's cordon: {}; another drain (kubectl drain, kured, the node-maintenance operator) may still be working on this node — check before uncordoning",
+                    disrupted.join(", ")
+                ));
+            }
+        }
+    }
     match &cordon {
         Cordon::NotCordoned { .. } => {
             report.outcome = UncordonOutcome::NotCordoned;
@@ -1105,12 +1220,24 @@ pub async fn uncordon(
             );
             return Ok(report);
         }
+        Cordon::Shared { by, others } if !opts.force => {
+            report.outcome = UncordonOutcome::Refused;
+            report.message = format!(
+                "node/{name} was cordoned by kubectl sts drain ({by}) and also by {} (field manager of spec.unschedulable too): uncordoning would undo their cordon; ask them, or pass --force to uncordon it anyway; the cordon is unchanged",
+                others.join(", ")
+            );
+            return Ok(report);
+        }
         _ if opts.dry_run => {
             report.outcome = UncordonOutcome::DryRun;
             report.message = format!(
                 "node/{name} may be uncordoned (cordoned {})",
                 match &cordon {
                     Cordon::Ours { by } => format!("by kubectl-sts: {by}"),
+                    Cordon::Shared { by, others } => format!(
+                        "by kubectl-sts: {by}, and by {}; --force",
+                        others.join(", ")
+                    ),
                     _ => "by someone else; --force".into(),
                 }
             );
@@ -1153,7 +1280,7 @@ pub async fn uncordon(
                 return Ok(report);
             }
             log.say(&format!("node/{name} uncordoned"));
-            report.message = format!("node/{name} uncordoned");
+            report.message = format!("node/{name} uncordoned{cleared}");
         }
     }
     // the pods that waited for this node: followed back to Ready
@@ -1200,4 +1327,69 @@ pub async fn uncordon(
         );
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conflict_is_retried_after_a_pause_a_bounded_number_of_times_within_the_timeout() {
+        let t = Duration::from_secs(300);
+        assert_eq!(after_conflict(1, Duration::ZERO, t), None);
+        assert_eq!(
+            after_conflict(CONFLICT_ATTEMPTS - 1, Duration::from_secs(9), t),
+            None
+        );
+        assert!(
+            after_conflict(CONFLICT_ATTEMPTS, Duration::from_secs(10), t)
+                .unwrap()
+                .contains("10 times in a row")
+        );
+        // --timeout spent (or nearly: no room for the pause)
+        assert!(after_conflict(1, Duration::from_secs(300), t)
+            .unwrap()
+            .contains("until --timeout (5m)"));
+        assert!(after_conflict(2, Duration::from_millis(500), Duration::from_secs(1)).is_some());
+    }
+
+    #[test]
+    fn what_settles_by_itself_is_bounded_from_when_it_was_first_seen() {
+        let mut seen = HashMap::new();
+        let t0 = Instant::now();
+        let settles = vec![("web-3 is created and Ready".to_string(), 310)];
+        assert_eq!(not_settling(&mut seen, &settles, t0), None);
+        assert_eq!(
+            not_settling(&mut seen, &settles, t0 + Duration::from_secs(310)),
+            None
+        );
+        let why = not_settling(&mut seen, &settles, t0 + Duration::from_secs(311)).unwrap();
+        assert!(
+            why.starts_with("waited 5m11s until web-3 is created and Ready, longer than it should take by itself (5m10s)"),
+            "{why}"
+        );
+        // another wait has its own start
+        let other = vec![(
+            "the StatefulSet controller has observed generation 3".to_string(),
+            30,
+        )];
+        assert_eq!(
+            not_settling(&mut seen, &other, t0 + Duration::from_secs(311)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_pod_re_created_with_the_same_name_is_gone() {
+        let pod = |uid: &str| -> k8s_openapi::api::core::v1::Pod {
+            serde_json::from_value(serde_json::json!({"metadata": {"name": "solo", "uid": uid}}))
+                .unwrap()
+        };
+        assert!(gone("u1", None));
+        assert!(!gone("u1", Some(&pod("u1"))), "still terminating");
+        assert!(
+            gone("u1", Some(&pod("u2"))),
+            "re-created: not the pod evicted"
+        );
+    }
 }

@@ -16,8 +16,8 @@ use crate::kubefmt::human_duration;
 use crate::model::gate::Blocker;
 use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
 use crate::model::rollout::{
-    apply_plan, delete_target, repair_target, rollout_status, step_blockers, step_done, ApplyStep,
-    DeleteTarget, OrdinalStatus, Overall, SetView,
+    apply_plan, delete_grace, delete_grace_note, delete_target, repair_target, rollout_status,
+    step_blockers, step_done, ApplyStep, DeleteTarget, OrdinalStatus, Overall, SetView,
 };
 use crate::model::update::Strategy;
 use crate::progress::Progress;
@@ -503,7 +503,7 @@ async fn run_plan(
             let b = step_blockers(v);
             (!b.is_empty()).then(|| Blocker::first_reason(&b))
         };
-        if let Some(stop) = write_step(cluster, ns, &first, &mut v, step, &guards).await? {
+        if let Some(stop) = write_step(cluster, ns, &first, &mut v, step, &guards, log).await? {
             return Ok(report.end(Outcome::Interfered, stop));
         }
         journal.wrote(&step.describe());
@@ -577,7 +577,10 @@ async fn write_step(
     v: &mut SetView,
     step: &ApplyStep,
     still_holds: &dyn Fn(&SetView) -> Option<String>,
+    log: &mut Progress<'_>,
 ) -> Result<Option<String>, Error> {
+    // said once the delete is made: a pod of grace 0 deleted with 1 (never a force delete)
+    let note = std::cell::Cell::new(None::<String>);
     // the set's spec as this write was decided on (a lowered partition is a spec change)
     let basis = (v.uid.clone(), v.generation);
     let set_write = matches!(step, ApplyStep::LowerPartition { .. });
@@ -587,10 +590,21 @@ async fn write_step(
         async |v: &SetView| -> Result<Guarded<Result<(), String>>, Error> {
             Ok(match step {
                 ApplyStep::DeletePod { ordinal, pod } => match delete_target(first, v, *ordinal) {
-                    DeleteTarget::Delete(p) => cluster
-                        .delete_pod_if_unchanged(ns, pod, &p.uid, &p.resource_version, None)
-                        .await?
-                        .map(Ok),
+                    DeleteTarget::Delete(p) => {
+                        let deleted = cluster
+                            .delete_pod_if_unchanged(
+                                ns,
+                                pod,
+                                &p.uid,
+                                &p.resource_version,
+                                delete_grace(p),
+                            )
+                            .await?;
+                        if let Guarded::Done(()) = deleted {
+                            note.set(delete_grace_note(p));
+                        }
+                        deleted.map(Ok)
+                    }
                     // someone deleted or replaced it: the controller re-creates it at the
                     // update revision; the step follows that pod instead of deleting a new one
                     DeleteTarget::Gone | DeleteTarget::AlreadyUpdated => Guarded::Done(Ok(())),
@@ -627,6 +641,9 @@ async fn write_step(
         },
     )
     .await?;
+    if let Some(note) = note.take() {
+        log.say(&note);
+    }
     match written {
         Reproven::Done(Ok(())) => Ok(None),
         Reproven::Done(Err(stop)) | Reproven::Broken(stop) => Ok(Some(stop)),
@@ -745,7 +762,7 @@ pub async fn repair(
         )),
     }
     };
-    if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step, &same_pod).await? {
+    if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step, &same_pod, log).await? {
         return Ok(report.end(Outcome::Interfered, stop));
     }
     log.say(&format!("deleted {} (uid {})", target.name, target.uid));
