@@ -24,6 +24,7 @@ use super::disruption::{
 use super::findings::{ProblemCode, Severity};
 use super::health::{node_health, pod_terminating};
 use super::placement::spec_misfit;
+use super::set::start_ordinal;
 use super::{Access, Claim, Volume};
 
 /// One check of the list: its stable ID, the code it shares with inspect's problems or
@@ -514,7 +515,7 @@ impl<'a> SetFacts<'a> {
             ns,
             name,
             replicas: spec.replicas.unwrap_or(1) as i64,
-            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            start: start_ordinal(set),
             template: spec.template.spec.as_ref(),
             template_labels,
             pods,

@@ -22,7 +22,7 @@ use super::health::{node_health, pod_available, pod_ready, pod_terminating, Read
 use super::placement::{
     allocatable, live_nodes, node_selector_matches, placement, requests, spec_misfit, Placement,
 };
-use super::set::owning_controller;
+use super::set::{owning_controller, start_ordinal};
 use super::starting::{being_created, starting_within, POD_START_SECONDS, STARTING_MARGIN_SECONDS};
 use super::Volume;
 
@@ -682,12 +682,7 @@ fn set_verdict(
             ))
         })
         .collect();
-    let start = set
-        .spec
-        .ordinals
-        .as_ref()
-        .and_then(|o| o.start)
-        .unwrap_or(0) as i64;
+    let start = start_ordinal(set);
     if let Some(s) = super::stuck::stuck_at(set, set_pods.iter().copied()) {
         let reason = format!(
             "{}; evicting {name} is refused until then: {}",

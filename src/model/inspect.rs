@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::findings::{ProblemCode, Severity};
 use super::health::{eviction_in, node_health, pod_ready, pod_terminating, NodeHealth};
 use super::placement::{pinned_node, NodeIndex};
-use super::set::{claim_ordinal, set_pods};
+use super::set::{claim_ordinal, set_pods, start_ordinal};
 use super::stuck::{stuck_at, StuckAt};
 use super::update::{rollout_state_with_pods, RolloutState};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
@@ -492,7 +492,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
     let name = set.metadata.name.clone().unwrap_or_default();
     let status = set.status.clone().unwrap_or_default();
     let desired = spec.replicas.unwrap_or(1) as i64;
-    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
+    let start = start_ordinal(set);
     let templates: Vec<(String, Option<String>)> = spec
         .volume_claim_templates
         .iter()

@@ -16,7 +16,7 @@ use super::health::{
     node_health, pod_ready, pod_terminating, LeaseLookup, Readiness, OUT_OF_SERVICE,
 };
 use super::placement::{tolerates, Placement};
-use super::set::owning_controller;
+use super::set::{owning_controller, start_ordinal};
 
 /// The taint of the non-graceful node shutdown (GA in 1.28), as `kubectl taint` writes it.
 pub const OUT_OF_SERVICE_VALUE: &str = "nodeshutdown";
@@ -385,7 +385,7 @@ pub fn replacement_refusal(
         ));
     }
     let spec = &set.spec;
-    let start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64;
+    let start = start_ordinal(set);
     let replicas = spec.replicas.unwrap_or(1) as i64;
     let ordinal = super::set::ordinal_of(name, pod)?;
     if ordinal < start || ordinal >= start + replicas {

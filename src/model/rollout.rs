@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::gate::{set_blockers, Blocker, BlockerCode, PodFacts, SetFacts};
 use super::health::{available_in, grace_left, pod_available, pod_ready, pod_terminating};
-use super::set::REVISION_LABEL;
+use super::set::{start_ordinal, REVISION_LABEL};
 use super::stuck::{stuck_at, StuckAt};
 use super::update::{revision_at, Strategy};
 
@@ -138,7 +138,7 @@ impl SetView {
             observed_generation: status.observed_generation.unwrap_or(0),
             replicas,
             status_replicas: status.replicas as i64,
-            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            start: start_ordinal(set),
             ordered_ready: spec.pod_management_policy.as_deref() != Some("Parallel"),
             min_ready_seconds: min_ready,
             strategy,

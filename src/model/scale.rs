@@ -20,7 +20,7 @@ use super::gate::{
 use super::health::{
     available_in, grace_left, node_health, pod_available, pod_ready, pod_terminating,
 };
-use super::set::{claim_ordinal, set_pods};
+use super::set::{claim_ordinal, set_pods, start_ordinal};
 use super::starting::starting_within;
 use super::update::RolloutState;
 use super::SetParts;
@@ -159,7 +159,7 @@ impl SetState {
             replicas,
             status_replicas: status.replicas as i64,
             ready_replicas: status.ready_replicas.unwrap_or(0) as i64,
-            start: spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0) as i64,
+            start: start_ordinal(set),
             when_scaled: spec
                 .persistent_volume_claim_retention_policy
                 .as_ref()

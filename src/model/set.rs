@@ -8,6 +8,16 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{PersistentVolume, Pod};
 
+/// The set's first ordinal: `spec.ordinals.start`, 0 when unset (StatefulSetStartOrdinal, GA
+/// in 1.31).
+pub fn start_ordinal(set: &StatefulSet) -> i64 {
+    set.spec
+        .ordinals
+        .as_ref()
+        .and_then(|o| o.start)
+        .unwrap_or(0) as i64
+}
+
 /// `<pod>-<n>` ordinal for pods of `set` (StatefulSet naming: the suffix after the set's name).
 pub fn ordinal_of(set: &str, pod: &str) -> Option<i64> {
     let rest = pod.strip_prefix(set)?.strip_prefix('-')?;

@@ -26,7 +26,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::gate::{Blocker, BlockerCode};
 use super::health::pod_terminating;
-use super::set::missing_volumes;
+use super::set::{missing_volumes, start_ordinal};
 
 /// Where the controller stops, and what replacing clears it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,12 +49,7 @@ pub fn stuck_at<'a>(
     pods: impl IntoIterator<Item = (i64, &'a Pod)>,
 ) -> Option<StuckAt> {
     let name = set.metadata.name.as_deref().unwrap_or_default();
-    let start = set
-        .spec
-        .ordinals
-        .as_ref()
-        .and_then(|o| o.start)
-        .unwrap_or(0) as i64;
+    let start = start_ordinal(set);
     let replicas = set.spec.replicas.unwrap_or(1) as i64;
     let mut failing: Vec<(i64, Vec<String>)> = pods
         .into_iter()

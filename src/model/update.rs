@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
 use super::health::pod_terminating;
-use super::set::REVISION_LABEL;
+use super::set::{start_ordinal, REVISION_LABEL};
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum RolloutState {
@@ -211,12 +211,7 @@ impl Strategy {
 /// None while the set's status reports no revisions.
 pub fn comes_back_at(set: &StatefulSet, ordinal: i64) -> Option<&String> {
     let status = set.status.as_ref()?;
-    let start = set
-        .spec
-        .ordinals
-        .as_ref()
-        .and_then(|o| o.start)
-        .unwrap_or(0) as i64;
+    let start = start_ordinal(set);
     revision_at(
         ordinal,
         Strategy::of(set).update_from(start),

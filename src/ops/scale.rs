@@ -147,17 +147,7 @@ async fn gate_step(
         } else {
             // the whole preflight again, not only the first time: a GitOps change of the
             // retention policy or a new autoscaler mid-scale stops the next step
-            let autoscalers = autoscalers_now(cluster, ns, &opts.name)
-                .await?
-                .unwrap_or_default();
-            let mut b = preflight(
-                &state,
-                opts.replicas,
-                opts.allow_claim_deletion,
-                &autoscalers,
-            );
-            b.extend(step_blockers(&state));
-            b
+            blockers_now(cluster, ns, opts, &state).await?
         };
         Ok((state, blockers))
     })
@@ -207,6 +197,27 @@ async fn autoscalers_now(
         Access::Ok(hpas) => Some(autoscalers_of(name, &hpas)),
         Access::Forbidden => None,
     })
+}
+
+/// Everything that blocks a step of this scale now: the whole preflight (autoscalers read
+/// again, the retention policy as the set says now) and the step's own guards.
+async fn blockers_now(
+    cluster: &Cluster,
+    ns: &str,
+    opts: &ScaleOptions,
+    state: &SetState,
+) -> Result<Vec<Blocker>, Error> {
+    let autoscalers = autoscalers_now(cluster, ns, &opts.name)
+        .await?
+        .unwrap_or_default();
+    let mut blockers = preflight(
+        state,
+        opts.replicas,
+        opts.allow_claim_deletion,
+        &autoscalers,
+    );
+    blockers.extend(step_blockers(state));
+    Ok(blockers)
 }
 
 /// Reads the set's state. Claims only where a guard or the report needs them; nodes
@@ -350,16 +361,7 @@ async fn run_steps(
             Some(s) => s,
             None => read(cluster, ns, &opts.name, true).await?.0,
         };
-        let autoscalers = autoscalers_now(cluster, ns, &opts.name)
-            .await?
-            .unwrap_or_default();
-        let mut blockers = preflight(
-            &state,
-            opts.replicas,
-            opts.allow_claim_deletion,
-            &autoscalers,
-        );
-        blockers.extend(step_blockers(&state));
+        let blockers = blockers_now(cluster, ns, opts, &state).await?;
         Ok::<_, Error>((state, blockers))
     };
     let refused = |blockers: &[Blocker], state: &SetState| {
