@@ -4,6 +4,8 @@
 //!
 //! Everything it serves is compiled into the binary.
 
+#[cfg(feature = "agents")]
+pub mod agents;
 pub mod api;
 pub mod config;
 pub mod controllers;
