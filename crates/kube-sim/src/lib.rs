@@ -9,6 +9,8 @@ pub mod agents;
 pub mod api;
 pub mod config;
 pub mod controllers;
+#[cfg(feature = "testkit")]
+pub mod controlplane;
 pub mod conversion;
 pub mod defaults;
 pub mod discovery;
