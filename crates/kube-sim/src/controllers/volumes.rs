@@ -251,15 +251,6 @@ impl Volumes {
                 // no resizer runs for it: nothing more happens (golden)
                 continue;
             };
-            // the external-resizer acts on claims kube-controller-manager's expand controller
-            // has handed to its driver (kubernetes-csi/external-resizer; the annotation is set
-            // by pkg/controller/volume/expand with the ExternalExpanding event)
-            if self.external_only
-                && pvc["metadata"]["annotations"]["volume.kubernetes.io/storage-resizer"]
-                    != driver_for(prov)
-            {
-                continue;
-            }
             let elapsed = since.map(|t| t.elapsed()).unwrap_or_default();
             let pv_name = pvc["spec"]["volumeName"].as_str().unwrap_or("").to_string();
             match statuses.as_str() {
