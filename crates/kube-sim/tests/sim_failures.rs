@@ -98,7 +98,7 @@ fn local_volume_replacement_waits_for_its_node() {
     );
     assert_eq!(
         msg,
-        "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/unreachable: }, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 node(s) didn't match PersistentVolume's node affinity. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
     assert!(row(&c, "flask-1").contains("Pending"));
     power(&c, &node, true);
