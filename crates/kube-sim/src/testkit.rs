@@ -650,6 +650,21 @@ impl Drop for Cluster {
                 "--wait=false",
             ]);
         }
+        // On the harness's own control plane the next test starts only once this one's pods
+        // are gone: a drain looks at every pod on a node, and a set left stuck by the test
+        // before, still terminating in its namespace, made a later drain refuse (the real
+        // tier's first drain run; the order-dependent drain tests).
+        if self.own_nodes.is_some() {
+            let deadline = Instant::now() + Duration::from_secs(90);
+            while Instant::now() < deadline
+                && self
+                    .kubectl(&["get", "namespace", &self.namespace.clone(), "-o", "name"])
+                    .code
+                    == 0
+            {
+                std::thread::sleep(Duration::from_millis(500));
+            }
+        }
     }
 }
 
