@@ -451,6 +451,42 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'Run the simulated cluster''s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane''s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig''s user (an admin: the nodes do not authenticate as `system:node:<name>`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;sim;nodes' {
+            [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes (n1..nN)')
+            [CompletionResult]::new('--zones', '--zones', [CompletionResultType]::ParameterName, 'Zones the nodes are spread over in turn: a count (2: zone-a, zone-b) or names (a,b,c)')
+            [CompletionResult]::new('--lease-renew', '--lease-renew', [CompletionResultType]::ParameterName, 'Node Lease renew interval (the kubelet''s default 10s; keep it well within the controller manager''s --node-monitor-grace-period)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Speed-up for delays no object records (pod start, container stop)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color the output (NO_COLOR is honoured with auto)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'All namespaces')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log each API request to stderr (credentials redacted)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'kubectl-sts;sim;help' {
+            [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'Run the simulated cluster''s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane''s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig''s user (an admin: the nodes do not authenticate as `system:node:<name>`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-sts;sim;help;nodes' {
+            break
+        }
+        'kubectl-sts;sim;help;help' {
             break
         }
         'kubectl-sts;demo' {
@@ -579,6 +615,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             break
         }
         'kubectl-sts;help;sim' {
+            [CompletionResult]::new('nodes', 'nodes', [CompletionResultType]::ParameterValue, 'Run the simulated cluster''s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane''s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig''s user (an admin: the nodes do not authenticate as `system:node:<name>`)')
+            break
+        }
+        'kubectl-sts;help;sim;nodes' {
             break
         }
         'kubectl-sts;help;demo' {

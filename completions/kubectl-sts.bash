@@ -118,6 +118,9 @@ _kubectl__sts() {
             kubectl__sts__subcmd__help__subcmd__rollout,status)
                 cmd="kubectl__sts__subcmd__help__subcmd__rollout__subcmd__status"
                 ;;
+            kubectl__sts__subcmd__help__subcmd__sim,nodes)
+                cmd="kubectl__sts__subcmd__help__subcmd__sim__subcmd__nodes"
+                ;;
             kubectl__sts__subcmd__rollout,apply)
                 cmd="kubectl__sts__subcmd__rollout__subcmd__apply"
                 ;;
@@ -147,6 +150,18 @@ _kubectl__sts() {
                 ;;
             kubectl__sts__subcmd__rollout__subcmd__help,status)
                 cmd="kubectl__sts__subcmd__rollout__subcmd__help__subcmd__status"
+                ;;
+            kubectl__sts__subcmd__sim,help)
+                cmd="kubectl__sts__subcmd__sim__subcmd__help"
+                ;;
+            kubectl__sts__subcmd__sim,nodes)
+                cmd="kubectl__sts__subcmd__sim__subcmd__nodes"
+                ;;
+            kubectl__sts__subcmd__sim__subcmd__help,help)
+                cmd="kubectl__sts__subcmd__sim__subcmd__help__subcmd__help"
+                ;;
+            kubectl__sts__subcmd__sim__subcmd__help,nodes)
+                cmd="kubectl__sts__subcmd__sim__subcmd__help__subcmd__nodes"
                 ;;
             *)
                 ;;
@@ -743,8 +758,22 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__help__subcmd__sim)
-            opts=""
+            opts="nodes"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__help__subcmd__sim__subcmd__nodes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1445,7 +1474,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__sim)
-            opts="-n -A -o -v -h -V --scenario --nodes --zones --port --kubeconfig-out --node-grace --toleration --force-detach-after --speed --fault --latency --cut-watch-after --tls --token --deny --no-anonymous --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-n -A -o -v -h -V --scenario --nodes --zones --port --kubeconfig-out --node-grace --toleration --force-detach-after --speed --fault --latency --cut-watch-after --tls --token --deny --no-anonymous --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version nodes help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1504,6 +1533,110 @@ _kubectl__sts() {
                     return 0
                     ;;
                 --deny)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__sim__subcmd__help)
+            opts="nodes help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__sim__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__sim__subcmd__help__subcmd__nodes)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__sts__subcmd__sim__subcmd__nodes)
+            opts="-n -A -o -v -h -V --nodes --zones --lease-renew --speed --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --nodes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zones)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lease-renew)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

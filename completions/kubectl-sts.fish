@@ -340,37 +340,60 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s A -l a
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s V -l version -d 'Print version'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l zones -d 'Spread the nodes over these zones in turn (topology.kubernetes.io/zone and /region), e.g. a,b,c' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l port -d 'Port to listen on (0 = any free port)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l kubeconfig-out -d 'Write a kubeconfig for the simulated cluster to this path' -r -F
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l node-grace -d 'Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l toleration -d 'Default not-ready/unreachable toleration added to pods (default 300s)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l force-detach-after -d 'The attach/detach controller\'s forced detach from an unhealthy node (6m upstream)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l speed -d 'Speed-up for delays no object records (pod start, container stop)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l fault -d 'Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l latency -d 'Delay every request by this much (e.g. 200ms)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l cut-watch-after -d 'End every watch stream after this many events' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l token -d 'Accept this bearer token for USER (repeatable; the first goes into the kubeconfig)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l deny -d 'Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l context -d 'The kubeconfig context to use' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s o -l output -d 'Output format' -r -f -a "table\t''
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l scenario -d 'What the cluster starts with: `seed` (the lab\'s Service + StatefulSet), `empty`, or a multi-document YAML file' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l nodes -d 'Number of nodes (n1..nN) with simulated kubelets' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l zones -d 'Spread the nodes over these zones in turn (topology.kubernetes.io/zone and /region), e.g. a,b,c' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l port -d 'Port to listen on (0 = any free port)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l kubeconfig-out -d 'Write a kubeconfig for the simulated cluster to this path' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l node-grace -d 'Node-monitor grace period before a silent node becomes Unknown (kube-controller-manager default 50s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l toleration -d 'Default not-ready/unreachable toleration added to pods (default 300s)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l force-detach-after -d 'The attach/detach controller\'s forced detach from an unhealthy node (6m upstream)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l speed -d 'Speed-up for delays no object records (pod start, container stop)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l fault -d 'Inject failures: VERB:RESOURCE:STATUS[:TIMES], e.g. list:pods:503:2 (repeatable; * matches any)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l latency -d 'Delay every request by this much (e.g. 200ms)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l cut-watch-after -d 'End every watch stream after this many events' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l token -d 'Accept this bearer token for USER (repeatable; the first goes into the kubeconfig)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l deny -d 'Deny USER the VERB on RESOURCE with 403 (repeatable), e.g. alice:list:nodes' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s o -l output -d 'Output format' -r -f -a "table\t''
 wide\t''
 json\t''
 yaml\t''"
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l tls -d 'Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -l no-anonymous -d 'Refuse requests without a token (401) instead of treating them as system:anonymous'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s A -l all-namespaces -d 'All namespaces'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s h -l help -d 'Print help'
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l tls -d 'Serve HTTPS (a CA is generated and written into the kubeconfig); kubectl sends tokens only over TLS'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -l no-anonymous -d 'Refuse requests without a token (401) instead of treating them as system:anonymous'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -f -a "nodes" -d 'Run the simulated cluster\'s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane\'s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig\'s user (an admin: the nodes do not authenticate as `system:node:<name>`)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and not __fish_seen_subcommand_from nodes help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l nodes -d 'Number of nodes (n1..nN)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l zones -d 'Zones the nodes are spread over in turn: a count (2: zone-a, zone-b) or names (a,b,c)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l lease-renew -d 'Node Lease renew interval (the kubelet\'s default 10s; keep it well within the controller manager\'s --node-monitor-grace-period)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l speed -d 'Speed-up for delays no object records (pod start, container stop)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l context -d 'The kubeconfig context to use' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l request-timeout -d 'Time to wait for each API request (e.g. 10s, 1m; 0 = no limit)' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s o -l output -d 'Output format' -r -f -a "table\t''
+wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -l color -d 'When to color the output (NO_COLOR is honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s A -l all-namespaces -d 'All namespaces'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s h -l help -d 'Print help'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from nodes" -s V -l version -d 'Print version'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "nodes" -d 'Run the simulated cluster\'s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane\'s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig\'s user (an admin: the nodes do not authenticate as `system:node:<name>`)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand sim; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l speed -d 'Speed-up for delays no object records (pod start, container stop); timings objects record stay real' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)' -r -F
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand demo" -l context -d 'The kubeconfig context to use' -r
@@ -439,3 +462,4 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "apply" -d 'Perform an OnDelete update one pod at a time (or lower a partition with --to-partition), each step only when every pod is Ready and available'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "repair" -d 'Replace the pod an OrderedReady rolling update waits for forever (on an old revision, not Ready for --stuck-after), after confirmation'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from rollout" -f -a "restart" -d 'As kubectl rollout restart, refused while any pod is unhealthy, and followed to completion (OnDelete: performed as apply)'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand help; and __fish_seen_subcommand_from sim" -f -a "nodes" -d 'Run the simulated cluster\'s nodes against a real API server until interrupted: kubelets (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control plane\'s own controllers (StatefulSet, scheduler, PV binder, attach/detach, node lifecycle …) must run there. Writes as the kubeconfig\'s user (an admin: the nodes do not authenticate as `system:node:<name>`)'

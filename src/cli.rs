@@ -648,7 +648,12 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Rollout(r) => run_rollout(&cli.global, r).await,
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
-        Command::Sim(a) => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
+        Command::Sim(a) => match &a.command {
+            Some(crate::simcmd::SimCommand::Nodes(n)) => crate::simcmd::run_nodes(&cli.global, n)
+                .await
+                .map(|_| ExitCode::Ok),
+            None => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
+        },
         Command::Completion(a) => {
             emit(|w| w.write_all(completion_script(a.shell).as_bytes())).map(|_| ExitCode::Ok)
         }

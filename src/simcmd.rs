@@ -12,7 +12,10 @@ use crate::names::parse_duration;
 use crate::render::{emit, Style};
 
 #[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SimArgs {
+    #[command(subcommand)]
+    pub command: Option<SimCommand>,
     /// What the cluster starts with: `seed` (the lab's Service + StatefulSet), `empty`, or a multi-document YAML file.
     #[arg(long, default_value = "empty", value_name = "seed|empty|FILE")]
     pub scenario: String,
@@ -61,6 +64,105 @@ pub struct SimArgs {
     /// Refuse requests without a token (401) instead of treating them as system:anonymous.
     #[arg(long)]
     pub no_anonymous: bool,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SimCommand {
+    /// Run the simulated cluster's nodes against a real API server until interrupted: kubelets
+    /// (node registration, Lease, status, pod lifecycle, volumes in use, power off/on by the
+    /// `kubectl-sts.sim/power` annotation) and the external provisioners, CSI attacher and
+    /// resizer of the `local-path`, `network`, `zonal` and `node-local` classes. The control
+    /// plane's own controllers (StatefulSet, scheduler, PV binder, attach/detach, node
+    /// lifecycle …) must run there. Writes as the kubeconfig's user (an admin: the nodes do
+    /// not authenticate as `system:node:<name>`).
+    Nodes(NodesArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct NodesArgs {
+    /// Number of nodes (n1..nN).
+    #[arg(long, default_value_t = 3)]
+    pub nodes: usize,
+    /// Zones the nodes are spread over in turn: a count (2: zone-a, zone-b) or names (a,b,c).
+    #[arg(long, value_delimiter = ',', value_name = "N|ZONE,...")]
+    pub zones: Vec<String>,
+    /// Node Lease renew interval (the kubelet's default 10s; keep it well within the
+    /// controller manager's --node-monitor-grace-period).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub lease_renew: Duration,
+    /// Speed-up for delays no object records (pod start, container stop).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+}
+
+/// `--zones 2` → zone-a, zone-b; names are kept.
+fn zone_names(zones: &[String]) -> Vec<String> {
+    match zones {
+        [n] if n.parse::<usize>().is_ok_and(|n| (1..=26).contains(&n)) => {
+            (0..n.parse::<u8>().unwrap_or(0))
+                .map(|i| format!("zone-{}", (b'a' + i) as char))
+                .collect()
+        }
+        _ => zones.to_vec(),
+    }
+}
+
+/// `kubectl-sts sim nodes`: the node agents against the cluster of `global`'s kubeconfig.
+pub async fn run_nodes(global: &crate::cli::Global, a: &NodesArgs) -> Result<(), Error> {
+    if a.speed.is_nan() || a.speed <= 0.0 {
+        return Err(Error::usage("--speed must be greater than 0"));
+    }
+    let zones = zone_names(&a.zones);
+    if let Some(z) = zones.iter().find(|z| !valid_label_value(z)) {
+        return Err(Error::usage(format!(
+            "--zones: {z:?} is not a valid label value"
+        )));
+    }
+    let opts = kube::config::KubeConfigOptions {
+        context: global.context.clone(),
+        ..Default::default()
+    };
+    let config = match &global.kubeconfig {
+        Some(p) => {
+            let kc = kube::config::Kubeconfig::read_from(p).map_err(|e| {
+                Error::usage(format!("cannot read kubeconfig {}: {e}", p.display()))
+            })?;
+            kube::Config::from_custom_kubeconfig(kc, &opts).await
+        }
+        None => kube::Config::from_kubeconfig(&opts).await,
+    }
+    .map_err(|e| Error::usage(format!("kubeconfig: {e}")))?;
+    let server = config.cluster_url.to_string();
+    let spec = kube_sim::agents::AgentSpec {
+        nodes: a.nodes,
+        zones,
+        config: SimConfig {
+            speed: a.speed,
+            lease_renew: a.lease_renew,
+            ..SimConfig::default()
+        },
+    };
+    // the agents block (their own runtime and thread)
+    let agents = tokio::task::spawn_blocking(move || kube_sim::agents::Agents::start(config, spec))
+        .await
+        .map_err(|e| Error::Api(e.to_string()))?
+        .map_err(|e| {
+            Error::Api(format!(
+                "cannot start the node agents against {server}: {e}"
+            ))
+        })?;
+    emit(|w| {
+        writeln!(
+            w,
+            "node agents running against {server}: {}",
+            agents.nodes.join(", ")
+        )
+    })?;
+    shutdown_signal().await;
+    tokio::task::spawn_blocking(move || drop(agents))
+        .await
+        .map_err(|e| Error::Api(e.to_string()))?;
+    Ok(())
 }
 
 /// A label value as apimachinery's IsValidLabelValue accepts it (empty excluded: a zone needs a name).

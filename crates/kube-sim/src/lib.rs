@@ -4,9 +4,13 @@
 //!
 //! Everything it serves is compiled into the binary.
 
+#[cfg(feature = "agents")]
+pub mod agents;
 pub mod api;
 pub mod config;
 pub mod controllers;
+#[cfg(feature = "testkit")]
+pub mod controlplane;
 pub mod conversion;
 pub mod defaults;
 pub mod discovery;

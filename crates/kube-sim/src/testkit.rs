@@ -1,5 +1,7 @@
-//! The test harness (feature `testkit`): one harness, two backends: the in-process simulated
-//! cluster (default) or an external cluster named by `KUBECTL_STS_TEST_KUBECONFIG`. Every test
+//! The test harness (feature `testkit`): one harness, three backends: the in-process simulated
+//! cluster (default), an external cluster named by `KUBECTL_STS_TEST_KUBECONFIG`, or a real
+//! control plane of its own with the simulated nodes as agents
+//! (`KUBECTL_STS_TEST_CONTROL_PLANE=real`, see [`crate::controlplane`]). Every test
 //! works in its own namespace so the same suite can run against a real cluster. Tests drive it
 //! with the real `kubectl` (`KUBECTL` names another binary).
 
@@ -41,6 +43,9 @@ pub struct Cluster {
     power_lock: std::sync::OnceLock<std::fs::File>,
     /// Real cluster: nodes this test powered off, powered on again when it ends (even failing).
     powered_off: std::sync::Mutex<Vec<String>>,
+    /// The harness's own control plane (`KUBECTL_STS_TEST_CONTROL_PLANE=real`): its nodes as
+    /// they were when the test began (cordoned, taint keys), restored when it ends.
+    own_nodes: Option<Vec<(String, bool, Vec<String>)>>,
 }
 
 /// kubectl bound to a cluster and namespace, cheap to clone into another thread (see
@@ -166,6 +171,9 @@ impl Cluster {
         );
         let (server, kubeconfig) = match std::env::var_os(EXTERNAL_ENV) {
             Some(path) => (None, PathBuf::from(path)),
+            None if crate::controlplane::wanted() => {
+                (None, crate::controlplane::get().admin_kubeconfig.clone())
+            }
             None => {
                 let scenario = Scenario {
                     nodes,
@@ -179,7 +187,7 @@ impl Cluster {
                 (Some(server), kc)
             }
         };
-        let c = Cluster {
+        let mut c = Cluster {
             rt,
             server,
             dir,
@@ -187,7 +195,11 @@ impl Cluster {
             namespace,
             power_lock: std::sync::OnceLock::new(),
             powered_off: std::sync::Mutex::new(vec![]),
+            own_nodes: None,
         };
+        if std::env::var_os(EXTERNAL_ENV).is_none() && crate::controlplane::wanted() {
+            c.own_nodes = Some(c.node_states());
+        }
         // (JSON on purpose: `kubectl create namespace` sends protobuf, which the sim does not decode)
         c.create_json(&serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": c.namespace}}));
         // pods are refused until the serviceaccounts controller has created `default` (a real
@@ -242,6 +254,69 @@ impl Cluster {
 
     pub fn is_sim(&self) -> bool {
         self.server.is_some()
+    }
+
+    /// On the harness's own real control plane, whose nodes are the simulated cluster's
+    /// agents (powered off and on by annotation, as simulated ones).
+    pub fn is_own_control_plane(&self) -> bool {
+        self.own_nodes.is_some()
+    }
+
+    /// The agents' nodes: name, cordoned, taint keys.
+    fn node_states(&self) -> Vec<(String, bool, Vec<String>)> {
+        let nodes = self.json(&["get", "nodes"]);
+        nodes["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|n| {
+                let taints = n["spec"]["taints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t["key"].as_str().map(String::from))
+                    .collect();
+                (
+                    n["metadata"]["name"].as_str().unwrap_or("").to_string(),
+                    n["spec"]["unschedulable"] == true,
+                    taints,
+                )
+            })
+            .collect()
+    }
+
+    /// Puts the nodes back as they were when the test began — uncordoned, without the taints
+    /// it added (not the node lifecycle controller's own not-ready/unreachable ones, which go
+    /// when the node is Ready) — and waits until they are Ready and schedulable again, so a
+    /// failed drain does not leave later tests without nodes. Assumes one test at a time
+    /// changes nodes (the real tier runs with `--test-threads=1`).
+    fn restore_nodes(&self) {
+        let Some(before) = &self.own_nodes else {
+            return;
+        };
+        const MANAGED: [&str; 2] = [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ];
+        for (name, cordoned, taints) in self.node_states() {
+            let Some((_, was_cordoned, had)) = before.iter().find(|(n, _, _)| *n == name) else {
+                continue;
+            };
+            if cordoned && !was_cordoned {
+                let _ = self.kubectl(&["uncordon", &name]);
+            }
+            for t in taints
+                .iter()
+                .filter(|t| !had.contains(t) && !MANAGED.contains(&t.as_str()))
+            {
+                let _ = self.kubectl(&["taint", "node", &name, &format!("{t}-")]);
+            }
+        }
+        let want = before.iter().filter(|(_, c, _)| !c).count();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.ready_nodes().len() < want && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(500));
+        }
     }
 
     pub fn server(&self) -> Option<&SimServer> {
@@ -561,6 +636,12 @@ impl Drop for Cluster {
                 let _ = writeln!(std::io::stderr(), "could not power {node} back on: {e:?}");
             }
         }
+        if self.own_nodes.is_some() {
+            if std::thread::panicking() {
+                crate::controlplane::get().keep_logs();
+            }
+            self.restore_nodes();
+        }
         if self.server.is_none() {
             let _ = self.kubectl(&[
                 "delete",
@@ -568,6 +649,21 @@ impl Drop for Cluster {
                 &self.namespace.clone(),
                 "--wait=false",
             ]);
+        }
+        // On the harness's own control plane the next test starts only once this one's pods
+        // are gone: a drain looks at every pod on a node, and a set left stuck by the test
+        // before, still terminating in its namespace, made a later drain refuse (the real
+        // tier's first drain run; the order-dependent drain tests).
+        if self.own_nodes.is_some() {
+            let deadline = Instant::now() + Duration::from_secs(90);
+            while Instant::now() < deadline
+                && self
+                    .kubectl(&["get", "namespace", &self.namespace.clone(), "-o", "name"])
+                    .code
+                    == 0
+            {
+                std::thread::sleep(Duration::from_millis(500));
+            }
         }
     }
 }
@@ -636,9 +732,20 @@ pub fn lab_with<'a>(
         ..SimConfig::default()
     };
     let c = Cluster::with_nodes(test, 3, config);
-    if !c.is_sim() && std::env::var_os(POWER_ENV).is_none() {
+    if !c.is_sim() && !c.is_own_control_plane() && std::env::var_os(POWER_ENV).is_none() {
         skip(&format!(
             "powers nodes off: set {POWER_ENV} to run it on a real cluster"
+        ));
+        return None;
+    }
+    // maxWaitForUnmountDuration (pkg/controller/volume/attachdetach) is a constant: on a real
+    // control plane a test that waits for the forced detach waits 6 minutes
+    if !c.is_sim()
+        && force_detach < Duration::from_secs(360)
+        && std::env::var_os(SLOW_ENV).is_none()
+    {
+        skip(&format!(
+            "waits for the attach/detach controller's forced detach, 6 min on a real control plane (no flag shortens it): set {SLOW_ENV}=1 to run it"
         ));
         return None;
     }
@@ -657,9 +764,12 @@ pub fn lab_with<'a>(
 /// a real one through `KUBECTL_STS_TEST_POWER_CMD off|on NODE` (run by `sh -c`).
 pub fn power(c: &Cluster, node: &str, on: bool) {
     let state = if on { "on" } else { "off" };
-    if c.is_sim() {
+    let annotate = || {
         let v = format!("kubectl-sts.sim/power={state}");
         c.kubectl_ok(&["annotate", "node", node, "--overwrite", &v]);
+    };
+    if c.is_sim() {
+        annotate();
         return;
     }
     c.take_power_lock();
@@ -669,6 +779,11 @@ pub fn power(c: &Cluster, node: &str, on: bool) {
         if !on {
             off.push(node.to_string());
         }
+    }
+    if c.is_own_control_plane() {
+        // the agents' kubelets stop and resume by the same annotation
+        annotate();
+        return;
     }
     let cmd = std::env::var(POWER_ENV).unwrap_or_else(|_| panic!("{POWER_ENV} is not set"));
     let out = Command::new("sh")
@@ -683,6 +798,9 @@ pub fn power(c: &Cluster, node: &str, on: bool) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Runs the tests that take minutes on a real control plane (the 6-minute forced detach).
+pub const SLOW_ENV: &str = "KUBECTL_STS_TEST_SLOW";
 
 /// The command that powers a real cluster's node off and on (`CMD off NODE`, `CMD on NODE`).
 pub const POWER_ENV: &str = "KUBECTL_STS_TEST_POWER_CMD";
@@ -770,7 +888,7 @@ pub fn skip(why: &str) {
 /// for a test that needs the simulator (its request log, injected faults) to decide so before
 /// it creates or powers off anything.
 pub fn needs_sim(why: &str) -> bool {
-    let real = std::env::var_os(EXTERNAL_ENV).is_some();
+    let real = std::env::var_os(EXTERNAL_ENV).is_some() || crate::controlplane::wanted();
     if real {
         skip(why);
     }

@@ -49,7 +49,9 @@ fn golden_stderr(file: &str, title: &str) -> String {
 #[test]
 fn claims_grow_only_where_the_class_allows_it_and_never_shrink() {
     let c = cluster("resize-claims");
-    if c.skip_unless_sim("the `network` class's resizer is the simulator's") {
+    if !c.is_own_control_plane()
+        && c.skip_unless_sim("the `network` class's resizer is the simulator's (or its agents')")
+    {
         return;
     }
     Sts {

@@ -79,7 +79,7 @@ fn required_anti_affinity_leaves_the_extra_replica_pending_with_the_schedulers_m
     if c.is_sim() {
         assert_eq!(
             msg,
-            "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
+            "0/2 nodes are available: 2 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."
         );
     } else {
         assert!(
@@ -113,7 +113,7 @@ fn reasons_of_different_filters_are_counted_and_sorted() {
     );
     assert_eq!(
         failed_scheduling(&c, "flask-0"),
-        "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
     c.kubectl_ok(&["uncordon", "n1"]);
     c.wait_ready("flask", 1, 60);
@@ -174,7 +174,7 @@ spec:
     c.apply(&pod("beside", "2"));
     assert_eq!(
         failed_scheduling(&c, "beside"),
-        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+        "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
     );
     c.apply(&pod("fits", "1"));
     c.eventually(30, "fits scheduled beside big", || {
@@ -255,7 +255,7 @@ fn a_set_kept_in_one_zone_cannot_leave_it() {
     });
     assert_eq!(
         failed_scheduling(&c, "flask-1"),
-        "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) were unschedulable. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."
+        "0/4 nodes are available: 2 node(s) didn't match Pod's node affinity/selector, 2 node(s) were unschedulable. no new claims to deallocate, preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling."
     );
 }
 
@@ -286,6 +286,6 @@ fn a_node_local_csi_volume_is_pinned_by_its_own_topology_key() {
     });
     assert_eq!(
         failed_scheduling(&c, "flask-0"),
-        "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        "0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match PersistentVolume's node affinity. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
 }

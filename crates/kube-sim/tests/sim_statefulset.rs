@@ -115,11 +115,22 @@ fn seed_rollout_is_ordered_and_each_ordinal_gets_its_own_volume() {
         header.starts_with("NAME          STATUS   VOLUME"),
         "{header}"
     );
-    let eps = c.jsonpath(
-        &["get", "endpoints", "flask"],
-        "{.subsets[0].addresses[*].hostname}",
-    );
-    assert_eq!(eps, "flask-0 flask-1 flask-2");
+    // every ordinal by its hostname, in the order of their IPs as strings (RepackSubsets,
+    // pkg/api/v1/endpoints/util.go; the real control plane listed `flask-2 flask-0 flask-1`)
+    let eps = c.json(&["get", "endpoints", "flask"]);
+    let addrs = eps["subsets"][0]["addresses"]
+        .as_array()
+        .expect("addresses");
+    let ips: Vec<&str> = addrs.iter().filter_map(|a| a["ip"].as_str()).collect();
+    let mut sorted = ips.clone();
+    sorted.sort();
+    assert_eq!(ips, sorted, "addresses in the order of their IPs");
+    let mut hosts: Vec<&str> = addrs
+        .iter()
+        .filter_map(|a| a["hostname"].as_str())
+        .collect();
+    hosts.sort();
+    assert_eq!(hosts, ["flask-0", "flask-1", "flask-2"]);
     // the controller's events, word for word as v1.36.2 wrote them for the same rollout
     let golden = std::fs::read_to_string(crate::harness::golden(
         "apply/add-claim-template-no-class.events.txt",
@@ -1007,7 +1018,11 @@ fn a_claim_template_added_by_recreating_the_set_stops_the_controller_at_ordinal_
     replaced("flask-0");
     let facts = pod_facts(&c);
     assert_eq!(facts["flask-0"].1, new_rev);
-    assert_eq!(facts["flask-0"].2, ["www", "logs"], "both claims' volumes");
+    // both, in either order: the controller builds them from a Go map (updateStorage,
+    // pkg/controller/statefulset/stateful_set_utils.go), the real tier gave `logs, www`
+    let mut vols = facts["flask-0"].2.clone();
+    vols.sort();
+    assert_eq!(vols, ["logs", "www"], "both claims' volumes");
     // the controller goes on to ordinal 1, and stops there the same way
     c.eventually(30, "FailedUpdate of flask-1", || {
         event_messages(&c, "FailedUpdate")

@@ -88,6 +88,20 @@ fn sync(sim: &Sim, svc: &Value, sel: &LabelSelector) {
         }
         o
     }).collect();
+    // RepackSubsets (pkg/api/v1/endpoints/util.go, called by the endpoints controller) sorts
+    // addresses by IP compared as bytes of its string, then by the target's uid — not by pod
+    // name: the real tier showed `flask-2 flask-0 flask-1`
+    let by_ip = |a: &Value, b: &Value| {
+        let key = |v: &Value| {
+            (
+                v["ip"].as_str().unwrap_or("").to_string(),
+                v["targetRef"]["uid"].as_str().unwrap_or("").to_string(),
+            )
+        };
+        key(a).cmp(&key(b))
+    };
+    ready.sort_by(by_ip);
+    not_ready.sort_by(by_ip);
     let mut subset = json!({});
     if !ready.is_empty() {
         subset["addresses"] = json!(ready);

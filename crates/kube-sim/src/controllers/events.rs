@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::{name, namespace, uid};
+use super::{name, namespace, uid, ClusterApi};
 use crate::registry::now;
 use crate::Sim;
 
@@ -18,13 +18,28 @@ impl Sim {
         component: &str,
         host: Option<&str>,
     ) {
+        record(self, obj, ty, reason, message, component, host)
+    }
+}
+
+/// Records an event about `obj` (a full object, for its kind and uid) through `api`.
+pub fn record<A: ClusterApi + ?Sized>(
+    api: &A,
+    obj: &Value,
+    ty: &str,
+    reason: &str,
+    message: &str,
+    component: &str,
+    host: Option<&str>,
+) {
+    {
         let ns = match namespace(obj) {
             "" => "default",
             n => n,
         };
         let t = now();
         // client-go's EventCorrelator: the same event again bumps count and lastTimestamp
-        let same = self.list_kind("Event", Some(ns)).into_iter().find(|e| {
+        let same = api.list_kind("Event", Some(ns)).into_iter().find(|e| {
             e["involvedObject"]["uid"] == uid(obj)
                 && e["reason"] == reason
                 && e["message"] == message
@@ -32,7 +47,7 @@ impl Sim {
         });
         if let Some(e) = same {
             let count = e["count"].as_i64().unwrap_or(1) + 1;
-            let _ = self.merge_patch(
+            let _ = api.merge_patch(
                 "Event",
                 ns,
                 name(&e),
@@ -62,6 +77,6 @@ impl Sim {
             "reportingComponent": component,
             "reportingInstance": host.unwrap_or(""),
         });
-        let _ = self.create_kind("Event", ns, ev);
+        let _ = api.create_kind("Event", ns, ev);
     }
 }

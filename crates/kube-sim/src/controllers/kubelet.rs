@@ -9,6 +9,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use super::volumes::{pod_pvs, unique_volume_name};
+use super::ClusterApi;
 use super::{condition, deleting, name, namespace, uid, Controller};
 use crate::registry::{now, DeleteOpts};
 use crate::Sim;
@@ -94,6 +95,8 @@ pub struct Kubelets {
     /// (pod uid, container) → where a container whose command exits is in its crash loop
     crashing: HashMap<(String, String), Crash>,
     next_ip: HashMap<String, u32>,
+    /// Some: the nodes these kubelets run on; None: every node.
+    only: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Controller for Kubelets {
@@ -102,8 +105,27 @@ impl Controller for Kubelets {
     }
 
     fn reconcile(&mut self, sim: &Sim) {
+        self.sync(sim)
+    }
+}
+
+impl Kubelets {
+    /// The kubelets of these nodes only (an agent process against a real API server, which
+    /// leaves any other node alone).
+    pub fn of_nodes(nodes: impl IntoIterator<Item = String>) -> Kubelets {
+        Kubelets {
+            only: Some(nodes.into_iter().collect()),
+            ..Default::default()
+        }
+    }
+
+    /// One pass over every node (of [`Kubelets::of_nodes`]) and the pods bound to it.
+    pub fn sync(&mut self, sim: &dyn ClusterApi) {
         let pods = sim.list_kind("Pod", None);
         for node in sim.list_kind("Node", None) {
+            if self.only.as_ref().is_some_and(|o| !o.contains(name(&node))) {
+                continue;
+            }
             if powered_off(&node) {
                 continue;
             }
@@ -121,7 +143,7 @@ impl Controller for Kubelets {
 }
 
 impl Kubelets {
-    fn heartbeat(&mut self, sim: &Sim, node: &Value) {
+    fn heartbeat(&mut self, sim: &dyn ClusterApi, node: &Value) {
         let cfg = sim.config();
         let n = name(node).to_string();
         let due = |m: &HashMap<String, Instant>, every: std::time::Duration| {
@@ -181,7 +203,7 @@ impl Kubelets {
         format!("{}.{}", prefix.join("."), *n % 250 + 2)
     }
 
-    fn sync_pod(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+    fn sync_pod(&mut self, sim: &dyn ClusterApi, node: &Value, pod: &Value) {
         let cfg = sim.config().clone();
         let pid = uid(pod).to_string();
         if deleting(pod) {
@@ -258,7 +280,7 @@ impl Kubelets {
         self.start(sim, node, pod);
     }
 
-    fn report_stopped(&mut self, sim: &Sim, pod: &Value) {
+    fn report_stopped(&mut self, sim: &dyn ClusterApi, pod: &Value) {
         let t = now();
         let mut conds = pod["status"]["conditions"]
             .as_array()
@@ -289,7 +311,7 @@ impl Kubelets {
     }
 
     /// Pending with init containers waiting (kubectl: `Init:0/1`), as while a volume is not attached.
-    fn show_initializing(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+    fn show_initializing(&mut self, sim: &dyn ClusterApi, node: &Value, pod: &Value) {
         if pod["status"]["startTime"].is_string() {
             return;
         }
@@ -341,7 +363,7 @@ impl Kubelets {
         let _ = sim.status_patch("Pod", namespace(pod), name(pod), &json!({"status": status}));
     }
 
-    fn start(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+    fn start(&mut self, sim: &dyn ClusterApi, node: &Value, pod: &Value) {
         let t = now();
         let ip = self.pod_ip(node);
         let host_ip = node_ip(node);
@@ -434,7 +456,7 @@ impl Kubelets {
     /// gate ReduceDefaultCrashLoopBackoffDecay, and KEP-5593's `maxContainerRestartPeriod` is a
     /// kubelet setting that defaults to the same 300 s). Meanwhile the container is `waiting: CrashLoopBackOff` with its last run in
     /// `lastState.terminated`; the pod stays Running and not Ready.
-    fn crash_loop(&mut self, sim: &Sim, node: &Value, pod: &Value) {
+    fn crash_loop(&mut self, sim: &dyn ClusterApi, node: &Value, pod: &Value) {
         let pid = uid(pod).to_string();
         let cfg = sim.config().clone();
         let mut statuses: Vec<Value> = pod["status"]["containerStatuses"]
@@ -529,7 +551,7 @@ impl Kubelets {
     /// have passed since they started (the prober does not run before them:
     /// pkg/kubelet/prober/worker.go; readiness starts as a failure), and the pod with them.
     /// A recorded duration: real seconds, not shortened by `speed`.
-    fn ready_after_delay(&mut self, sim: &Sim, pod: &Value) {
+    fn ready_after_delay(&mut self, sim: &dyn ClusterApi, pod: &Value) {
         let now = jiff::Timestamp::now();
         let mut statuses: Vec<Value> = pod["status"]["containerStatuses"]
             .as_array()
@@ -580,7 +602,12 @@ impl Kubelets {
     }
 
     /// node.status.volumesInUse: what this kubelet has mounted (running or still stopping pods).
-    fn volumes_in_use(&mut self, sim: &Sim, node: &Value, pods: &[&std::sync::Arc<Value>]) {
+    fn volumes_in_use(
+        &mut self,
+        sim: &dyn ClusterApi,
+        node: &Value,
+        pods: &[&std::sync::Arc<Value>],
+    ) {
         let mut names: Vec<String> = pods
             .iter()
             .filter(|p| {

@@ -144,6 +144,61 @@ impl Sim {
     }
 }
 
+/// "The API" as the node-side controllers (kubelets, provisioners, CSI attacher, resizer) use
+/// it: served in-process by the simulated cluster's registry ([`Sim`]) and, for the real
+/// control-plane tier, by a client of an external kube-apiserver
+/// ([`crate::agents::KubeApi`], feature `agents`). One implementation of those controllers
+/// for both tiers (issue 33, item 3).
+pub trait ClusterApi: Sync {
+    fn list_kind(&self, kind: &str, ns: Option<&str>) -> Vec<Obj>;
+    fn get_kind(&self, kind: &str, ns: &str, name: &str) -> Option<Obj>;
+    fn create_kind(&self, kind: &str, ns: &str, obj: Value) -> Result<Obj>;
+    /// JSON merge patch (RFC 7386) of the object.
+    fn merge_patch(&self, kind: &str, ns: &str, name: &str, patch: &Value) -> Result<Obj>;
+    /// A patch of the status subresource. A merge patch; a client of a real API server sends
+    /// Pods' and Nodes' as strategic merge patches (as the kubelet does), so conditions of a
+    /// type the patch does not name, written by others, are kept.
+    fn status_patch(&self, kind: &str, ns: &str, name: &str, patch: &Value) -> Result<Obj>;
+    fn delete_kind(&self, kind: &str, ns: &str, name: &str, opts: &DeleteOpts) -> Result<Value>;
+    /// Records a core/v1 Event about `obj` (see [`events::record`]).
+    fn event(
+        &self,
+        obj: &Value,
+        ty: &str,
+        reason: &str,
+        message: &str,
+        component: &str,
+        host: Option<&str>,
+    ) {
+        events::record(self, obj, ty, reason, message, component, host)
+    }
+    fn config(&self) -> &crate::SimConfig;
+}
+
+impl ClusterApi for Sim {
+    fn list_kind(&self, kind: &str, ns: Option<&str>) -> Vec<Obj> {
+        Sim::list_kind(self, kind, ns)
+    }
+    fn get_kind(&self, kind: &str, ns: &str, name: &str) -> Option<Obj> {
+        Sim::get_kind(self, kind, ns, name)
+    }
+    fn create_kind(&self, kind: &str, ns: &str, obj: Value) -> Result<Obj> {
+        Sim::create_kind(self, kind, ns, obj)
+    }
+    fn merge_patch(&self, kind: &str, ns: &str, name: &str, patch: &Value) -> Result<Obj> {
+        Sim::merge_patch(self, kind, ns, name, patch)
+    }
+    fn status_patch(&self, kind: &str, ns: &str, name: &str, patch: &Value) -> Result<Obj> {
+        Sim::status_patch(self, kind, ns, name, patch)
+    }
+    fn delete_kind(&self, kind: &str, ns: &str, name: &str, opts: &DeleteOpts) -> Result<Value> {
+        Sim::delete_kind(self, kind, ns, name, opts)
+    }
+    fn config(&self) -> &crate::SimConfig {
+        Sim::config(self)
+    }
+}
+
 /// A control loop: `reconcile` is called after changes and on every tick.
 pub trait Controller: Send {
     fn name(&self) -> &'static str;

@@ -39,7 +39,9 @@ impl Rejection {
 // Reason strings as the plugins define them.
 pub const UNSCHEDULABLE: &str = "node(s) were unschedulable"; // nodeunschedulable.ErrReasonUnschedulable
 pub const NODE_AFFINITY: &str = "node(s) didn't match Pod's node affinity/selector"; // nodeaffinity.ErrReasonPod
-pub const VOLUME_CONFLICT: &str = "node(s) had volume node affinity conflict"; // volumebinding.ErrReasonNodeConflict
+                                                                                     // volumebinding.ErrReasonNodeConflict (pkg/scheduler/framework/plugins/volumebinding/binder.go,
+                                                                                     // v1.36.5: the real tier showed it; "had volume node affinity conflict" was an older wording)
+pub const VOLUME_CONFLICT: &str = "node(s) didn't match PersistentVolume's node affinity";
 pub const SPREAD: &str = "node(s) didn't match pod topology spread constraints"; // podtopologyspread.ErrReasonConstraintsNotMatch
 pub const SPREAD_LABEL: &str =
     "node(s) didn't match pod topology spread constraints (missing required label)"; // ErrReasonNodeLabelNotMatch
@@ -424,7 +426,11 @@ pub fn fit_error(total: usize, rejections: &[Rejection]) -> String {
             })
             .collect(),
     );
-    format!("0/{total} nodes are available: {reasons}. preemption: 0/{total} nodes are available: {preemption}.")
+    // the PostFilter plugins' messages joined: DynamicResources first (enabled by default; a pod
+    // without resource claims gets "no new claims to deallocate",
+    // plugins/dynamicresources/dynamicresources.go PostFilter), then DefaultPreemption — as
+    // the real v1.36.5 scheduler wrote it on the real tier
+    format!("0/{total} nodes are available: {reasons}. no new claims to deallocate, preemption: 0/{total} nodes are available: {preemption}.")
 }
 
 /// The namespaces' labels, for namespaceSelector.
@@ -653,7 +659,7 @@ mod tests {
         ];
         assert_eq!(
             fit_error(3, &rs),
-            "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+            "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
         );
         let cpu = [Rejection::resolvable(vec![
             "Insufficient cpu".into(),
@@ -661,7 +667,7 @@ mod tests {
         ])];
         assert_eq!(
             fit_error(1, &cpu),
-            "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+            "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
         );
     }
 

@@ -246,13 +246,11 @@ impl Scheduler {
         let ready = condition(node, "Ready").is_some_and(|c| c["status"] == "True");
         // a NotReady node the lifecycle controller has not tainted yet is treated as tainted
         let taint = taint.or((!ready && !tolerates(tolerations, &not_ready)).then_some(&not_ready));
-        if let Some(t) = taint {
-            let v = t["value"].as_str().unwrap_or("");
+        if taint.is_some() {
+            // v1.36.5 names no taint (plugins/tainttoleration/taint_toleration.go: the key and
+            // value only go to the log); the real tier showed it
             return Some(Rejection {
-                reasons: vec![format!(
-                    "node(s) had untolerated taint {{{}: {v}}}",
-                    t["key"].as_str().unwrap_or("")
-                )],
+                reasons: vec!["node(s) had untolerated taint(s)".into()],
                 resolvable: false,
             });
         }

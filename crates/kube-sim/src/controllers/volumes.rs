@@ -12,6 +12,7 @@ use std::time::Instant;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+use super::ClusterApi;
 use super::{condition, deleting, name, namespace, uid, Controller};
 use crate::registry::{now, DeleteOpts};
 use crate::Sim;
@@ -69,7 +70,7 @@ fn finalizers(o: &Value) -> Vec<String> {
         .collect()
 }
 
-fn remove_finalizer(sim: &Sim, kind: &str, o: &Value, f: &str) {
+fn remove_finalizer(sim: &dyn ClusterApi, kind: &str, o: &Value, f: &str) {
     let kept: Vec<String> = finalizers(o).into_iter().filter(|x| x != f).collect();
     let _ = sim.merge_patch(
         kind,
@@ -110,7 +111,7 @@ pub fn has_taint(node: &Value, key: &str) -> bool {
 }
 
 /// The PVs (by name) a pod's claims are bound to.
-pub fn pod_pvs(sim: &Sim, pod: &Value) -> Vec<std::sync::Arc<Value>> {
+pub fn pod_pvs(sim: &dyn ClusterApi, pod: &Value) -> Vec<std::sync::Arc<Value>> {
     pod["spec"]["volumes"]
         .as_array()
         .into_iter()
@@ -137,6 +138,8 @@ pub struct Volumes {
     attached_reported: BTreeSet<(String, String)>,
     /// Claims being expanded: when the current resize phase began.
     resizing: HashMap<String, Instant>,
+    /// See [`Volumes::external_only`].
+    external_only: bool,
 }
 
 impl Controller for Volumes {
@@ -145,9 +148,28 @@ impl Controller for Volumes {
     }
 
     fn reconcile(&mut self, sim: &Sim) {
-        provision_and_bind(sim);
-        protection(sim);
-        self.attach_detach(sim);
+        self.sync(sim)
+    }
+}
+
+impl Volumes {
+    /// Only what runs outside kube-controller-manager — the external provisioners (with their
+    /// reclaim of released volumes), the CSI external attacher and resizer — for an agent
+    /// process beside a real control plane, whose PV binder, PVC/PV protection, attach/detach
+    /// and expand controllers do the rest.
+    pub fn external_only() -> Volumes {
+        Volumes {
+            external_only: true,
+            ..Default::default()
+        }
+    }
+
+    pub fn sync(&mut self, sim: &dyn ClusterApi) {
+        provision_and_bind(sim, self.external_only);
+        if !self.external_only {
+            protection(sim);
+            self.attach_detach(sim);
+        }
         external_attacher(sim);
         self.expand(sim);
     }
@@ -159,7 +181,7 @@ fn quantity(v: &Value) -> Option<i128> {
 
 /// The pod running on a node that mounts the claim (the kubelet finishes a file system resize
 /// online there).
-fn mounting_pod(sim: &Sim, pvc: &Value) -> Option<std::sync::Arc<Value>> {
+fn mounting_pod(sim: &dyn ClusterApi, pvc: &Value) -> Option<std::sync::Arc<Value>> {
     sim.list_kind("Pod", Some(namespace(pvc)))
         .into_iter()
         .find(|p| {
@@ -183,7 +205,7 @@ impl Volumes {
     /// for its node, `FileSystemResizePending` / `NodeResizePending`; the kubelet of a running
     /// pod that mounts it expands the file system online and sets `status.capacity`, clearing
     /// the condition and the status.
-    fn expand(&mut self, sim: &Sim) {
+    fn expand(&mut self, sim: &dyn ClusterApi) {
         let step = sim.config().scaled(std::time::Duration::from_secs(1));
         for pvc in sim.list_kind("PersistentVolumeClaim", None) {
             let key = uid(&pvc).to_string();
@@ -207,6 +229,11 @@ impl Volumes {
                 .to_string();
             let since = self.resizing.get(&key).copied();
             if since.is_none() {
+                // kube-controller-manager's expand controller says so on the real tier
+                if self.external_only {
+                    self.resizing.insert(key.clone(), Instant::now());
+                    continue;
+                }
                 sim.event(
                     &pvc,
                     "Normal",
@@ -292,7 +319,8 @@ impl Volumes {
     }
 }
 
-fn provision_and_bind(sim: &Sim) {
+/// The external provisioners and, unless `external_only`, kube-controller-manager's PV binder.
+fn provision_and_bind(sim: &dyn ClusterApi, external_only: bool) {
     let classes: BTreeMap<String, std::sync::Arc<Value>> = sim
         .list_kind("StorageClass", None)
         .into_iter()
@@ -320,7 +348,14 @@ fn provision_and_bind(sim: &Sim) {
         if wffc && selected.is_none() {
             continue;
         }
-        if pvc["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"].is_null() {
+        let annotated = &pvc["metadata"]["annotations"]["volume.kubernetes.io/storage-provisioner"];
+        if external_only && annotated != prov {
+            // an external-provisioner acts on claims the PV controller has handed to it
+            // (kubernetes-csi/external-provisioner, its claim filter on this annotation, which
+            // pkg/controller/volume/persistentvolume sets for out-of-tree provisioners)
+            continue;
+        }
+        if annotated.is_null() {
             let _ = sim.merge_patch("PersistentVolumeClaim", ns, name(&pvc), &json!({"metadata": {"annotations": {
                 "volume.beta.kubernetes.io/storage-provisioner": prov, "volume.kubernetes.io/storage-provisioner": prov}}}));
         }
@@ -380,7 +415,27 @@ fn provision_and_bind(sim: &Sim) {
                 }
             }
         };
-        bind(sim, &pvc, &pv);
+        if !external_only {
+            bind(sim, &pvc, &pv);
+        }
+    }
+    if external_only {
+        // the external-provisioner deletes the volumes it provisioned once the PV controller
+        // has released them under reclaim policy Delete (the PV controller only waits for it:
+        // "waiting for a volume to be deleted by the external provisioner")
+        for pv in sim.list_kind("PersistentVolume", None) {
+            let ours = classes.values().any(|c| {
+                pv["metadata"]["annotations"]["pv.kubernetes.io/provisioned-by"] == c["provisioner"]
+            });
+            if ours
+                && pv["status"]["phase"] == "Released"
+                && pv["spec"]["persistentVolumeReclaimPolicy"] == "Delete"
+                && !deleting(&pv)
+            {
+                let _ = sim.delete_kind("PersistentVolume", "", name(&pv), &DeleteOpts::default());
+            }
+        }
+        return;
     }
     // PV side: phase Available/Bound/Released, reclaim Delete
     for pv in sim.list_kind("PersistentVolume", None) {
@@ -430,7 +485,7 @@ fn phase_or<'a>(p: &'a str, d: &'a str) -> &'a str {
 }
 
 /// syncUnboundClaim → bindVolumeToClaim / bindClaimToVolume.
-fn bind(sim: &Sim, pvc: &Value, pv: &Value) {
+fn bind(sim: &dyn ClusterApi, pvc: &Value, pv: &Value) {
     let ns = namespace(pvc);
     let _ = sim.merge_patch("PersistentVolumeClaim", ns, name(pvc), &json!({
         "metadata": {"annotations": {"pv.kubernetes.io/bind-completed": "yes", "pv.kubernetes.io/bound-by-controller": "yes"}},
@@ -445,7 +500,7 @@ fn bind(sim: &Sim, pvc: &Value, pv: &Value) {
     );
 }
 
-fn protection(sim: &Sim) {
+fn protection(sim: &dyn ClusterApi) {
     let pods = sim.list_kind("Pod", None);
     for pvc in sim.list_kind("PersistentVolumeClaim", None) {
         if !deleting(&pvc) || !finalizers(&pvc).iter().any(|f| f == PVC_PROTECTION) {
@@ -482,7 +537,7 @@ fn protection(sim: &Sim) {
 }
 
 impl Volumes {
-    fn attach_detach(&mut self, sim: &Sim) {
+    fn attach_detach(&mut self, sim: &dyn ClusterApi) {
         let nodes: BTreeMap<String, std::sync::Arc<Value>> = sim
             .list_kind("Node", None)
             .into_iter()
@@ -658,7 +713,7 @@ impl Volumes {
 
 /// The CSI external-attacher: marks attachments attached (with its finalizer) and
 /// releases them when deleted. It runs in the control plane, so a dead node does not stop it.
-fn external_attacher(sim: &Sim) {
+fn external_attacher(sim: &dyn ClusterApi) {
     for va in sim.list_kind("VolumeAttachment", None) {
         let driver = va["spec"]["attacher"].as_str().unwrap_or("");
         let fin = format!("external-attacher/{}", driver.replace('.', "-"));
