@@ -649,9 +649,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::ResizeStorage(a) => run_resize(&cli.global, a).await,
         #[cfg(feature = "sim")]
         Command::Sim(a) => match &a.command {
-            Some(crate::simcmd::SimCommand::Nodes(n)) => crate::simcmd::run_nodes(&cli.global, n)
-                .await
-                .map(|_| ExitCode::Ok),
+            Some(crate::simcmd::SimCommand::Nodes(n)) => crate::simcmd::run_nodes(
+                cli.global.kubeconfig.as_deref(),
+                cli.global.context.clone(),
+                n,
+            )
+            .await
+            .map(|_| ExitCode::Ok),
             None => crate::simcmd::run_sim(a).await.map(|_| ExitCode::Ok),
         },
         Command::Completion(a) => {

@@ -107,8 +107,13 @@ fn zone_names(zones: &[String]) -> Vec<String> {
     }
 }
 
-/// `kubectl-sts sim nodes`: the node agents against the cluster of `global`'s kubeconfig.
-pub async fn run_nodes(global: &crate::cli::Global, a: &NodesArgs) -> Result<(), Error> {
+/// `kubectl-sts sim nodes`: the node agents against the cluster of a kubeconfig (`--kubeconfig`
+/// or kubectl's own choice) and context, which `cli` hands in (this module sits below it).
+pub async fn run_nodes(
+    kubeconfig: Option<&std::path::Path>,
+    context: Option<String>,
+    a: &NodesArgs,
+) -> Result<(), Error> {
     if a.speed.is_nan() || a.speed <= 0.0 {
         return Err(Error::usage("--speed must be greater than 0"));
     }
@@ -119,10 +124,10 @@ pub async fn run_nodes(global: &crate::cli::Global, a: &NodesArgs) -> Result<(),
         )));
     }
     let opts = kube::config::KubeConfigOptions {
-        context: global.context.clone(),
+        context,
         ..Default::default()
     };
-    let config = match &global.kubeconfig {
+    let config = match kubeconfig {
         Some(p) => {
             let kc = kube::config::Kubeconfig::read_from(p).map_err(|e| {
                 Error::usage(format!("cannot read kubeconfig {}: {e}", p.display()))

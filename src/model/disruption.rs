@@ -266,7 +266,8 @@ fn misfit(
             .as_ref()
             .is_some_and(|a| !node_selector_matches(a, node))
     }) {
-        return Some("node(s) had volume node affinity conflict");
+        // VolumeBinding's ErrReasonNodeConflict, as v1.36's scheduler prints it (real tier)
+        return Some("node(s) didn't match PersistentVolume's node affinity");
     }
     if let Some(why) = spec_misfit(spec, node) {
         return Some(why);

@@ -339,5 +339,6 @@ pub(crate) fn spec_misfit(
                     && !tolerations.iter().any(|tol| tolerates(tol, t))
             })
         });
-    untolerated.then_some("node(s) had untolerated taint")
+    // v1.36 TaintToleration words it without the key (seen on the real control plane tier)
+    untolerated.then_some("node(s) had untolerated taint(s)")
 }
