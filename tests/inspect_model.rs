@@ -375,7 +375,15 @@ fn service_missing_or_not_headless() {
     });
     let ins = run(&objs);
     assert_eq!(codes(&ins), ["ServiceNotHeadless"]);
-    assert!(ins.problems[0].action.contains("clusterIP: None"));
+    // never "recreate the Service": the API refuses clusterIP: None on an existing Service,
+    // and deleting it takes its cluster IP from its clients
+    let action = &ins.problems[0].action;
+    assert!(
+        action.contains("create a second, headless Service flask-headless (clusterIP: None")
+            && action.contains("--cascade=orphan")
+            && !action.contains("recreate the Service"),
+        "{action}"
+    );
     remove(&mut objs, "Service", "flask");
     assert_eq!(codes(&run(&objs)), ["ServiceMissing"]);
 }

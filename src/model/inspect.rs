@@ -748,7 +748,9 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             code: ProblemCode::ServiceNotHeadless,
             ordinal: None,
             message: format!("governing Service {ns}/{} has clusterIP {}: per-pod DNS records need a headless Service", svc.name, svc.cluster_ip.as_deref().unwrap_or("?")),
-            action: "recreate the Service with clusterIP: None (clusterIP cannot be changed in place)".into(),
+            // the API refuses clusterIP: None on an existing Service, and deleting it takes its
+            // cluster IP from its clients: the same way out as check's STS012
+            action: format!("keep {svc} for its clients (its cluster IP cannot be removed in place); create a second, headless Service {set}-headless (clusterIP: None, the same selector and ports), re-create the set with serviceName: {set}-headless (serviceName is immutable: kubectl delete statefulset {set} -n {ns} --cascade=orphan, then apply it; the pods keep running), then kubectl sts rollout restart {set} -n {ns} so each pod gets its DNS name under the new Service", svc = svc.name, set = ins.name),
         }),
         _ => {}
     }
