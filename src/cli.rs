@@ -724,13 +724,16 @@ async fn inspect_once(
             }
             let snap = cluster.snapshot(&cluster.namespace, name).await?;
             let ins = inspect(&snap, &opts);
-            emit(|w| {
-                w.write_all(redraw.as_bytes())?;
-                match format {
-                    f @ (Format::Json | Format::Yaml) => render::serialized(w, &ins, f),
-                    f => render::inspection(w, &ins, f == Format::Wide, style),
-                }
-            })?;
+            gone_is_read(
+                a,
+                emit(|w| {
+                    w.write_all(redraw.as_bytes())?;
+                    match format {
+                        f @ (Format::Json | Format::Yaml) => render::serialized(w, &ins, f),
+                        f => render::inspection(w, &ins, f == Format::Wide, style),
+                    }
+                }),
+            )?;
             Ok(ins.failing_problems())
         }
         None => {
@@ -748,17 +751,21 @@ async fn inspect_once(
                 }
             }
             let mut failing = 0;
-            let items = inspect_fleet(&fleet, &opts).inspect(|i| failing += i.failing_problems());
+            let mut items =
+                inspect_fleet(&fleet, &opts).inspect(|i| failing += i.failing_problems());
             match format {
                 f @ (Format::Json | Format::Yaml) => {
-                    emit(|w| {
+                    let written = emit(|w| {
                         w.write_all(redraw.as_bytes())?;
-                        render::document_list(w, items, f)
-                    })?;
+                        render::document_list(w, &mut items, f)
+                    });
+                    // the sets not written still count for --fail-on-problems
+                    items.for_each(drop);
+                    gone_is_read(a, written)?;
                 }
                 _ => {
                     let rows: Vec<OverviewRow> = items.map(|i| OverviewRow::from(&i)).collect();
-                    emit(|w| {
+                    let written = emit(|w| {
                         w.write_all(redraw.as_bytes())?;
                         if rows.is_empty() {
                             match unverified {
@@ -768,11 +775,22 @@ async fn inspect_once(
                         } else {
                             render::overview(w, &rows, g.all_namespaces, style)
                         }
-                    })?;
+                    });
+                    gone_is_read(a, written)?;
                 }
             }
             Ok(failing)
         }
+    }
+}
+
+/// A reader that went away (`| head`) has read what it wanted: with `--fail-on-problems` the
+/// problems still decide the exit code (as check's findings do); otherwise, and under `--watch`
+/// (which redraws for nobody), the command ends quietly as before.
+fn gone_is_read(a: &InspectArgs, written: Result<(), Error>) -> Result<(), Error> {
+    match written {
+        Err(Error::ReaderGone) if a.fail_on_problems && !a.watch => Ok(()),
+        other => other,
     }
 }
 

@@ -736,6 +736,23 @@ fn a_reader_that_goes_away_ends_read_only_commands_quietly() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(0));
+
+    // inspect --fail-on-problems keeps its exit 5 too, as check does (the governing Service
+    // gone: ServiceMissing, an error), and 0 without the flag
+    c.kubectl_ok(&["delete", "service", "flask"]);
+    for (args, code) in [
+        (vec!["inspect", "flask", "--fail-on-problems"], 5),
+        (
+            vec!["inspect", "flask", "--fail-on-problems", "-o", "json"],
+            5,
+        ),
+        (vec!["inspect", "--fail-on-problems"], 5),
+        (vec!["inspect", "flask"], 0),
+    ] {
+        let o = with_closed_stdout(&c, &args);
+        assert_eq!(o.code, code, "{args:?}: {}", o.stderr);
+        assert_eq!(o.stderr, "", "{args:?}");
+    }
 }
 
 /// `install-links` as a user runs it, no cluster: a directory not on PATH is said, a dry run
