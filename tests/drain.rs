@@ -1234,28 +1234,22 @@ fn uncordon_force_over_a_stale_annotation_uncordons_the_first_time() {
     );
 }
 
-/// A spec change the StatefulSet controller has not observed yet (a scale, an HPA, a GitOps
-/// sync: generation above observedGeneration) is waited for, not refused: the drain said "the
-/// controller is replacing its pods" and refused (exit 4) before. Here the controller is
-/// stopped while the spec changes, and started again a few seconds into the drain.
-#[test]
-fn a_spec_change_not_yet_observed_is_waited_for() {
-    let c = Cluster::fast("drain-unobserved", 3);
-    let Some(sim) = c.sim_or_skip(
-        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
-    ) else {
-        return;
-    };
-    let sim = sim.clone();
-    let Some(network) = c.class_or_skip("network") else {
-        return;
-    };
+/// flask (network volumes, a budget) with its StatefulSet controller stopped and a spec change
+/// it has not observed (generation above observedGeneration): the simulator, flask-1's node
+/// and uid. None (said) where the controller cannot be stopped or there is no network class.
+fn unobserved_spec_change(c: &Cluster) -> Option<(std::sync::Arc<kube_sim::Sim>, String, String)> {
+    let sim = c
+        .sim_or_skip(
+            "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
+        )?
+        .clone();
+    let network = c.class_or_skip("network")?;
     Sts {
         class: &network,
         ..Default::default()
     }
-    .deploy(&c, 120);
-    pdb(&c, "flask", "flask");
+    .deploy(c, 120);
+    pdb(c, "flask", "flask");
     let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
     let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
     sim.faults
@@ -1271,6 +1265,19 @@ fn a_spec_change_not_yet_observed_is_waited_for() {
         "-p",
         r#"{"spec":{"minReadySeconds":1}}"#,
     ]);
+    Some((sim, node, before))
+}
+
+/// A spec change the StatefulSet controller has not observed yet (a scale, an HPA, a GitOps
+/// sync: generation above observedGeneration) is waited for, not refused: the drain said "the
+/// controller is replacing its pods" and refused (exit 4) before. Here the controller is
+/// stopped while the spec changes, and started again a few seconds into the drain.
+#[test]
+fn a_spec_change_not_yet_observed_is_waited_for() {
+    let c = Cluster::fast("drain-unobserved", 3);
+    let Some((sim, node, before)) = unobserved_spec_change(&c) else {
+        return;
+    };
     let dry = c.sts(&[
         "drain",
         &node,
@@ -1371,36 +1378,9 @@ spec:
 #[test]
 fn a_spec_change_never_observed_stops_the_drain_after_its_bound() {
     let c = Cluster::fast("drain-never-observed", 3);
-    let Some(sim) = c.sim_or_skip(
-        "stops the simulated StatefulSet controller (a real kube-controller-manager cannot be stopped by a test)",
-    ) else {
+    let Some((sim, node, before)) = unobserved_spec_change(&c) else {
         return;
     };
-    let sim = sim.clone();
-    let Some(network) = c.class_or_skip("network") else {
-        return;
-    };
-    Sts {
-        class: &network,
-        ..Default::default()
-    }
-    .deploy(&c, 120);
-    pdb(&c, "flask", "flask");
-    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
-    let before = c.jsonpath(&["get", "pod", "flask-1"], "{.metadata.uid}");
-    sim.faults
-        .lock()
-        .unwrap()
-        .stopped_controllers
-        .push("statefulset-controller".into());
-    c.kubectl_ok(&[
-        "patch",
-        "sts",
-        "flask",
-        "--type=merge",
-        "-p",
-        r#"{"spec":{"minReadySeconds":1}}"#,
-    ]);
     let started = std::time::Instant::now();
     let out = c.sts(&[
         "drain",
