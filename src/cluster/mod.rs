@@ -908,11 +908,10 @@ impl Cluster {
 
     /// The volume a claim is bound to; None when it is gone or not bound.
     pub async fn claim_volume(&self, ns: &str, name: &str) -> Result<Option<String>, Error> {
-        let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
-        api.get_opt(name)
-            .await
-            .map(|c| c.and_then(|c| c.spec?.volume_name))
-            .map_err(|e| self.api_failure(e, &format!("get persistentvolumeclaim {ns}/{name}")))
+        Ok(self
+            .claim_opt(ns, name)
+            .await?
+            .and_then(|c| c.spec?.volume_name))
     }
 
     /// Every VolumeAttachment (cluster-scoped; one per attached volume).
