@@ -132,10 +132,12 @@ pub struct PodVerdict {
     /// Its volume can live only on this node (with `--pinned wait`: evicted last, Pending until
     /// the node returns).
     pub pinned: bool,
-    /// WaitsForSet, WaitsForController: what is waited for, each with the seconds within which
-    /// it should settle by itself from when it was first seen (then it needs a person).
+    /// WaitsForSet, WaitsForController: what is waited for — a key that stays the same while
+    /// the wait goes on (a pod and what it waits for, the set's controller; never the words,
+    /// which carry numbers that move), the words, and the seconds within which it should
+    /// settle by itself from when it was first seen (then it needs a person).
     #[serde(skip)]
-    pub settles: Vec<(String, i64)>,
+    pub settles: Vec<(String, String, i64)>,
     /// The gracePeriodSeconds its Eviction carries ([`eviction_grace`]).
     #[serde(skip)]
     pub eviction_grace: Option<i64>,
@@ -741,7 +743,7 @@ fn set_verdict(
     // it settles by itself, the eviction waits for it (model::starting) — a crash loop or an
     // unschedulable replica is down
     let created = set.status.as_ref().map_or(0, |s| s.replicas as i64);
-    let mut starting: Vec<(String, i64)> = vec![];
+    let mut starting: Vec<(String, String, i64)> = vec![];
     // a pod on a node that is not Ready is not starting: its kubelet is not there to start it
     let node_dead = |p: &Pod| -> Option<String> {
         let on = p.spec.as_ref()?.node_name.as_deref()?;
@@ -756,6 +758,7 @@ fn set_verdict(
         .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
             None if being_created(created, replicas) => {
                 starting.push((
+                    format!("{set_name}-{o} starting"),
                     format!("{set_name}-{o} is created and Ready"),
                     POD_START_SECONDS + STARTING_MARGIN_SECONDS,
                 ));
@@ -770,6 +773,7 @@ fn set_verdict(
                 )),
                 (None, Some(within)) => {
                     starting.push((
+                        format!("{set_name}-{o} starting"),
                         format!("{set_name}-{o}, which is starting, is Ready"),
                         within.max(0) + STARTING_MARGIN_SECONDS,
                     ));
@@ -781,7 +785,7 @@ fn set_verdict(
         })
         .collect();
     // Ready but inside minReadySeconds: settles by itself, the eviction waits for it
-    let mut settling: Vec<(String, i64)> = set_pods
+    let mut settling: Vec<(String, String, i64)> = set_pods
         .iter()
         .filter(|(o, p)| {
             Some(*o) != v.ordinal
@@ -791,6 +795,7 @@ fn set_verdict(
         })
         .map(|(o, _)| {
             (
+                format!("{set_name}-{o} available"),
                 format!(
                     "{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})"
                 ),
@@ -825,7 +830,12 @@ fn set_verdict(
         let what = format!("the StatefulSet controller has observed generation {generation} of statefulset {ns}/{set_name} (it has {observed}: a spec change it has not acted on yet)");
         let reason = format!("waits until {what}");
         return PodVerdict {
-            settles: vec![(what, CONTROLLER_SETTLE_SECONDS)],
+            // keyed by the set: an HPA bumping the generation again does not restart the clock
+            settles: vec![(
+                format!("controller of {ns}/{set_name}"),
+                what,
+                CONTROLLER_SETTLE_SECONDS,
+            )],
             ..done(v, VerdictCode::WaitsForController, reason)
         };
     }
@@ -984,12 +994,12 @@ fn set_verdict(
 }
 
 /// Waits for other replicas of its set that settle by itself, each within its bound.
-fn waits_for_set(v: PodVerdict, settling: Vec<(String, i64)>) -> PodVerdict {
+fn waits_for_set(v: PodVerdict, settling: Vec<(String, String, i64)>) -> PodVerdict {
     let reason = format!(
         "waits until {}",
         settling
             .iter()
-            .map(|(w, _)| w.as_str())
+            .map(|(_, w, _)| w.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     );
@@ -1393,6 +1403,7 @@ mod tests {
         assert_eq!(
             v.settles,
             [(
+                "web-3 starting".to_string(),
                 "web-3 is created and Ready".to_string(),
                 POD_START_SECONDS + STARTING_MARGIN_SECONDS
             )]
@@ -1410,7 +1421,7 @@ mod tests {
         assert!(!v.code.blocks());
         assert_eq!(v.reason, "waits until the StatefulSet controller has observed generation 2 of statefulset db/web (it has 1: a spec change it has not acted on yet)");
         assert_eq!(
-            v.settles[0].1, CONTROLLER_SETTLE_SECONDS,
+            v.settles[0].2, CONTROLLER_SETTLE_SECONDS,
             "bounded as the gate bounds it"
         );
         // a replica already down still blocks first

@@ -810,11 +810,11 @@ async fn evict_one(
 /// words; None while each is within its bound.
 fn not_settling(
     first_seen: &mut HashMap<String, Instant>,
-    settles: &[(String, i64)],
+    settles: &[(String, String, i64)],
     now: Instant,
 ) -> Option<String> {
-    settles.iter().find_map(|(what, allowed)| {
-        let first = *first_seen.entry(what.clone()).or_insert(now);
+    settles.iter().find_map(|(key, what, allowed)| {
+        let first = *first_seen.entry(key.clone()).or_insert(now);
         let waited = now.saturating_duration_since(first);
         (waited > Duration::from_secs(u64::try_from(*allowed).unwrap_or(0))).then(|| {
             format!(
@@ -1357,7 +1357,11 @@ mod tests {
     fn what_settles_by_itself_is_bounded_from_when_it_was_first_seen() {
         let mut seen = HashMap::new();
         let t0 = Instant::now();
-        let settles = vec![("web-3 is created and Ready".to_string(), 310)];
+        let settles = vec![(
+            "web-3 starting".to_string(),
+            "web-3 is created and Ready".to_string(),
+            310,
+        )];
         assert_eq!(not_settling(&mut seen, &settles, t0), None);
         assert_eq!(
             not_settling(&mut seen, &settles, t0 + Duration::from_secs(310)),
@@ -1369,14 +1373,23 @@ mod tests {
             "{why}"
         );
         // another wait has its own start
-        let other = vec![(
-            "the StatefulSet controller has observed generation 3".to_string(),
-            30,
-        )];
+        let other = |generation: i64| {
+            vec![(
+                "controller of db/web".to_string(),
+                format!("the StatefulSet controller has observed generation {generation}"),
+                30,
+            )]
+        };
+        let t1 = t0 + Duration::from_secs(311);
+        assert_eq!(not_settling(&mut seen, &other(3), t1), None);
+        // an HPA bumping the generation again changes the words, not the clock: the wait is
+        // bounded from when the controller was first waited for
         assert_eq!(
-            not_settling(&mut seen, &other, t0 + Duration::from_secs(311)),
+            not_settling(&mut seen, &other(4), t1 + Duration::from_secs(20)),
             None
         );
+        let why = not_settling(&mut seen, &other(5), t1 + Duration::from_secs(31)).unwrap();
+        assert!(why.contains("observed generation 5"), "{why}");
     }
 
     #[test]
