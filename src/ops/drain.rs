@@ -1015,14 +1015,19 @@ async fn cordon(
     Ok(Ok(true))
 }
 
+/// `spec.unschedulable` as set (absent is schedulable).
+fn unschedulable(node: &Node) -> bool {
+    node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
+}
+
 /// Removes drain's annotation from a node whose cordon is not drain's (see
 /// [`crate::model::cordon`]), behind its resourceVersion, while it is still the same stale
-/// annotation. Err(warning) when it could not be.
+/// annotation: the node as the removal left it. Err(warning) when it could not be.
 async fn clear_stale(
     cluster: &Cluster,
     node: &Node,
     stale: &str,
-) -> Result<Result<(), String>, Error> {
+) -> Result<Result<Node, String>, Error> {
     let name = node.metadata.name.clone().unwrap_or_default();
     let uid = node.metadata.uid.clone();
     let mut node = node.clone();
@@ -1045,7 +1050,12 @@ async fn clear_stale(
     )
     .await?;
     Ok(match written {
-        Reproven::Done(_) | Reproven::Gone | Reproven::Broken(_) => Ok(()),
+        // the node as our patch left it: what comes next is conditioned on this version, so
+        // nothing another writer did since is taken on board unseen
+        Reproven::Done(patched) => Ok(patched),
+        Reproven::Gone | Reproven::Broken(_) => Err(format!(
+            "node {name} changed while kubectl sts drain's stale annotation {CORDONED_BY} was being removed: nothing was written"
+        )),
         Reproven::KeptChanging(m) => Err(format!(
             "node {name} kept changing ({m}): kubectl sts drain's stale annotation {CORDONED_BY} is still there"
         )),
@@ -1178,13 +1188,16 @@ pub async fn uncordon(
     // drain's annotation on a cordon that is not drain's any more says something false: gone
     let cleared = match cordon.stale().map(str::to_string) {
         Some(stale) if !opts.dry_run => match clear_stale(cluster, &node, &stale).await? {
-            Ok(()) => {
-                // that removal was a write: the node is read again, so the uncordon below is
-                // conditioned on it and not on the node before (a 409 from our own write)
-                node = cluster.get_node(name).await?;
+            // that removal was a write: the uncordon below is conditioned on the node our patch
+            // returned (not on the node before: a 409 from our own write), and only while the
+            // cordon is still the one decided on (an unschedulable flag flipped by someone
+            // between our read and our patch keeps the old version: the uncordon then stops)
+            Ok(patched) if unschedulable(&patched) == unschedulable(&node) => {
+                node = patched;
                 cordon = cordon_of(&node);
                 format!(" (kubectl sts drain's annotation \"{stale}\" was stale and is removed)")
             }
+            Ok(_) => String::new(),
             Err(why) => {
                 report.warnings.push(why);
                 String::new()
