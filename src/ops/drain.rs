@@ -772,6 +772,8 @@ async fn evict_one(
                     ));
                 }
                 let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
+                // "in a row": a budget's answer between two conflicts starts the count again
+                conflicts = 0;
                 waited_for = Some(format!("429 from the eviction API: {pdb}"));
                 log.waiting(
                     &format!("{}/{}: {pdb}", now.namespace, now.name),
