@@ -111,6 +111,23 @@ pub struct DrainWait {
 }
 
 impl DrainReport {
+    /// The report of a drain of `node` that has not begun.
+    fn new(node: &str) -> DrainReport {
+        DrainReport {
+            api_version: "kubectl-sts/v1",
+            kind: "DrainResult",
+            node: node.to_string(),
+            outcome: Outcome::Drained,
+            message: String::new(),
+            cordoned: false,
+            preflight: vec![],
+            evictions: vec![],
+            left: vec![],
+            waits: vec![],
+            on_node: vec![],
+        }
+    }
+
     pub fn exit_code(&self) -> ExitCode {
         match self.outcome {
             Outcome::Drained
@@ -194,20 +211,8 @@ pub async fn run(
     journal: &Journal,
 ) -> Result<DrainReport, Error> {
     let started = Instant::now();
-    let mut report = DrainReport {
-        api_version: "kubectl-sts/v1",
-        kind: "DrainResult",
-        node: opts.node.clone(),
-        outcome: Outcome::Drained,
-        message: String::new(),
-        cordoned: false,
-        preflight: vec![],
-        evictions: vec![],
-        left: vec![],
-        waits: vec![],
-        on_node: vec![],
-    };
-    let node_name = opts.node.clone();
+    let node_name = &opts.node;
+    let mut report = DrainReport::new(node_name);
     let verdicts = match evaluate(cluster, opts).await? {
         Ok(v) => v,
         Err(why) => {
@@ -218,81 +223,125 @@ pub async fn run(
         }
     };
     report.preflight = verdicts.clone();
-    let blockers: Vec<&PodVerdict> = verdicts.iter().filter(|v| v.code.blocks()).collect();
-    if !blockers.is_empty() {
-        let first = &blockers[0].reason;
-        let more = if blockers.len() > 1 {
-            format!(" (and {} more)", blockers.len() - 1)
-        } else {
-            String::new()
-        };
-        let (outcome, verb) = if opts.dry_run {
-            (Outcome::DryRun, "would be refused")
-        } else {
-            (Outcome::Refused, "refused; nothing changed")
-        };
-        let mut r = report.end(
-            outcome,
-            format!("drain of node {node_name} {verb}: {first}{more}"),
-        );
-        if opts.dry_run {
-            // a dry run that would be refused is a refusal for scripts too
-            r.outcome = Outcome::Refused;
-        }
-        return Ok(r);
+    if let Some(message) = refusal(&verdicts, node_name, opts.dry_run) {
+        // a dry run that would be refused is a refusal for scripts too
+        return Ok(report.end(Outcome::Refused, message));
     }
-    let to_evict: Vec<PodVerdict> = {
-        let mut v: Vec<PodVerdict> = verdicts
-            .iter()
-            .filter(|v| {
-                !matches!(
-                    v.code,
-                    VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
-                )
-            })
-            .cloned()
-            .collect();
-        // pinned pods last: they stay Pending until the node returns
-        v.sort_by_key(|p| p.pinned);
-        v
-    };
+    let to_evict = to_evict(&verdicts);
     if opts.dry_run {
-        let names: Vec<String> = to_evict
-            .iter()
-            .map(|v| format!("{}/{}", v.namespace, v.name))
-            .collect();
-        let terminating: Vec<String> = verdicts
-            .iter()
-            .filter(|v| v.code == VerdictCode::Terminating)
-            .map(|v| format!("{}/{}", v.namespace, v.name))
-            .collect();
-        let then_wait = if terminating.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; then wait until {} (terminating) is gone",
-                crate::model::summarised(&terminating, ", ")
-            )
-        };
-        return Ok(report.end(
-            Outcome::DryRun,
-            format!(
-                "node {node_name} may be drained: cordon, then evict one at a time: {}{then_wait}",
-                if names.is_empty() {
-                    "nothing to evict".to_string()
-                } else {
-                    crate::model::summarised(&names, ", then ")
-                }
-            ),
-        ));
+        let message = dry_run_message(node_name, &to_evict, &verdicts);
+        return Ok(report.end(Outcome::DryRun, message));
     }
-    match cordon(cluster, &node_name, log, journal).await? {
+    match cordon(cluster, node_name, log, journal).await? {
         Ok(cordoned) => report.cordoned = cordoned,
         Err(why) => return Ok(report.end(Outcome::Interfered, why)),
     }
     let mut waiting_for_node = vec![];
-    // other pods first, one at a time; then StatefulSet pods set by set (highest ordinal
-    // first within a set), --parallel-sets sets at once; pinned ones last
+    let mut evictor = Evictor {
+        cluster,
+        opts,
+        journal,
+        started,
+        all: pod_names(to_evict.iter()),
+        done: 0,
+    };
+    if let Some((outcome, msg)) = evictor
+        .evict_all(&to_evict, &mut report, &mut waiting_for_node, log)
+        .await?
+    {
+        return Ok(report.end(outcome, msg));
+    }
+    report.left = vec![];
+    journal.left("");
+    if let Some((outcome, msg)) = look_at_the_end(cluster, opts, &mut report, log).await? {
+        return Ok(report.end(outcome, msg));
+    }
+    log.done();
+    let (outcome, msg) = drained(&report, &waiting_for_node, started.elapsed());
+    Ok(report.end(outcome, msg))
+}
+
+/// The words of a refusal when the preflight found pods that block the drain (in a dry run:
+/// what would be refused); None when nothing blocks it.
+fn refusal(verdicts: &[PodVerdict], node_name: &str, dry_run: bool) -> Option<String> {
+    let blockers: Vec<&PodVerdict> = verdicts.iter().filter(|v| v.code.blocks()).collect();
+    let first = &blockers.first()?.reason;
+    let more = if blockers.len() > 1 {
+        format!(" (and {} more)", blockers.len() - 1)
+    } else {
+        String::new()
+    };
+    let verb = if dry_run {
+        "would be refused"
+    } else {
+        "refused; nothing changed"
+    };
+    Some(format!("drain of node {node_name} {verb}: {first}{more}"))
+}
+
+/// The pods the drain evicts, in the preflight's order with the pinned ones last (they stay
+/// Pending until the node returns); skipped and terminating pods are not evicted.
+fn to_evict(verdicts: &[PodVerdict]) -> Vec<PodVerdict> {
+    let mut v: Vec<PodVerdict> = verdicts
+        .iter()
+        .filter(|v| {
+            !matches!(
+                v.code,
+                VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
+            )
+        })
+        .cloned()
+        .collect();
+    v.sort_by_key(|p| p.pinned);
+    v
+}
+
+/// What a dry run says a drain would do: cordon, the evictions in order, the terminating pods
+/// it would wait for.
+fn dry_run_message(node_name: &str, to_evict: &[PodVerdict], verdicts: &[PodVerdict]) -> String {
+    let names = pod_names(to_evict.iter());
+    let terminating = pod_names(
+        verdicts
+            .iter()
+            .filter(|v| v.code == VerdictCode::Terminating),
+    );
+    let then_wait = if terminating.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; then wait until {} (terminating) is gone",
+            crate::model::summarised(&terminating, ", ")
+        )
+    };
+    format!(
+        "node {node_name} may be drained: cordon, then evict one at a time: {}{then_wait}",
+        if names.is_empty() {
+            "nothing to evict".to_string()
+        } else {
+            crate::model::summarised(&names, ", then ")
+        }
+    )
+}
+
+/// `namespace/name` of each pod.
+fn pod_names<'v>(verdicts: impl Iterator<Item = &'v PodVerdict>) -> Vec<String> {
+    verdicts
+        .map(|v| format!("{}/{}", v.namespace, v.name))
+        .collect()
+}
+
+/// The order of the evictions: `first` one group after the other, then `parallel_sets`
+/// (`--parallel-sets` of them at once, each one pod at a time), then `last`.
+struct EvictionPlan<'v> {
+    first: Vec<Vec<&'v PodVerdict>>,
+    parallel_sets: Vec<Vec<&'v PodVerdict>>,
+    last: Vec<Vec<&'v PodVerdict>>,
+}
+
+/// Orders the evictions: other pods first, one at a time; then StatefulSet pods set by set
+/// (highest ordinal first within a set, as the preflight lists them), `parallel` sets at
+/// once; pinned ones last.
+fn plan(to_evict: &[PodVerdict], parallel: usize) -> EvictionPlan<'_> {
     let (others, rest): (Vec<&PodVerdict>, Vec<&PodVerdict>) = to_evict
         .iter()
         .partition(|v| v.statefulset.is_none() && !v.pinned);
@@ -307,51 +356,101 @@ pub async fn run(
             _ => groups.push(vec![v]),
         }
     }
-    let mut sequential: Vec<Vec<&PodVerdict>> = others.into_iter().map(|v| vec![v]).collect();
-    let parallel = opts.parallel_sets.max(1);
-    if parallel == 1 {
-        sequential.append(&mut groups);
+    let mut first: Vec<Vec<&PodVerdict>> = others.into_iter().map(|v| vec![v]).collect();
+    if parallel <= 1 {
+        first.append(&mut groups);
     }
-    sequential.extend(pinned.into_iter().map(|v| vec![v]));
-    let all: Vec<String> = to_evict
-        .iter()
-        .map(|v| format!("{}/{}", v.namespace, v.name))
-        .collect();
-    let mut done = 0;
-    let mut run_group = async |group: &[&PodVerdict],
-                               report: &mut DrainReport,
-                               waiting: &mut Vec<String>,
-                               log: &mut Progress<'_>|
-           -> Result<Option<(Outcome, String)>, Error> {
+    EvictionPlan {
+        first,
+        parallel_sets: groups,
+        last: pinned.into_iter().map(|v| vec![v]).collect(),
+    }
+}
+
+/// The evictions of one drain: what they need, and how many of `all` (the pods to evict, in
+/// order) are done.
+struct Evictor<'a> {
+    cluster: &'a Cluster,
+    opts: &'a DrainOptions,
+    journal: &'a Journal,
+    started: Instant,
+    all: Vec<String>,
+    done: usize,
+}
+
+impl Evictor<'_> {
+    /// Evicts the pods in the order [`plan`] gives; Some: the drain ends there.
+    async fn evict_all(
+        &mut self,
+        to_evict: &[PodVerdict],
+        report: &mut DrainReport,
+        waiting: &mut Vec<String>,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<(Outcome, String)>, Error> {
+        let plan = plan(to_evict, self.opts.parallel_sets.max(1));
+        for g in &plan.first {
+            if let Some(stop) = self.evict_group(g, report, waiting, log).await? {
+                return Ok(Some(stop));
+            }
+        }
+        if !plan.parallel_sets.is_empty() {
+            if let Some(stop) = self
+                .evict_sets_in_parallel(plan.parallel_sets, report, waiting)
+                .await?
+            {
+                return Ok(Some(stop));
+            }
+        }
+        // the pinned ones go last, after the sets run in parallel
+        for g in &plan.last {
+            if let Some(stop) = self.evict_group(g, report, waiting, log).await? {
+                return Ok(Some(stop));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Evicts one group's pods one after the other, each once the one before has settled;
+    /// Some: the drain ends there.
+    async fn evict_group(
+        &mut self,
+        group: &[&PodVerdict],
+        report: &mut DrainReport,
+        waiting: &mut Vec<String>,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<(Outcome, String)>, Error> {
         for planned in group {
-            report.left = all[done..].to_vec();
-            journal.left(&format!("evict {}", report.left.join(", ")));
-            let r = evict_one(cluster, opts, planned, started, log, journal).await?;
-            done += 1;
+            report.left = self.all[self.done..].to_vec();
+            self.journal
+                .left(&format!("evict {}", report.left.join(", ")));
+            let r = evict_one(
+                self.cluster,
+                self.opts,
+                planned,
+                self.started,
+                log,
+                self.journal,
+            )
+            .await?;
+            self.done += 1;
             if let Some(stop) = record(report, waiting, r) {
                 return Ok(Some(stop));
             }
         }
         Ok(None)
-    };
-    // the pinned ones go last, after the sets run in parallel
-    let pinned_tail: Vec<Vec<&PodVerdict>> = if parallel > 1 {
-        let n = sequential
-            .iter()
-            .rposition(|g| !g[0].pinned)
-            .map_or(0, |i| i + 1);
-        sequential.split_off(n)
-    } else {
-        vec![]
-    };
-    for g in &sequential {
-        if let Some((outcome, msg)) = run_group(g, &mut report, &mut waiting_for_node, log).await? {
-            return Ok(report.end(outcome, msg));
-        }
     }
-    if parallel > 1 && !groups.is_empty() {
-        // each set on its own: one pod of a set at a time, never two sets' stops mixed
+
+    /// Evicts `--parallel-sets` sets at once, each set on its own (one pod of a set at a time,
+    /// never two sets' stops mixed); Some: the first stop, once all have ended.
+    async fn evict_sets_in_parallel(
+        &self,
+        groups: Vec<Vec<&PodVerdict>>,
+        report: &mut DrainReport,
+        waiting: &mut Vec<String>,
+    ) -> Result<Option<(Outcome, String)>, Error> {
         use futures::StreamExt;
+        let (cluster, opts, started, journal) =
+            (self.cluster, self.opts, self.started, self.journal);
         let results: Vec<Result<Vec<PodResult>, Error>> = futures::stream::iter(groups)
             .map(|g| async move {
                 let mut log = Progress::stderr();
@@ -366,29 +465,30 @@ pub async fn run(
                 }
                 Ok(out)
             })
-            .buffer_unordered(parallel)
+            .buffer_unordered(opts.parallel_sets.max(1))
             .collect()
             .await;
         let mut first_stop = None;
         for r in results {
             for pr in r? {
-                if let Some(stop) = record(&mut report, &mut waiting_for_node, pr) {
+                if let Some(stop) = record(report, waiting, pr) {
                     first_stop.get_or_insert(stop);
                 }
             }
         }
-        if let Some((outcome, msg)) = first_stop {
-            return Ok(report.end(outcome, msg));
-        }
+        Ok(first_stop)
     }
-    for g in &pinned_tail {
-        if let Some((outcome, msg)) = run_group(g, &mut report, &mut waiting_for_node, log).await? {
-            return Ok(report.end(outcome, msg));
-        }
-    }
-    report.left = vec![];
-    journal.left("");
-    // the node's pods read again: nothing the drain should have removed may still be there
+}
+
+/// The node's pods read again at the end ([`last_look`]): nothing the drain should have
+/// removed may still be there. Records what is left and what was waited for; Some: the drain
+/// ends there.
+async fn look_at_the_end(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    report: &mut DrainReport,
+    log: &mut Progress<'_>,
+) -> Result<Option<(Outcome, String)>, Error> {
     let waited = Instant::now();
     let look = last_look(cluster, opts, log).await?;
     report.on_node = look.left;
@@ -399,23 +499,26 @@ pub async fn run(
             seconds: round1(waited.elapsed().as_secs_f64()),
         });
     }
-    if let Some((outcome, msg)) = look.stop {
-        return Ok(report.end(outcome, msg));
-    }
-    log.done();
+    Ok(look.stop)
+}
+
+/// How a drain that went through ends: drained, drained except pods left terminating (not
+/// waited for), or drained except pods waiting for the node (`waiting`).
+fn drained(report: &DrainReport, waiting: &[String], elapsed: Duration) -> (Outcome, String) {
+    let node_name = &report.node;
     let not_waited: Vec<&str> = report
         .on_node
         .iter()
         .filter(|p| p.code == VerdictCode::NotWaitedFor)
         .map(|p| p.pod.as_str())
         .collect();
-    let pinned_note = if waiting_for_node.is_empty() {
+    let pinned_note = if waiting.is_empty() {
         String::new()
     } else {
         format!(
             "; {} wait for the node — their volumes live only on it: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked){}",
-            waiting_for_node.join(", "),
-            down_together(&report.preflight, &waiting_for_node)
+            waiting.join(", "),
+            down_together(&report.preflight, waiting)
         )
     };
     if !not_waited.is_empty() {
@@ -423,21 +526,21 @@ pub async fn run(
             "node/{node_name} drained except {}: deleted longer ago than --skip-wait-for-delete-timeout, still terminating on the node (not waited for){pinned_note}",
             not_waited.join(", ")
         );
-        Ok(report.end(Outcome::LeftTerminating, msg))
-    } else if waiting_for_node.is_empty() {
+        (Outcome::LeftTerminating, msg)
+    } else if waiting.is_empty() {
         let msg = format!(
             "node/{node_name} drained in {:.1}s: {} pod(s) evicted, one at a time",
-            started.elapsed().as_secs_f64(),
+            elapsed.as_secs_f64(),
             report.evictions.len()
         );
-        Ok(report.end(Outcome::Drained, msg))
+        (Outcome::Drained, msg)
     } else {
         let msg = format!(
             "node/{node_name} drained except {} — their volumes live only on this node: they stay Pending until it returns, and their PodDisruptionBudgets stay charged meanwhile (other drains and the cluster autoscaler are blocked){}",
-            waiting_for_node.join(", "),
-            down_together(&report.preflight, &waiting_for_node)
+            waiting.join(", "),
+            down_together(&report.preflight, waiting)
         );
-        Ok(report.end(Outcome::WaitingForNode, msg))
+        (Outcome::WaitingForNode, msg)
     }
 }
 
@@ -617,180 +720,36 @@ async fn evict_one(
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<PodResult, Error> {
-    let mut res = PodResult::default();
-    let pod_started = Instant::now();
-    let mut retries = 0;
-    let mut conflicts = 0;
-    let mut first_seen: HashMap<String, Instant> = HashMap::new();
-    let mut waited_for: Option<String> = None;
-    // re-prove right before each eviction: the pod is still the one planned, the verdict
-    // still holds on fresh state, the node still alive
+    let res = PodResult::default();
+    let mut wait = PodWait::new();
     loop {
-        let fresh = match evaluate(cluster, opts).await? {
-            Ok(v) => v,
-            Err(why) => {
-                return Ok(res.stop(
-                    Outcome::Interfered,
-                    format!(
-                        "stopped before evicting {}/{}: {why}",
-                        planned.namespace, planned.name
-                    ),
-                ))
+        let now = match reprove(cluster, opts, planned).await? {
+            Reproved::Evict(now) => now,
+            Reproved::Settling(now) => {
+                if let Some((outcome, msg)) = wait.settling(&now, opts.timeout, log) {
+                    return Ok(res.stop(outcome, msg));
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
             }
+            Reproved::NothingToEvict => return Ok(res),
+            Reproved::Stop(outcome, msg) => return Ok(res.stop(outcome, msg)),
         };
-        let Some(now) = fresh
-            .iter()
-            .find(|v| v.namespace == planned.namespace && v.name == planned.name)
-        else {
-            return Ok(res); // gone from the node: nothing to evict
-        };
-        if now.uid != planned.uid {
-            return Ok(res); // replaced meanwhile: the new pod is not the one planned
-        }
-        if matches!(
-            now.code,
-            VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor
-        ) {
-            // deleted by someone else (or finished) meanwhile: nothing to evict; the end of the
-            // drain waits until it is gone
-            return Ok(res);
-        }
-        if matches!(
-            now.code,
-            VerdictCode::WaitsForSet | VerdictCode::WaitsForController
-        ) {
-            // what settles by itself (a replica inside minReadySeconds or starting, the
-            // controller catching up with a spec change): each bounded from when it was first
-            // seen, as the gate bounds it, whatever --timeout says
-            if let Some(why) = not_settling(&mut first_seen, &now.settles, Instant::now()) {
-                return Ok(res.stop(
-                    Outcome::Refused,
-                    format!(
-                        "stopped before evicting {}/{}: {why}; the node stays cordoned, run the same command again once it has",
-                        now.namespace, now.name
-                    ),
-                ));
-            }
-            if pod_started.elapsed() >= opts.timeout {
-                return Ok(res.stop(
-                    Outcome::TimedOut,
-                    format!(
-                        "{}/{} {} — still after {} (--timeout)",
-                        now.namespace,
-                        now.name,
-                        now.reason,
-                        human_duration(opts.timeout.as_secs() as i64)
-                    ),
-                ));
-            }
-            log.waiting(
-                &format!("{}/{}: {}", now.namespace, now.name, now.reason),
-                pod_started,
-            );
-            waited_for = Some(now.reason.clone());
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        if now.code.blocks() {
-            return Ok(res.stop(
-                Outcome::Interfered,
-                format!(
-                    "stopped before evicting {}/{}: {}",
-                    now.namespace, now.name, now.reason
-                ),
-            ));
-        }
         match cluster
             .evict(&now.namespace, &now.name, &now.uid, now.eviction_grace)
             .await?
         {
-            Ok(()) => {
-                if now.eviction_grace != opts.flags.grace_period {
-                    log.say(&format!(
-                        "{}/{} would have been evicted with grace 0 ({}): evicted with a grace period of 1s instead (as kubectl delete --grace-period=0 does without --force), not force-deleted",
-                        now.namespace,
-                        now.name,
-                        if opts.flags.grace_period == Some(0) { "--grace-period 0" } else { "its terminationGracePeriodSeconds is 0" }
-                    ));
-                }
-                if let Some(reason) = waited_for.take() {
-                    res.wait = Some(DrainWait {
-                        pod: format!("{}/{}", now.namespace, now.name),
-                        reason,
-                        seconds: round1(pod_started.elapsed().as_secs_f64()),
-                    });
-                }
-                journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
-                log.done();
-                log.say(&format!("evicted {}/{}", now.namespace, now.name));
-                let mut rec = EvictionRecord {
-                    namespace: now.namespace.clone(),
-                    pod: now.name.clone(),
-                    at_seconds: round1(started.elapsed().as_secs_f64()),
-                    settled_seconds: None,
-                    replacement_node: None,
-                    retries,
-                };
-                if now.pinned {
-                    res.pinned = true;
-                    res.eviction = Some(rec);
-                    return Ok(res);
-                }
-                let waited = Instant::now();
-                match settle(cluster, opts, now, log).await? {
-                    Settled::Done(node) => {
-                        rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
-                        rec.replacement_node = node;
-                        res.eviction = Some(rec);
-                    }
-                    Settled::NodeDied(why) => {
-                        res.eviction = Some(rec);
-                        return Ok(res.stop(Outcome::Interfered, why));
-                    }
-                    Settled::TimedOut(what) => {
-                        res.eviction = Some(rec);
-                        return Ok(res.stop(
-                            Outcome::TimedOut,
-                            format!("stopped after {} (--timeout): {what}; run the same command again to go on", human_duration(opts.timeout.as_secs() as i64)),
-                        ));
-                    }
-                }
-                return Ok(res);
-            }
+            Ok(()) => return follow(cluster, opts, &now, wait, started, log, journal).await,
             Err((429, m)) => {
-                // a PodDisruptionBudget allows no disruption now: retried every 5 s, as kubectl
-                retries += 1;
-                if pod_started.elapsed() >= opts.timeout {
-                    return Ok(res.stop(
-                        Outcome::TimedOut,
-                        format!(
-                            "{}/{} was not allowed to be evicted within {} (--timeout): {m}",
-                            now.namespace,
-                            now.name,
-                            human_duration(opts.timeout.as_secs() as i64)
-                        ),
-                    ));
+                if let Some((outcome, msg)) = wait.budget_refused(&now, &m, opts.timeout, log) {
+                    return Ok(res.stop(outcome, msg));
                 }
-                let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
-                // "in a row": a budget's answer between two conflicts starts the count again
-                conflicts = 0;
-                waited_for = Some(format!("429 from the eviction API: {pdb}"));
-                log.waiting(
-                    &format!("{}/{}: {pdb}", now.namespace, now.name),
-                    pod_started,
-                );
                 tokio::time::sleep(Duration::from_secs(5)).await;
             }
             Err((404, _)) => return Ok(res),
             Err((409, m)) => {
-                // the uid changed (the next read says what it is now), or the budget was
-                // written meanwhile: read again after a pause, a bounded number of times
-                conflicts += 1;
-                if let Some(why) = after_conflict(conflicts, pod_started.elapsed(), opts.timeout) {
-                    return Ok(res.stop(
-                        Outcome::TimedOut,
-                        format!("the eviction of {}/{} {why} (last: {m}); run the same command again to go on", now.namespace, now.name),
-                    ));
+                if let Some((outcome, msg)) = wait.conflicted(&now, &m, opts.timeout) {
+                    return Ok(res.stop(outcome, msg));
                 }
                 tokio::time::sleep(CONFLICT_PAUSE).await;
             }
@@ -803,6 +762,248 @@ async fn evict_one(
                     ),
                 ))
             }
+        }
+    }
+}
+
+/// What a pod planned for eviction is on fresh state, right before its eviction.
+enum Reproved {
+    /// Still the pod planned, its verdict still allows the eviction: evict it now.
+    Evict(PodVerdict),
+    /// Waits for something that settles by itself (a replica inside minReadySeconds or
+    /// starting, the controller catching up with a spec change).
+    Settling(PodVerdict),
+    /// Gone, replaced, finished or deleted by someone else meanwhile.
+    NothingToEvict,
+    /// The drain ends here.
+    Stop(Outcome, String),
+}
+
+/// Re-proves a planned eviction on fresh state: the pod is still the one planned, its verdict
+/// still holds, the node is still alive.
+async fn reprove(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    planned: &PodVerdict,
+) -> Result<Reproved, Error> {
+    let fresh = match evaluate(cluster, opts).await? {
+        Ok(v) => v,
+        Err(why) => {
+            return Ok(Reproved::Stop(
+                Outcome::Interfered,
+                format!(
+                    "stopped before evicting {}/{}: {why}",
+                    planned.namespace, planned.name
+                ),
+            ))
+        }
+    };
+    let Some(now) = fresh
+        .into_iter()
+        .find(|v| v.namespace == planned.namespace && v.name == planned.name)
+    else {
+        return Ok(Reproved::NothingToEvict); // gone from the node: nothing to evict
+    };
+    if now.uid != planned.uid {
+        // replaced meanwhile: the new pod is not the one planned
+        return Ok(Reproved::NothingToEvict);
+    }
+    Ok(match now.code {
+        // deleted by someone else (or finished) meanwhile: nothing to evict; the end of the
+        // drain waits until it is gone
+        VerdictCode::Skipped | VerdictCode::Terminating | VerdictCode::NotWaitedFor => {
+            Reproved::NothingToEvict
+        }
+        VerdictCode::WaitsForSet | VerdictCode::WaitsForController => Reproved::Settling(now),
+        code if code.blocks() => Reproved::Stop(
+            Outcome::Interfered,
+            format!(
+                "stopped before evicting {}/{}: {}",
+                now.namespace, now.name, now.reason
+            ),
+        ),
+        _ => Reproved::Evict(now),
+    })
+}
+
+/// One pod's wait for its eviction: since when, what it waited for, the 429s and 409s so far.
+struct PodWait {
+    started: Instant,
+    /// 429 answers waited out.
+    retries: u32,
+    /// 409 answers in a row.
+    conflicts: u32,
+    /// When each thing that settles by itself was first waited for ([`not_settling`]).
+    first_seen: HashMap<String, Instant>,
+    /// What the last wait was for, reported once the pod is evicted.
+    waited_for: Option<String>,
+}
+
+impl PodWait {
+    fn new() -> PodWait {
+        PodWait {
+            started: Instant::now(),
+            retries: 0,
+            conflicts: 0,
+            first_seen: HashMap::new(),
+            waited_for: None,
+        }
+    }
+
+    /// A pod waiting for what settles by itself: each wait bounded from when it was first
+    /// seen, as the gate bounds it, whatever --timeout says; Some: the drain ends there.
+    fn settling(
+        &mut self,
+        now: &PodVerdict,
+        timeout: Duration,
+        log: &mut Progress<'_>,
+    ) -> Option<(Outcome, String)> {
+        if let Some(why) = not_settling(&mut self.first_seen, &now.settles, Instant::now()) {
+            return Some((
+                Outcome::Refused,
+                format!(
+                    "stopped before evicting {}/{}: {why}; the node stays cordoned, run the same command again once it has",
+                    now.namespace, now.name
+                ),
+            ));
+        }
+        if self.started.elapsed() >= timeout {
+            return Some((
+                Outcome::TimedOut,
+                format!(
+                    "{}/{} {} — still after {} (--timeout)",
+                    now.namespace,
+                    now.name,
+                    now.reason,
+                    human_duration(timeout.as_secs() as i64)
+                ),
+            ));
+        }
+        log.waiting(
+            &format!("{}/{}: {}", now.namespace, now.name, now.reason),
+            self.started,
+        );
+        self.waited_for = Some(now.reason.clone());
+        None
+    }
+
+    /// A 429: a PodDisruptionBudget allows no disruption now, retried every 5 s as kubectl
+    /// does, within --timeout; Some: the drain ends there.
+    fn budget_refused(
+        &mut self,
+        now: &PodVerdict,
+        message: &str,
+        timeout: Duration,
+        log: &mut Progress<'_>,
+    ) -> Option<(Outcome, String)> {
+        self.retries += 1;
+        if self.started.elapsed() >= timeout {
+            return Some((
+                Outcome::TimedOut,
+                format!(
+                    "{}/{} was not allowed to be evicted within {} (--timeout): {message}",
+                    now.namespace,
+                    now.name,
+                    human_duration(timeout.as_secs() as i64)
+                ),
+            ));
+        }
+        let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
+        // "in a row": a budget's answer between two conflicts starts the count again
+        self.conflicts = 0;
+        self.waited_for = Some(format!("429 from the eviction API: {pdb}"));
+        log.waiting(
+            &format!("{}/{}: {pdb}", now.namespace, now.name),
+            self.started,
+        );
+        None
+    }
+
+    /// A 409: the uid changed (the next read says what it is now), or the budget was written
+    /// meanwhile: read again after a pause, a bounded number of times; Some: the drain ends
+    /// there.
+    fn conflicted(
+        &mut self,
+        now: &PodVerdict,
+        message: &str,
+        timeout: Duration,
+    ) -> Option<(Outcome, String)> {
+        self.conflicts += 1;
+        let why = after_conflict(self.conflicts, self.started.elapsed(), timeout)?;
+        Some((
+            Outcome::TimedOut,
+            format!(
+                "the eviction of {}/{} {why} (last: {message}); run the same command again to go on",
+                now.namespace, now.name
+            ),
+        ))
+    }
+}
+
+/// After an eviction: records it, and follows the pod until it settles (not a pinned pod:
+/// that one waits for the node).
+async fn follow(
+    cluster: &Cluster,
+    opts: &DrainOptions,
+    now: &PodVerdict,
+    mut wait: PodWait,
+    started: Instant,
+    log: &mut Progress<'_>,
+    journal: &Journal,
+) -> Result<PodResult, Error> {
+    let mut res = PodResult::default();
+    if now.eviction_grace != opts.flags.grace_period {
+        log.say(&format!(
+            "{}/{} would have been evicted with grace 0 ({}): evicted with a grace period of 1s instead (as kubectl delete --grace-period=0 does without --force), not force-deleted",
+            now.namespace,
+            now.name,
+            if opts.flags.grace_period == Some(0) { "--grace-period 0" } else { "its terminationGracePeriodSeconds is 0" }
+        ));
+    }
+    if let Some(reason) = wait.waited_for.take() {
+        res.wait = Some(DrainWait {
+            pod: format!("{}/{}", now.namespace, now.name),
+            reason,
+            seconds: round1(wait.started.elapsed().as_secs_f64()),
+        });
+    }
+    journal.wrote(&format!("evicted {}/{}", now.namespace, now.name));
+    log.done();
+    log.say(&format!("evicted {}/{}", now.namespace, now.name));
+    let mut rec = EvictionRecord {
+        namespace: now.namespace.clone(),
+        pod: now.name.clone(),
+        at_seconds: round1(started.elapsed().as_secs_f64()),
+        settled_seconds: None,
+        replacement_node: None,
+        retries: wait.retries,
+    };
+    if now.pinned {
+        res.pinned = true;
+        res.eviction = Some(rec);
+        return Ok(res);
+    }
+    let waited = Instant::now();
+    match settle(cluster, opts, now, log).await? {
+        Settled::Done(node) => {
+            rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
+            rec.replacement_node = node;
+            res.eviction = Some(rec);
+            Ok(res)
+        }
+        Settled::NodeDied(why) => {
+            res.eviction = Some(rec);
+            Ok(res.stop(Outcome::Interfered, why))
+        }
+        Settled::TimedOut(what) => {
+            res.eviction = Some(rec);
+            Ok(res.stop(
+                Outcome::TimedOut,
+                format!(
+                    "stopped after {} (--timeout): {what}; run the same command again to go on",
+                    human_duration(opts.timeout.as_secs() as i64)
+                ),
+            ))
         }
     }
 }
