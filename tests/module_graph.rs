@@ -516,8 +516,9 @@ const MODEL_LAYERS: &[&[&str]] = &[
         "findings",
     ],
     // verdicts several commands share: the gate and its blockers, where an update stands, a
-    // controller stuck at an ordinal, what a disruption of a node's pods does
-    &["gate", "update", "stuck", "disruption"],
+    // controller stuck at an ordinal, what a disruption of a node's pods does, the one
+    // projection of a set's pods the guarded commands decide on
+    &["gate", "update", "stuck", "disruption", "view"],
     // one file per command's decisions (drain's are `disruption`, which check shares)
     &[
         "inspect", "scale", "rollout", "recover", "resize", "force", "check",

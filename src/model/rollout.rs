@@ -5,185 +5,9 @@
 
 use serde::Serialize;
 
-use super::gate::{set_blockers, Blocker, BlockerCode, PodFacts, SetFacts};
-use super::health::{available_in, grace_left, pod_available, pod_ready, pod_terminating};
-use super::set::{start_ordinal, REVISION_LABEL};
-use super::stuck::{stuck_at, StuckAt};
-use super::update::{revision_at, Strategy};
-
-/// One pod as the rollout sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PodView {
-    pub name: String,
-    pub ordinal: i64,
-    pub uid: String,
-    pub resource_version: String,
-    pub revision: Option<String>,
-    pub ready: bool,
-    /// Ready for at least minReadySeconds (the controller's `isRunningAndAvailable`).
-    pub available: bool,
-    pub terminating: bool,
-    pub restarts: i32,
-    /// The first container's waiting reason (CrashLoopBackOff, ImagePullBackOff…).
-    pub waiting_reason: Option<String>,
-    /// How long it has not been Ready (since its Ready condition turned False, or since it
-    /// was created); None when Ready.
-    pub not_ready_seconds: Option<i64>,
-    /// STATUS as kubectl prints it.
-    pub status: String,
-    /// Ready but not yet available: seconds until it is.
-    pub available_in: Option<i64>,
-    /// Terminating: seconds left of its grace period.
-    pub grace_left: Option<i64>,
-    /// Not Ready but starting: seconds within which it should be Ready.
-    pub starting: Option<i64>,
-    /// Its own terminationGracePeriodSeconds (30 when absent, as defaulting sets it): what a
-    /// DELETE without gracePeriodSeconds gives it.
-    pub own_grace: i64,
-}
-
-/// A StatefulSet reduced to what its rollout is decided on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetView {
-    pub namespace: String,
-    pub name: String,
-    pub uid: String,
-    pub resource_version: String,
-    pub generation: i64,
-    pub observed_generation: i64,
-    pub replicas: i64,
-    /// status.replicas: the pods the controller has created.
-    pub status_replicas: i64,
-    pub start: i64,
-    pub ordered_ready: bool,
-    pub min_ready_seconds: i64,
-    pub strategy: Strategy,
-    pub current_revision: Option<String>,
-    pub update_revision: Option<String>,
-    /// Pods with an ordinal name, by ordinal.
-    pub pods: Vec<PodView>,
-    /// The template's terminationGracePeriodSeconds (default 30).
-    pub termination_grace: i64,
-    /// The controller cannot move past this pod (`model::stuck`).
-    pub stuck: Option<StuckAt>,
-}
-
-impl SetView {
-    pub fn from_parts(parts: &super::SetParts) -> SetView {
-        let set = &parts.set;
-        let spec = &set.spec;
-        let status = set.status.clone().unwrap_or_default();
-        let replicas = spec.replicas.unwrap_or(1) as i64;
-        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
-        let strategy = Strategy::of(set);
-        let now = parts.now;
-        let by_ordinal = super::set::set_pods(set, &parts.pods);
-        let stuck = stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
-        let pods = by_ordinal
-            .into_iter()
-            .map(|(ordinal, p)| {
-                let ready_cond = p
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.conditions.as_ref())
-                    .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"));
-                let ready = pod_ready(p);
-                let since = ready_cond
-                    .and_then(|c| c.last_transition_time.as_ref())
-                    .map(|t| t.0)
-                    .or_else(|| p.metadata.creation_timestamp.as_ref().map(|t| t.0));
-                let secs = since.map(|t| now.duration_since(t).as_secs().max(0));
-                let statuses = p
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.container_statuses.as_deref())
-                    .unwrap_or_default();
-                let v = serde_json::to_value(p).unwrap_or_default();
-                PodView {
-                    name: p.metadata.name.clone().unwrap_or_default(),
-                    ordinal,
-                    uid: p.metadata.uid.clone().unwrap_or_default(),
-                    resource_version: p.metadata.resource_version.clone().unwrap_or_default(),
-                    revision: p
-                        .metadata
-                        .labels
-                        .as_ref()
-                        .and_then(|l| l.get(REVISION_LABEL).cloned()),
-                    ready,
-                    available: pod_available(p, min_ready, now),
-                    terminating: pod_terminating(p),
-                    restarts: statuses.iter().map(|c| c.restart_count).sum(),
-                    waiting_reason: statuses
-                        .iter()
-                        .find_map(|c| c.state.as_ref()?.waiting.as_ref()?.reason.clone()),
-                    not_ready_seconds: if ready { None } else { secs },
-                    status: crate::kubefmt::pod_summary(&v).status,
-                    available_in: available_in(p, min_ready, now),
-                    grace_left: grace_left(p, now),
-                    starting: super::starting::starting_within(p, now),
-                    own_grace: p
-                        .spec
-                        .as_ref()
-                        .and_then(|s| s.termination_grace_period_seconds)
-                        .unwrap_or(30),
-                }
-            })
-            .collect();
-        SetView {
-            namespace: set.metadata.namespace.clone().unwrap_or_default(),
-            name: set.metadata.name.clone().unwrap_or_default(),
-            uid: set.metadata.uid.clone().unwrap_or_default(),
-            resource_version: set.metadata.resource_version.clone().unwrap_or_default(),
-            generation: set.metadata.generation.unwrap_or(0),
-            observed_generation: status.observed_generation.unwrap_or(0),
-            replicas,
-            status_replicas: status.replicas as i64,
-            start: start_ordinal(set),
-            ordered_ready: spec.pod_management_policy.as_deref() != Some("Parallel"),
-            min_ready_seconds: min_ready,
-            strategy,
-            current_revision: status.current_revision.clone(),
-            update_revision: status.update_revision.clone(),
-            pods,
-            termination_grace: super::gate::termination_grace(set),
-            stuck,
-        }
-    }
-
-    fn in_range(&self, ordinal: i64) -> bool {
-        ordinal >= self.start && ordinal < self.start + self.replicas
-    }
-
-    fn pod(&self, ordinal: i64) -> Option<&PodView> {
-        self.pods.iter().find(|p| p.ordinal == ordinal)
-    }
-
-    /// The lowest ordinal the strategy updates (the partition, counted from `start`).
-    fn update_from(&self) -> i64 {
-        self.strategy.update_from(self.start)
-    }
-
-    fn on_update(&self, p: &PodView) -> bool {
-        p.revision.is_some() && p.revision == self.update_revision
-    }
-
-    /// The revision the controller gives this ordinal's pod when it creates it: the update
-    /// revision at and above the partition, the current revision below it
-    /// (newVersionedStatefulSetPod, pkg/controller/statefulset/stateful_set_utils.go).
-    pub fn comes_back_at(&self, ordinal: i64) -> Option<&String> {
-        revision_at(
-            ordinal,
-            self.update_from(),
-            self.current_revision.as_ref(),
-            self.update_revision.as_ref(),
-        )
-    }
-
-    /// On the revision a re-created pod of its ordinal would have.
-    fn on_target(&self, p: &PodView) -> bool {
-        p.revision.is_some() && p.revision.as_ref() == self.comes_back_at(p.ordinal)
-    }
-}
+use super::gate::{set_blockers, Blocker, BlockerCode};
+use super::update::Strategy;
+use super::view::{PodView, SetView};
 
 /// One ordinal of `rollout status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -384,32 +208,7 @@ pub fn step_blockers(v: &SetView) -> Vec<Blocker> {
     // first: the cause, which no waiting clears
     let stuck = v.stuck.iter().map(|s| s.blocker(&v.namespace, &v.name));
     let mut out: Vec<Blocker> = stuck.collect();
-    out.extend(set_blockers(&SetFacts {
-        name: &v.name,
-        generation: v.generation,
-        observed_generation: v.observed_generation,
-        start: v.start,
-        replicas: v.replicas,
-        created: v.status_replicas,
-        min_ready_seconds: v.min_ready_seconds,
-        termination_grace: v.termination_grace,
-        pods: v
-            .pods
-            .iter()
-            .map(|p| PodFacts {
-                name: &p.name,
-                ordinal: p.ordinal,
-                ready: p.ready,
-                available: p.available,
-                terminating: p.terminating,
-                status: &p.status,
-                dead_node: None,
-                available_in: p.available_in,
-                grace_left: p.grace_left,
-                starting: p.starting,
-            })
-            .collect(),
-    }));
+    out.extend(set_blockers(&v.facts()));
     out
 }
 
@@ -682,6 +481,8 @@ pub fn repair_target(v: &SetView, stuck_after: i64) -> Result<&PodView, Blocker>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::set::REVISION_LABEL;
+    use crate::model::stuck::StuckAt;
     use crate::model::update::*;
     use k8s_openapi::api::apps::v1::StatefulSet;
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -995,6 +796,8 @@ mod tests {
             waiting_reason: (!ready).then(|| "CrashLoopBackOff".to_string()),
             not_ready_seconds: (!ready).then_some(600),
             status: if ready { "Running" } else { "CrashLoopBackOff" }.into(),
+            node: None,
+            dead_node: None,
             available_in: None,
             grace_left: None,
             starting: None,
@@ -1012,17 +815,21 @@ mod tests {
             observed_generation: 2,
             replicas: revs.len() as i64,
             status_replicas: revs.len() as i64,
+            ready_replicas: revs.len() as i64,
             start: 0,
             ordered_ready: true,
             min_ready_seconds: 0,
             strategy,
             current_revision: Some("web-a".into()),
             update_revision: Some("web-b".into()),
+            when_scaled: "Retain".into(),
+            rollout_in_progress: None,
             pods: revs
                 .iter()
                 .enumerate()
                 .map(|(i, (r, ready))| pv(i as i64, r, *ready))
                 .collect(),
+            claims: Default::default(),
             termination_grace: 30,
             stuck: None,
         }

@@ -8,181 +8,11 @@
 //! operator checks by hand: the controller has caught up, no rollout is running,
 //! the claims will survive.
 
-use std::collections::{BTreeMap, HashMap};
-
 use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler;
 use serde::Serialize;
 
-use super::gate::{
-    blocker, set_blockers, termination_grace, Blocker, BlockerCode, PodFacts, SetFacts,
-    CONTROLLER_SETTLE_SECONDS,
-};
-use super::health::{
-    available_in, grace_left, node_health, pod_available, pod_ready, pod_terminating,
-};
-use super::set::{claim_ordinal, set_pods, start_ordinal};
-use super::starting::starting_within;
-use super::update::RolloutState;
-use super::SetParts;
-use crate::kubefmt;
-
-/// One pod of the set as the guards see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PodState {
-    pub name: String,
-    pub ordinal: i64,
-    pub uid: String,
-    pub ready: bool,
-    /// Ready for minReadySeconds: counted as back only then, as the controller counts it
-    /// before its next OrderedReady step.
-    pub available: bool,
-    pub terminating: bool,
-    /// STATUS as kubectl prints it.
-    pub status: String,
-    pub node: Option<String>,
-    /// `Some(summary)` when the pod's node is known and not Ready.
-    pub dead_node: Option<String>,
-    /// Ready but not yet available: seconds until it is.
-    pub available_in: Option<i64>,
-    /// Terminating: seconds left of its grace period.
-    pub grace_left: Option<i64>,
-    /// Not Ready but starting: seconds within which it should be Ready.
-    pub starting: Option<i64>,
-}
-
-/// A StatefulSet's state, reduced to what guarded scale decides on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SetState {
-    pub namespace: String,
-    pub name: String,
-    pub uid: String,
-    pub resource_version: String,
-    pub generation: i64,
-    pub observed_generation: i64,
-    /// spec.replicas
-    pub replicas: i64,
-    pub status_replicas: i64,
-    pub ready_replicas: i64,
-    pub start: i64,
-    pub when_scaled: String,
-    /// Why a rolling update counts as in progress, if it does.
-    pub rollout: Option<String>,
-    /// Pods with an ordinal name and no other controller, by ordinal.
-    pub pods: Vec<PodState>,
-    /// Claim names by ordinal (from the volumeClaimTemplates).
-    pub claims: BTreeMap<i64, Vec<String>>,
-    pub min_ready_seconds: i64,
-    /// The template's terminationGracePeriodSeconds (default 30).
-    pub termination_grace: i64,
-    /// The controller cannot move past this pod (`model::stuck`): a scale never happens.
-    pub stuck: Option<super::stuck::StuckAt>,
-}
-
-impl SetState {
-    pub fn from_parts(snap: &SetParts) -> SetState {
-        let set = &snap.set;
-        let spec = &set.spec;
-        let status = set.status.clone().unwrap_or_default();
-        let name = set.metadata.name.clone().unwrap_or_default();
-        let uid = set.metadata.uid.clone().unwrap_or_default();
-        let nodes: HashMap<&str, _> = snap
-            .nodes
-            .ok()
-            .into_iter()
-            .flatten()
-            .filter_map(|n| Some((n.metadata.name.as_deref()?, node_health(n, snap.now))))
-            .collect();
-        let min_ready = spec.min_ready_seconds.unwrap_or(0) as i64;
-        let by_ordinal = set_pods(set, &snap.pods);
-        let stuck = super::stuck::stuck_at(set, by_ordinal.iter().map(|(o, p)| (*o, *p)));
-        let rollout_state =
-            super::update::rollout_state_with_pods(set, by_ordinal.values().copied());
-        // ordered by ordinal (a BTreeMap)
-        let pods: Vec<PodState> = by_ordinal
-            .into_iter()
-            .map(|(ordinal, p)| {
-                let node = p.spec.as_ref().and_then(|s| s.node_name.clone());
-                let dead_node = node
-                    .as_deref()
-                    .and_then(|n| nodes.get(n))
-                    .filter(|h| h.is_dead())
-                    .map(|h| format!("{} {}", h.name, h.summary()));
-                let v = serde_json::to_value(p).unwrap_or_default();
-                PodState {
-                    name: p.metadata.name.clone().unwrap_or_default(),
-                    ordinal,
-                    uid: p.metadata.uid.clone().unwrap_or_default(),
-                    ready: pod_ready(p),
-                    available: pod_available(p, min_ready, snap.now),
-                    terminating: pod_terminating(p),
-                    status: kubefmt::pod_summary(&v).status,
-                    node,
-                    dead_node,
-                    available_in: available_in(p, min_ready, snap.now),
-                    grace_left: grace_left(p, snap.now),
-                    starting: starting_within(p, snap.now),
-                }
-            })
-            .collect();
-        let mut claims: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-        for t in spec.volume_claim_templates.iter().flatten() {
-            let tname = t.metadata.name.clone().unwrap_or_default();
-            for c in &snap.claims {
-                let Some(cname) = c.metadata.name.clone() else {
-                    continue;
-                };
-                if let Some(o) = claim_ordinal(&tname, &name, &cname) {
-                    claims.entry(o).or_default().push(cname);
-                }
-            }
-        }
-        let replicas = spec.replicas.unwrap_or(1) as i64;
-        let rollout = match rollout_state {
-            RolloutState::InProgress {
-                updated,
-                want,
-                revision,
-            } => Some(format!(
-                "a rolling update is in progress ({updated} of {want} pods at revision {revision})"
-            )),
-            // a reached partition and OnDelete wait for the operator: they never block a scale;
-            // a generation not yet observed is GenerationNotObserved, which settles by itself
-            _ => None,
-        };
-        SetState {
-            namespace: set.metadata.namespace.clone().unwrap_or_default(),
-            name,
-            uid,
-            resource_version: set.metadata.resource_version.clone().unwrap_or_default(),
-            generation: set.metadata.generation.unwrap_or(0),
-            observed_generation: status.observed_generation.unwrap_or(0),
-            replicas,
-            status_replicas: status.replicas as i64,
-            ready_replicas: status.ready_replicas.unwrap_or(0) as i64,
-            start: start_ordinal(set),
-            when_scaled: spec
-                .persistent_volume_claim_retention_policy
-                .as_ref()
-                .and_then(|p| p.when_scaled.clone())
-                .unwrap_or_else(|| "Retain".into()),
-            rollout,
-            pods,
-            claims,
-            min_ready_seconds: min_ready,
-            termination_grace: termination_grace(set),
-            stuck,
-        }
-    }
-
-    fn in_range(&self, ordinal: i64, replicas: i64) -> bool {
-        ordinal >= self.start && ordinal < self.start + replicas
-    }
-
-    /// The pod name of an ordinal.
-    pub fn pod_name(&self, ordinal: i64) -> String {
-        format!("{}-{ordinal}", self.name)
-    }
-}
+use super::gate::{blocker, set_blockers, Blocker, BlockerCode, CONTROLLER_SETTLE_SECONDS};
+use super::view::SetView;
 
 /// One step of the plan: set spec.replicas to `replicas`, which removes or adds `pod`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -194,7 +24,7 @@ pub struct Step {
 }
 
 /// One ordinal per step, highest first on the way down, lowest first on the way up.
-pub fn plan(state: &SetState, target: i64) -> Vec<Step> {
+pub fn plan(state: &SetView, target: i64) -> Vec<Step> {
     let from = state.replicas;
     if target < from {
         (target..from)
@@ -256,7 +86,7 @@ pub fn autoscalers_of(set: &str, hpas: &[HorizontalPodAutoscaler]) -> Vec<String
 /// Checked before every step (a GitOps change of the retention policy or a new autoscaler
 /// mid-scale stops the next one). `autoscalers`: from [`autoscalers_of`].
 pub fn preflight(
-    state: &SetState,
+    state: &SetView,
     target: i64,
     allow_claim_deletion: bool,
     autoscalers: &[String],
@@ -288,35 +118,9 @@ pub fn preflight(
 /// May the next step be taken? Empty = yes. Every pod in range must be Ready and
 /// not terminating, nothing outside the range may linger, and the controller must
 /// have caught up with the spec.
-pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
-    let facts = SetFacts {
-        name: &state.name,
-        generation: state.generation,
-        observed_generation: state.observed_generation,
-        start: state.start,
-        replicas: state.replicas,
-        created: state.status_replicas,
-        min_ready_seconds: state.min_ready_seconds,
-        termination_grace: state.termination_grace,
-        pods: state
-            .pods
-            .iter()
-            .map(|p| PodFacts {
-                name: &p.name,
-                ordinal: p.ordinal,
-                ready: p.ready,
-                available: p.available,
-                terminating: p.terminating,
-                status: &p.status,
-                dead_node: p.dead_node.as_deref(),
-                available_in: p.available_in,
-                grace_left: p.grace_left,
-                starting: p.starting,
-            })
-            .collect(),
-    };
-    let mut out = set_blockers(&facts);
-    if let Some(r) = &state.rollout {
+pub fn step_blockers(state: &SetView) -> Vec<Blocker> {
+    let mut out = set_blockers(&state.facts());
+    if let Some(r) = &state.rollout_in_progress {
         // after the generation, as the controller's own order of business
         let at =
             usize::from(out.first().map(|b| b.code) == Some(BlockerCode::GenerationNotObserved));
@@ -344,7 +148,7 @@ pub fn step_blockers(state: &SetState) -> Vec<Blocker> {
 /// Somebody else's change: the set was replaced, or its spec.replicas is not what the
 /// last write of this command (`expected`) left. Checked before every write and while
 /// waiting; never fought.
-pub fn interference(state: &SetState, set_uid: &str, expected: i64) -> Option<String> {
+pub fn interference(state: &SetView, set_uid: &str, expected: i64) -> Option<String> {
     if state.uid != set_uid {
         Some(format!(
             "statefulset {} was deleted and created again",
@@ -371,7 +175,7 @@ pub enum Progress {
 }
 
 /// Is `step` done: the removed pod gone (or the added one Ready) and every other pod Ready again?
-pub fn step_progress(state: &SetState, step: &Step, set_uid: &str) -> Progress {
+pub fn step_progress(state: &SetView, step: &Step, set_uid: &str) -> Progress {
     if let Some(m) = interference(state, set_uid, step.replicas) {
         return Progress::Interfered(m);
     }
@@ -402,11 +206,11 @@ pub fn step_progress(state: &SetState, step: &Step, set_uid: &str) -> Progress {
 }
 
 /// Claims kept for ordinals at or above `replicas` (the data a later scale-up reattaches).
-pub fn retained_claims(state: &SetState, replicas: i64) -> Vec<String> {
+pub fn retained_claims(state: &SetView, replicas: i64) -> Vec<String> {
     state
         .claims
         .iter()
-        .filter(|(o, _)| !state.in_range(**o, replicas) && **o >= state.start)
+        .filter(|(o, _)| !(state.start..state.start + replicas).contains(*o) && **o >= state.start)
         .flat_map(|(_, c)| c.iter().cloned())
         .collect()
 }
@@ -414,6 +218,9 @@ pub fn retained_claims(state: &SetState, replicas: i64) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::view::PodView;
+    use crate::model::SetParts;
+    use std::collections::BTreeMap;
 
     #[test]
     fn implausible_jumps_are_refused_whatever_the_numbers() {
@@ -428,11 +235,13 @@ mod tests {
         assert!(too_many_steps(5, 5, 1).is_none());
     }
 
-    fn pod(ordinal: i64, ready: bool, terminating: bool) -> PodState {
-        PodState {
+    fn pod(ordinal: i64, ready: bool, terminating: bool) -> PodView {
+        PodView {
             name: format!("web-{ordinal}"),
             ordinal,
             uid: format!("uid-{ordinal}"),
+            resource_version: "1".into(),
+            revision: None,
             ready,
             available: ready,
             terminating,
@@ -443,16 +252,20 @@ mod tests {
             } else {
                 "Pending".into()
             },
+            restarts: 0,
+            waiting_reason: None,
+            not_ready_seconds: None,
             node: Some("n1".into()),
             dead_node: None,
             available_in: None,
             grace_left: None,
             starting: None,
+            own_grace: 30,
         }
     }
 
-    fn state(replicas: i64) -> SetState {
-        SetState {
+    fn state(replicas: i64) -> SetView {
+        SetView {
             namespace: "default".into(),
             name: "web".into(),
             uid: "set-uid".into(),
@@ -463,8 +276,15 @@ mod tests {
             status_replicas: replicas,
             ready_replicas: replicas,
             start: 0,
+            ordered_ready: true,
+            strategy: crate::model::update::Strategy::RollingUpdate {
+                partition: 0,
+                max_unavailable: 1,
+            },
+            current_revision: None,
+            update_revision: None,
             when_scaled: "Retain".into(),
-            rollout: None,
+            rollout_in_progress: None,
             pods: (0..replicas).map(|o| pod(o, true, false)).collect(),
             claims: (0..replicas)
                 .map(|o| (o, vec![format!("data-web-{o}")]))
@@ -526,7 +346,7 @@ mod tests {
 
     #[test]
     fn from_parts_keeps_the_sets_own_ordinal_pods_and_claims() {
-        let s = SetState::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"})));
+        let s = SetView::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"})));
         assert_eq!(
             (s.namespace.as_str(), s.name.as_str(), s.uid.as_str()),
             ("db", "web", "s1")
@@ -550,7 +370,7 @@ mod tests {
         );
         assert_eq!(s.when_scaled, "Retain");
         assert!(s
-            .rollout
+            .rollout_in_progress
             .as_deref()
             .is_some_and(|r| r.contains("1 of 3 pods at revision web-b")));
         assert_eq!(
@@ -566,7 +386,7 @@ mod tests {
         p.set.spec.volume_claim_templates.as_mut().unwrap().push(
             serde_json::from_value(serde_json::json!({"metadata": {"name": "logs"}})).unwrap(),
         );
-        let s = SetState::from_parts(&p);
+        let s = SetView::from_parts(&p);
         // web-1 is terminating (its replacement comes from the template): web-0 is where the
         // controller stops
         let stuck = s.stuck.as_ref().unwrap();
@@ -591,7 +411,7 @@ mod tests {
         assert_eq!(b[0].settles_within, None);
         // the same set with every pod made from its templates is not stuck
         assert_eq!(
-            SetState::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"}))).stuck,
+            SetView::from_parts(&parts(serde_json::json!({"type": "RollingUpdate"}))).stuck,
             None
         );
         // nothing else wrong: the refusal alone, no status-settling wait
@@ -611,9 +431,9 @@ mod tests {
         // partition 2: only web-2 is meant to update, and one pod is updated
         let p =
             parts(serde_json::json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}));
-        assert_eq!(SetState::from_parts(&p).rollout, None);
+        assert_eq!(SetView::from_parts(&p).rollout_in_progress, None);
         let p = parts(serde_json::json!({"type": "OnDelete"}));
-        assert_eq!(SetState::from_parts(&p).rollout, None);
+        assert_eq!(SetView::from_parts(&p).rollout_in_progress, None);
     }
 
     #[test]
@@ -702,7 +522,7 @@ mod tests {
         assert_eq!(codes(&step_blockers(&s)), ["ReplicasNotSettled"]);
 
         let mut s = state(3);
-        s.rollout = Some("a rolling update is in progress".into());
+        s.rollout_in_progress = Some("a rolling update is in progress".into());
         assert_eq!(codes(&step_blockers(&s)), ["RolloutInProgress"]);
     }
 

@@ -220,7 +220,7 @@ pub fn comes_back_at(set: &StatefulSet, ordinal: i64) -> Option<&String> {
     )
 }
 
-/// The one rule behind [`comes_back_at`] and [`SetView::comes_back_at`].
+/// The one rule behind [`comes_back_at`] and [`super::view::SetView::comes_back_at`].
 pub fn revision_at<'a>(
     ordinal: i64,
     update_from: i64,

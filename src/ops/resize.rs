@@ -24,7 +24,8 @@ use crate::model::resize::{
     check_request, managed_by, orphan_delete_refusal, preflight, recreated, resume_point,
     size_words, template_size, ClaimFacts, Preflight, Request, Resume, SavedRecord,
 };
-use crate::model::rollout::{step_blockers, SetView};
+use crate::model::rollout::step_blockers;
+use crate::model::view::SetView;
 use crate::model::Access;
 use crate::progress::Progress;
 

@@ -17,9 +17,10 @@ use crate::model::gate::Blocker;
 use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
 use crate::model::rollout::{
     apply_plan, delete_grace, delete_grace_note, delete_target, repair_target, rollout_status,
-    step_blockers, step_done, ApplyStep, DeleteTarget, OrdinalStatus, Overall, SetView,
+    step_blockers, step_done, ApplyStep, DeleteTarget, OrdinalStatus, Overall,
 };
 use crate::model::update::Strategy;
+use crate::model::view::SetView;
 use crate::progress::Progress;
 
 /// The `kubectl-sts/v1 RolloutStatus` document.

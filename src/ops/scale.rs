@@ -15,8 +15,9 @@ use crate::model::gate::{Blocker, BlockerCode};
 use crate::model::health::pod_ready;
 use crate::model::scale::{
     autoscalers_of, interference, plan, preflight, retained_claims, step_blockers, step_progress,
-    too_many_steps, Progress, SetState, Step,
+    too_many_steps, Progress, Step,
 };
+use crate::model::view::SetView;
 use crate::model::Access;
 
 /// `--max-steps` unless given.
@@ -114,8 +115,8 @@ impl Stop {
     fn apply(
         self,
         mut report: ScaleReport,
-        state: &SetState,
-        finish: impl Fn(ScaleReport, &SetState, Outcome, String) -> ScaleReport,
+        state: &SetView,
+        finish: impl Fn(ScaleReport, &SetView, Outcome, String) -> ScaleReport,
     ) -> ScaleReport {
         report.blockers = self.blockers;
         finish(report, state, self.outcome, self.message)
@@ -138,7 +139,7 @@ async fn gate_step(
     expected: i64,
     i: usize,
     step: &Step,
-) -> Result<Result<SetState, (SetState, Stop)>, Error> {
+) -> Result<Result<SetView, (SetView, Stop)>, Error> {
     let g = settle(waker, log, opts.timeout, waits, async || {
         let state = read_without_claims(cluster, ns, &opts.name, claims).await?;
         // someone else's change: nothing to wait for, the caller stops
@@ -205,7 +206,7 @@ async fn blockers_now(
     cluster: &Cluster,
     ns: &str,
     opts: &ScaleOptions,
-    state: &SetState,
+    state: &SetView,
 ) -> Result<Vec<Blocker>, Error> {
     let autoscalers = autoscalers_now(cluster, ns, &opts.name)
         .await?
@@ -228,7 +229,7 @@ async fn read(
     ns: &str,
     name: &str,
     claims: bool,
-) -> Result<(SetState, k8s_openapi::api::apps::v1::StatefulSet), Error> {
+) -> Result<(SetView, k8s_openapi::api::apps::v1::StatefulSet), Error> {
     let mut parts = cluster.set_parts(ns, name, claims).await?;
     let unready: std::collections::BTreeSet<String> = parts
         .pods
@@ -251,7 +252,7 @@ async fn read(
         }
         parts.nodes = Access::Ok(nodes);
     }
-    Ok((SetState::from_parts(&parts), parts.set))
+    Ok((SetView::from_parts(&parts), parts.set))
 }
 
 /// Beyond this many nodes with unready pods the blockers name the pods without their nodes.
@@ -307,7 +308,7 @@ async fn run_steps(
         retained_claims: vec![],
         waits: vec![],
     };
-    let finish = |mut r: ScaleReport, state: &SetState, outcome, message: String| {
+    let finish = |mut r: ScaleReport, state: &SetView, outcome, message: String| {
         r.outcome = outcome;
         r.message = message;
         r.replicas = state.replicas;
@@ -364,7 +365,7 @@ async fn run_steps(
         let blockers = blockers_now(cluster, ns, opts, &state).await?;
         Ok::<_, Error>((state, blockers))
     };
-    let refused = |blockers: &[Blocker], state: &SetState| {
+    let refused = |blockers: &[Blocker], state: &SetView| {
         format!(
             "refusing to scale statefulset {ns}/{} from {} to {}: {}; nothing changed",
             opts.name,
@@ -481,10 +482,10 @@ async fn run_steps(
         // the spec as this write was decided on: a status write by the controller moves the
         // resourceVersion but not the generation
         let basis = (state.uid.clone(), state.generation);
-        let mut stopped: Option<(SetState, Stop)> = None;
+        let mut stopped: Option<(SetView, Stop)> = None;
         let written = write_reproven(
             &mut state,
-            async |s: &SetState| {
+            async |s: &SetView| {
                 cluster
                     .scale_if_unchanged(ns, &opts.name, &s.resource_version, step.replicas)
                     .await
@@ -599,7 +600,7 @@ async fn read_without_claims(
     ns: &str,
     name: &str,
     claims: &std::collections::BTreeMap<i64, Vec<String>>,
-) -> Result<SetState, Error> {
+) -> Result<SetView, Error> {
     let (mut s, _) = read(cluster, ns, name, false).await?;
     s.claims = claims.clone();
     Ok(s)
