@@ -401,6 +401,61 @@ fn recover_refuses_an_ordinal_that_ordered_ready_will_not_recreate_yet() {
     assert_ne!(uid(&c, "pvc", "www-flask-1"), claim_before);
 }
 
+/// Issue 34 item 12: flask-1's volume can move (the out-of-service taint path), but flask-0 is on
+/// the same dead node with a volume only that node can use (a claim restored onto local
+/// storage). The taint would delete both; flask-0's replacement can start nowhere, so under
+/// OrderedReady flask-1 would never be created again: refused before any write, naming flask-0.
+#[test]
+fn recover_refuses_the_taint_when_a_lower_ordinal_on_the_node_is_pinned_there() {
+    let Some(c) = crate::harness::lab_with(
+        "recover-pinned-below",
+        Duration::from_secs(360),
+        |c: &Cluster| {
+            let node = c.ready_nodes().first().cloned().unwrap_or_default();
+            let pod_extra: &'static str =
+                Box::leak(crate::harness::on_node(&node).into_boxed_str());
+            // flask-0's claim exists before the set, on node-local storage: the controller
+            // adopts it by name
+            let local = c.class_for("local-path");
+            c.apply(&format!(
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: www-flask-0\n  labels:\n    app: flask\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: {local}\n  resources:\n    requests:\n      storage: 1Gi\n"
+            ));
+            crate::harness::Sts {
+                replicas: 2,
+                class: "network",
+                pod_extra,
+                ..Default::default()
+            }
+        },
+    ) else {
+        return;
+    };
+    let node = c.jsonpath(&["get", "pod", "flask-0"], "{.spec.nodeName}");
+    assert_eq!(
+        c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}"),
+        node,
+        "both ordinals on one node"
+    );
+    kill_flask_1(&c);
+    let pod_before = uid(&c, "pod", "flask-1");
+    let base = ["--node-silence", "5s", "-o", "json"];
+    for extra in [&["--dry-run"][..], &["--yes", "--timeout", "60s"][..]] {
+        let out = c.sts(&[&["recover", "flask-1"][..], extra, &base].concat());
+        assert_eq!(out.code, 4, "{extra:?}: {}\n{}", out.stdout, out.stderr);
+        let d = json_of(&out);
+        assert_eq!(d["path"], "OutOfServiceTaint", "{d}");
+        let msg = d["message"].as_str().unwrap_or_default();
+        assert!(
+            msg.contains(&format!(
+                "flask-0 is on node {node} too with a volume only that node can use"
+            )) && msg.contains("recover flask-0 first"),
+            "{msg}"
+        );
+    }
+    assert!(!out_of_service(&c, &node), "no taint written");
+    assert_eq!(uid(&c, "pod", "flask-1"), pod_before, "nothing deleted");
+}
+
 /// The operator reads the prompt while someone else force-deletes the pod and the controller
 /// re-creates it: the pod confirmed is not the pod there now, so nothing more is written —
 /// above all, its claims are not deleted.

@@ -368,15 +368,17 @@ pub fn release_verdict(
 /// never re-creates an ordinal outside `[start, start + replicas)`, nothing for a set being
 /// deleted, and under `OrderedReady` it creates a missing ordinal only when every lower one
 /// exists, is not terminating and is Running and Ready (`isRunningAndReady`; it waits for
-/// availability too, which settles by itself and is not refused here). `taint_path`: the
-/// out-of-service taint deletes every pod on `dead_node` (lower ordinals included), so those
-/// come back in order and do not stand in the way.
+/// availability too, which settles by itself and is not refused here). `taint`: on the
+/// out-of-service taint's path, the set's pods on `dead_node` whose volume only that node can
+/// use. The taint deletes every pod on `dead_node` (lower ordinals included), so those come
+/// back in order and do not stand in the way — unless a lower one's volume is pinned there:
+/// its replacement can start nowhere, and the controller never gets past it.
 pub fn replacement_refusal(
     set: &k8s_openapi::api::apps::v1::StatefulSet,
     pods: &[Pod],
     pod: &str,
     dead_node: &str,
-    taint_path: bool,
+    taint: Option<&std::collections::BTreeSet<String>>,
 ) -> Option<String> {
     let name = set.metadata.name.as_deref().unwrap_or_default();
     if set.metadata.deletion_timestamp.is_some() {
@@ -406,8 +408,14 @@ pub fn replacement_refusal(
         let on_dead = p
             .and_then(|p| p.spec.as_ref()?.node_name.as_deref())
             .is_some_and(|n| n == dead_node);
-        if taint_path && on_dead {
-            continue;
+        match taint {
+            Some(pinned) if on_dead && pinned.contains(&lower) => {
+                return Some(format!(
+                    "under podManagementPolicy OrderedReady the StatefulSet controller creates {pod} only when every lower ordinal is Running and Ready, and {lower} is on node {dead_node} too with a volume only that node can use: the taint deletes it, but its replacement cannot start anywhere else, so {pod} would never be created; recover {lower} first (--abandon-data or --wait); nothing was written"
+                ));
+            }
+            Some(_) if on_dead => continue,
+            _ => {}
         }
         let running = p
             .and_then(|p| p.status.as_ref()?.phase.as_deref())
@@ -894,13 +902,14 @@ mod tests {
 
     #[test]
     fn ordered_ready_replacements_wait_for_every_lower_ordinal() {
+        let none = std::collections::BTreeSet::new();
         let set = sts(3, "OrderedReady", false);
         let healthy = member("web-0", "n1", "Running", true, false);
         let stuck_dead = member("web-0", "n2", "Running", false, true);
         let web1 = member("web-1", "n2", "Running", false, true);
         // web-0 fine elsewhere: web-1 comes back
         assert_eq!(
-            replacement_refusal(&set, &[healthy.clone(), web1.clone()], "web-1", "n2", false),
+            replacement_refusal(&set, &[healthy.clone(), web1.clone()], "web-1", "n2", None),
             None
         );
         // web-0 stuck on the same dead node: refused, and web-0 is named
@@ -909,7 +918,7 @@ mod tests {
             &[stuck_dead.clone(), web1.clone()],
             "web-1",
             "n2",
-            false,
+            None,
         )
         .unwrap();
         assert!(
@@ -918,25 +927,58 @@ mod tests {
         );
         // ... but the taint deletes web-0 too: not a refusal on that path
         assert_eq!(
-            replacement_refusal(&set, &[stuck_dead, web1.clone()], "web-1", "n2", true),
+            replacement_refusal(
+                &set,
+                &[stuck_dead.clone(), web1.clone()],
+                "web-1",
+                "n2",
+                Some(&none)
+            ),
             None
         );
+        // ... unless web-0's volume is pinned to the dead node: its replacement never starts
+        let pinned: std::collections::BTreeSet<String> = ["web-0".to_string()].into();
+        let why = replacement_refusal(
+            &set,
+            &[stuck_dead, web1.clone()],
+            "web-1",
+            "n2",
+            Some(&pinned),
+        )
+        .unwrap();
+        assert!(
+            why.contains("web-0 is on node n2 too with a volume only that node can use")
+                && why.contains("recover web-0 first"),
+            "{why}"
+        );
         // a lower ordinal missing, or not Ready on a live node, stops the controller too
-        let why =
-            replacement_refusal(&set, std::slice::from_ref(&web1), "web-1", "n2", true).unwrap();
+        let why = replacement_refusal(
+            &set,
+            std::slice::from_ref(&web1),
+            "web-1",
+            "n2",
+            Some(&none),
+        )
+        .unwrap();
         assert!(
             why.contains("web-0 does not exist: bring web-0 back first"),
             "{why}"
         );
         let crashing = member("web-0", "n1", "Running", false, false);
-        let why = replacement_refusal(&set, &[crashing.clone(), web1.clone()], "web-2", "n2", true)
-            .unwrap();
+        let why = replacement_refusal(
+            &set,
+            &[crashing.clone(), web1.clone()],
+            "web-2",
+            "n2",
+            Some(&none),
+        )
+        .unwrap();
         assert!(why.contains("web-0 is not Running and Ready"), "{why}");
         // the lowest ordinal never waits; Parallel never waits
-        assert_eq!(replacement_refusal(&set, &[], "web-0", "n2", false), None);
+        assert_eq!(replacement_refusal(&set, &[], "web-0", "n2", None), None);
         let parallel = sts(3, "Parallel", false);
         assert_eq!(
-            replacement_refusal(&parallel, &[crashing, web1], "web-1", "n2", false),
+            replacement_refusal(&parallel, &[crashing, web1], "web-1", "n2", None),
             None
         );
     }
@@ -944,13 +986,12 @@ mod tests {
     #[test]
     fn no_replacement_outside_the_replicas_or_for_a_set_being_deleted() {
         let why =
-            replacement_refusal(&sts(2, "Parallel", false), &[], "web-2", "n2", false).unwrap();
+            replacement_refusal(&sts(2, "Parallel", false), &[], "web-2", "n2", None).unwrap();
         assert!(why.contains("web-2 is outside the 2 replicas"), "{why}");
-        let why =
-            replacement_refusal(&sts(3, "Parallel", true), &[], "web-1", "n2", false).unwrap();
+        let why = replacement_refusal(&sts(3, "Parallel", true), &[], "web-1", "n2", None).unwrap();
         assert!(why.contains("is being deleted"), "{why}");
         assert!(
-            replacement_refusal(&sts(3, "Parallel", false), &[], "other-1", "n2", false).is_none()
+            replacement_refusal(&sts(3, "Parallel", false), &[], "other-1", "n2", None).is_none()
         );
     }
 }

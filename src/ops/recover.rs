@@ -169,62 +169,99 @@ fn taint_sentence(node: &str) -> String {
     )
 }
 
-/// The claims' volumes and where they can go, from inspect's join of the set.
+/// What recover decides on, read in one go: the pod's volumes and where each may be used,
+/// the volumes with an attachment at all, the set's pods on the dead node below the pod whose
+/// volume only that node can use (the out-of-service taint deletes them too, and their
+/// replacements can start nowhere, so OrderedReady would never reach the pod), and the
+/// snapshot they were read from.
+struct VolumeRead {
+    volumes: Vec<VolumeFacts>,
+    attachable: BTreeSet<String>,
+    pinned_below: BTreeSet<String>,
+    snap: Snapshot,
+}
+
 async fn volume_facts(
     cluster: &Cluster,
     ns: &str,
     set: &str,
     pod: &str,
     node: &str,
-) -> Result<(Vec<VolumeFacts>, BTreeSet<String>, Snapshot), Error> {
+) -> Result<VolumeRead, Error> {
     let snap = cluster.snapshot(ns, set).await?;
+    let mut read = VolumeRead {
+        volumes: vec![],
+        attachable: BTreeSet::new(),
+        pinned_below: BTreeSet::new(),
+        snap,
+    };
     let Some(ordinal) = ordinal_of(set, pod) else {
-        return Ok((vec![], BTreeSet::new(), snap));
+        return Ok(read);
     };
-    let ins = inspect(&snap, &InspectOptions::default());
-    let Some(row) = ins.rows.iter().find(|r| r.ordinal == ordinal) else {
-        return Ok((vec![], BTreeSet::new(), snap));
-    };
+    let snap = &read.snap;
+    let ins = inspect(snap, &InspectOptions::default());
     let nodes = cluster.nodes_labelled().await?;
     // not allowed to list nodes: a volume with node affinity is of unknown placement (a
     // refusal with that reason, never a "pinned" verdict)
     let all = nodes.ok().map(|v| v.as_slice());
     let live = all.map_or_else(Vec::new, |v| live_nodes(v, node, snap.now));
     let attachments: &[Attachment] = snap.attachments.ok().map_or(&[], |v| v.as_slice());
-    let attachable: BTreeSet<String> = attachments
+    let facts_of = |row: &crate::model::inspect::OrdinalRow| -> Vec<VolumeFacts> {
+        row.volumes
+            .iter()
+            .map(|v| {
+                let pv = v
+                    .volume
+                    .as_deref()
+                    .and_then(|name| snap.volumes.ok()?.iter().find(|p| p.name == name));
+                let (placed, reason) = match (&v.volume, pv) {
+                    (Some(name), None) => (
+                        Placement::Unknown,
+                        Some(format!(
+                            "volume {name} may not be read: whether it can move is unknown"
+                        )),
+                    ),
+                    _ => placement(pv, all, node, &live),
+                };
+                VolumeFacts {
+                    claim: v.claim.clone(),
+                    claim_uid: v.claim_uid.clone(),
+                    volume: v.volume.clone(),
+                    placement: placed,
+                    placement_reason: reason,
+                    attached_to_dead_node: attachments
+                        .iter()
+                        .any(|a| a.node == node && a.volume.is_some() && a.volume == v.volume),
+                }
+            })
+            .collect()
+    };
+    let on_dead_node = |row: &crate::model::inspect::OrdinalRow| {
+        row.pod
+            .as_ref()
+            .and_then(|p| p.node.as_deref())
+            .is_some_and(|n| n == node)
+    };
+    let pinned_below: BTreeSet<String> = ins
+        .rows
+        .iter()
+        .filter(|r| r.ordinal < ordinal && on_dead_node(r))
+        .filter(|r| facts_of(r).iter().any(|v| v.placement == Placement::Pinned))
+        .map(|r| format!("{set}-{}", r.ordinal))
+        .collect();
+    let volumes = ins
+        .rows
+        .iter()
+        .find(|r| r.ordinal == ordinal)
+        .map(facts_of)
+        .unwrap_or_default();
+    read.attachable = attachments
         .iter()
         .filter_map(|a| a.volume.clone())
         .collect();
-    let facts = row
-        .volumes
-        .iter()
-        .map(|v| {
-            let pv = v
-                .volume
-                .as_deref()
-                .and_then(|name| snap.volumes.ok()?.iter().find(|p| p.name == name));
-            let (placed, reason) = match (&v.volume, pv) {
-                (Some(name), None) => (
-                    Placement::Unknown,
-                    Some(format!(
-                        "volume {name} may not be read: whether it can move is unknown"
-                    )),
-                ),
-                _ => placement(pv, all, node, &live),
-            };
-            VolumeFacts {
-                claim: v.claim.clone(),
-                claim_uid: v.claim_uid.clone(),
-                volume: v.volume.clone(),
-                placement: placed,
-                placement_reason: reason,
-                attached_to_dead_node: attachments
-                    .iter()
-                    .any(|a| a.node == node && a.volume.is_some() && a.volume == v.volume),
-            }
-        })
-        .collect();
-    Ok((facts, attachable, snap))
+    read.volumes = volumes;
+    read.pinned_below = pinned_below;
+    Ok(read)
 }
 
 /// Runs the recovery; progress through `log`, confirmation through `confirm`, each write
@@ -275,7 +312,12 @@ pub async fn run(
         let why = checked.verdict.reason.clone();
         return Ok(refused(report, &why));
     };
-    let (volumes, attachable, snap) = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
+    let VolumeRead {
+        volumes,
+        attachable,
+        pinned_below,
+        snap,
+    } = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
     // what could not be read leaves the path unknown: refuse with that reason
     if let Some(why) = volumes
         .iter()
@@ -345,8 +387,8 @@ pub async fn run(
         RecoverPath::Delete | RecoverPath::OutOfServiceTaint => true,
     };
     if replacement_needed {
-        if let Some(why) = replacement_refusal(&snap.set, &snap.pods, &opts.pod, &node, taint_path)
-        {
+        let taint = taint_path.then_some(&pinned_below);
+        if let Some(why) = replacement_refusal(&snap.set, &snap.pods, &opts.pod, &node, taint) {
             return Ok(refused(report, &why));
         }
     }
@@ -533,9 +575,10 @@ pub async fn run(
             }
             // and the controller must still be going to create the replacement
             if replacement_needed {
-                let snap = cluster.snapshot(ns, &set).await?;
+                let now = volume_facts(cluster, ns, &set, &opts.pod, &node).await?;
+                let taint = taint_path.then_some(&now.pinned_below);
                 if let Some(why) =
-                    replacement_refusal(&snap.set, &snap.pods, &opts.pod, &node, taint_path)
+                    replacement_refusal(&now.snap.set, &now.snap.pods, &opts.pod, &node, taint)
                 {
                     return Ok(refused(report, &format!("since the check, {why}")));
                 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{kill_flask_1, lab, power, row};
+use crate::harness::{kill_flask_1, lab, lab_with, power, ready_condition, row, Sts};
 
 #[test]
 fn dead_node_pod_stays_terminating_with_golden_conditions() {
@@ -73,6 +73,49 @@ fn dead_node_pod_stays_terminating_with_golden_conditions() {
             .len(),
         1
     );
+}
+
+/// A node powered back on: the node controller had marked its pods Ready=False
+/// (MarkPodsNotReady); a booting kubelet starts their containers again (restartCount + 1, the
+/// last run `Unknown` exit 255, as containerd reports a container that died with its machine)
+/// and its status manager writes Ready=True once they are ready: the pods do not stay
+/// Ready=False for ever. The pods tolerate the unreachable taint, so nothing evicts them.
+#[test]
+fn pods_become_ready_again_when_their_node_powers_on() {
+    let Some(c) = lab_with("power-on-ready", Duration::from_secs(360), |_| {
+        Sts {
+        pod_extra: "tolerations:\n- key: node.kubernetes.io/unreachable\n  operator: Exists\n  effect: NoExecute",
+        ..Default::default()
+    }
+    }) else {
+        return;
+    };
+    let before = c.json(&["get", "pod", "flask-1"]);
+    let node = before["spec"]["nodeName"].as_str().unwrap().to_string();
+    power(&c, &node, false);
+    c.eventually(
+        40,
+        "flask-1 marked not Ready by the node controller",
+        || {
+            let p = c.try_json(&["get", "pod", "flask-1"])?;
+            (ready_condition(&p)?["status"] == "False").then_some(())
+        },
+    );
+    power(&c, &node, true);
+    let p = c.eventually(40, "flask-1 Ready again on its node", || {
+        let p = c.try_json(&["get", "pod", "flask-1"])?;
+        (ready_condition(&p)?["status"] == "True").then_some(p)
+    });
+    assert_eq!(
+        p["metadata"]["uid"], before["metadata"]["uid"],
+        "the same pod"
+    );
+    assert_eq!(p["spec"]["nodeName"], node.as_str());
+    let app = &p["status"]["containerStatuses"][0];
+    assert_eq!(app["ready"], true, "{app}");
+    assert_eq!(app["restartCount"], 1, "{app}");
+    assert_eq!(app["lastState"]["terminated"]["exitCode"], 255, "{app}");
+    assert_eq!(app["lastState"]["terminated"]["reason"], "Unknown", "{app}");
 }
 
 #[test]

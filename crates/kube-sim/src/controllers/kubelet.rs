@@ -97,6 +97,8 @@ pub struct Kubelets {
     next_ip: HashMap<String, u32>,
     /// Some: the nodes these kubelets run on; None: every node.
     only: Option<std::collections::BTreeSet<String>>,
+    /// Nodes seen powered off: the next pass that finds one on boots its kubelet.
+    off: std::collections::BTreeSet<String>,
 }
 
 impl Controller for Kubelets {
@@ -127,6 +129,7 @@ impl Kubelets {
                 continue;
             }
             if powered_off(&node) {
+                self.off.insert(name(&node).to_string());
                 continue;
             }
             self.heartbeat(sim, &node);
@@ -134,6 +137,12 @@ impl Kubelets {
                 .iter()
                 .filter(|p| p["spec"]["nodeName"] == node["metadata"]["name"])
                 .collect();
+            if self.off.remove(name(&node)) {
+                for pod in &mine {
+                    self.boot(sim, pod);
+                }
+                continue;
+            }
             for pod in &mine {
                 self.sync_pod(sim, &node, pod);
             }
@@ -278,6 +287,76 @@ impl Kubelets {
             return;
         }
         self.start(sim, node, pod);
+    }
+
+    /// The machine came back: every container of a running pod died with it. The kubelet
+    /// starts them again — restartCount + 1, the last run `terminated` with exit code 255 and
+    /// reason `Unknown` (what containerd reports for a container whose task vanished with the
+    /// machine) — and its status manager writes the pod's status from its own view
+    /// (`status_manager.go` `needsReconcile` → `syncPod`), replacing the Ready=False the node
+    /// controller set while the node was unreachable (`MarkPodsNotReady`). Terminating pods
+    /// are left to the ordinary pass, which ends them.
+    fn boot(&mut self, sim: &dyn ClusterApi, pod: &Value) {
+        if deleting(pod) || pod["status"]["phase"] != "Running" {
+            return;
+        }
+        let pid = uid(pod).to_string();
+        self.crashing.retain(|(u, _), _| *u != pid);
+        let t = now();
+        let specs: Vec<&Value> = pod["spec"]["containers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .collect();
+        let statuses: Vec<Value> = pod["status"]["containerStatuses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|st| {
+                let spec = specs.iter().find(|c| c["name"] == st["name"]);
+                let ready = spec.is_some_and(|c| container_ready(c) && readiness_delay(c) == 0);
+                let restarts = st["restartCount"].as_i64().unwrap_or(0) + 1;
+                let mut st = st.clone();
+                st["lastState"] = json!({"terminated": {"exitCode": 255, "reason": "Unknown",
+                    "startedAt": st["state"]["running"]["startedAt"], "finishedAt": t,
+                    "containerID": st["containerID"]}});
+                st["containerID"] =
+                    json!(format!("containerd://{:x}", uuid::Uuid::new_v4().as_u128()));
+                st["restartCount"] = json!(restarts);
+                st["started"] = json!(true);
+                st["ready"] = json!(ready);
+                st["state"] = json!({"running": {"startedAt": t}});
+                st
+            })
+            .collect();
+        let unready: Vec<&str> = statuses
+            .iter()
+            .filter(|s| s["ready"] != true)
+            .filter_map(|s| s["name"].as_str())
+            .collect();
+        let mut conds = pod["status"]["conditions"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for ty in ["Ready", "ContainersReady"] {
+            let mut c = json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t});
+            if !unready.is_empty() {
+                c["status"] = json!("False");
+                c["reason"] = json!("ContainersNotReady");
+                c["message"] = json!(format!(
+                    "containers with unready status: [{}]",
+                    unready.join(" ")
+                ));
+            }
+            super::set_condition(&mut conds, c);
+        }
+        order_conditions(&mut conds);
+        let _ = sim.status_patch(
+            "Pod",
+            namespace(pod),
+            name(pod),
+            &json!({"status": {"conditions": conds, "containerStatuses": statuses}}),
+        );
     }
 
     fn report_stopped(&mut self, sim: &dyn ClusterApi, pod: &Value) {
@@ -570,7 +649,12 @@ impl Kubelets {
                 .and_then(crate::registry::parse_time);
             let due =
                 started.is_some_and(|t| now.duration_since(t).as_secs() >= readiness_delay(c));
-            if st["ready"] == false && st["restartCount"] == 0 && due {
+            // a crash-looping container is never ready; one restarted by a boot is, once due
+            let crashing = self.crashing.contains_key(&(
+                uid(pod).to_string(),
+                c["name"].as_str().unwrap_or("").to_string(),
+            ));
+            if st["ready"] == false && !crashing && due {
                 st["ready"] = json!(true);
                 changed = true;
             }
