@@ -183,6 +183,30 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
         c.jsonpath(&["get", "pvc", "www-flask-0"], "{.status.capacity.storage}"),
         "3Gi"
     );
+    // a dry run where only the verification is left neither verifies nor touches local state
+    let state: Vec<(std::path::PathBuf, Vec<u8>)> = std::fs::read_dir(saved.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| (p.clone(), std::fs::read(&p).unwrap()))
+        .collect();
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "3Gi",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(doc(&out)["outcome"], "DryRun", "{}", out.stdout);
+    for (p, bytes) in &state {
+        assert_eq!(
+            &std::fs::read(p).unwrap(),
+            bytes,
+            "{p:?} untouched by a dry run"
+        );
+    }
     // again: nothing left but to verify
     let out = c.sts(&[
         "resize-storage",
@@ -413,5 +437,42 @@ fn resize_storage_refuses_a_managed_set_and_reproves_the_set_before_deleting_it(
     assert_eq!(
         c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}"),
         set_uid
+    );
+
+    // a GitOps tool takes the set over while the claims grow (a label: the generation does
+    // not move): re-evaluated right before the orphan delete, which is not made
+    let writer = c.other_writer(
+        |k| {
+            k.try_json(&["get", "pvc", "www-flask-0"])
+                .is_some_and(|p| p["spec"]["resources"]["requests"]["storage"] == "3Gi")
+        },
+        |k| k.run(&["label", "sts", "flask", "argocd.argoproj.io/instance=db"]),
+    );
+    let out = c.sts(&[
+        "resize-storage",
+        "flask",
+        "--size",
+        "3Gi",
+        "--yes",
+        "--timeout",
+        "90s",
+        "-o",
+        "json",
+    ]);
+    let labelled = writer.finish().expect("the other writer acted");
+    assert_eq!(labelled.code, 0, "{}", labelled.stderr);
+    assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "Interfered", "{d}");
+    let msg = d["message"].as_str().unwrap();
+    assert!(
+        msg.contains("is now managed by Argo CD (application db)")
+            && msg.contains("stopped before deleting it (3 claim(s) request 3Gi"),
+        "{d}"
+    );
+    assert_eq!(
+        c.jsonpath(&["get", "sts", "flask"], "{.metadata.uid}"),
+        set_uid,
+        "not deleted"
     );
 }

@@ -84,6 +84,13 @@ impl ClaimFacts {
             || (!mounted && self.waits_for_mount())
     }
 
+    /// The capacity, where it has not reached `size` yet (a claim not mounted grows when its
+    /// pod mounts it): the words name both so a report never says "at 20Gi" of 15Gi.
+    pub fn short_of(&self, size: i128) -> Option<&str> {
+        let cap = self.capacity.as_deref()?;
+        (size_of(Some(cap))? < size).then_some(cap)
+    }
+
     pub fn waits_for_mount(&self) -> bool {
         self.resize_status.as_deref() == Some("NodeResizePending")
             || self
@@ -235,6 +242,22 @@ pub fn managed_by(set: &StatefulSet) -> Option<String> {
                 })
                 .map(|k| format!("Flux ({k})"))
         })
+}
+
+/// "3 claim(s) request 20Gi", and the capacity of those that do not have it yet.
+pub fn claims_words(claims: &[ClaimFacts], size: i128, size_text: &str) -> String {
+    let short: Vec<String> = claims
+        .iter()
+        .filter_map(|c| Some(format!("{} {}", c.name, c.short_of(size)?)))
+        .collect();
+    let mut words = format!("{} claim(s) request {size_text}", claims.len());
+    if !short.is_empty() {
+        words.push_str(&format!(
+            " (capacity still {}: it grows when the pod mounts the claim)",
+            short.join(", ")
+        ));
+    }
+    words
 }
 
 /// Why the orphan delete must not happen now, on the set read right before it against the
@@ -901,5 +924,30 @@ mod tests {
             "other templates kept"
         );
         assert_eq!(r.spec.service_name.as_deref(), Some("web"));
+    }
+
+    #[test]
+    fn claims_words_name_a_capacity_short_of_the_request() {
+        let claim = |name: &str, cap: &str| ClaimFacts {
+            name: name.into(),
+            ordinal: 0,
+            uid: String::new(),
+            resource_version: String::new(),
+            phase: "Bound".into(),
+            request: Some("20Gi".into()),
+            capacity: Some(cap.into()),
+            storage_class: None,
+            conditions: vec![],
+            resize_status: None,
+        };
+        let gi = 1i128 << 30;
+        assert_eq!(
+            claims_words(&[claim("www-a-0", "20Gi")], 20 * gi, "20Gi"),
+            "1 claim(s) request 20Gi"
+        );
+        assert_eq!(
+            claims_words(&[claim("www-a-0", "20Gi"), claim("www-a-1", "15Gi")], 20 * gi, "20Gi"),
+            "2 claim(s) request 20Gi (capacity still www-a-1 15Gi: it grows when the pod mounts the claim)"
+        );
     }
 }

@@ -21,8 +21,8 @@ use crate::kubefmt::human_duration;
 use crate::model::gate::{only_settling, would_wait, Verdict, Wait};
 use crate::model::gate::{Blocker, BlockerCode};
 use crate::model::resize::{
-    check_request, managed_by, orphan_delete_refusal, preflight, recreated, resume_point,
-    size_words, template_size, ClaimFacts, Preflight, Request, Resume, SavedRecord,
+    check_request, claims_words, managed_by, orphan_delete_refusal, preflight, recreated,
+    resume_point, size_words, template_size, ClaimFacts, Preflight, Request, Resume, SavedRecord,
 };
 use crate::model::rollout::step_blockers;
 use crate::model::view::SetView;
@@ -436,10 +436,19 @@ pub async fn run(
             }
         }
     }
+    if resume == Resume::Verify && opts.dry_run {
+        // the verification marks the record complete: a dry run neither waits nor writes it
+        report.plan = vec!["verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into()];
+        return Ok(report.end(
+            Outcome::DryRun,
+            format!("an earlier run of this resize re-created statefulset {ns}/{name}: would verify it (nothing else is left to write)"),
+        ));
+    }
     let saved_set = saved.clone();
     if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
         let started = Instant::now();
-        if !gone(cluster, ns, name, opts.timeout, log).await? {
+        let deleted = saved_set.as_ref().and_then(|s| s.metadata.uid.as_deref());
+        if !gone(cluster, ns, name, deleted, opts.timeout, log).await? {
             report.stage(
                 Stage::DeleteOrphan,
                 false,
@@ -856,7 +865,7 @@ async fn start(
     report.stage(
         Stage::PatchClaims,
         true,
-        format!("{} claim(s) at {}", report.claims.len(), opts.size),
+        claims_words(&report.claims, size, &opts.size),
         Some(started),
     );
 
@@ -891,8 +900,8 @@ async fn start(
     };
     if let Some((outcome, what, b)) = stop {
         let msg = format!(
-            "the claims are at {} but statefulset {ns}/{name} was not touched, {what}: {}; run the same command again when it is healthy",
-            opts.size,
+            "{} but statefulset {ns}/{name} was not touched, {what}: {}; run the same command again when it is healthy",
+            claims_words(&report.claims, size, &opts.size),
             Blocker::first_reason(&b)
         );
         report.blockers = b;
@@ -910,14 +919,17 @@ async fn start(
                 "statefulset \"{name}\" was deleted during the resize"
             ))
         })?;
-        if let Some(why) = orphan_delete_refusal(&live, &now) {
+        // a GitOps tool or an operator may have taken the set over since the preflight (a
+        // label, an annotation or an owner: the generation does not move for those)
+        let taken_over = managed_by(&now)
+            .filter(|_| !opts.allow_managed)
+            .map(|m| format!("statefulset {ns}/{name} is now managed by {m}: it would re-create or fight the set this resize deletes (pass --allow-managed once its source has the new size)"));
+        if let Some(why) = orphan_delete_refusal(&live, &now).or(taken_over) {
+            let claims = claims_words(&report.claims, size, &opts.size);
             return Ok(end_none(
                 report,
                 Outcome::Interfered,
-                format!(
-                    "{why}; stopped before deleting it (the claims are at {})",
-                    opts.size
-                ),
+                format!("{why}; stopped before deleting it ({claims})"),
             ));
         }
         let pods: BTreeMap<String, String> = cluster
@@ -1032,16 +1044,23 @@ fn end_none(report: &mut ResizeReport, outcome: Outcome, message: String) -> Opt
     None
 }
 
-/// Waits until the set is gone (the garbage collector finishes the orphan delete).
+/// Waits until the set of `uid` is gone (the garbage collector finishes the orphan delete). A
+/// set of that name with another uid is not the one deleted: someone else created it, and the
+/// create that follows says so instead of this waiting out the timeout.
 async fn gone(
     cluster: &Cluster,
     ns: &str,
     name: &str,
+    uid: Option<&str>,
     timeout: Duration,
     log: &mut Progress<'_>,
 ) -> Result<bool, Error> {
     let started = Instant::now();
-    while cluster.statefulset_opt(ns, name).await?.is_some() {
+    while cluster
+        .statefulset_opt(ns, name)
+        .await?
+        .is_some_and(|s| uid.is_none() || s.metadata.uid.as_deref() == uid)
+    {
         if started.elapsed() >= timeout {
             log.done();
             return Ok(false);
