@@ -18,6 +18,7 @@ pub mod set;
 pub mod starting;
 pub mod stuck;
 pub mod update;
+pub mod usage;
 
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::{
