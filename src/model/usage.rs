@@ -400,6 +400,28 @@ impl<'a> UsageIndex<'a> {
     }
 }
 
+/// The nodes whose kubelets are asked: each Ready node that runs one of these pods, once (a
+/// node that is not Ready would only time out; where nodes cannot be listed, every pod's node).
+pub fn nodes_to_read<'a>(
+    pods: impl IntoIterator<Item = &'a k8s_openapi::api::core::v1::Pod>,
+    nodes: &crate::model::Access<Vec<k8s_openapi::api::core::v1::Node>>,
+    now: jiff::Timestamp,
+) -> Vec<String> {
+    let ready: Option<std::collections::HashSet<&str>> = nodes.ok().map(|ns| {
+        ns.iter()
+            .filter(|n| !super::health::node_health(n, now).is_dead())
+            .filter_map(|n| n.metadata.name.as_deref())
+            .collect()
+    });
+    let on: std::collections::BTreeSet<String> = pods
+        .into_iter()
+        .filter_map(|p| p.spec.as_ref()?.node_name.as_deref())
+        .filter(|n| ready.as_ref().is_none_or(|r| r.contains(n)))
+        .map(String::from)
+        .collect();
+    on.into_iter().collect()
+}
+
 /// The size to grow a template's claims to, so that the fullest comes back to
 /// [`TARGET_FILL`]: `ceil(request × fill / TARGET_FILL)`, rounded up to a whole Gi (a whole Ti
 /// above 1 Ti), never below the current size and always above the request.
