@@ -242,7 +242,8 @@ impl ClaimUsage {
 /// A fill as a whole percentage, rounded down: 84.9 % is 84 %, below the 85 % warning, as it
 /// should read.
 pub fn percent(fill: f64) -> String {
-    format!("{}%", (fill * 100.0).floor() as i64)
+    // (a millionth of a point up: 0.3 computed from bytes is 0.29999…, and reads 30 %)
+    format!("{}%", (fill * 100.0 + 1e-6).floor() as i64)
 }
 
 /// Bytes as a quantity-like short form: `7.8Gi`, `10Gi`, `512Mi`, `900`.
