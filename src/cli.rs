@@ -349,7 +349,7 @@ impl FailOn {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
+    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block. STS023 (volumes filling up) asks the kubelet of each node running one of the sets' pods for its volume stats through the API server — one request per node, always for NAME, with --usage otherwise; it needs get nodes/proxy (not read-only: it also allows running commands in containers through the kubelet), and is listed as not run without it.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
 )]
 pub struct CheckArgs {
     /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
@@ -370,7 +370,7 @@ pub struct CheckArgs {
     /// Without NAME: run STS023 (volumes filling up) too, which asks each node that runs one of
     /// the sets' pods for its kubelet's volume stats (one request per node; get nodes/proxy).
     /// A single set (NAME) is always checked.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "file")]
     pub usage: bool,
 }
 
