@@ -198,7 +198,7 @@ impl ClaimUsage {
             UsageState::Measured => match (self.used_bytes, self.capacity_bytes, self.fill) {
                 (used, Some(cap), Some(fill)) => {
                     // used as the kubelet counts it; the fill from what is left
-                    let used = used.unwrap_or_else(|| (cap as f64 * fill) as u64);
+                    let used = used.unwrap_or((cap as f64 * fill) as u64);
                     format!(
                         "{}/{} {}",
                         short_bytes(used),
