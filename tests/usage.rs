@@ -22,6 +22,16 @@ fn used(bytes: u64) -> VolumeStage {
     }
 }
 
+/// `flask`, three replicas on network volumes: each claim its own filesystem of the claim's
+/// size (1Gi).
+fn flask(c: &Cluster) {
+    Sts {
+        class: "network",
+        ..Default::default()
+    }
+    .deploy(c, 90);
+}
+
 /// A volume's usage object in `inspect -o json`: (ordinal, template index).
 fn usage_of(d: &serde_json::Value, ordinal: i64) -> serde_json::Value {
     d["rows"]
@@ -50,12 +60,7 @@ fn one_claim_filling_up_is_shown_checked_and_sized() {
         return;
     }
     let c = Cluster::fast("usage-fill", 3);
-    // network volumes: each claim its own filesystem, of the claim's size (1Gi)
-    Sts {
-        class: "network",
-        ..Default::default()
-    }
-    .deploy(&c, 90);
+    flask(&c);
     c.stage_volume("www-flask-0", used(3 * GI / 10));
     c.stage_volume("www-flask-1", used(9 * GI / 10));
     c.stage_volume("www-flask-2", used(31 * GI / 100));
@@ -129,11 +134,7 @@ fn the_cases_are_told_apart() {
         return;
     }
     let c = Cluster::fast("usage-cases", 3);
-    Sts {
-        class: "network",
-        ..Default::default()
-    }
-    .deploy(&c, 90);
+    flask(&c);
     // a directory on the node's disk: the kubelet reports the disk
     Sts {
         name: "loc",
@@ -215,11 +216,7 @@ fn without_nodes_proxy_usage_is_unknown_once_and_nothing_fails() {
         ..SimConfig::default()
     };
     let c = Cluster::with_nodes("usage-denied", 3, config);
-    Sts {
-        class: "network",
-        ..Default::default()
-    }
-    .deploy(&c, 90);
+    flask(&c);
     c.stage_volume("www-flask-1", used(9 * GI / 10));
     let bob = kubeconfig_for(&c, "bob", Some("bob-token"));
     // the deny names the subresource only

@@ -2029,6 +2029,8 @@ mod tests {
         volumes: Vec<Value>,
         nodes: Vec<Value>,
         source: Source,
+        /// The kubelets' Summaries by node (STS023); none: every claim unmeasured.
+        summaries: Vec<(String, Value)>,
     }
 
     fn node(i: usize) -> Value {
@@ -2082,7 +2084,22 @@ mod tests {
             volumes: (0..3).map(|i| volume(i, "Delete")).collect(),
             nodes: (0..3).map(node).collect(),
             source: Source::Cluster,
+            summaries: vec![],
         }
+    }
+
+    /// Staged fills of `data-web-i` (1Gi volumes), each in the Summary of its pod's node n{i}.
+    fn fills(fx: &mut Fx, fills: &[(usize, f64)]) {
+        const GI: f64 = (1u64 << 30) as f64;
+        fx.summaries = fills
+            .iter()
+            .map(|(i, f)| {
+                (format!("n{i}"), json!({"pods": [{"podRef": {"name": format!("web-{i}"), "namespace": "db", "uid": format!("p{i}")},
+                    "volume": [{"name": "data", "pvcRef": {"name": format!("data-web-{i}"), "namespace": "db"},
+                        "availableBytes": ((1.0 - f) * GI) as u64, "capacityBytes": GI as u64, "usedBytes": (f * GI) as u64,
+                        "inodes": 65536, "inodesFree": 60000, "inodesUsed": 5536}]}]}))
+            })
+            .collect();
     }
 
     fn from<T: serde::de::DeserializeOwned>(v: &Value) -> T {
@@ -2130,7 +2147,17 @@ mod tests {
                 }),
                 now: now(),
             };
-            check(&o.input(self.source, &o.sets))
+            let usage = super::super::usage::UsageRead::Read(
+                self.summaries
+                    .iter()
+                    .map(|(n, v)| (n.clone(), super::super::usage::NodeAnswer::Summary(from(v))))
+                    .collect(),
+            );
+            let mut input = o.input(self.source, &o.sets);
+            if live {
+                input.usage = &usage;
+            }
+            check(&input)
         }
 
         fn ids(&self) -> Vec<&'static str> {
@@ -2154,6 +2181,110 @@ mod tests {
             "{id} should not fire: {:?}",
             fx.ids()
         );
+    }
+
+    #[test]
+    fn a_volume_filling_up_is_found_with_the_size_to_grow_to() {
+        // 84.9 % is a near miss; 85 % a warning
+        let mut fx = clean();
+        fills(&mut fx, &[(0, 0.3), (1, 0.849), (2, 0.3)]);
+        assert!(!fx.ids().contains(&"STS023"), "{:?}", fx.ids());
+        fills(&mut fx, &[(0, 0.3), (1, 0.9), (2, 0.31)]);
+        let got = fx.outcome();
+        let f: Vec<&Finding> = got.findings.iter().filter(|f| f.id == "STS023").collect();
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(
+            f[0].object.as_deref(),
+            Some("PersistentVolumeClaim/data-web-1")
+        );
+        assert_eq!(f[0].node.as_deref(), Some("n1"));
+        // 1Gi × 0.9 / 0.6 = 1.5Gi, a whole Gi up
+        assert_eq!(f[0].suggested_size.as_deref(), Some("2Gi"));
+        assert!(
+            f[0].action
+                .starts_with("kubectl sts resize-storage web -n db --template data --size 2Gi"),
+            "{}",
+            f[0].action
+        );
+        assert!(f[0].message.contains("a skew"), "{}", f[0].message);
+        // two members alike: no skew; 95 % is an error
+        fills(&mut fx, &[(0, 0.3), (1, 0.96), (2, 0.9)]);
+        let got = fx.outcome();
+        let f: Vec<&Finding> = got.findings.iter().filter(|f| f.id == "STS023").collect();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].severity, Severity::Error, "most severe first");
+        assert!(f.iter().all(|f| !f.message.contains("skew")));
+        // one size for the template, from the fullest: 1Gi × 0.96 / 0.6 = 1.6Gi → 2Gi
+        assert!(f.iter().all(|f| f.suggested_size.as_deref() == Some("2Gi")));
+        // a class that cannot expand: said, no command
+        let mut fx = clean();
+        fx.class["allowVolumeExpansion"] = json!(false);
+        fills(&mut fx, &[(1, 0.9)]);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS023").unwrap();
+        assert!(
+            f.action
+                .starts_with("StorageClass fast does not allow volume expansion"),
+            "{}",
+            f.action
+        );
+        assert_eq!(f.suggested_size, None);
+        // a 100Mi template at 90 %: a whole Gi is more than 10×, and the flag is named
+        let mut fx = clean();
+        fx.set["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] =
+            json!("100Mi");
+        fills(&mut fx, &[(1, 0.9)]);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS023").unwrap();
+        assert!(
+            f.action.contains("--size 1Gi --allow-large-growth"),
+            "{}",
+            f.action
+        );
+    }
+
+    #[test]
+    fn volume_usage_denied_or_unanswered_is_not_run_never_guessed() {
+        let fx = clean();
+        let o = Objects {
+            sets: vec![from(&fx.set)],
+            pods_everywhere: true,
+            pods: Access::Ok(fx.pods.iter().map(from).collect()),
+            claims: Access::Ok(vec![]),
+            services: Access::Ok(vec![from(&fx.service)]),
+            pdbs: Access::Ok(fx.pdbs.iter().map(from).collect()),
+            classes: Access::Ok(vec![from(&fx.class)]),
+            volumes: Access::Ok(vec![]),
+            nodes: Access::Ok(fx.nodes.iter().map(from).collect()),
+            now: now(),
+        };
+        let denied = UsageRead::Forbidden;
+        let mut input = o.input(Source::Cluster, &o.sets);
+        input.usage = &denied;
+        let got = check(&input);
+        assert_eq!(got.missing_permissions, ["get nodes/proxy"]);
+        let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
+        assert!(n.reason.contains("not read-only"), "{}", n.reason);
+        let silent = UsageRead::Read(
+            [(
+                "n1".to_string(),
+                super::super::usage::NodeAnswer::DidNotAnswer(
+                    "503: error trying to reach service".into(),
+                ),
+            )]
+            .into(),
+        );
+        input.usage = &silent;
+        let got = check(&input);
+        let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
+        assert!(
+            n.reason
+                .starts_with("for the claims on node n1, which did not answer"),
+            "{}",
+            n.reason
+        );
+        assert!(got.missing_permissions.is_empty());
     }
 
     #[test]
@@ -2781,7 +2912,7 @@ mod tests {
         let skipped: Vec<&str> = got.not_run.iter().map(|n| n.id).collect();
         assert_eq!(
             skipped,
-            ["STS004", "STS008", "STS009", "STS010", "STS014", "STS020"]
+            ["STS004", "STS008", "STS009", "STS010", "STS014", "STS020", "STS023"]
         );
         assert!(got.missing_permissions.is_empty());
         // a Service the manifest does not hold may exist: said so
@@ -2862,9 +2993,10 @@ mod tests {
             ["STS009"]
         );
         assert_eq!(got.missing_permissions, ["list pods (all namespaces)"]);
+        // (and STS023: volume usage was not read)
         assert_eq!(
             got.not_run.iter().map(|n| n.id).collect::<Vec<_>>(),
-            ["STS020"]
+            ["STS020", "STS023"]
         );
     }
 

@@ -257,20 +257,20 @@ pub fn short_bytes(n: u64) -> String {
 
 /// The fill of bytes: `1 − available/capacity`; without `available`, `used/capacity`.
 pub fn byte_fill(v: &VolumeStats) -> Option<f64> {
-    let cap = v.capacity_bytes.filter(|c| *c > 0)? as f64;
-    let f = match (v.available_bytes, v.used_bytes) {
-        (Some(a), _) => 1.0 - a as f64 / cap,
-        (None, Some(u)) => u as f64 / cap,
-        (None, None) => return None,
-    };
-    Some(f.clamp(0.0, 1.0))
+    fill_of(v.capacity_bytes, v.available_bytes, v.used_bytes)
 }
 
 /// The fill of inodes: `1 − free/inodes`; without `inodesFree`, `used/inodes`. None where the
 /// filesystem counts none (the kubelet writes 0 for a number its volume plugin does not give).
 pub fn inode_fill(v: &VolumeStats) -> Option<f64> {
-    let total = v.inodes.filter(|c| *c > 0)? as f64;
-    let f = match (v.inodes_free, v.inodes_used) {
+    fill_of(v.inodes, v.inodes_free, v.inodes_used)
+}
+
+/// `1 − free/total` (what is left decides: reserved blocks count as used), else `used/total`;
+/// None without a total.
+fn fill_of(total: Option<u64>, free: Option<u64>, used: Option<u64>) -> Option<f64> {
+    let total = total.filter(|t| *t > 0)? as f64;
+    let f = match (free, used) {
         (Some(free), _) => 1.0 - free as f64 / total,
         (None, Some(u)) => u as f64 / total,
         (None, None) => return None,
