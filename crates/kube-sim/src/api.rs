@@ -273,11 +273,9 @@ fn forbidden(
         Some(s) => format!("{}/{s}", def.plural),
         None => def.plural.to_string(),
     };
-    let qualified = if def.group.is_empty() {
-        resource.clone()
-    } else {
-        format!("{resource}.{}", def.group)
-    };
+    // the subject is the resource without its subresource (NewForbidden's GroupResource); the
+    // reason names both (apiserver responsewriters `forbiddenMessage`)
+    let qualified = def.qualified();
     let subject = match name {
         Some(n) => format!("{qualified} \"{n}\" is forbidden"),
         None => format!("{qualified} is forbidden"),
