@@ -2029,8 +2029,8 @@ mod tests {
         volumes: Vec<Value>,
         nodes: Vec<Value>,
         source: Source,
-        /// The kubelets' Summaries by node (STS023); none: every claim unmeasured.
-        summaries: Vec<(String, Value)>,
+        /// The kubelets' Summaries (STS023); read from no node: every claim unmeasured.
+        usage: UsageRead,
     }
 
     fn node(i: usize) -> Value {
@@ -2084,22 +2084,22 @@ mod tests {
             volumes: (0..3).map(|i| volume(i, "Delete")).collect(),
             nodes: (0..3).map(node).collect(),
             source: Source::Cluster,
-            summaries: vec![],
+            usage: UsageRead::Read(Default::default()),
         }
     }
 
     /// Staged fills of `data-web-i` (1Gi volumes), each in the Summary of its pod's node n{i}.
     fn fills(fx: &mut Fx, fills: &[(usize, f64)]) {
         const GI: f64 = (1u64 << 30) as f64;
-        fx.summaries = fills
+        fx.usage = UsageRead::Read(fills
             .iter()
             .map(|(i, f)| {
-                (format!("n{i}"), json!({"pods": [{"podRef": {"name": format!("web-{i}"), "namespace": "db", "uid": format!("p{i}")},
+                (format!("n{i}"), super::super::usage::NodeAnswer::Summary(from(&json!({"pods": [{"podRef": {"name": format!("web-{i}"), "namespace": "db", "uid": format!("p{i}")},
                     "volume": [{"name": "data", "pvcRef": {"name": format!("data-web-{i}"), "namespace": "db"},
                         "availableBytes": ((1.0 - f) * GI) as u64, "capacityBytes": GI as u64, "usedBytes": (f * GI) as u64,
-                        "inodes": 65536, "inodesFree": 60000, "inodesUsed": 5536}]}]}))
+                        "inodes": 65536, "inodesFree": 60000, "inodesUsed": 5536}]}]}))))
             })
-            .collect();
+            .collect());
     }
 
     fn from<T: serde::de::DeserializeOwned>(v: &Value) -> T {
@@ -2147,15 +2147,9 @@ mod tests {
                 }),
                 now: now(),
             };
-            let usage = super::super::usage::UsageRead::Read(
-                self.summaries
-                    .iter()
-                    .map(|(n, v)| (n.clone(), super::super::usage::NodeAnswer::Summary(from(v))))
-                    .collect(),
-            );
             let mut input = o.input(self.source, &o.sets);
             if live {
-                input.usage = &usage;
+                input.usage = &self.usage;
             }
             check(&input)
         }
@@ -2246,27 +2240,13 @@ mod tests {
 
     #[test]
     fn volume_usage_denied_or_unanswered_is_not_run_never_guessed() {
-        let fx = clean();
-        let o = Objects {
-            sets: vec![from(&fx.set)],
-            pods_everywhere: true,
-            pods: Access::Ok(fx.pods.iter().map(from).collect()),
-            claims: Access::Ok(vec![]),
-            services: Access::Ok(vec![from(&fx.service)]),
-            pdbs: Access::Ok(fx.pdbs.iter().map(from).collect()),
-            classes: Access::Ok(vec![from(&fx.class)]),
-            volumes: Access::Ok(vec![]),
-            nodes: Access::Ok(fx.nodes.iter().map(from).collect()),
-            now: now(),
-        };
-        let denied = UsageRead::Forbidden;
-        let mut input = o.input(Source::Cluster, &o.sets);
-        input.usage = &denied;
-        let got = check(&input);
+        let mut fx = clean();
+        fx.usage = UsageRead::Forbidden;
+        let got = fx.outcome();
         assert_eq!(got.missing_permissions, ["get nodes/proxy"]);
         let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
         assert!(n.reason.contains("not read-only"), "{}", n.reason);
-        let silent = UsageRead::Read(
+        fx.usage = UsageRead::Read(
             [(
                 "n1".to_string(),
                 super::super::usage::NodeAnswer::DidNotAnswer(
@@ -2275,8 +2255,7 @@ mod tests {
             )]
             .into(),
         );
-        input.usage = &silent;
-        let got = check(&input);
+        let got = fx.outcome();
         let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
         assert!(
             n.reason
