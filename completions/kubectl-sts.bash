@@ -216,7 +216,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__check)
-            opts="-f -n -A -o -v -h -V --filename --fail-on --ignore --list --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-f -n -A -o -v -h -V --filename --fail-on --ignore --list --usage --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -800,7 +800,7 @@ _kubectl__sts() {
             return 0
             ;;
         kubectl__subcmd__sts__subcmd__inspect)
-            opts="-w -n -A -o -v -h -V --fail-on-problems --cluster-domain --watch --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
+            opts="-w -n -A -o -v -h -V --fail-on-problems --cluster-domain --watch --usage --kubeconfig --context --namespace --all-namespaces --request-timeout --output --color --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -68,6 +68,7 @@ always\t''
 never\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l fail-on-problems -d 'Exit with code 5 when problems (warnings or errors) are found'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s w -l watch -d 'Redraw whenever the set, its pods, claims or nodes change'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -l usage -d 'The overview: add each set\'s fullest claim (FULLEST), from the kubelets\' volume stats — one request per node that runs a StatefulSet pod. `inspect NAME` always reads them (USED)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s A -l all-namespaces -d 'All namespaces'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand inspect" -s h -l help -d 'Print help'
@@ -336,6 +337,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -l color 
 always\t''
 never\t''"
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -l list -d 'Print every check (ID, severity, what it finds, what it rests on) and exit'
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -l usage -d 'Without NAME: run STS023 (volumes filling up) too, which asks each node that runs one of the sets\' pods for its kubelet\'s volume stats (one request per node; get nodes/proxy). A single set (NAME) is always checked'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s A -l all-namespaces -d 'All namespaces'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s v -l verbose -d 'Log each API request to stderr (credentials redacted)'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::cluster::{Cluster, ConnectOptions};
 use crate::error::Error;
 use crate::exit::ExitCode;
-use crate::model::inspect::{inspect, inspect_fleet, InspectOptions, OverviewRow};
+use crate::model::inspect::{attach_usage, inspect, inspect_fleet, InspectOptions, OverviewRow};
 use crate::model::Access;
 use crate::names::{self, parse_duration};
 use crate::render::{self, emit, Format, Style};
@@ -164,6 +164,10 @@ pub struct InspectArgs {
     /// Redraw whenever the set, its pods, claims or nodes change.
     #[arg(short = 'w', long)]
     pub watch: bool,
+    /// The overview: add each set's fullest claim (FULLEST), from the kubelets' volume stats —
+    /// one request per node that runs a StatefulSet pod. `inspect NAME` always reads them (USED).
+    #[arg(long)]
+    pub usage: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -345,7 +349,7 @@ impl FailOn {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
+    after_help = "Checks: kubectl sts check --list (each ID with its severity, what it finds, whether it needs the live cluster, and what it rests on); STS020 runs drain's preflight on each node running one of the set's pods and reports the verdicts that would block. STS023 (volumes filling up) asks the kubelet of each node running one of the sets' pods for its volume stats through the API server — one request per node, always for NAME, with --usage otherwise; it needs get nodes/proxy (not read-only: it also allows running commands in containers through the kubelet), and is listed as not run without it.\n\nRead-only: one list of each kind. Denied lists are reported (missingPermissions) and the checks that need them are not run. With -f (a file, or - for stdin) no kubeconfig is read, and the checks that need the live cluster are not run.\n\nExit codes: 0 no finding at or above --fail-on, 5 findings at or above it, 3 the StatefulSet or the namespace not found, 2 bad input (an unreadable or invalid manifest, one holding no StatefulSet, an unknown check ID), 1 API error."
 )]
 pub struct CheckArgs {
     /// The StatefulSet (NAME or sts/NAME); without it, every StatefulSet of the namespace (or -A, or of the manifest).
@@ -363,6 +367,11 @@ pub struct CheckArgs {
     /// Print every check (ID, severity, what it finds, what it rests on) and exit.
     #[arg(long)]
     pub list: bool,
+    /// Without NAME: run STS023 (volumes filling up) too, which asks each node that runs one of
+    /// the sets' pods for its kubelet's volume stats (one request per node; get nodes/proxy).
+    /// A single set (NAME) is always checked.
+    #[arg(long, conflicts_with = "file")]
+    pub usage: bool,
 }
 
 fn check_id(s: &str) -> Result<String, String> {
@@ -723,7 +732,14 @@ async fn inspect_once(
                 ));
             }
             let snap = cluster.snapshot(&cluster.namespace, name).await?;
-            let ins = inspect(&snap, &opts);
+            let mut ins = inspect(&snap, &opts);
+            // the USED column: one request per Ready node that runs one of its pods
+            let nodes = crate::model::usage::nodes_to_read(&snap.pods, &snap.nodes, snap.now);
+            let usage = cluster.volume_usage(nodes).await;
+            attach_usage(
+                &mut ins,
+                &crate::model::usage::UsageIndex::new(&usage, snap.now),
+            );
             gone_is_read(
                 a,
                 emit(|w| {
@@ -750,9 +766,27 @@ async fn inspect_once(
                     Access::Forbidden => unverified = Some(n),
                 }
             }
+            // --usage: the nodes that run a StatefulSet's pods, each asked once
+            let usage = if a.usage {
+                let set_pods = fleet.pods.iter().filter(|p| {
+                    p.metadata
+                        .owner_references
+                        .iter()
+                        .flatten()
+                        .any(|o| o.kind == "StatefulSet")
+                });
+                let nodes = crate::model::usage::nodes_to_read(set_pods, &fleet.nodes, fleet.now);
+                cluster.volume_usage(nodes).await
+            } else {
+                crate::model::usage::UsageRead::NotRead
+            };
+            let index = crate::model::usage::UsageIndex::new(&usage, fleet.now);
             let mut failing = 0;
-            let mut items =
-                inspect_fleet(&fleet, &opts).inspect(|i| failing += i.failing_problems());
+            let mut items = inspect_fleet(&fleet, &opts).map(|mut i| {
+                attach_usage(&mut i, &index);
+                failing += i.failing_problems();
+                i
+            });
             match format {
                 f @ (Format::Json | Format::Yaml) => {
                     let written = emit(|w| {
@@ -1199,6 +1233,7 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
         })?;
         return Ok(ExitCode::Ok);
     }
+    let mut cluster = None;
     let (mut objects, source, label, scope) = match &a.file {
         Some(path) => {
             if g.all_namespaces {
@@ -1226,9 +1261,9 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
                     "a NAME is in one namespace; drop -A or the NAME",
                 ));
             }
-            let cluster = Cluster::connect(&g.connect_options()).await?;
-            let ns = (!g.all_namespaces).then(|| cluster.namespace.clone());
-            let objects = cluster.check_reads(ns.as_deref()).await?;
+            let c = Cluster::connect(&g.connect_options()).await?;
+            let ns = (!g.all_namespaces).then(|| c.namespace.clone());
+            let objects = c.check_reads(ns.as_deref()).await?;
             // no set found may mean a mistyped namespace: say so, as inspect does (exit 3)
             let named = |s: &k8s_openapi::api::apps::v1::StatefulSet| {
                 a.name
@@ -1237,7 +1272,7 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
             };
             let mut unverified = false;
             if let (false, Some(n)) = (objects.sets.iter().any(named), ns.as_deref()) {
-                match cluster.namespace_exists(n).await? {
+                match c.namespace_exists(n).await? {
                     Access::Ok(true) => {}
                     Access::Ok(false) => {
                         return Err(Error::not_found(format!("namespace \"{n}\" not found")))
@@ -1252,6 +1287,7 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
                 Some(n) => format!("namespace \"{n}\""),
                 None => "any namespace".into(),
             };
+            cluster = Some(c);
             (objects, Source::Cluster, "cluster".to_string(), scope)
         }
     };
@@ -1264,7 +1300,27 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
             )));
         }
     }
-    let outcome = check(&objects.input(source, &sets));
+    // STS023: the kubelets of the nodes running the checked sets' pods, for one set always
+    let mut usage = crate::model::usage::UsageRead::NotRead;
+    if let (Some(c), true) = (&cluster, a.name.is_some() || a.usage) {
+        // the checked sets' pods: those their controller owns
+        let uids: std::collections::HashSet<&str> = sets
+            .iter()
+            .filter_map(|s| s.metadata.uid.as_deref())
+            .collect();
+        let pods = objects.pods.ok().into_iter().flatten().filter(|p| {
+            p.metadata
+                .owner_references
+                .iter()
+                .flatten()
+                .any(|o| o.controller == Some(true) && uids.contains(o.uid.as_str()))
+        });
+        let nodes = crate::model::usage::nodes_to_read(pods, &objects.nodes, objects.now);
+        usage = c.volume_usage(nodes).await;
+    }
+    let mut input = objects.input(source, &sets);
+    input.usage = &usage;
+    let outcome = check(&input);
     let result = CheckResult::new(label, &sets, outcome, &a.ignore);
     // decided before the output: a reader that goes away (| head) does not make findings pass
     let code = if result.fails(a.fail_on.severity()) {

@@ -153,9 +153,17 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
         "CLAIM",
         "CLAIM STATUS",
         "VOLUME",
-        "DNS",
-        "REVISION",
     ];
+    // with the usage read (inspect NAME, --usage)
+    let used = ins
+        .rows
+        .iter()
+        .flat_map(|r| &r.volumes)
+        .any(|v| v.usage.is_some());
+    if used {
+        cols.push("USED");
+    }
+    cols.extend(["DNS", "REVISION"]);
     if wide {
         cols.extend([
             "IP",
@@ -270,13 +278,23 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
             Cell::new(claims),
             Cell::new(claim_status),
             Cell::new(volume),
+        ];
+        if used {
+            cells.push(Cell::new(join(&|v| {
+                v.usage
+                    .as_ref()
+                    .map(|u| u.cell())
+                    .unwrap_or_else(|| "-".into())
+            })));
+        }
+        cells.extend([
             Cell::new(if row.kind == RowKind::Retained {
                 "-".into()
             } else {
                 row.dns.clone()
             }),
             Cell::new(rev),
-        ];
+        ]);
         if wide {
             cells.push(Cell::new(or_dash(
                 row.pod.as_ref().and_then(|p| p.ip.as_deref()),
@@ -307,12 +325,25 @@ pub fn inspection(w: &mut dyn Write, ins: &Inspection, wide: bool, style: Style)
 }
 
 fn problems(w: &mut dyn Write, ins: &Inspection, style: Style) -> io::Result<()> {
-    if !ins.missing_permissions.is_empty() {
+    // nodes/proxy is said once, in its own words, with the usage notes
+    let missing: Vec<&str> = ins
+        .missing_permissions
+        .iter()
+        .map(String::as_str)
+        .filter(|p| *p != crate::model::usage::PERMISSION)
+        .collect();
+    if !missing.is_empty() {
         writeln!(
             w,
             "\nnote: not allowed to {}; those facts are not shown",
-            ins.missing_permissions.join(", ")
+            missing.join(", ")
         )?;
+    }
+    if !ins.usage_notes.is_empty() {
+        writeln!(w)?;
+        for n in &ins.usage_notes {
+            writeln!(w, "note: {n}")?;
+        }
     }
     if ins.problems.is_empty() {
         return Ok(());
@@ -358,6 +389,10 @@ pub fn overview(
         "RETAINED PVCS",
         "PROBLEMS",
     ]);
+    let usage = rows.iter().any(|r| r.fullest.is_some());
+    if usage {
+        cols.push("FULLEST");
+    }
     header(&mut t, &cols, style);
     for row in rows {
         let mut cells = vec![];
@@ -388,6 +423,9 @@ pub fn overview(
                 style,
             ),
         ]);
+        if usage {
+            cells.push(Cell::new(row.fullest.as_deref().unwrap_or("-")));
+        }
         t.add_row(cells);
     }
     write_table(w, &mut t)

@@ -220,6 +220,17 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
         ),
         case(&["inspect", "--foo"], 2, "unexpected argument '--foo'"),
         case(
+            &["inspect", "--usage=yes"],
+            2,
+            "unexpected value 'yes' for '--usage'",
+        ),
+        // STS023 reads the live cluster: a manifest has no volumes to measure
+        case(
+            &["check", "-f", "-", "--usage"],
+            2,
+            "'--filename <FILE>' cannot be used with '--usage'",
+        ),
+        case(
             &["inspect", "flask", "extra"],
             2,
             "unexpected argument 'extra'",

@@ -506,7 +506,7 @@ const MODEL_LAYERS: &[&[&str]] = &[
     // plain data: the objects as fetched
     &["model"],
     // facts: what a set is, pod and node health, a replica starting, whose cordon it is,
-    // where pods may go, the codes of findings
+    // where pods may go, the codes of findings, how full a claim's volume is
     &[
         "set",
         "health",
@@ -514,6 +514,7 @@ const MODEL_LAYERS: &[&[&str]] = &[
         "cordon",
         "placement",
         "findings",
+        "usage",
     ],
     // verdicts several commands share: the gate and its blockers, where an update stands, a
     // controller stuck at an ordinal, what a disruption of a node's pods does, the one

@@ -23,3 +23,4 @@ mod resize;
 mod rollout;
 mod scale;
 mod transport;
+mod usage;

@@ -23,6 +23,13 @@ pub use watch::Changes;
 /// Objects per page of a list (`limit`), as kubectl's `--chunk-size` default.
 const PAGE: u32 = 500;
 
+/// Kubelets asked for their Summary at once: a cluster of hundreds of nodes is read in a few
+/// rounds without a burst on the API server (each proxied request holds a connection there).
+const SUMMARY_PARALLEL: usize = 8;
+/// The longest wait for one kubelet's Summary: the API server's own dial to a machine that is
+/// off takes 30 s to give up (its kubelet client's dialer timeout).
+const SUMMARY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 #[derive(Clone)]
 pub struct Cluster {
     client: kube::Client,
@@ -928,6 +935,78 @@ impl Cluster {
             Ok(n) => Ok(Access::Ok(n)),
             Err(kube::Error::Api(s)) if s.code == 403 => Ok(Access::Forbidden),
             Err(e) => Err(self.api_failure(e, &format!("get node {name}"))),
+        }
+    }
+
+    /// The volume usage of the pods on these nodes: each kubelet's Summary API through the API
+    /// server's node proxy (`GET /api/v1/nodes/{node}/proxy/stats/summary`), [`SUMMARY_PARALLEL`]
+    /// at a time, each within [`SUMMARY_TIMEOUT`]. A 403 on any node is the missing permission
+    /// (`get nodes/proxy`); any other failure is that node's not answering, never an error.
+    pub async fn volume_usage(&self, nodes: Vec<String>) -> crate::model::usage::UsageRead {
+        use crate::model::usage::{NodeAnswer, UsageRead};
+        use futures::StreamExt;
+        enum Got {
+            Answer(String, NodeAnswer),
+            Forbidden,
+        }
+        let got: Vec<Got> = futures::stream::iter(nodes)
+            .map(|node| async move {
+                match tokio::time::timeout(SUMMARY_TIMEOUT, self.summary(&node)).await {
+                    Ok(Ok(Some(s))) => Got::Answer(node, NodeAnswer::Summary(s)),
+                    Ok(Ok(None)) => Got::Forbidden,
+                    Ok(Err(why)) => Got::Answer(node, NodeAnswer::DidNotAnswer(why)),
+                    Err(_) => Got::Answer(
+                        node,
+                        NodeAnswer::DidNotAnswer(format!(
+                            "no answer within {}s",
+                            SUMMARY_TIMEOUT.as_secs()
+                        )),
+                    ),
+                }
+            })
+            .buffer_unordered(SUMMARY_PARALLEL)
+            .collect()
+            .await;
+        let mut read = std::collections::HashMap::new();
+        for g in got {
+            match g {
+                Got::Forbidden => return UsageRead::Forbidden,
+                Got::Answer(n, a) => {
+                    read.insert(n, a);
+                }
+            }
+        }
+        UsageRead::Read(read)
+    }
+
+    /// One kubelet's Summary; None: 403; Err: why it did not answer (the proxy's message).
+    async fn summary(&self, node: &str) -> Result<Option<crate::model::usage::Summary>, String> {
+        let path = format!("/api/v1/nodes/{node}/proxy/stats/summary");
+        let req = http::Request::get(&path)
+            .header(http::header::ACCEPT, "application/json")
+            .body(kube::client::Body::empty())
+            .map_err(|e| e.to_string())?;
+        let res = self.client.send(req).await.map_err(|e| e.to_string())?;
+        let status = res.status();
+        let body = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .map_err(|e| e.to_string())?
+            .to_bytes();
+        match status.as_u16() {
+            200 => serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|e| format!("its summary could not be read: {e}")),
+            403 => Ok(None),
+            code => {
+                let st: Result<kube::core::Status, _> = serde_json::from_slice(&body);
+                let msg = st
+                    .map(|s| s.message)
+                    .unwrap_or_else(|_| String::from_utf8_lossy(&body).trim().to_string());
+                Err(format!(
+                    "{code}: {}",
+                    msg.split_whitespace().collect::<Vec<_>>().join(" ")
+                ))
+            }
         }
     }
 

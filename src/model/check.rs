@@ -25,6 +25,7 @@ use super::findings::{ProblemCode, Severity};
 use super::health::{node_health, pod_terminating};
 use super::placement::spec_misfit;
 use super::set::start_ordinal;
+use super::usage::{ClaimQuery, UsageIndex, UsageRead, UsageState};
 use super::{Access, Claim, Volume};
 
 /// One check of the list: its stable ID, the code it shares with inspect's problems or
@@ -133,7 +134,9 @@ pub const CHECKS: &[CheckDef] = &[
     def("STS022", "NoDisruptionBudget", Severity::Warning, false,
         "no PodDisruptionBudget selects its pods (two replicas or more): kubectl drain, the cluster autoscaler or any other evicting tool can take a second pod down",
         "https://kubernetes.io/docs/tasks/run-application/configure-pdb/"),
-    // STS023 is taken (a volume filling up), not yet implemented: IDs are never reused.
+    def("STS023", "VolumeFillingUp", Severity::Warning, true,
+        "a claim's volume 85 % full or more, bytes or inodes (95 %: an error), from the kubelets' volume stats; the size to grow the template to",
+        "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepersistentvolumefillingup/"),
 ];
 
 /// The check with this ID.
@@ -172,8 +175,13 @@ pub struct CheckInput<'a> {
     pub claims: Access<&'a [Claim]>,
     pub volumes: Access<&'a [Volume]>,
     pub nodes: Access<&'a [Node]>,
+    /// The kubelets' volume stats for STS023 (not read: STS023 is not run).
+    pub usage: &'a UsageRead,
     pub now: jiff::Timestamp,
 }
+
+/// Usage not read (a manifest; the cluster without `--usage`).
+static NOT_READ: UsageRead = UsageRead::NotRead;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -191,6 +199,9 @@ pub struct Finding {
     /// Drain's verdict code (STS020).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<VerdictCode>,
+    /// The size to grow the claim template to (STS023), as `resize-storage --size` takes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_size: Option<String>,
     pub message: String,
     pub action: String,
     pub reference: &'static str,
@@ -309,6 +320,35 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
         "list services",
         &["STS011", "STS012", "STS013", "STS014", "STS019"],
     );
+    if live {
+        match input.usage {
+            UsageRead::NotRead => skip(
+                &["STS023"],
+                "reads each node's volume stats through the API server, one request per node running the sets' pods: pass --usage",
+            ),
+            UsageRead::Forbidden => {
+                missing.push(super::usage::PERMISSION.to_string());
+                skip(
+                    &["STS023"],
+                    &format!(
+                        "not allowed to {} ({})",
+                        super::usage::PERMISSION,
+                        super::usage::PERMISSION_WARNING
+                    ),
+                );
+            }
+            UsageRead::Read(nodes) => {
+                for (n, a) in nodes {
+                    if let super::usage::NodeAnswer::DidNotAnswer(why) = a {
+                        skip(
+                            &["STS023"],
+                            &format!("for the claims on node {n}, which did not answer ({why})"),
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     let ctx = Context::new(input);
     let mut drains: HashMap<String, Vec<super::disruption::PodVerdict>> = HashMap::new();
@@ -322,6 +362,7 @@ pub fn check(input: &CheckInput<'_>) -> Outcome {
         service_checks(&s, &ctx, &mut f);
         template_checks(&s, &mut f);
         drain_check(&s, &ctx, &mut drains, &mut f);
+        usage_check(&s, &ctx, &mut f);
         out.findings.extend(f);
     }
     out.findings.sort_by(|a, b| {
@@ -363,6 +404,7 @@ struct Context<'a> {
     /// Zones of the Ready nodes.
     zones: BTreeSet<&'a str>,
     drain_index: Option<DrainIndex<'a>>,
+    usage: UsageIndex<'a>,
 }
 
 impl<'a> Context<'a> {
@@ -462,6 +504,7 @@ impl<'a> Context<'a> {
             nodes,
             zones,
             drain_index,
+            usage: UsageIndex::new(input.usage, input.now),
         }
     }
 }
@@ -555,6 +598,7 @@ impl<'a> SetFacts<'a> {
             object: None,
             node: None,
             verdict: None,
+            suggested_size: None,
             message,
             action,
             reference: d.reference,
@@ -1413,6 +1457,146 @@ fn drain_check(
     }
 }
 
+/// STS023: each claim of the set whose volume is 85 % full or more (95 %: an error), bytes or
+/// inodes, with the size to grow its template to: computed once per template from the fullest
+/// claim (resize-storage grows every claim of a template to one size), so that it comes back to
+/// 60 %. One member far fuller than the others is named a skew.
+fn usage_check(s: &SetFacts<'_>, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    use super::usage::{
+        grow_to, large_growth, percent, size_quantity, skew, ERROR_FILL, WARN_FILL,
+    };
+    use kube_common::quantity;
+    if !ctx.live {
+        return;
+    }
+    for t in s.templates() {
+        let tname = t.metadata.name.as_deref().unwrap_or_default();
+        let template_size = t
+            .spec
+            .as_ref()
+            .and_then(|s| s.resources.as_ref()?.requests.as_ref()?.get("storage"))
+            .and_then(|q| quantity::parse(&q.0));
+        // (claim, its request, the node, its usage) for the claims a running pod mounts
+        let mut measured = Vec::new();
+        for (c, v) in s.volumes_of(tname, ctx) {
+            let Some(o) = super::set::claim_ordinal(tname, s.name, &c.name) else {
+                continue;
+            };
+            let pod = s.pods.get(&o).and_then(|p| {
+                let node = p.spec.as_ref()?.node_name.as_deref()?;
+                let dead = ctx
+                    .nodes
+                    .get(node)
+                    .is_some_and(|n| node_health(n, ctx.input.now).is_dead());
+                (!dead).then_some((p.metadata.uid.as_deref()?, node))
+            });
+            let request = c.request.as_deref().and_then(quantity::parse);
+            let size = [
+                v.and_then(|v| v.capacity.as_deref())
+                    .and_then(quantity::parse),
+                request,
+            ]
+            .into_iter()
+            .flatten()
+            .max();
+            let Some(u) = ctx.usage.claim(&ClaimQuery {
+                namespace: s.ns,
+                claim: &c.name,
+                size,
+                pod,
+            }) else {
+                return;
+            };
+            if let (UsageState::Measured, Some(fill)) = (u.state, u.worst_fill()) {
+                measured.push((c, request, u, fill));
+            }
+        }
+        let fills: Vec<f64> = measured.iter().map(|m| m.3).collect();
+        let skewed = skew(&fills);
+        let Some(fullest) = measured.iter().max_by(|a, b| a.3.total_cmp(&b.3)) else {
+            continue;
+        };
+        if fullest.3 < WARN_FILL {
+            continue;
+        }
+        // the size: from the fullest claim's request (else the template's), never below the
+        // current size of the template
+        let current = template_size.or(fullest.1).unwrap_or(0);
+        let grow = grow_to(fullest.1.or(template_size).unwrap_or(0), fullest.3, current);
+        let size = size_quantity(grow);
+        let expandable = match template_class(t, ctx) {
+            ClassRef::Known(c) => Some((
+                c.metadata.name.clone().unwrap_or_default(),
+                c.allow_volume_expansion == Some(true),
+            )),
+            _ => None,
+        };
+        let action = match &expandable {
+            Some((class, false)) => format!(
+                "StorageClass {class} does not allow volume expansion, so the claims of {tname} cannot be grown in place (kubectl sts resize-storage refuses): free space on the volume, or move the data to claims of an expandable class ({size} or more)"
+            ),
+            _ => {
+                let mut cmd = format!(
+                    "kubectl sts resize-storage {} -n {} --template {tname} --size {size}",
+                    s.name, s.ns
+                );
+                if large_growth(grow, current) {
+                    cmd.push_str(&format!(
+                        " --allow-large-growth (more than {}× the current {}: a claim never shrinks again)",
+                        super::usage::LARGE_GROWTH,
+                        quantity::human_bytes(current)
+                    ));
+                }
+                format!("{cmd} — every claim of {tname} grows to {size}, the fullest back to about 60 %")
+            }
+        };
+        for (i, (c, _, u, fill)) in measured.iter().enumerate() {
+            if *fill < WARN_FILL {
+                continue;
+            }
+            let what = if u.inodes_fuller() {
+                format!("its inodes are {} used", percent(*fill))
+            } else {
+                format!(
+                    "{} full ({} of {} used)",
+                    percent(*fill),
+                    u.used_bytes
+                        .map(super::usage::short_bytes)
+                        .unwrap_or_else(|| "?".into()),
+                    u.capacity_bytes
+                        .map(super::usage::short_bytes)
+                        .unwrap_or_else(|| "?".into())
+                )
+            };
+            let skew_words = match skewed {
+                Some((top, next)) if top == i => format!(
+                    "; a skew: the other ordinals' claims of {tname} are at {} or less (one member — a shard, a leader's log — fills faster, and growing the template grows them all)",
+                    percent(next)
+                ),
+                _ => String::new(),
+            };
+            let mut f = s.finding(
+                "STS023",
+                format!(
+                    "claim {} of statefulset {}/{} is {what}{skew_words}",
+                    c.name, s.ns, s.name
+                ),
+                action.clone(),
+            );
+            if *fill >= ERROR_FILL {
+                f.severity = Severity::Error;
+            }
+            f.object = Some(format!("PersistentVolumeClaim/{}", c.name));
+            f.node = u.node.clone();
+            f.suggested_size = expandable
+                .as_ref()
+                .is_none_or(|(_, e)| *e)
+                .then(|| size.clone());
+            out.push(f);
+        }
+    }
+}
+
 /// The objects a check reads, as fetched from the cluster or read from a manifest.
 #[derive(Debug, Clone)]
 pub struct Objects {
@@ -1449,6 +1633,7 @@ impl Objects {
             claims: view(&self.claims),
             volumes: view(&self.volumes),
             nodes: view(&self.nodes),
+            usage: &NOT_READ,
             now: self.now,
         }
     }
@@ -1844,6 +2029,8 @@ mod tests {
         volumes: Vec<Value>,
         nodes: Vec<Value>,
         source: Source,
+        /// The kubelets' Summaries (STS023); read from no node: every claim unmeasured.
+        usage: UsageRead,
     }
 
     fn node(i: usize) -> Value {
@@ -1897,7 +2084,22 @@ mod tests {
             volumes: (0..3).map(|i| volume(i, "Delete")).collect(),
             nodes: (0..3).map(node).collect(),
             source: Source::Cluster,
+            usage: UsageRead::Read(Default::default()),
         }
+    }
+
+    /// Staged fills of `data-web-i` (1Gi volumes), each in the Summary of its pod's node n{i}.
+    fn fills(fx: &mut Fx, fills: &[(usize, f64)]) {
+        const GI: f64 = (1u64 << 30) as f64;
+        fx.usage = UsageRead::Read(fills
+            .iter()
+            .map(|(i, f)| {
+                (format!("n{i}"), super::super::usage::NodeAnswer::Summary(from(&json!({"pods": [{"podRef": {"name": format!("web-{i}"), "namespace": "db", "uid": format!("p{i}")},
+                    "volume": [{"name": "data", "pvcRef": {"name": format!("data-web-{i}"), "namespace": "db"},
+                        "availableBytes": ((1.0 - f) * GI) as u64, "capacityBytes": GI as u64, "usedBytes": (f * GI) as u64,
+                        "inodes": 65536, "inodesFree": 60000, "inodesUsed": 5536}]}]}))))
+            })
+            .collect());
     }
 
     fn from<T: serde::de::DeserializeOwned>(v: &Value) -> T {
@@ -1945,7 +2147,11 @@ mod tests {
                 }),
                 now: now(),
             };
-            check(&o.input(self.source, &o.sets))
+            let mut input = o.input(self.source, &o.sets);
+            if live {
+                input.usage = &self.usage;
+            }
+            check(&input)
         }
 
         fn ids(&self) -> Vec<&'static str> {
@@ -1969,6 +2175,95 @@ mod tests {
             "{id} should not fire: {:?}",
             fx.ids()
         );
+    }
+
+    #[test]
+    fn a_volume_filling_up_is_found_with_the_size_to_grow_to() {
+        // 84.9 % is a near miss; 85 % a warning
+        let mut fx = clean();
+        fills(&mut fx, &[(0, 0.3), (1, 0.849), (2, 0.3)]);
+        assert!(!fx.ids().contains(&"STS023"), "{:?}", fx.ids());
+        fills(&mut fx, &[(0, 0.3), (1, 0.9), (2, 0.31)]);
+        let got = fx.outcome();
+        let f: Vec<&Finding> = got.findings.iter().filter(|f| f.id == "STS023").collect();
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(
+            f[0].object.as_deref(),
+            Some("PersistentVolumeClaim/data-web-1")
+        );
+        assert_eq!(f[0].node.as_deref(), Some("n1"));
+        // 1Gi × 0.9 / 0.6 = 1.5Gi, a whole Gi up
+        assert_eq!(f[0].suggested_size.as_deref(), Some("2Gi"));
+        assert!(
+            f[0].action
+                .starts_with("kubectl sts resize-storage web -n db --template data --size 2Gi"),
+            "{}",
+            f[0].action
+        );
+        assert!(f[0].message.contains("a skew"), "{}", f[0].message);
+        // two members alike: no skew; 95 % is an error
+        fills(&mut fx, &[(0, 0.3), (1, 0.96), (2, 0.9)]);
+        let got = fx.outcome();
+        let f: Vec<&Finding> = got.findings.iter().filter(|f| f.id == "STS023").collect();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].severity, Severity::Error, "most severe first");
+        assert!(f.iter().all(|f| !f.message.contains("skew")));
+        // one size for the template, from the fullest: 1Gi × 0.96 / 0.6 = 1.6Gi → 2Gi
+        assert!(f.iter().all(|f| f.suggested_size.as_deref() == Some("2Gi")));
+        // a class that cannot expand: said, no command
+        let mut fx = clean();
+        fx.class["allowVolumeExpansion"] = json!(false);
+        fills(&mut fx, &[(1, 0.9)]);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS023").unwrap();
+        assert!(
+            f.action
+                .starts_with("StorageClass fast does not allow volume expansion"),
+            "{}",
+            f.action
+        );
+        assert_eq!(f.suggested_size, None);
+        // a 100Mi template at 90 %: a whole Gi is more than 10×, and the flag is named
+        let mut fx = clean();
+        fx.set["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] =
+            json!("100Mi");
+        fills(&mut fx, &[(1, 0.9)]);
+        let got = fx.outcome();
+        let f = got.findings.iter().find(|f| f.id == "STS023").unwrap();
+        assert!(
+            f.action.contains("--size 1Gi --allow-large-growth"),
+            "{}",
+            f.action
+        );
+    }
+
+    #[test]
+    fn volume_usage_denied_or_unanswered_is_not_run_never_guessed() {
+        let mut fx = clean();
+        fx.usage = UsageRead::Forbidden;
+        let got = fx.outcome();
+        assert_eq!(got.missing_permissions, ["get nodes/proxy"]);
+        let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
+        assert!(n.reason.contains("not read-only"), "{}", n.reason);
+        fx.usage = UsageRead::Read(
+            [(
+                "n1".to_string(),
+                super::super::usage::NodeAnswer::DidNotAnswer(
+                    "503: error trying to reach service".into(),
+                ),
+            )]
+            .into(),
+        );
+        let got = fx.outcome();
+        let n = got.not_run.iter().find(|n| n.id == "STS023").unwrap();
+        assert!(
+            n.reason
+                .starts_with("for the claims on node n1, which did not answer"),
+            "{}",
+            n.reason
+        );
+        assert!(got.missing_permissions.is_empty());
     }
 
     #[test]
@@ -2596,7 +2891,7 @@ mod tests {
         let skipped: Vec<&str> = got.not_run.iter().map(|n| n.id).collect();
         assert_eq!(
             skipped,
-            ["STS004", "STS008", "STS009", "STS010", "STS014", "STS020"]
+            ["STS004", "STS008", "STS009", "STS010", "STS014", "STS020", "STS023"]
         );
         assert!(got.missing_permissions.is_empty());
         // a Service the manifest does not hold may exist: said so
@@ -2677,9 +2972,10 @@ mod tests {
             ["STS009"]
         );
         assert_eq!(got.missing_permissions, ["list pods (all namespaces)"]);
+        // (and STS023: volume usage was not read)
         assert_eq!(
             got.not_run.iter().map(|n| n.id).collect::<Vec<_>>(),
-            ["STS020"]
+            ["STS020", "STS023"]
         );
     }
 

@@ -15,6 +15,7 @@ use super::placement::{pinned_node, NodeIndex};
 use super::set::{claim_ordinal, set_pods, start_ordinal};
 use super::stuck::{stuck_at, StuckAt};
 use super::update::{rollout_state_with_pods, RolloutState};
+use super::usage::{ClaimQuery, ClaimUsage, UsageIndex, UsageState};
 use super::{Access, Attachment, Claim, Fleet, ServiceLookup, Snapshot, Volume};
 use crate::kubefmt;
 
@@ -36,6 +37,9 @@ pub struct Inspection {
     pub problems: Vec<Problem>,
     /// Permissions that were missing, so some facts are unknown (least privilege).
     pub missing_permissions: Vec<String>,
+    /// What the USED column could not show, and why, once each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub usage_notes: Vec<String>,
     /// Where the update stands (not part of the document: its facts are in `updateStrategy`
     /// and `replicas`).
     #[serde(skip)]
@@ -134,6 +138,9 @@ pub struct VolumeInfo {
     pub attached_node: Option<String>,
     /// The volume is attached to a node other than the pod's (the Multi-Attach trap).
     pub attachment_mismatch: bool,
+    /// How full it is, when asked (`inspect NAME`, `--usage`): the kubelet's Summary API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage: Option<ClaimUsage>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -635,6 +642,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
                     source: pv.and_then(|p| p.source.clone()),
                     attached_node,
                     attachment_mismatch: mismatch,
+                    usage: None,
                 }
             })
             .collect();
@@ -723,6 +731,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         rows,
         problems: vec![],
         missing_permissions,
+        usage_notes: vec![],
         rollout: rollout_state_with_pods(set, pods.values().copied()),
         stuck: stuck_at(set, pods.iter().map(|(o, p)| (*o, *p))),
     };
@@ -977,6 +986,9 @@ pub struct OverviewRow {
     pub retained_claims: usize,
     /// Problems that count for `--fail-on-problems`.
     pub failing_problems: usize,
+    /// With `--usage`: the fullest claim and its fill (`data-web-2 91%`); `-` where none is
+    /// measured. None: usage not read.
+    pub fullest: Option<String>,
 }
 
 impl From<&Inspection> for OverviewRow {
@@ -1014,8 +1026,98 @@ impl From<&Inspection> for OverviewRow {
                 .map(|r| r.volumes.len())
                 .sum(),
             failing_problems: ins.failing_problems(),
+            fullest: ins
+                .rows
+                .iter()
+                .flat_map(|r| &r.volumes)
+                .any(|v| v.usage.is_some())
+                .then(|| fullest_claim(ins).unwrap_or_else(|| "-".into())),
         }
     }
+}
+
+/// Fills the USED column from the volume usage read: each claim of a pod that runs on a node
+/// that is not dead, matched by the pod's uid. What could not be shown is said once under the
+/// table (`usage_notes`); the permission, with why it is not read-only, never as advice.
+pub fn attach_usage(ins: &mut Inspection, idx: &UsageIndex<'_>) {
+    if !idx.asked() {
+        return;
+    }
+    let ns = ins.namespace.clone();
+    let mut silent: BTreeMap<String, String> = BTreeMap::new();
+    let (mut no_stats, mut shared) = (Vec::new(), Vec::new());
+    for row in &mut ins.rows {
+        let pod = row
+            .pod
+            .as_ref()
+            .filter(|_| row.node.as_ref().is_none_or(|n| !n.is_dead()));
+        let on = pod.and_then(|p| Some((p.uid.as_str(), p.node.as_deref()?)));
+        for v in &mut row.volumes {
+            let size = [v.capacity.as_deref(), v.requested.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter_map(kube_common::quantity::parse)
+                .max();
+            let u = idx.claim(&ClaimQuery {
+                namespace: &ns,
+                claim: &v.claim,
+                size,
+                pod: on,
+            });
+            match u.as_ref().map(|u| u.state) {
+                Some(UsageState::NodeDidNotAnswer) => {
+                    let u = u.as_ref().expect("some");
+                    silent.insert(
+                        u.node.clone().unwrap_or_default(),
+                        u.reason.clone().unwrap_or_default(),
+                    );
+                }
+                Some(UsageState::NoStats) => no_stats.push(match v.source.as_deref() {
+                    Some("hostPath") => format!("{} (hostPath)", v.claim),
+                    _ => v.claim.clone(),
+                }),
+                Some(UsageState::SharedFilesystem) => shared.push(v.claim.clone()),
+                _ => {}
+            }
+            v.usage = u;
+        }
+    }
+    let mut notes = Vec::new();
+    if idx.forbidden() {
+        ins.missing_permissions
+            .push(super::usage::PERMISSION.to_string());
+        notes.push(format!(
+            "USED unknown: volume usage is read from each node's kubelet through the API server, which needs {} ({})",
+            super::usage::PERMISSION,
+            super::usage::PERMISSION_WARNING
+        ));
+    }
+    for (node, why) in &silent {
+        notes.push(format!("USED: node {node} did not answer ({why})"));
+    }
+    if !no_stats.is_empty() {
+        notes.push(format!(
+            "USED: no volume stats for {}: the kubelet lists none for it (hostPath volumes and CSI drivers without volume stats publish none)",
+            super::summarised(&no_stats, ", ")
+        ));
+    }
+    if !shared.is_empty() {
+        notes.push(format!(
+            "USED: {} on a shared filesystem (its capacity is the disk's or the share's, far above the claim's): its numbers are not the claim's, and growing the claim would not change them",
+            super::summarised(&shared, ", ")
+        ));
+    }
+    ins.usage_notes = notes;
+}
+
+/// The overview's FULLEST cell: the set's fullest claim and its fill (`data-web-2 91%`).
+pub fn fullest_claim(ins: &Inspection) -> Option<String> {
+    ins.rows
+        .iter()
+        .flat_map(|r| &r.volumes)
+        .filter_map(|v| Some((v, v.usage.as_ref()?.worst_fill()?)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(v, f)| format!("{} {}", v.claim, super::usage::percent(f)))
 }
 
 impl Inspection {

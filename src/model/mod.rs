@@ -18,6 +18,7 @@ pub mod set;
 pub mod starting;
 pub mod stuck;
 pub mod update;
+pub mod usage;
 pub mod view;
 
 use k8s_openapi::api::apps::v1::StatefulSet;

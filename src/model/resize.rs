@@ -192,9 +192,9 @@ pub fn size_words(size: &str) -> String {
     }
 }
 
-/// Growth beyond this factor of the current size needs --allow-large-growth: a claim never
-/// shrinks again, so a slip of the unit (Ti for Gi, an extra zero) is for good.
-pub const LARGE_GROWTH: i128 = 10;
+/// Growth beyond this factor of the current size needs --allow-large-growth (one constant with
+/// check's suggested sizes).
+pub use super::usage::LARGE_GROWTH;
 
 /// Who else would re-create this set from a copy of their own after the orphan delete — with
 /// the old size, or in a race with ours: its controller (an `ownerReference` with

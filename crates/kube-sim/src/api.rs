@@ -195,6 +195,8 @@ fn parse_path(sim: &Sim, path: &str, want: Want) -> Result<Parsed, ApiError> {
     let (name, sub) = match tail {
         [] => (None, None),
         [n] => (Some(n.to_string()), None),
+        // a proxy subresource takes the rest of the path (`nodes/n1/proxy/stats/summary`)
+        [n, s @ "proxy", ..] if def.sub(s).is_some() => (Some(n.to_string()), Some(s.to_string())),
         [n, s] => {
             if def.sub(s).is_none() {
                 return Err(st::resource_not_found());
@@ -271,11 +273,9 @@ fn forbidden(
         Some(s) => format!("{}/{s}", def.plural),
         None => def.plural.to_string(),
     };
-    let qualified = if def.group.is_empty() {
-        resource.clone()
-    } else {
-        format!("{resource}.{}", def.group)
-    };
+    // the subject is the resource without its subresource (NewForbidden's GroupResource); the
+    // reason names both (apiserver responsewriters `forbiddenMessage`)
+    let qualified = def.qualified();
     let subject = match name {
         Some(n) => format!("{qualified} \"{n}\" is forbidden"),
         None => format!("{qualified} is forbidden"),
@@ -382,9 +382,13 @@ async fn route(
     if let Some(user) = &user {
         let verb = verb_of(method, t.name.is_some(), q);
         let denied = sim.config().deny.iter().any(|(u, v, r)| {
-            // `pods@cluster`: only across namespaces (what a namespaced RoleBinding leaves out)
+            // `pods@cluster`: only across namespaces (what a namespaced RoleBinding leaves out);
+            // `nodes/proxy`: only that subresource (RBAC names a subresource apart: a user may
+            // get nodes and not nodes/proxy)
+            let sub = t.sub.as_deref().map(|s| format!("{}/{s}", def.plural));
             let resource = r == def.plural
                 || r == "*"
+                || sub.as_deref() == Some(r.as_str())
                 || (t.namespace.is_none() && r.strip_suffix("@cluster") == Some(def.plural));
             u == user && (v == verb || v == "*") && resource
         });
@@ -580,6 +584,13 @@ async fn route(
         (Some(name), Some("eviction"), Method::POST) => {
             let v = parse_body(headers, &body)?;
             Ok(json_response(201, &reg.evict(&ns, name, &v)?))
+        }
+        (Some(name), Some("proxy"), Method::GET) => {
+            let rest = path
+                .split_once("/proxy")
+                .map(|(_, r)| r)
+                .unwrap_or_default();
+            Ok(json_response(200, &sim.node_proxy(name, rest)?))
         }
         (Some(name), Some("binding"), Method::POST) => {
             let v = parse_body(headers, &body)?;

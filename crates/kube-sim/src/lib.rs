@@ -23,6 +23,7 @@ pub mod registry;
 pub mod resources;
 pub use kube_common::selectors;
 pub mod smp;
+pub mod stats;
 pub mod status;
 pub mod store;
 pub mod tables;
@@ -152,6 +153,9 @@ pub struct Sim {
     address: Mutex<String>,
     requests: Mutex<Vec<RequestRecord>>,
     pub faults: Mutex<Faults>,
+    /// What tests staged on claims' volumes, by (namespace, claim): what the kubelets' Summary
+    /// API reports for them (see [`stats`]).
+    volume_stages: Mutex<std::collections::HashMap<(String, String), stats::VolumeStage>>,
 }
 
 impl Sim {
@@ -166,6 +170,7 @@ impl Sim {
             address: Mutex::new("127.0.0.1:6443".into()),
             requests: Mutex::new(Vec::new()),
             faults: Mutex::new(Faults::default()),
+            volume_stages: Mutex::new(Default::default()),
         });
         let ns = resources::by_kind("Namespace").expect("namespaces served");
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {

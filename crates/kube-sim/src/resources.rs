@@ -140,7 +140,15 @@ pub static RESOURCES: &[ResourceDef] = &[
         short_names: &["no"],
         categories: &[],
         verbs: ALL_VERBS,
-        subresources: &[STATUS],
+        // the node proxy to the kubelet (only GET /stats/summary is served: `stats`)
+        subresources: &[
+            SubDef {
+                name: "proxy",
+                response: Some(("", "", "NodeProxyOptions")),
+                verbs: &["create", "delete", "get", "patch", "update"],
+            },
+            STATUS,
+        ],
         storage_version_hash: "XwShjMxG9Fs=",
         has_generation: false,
         has_status_subresource: true,

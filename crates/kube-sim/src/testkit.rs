@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use crate::stats::VolumeStage;
 use crate::{Fault, Scenario, Sim, SimConfig, SimServer};
 
 pub const EXTERNAL_ENV: &str = "KUBECTL_STS_TEST_KUBECONFIG";
@@ -343,6 +344,14 @@ impl Cluster {
             skip(why);
         }
         sim
+    }
+
+    /// Stages what a claim of the test namespace holds, as its node's kubelet reports it through
+    /// the Summary API (simulated cluster only; see [`crate::stats`]).
+    pub fn stage_volume(&self, claim: &str, stage: crate::stats::VolumeStage) {
+        self.sim()
+            .expect("staging a volume's usage needs the simulated cluster")
+            .stage_volume(&self.namespace, claim, stage);
     }
 
     /// True on a real cluster, after saying the test is skipped and why.

@@ -649,3 +649,123 @@ fn managed_fields_of_a_create_and_a_scale_are_golden_s() {
         entry(&scaled, "kubectl-create")["fieldsV1"]
     );
 }
+
+/// The node proxy to the kubelet's Summary API: the kubelet's shape (each running pod by its
+/// uid, its claims' volumes with `pvcRef` and every number); a machine that is off answers the
+/// proxy transport's 503 (apimachinery `pkg/util/proxy/transport.go`); a path the kubelet does
+/// not serve, its mux's 404; a staged volume reports what was staged, a driver without stats
+/// nothing.
+#[test]
+fn the_node_proxy_serves_the_kubelets_summary() {
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let sim = seeded_sim();
+    let json = serde_json::json!({"Accept": "application/json"});
+    let get = |path: &str| send(&sim, &rt, "GET", path, &json, None);
+    let r = get("/api/v1/nodes/n2/proxy/stats/summary");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(s["node"]["nodeName"], "n2");
+    let pods = s["pods"].as_array().unwrap();
+    assert_eq!(pods.len(), 1, "{s}");
+    assert_eq!(pods[0]["podRef"]["name"], "flask-1");
+    assert!(pods[0]["podRef"]["uid"].as_str().unwrap().len() > 10);
+    let v = &pods[0]["volume"][0];
+    assert_eq!(
+        v["pvcRef"],
+        serde_json::json!({"name": "www-flask-1", "namespace": "default"})
+    );
+    for k in [
+        "availableBytes",
+        "capacityBytes",
+        "usedBytes",
+        "inodesFree",
+        "inodes",
+        "inodesUsed",
+    ] {
+        assert!(v[k].is_u64(), "{k}: {v}");
+    }
+    assert!(v["time"].is_string());
+    sim.stage_volume(
+        "default",
+        "www-flask-1",
+        kube_sim::stats::VolumeStage::Used {
+            bytes: 12345,
+            inodes: 77,
+        },
+    );
+    let s: Value = serde_json::from_str(&get("/api/v1/nodes/n2/proxy/stats/summary").body).unwrap();
+    assert_eq!(s["pods"][0]["volume"][0]["usedBytes"], 12345);
+    assert_eq!(s["pods"][0]["volume"][0]["inodesUsed"], 77);
+    sim.stage_volume(
+        "default",
+        "www-flask-1",
+        kube_sim::stats::VolumeStage::NoStats,
+    );
+    let s: Value = serde_json::from_str(&get("/api/v1/nodes/n2/proxy/stats/summary").body).unwrap();
+    // left out: only the projected token volume (no claim) is listed
+    let vols = s["pods"][0]["volume"].as_array().unwrap();
+    assert!(vols.iter().all(|v| v["pvcRef"].is_null()), "{s}");
+    // a path the kubelet does not serve
+    let r = get("/api/v1/nodes/n2/proxy/metrics/nothing");
+    assert_eq!((r.status, r.body.as_str()), (404, "404 page not found\n"));
+    // the machine off: the proxy cannot dial the kubelet
+    sim.merge_patch(
+        "Node",
+        "",
+        "n2",
+        &serde_json::json!({"metadata": {"annotations": {"kubectl-sts.sim/power": "off"}}}),
+    )
+    .unwrap();
+    let r = get("/api/v1/nodes/n2/proxy/stats/summary");
+    assert_eq!(r.status, 503, "{}", r.body);
+    let st: Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(st["reason"], "ServiceUnavailable");
+    assert!(
+        st["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("error trying to reach service: dial tcp 172.18.0."),
+        "{st}"
+    );
+    let r = get("/api/v1/nodes/nope/proxy/stats/summary");
+    assert_eq!(r.status, 404, "{}", r.body);
+}
+
+/// RBAC names a subresource apart: denied `get nodes/proxy`, a user still gets nodes.
+#[test]
+fn a_deny_of_nodes_proxy_leaves_nodes_readable() {
+    let rt = tokio::runtime::Runtime::new().expect("rt");
+    let sim = Sim::with_config(kube_sim::SimConfig {
+        tokens: vec![("bob-token".into(), "bob".into())],
+        deny: vec![("bob".into(), "get".into(), "nodes/proxy".into())],
+        anonymous_auth: false,
+        ..Default::default()
+    });
+    sim.load(&kube_sim::Scenario {
+        nodes: 1,
+        objects: vec![],
+    })
+    .unwrap();
+    let status = |path: &str| {
+        let req = Request::get(path)
+            .header("Authorization", "Bearer bob-token")
+            .body(Body::empty())
+            .unwrap();
+        let router = sim.router();
+        rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("infallible");
+            let code = resp.status().as_u16();
+            let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (code, String::from_utf8_lossy(&body).into_owned())
+        })
+    };
+    assert_eq!(status("/api/v1/nodes/n1").0, 200);
+    let (code, body) = status("/api/v1/nodes/n1/proxy/stats/summary");
+    assert_eq!(code, 403, "{body}");
+    assert!(
+        body.contains(r#"nodes \"n1\" is forbidden: User \"bob\" cannot get resource \"nodes/proxy\" in API group \"\" at the cluster scope"#),
+        "{body}"
+    );
+}
