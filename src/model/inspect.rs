@@ -500,20 +500,7 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
     let status = set.status.clone().unwrap_or_default();
     let desired = spec.replicas.unwrap_or(1) as i64;
     let start = start_ordinal(set);
-    let templates: Vec<(String, Option<String>)> = spec
-        .volume_claim_templates
-        .iter()
-        .flatten()
-        .map(|t| {
-            let size = t
-                .spec
-                .as_ref()
-                .and_then(|s| s.resources.as_ref())
-                .and_then(|r| r.requests.as_ref())
-                .and_then(|r| qty(r.get("storage")));
-            (t.metadata.name.clone().unwrap_or_default(), size)
-        })
-        .collect();
+    let templates = claim_templates(set);
     let update_type = spec
         .update_strategy
         .as_ref()
@@ -526,178 +513,37 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         .and_then(|r| r.partition)
         .map(i64::from);
     let pods = set_pods(set, objs.pods.iter().copied());
-    let mut claims: BTreeMap<(i64, String), &Claim> = BTreeMap::new();
-    for c in &objs.claims {
-        let cname = c.name.as_str();
-        for (t, _) in &templates {
-            if let Some(o) = claim_ordinal(t, &name, cname) {
-                claims.insert((o, t.clone()), c);
-            }
-        }
-    }
+    let claims = claims_by_ordinal(&objs.claims, &templates, &name);
     let svc_name = spec.service_name.clone().unwrap_or_default();
-    let service = match objs.service {
-        ServiceRef::Found(s) => {
-            let ip = s.spec.as_ref().and_then(|s| s.cluster_ip.clone());
-            ServiceInfo {
-                name: svc_name.clone(),
-                state: if ip.as_deref() == Some("None") {
-                    ServiceState::Headless
-                } else {
-                    ServiceState::NotHeadless
-                },
-                cluster_ip: ip,
-            }
-        }
-        ServiceRef::Missing => ServiceInfo {
-            name: svc_name.clone(),
-            state: ServiceState::Missing,
-            cluster_ip: None,
-        },
-        ServiceRef::Forbidden => ServiceInfo {
-            name: svc_name.clone(),
-            state: ServiceState::Unknown,
-            cluster_ip: None,
-        },
-    };
+    let service = service_info(&objs.service, &svc_name);
 
     let mut ordinals: BTreeSet<i64> = (start..start + desired).collect();
     ordinals.extend(pods.keys().copied());
     ordinals.extend(claims.keys().map(|(o, _)| *o));
-    let in_range = |o: i64| o >= start && o < start + desired;
-
-    let mut rows = Vec::new();
-    for o in ordinals {
-        let pod = pods.get(&o).copied();
-        let kind = if in_range(o) {
-            RowKind::Expected
-        } else if pod.is_some() {
-            RowKind::Condemned
-        } else {
-            RowKind::Retained
-        };
-        let pod_name = format!("{name}-{o}");
-        let node_name = pod.and_then(|p| p.spec.as_ref()?.node_name.clone());
-        let node = node_name
-            .as_deref()
-            .and_then(|n| shared.nodes.as_ref()?.get(n).copied());
-        let volumes = templates
-            .iter()
-            .map(|(t, tsize)| {
-                let claim_name = format!("{t}-{pod_name}");
-                let c = claims.get(&(o, t.clone())).copied();
-                let pv_name = c.and_then(|c| c.volume_name.clone());
-                let pv = pv_name
-                    .as_deref()
-                    .and_then(|n| shared.volumes.as_ref()?.get(n).copied());
-                // live attachments (a deleted one counts while it is still attached)
-                let attached: Vec<&String> = pv_name
-                    .as_deref()
-                    .map(|pn| {
-                        shared
-                            .attachments_of(pn)
-                            .iter()
-                            .filter(|va| !va.deleting || va.attached)
-                            .map(|va| &va.node)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let attached_node = attached.first().map(|s| s.to_string());
-                let mismatch = match (&node_name, attached.is_empty()) {
-                    (Some(n), false) => attached.iter().any(|a| *a != n),
-                    _ => false,
-                };
-                let requested = c.and_then(|c| c.request.clone());
-                let claim_phase = match c {
-                    None => "Missing".to_string(),
-                    Some(c) if c.deleting => "Terminating".to_string(),
-                    Some(c) => c.phase.clone().unwrap_or_else(|| "Pending".into()),
-                };
-                VolumeInfo {
-                    template: t.clone(),
-                    claim: claim_name,
-                    claim_phase,
-                    claim_uid: c.and_then(|c| c.uid.clone()),
-                    template_size: if requested.as_ref() != tsize.as_ref() {
-                        tsize.clone()
-                    } else {
-                        None
-                    },
-                    requested,
-                    volume: pv_name,
-                    capacity: pv.and_then(|p| p.capacity.clone()),
-                    storage_class: c
-                        .and_then(|c| c.storage_class.clone())
-                        .or_else(|| pv.and_then(|p| p.storage_class.clone())),
-                    reclaim_policy: pv.and_then(|p| p.reclaim_policy.clone()),
-                    access_modes: kubefmt::access_modes(
-                        &serde_json::to_value(
-                            pv.and_then(|p| p.access_modes.clone())
-                                .or_else(|| c.and_then(|c| c.access_modes.clone())),
-                        )
-                        .unwrap_or_default(),
-                    ),
-                    volume_phase: pv.and_then(|p| p.phase.clone()),
-                    pinned_node: pv.and_then(|p| pinned_node(p, shared.node_index.as_ref())),
-                    source: pv.and_then(|p| p.source.clone()),
-                    attached_node,
-                    attachment_mismatch: mismatch,
-                    usage: None,
-                }
-            })
-            .collect();
-        let revision = pod.and_then(|p| {
-            p.metadata
-                .labels
-                .as_ref()?
-                .get("controller-revision-hash")
-                .cloned()
-        });
-        let revision_state = revision.as_ref().map(|r| {
-            let cur = status.current_revision.as_deref() == Some(r.as_str());
-            let upd = status.update_revision.as_deref() == Some(r.as_str());
-            match (cur, upd) {
-                (true, true) => RevisionState::CurrentAndUpdate,
-                (true, false) => RevisionState::Current,
-                (false, true) => RevisionState::Update,
-                _ => RevisionState::Other,
-            }
-        });
-        rows.push(OrdinalRow {
-            ordinal: o,
-            kind,
-            pod: pod.map(|p| pod_info(p, node, shared.now)),
-            node: node.map(|n| node_health(n, shared.now)),
-            volumes,
-            dns: if svc_name.is_empty() {
-                String::new()
-            } else {
-                format!("{pod_name}.{svc_name}.{ns}.svc.{}", opts.cluster_domain)
-            },
-            revision_state,
-            below_partition: update_type == "RollingUpdate"
-                && partition.is_some_and(|p| o - start < p),
-        });
-    }
-
-    let mut missing_permissions = Vec::new();
-    if shared.nodes.is_none() {
-        missing_permissions.push("list nodes".to_string());
-    }
-    if shared.volumes.is_none() {
-        missing_permissions.push("list persistentvolumes".to_string());
-    }
-    if shared.attachments.is_none() {
-        missing_permissions.push("list volumeattachments.storage.k8s.io".to_string());
-    }
-    if matches!(objs.service, ServiceRef::Forbidden) {
-        missing_permissions.push(format!("get services ({ns})"));
-    }
+    let joined = Joined {
+        ns: &ns,
+        name: &name,
+        svc_name: &svc_name,
+        start,
+        desired,
+        templates: &templates,
+        pods: &pods,
+        claims: &claims,
+        status: &status,
+        partitioned: (update_type == "RollingUpdate")
+            .then_some(partition)
+            .flatten(),
+    };
+    let rows = ordinals
+        .into_iter()
+        .map(|o| ordinal_row(&joined, o, shared, opts))
+        .collect();
 
     let retention = spec.persistent_volume_claim_retention_policy.as_ref();
     let mut ins = Inspection {
         api_version: "kubectl-sts/v1",
         kind: "Inspection",
+        missing_permissions: missing_permissions(objs, shared, &ns),
         namespace: ns,
         name,
         uid: set.metadata.uid.clone().unwrap_or_default(),
@@ -730,7 +576,6 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
         ordinals_start: start,
         rows,
         problems: vec![],
-        missing_permissions,
         usage_notes: vec![],
         rollout: rollout_state_with_pods(set, pods.values().copied()),
         stuck: stuck_at(set, pods.iter().map(|(o, p)| (*o, *p))),
@@ -739,55 +584,238 @@ fn inspect_set(objs: &SetObjects<'_>, shared: &Shared<'_>, opts: &InspectOptions
     ins
 }
 
+/// The set's volumeClaimTemplates: each name with its storage request.
+fn claim_templates(set: &StatefulSet) -> Vec<(String, Option<String>)> {
+    set.spec
+        .volume_claim_templates
+        .iter()
+        .flatten()
+        .map(|t| {
+            let size = t
+                .spec
+                .as_ref()
+                .and_then(|s| s.resources.as_ref())
+                .and_then(|r| r.requests.as_ref())
+                .and_then(|r| qty(r.get("storage")));
+            (t.metadata.name.clone().unwrap_or_default(), size)
+        })
+        .collect()
+}
+
+/// The set's claims by ordinal and template.
+fn claims_by_ordinal<'c>(
+    claims: &[&'c Claim],
+    templates: &[(String, Option<String>)],
+    set_name: &str,
+) -> BTreeMap<(i64, String), &'c Claim> {
+    let mut out: BTreeMap<(i64, String), &Claim> = BTreeMap::new();
+    for c in claims {
+        let cname = c.name.as_str();
+        for (t, _) in templates {
+            if let Some(o) = claim_ordinal(t, set_name, cname) {
+                out.insert((o, t.clone()), c);
+            }
+        }
+    }
+    out
+}
+
+/// The governing Service as found: headless, not headless, missing, or not readable.
+fn service_info(service: &ServiceRef<'_>, svc_name: &str) -> ServiceInfo {
+    let (state, cluster_ip) = match service {
+        ServiceRef::Found(s) => {
+            let ip = s.spec.as_ref().and_then(|s| s.cluster_ip.clone());
+            let state = if ip.as_deref() == Some("None") {
+                ServiceState::Headless
+            } else {
+                ServiceState::NotHeadless
+            };
+            (state, ip)
+        }
+        ServiceRef::Missing => (ServiceState::Missing, None),
+        ServiceRef::Forbidden => (ServiceState::Unknown, None),
+    };
+    ServiceInfo {
+        name: svc_name.to_string(),
+        state,
+        cluster_ip,
+    }
+}
+
+/// What the inspection could not read, as the permissions it lacks.
+fn missing_permissions(objs: &SetObjects<'_>, shared: &Shared<'_>, ns: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if shared.nodes.is_none() {
+        out.push("list nodes".to_string());
+    }
+    if shared.volumes.is_none() {
+        out.push("list persistentvolumes".to_string());
+    }
+    if shared.attachments.is_none() {
+        out.push("list volumeattachments.storage.k8s.io".to_string());
+    }
+    if matches!(objs.service, ServiceRef::Forbidden) {
+        out.push(format!("get services ({ns})"));
+    }
+    out
+}
+
+/// One set's objects joined by ordinal: what each row of its inspection is read from.
+struct Joined<'a> {
+    ns: &'a str,
+    name: &'a str,
+    svc_name: &'a str,
+    start: i64,
+    desired: i64,
+    templates: &'a [(String, Option<String>)],
+    pods: &'a BTreeMap<i64, &'a Pod>,
+    claims: &'a BTreeMap<(i64, String), &'a Claim>,
+    status: &'a k8s_openapi::api::apps::v1::StatefulSetStatus,
+    /// A RollingUpdate's partition, when it has one.
+    partitioned: Option<i64>,
+}
+
+/// One ordinal's row: its pod, node, volumes, DNS name and revision.
+fn ordinal_row(j: &Joined<'_>, o: i64, shared: &Shared<'_>, opts: &InspectOptions) -> OrdinalRow {
+    let pod = j.pods.get(&o).copied();
+    let kind = if o >= j.start && o < j.start + j.desired {
+        RowKind::Expected
+    } else if pod.is_some() {
+        RowKind::Condemned
+    } else {
+        RowKind::Retained
+    };
+    let pod_name = format!("{}-{o}", j.name);
+    let node_name = pod.and_then(|p| p.spec.as_ref()?.node_name.clone());
+    let node = node_name
+        .as_deref()
+        .and_then(|n| shared.nodes.as_ref()?.get(n).copied());
+    let volumes = j
+        .templates
+        .iter()
+        .map(|(t, tsize)| volume_info(j, o, &pod_name, node_name.as_ref(), t, tsize, shared))
+        .collect();
+    let revision = pod.and_then(|p| {
+        p.metadata
+            .labels
+            .as_ref()?
+            .get("controller-revision-hash")
+            .cloned()
+    });
+    OrdinalRow {
+        ordinal: o,
+        kind,
+        pod: pod.map(|p| pod_info(p, node, shared.now)),
+        node: node.map(|n| node_health(n, shared.now)),
+        volumes,
+        dns: if j.svc_name.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "{pod_name}.{}.{}.svc.{}",
+                j.svc_name, j.ns, opts.cluster_domain
+            )
+        },
+        revision_state: revision.as_ref().map(|r| revision_state(r, j.status)),
+        below_partition: j.partitioned.is_some_and(|p| o - j.start < p),
+    }
+}
+
+/// Which of the set's revisions a pod's revision is.
+fn revision_state(
+    revision: &str,
+    status: &k8s_openapi::api::apps::v1::StatefulSetStatus,
+) -> RevisionState {
+    let cur = status.current_revision.as_deref() == Some(revision);
+    let upd = status.update_revision.as_deref() == Some(revision);
+    match (cur, upd) {
+        (true, true) => RevisionState::CurrentAndUpdate,
+        (true, false) => RevisionState::Current,
+        (false, true) => RevisionState::Update,
+        _ => RevisionState::Other,
+    }
+}
+
+/// One volume of an ordinal (template `t` of size `tsize`): its claim, volume, attachment and
+/// where it is pinned.
+fn volume_info(
+    j: &Joined<'_>,
+    o: i64,
+    pod_name: &str,
+    node_name: Option<&String>,
+    t: &str,
+    tsize: &Option<String>,
+    shared: &Shared<'_>,
+) -> VolumeInfo {
+    let claim_name = format!("{t}-{pod_name}");
+    let c = j.claims.get(&(o, t.to_string())).copied();
+    let pv_name = c.and_then(|c| c.volume_name.clone());
+    let pv = pv_name
+        .as_deref()
+        .and_then(|n| shared.volumes.as_ref()?.get(n).copied());
+    // live attachments (a deleted one counts while it is still attached)
+    let attached: Vec<&String> = pv_name
+        .as_deref()
+        .map(|pn| {
+            shared
+                .attachments_of(pn)
+                .iter()
+                .filter(|va| !va.deleting || va.attached)
+                .map(|va| &va.node)
+                .collect()
+        })
+        .unwrap_or_default();
+    let attached_node = attached.first().map(|s| s.to_string());
+    let mismatch = match (node_name, attached.is_empty()) {
+        (Some(n), false) => attached.iter().any(|a| *a != n),
+        _ => false,
+    };
+    let requested = c.and_then(|c| c.request.clone());
+    let claim_phase = match c {
+        None => "Missing".to_string(),
+        Some(c) if c.deleting => "Terminating".to_string(),
+        Some(c) => c.phase.clone().unwrap_or_else(|| "Pending".into()),
+    };
+    VolumeInfo {
+        template: t.to_string(),
+        claim: claim_name,
+        claim_phase,
+        claim_uid: c.and_then(|c| c.uid.clone()),
+        template_size: if requested.as_ref() != tsize.as_ref() {
+            tsize.clone()
+        } else {
+            None
+        },
+        requested,
+        volume: pv_name,
+        capacity: pv.and_then(|p| p.capacity.clone()),
+        storage_class: c
+            .and_then(|c| c.storage_class.clone())
+            .or_else(|| pv.and_then(|p| p.storage_class.clone())),
+        reclaim_policy: pv.and_then(|p| p.reclaim_policy.clone()),
+        access_modes: kubefmt::access_modes(
+            &serde_json::to_value(
+                pv.and_then(|p| p.access_modes.clone())
+                    .or_else(|| c.and_then(|c| c.access_modes.clone())),
+            )
+            .unwrap_or_default(),
+        ),
+        volume_phase: pv.and_then(|p| p.phase.clone()),
+        pinned_node: pv.and_then(|p| pinned_node(p, shared.node_index.as_ref())),
+        source: pv.and_then(|p| p.source.clone()),
+        attached_node,
+        attachment_mismatch: mismatch,
+        usage: None,
+    }
+}
+
 /// Everything wrong with the set, each with what to do. Pure: reads only the inspection.
 pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
     let mut out = Vec::new();
-    let ns = &ins.namespace;
-    let svc = &ins.service;
-    match svc.state {
-        ServiceState::Missing => out.push(Problem {
-            severity: Severity::Error,
-            code: ProblemCode::ServiceMissing,
-            ordinal: None,
-            message: format!("governing Service {ns}/{} does not exist: pods get no stable DNS names", svc.name),
-            action: format!("create a headless Service {} (clusterIP: None) selecting the pods", svc.name),
-        }),
-        ServiceState::NotHeadless => out.push(Problem {
-            severity: Severity::Error,
-            code: ProblemCode::ServiceNotHeadless,
-            ordinal: None,
-            message: format!("governing Service {ns}/{} has clusterIP {}: per-pod DNS records need a headless Service", svc.name, svc.cluster_ip.as_deref().unwrap_or("?")),
-            // the API refuses clusterIP: None on an existing Service, and deleting it takes its
-            // cluster IP from its clients: the same way out as check's STS012
-            action: format!("keep {svc} for its clients (its cluster IP cannot be removed in place); create a second, headless Service {set}-headless (clusterIP: None, the same selector and ports), re-create the set with serviceName: {set}-headless (serviceName is immutable: kubectl delete statefulset {set} -n {ns} --cascade=orphan, then apply it; the pods keep running), then kubectl sts rollout restart {set} -n {ns} so each pod gets its DNS name under the new Service", svc = svc.name, set = ins.name),
-        }),
-        _ => {}
-    }
-    let dead_nodes = &shared.dead_nodes;
-    // the dead node a volume is still attached to (any attachment, even one being deleted)
-    let attached_to_dead = |pv: &str| -> Option<&str> {
-        shared
-            .attachments_of(pv)
-            .iter()
-            .map(|va| va.node.as_str())
-            .find(|n| dead_nodes.contains(n))
-    };
-    if let Some(s) = &ins.stuck {
-        out.push(Problem {
-            severity: Severity::Error,
-            code: ProblemCode::ControllerStuck,
-            ordinal: Some(s.ordinal),
-            message: format!(
-                "the StatefulSet controller is stuck at {}: it has no volume for claim template {} (the set was re-created with other claim templates than its pods were made from), which cannot be added to an existing pod, so every sync ends there (FailedUpdate): no higher ordinal is created or updated, no pod is removed, and a pod deleted above it does not come back",
-                s.pod,
-                s.templates.join(", ")
-            ),
-            action: s.unblock(ns),
-        });
-    }
+    out.extend(service_problem(ins));
+    out.extend(stuck_problem(ins));
     let mut retained = Vec::new();
     for row in &ins.rows {
-        let o = Some(row.ordinal);
         if row.kind == RowKind::Retained {
             retained.push(
                 row.volumes
@@ -798,173 +826,325 @@ pub fn diagnose(ins: &Inspection, shared: &Shared<'_>) -> Vec<Problem> {
             );
             continue;
         }
-        let pinned: Vec<&VolumeInfo> = row
-            .volumes
-            .iter()
-            .filter(|v| v.pinned_node.is_some())
-            .collect();
         match &row.pod {
-            None if row.kind == RowKind::Expected => out.push(Problem {
-                severity: Severity::Warning,
-                code: ProblemCode::OrdinalMissing,
-                ordinal: o,
-                message: format!("ordinal {} has no pod", row.ordinal),
-                action: if let Some(s) = ins.stuck.as_ref().filter(|s| s.ordinal < row.ordinal) {
-                    format!("the controller creates it only once it gets past {} (ControllerStuck)", s.pod)
-                } else if ins.pod_management_policy == "OrderedReady" {
-                    "OrderedReady creates it once every lower ordinal is Running and Ready; check the lower ordinals".into()
-                } else {
-                    "check the StatefulSet's events: kubectl describe sts".into()
-                },
-            }),
+            None if row.kind == RowKind::Expected => out.push(missing_pod_problem(ins, row)),
             None => {}
-            Some(p) => {
-                let dead = row.node.as_ref().filter(|n| n.is_dead());
-                if let Some(node) = dead {
-                    if p.terminating {
-                        let nn = &node.name;
-                        let (action, code) = if pinned.is_empty() {
-                            (format!(
-                                "confirm the machine {nn} is really off, then: kubectl sts recover {} -n {ns} (it proves {nn} dead, takes the fastest safe path for the pod's volumes and follows it to Ready)",
-                                p.name
-                            ), ProblemCode::StuckTerminatingOnDeadNode)
-                        } else {
-                            (format!(
-                                "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns (kubectl sts recover {} -n {ns} --wait follows it). Giving up this ordinal's data is the only other way: kubectl sts recover {} -n {ns} --abandon-data={}; do not do it casually",
-                                p.name,
-                                p.name,
-                                pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(",")
-                            ), ProblemCode::StuckTerminatingOnDeadNode)
-                        };
-                        out.push(Problem {
-                            severity: Severity::Error,
-                            code,
-                            ordinal: o,
-                            message: format!("{} is stuck Terminating on node {nn}, which is {}", p.name, node.summary()),
-                            action,
-                        });
-                    } else {
-                        let when = match p.eviction_in_seconds {
-                            Some(0) => "it is being evicted now".to_string(),
-                            Some(s) => format!("it will be evicted in {}", kubefmt::human_duration(s)),
-                            None => "it tolerates the node's taints, so it will not be evicted".to_string(),
-                        };
-                        out.push(Problem {
-                            severity: Severity::Error,
-                            code: ProblemCode::PodOnDeadNode,
-                            ordinal: o,
-                            message: format!("{} runs on node {}, which is {}; {when}", p.name, node.name, node.summary()),
-                            action: format!("check the node; if the machine is really off: kubectl sts recover {} -n {ns}", p.name),
-                        });
-                    }
-                } else if p.node.is_none() || p.phase == "Pending" {
-                    // a replacement that cannot start: its pinned volume lives on a dead node, or its volume is still attached elsewhere
-                    for v in &row.volumes {
-                        // a node drain took out for maintenance: the pod waits for it by plan
-                        if let Some((pn, by)) = v.pinned_node.as_ref().and_then(|n| Some((n, shared.maintenance.get(n.as_str())?))) {
-                            out.push(Problem {
-                                severity: Severity::Info,
-                                code: ProblemCode::PlannedMaintenance,
-                                ordinal: o,
-                                message: format!("{} is Pending: its volume {} lives on node {pn}, which kubectl sts drain took out for maintenance ({by})", p.name, v.volume.as_deref().unwrap_or("?")),
-                                action: format!("planned: it starts when {pn} is back in service (kubectl sts uncordon {pn} follows it to Ready)"),
-                            });
-                        } else if let Some(pn) = v.pinned_node.as_ref().filter(|n| dead_nodes.contains(n.as_str())) {
-                            out.push(Problem {
-                                severity: Severity::Error,
-                                code: ProblemCode::PinnedVolumeOnDeadNode,
-                                ordinal: o,
-                                message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
-                                action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data: kubectl sts recover {} -n {ns} --abandon-data={}", p.name, v.claim),
-                            });
-                        } else if let Some(dn) = v.volume.as_deref().and_then(attached_to_dead) {
-                            out.push(Problem {
-                                severity: Severity::Error,
-                                code: ProblemCode::VolumeAttachedToDeadNode,
-                                ordinal: o,
-                                message: format!("{} waits for volume {}: it is still attached to dead node {dn} (Multi-Attach)", p.name, v.volume.as_deref().unwrap_or("?")),
-                                action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now (kubectl sts release-node {dn} removes it once {dn} is back); otherwise it is force-detached ~6 minutes after the old pod went away"),
-                            });
-                        }
-                    }
-                }
-                // Pending by plan (its volume's node is out for drain's maintenance): said above
-                let planned = (p.node.is_none() || p.phase == "Pending")
-                    && row.volumes.iter().any(|v| v.pinned_node.as_deref().is_some_and(|n| shared.maintenance.contains_key(n)));
-                if !planned && !p.ready && !p.terminating && p.age_seconds.unwrap_or(0) > 300 && row.node.as_ref().is_none_or(|n| !n.is_dead()) {
-                    let new_revision = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
-                    // on neither revision (the template was changed back or forward since it was
-                    // created): an OrderedReady rolling update waits for it forever
-                    // (kubernetes/kubernetes#67250); deleting it is the repair
-                    let left_behind = row.revision_state == Some(RevisionState::Other)
-                        && ins.pod_management_policy == "OrderedReady"
-                        && ins.update_strategy.type_ == "RollingUpdate";
-                    out.push(Problem {
-                        severity: Severity::Warning,
-                        code: if new_revision || left_behind { ProblemCode::RolloutStuck } else { ProblemCode::PodNotReady },
-                        ordinal: o,
-                        message: format!("{} has not been Ready for {} ({})", p.name, kubefmt::human_duration(p.age_seconds.unwrap_or(0)), p.status),
-                        action: if left_behind {
-                            format!("it runs an old revision the controller waits for: kubectl sts rollout repair {} -n {ns} replaces it at the update revision", ins.name)
-                        } else if new_revision {
-                            format!("the rolling update waits for it: kubectl describe pod {} -n {ns}; roll back the template if the new revision is bad (kubectl rollout undo sts/{}), then kubectl sts rollout repair {} -n {ns}", p.name, ins.name, ins.name)
-                        } else {
-                            format!("kubectl describe pod {} -n {ns}", p.name)
-                        },
-                    });
-                }
-            }
+            Some(p) => out.extend(pod_problems(ins, shared, row, p)),
         }
-        for v in &row.volumes {
-            match v.claim_phase.as_str() {
-                "Pending" if row.pod.as_ref().is_some_and(|p| p.age_seconds.unwrap_or(0) > 60) => out.push(Problem {
-                    severity: Severity::Warning,
-                    code: ProblemCode::ClaimPending,
-                    ordinal: o,
-                    message: format!("claim {} is Pending", v.claim),
-                    action: format!("kubectl describe pvc {} -n {ns} (storage class {})", v.claim, v.storage_class.as_deref().unwrap_or("<none>")),
-                }),
-                "Lost" => out.push(Problem {
-                    severity: Severity::Error,
-                    code: ProblemCode::ClaimLost,
-                    ordinal: o,
-                    message: format!("claim {} is Lost: its volume {} is gone", v.claim, v.volume.as_deref().unwrap_or("?")),
-                    action: "restore the PersistentVolume from backup, or delete the claim to start this ordinal with empty storage".into(),
-                }),
-                _ => {}
-            }
-            if v.volume_phase.as_deref() == Some("Released") {
-                out.push(Problem {
-                    severity: Severity::Warning,
-                    code: ProblemCode::VolumeReleased,
-                    ordinal: o,
-                    message: format!("volume {} is Released (its claim was deleted)", v.volume.as_deref().unwrap_or("?")),
-                    action: "the data is kept only with reclaim policy Retain; rebind it by hand if it is needed".into(),
-                });
-            }
-        }
+        out.extend(volume_problems(&ins.namespace, row));
     }
-    if !retained.is_empty() {
-        out.push(Problem {
-            severity: Severity::Info,
-            code: ProblemCode::RetainedClaims,
-            ordinal: None,
-            message: format!("{} claim set(s) retained from ordinals above replicas: {}", retained.len(), retained.join("; ")),
-            action: "kept by design (whenScaled: Retain); a scale-up reuses them. Delete them only to discard that data".into(),
-        });
-    }
+    out.extend(retained_problem(&retained));
     // cluster-wide, but every set's pods are kept off such a node: each inspection says so
-    for n in &shared.tainted_live_nodes {
-        out.push(Problem {
-            severity: Severity::Warning,
-            code: ProblemCode::OutOfServiceTaintLeft,
-            ordinal: None,
-            message: format!("node {n} is Ready again but still has the node.kubernetes.io/out-of-service taint: no pod can run there"),
-            action: format!("kubectl sts release-node {n}"),
-        });
-    }
+    out.extend(
+        shared
+            .tainted_live_nodes
+            .iter()
+            .map(|n| taint_left_problem(n)),
+    );
     out.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.ordinal.cmp(&b.ordinal)));
     out
+}
+
+/// A governing Service that is missing or not headless.
+fn service_problem(ins: &Inspection) -> Option<Problem> {
+    let ns = &ins.namespace;
+    let svc = &ins.service;
+    match svc.state {
+        ServiceState::Missing => Some(Problem {
+            severity: Severity::Error,
+            code: ProblemCode::ServiceMissing,
+            ordinal: None,
+            message: format!("governing Service {ns}/{} does not exist: pods get no stable DNS names", svc.name),
+            action: format!("create a headless Service {} (clusterIP: None) selecting the pods", svc.name),
+        }),
+        ServiceState::NotHeadless => Some(Problem {
+            severity: Severity::Error,
+            code: ProblemCode::ServiceNotHeadless,
+            ordinal: None,
+            message: format!("governing Service {ns}/{} has clusterIP {}: per-pod DNS records need a headless Service", svc.name, svc.cluster_ip.as_deref().unwrap_or("?")),
+            // the API refuses clusterIP: None on an existing Service, and deleting it takes its
+            // cluster IP from its clients: the same way out as check's STS012
+            action: format!("keep {svc} for its clients (its cluster IP cannot be removed in place); create a second, headless Service {set}-headless (clusterIP: None, the same selector and ports), re-create the set with serviceName: {set}-headless (serviceName is immutable: kubectl delete statefulset {set} -n {ns} --cascade=orphan, then apply it; the pods keep running), then kubectl sts rollout restart {set} -n {ns} so each pod gets its DNS name under the new Service", svc = svc.name, set = ins.name),
+        }),
+        _ => None,
+    }
+}
+
+/// A controller stuck at an ordinal it has no volume for.
+fn stuck_problem(ins: &Inspection) -> Option<Problem> {
+    let s = ins.stuck.as_ref()?;
+    Some(Problem {
+        severity: Severity::Error,
+        code: ProblemCode::ControllerStuck,
+        ordinal: Some(s.ordinal),
+        message: format!(
+            "the StatefulSet controller is stuck at {}: it has no volume for claim template {} (the set was re-created with other claim templates than its pods were made from), which cannot be added to an existing pod, so every sync ends there (FailedUpdate): no higher ordinal is created or updated, no pod is removed, and a pod deleted above it does not come back",
+            s.pod,
+            s.templates.join(", ")
+        ),
+        action: s.unblock(&ins.namespace),
+    })
+}
+
+/// An ordinal in range without a pod, and what brings it.
+fn missing_pod_problem(ins: &Inspection, row: &OrdinalRow) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        code: ProblemCode::OrdinalMissing,
+        ordinal: Some(row.ordinal),
+        message: format!("ordinal {} has no pod", row.ordinal),
+        action: if let Some(s) = ins.stuck.as_ref().filter(|s| s.ordinal < row.ordinal) {
+            format!(
+                "the controller creates it only once it gets past {} (ControllerStuck)",
+                s.pod
+            )
+        } else if ins.pod_management_policy == "OrderedReady" {
+            "OrderedReady creates it once every lower ordinal is Running and Ready; check the lower ordinals".into()
+        } else {
+            "check the StatefulSet's events: kubectl describe sts".into()
+        },
+    }
+}
+
+/// What is wrong with an ordinal's pod: on a dead node, Pending for a volume it cannot get,
+/// or not Ready for long.
+fn pod_problems(
+    ins: &Inspection,
+    shared: &Shared<'_>,
+    row: &OrdinalRow,
+    p: &PodInfo,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if let Some(node) = row.node.as_ref().filter(|n| n.is_dead()) {
+        out.push(dead_node_problem(&ins.namespace, row, p, node));
+    } else if p.node.is_none() || p.phase == "Pending" {
+        out.extend(pending_problems(&ins.namespace, shared, row, p));
+    }
+    out.extend(not_ready_problem(ins, shared, row, p));
+    out
+}
+
+/// A pod on a dead node: stuck Terminating there, or still running there.
+fn dead_node_problem(ns: &str, row: &OrdinalRow, p: &PodInfo, node: &NodeHealth) -> Problem {
+    let o = Some(row.ordinal);
+    let pinned: Vec<&VolumeInfo> = row
+        .volumes
+        .iter()
+        .filter(|v| v.pinned_node.is_some())
+        .collect();
+    if p.terminating {
+        let nn = &node.name;
+        let (action, code) = if pinned.is_empty() {
+            (format!(
+                "confirm the machine {nn} is really off, then: kubectl sts recover {} -n {ns} (it proves {nn} dead, takes the fastest safe path for the pod's volumes and follows it to Ready)",
+                p.name
+            ), ProblemCode::StuckTerminatingOnDeadNode)
+        } else {
+            (format!(
+                "its volume is pinned to {nn}: no force delete helps, the pod can only run again when {nn} returns (kubectl sts recover {} -n {ns} --wait follows it). Giving up this ordinal's data is the only other way: kubectl sts recover {} -n {ns} --abandon-data={}; do not do it casually",
+                p.name,
+                p.name,
+                pinned.iter().map(|v| v.claim.as_str()).collect::<Vec<_>>().join(",")
+            ), ProblemCode::StuckTerminatingOnDeadNode)
+        };
+        Problem {
+            severity: Severity::Error,
+            code,
+            ordinal: o,
+            message: format!(
+                "{} is stuck Terminating on node {nn}, which is {}",
+                p.name,
+                node.summary()
+            ),
+            action,
+        }
+    } else {
+        let when = match p.eviction_in_seconds {
+            Some(0) => "it is being evicted now".to_string(),
+            Some(s) => format!("it will be evicted in {}", kubefmt::human_duration(s)),
+            None => "it tolerates the node's taints, so it will not be evicted".to_string(),
+        };
+        Problem {
+            severity: Severity::Error,
+            code: ProblemCode::PodOnDeadNode,
+            ordinal: o,
+            message: format!(
+                "{} runs on node {}, which is {}; {when}",
+                p.name,
+                node.name,
+                node.summary()
+            ),
+            action: format!(
+                "check the node; if the machine is really off: kubectl sts recover {} -n {ns}",
+                p.name
+            ),
+        }
+    }
+}
+
+/// A replacement that cannot start: its pinned volume lives on a node out for maintenance or
+/// dead, or its volume is still attached to a dead node.
+fn pending_problems(ns: &str, shared: &Shared<'_>, row: &OrdinalRow, p: &PodInfo) -> Vec<Problem> {
+    let o = Some(row.ordinal);
+    let dead_nodes = &shared.dead_nodes;
+    // the dead node a volume is still attached to (any attachment, even one being deleted)
+    let attached_to_dead = |pv: &str| -> Option<&str> {
+        shared
+            .attachments_of(pv)
+            .iter()
+            .map(|va| va.node.as_str())
+            .find(|n| dead_nodes.contains(n))
+    };
+    let mut out = Vec::new();
+    for v in &row.volumes {
+        // a node drain took out for maintenance: the pod waits for it by plan
+        if let Some((pn, by)) = v
+            .pinned_node
+            .as_ref()
+            .and_then(|n| Some((n, shared.maintenance.get(n.as_str())?)))
+        {
+            out.push(Problem {
+                severity: Severity::Info,
+                code: ProblemCode::PlannedMaintenance,
+                ordinal: o,
+                message: format!("{} is Pending: its volume {} lives on node {pn}, which kubectl sts drain took out for maintenance ({by})", p.name, v.volume.as_deref().unwrap_or("?")),
+                action: format!("planned: it starts when {pn} is back in service (kubectl sts uncordon {pn} follows it to Ready)"),
+            });
+        } else if let Some(pn) = v
+            .pinned_node
+            .as_ref()
+            .filter(|n| dead_nodes.contains(n.as_str()))
+        {
+            out.push(Problem {
+                severity: Severity::Error,
+                code: ProblemCode::PinnedVolumeOnDeadNode,
+                ordinal: o,
+                message: format!("{} is Pending: its volume {} is pinned to node {pn}, which is down", p.name, v.volume.as_deref().unwrap_or("?")),
+                action: format!("bring {pn} back; otherwise the ordinal can only start by giving up its data: kubectl sts recover {} -n {ns} --abandon-data={}", p.name, v.claim),
+            });
+        } else if let Some(dn) = v.volume.as_deref().and_then(attached_to_dead) {
+            out.push(Problem {
+                severity: Severity::Error,
+                code: ProblemCode::VolumeAttachedToDeadNode,
+                ordinal: o,
+                message: format!("{} waits for volume {}: it is still attached to dead node {dn} (Multi-Attach)", p.name, v.volume.as_deref().unwrap_or("?")),
+                action: format!("confirm {dn} is off, then: kubectl taint node {dn} node.kubernetes.io/out-of-service=nodeshutdown:NoExecute to detach it now (kubectl sts release-node {dn} removes it once {dn} is back); otherwise it is force-detached ~6 minutes after the old pod went away"),
+            });
+        }
+    }
+    out
+}
+
+/// A pod on a live node not Ready for over 5 minutes (not Pending by plan): a rollout stuck
+/// on it, or a pod to look at.
+fn not_ready_problem(
+    ins: &Inspection,
+    shared: &Shared<'_>,
+    row: &OrdinalRow,
+    p: &PodInfo,
+) -> Option<Problem> {
+    let ns = &ins.namespace;
+    // Pending by plan (its volume's node is out for drain's maintenance): said above
+    let planned = (p.node.is_none() || p.phase == "Pending")
+        && row.volumes.iter().any(|v| {
+            v.pinned_node
+                .as_deref()
+                .is_some_and(|n| shared.maintenance.contains_key(n))
+        });
+    if planned
+        || p.ready
+        || p.terminating
+        || p.age_seconds.unwrap_or(0) <= 300
+        || row.node.as_ref().is_some_and(|n| n.is_dead())
+    {
+        return None;
+    }
+    let new_revision = ins.rollout.updating() && row.revision_state == Some(RevisionState::Update);
+    // on neither revision (the template was changed back or forward since it was
+    // created): an OrderedReady rolling update waits for it forever
+    // (kubernetes/kubernetes#67250); deleting it is the repair
+    let left_behind = row.revision_state == Some(RevisionState::Other)
+        && ins.pod_management_policy == "OrderedReady"
+        && ins.update_strategy.type_ == "RollingUpdate";
+    Some(Problem {
+        severity: Severity::Warning,
+        code: if new_revision || left_behind {
+            ProblemCode::RolloutStuck
+        } else {
+            ProblemCode::PodNotReady
+        },
+        ordinal: Some(row.ordinal),
+        message: format!(
+            "{} has not been Ready for {} ({})",
+            p.name,
+            kubefmt::human_duration(p.age_seconds.unwrap_or(0)),
+            p.status
+        ),
+        action: if left_behind {
+            format!("it runs an old revision the controller waits for: kubectl sts rollout repair {} -n {ns} replaces it at the update revision", ins.name)
+        } else if new_revision {
+            format!("the rolling update waits for it: kubectl describe pod {} -n {ns}; roll back the template if the new revision is bad (kubectl rollout undo sts/{}), then kubectl sts rollout repair {} -n {ns}", p.name, ins.name, ins.name)
+        } else {
+            format!("kubectl describe pod {} -n {ns}", p.name)
+        },
+    })
+}
+
+/// An ordinal's claims Pending for long or Lost, and its volumes Released.
+fn volume_problems(ns: &str, row: &OrdinalRow) -> Vec<Problem> {
+    let o = Some(row.ordinal);
+    let mut out = Vec::new();
+    for v in &row.volumes {
+        match v.claim_phase.as_str() {
+            "Pending" if row.pod.as_ref().is_some_and(|p| p.age_seconds.unwrap_or(0) > 60) => out.push(Problem {
+                severity: Severity::Warning,
+                code: ProblemCode::ClaimPending,
+                ordinal: o,
+                message: format!("claim {} is Pending", v.claim),
+                action: format!("kubectl describe pvc {} -n {ns} (storage class {})", v.claim, v.storage_class.as_deref().unwrap_or("<none>")),
+            }),
+            "Lost" => out.push(Problem {
+                severity: Severity::Error,
+                code: ProblemCode::ClaimLost,
+                ordinal: o,
+                message: format!("claim {} is Lost: its volume {} is gone", v.claim, v.volume.as_deref().unwrap_or("?")),
+                action: "restore the PersistentVolume from backup, or delete the claim to start this ordinal with empty storage".into(),
+            }),
+            _ => {}
+        }
+        if v.volume_phase.as_deref() == Some("Released") {
+            out.push(Problem {
+                severity: Severity::Warning,
+                code: ProblemCode::VolumeReleased,
+                ordinal: o,
+                message: format!("volume {} is Released (its claim was deleted)", v.volume.as_deref().unwrap_or("?")),
+                action: "the data is kept only with reclaim policy Retain; rebind it by hand if it is needed".into(),
+            });
+        }
+    }
+    out
+}
+
+/// The claim sets kept from ordinals above replicas (by design, said once).
+fn retained_problem(retained: &[String]) -> Option<Problem> {
+    (!retained.is_empty()).then(|| Problem {
+        severity: Severity::Info,
+        code: ProblemCode::RetainedClaims,
+        ordinal: None,
+        message: format!("{} claim set(s) retained from ordinals above replicas: {}", retained.len(), retained.join("; ")),
+        action: "kept by design (whenScaled: Retain); a scale-up reuses them. Delete them only to discard that data".into(),
+    })
+}
+
+/// A live node still carrying the out-of-service taint.
+fn taint_left_problem(n: &str) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        code: ProblemCode::OutOfServiceTaintLeft,
+        ordinal: None,
+        message: format!("node {n} is Ready again but still has the node.kubernetes.io/out-of-service taint: no pod can run there"),
+        action: format!("kubectl sts release-node {n}"),
+    }
 }
 
 /// One line of the overview: what its columns show, taken from the set's full inspection, so
