@@ -80,15 +80,83 @@ where
     }
 }
 
-fn retry_layer() -> tower::retry::RetryLayer<kube::client::retry::RetryPolicy> {
-    let policy = kube::client::retry::RetryPolicy::new(
-        Duration::from_millis(250),
-        Duration::from_secs(4),
-        3,
-        true,
-    )
-    .expect("valid backoff");
-    tower::retry::RetryLayer::new(policy)
+/// Whether an answer is worth asking again. A read (GET: get, list, watch) changes nothing,
+/// so a 429 and every 5xx but 501 are asked again: a busy or restarting API server, etcd
+/// changing leader, a load balancer in front of it. A write is asked again only where the
+/// server did not act on it: 429 (API Priority and Fairness, max-in-flight: rejected before
+/// it is handled) and 503. Never a write's 500 or 504: it may have been done (a 504 is the
+/// server's own timeout, `Timeout: request did not complete within requested timeout`, after
+/// which the write can still land), and the command's preconditions and re-reads decide.
+fn asked_again(method: &http::Method, status: http::StatusCode) -> bool {
+    use http::StatusCode as S;
+    if *method == http::Method::GET || *method == http::Method::HEAD {
+        status == S::TOO_MANY_REQUESTS || (status.is_server_error() && status != S::NOT_IMPLEMENTED)
+    } else {
+        status == S::TOO_MANY_REQUESTS || status == S::SERVICE_UNAVAILABLE
+    }
+}
+
+/// Up to three more tries of an answer [`asked_again`] marks: 250 ms doubling to 4 s, or the
+/// server's Retry-After (capped at 10 s: a prompt must not look hung).
+#[derive(Clone)]
+struct AskAgain {
+    tries_left: u32,
+    delay: Duration,
+}
+
+impl AskAgain {
+    fn new() -> AskAgain {
+        AskAgain {
+            tries_left: 3,
+            delay: Duration::from_millis(250),
+        }
+    }
+}
+
+impl<Res>
+    tower::retry::Policy<http::Request<kube::client::Body>, http::Response<Res>, tower::BoxError>
+    for AskAgain
+{
+    type Future = tokio::time::Sleep;
+
+    fn retry(
+        &mut self,
+        req: &mut http::Request<kube::client::Body>,
+        result: &mut Result<http::Response<Res>, tower::BoxError>,
+    ) -> Option<Self::Future> {
+        let response = result.as_ref().ok()?;
+        if self.tries_left == 0 || !asked_again(req.method(), response.status()) {
+            return None;
+        }
+        self.tries_left -= 1;
+        let server = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s.min(10)));
+        let wait = server.unwrap_or(self.delay);
+        self.delay = (self.delay * 2).min(Duration::from_secs(4));
+        Some(tokio::time::sleep(wait))
+    }
+
+    fn clone_request(
+        &mut self,
+        req: &http::Request<kube::client::Body>,
+    ) -> Option<http::Request<kube::client::Body>> {
+        // a streamed body cannot be sent twice: such a request is not asked again
+        let body = req.body().try_clone()?;
+        let mut again = http::Request::new(body);
+        *again.method_mut() = req.method().clone();
+        *again.uri_mut() = req.uri().clone();
+        *again.version_mut() = req.version();
+        *again.headers_mut() = req.headers().clone();
+        *again.extensions_mut() = req.extensions().clone();
+        Some(again)
+    }
+}
+
+fn retry_layer() -> tower::retry::RetryLayer<AskAgain> {
+    tower::retry::RetryLayer::new(AskAgain::new())
 }
 
 /// The kube-rs client stack (base URI, auth) over a plain HTTP connector (the simulator,
@@ -400,5 +468,40 @@ mod tests {
         assert!(is_timeout(&io));
         let other = std::io::Error::other("the words timed out appear here");
         assert!(!is_timeout(&other));
+    }
+
+    #[test]
+    fn reads_are_asked_again_on_any_server_error_writes_only_where_nothing_was_done() {
+        use http::{Method, StatusCode as S};
+        for status in [
+            S::TOO_MANY_REQUESTS,
+            S::INTERNAL_SERVER_ERROR,
+            S::BAD_GATEWAY,
+            S::SERVICE_UNAVAILABLE,
+            S::GATEWAY_TIMEOUT,
+        ] {
+            assert!(asked_again(&Method::GET, status), "GET {status}");
+        }
+        for status in [
+            S::OK,
+            S::NOT_FOUND,
+            S::CONFLICT,
+            S::FORBIDDEN,
+            S::NOT_IMPLEMENTED,
+        ] {
+            assert!(!asked_again(&Method::GET, status), "GET {status}");
+        }
+        for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+            assert!(asked_again(&m, S::TOO_MANY_REQUESTS), "{m} 429");
+            assert!(asked_again(&m, S::SERVICE_UNAVAILABLE), "{m} 503");
+            for status in [
+                S::INTERNAL_SERVER_ERROR,
+                S::GATEWAY_TIMEOUT,
+                S::BAD_GATEWAY,
+                S::CONFLICT,
+            ] {
+                assert!(!asked_again(&m, status), "{m} {status}: may have been done");
+            }
+        }
     }
 }
