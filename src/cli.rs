@@ -1013,7 +1013,9 @@ async fn run_recover(g: &Global, a: &RecoverArgs) -> Result<ExitCode, Error> {
     let journal = Journal::default();
     let ns = cluster.namespace.clone();
     let report = tokio::select! {
-        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
+        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r.map_err(|e| {
+            journal.after_writes(e, &format!("recovery of pod {ns}/{}", a.pod), "run the same command again to follow it (every step is checked again)")
+        })?,
         _ = tokio::signal::ctrl_c() => {
             return Err(Error::Interrupted(Some(format!("recovery of pod {ns}/{}: {}", a.pod, journal.summary()))));
         }
@@ -1107,7 +1109,8 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
     render_result(g, &report, report.exit_code(), &report.message, &details)
 }
 
-/// A rollout action, ended by Ctrl-C with what was written and what is left (exit 130).
+/// A rollout action, ended by Ctrl-C (exit 130) or an error with what was written and what is
+/// left.
 async fn interruptible<T>(
     run: impl std::future::Future<Output = Result<T, Error>>,
     ns: &str,
@@ -1115,7 +1118,11 @@ async fn interruptible<T>(
     journal: &crate::ops::Journal,
 ) -> Result<T, Error> {
     tokio::select! {
-        r = run => r,
+        r = run => r.map_err(|e| journal.after_writes(
+            e,
+            &format!("rollout of statefulset {ns}/{name}"),
+            "run the same command again to continue (every step is checked again)",
+        )),
         _ = tokio::signal::ctrl_c() => Err(Error::Interrupted(Some(format!(
             "rollout of statefulset {ns}/{name}: {}; run the same command again to continue (every step is checked again)",
             journal.summary()
@@ -1143,7 +1150,9 @@ async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
     let journal = Journal::default();
     let ns = cluster.namespace.clone();
     let report = tokio::select! {
-        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r?,
+        r = run(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal) => r.map_err(|e| {
+            journal.after_writes(e, &format!("resize of statefulset {ns}/{}", a.name), "run the same command again to continue from there")
+        })?,
         _ = tokio::signal::ctrl_c() => {
             return Err(Error::Interrupted(Some(format!("resize of statefulset {ns}/{}: {}; run the same command again to continue from there", a.name, journal.summary()))));
         }
@@ -1194,7 +1203,9 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     let mut log = crate::progress::Progress::stderr();
     let journal = crate::ops::Journal::default();
     let report = tokio::select! {
-        r = run(&cluster, &opts, &mut log, &journal) => r?,
+        r = run(&cluster, &opts, &mut log, &journal) => r.map_err(|e| {
+            journal.after_writes(e, &format!("drain of node {}", a.node), "the node stays cordoned; run the same command again to continue (evicted pods are not evicted twice)")
+        })?,
         _ = tokio::signal::ctrl_c() => {
             return Err(Error::Interrupted(Some(format!("drain of node {}: {}; run the same command again to continue (the node stays cordoned; evicted pods are not evicted twice)", a.node, journal.summary()))));
         }

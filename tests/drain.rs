@@ -1410,3 +1410,44 @@ fn a_spec_change_never_observed_stops_the_drain_after_its_bound() {
     );
     c.kubectl_ok(&["uncordon", &node]);
 }
+
+/// Issue 34 items 10 and 15: an eviction the API server refuses (403) after the node was
+/// cordoned ends the drain with one error line that says what was written (the cordon) and
+/// that the node stays cordoned, and the node does.
+#[test]
+fn a_failed_eviction_after_the_cordon_says_what_was_written_and_the_node_stays_cordoned() {
+    let c = Cluster::fast("drain-fails", 3);
+    if !c.require_ready_nodes(3) {
+        return;
+    }
+    let Some(sim) = c.sim_or_skip("injects a refused eviction into the simulator") else {
+        return;
+    };
+    let Some(network) = c.class_or_skip("network") else {
+        return;
+    };
+    Sts {
+        class: &network,
+        ..Default::default()
+    }
+    .deploy(&c, 120);
+    let node = c.jsonpath(&["get", "pod", "flask-1"], "{.spec.nodeName}");
+    // the eviction is a create of pods/eviction
+    sim.inject(crate::harness::fault("create", "pods", 403, 1));
+    let out = c.sts(&["drain", &node, "--ignore-daemonsets", "--timeout", "60s"]);
+    assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stderr);
+    assert!(
+        errors[0].contains(&format!("drain of node {node}: written: cordoned node {node}"))
+            && errors[0].contains("the node stays cordoned"),
+        "{}",
+        errors[0]
+    );
+    assert!(unschedulable(&c, &node), "still cordoned");
+    c.kubectl_ok(&["uncordon", &node]);
+}

@@ -237,11 +237,30 @@ fn resize_storage_grows_every_claim_and_keeps_the_pods_running() {
         "90s",
     ]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // what was written and what is left, in the one error line
     assert!(
         out.stderr
-            .contains("run the same command again to re-create it"),
+            .contains("run the same command again to re-create it")
+            && out
+                .stderr
+                .contains("written: claim www-flask-0 requests 4Gi")
+            && out.stderr.contains(
+                "deleted statefulset flask with propagationPolicy Orphan (its pods keep running)"
+            ),
         "{}",
         out.stderr
+    );
+    let errors: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", out.stderr);
+    assert_eq!(
+        errors[0].matches("run the same command again").count(),
+        1,
+        "{}",
+        errors[0]
     );
     assert_ne!(
         c.kubectl(&["get", "sts", "flask"]).code,

@@ -87,6 +87,29 @@ impl Journal {
         }
     }
 
+    /// An error met after this run wrote something says what was written, what is left, and
+    /// `go_on` (how to continue): the operator must not have to guess from a bare API error
+    /// whether the node is still cordoned or the set already deleted. Before any write the
+    /// error is left as it is.
+    pub fn after_writes(
+        &self,
+        e: crate::error::Error,
+        what: &str,
+        go_on: &str,
+    ) -> crate::error::Error {
+        let wrote = self.inner.lock().map(|j| !j.0.is_empty()).unwrap_or(false);
+        if !wrote {
+            return e;
+        }
+        let summary = self.summary();
+        // what is left may say how to go on already
+        if summary.contains("run the same command again") {
+            e.with_hint(&format!("{what}: {summary}"))
+        } else {
+            e.with_hint(&format!("{what}: {summary}; {go_on}"))
+        }
+    }
+
     /// One sentence for the interruption's error line.
     pub fn summary(&self) -> String {
         let Ok(j) = self.inner.lock() else {

@@ -475,17 +475,24 @@ pub async fn run(
             )));
         };
         let started = Instant::now();
+        // an error from here on says (through the journal) that the set is deleted, its pods
+        // running on, and that the same command creates it again
         journal.left(&format!(
-            "create statefulset {ns}/{name} from {}",
+            "create statefulset {ns}/{name} from {} (it is deleted, its pods keep running): run the same command again to re-create it",
             path.display()
         ));
         let new = recreated(set, &opts.template, &opts.size);
         loop {
             let created = cluster.create_statefulset(ns, &new).await.map_err(|e| {
-                e.with_hint(&format!(
-                    "statefulset {ns}/{name} is deleted (its pods keep running) and saved in {}: run the same command again to re-create it",
-                    path.display()
-                ))
+                // a resume wrote nothing before this: its journal cannot say the set is gone
+                if resume == Resume::Start {
+                    e
+                } else {
+                    e.with_hint(&format!(
+                        "statefulset {ns}/{name} is deleted (its pods keep running) and saved in {}: run the same command again to re-create it",
+                        path.display()
+                    ))
+                }
             })?;
             match created {
                 Guarded::Done(c) => {
@@ -986,7 +993,7 @@ async fn start(
         "deleted statefulset {name} with propagationPolicy Orphan (its pods keep running)"
     ));
     journal.left(&format!(
-        "create statefulset {ns}/{name} again from {} — run the same command again",
+        "create statefulset {ns}/{name} again from {} (it is deleted, its pods keep running): run the same command again to re-create it",
         path.display()
     ));
     log.say(&format!(
