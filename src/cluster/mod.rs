@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::{Access, Attachment, Claim, Fleet, ServiceLookup, SetParts, Snapshot, Volume};
 
 mod connect;
+mod lease;
 mod watch;
 pub use connect::{api_failure, redact_url, ConnectOptions};
 pub use watch::Changes;
