@@ -1289,9 +1289,14 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     };
     let mut log = crate::progress::Progress::stderr();
     let journal = crate::ops::Journal::default();
+    let leases = leases_for(&cluster, &a.lease, format!("kubectl sts drain {}", a.node))?;
     let report = tokio::select! {
-        r = run(&cluster, &opts, &mut log, &journal) => r?,
+        r = run(&cluster, &opts, &leases, &mut log, &journal) => {
+            release_leases(&leases).await;
+            r?
+        }
         _ = tokio::signal::ctrl_c() => {
+            release_leases(&leases).await;
             return Err(Error::Interrupted(Some(format!("drain of node {}: {}; run the same command again to continue (the node stays cordoned; evicted pods are not evicted twice)", a.node, journal.summary()))));
         }
     };

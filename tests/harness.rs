@@ -11,6 +11,8 @@ pub trait Tool {
     fn sts(&self, args: &[&str]) -> Out;
     /// The same with another kubeconfig (another user).
     fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out;
+    /// The same with extra environment variables.
+    fn sts_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out;
     /// Starts the tool in the background (collect it with `wait_with_output`).
     fn sts_spawn(&self, args: &[&str]) -> std::process::Child;
     /// The same with extra environment variables.
@@ -39,6 +41,14 @@ impl Tool for Cluster {
 
     fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out {
         sts_cmd(self, args, kubeconfig)
+            .output()
+            .expect("run kubectl-sts")
+            .into()
+    }
+
+    fn sts_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+        sts_cmd(self, args, &self.kubeconfig)
+            .envs(env.iter().copied())
             .output()
             .expect("run kubectl-sts")
             .into()

@@ -18,8 +18,8 @@ use super::Waker;
 use crate::cluster::{Cluster, Guarded};
 use crate::error::Error;
 use crate::model::lease::{
-    desired, held_refusal, identity, lease_name, renew_deadline, renew_every, standing, Holding,
-    LeaseRecord, Standing,
+    desired, held_refusal, identity, lease_name, renew_deadline, renew_every, standing, Heartbeat,
+    Holding, LeaseRecord, Standing, DRAIN_HEARTBEAT,
 };
 use crate::progress::Progress;
 
@@ -59,12 +59,14 @@ struct HeldState {
     lost: Option<String>,
 }
 
-/// The Leases of one run of a command.
+/// The Leases of one run of a command, and the heartbeats of the nodes it drains.
 pub struct Leases {
     cluster: Cluster,
     me: String,
     opts: LeaseOptions,
     held: Mutex<BTreeMap<(String, String), Held>>,
+    /// Nodes whose drain heartbeat this process renews, with the task that renews it.
+    beating: Mutex<Vec<(String, tokio::task::JoinHandle<()>)>>,
 }
 
 impl Leases {
@@ -74,6 +76,7 @@ impl Leases {
             me: holder_identity(),
             opts,
             held: Mutex::new(BTreeMap::new()),
+            beating: Mutex::new(vec![]),
         }
     }
 
@@ -305,7 +308,8 @@ impl Leases {
         Some(release_warning(ns, set, "it kept changing"))
     }
 
-    /// Releases every Lease still held (the end of a run, an error, Ctrl-C): the warnings.
+    /// Releases every Lease still held and ends every heartbeat (the end of a run, an error,
+    /// Ctrl-C): the warnings.
     pub async fn release_all(&self) -> Vec<String> {
         let keys: Vec<(String, String)> = self
             .held
@@ -316,8 +320,87 @@ impl Leases {
         for (ns, set) in keys {
             warnings.extend(self.release(&ns, &set).await);
         }
+        let beats: Vec<(String, tokio::task::JoinHandle<()>)> = self
+            .beating
+            .lock()
+            .map(|mut b| std::mem::take(&mut *b))
+            .unwrap_or_default();
+        for (node, task) in beats {
+            task.abort();
+            let _ = task.await;
+            if let Err(e) = heartbeat(&self.cluster, &node, &self.me, None).await {
+                warnings.push(format!(
+                    "the drain heartbeat on node {node} could not be removed ({e}): kubectl sts uncordon finds it stale after it stops changing"
+                ));
+            }
+        }
         warnings
     }
+
+    /// Writes this process's drain heartbeat on `node` now and renews it every third of the
+    /// Lease duration until [`Leases::release_all`]: `uncordon` refuses while it changes.
+    pub async fn beat_node(&self, node: &str) -> Result<(), Error> {
+        let every = renew_every(self.opts.duration);
+        let beat = Heartbeat {
+            holder: self.me.clone(),
+            renew_time: String::new(),
+            renew_every_seconds: every.as_secs().max(1),
+        };
+        heartbeat(&self.cluster, node, &self.me, Some(&beat)).await?;
+        let (cluster, name, me) = (self.cluster.clone(), node.to_string(), self.me.clone());
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                // a failed renewal is tried at the next beat; uncordon allows two to go missing
+                let _ = heartbeat(&cluster, &name, &me, Some(&beat)).await;
+            }
+        });
+        if let Ok(mut b) = self.beating.lock() {
+            b.push((node.to_string(), task));
+        }
+        Ok(())
+    }
+}
+
+/// Writes (`beat`: its renewTime now, on this machine's clock) or removes (None: only while it
+/// is this process's) the drain heartbeat on `node`, behind the node's resourceVersion, a few
+/// times over the kubelet's status writes. A node that is no longer cordoned gets no heartbeat:
+/// its drain stops.
+async fn heartbeat(
+    cluster: &Cluster,
+    node: &str,
+    me: &str,
+    beat: Option<&Heartbeat>,
+) -> Result<(), Error> {
+    for _ in 0..super::retry::CONFLICT_ATTEMPTS {
+        let n = cluster.get_node(node).await?;
+        let current = n
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(DRAIN_HEARTBEAT));
+        let value = match beat {
+            Some(_) if n.spec.as_ref().and_then(|s| s.unschedulable) != Some(true) => return Ok(()),
+            Some(b) => Some(
+                Heartbeat {
+                    renew_time: jiff::Timestamp::now().to_string(),
+                    ..b.clone()
+                }
+                .value(),
+            ),
+            None if current.is_none_or(|v| Heartbeat::parse(v).holder != me) => return Ok(()),
+            None => None,
+        };
+        let rv = n.metadata.resource_version.clone().unwrap_or_default();
+        match cluster
+            .set_drain_heartbeat(node, &rv, value.as_deref())
+            .await?
+        {
+            Guarded::Done(_) | Guarded::Gone => return Ok(()),
+            Guarded::Conflict(_) => continue,
+        }
+    }
+    Ok(())
 }
 
 fn release_warning(ns: &str, set: &str, why: &str) -> String {
