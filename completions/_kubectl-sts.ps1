@@ -346,7 +346,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;drain' {
             [CompletionResult]::new('--pinned', '--pinned', [CompletionResultType]::ParameterName, 'Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for one pod (its set''s disruption Lease, its eviction allowed, its replacement available); 0 = no limit')
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'A kubelet silent for longer than this makes the node dead: not drained')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
             [CompletionResult]::new('--pod-selector', '--pod-selector', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')

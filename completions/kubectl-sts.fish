@@ -278,7 +278,7 @@ complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand release-node" -s V -l version -d 'Print version'
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l pinned -d 'Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns' -r -f -a "refuse\t''
 wait\t''"
-complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l timeout -d 'Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit' -r
+complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l timeout -d 'Longest wait for one pod (its set\'s disruption Lease, its eviction allowed, its replacement available); 0 = no limit' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l node-silence -d 'A kubelet silent for longer than this makes the node dead: not drained' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -s l -l pod-selector -d 'Only the node\'s pods that match this label selector (as kubectl drain)' -r
 complete -c kubectl-sts -n "__fish_kubectl_sts_using_subcommand drain" -l grace-period -d 'Seconds each evicted pod gets to terminate; -1 (default) = the pod\'s own (as kubectl drain). A StatefulSet pod is never evicted with 0' -r

@@ -280,7 +280,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForController, WaitsForNode, Terminating, NotWaitedFor, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s. At the end the node's pods are read again: terminating ones are waited for (--timeout; not those deleted longer ago than --skip-wait-for-delete-timeout), and what is left there is listed.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait, LeftTerminating with --skip-wait-for-delete-timeout; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForController, WaitsForNode, Terminating, NotWaitedFor, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s. At the end the node's pods are read again: terminating ones are waited for (--timeout; not those deleted longer ago than --skip-wait-for-delete-timeout), and what is left there is listed. Each set's pods are evicted behind its disruption Lease (coordination.k8s.io Lease kubectl-sts.<set>: another kubectl-sts process taking pods of the set down is waited for; KUBECTL_STS_LEASE_DURATION, default 15s); an uncordon under the drain, or another replica taken down beside it, stops it.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait, LeftTerminating with --skip-wait-for-delete-timeout; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -307,7 +307,7 @@ pub struct DrainArgs {
     /// Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns.
     #[arg(long, value_enum, default_value = "refuse")]
     pub pinned: PinnedMode,
-    /// Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit.
+    /// Longest wait for one pod (its set's disruption Lease, its eviction allowed, its replacement available); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
     /// A kubelet silent for longer than this makes the node dead: not drained.
