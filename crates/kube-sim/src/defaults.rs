@@ -351,55 +351,6 @@ pub fn validate_scale_replicas(replicas: i64) -> Vec<FieldError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn statefulset_defaults_match_golden() {
-        let mut sts: Value = serde_json::from_str(
-            r#"{"spec":{"selector":{"matchLabels":{"app":"flask"}},"replicas":3,
-            "template":{"metadata":{"labels":{"app":"flask"}},"spec":{"containers":[{"name":"a","image":"han0495/flask-example-app","ports":[{"containerPort":80}]}],
-            "initContainers":[{"name":"i","image":"busybox:1.28"}]}},
-            "volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"]}}]}}"#,
-        )
-        .unwrap();
-        default_statefulset(&mut sts);
-        let s = &sts["spec"];
-        assert_eq!(s["podManagementPolicy"], "OrderedReady");
-        assert_eq!(s["revisionHistoryLimit"], 10);
-        assert_eq!(
-            s["updateStrategy"],
-            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}})
-        );
-        let c = &s["template"]["spec"]["containers"][0];
-        assert_eq!(c["imagePullPolicy"], "Always");
-        assert_eq!(c["ports"][0]["protocol"], "TCP");
-        assert_eq!(
-            s["template"]["spec"]["initContainers"][0]["imagePullPolicy"],
-            "IfNotPresent"
-        );
-        assert_eq!(
-            s["volumeClaimTemplates"][0]["kind"],
-            "PersistentVolumeClaim"
-        );
-        assert_eq!(
-            s["volumeClaimTemplates"][0]["spec"]["volumeMode"],
-            "Filesystem"
-        );
-    }
-
-    #[test]
-    fn forbidden_sts_update() {
-        let old = json!({"spec": {"serviceName": "a", "replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}}}});
-        let mut new = old.clone();
-        new["spec"]["replicas"] = json!(5);
-        assert!(validate_statefulset_update(&new, &old).is_empty());
-        new["spec"]["serviceName"] = json!("b");
-        assert_eq!(validate_statefulset_update(&new, &old).len(), 1);
-    }
-}
-
 /// `ValidateLease` (pkg/apis/coordination/validation): the name a DNS-1123 subdomain (on
 /// create), and `ValidateLeaseSpec` (on create and update).
 pub fn validate_lease(lease: &Value, create: bool) -> Vec<FieldError> {
@@ -477,4 +428,53 @@ fn subdomain_errors(field: &str, name: &str) -> Vec<FieldError> {
         ));
     }
     errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statefulset_defaults_match_golden() {
+        let mut sts: Value = serde_json::from_str(
+            r#"{"spec":{"selector":{"matchLabels":{"app":"flask"}},"replicas":3,
+            "template":{"metadata":{"labels":{"app":"flask"}},"spec":{"containers":[{"name":"a","image":"han0495/flask-example-app","ports":[{"containerPort":80}]}],
+            "initContainers":[{"name":"i","image":"busybox:1.28"}]}},
+            "volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"]}}]}}"#,
+        )
+        .unwrap();
+        default_statefulset(&mut sts);
+        let s = &sts["spec"];
+        assert_eq!(s["podManagementPolicy"], "OrderedReady");
+        assert_eq!(s["revisionHistoryLimit"], 10);
+        assert_eq!(
+            s["updateStrategy"],
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}})
+        );
+        let c = &s["template"]["spec"]["containers"][0];
+        assert_eq!(c["imagePullPolicy"], "Always");
+        assert_eq!(c["ports"][0]["protocol"], "TCP");
+        assert_eq!(
+            s["template"]["spec"]["initContainers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
+        assert_eq!(
+            s["volumeClaimTemplates"][0]["kind"],
+            "PersistentVolumeClaim"
+        );
+        assert_eq!(
+            s["volumeClaimTemplates"][0]["spec"]["volumeMode"],
+            "Filesystem"
+        );
+    }
+
+    #[test]
+    fn forbidden_sts_update() {
+        let old = json!({"spec": {"serviceName": "a", "replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}}}});
+        let mut new = old.clone();
+        new["spec"]["replicas"] = json!(5);
+        assert!(validate_statefulset_update(&new, &old).is_empty());
+        new["spec"]["serviceName"] = json!("b");
+        assert_eq!(validate_statefulset_update(&new, &old).len(), 1);
+    }
 }
