@@ -76,6 +76,11 @@ pub fn lease_exists(c: &Cluster, set: &str) -> bool {
         == 0
 }
 
+/// `kubectl sts scale flask --replicas 2` and `extra`.
+fn scale_to_2(c: &Cluster, extra: &[&str]) -> crate::harness::Out {
+    c.sts(&[&["scale", "flask", "--replicas", "2"], extra].concat())
+}
+
 fn replicas(c: &Cluster) -> String {
     c.jsonpath(&["get", "statefulset", "flask"], "{.spec.replicas}")
 }
@@ -103,16 +108,7 @@ fn a_holder_whose_clock_is_five_minutes_off_neither_lets_a_waiter_in_early_nor_m
     }
     hold_lease(&c, "flask", HOLDER, 3, -300);
     let renewer = renewing(&c, "flask", -300);
-    let out = c.sts(&[
-        "scale",
-        "flask",
-        "--replicas",
-        "2",
-        "--timeout",
-        "8s",
-        "-o",
-        "json",
-    ]);
+    let out = scale_to_2(&c, &["--timeout", "8s", "-o", "json"]);
     drop(renewer);
     assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
     let d = out.json();
@@ -142,16 +138,7 @@ fn a_holder_whose_clock_is_five_minutes_off_neither_lets_a_waiter_in_early_nor_m
         &patch,
     ]);
     let started = Instant::now();
-    let out = c.sts(&[
-        "scale",
-        "flask",
-        "--replicas",
-        "2",
-        "--timeout",
-        "90s",
-        "-o",
-        "json",
-    ]);
+    let out = scale_to_2(&c, &["--timeout", "90s", "-o", "json"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         started.elapsed() < Duration::from_secs(90),
@@ -179,7 +166,7 @@ fn break_lease_takes_over_only_from_the_holder_named() {
     }
     // an hour's duration, never renewed: a crashed process with a long lease
     hold_lease(&c, "flask", HOLDER, 3600, 0);
-    let dry = c.sts(&["scale", "flask", "--replicas", "2", "--dry-run"]);
+    let dry = scale_to_2(&c, &["--dry-run"]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     let restart = c.sts(&[
         "rollout",
@@ -192,29 +179,19 @@ fn break_lease_takes_over_only_from_the_holder_named() {
     ]);
     assert_eq!(restart.code, 4, "{}\n{}", restart.stdout, restart.stderr);
     assert_eq!(restart.json()["blockers"][0]["code"], "DisruptionLeaseHeld");
-    let wrong = c.sts(&[
-        "scale",
-        "flask",
-        "--replicas",
-        "2",
-        "--timeout",
-        "3s",
-        "--break-lease",
-        "someone@else:1:00000001",
-    ]);
+    let wrong = scale_to_2(
+        &c,
+        &[
+            "--timeout",
+            "3s",
+            "--break-lease",
+            "someone@else:1:00000001",
+        ],
+    );
     assert_eq!(wrong.code, 4, "{}", wrong.stderr);
     assert!(wrong.stderr.contains(HOLDER), "{}", wrong.stderr);
     assert_eq!(replicas(&c), "3");
-    let out = c.sts(&[
-        "scale",
-        "flask",
-        "--replicas",
-        "2",
-        "--timeout",
-        "90s",
-        "--break-lease",
-        HOLDER,
-    ]);
+    let out = scale_to_2(&c, &["--timeout", "90s", "--break-lease", HOLDER]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains(&format!(
@@ -259,6 +236,49 @@ fn flask_apart(c: &Cluster, min_ready: i64) -> Option<(String, String)> {
     Some((a, b))
 }
 
+/// A 3-node cluster for `test` with flask apart ([`flask_apart`]): it, and the nodes of flask-1
+/// and flask-2.
+fn three_nodes(test: &str, min_ready: i64) -> Option<(Cluster, String, String)> {
+    let c = Cluster::fast(test, 3);
+    if !c.require_ready_nodes(3) {
+        return None;
+    }
+    let (a, b) = flask_apart(&c, min_ready)?;
+    Some((c, a, b))
+}
+
+/// Every request of the simulated API server this slow (nothing on a real cluster).
+fn slow(c: &Cluster, by: Duration) {
+    if let Some(sim) = c.sim() {
+        sim.faults.lock().unwrap().latency = by;
+    }
+}
+
+/// `kubectl sts drain NODE` as the tests run it.
+fn drain_args(node: &str) -> [&str; 7] {
+    [
+        "drain",
+        node,
+        "--ignore-daemonsets",
+        "--timeout",
+        "180s",
+        "-o",
+        "json",
+    ]
+}
+
+/// How a process the test started ended.
+fn finished(child: std::process::Child) -> crate::harness::Out {
+    child.wait_with_output().expect("collect").into()
+}
+
+fn heartbeat_on(c: &Cluster, node: &str) -> String {
+    c.jsonpath(
+        &["get", "node", node],
+        "{.metadata.annotations.kubectl-sts\\.io/drain-heartbeat}",
+    )
+}
+
 /// The reproduction: two `kubectl sts drain` processes on the nodes of flask-1 and
 /// flask-2, started together, no PodDisruptionBudget, every request 300 ms slow. Each reads the
 /// set healthy; without the Lease both evicted in the same second. With it the second waits for
@@ -266,37 +286,16 @@ fn flask_apart(c: &Cluster, min_ready: i64) -> Option<(String, String)> {
 /// nothing holds other tools back (no budget: STS022).
 #[test]
 fn two_drains_of_nodes_holding_pods_of_one_set_never_take_two_down() {
-    let c = Cluster::fast("lease-two-drains", 3);
-    if !c.require_ready_nodes(3) {
-        return;
-    }
     // both replacements go to flask-0's node, the one left schedulable
-    let Some((a, b)) = flask_apart(&c, 0) else {
+    let Some((c, a, b)) = three_nodes("lease-two-drains", 0) else {
         return;
     };
-    if let Some(sim) = c.sim() {
-        sim.faults.lock().unwrap().latency = Duration::from_millis(300);
-    }
+    slow(&c, Duration::from_millis(300));
     let watch = c.watch_pods(Some("app=flask"));
-    let args = |node: &str| {
-        vec![
-            "drain".to_string(),
-            node.to_string(),
-            "--ignore-daemonsets".into(),
-            "--timeout".into(),
-            "180s".into(),
-            "-o".into(),
-            "json".into(),
-        ]
-    };
-    let (aa, ba) = (args(&a), args(&b));
-    let first = c.sts_spawn(&aa.iter().map(String::as_str).collect::<Vec<_>>());
-    let second = c.sts_spawn(&ba.iter().map(String::as_str).collect::<Vec<_>>());
-    let first: crate::harness::Out = first.wait_with_output().unwrap().into();
-    let second: crate::harness::Out = second.wait_with_output().unwrap().into();
-    if let Some(sim) = c.sim() {
-        sim.faults.lock().unwrap().latency = Duration::ZERO;
-    }
+    let first = c.sts_spawn(&drain_args(&a));
+    let second = c.sts_spawn(&drain_args(&b));
+    let (first, second) = (finished(first), finished(second));
+    slow(&c, Duration::ZERO);
     let log = watch.stop();
     for out in [&first, &second] {
         assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
@@ -332,11 +331,7 @@ fn two_drains_of_nodes_holding_pods_of_one_set_never_take_two_down() {
 /// dead drain's heartbeat on its node is then stale: uncordon watches it, says so and goes on.
 #[test]
 fn a_holder_killed_with_sigkill_is_taken_over_once_its_lease_expires() {
-    let c = Cluster::fast("lease-sigkill", 3);
-    if !c.require_ready_nodes(3) {
-        return;
-    }
-    let Some((a, b)) = flask_apart(&c, 10) else {
+    let Some((c, a, b)) = three_nodes("lease-sigkill", 10) else {
         return;
     };
     let short = [("KUBECTL_STS_LEASE_DURATION", "3s")];
@@ -352,19 +347,7 @@ fn a_holder_killed_with_sigkill_is_taken_over_once_its_lease_expires() {
     assert!(lease_exists(&c, "flask"), "held while it waits for flask-1");
     holder.kill().expect("SIGKILL");
     let _ = holder.wait();
-    let out = c.sts_spawn_env(
-        &[
-            "drain",
-            &b,
-            "--ignore-daemonsets",
-            "--timeout",
-            "120s",
-            "-o",
-            "json",
-        ],
-        &short,
-    );
-    let out: crate::harness::Out = out.wait_with_output().unwrap().into();
+    let out = finished(c.sts_spawn_env(&drain_args(&b), &short));
     let log = watch.stop();
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(out.json()["outcome"], "Drained");
@@ -378,11 +361,10 @@ fn a_holder_killed_with_sigkill_is_taken_over_once_its_lease_expires() {
     assert_eq!(most, 1, "never two flask pods down at once:\n{log}");
     assert!(!lease_exists(&c, "flask"), "released by the second drain");
     // the killed drain's heartbeat is still on its node, and no longer changes
-    let beat = c.jsonpath(
-        &["get", "node", &a],
-        "{.metadata.annotations.kubectl-sts\\.io/drain-heartbeat}",
+    assert!(
+        !heartbeat_on(&c, &a).is_empty(),
+        "the killed drain's heartbeat stays"
     );
-    assert!(!beat.is_empty(), "the killed drain's heartbeat stays");
     let un = c.sts_env(&["uncordon", &a], &short);
     assert_eq!(un.code, 0, "{}\n{}", un.stdout, un.stderr);
     assert!(un.stdout.contains("that drain is gone"), "{}", un.stdout);
@@ -403,24 +385,9 @@ fn an_uncordon_under_a_running_drain_is_refused_or_stops_the_drain() {
         return;
     };
     let short = [("KUBECTL_STS_LEASE_DURATION", "3s")];
-    let drain = c.sts_spawn_env(
-        &[
-            "drain",
-            &node,
-            "--ignore-daemonsets",
-            "--timeout",
-            "120s",
-            "-o",
-            "json",
-        ],
-        &short,
-    );
+    let drain = c.sts_spawn_env(&drain_args(&node), &short);
     c.eventually(30, "the drain cordoned the node and beats", || {
-        let beat = c.jsonpath(
-            &["get", "node", &node],
-            "{.metadata.annotations.kubectl-sts\\.io/drain-heartbeat}",
-        );
-        (unschedulable(&c, &node) && !beat.is_empty()).then_some(())
+        (unschedulable(&c, &node) && !heartbeat_on(&c, &node).is_empty()).then_some(())
     });
     let refused = c.sts_env(&["uncordon", &node, "-o", "json"], &short);
     assert_eq!(refused.code, 4, "{}\n{}", refused.stdout, refused.stderr);
@@ -435,7 +402,7 @@ fn an_uncordon_under_a_running_drain_is_refused_or_stops_the_drain() {
     );
     assert!(unschedulable(&c, &node), "still cordoned");
     c.kubectl_ok(&["uncordon", &node]);
-    let out: crate::harness::Out = drain.wait_with_output().unwrap().into();
+    let out = finished(drain);
     assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
     let d = out.json();
     assert_eq!(d["outcome"], "Interfered", "{d}");
@@ -446,10 +413,7 @@ fn an_uncordon_under_a_running_drain_is_refused_or_stops_the_drain() {
         "{d}"
     );
     assert_eq!(d["evictions"].as_array().unwrap().len(), 0, "{d}");
-    let beat = c.jsonpath(
-        &["get", "node", &node],
-        "{.metadata.annotations.kubectl-sts\\.io/drain-heartbeat}",
-    );
+    let beat = heartbeat_on(&c, &node);
     assert!(beat.is_empty(), "the drain removed its heartbeat: {beat}");
 }
 
@@ -460,30 +424,16 @@ fn an_uncordon_under_a_running_drain_is_refused_or_stops_the_drain() {
 /// drain took down instead of stopping).
 #[test]
 fn beside_kubectl_drain_the_budget_keeps_it_to_one_down() {
-    let c = Cluster::fast("lease-kubectl-drain", 3);
-    if !c.require_ready_nodes(3) {
-        return;
-    }
-    let Some((a, b)) = flask_apart(&c, 0) else {
+    let Some((c, a, b)) = three_nodes("lease-kubectl-drain", 0) else {
         return;
     };
     crate::harness::budget(&c, "flask", "flask", "maxUnavailable: 1");
     c.eventually(30, "the budget computed", || {
         (c.jsonpath(&["get", "pdb", "flask"], "{.status.disruptionsAllowed}") == "1").then_some(())
     });
-    if let Some(sim) = c.sim() {
-        sim.faults.lock().unwrap().latency = Duration::from_millis(300);
-    }
+    slow(&c, Duration::from_millis(300));
     let watch = c.watch_pods(Some("app=flask"));
-    let ours = c.sts_spawn(&[
-        "drain",
-        &a,
-        "--ignore-daemonsets",
-        "--timeout",
-        "180s",
-        "-o",
-        "json",
-    ]);
+    let ours = c.sts_spawn(&drain_args(&a));
     let theirs = c.kubectl_spawn(&[
         "drain",
         &b,
@@ -491,11 +441,8 @@ fn beside_kubectl_drain_the_budget_keeps_it_to_one_down() {
         "--delete-emptydir-data",
         "--timeout=180s",
     ]);
-    let ours: crate::harness::Out = ours.wait_with_output().unwrap().into();
-    let theirs: crate::harness::Out = theirs.wait_with_output().unwrap().into();
-    if let Some(sim) = c.sim() {
-        sim.faults.lock().unwrap().latency = Duration::ZERO;
-    }
+    let (ours, theirs) = (finished(ours), finished(theirs));
+    slow(&c, Duration::ZERO);
     let log = watch.stop();
     assert_eq!(
         theirs.code, 0,
@@ -533,15 +480,7 @@ fn a_replica_taken_down_beside_a_drain_stops_it_loudly() {
     let old = flask_1().unwrap()["metadata"]["uid"].clone();
     // the drain's reads after its eviction come half a second later
     sim.faults.lock().unwrap().latency = Duration::from_millis(500);
-    let drain = c.sts_spawn(&[
-        "drain",
-        &a,
-        "--ignore-daemonsets",
-        "--timeout",
-        "120s",
-        "-o",
-        "json",
-    ]);
+    let drain = c.sts_spawn(&drain_args(&a));
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         let evicted = flask_1().is_none_or(|p| {
@@ -566,8 +505,8 @@ fn a_replica_taken_down_beside_a_drain_stops_it_loudly() {
     }
     sim.delete_kind("Pod", &ns, "flask-0", &Default::default())
         .expect("another tool deletes flask-0");
-    let out: crate::harness::Out = drain.wait_with_output().unwrap().into();
-    sim.faults.lock().unwrap().latency = Duration::ZERO;
+    let out = finished(drain);
+    slow(&c, Duration::ZERO);
     assert_eq!(out.code, 4, "{}\n{}", out.stdout, out.stderr);
     let d = out.json();
     assert_eq!(d["outcome"], "Interfered", "{d}");

@@ -38,17 +38,14 @@ impl Cluster {
         ns: &str,
         lease: &Lease,
     ) -> Result<Guarded<LeaseRecord>, Error> {
-        let name = lease.metadata.name.clone().unwrap_or_default();
         let api: Api<Lease> = Api::namespaced(self.client.clone(), ns);
-        match api.create(&write_post(), lease).await {
-            Ok(l) => Ok(Guarded::Done(LeaseRecord::from_lease(&l))),
-            Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
-            Err(e) => Err(self.lease_failure(e, "create", ns, &name)),
-        }
+        let written = api.create(&write_post(), lease).await;
+        self.lease_written(written, "create", ns, lease)
     }
 
     /// PUT the Lease behind the resourceVersion it carries: 409 when it changed since it was
-    /// read (another process renewed or took it), 404 when it is gone.
+    /// read (another process renewed or took it). (A Lease that is gone is created by the PUT:
+    /// the Lease strategy's AllowCreateOnUpdate, golden `leases/`.)
     pub async fn update_lease(
         &self,
         ns: &str,
@@ -56,11 +53,28 @@ impl Cluster {
     ) -> Result<Guarded<LeaseRecord>, Error> {
         let name = lease.metadata.name.clone().unwrap_or_default();
         let api: Api<Lease> = Api::namespaced(self.client.clone(), ns);
-        match api.replace(&name, &write_post(), lease).await {
+        let written = api.replace(&name, &write_post(), lease).await;
+        self.lease_written(written, "update", ns, lease)
+    }
+
+    /// A create's or update's answer: the Lease as written, or a 409 (404) to decide on.
+    fn lease_written(
+        &self,
+        written: Result<Lease, kube::Error>,
+        verb: &str,
+        ns: &str,
+        lease: &Lease,
+    ) -> Result<Guarded<LeaseRecord>, Error> {
+        match written {
             Ok(l) => Ok(Guarded::Done(LeaseRecord::from_lease(&l))),
             Err(kube::Error::Api(s)) if s.code == 409 => Ok(Guarded::Conflict(s.message)),
             Err(kube::Error::Api(s)) if s.code == 404 => Ok(Guarded::Gone),
-            Err(e) => Err(self.lease_failure(e, "update", ns, &name)),
+            Err(e) => Err(self.lease_failure(
+                e,
+                verb,
+                ns,
+                lease.metadata.name.as_deref().unwrap_or_default(),
+            )),
         }
     }
 
