@@ -83,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
             [CompletionResult]::new('--max-steps', '--max-steps', [CompletionResultType]::ParameterName, 'Refuse a scale of more steps than this (each step is one pod and a wait)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (the removed pod gone, or the added one Ready, and all others Ready); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
             [CompletionResult]::new('--current-replicas', '--current-replicas', [CompletionResultType]::ParameterName, 'Proceed only if spec.replicas is this now (as kubectl scale --current-replicas)')
+            [CompletionResult]::new('--break-lease', '--break-lease', [CompletionResultType]::ParameterName, 'Take the set''s disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -232,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;rollout;apply' {
             [CompletionResult]::new('--to-partition', '--to-partition', [CompletionResultType]::ParameterName, 'RollingUpdate with a partition: lower it to N, maxUnavailable ordinals at a time')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for each step (its pods back on the update revision and available); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0')
+            [CompletionResult]::new('--break-lease', '--break-lease', [CompletionResultType]::ParameterName, 'Take the set''s disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -254,6 +256,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         'kubectl-sts;rollout;repair' {
             [CompletionResult]::new('--stuck-after', '--stuck-after', [CompletionResultType]::ParameterName, 'How long a pod must have been not Ready to count as stuck')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for the replacement to be available (at the update revision, or the current one below a partition); 0 = no limit')
+            [CompletionResult]::new('--break-lease', '--break-lease', [CompletionResultType]::ParameterName, 'Take the set''s disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -277,6 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;rollout;restart' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest the whole restart may take, every wait included (the controller observing the change, a pod stuck Terminating, each pod''s replacement); a pod not Ready for that long also stops it; 0 = no limit (the wait before each write for what settles by itself still ends at its own expected maximum)')
+            [CompletionResult]::new('--break-lease', '--break-lease', [CompletionResultType]::ParameterName, 'Take the set''s disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')
@@ -342,13 +346,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-sts' -ScriptBlock {
         }
         'kubectl-sts;drain' {
             [CompletionResult]::new('--pinned', '--pinned', [CompletionResultType]::ParameterName, 'Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Longest wait for one pod (its set''s disruption Lease, its eviction allowed, its replacement available); 0 = no limit')
             [CompletionResult]::new('--node-silence', '--node-silence', [CompletionResultType]::ParameterName, 'A kubelet silent for longer than this makes the node dead: not drained')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
             [CompletionResult]::new('--pod-selector', '--pod-selector', [CompletionResultType]::ParameterName, 'Only the node''s pods that match this label selector (as kubectl drain)')
             [CompletionResult]::new('--grace-period', '--grace-period', [CompletionResultType]::ParameterName, 'Seconds each evicted pod gets to terminate; -1 (default) = the pod''s own (as kubectl drain). A StatefulSet pod is never evicted with 0')
             [CompletionResult]::new('--skip-wait-for-delete-timeout', '--skip-wait-for-delete-timeout', [CompletionResultType]::ParameterName, 'Do not wait for a pod deleted longer ago than this (as kubectl drain); 0 = always wait')
             [CompletionResult]::new('--parallel-sets', '--parallel-sets', [CompletionResultType]::ParameterName, 'How many StatefulSets are drained at once (each still one pod at a time)')
+            [CompletionResult]::new('--break-lease', '--break-lease', [CompletionResultType]::ParameterName, 'Take the set''s disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write)')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace (default: the context''s namespace)')

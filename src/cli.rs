@@ -197,6 +197,8 @@ pub struct ScaleArgs {
     /// StatefulSet controller delete the removed pods' claims (refused otherwise).
     #[arg(long)]
     pub allow_claim_deletion: bool,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -278,7 +280,7 @@ pub struct ReleaseNodeArgs {
 
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForController, WaitsForNode, Terminating, NotWaitedFor, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s. At the end the node's pods are read again: terminating ones are waited for (--timeout; not those deleted longer ago than --skip-wait-for-delete-timeout), and what is left there is listed.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait, LeftTerminating with --skip-wait-for-delete-timeout; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
+    after_help = "Preflight (nothing written when anything blocks): the node Ready and its kubelet renewing its Lease; every pod on it with a verdict — Evictable, WaitsForPdb, WaitsForSet, WaitsForController, WaitsForNode, Terminating, NotWaitedFor, Skipped, Downtime; blocking: DaemonSetPod, LocalStorage, Unmanaged, MultiplePdbs, PinnedVolume, NoNodeFits, SetUnhealthy, RolloutInProgress, DowntimeNotAllowed, ZeroGracePeriod, RevisionChange, PinnedTogether. Then: cordon (annotated), evict through the Eviction API with the pod's uid as precondition, other pods first, then StatefulSet pods highest ordinal first, each next one after the previous pod's replacement is Ready and available on another node; a 429 is retried every 5 s. At the end the node's pods are read again: terminating ones are waited for (--timeout; not those deleted longer ago than --skip-wait-for-delete-timeout), and what is left there is listed. Each set's pods are evicted behind its disruption Lease (coordination.k8s.io Lease kubectl-sts.<set>: another kubectl-sts process taking pods of the set down is waited for; KUBECTL_STS_LEASE_DURATION, default 15s); an uncordon under the drain, or another replica taken down beside it, stops it.\n\nExit codes: 0 drained (or WaitingForNode with --pinned wait, LeftTerminating with --skip-wait-for-delete-timeout; --dry-run: may proceed), 4 refused (nothing changed) or stopped because something changed, 6 a pod did not settle within --timeout, 3 not found, 1 API error."
 )]
 pub struct DrainArgs {
     /// The node (NAME or node/NAME).
@@ -305,7 +307,7 @@ pub struct DrainArgs {
     /// Pods whose volume only this node holds: refuse (default), or wait — evicted last, Pending until the node returns.
     #[arg(long, value_enum, default_value = "refuse")]
     pub pinned: PinnedMode,
-    /// Longest wait for one pod (its eviction allowed, its replacement available); 0 = no limit.
+    /// Longest wait for one pod (its set's disruption Lease, its eviction allowed, its replacement available); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
     /// A kubelet silent for longer than this makes the node dead: not drained.
@@ -323,6 +325,8 @@ pub struct DrainArgs {
     /// How many StatefulSets are drained at once (each still one pod at a time).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..), value_name = "N")]
     pub parallel_sets: u16,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 /// The severity at which `check` exits 5.
@@ -402,6 +406,58 @@ pub struct UncordonArgs {
     /// Longest wait for the pods that waited for this node to be Ready again; 0 = no limit.
     #[arg(long, default_value = "10m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+}
+
+/// The flag of the commands that take a pod of a set down behind its disruption Lease.
+#[derive(Debug, Clone, Args)]
+pub struct LeaseArgs {
+    /// Take the set's disruption Lease over from HOLDER (as a refusal names it) without waiting for it to expire: only when that kubectl-sts process is gone for good, or hung while still renewing it. Naming the holder is the confirmation; every guard still runs (a live holder stops before its next write).
+    #[arg(long, value_name = "HOLDER", value_parser = holder_identity)]
+    pub break_lease: Option<String>,
+}
+
+fn holder_identity(s: &str) -> Result<String, String> {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(
+            "a holder identity as a refusal names it (user@host:pid:random), without spaces".into(),
+        );
+    }
+    Ok(s.to_string())
+}
+
+/// Environment: the `leaseDurationSeconds` of the disruption Leases this process takes.
+pub const LEASE_DURATION_ENV: &str = "KUBECTL_STS_LEASE_DURATION";
+
+/// The Leases of one command run: `purpose` says what it does, for the processes that wait.
+fn leases_for(
+    cluster: &Cluster,
+    a: &LeaseArgs,
+    purpose: String,
+) -> Result<crate::ops::lease::Leases, Error> {
+    let mut opts = crate::ops::lease::LeaseOptions::new(purpose);
+    opts.break_lease = a.break_lease.clone();
+    if let Some(v) = std::env::var_os(LEASE_DURATION_ENV) {
+        let v = v.to_string_lossy().into_owned();
+        let d = parse_duration(&v)
+            .map_err(|e| Error::usage(format!("{LEASE_DURATION_ENV}={v:?}: {e}")))?;
+        if d.subsec_nanos() != 0 || d < Duration::from_secs(1) || d > Duration::from_secs(3600) {
+            return Err(Error::usage(format!(
+                "{LEASE_DURATION_ENV}={v:?}: the disruption Lease's duration is whole seconds from 1s to 1h (default 15s)"
+            )));
+        }
+        opts.duration = d;
+    }
+    Ok(crate::ops::lease::Leases::new(cluster, opts))
+}
+
+/// Releases what a run still holds (its end, an error, Ctrl-C), within a few seconds: a Lease
+/// not released expires after its duration anyway.
+async fn release_leases(leases: &crate::ops::lease::Leases) {
+    if let Ok(warnings) = tokio::time::timeout(Duration::from_secs(5), leases.release_all()).await {
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -495,6 +551,8 @@ pub struct RolloutApplyArgs {
     /// Longest wait for each step (its pods back on the update revision and available); 0 = no limit. Also bounds the wait before each write for what settles by itself (a pod inside minReadySeconds, a terminating pod, the controller catching up), which ends at its own expected maximum even with 0.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -514,6 +572,8 @@ pub struct RolloutRepairArgs {
     /// Longest wait for the replacement to be available (at the update revision, or the current one below a partition); 0 = no limit.
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -527,6 +587,8 @@ pub struct RolloutRestartArgs {
     /// Longest the whole restart may take, every wait included (the controller observing the change, a pod stuck Terminating, each pod's replacement); a pod not Ready for that long also stops it; 0 = no limit (the wait before each write for what settles by itself still ends at its own expected maximum).
     #[arg(long, default_value = "5m", value_parser = parse_duration, value_name = "DURATION")]
     pub timeout: Duration,
+    #[command(flatten)]
+    pub lease: LeaseArgs,
 }
 
 /// A usage error in one line, as every error is: clap's first line (its tips and the usage
@@ -928,9 +990,18 @@ async fn run_scale(g: &Global, a: &ScaleArgs) -> Result<ExitCode, Error> {
     };
     let mut log = crate::progress::Progress::stderr();
     let ns = cluster.namespace.clone();
+    let leases = leases_for(
+        &cluster,
+        &a.lease,
+        format!("kubectl sts scale {} --replicas {}", a.name, a.replicas),
+    )?;
     let report = tokio::select! {
-        r = run(&cluster, &ns, &opts, &mut log) => r?,
+        r = run(&cluster, &ns, &opts, &leases, &mut log) => {
+            release_leases(&leases).await;
+            r?
+        }
         _ = tokio::signal::ctrl_c() => {
+            release_leases(&leases).await;
             // a step may be half done: say where the set is, so the operator can re-run
             let at = cluster
                 .get_statefulset(&ns, &a.name)
@@ -1040,6 +1111,16 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
         deadline: None,
     };
     let journal = crate::ops::Journal::default();
+    let (lease_args, verb) = match r {
+        RolloutCommand::Status(_) => (None, "status"),
+        RolloutCommand::Apply(a) => (Some((&a.lease, &a.name)), "apply"),
+        RolloutCommand::Repair(a) => (Some((&a.lease, &a.name)), "repair"),
+        RolloutCommand::Restart(a) => (Some((&a.lease, &a.name)), "restart"),
+    };
+    let leases = match lease_args {
+        Some((l, name)) => leases_for(&cluster, l, format!("kubectl sts rollout {verb} {name}"))?,
+        None => leases_for(&cluster, &LeaseArgs { break_lease: None }, String::new())?,
+    };
     let report = match r {
         RolloutCommand::Status(a) => {
             let watch = a.watch.then(|| no_limit_if_zero(a.timeout));
@@ -1068,10 +1149,11 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 ..base(&a.name, a.timeout)
             };
             interruptible(
-                rollout::apply(&cluster, &ns, &opts, &mut log, &journal),
+                rollout::apply(&cluster, &ns, &opts, &leases, &mut log, &journal),
                 &ns,
                 &a.name,
                 &journal,
+                &leases,
             )
             .await?
         }
@@ -1084,10 +1166,19 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
             };
             let mut confirm = confirmer();
             interruptible(
-                rollout::repair(&cluster, &ns, &opts, confirm.as_mut(), &mut log, &journal),
+                rollout::repair(
+                    &cluster,
+                    &ns,
+                    &opts,
+                    &leases,
+                    confirm.as_mut(),
+                    &mut log,
+                    &journal,
+                ),
                 &ns,
                 &a.name,
                 &journal,
+                &leases,
             )
             .await?
         }
@@ -1097,10 +1188,11 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
                 ..base(&a.name, a.timeout)
             };
             interruptible(
-                rollout::restart(&cluster, &ns, &opts, &mut log, &journal),
+                rollout::restart(&cluster, &ns, &opts, &leases, &mut log, &journal),
                 &ns,
                 &a.name,
                 &journal,
+                &leases,
             )
             .await?
         }
@@ -1110,14 +1202,15 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
 }
 
 /// A rollout action, ended by Ctrl-C (exit 130) or an error with what was written and what is
-/// left.
+/// left; the set's Lease released either way.
 async fn interruptible<T>(
     run: impl std::future::Future<Output = Result<T, Error>>,
     ns: &str,
     name: &str,
     journal: &crate::ops::Journal,
+    leases: &crate::ops::lease::Leases,
 ) -> Result<T, Error> {
-    tokio::select! {
+    let r = tokio::select! {
         r = run => r.map_err(|e| journal.after_writes(
             e,
             &format!("rollout of statefulset {ns}/{name}"),
@@ -1127,7 +1220,9 @@ async fn interruptible<T>(
             "rollout of statefulset {ns}/{name}: {}; run the same command again to continue (every step is checked again)",
             journal.summary()
         )))),
-    }
+    };
+    release_leases(leases).await;
+    r
 }
 
 async fn run_resize(g: &Global, a: &ResizeArgs) -> Result<ExitCode, Error> {
@@ -1202,11 +1297,16 @@ async fn run_drain(g: &Global, a: &DrainArgs) -> Result<ExitCode, Error> {
     };
     let mut log = crate::progress::Progress::stderr();
     let journal = crate::ops::Journal::default();
+    let leases = leases_for(&cluster, &a.lease, format!("kubectl sts drain {}", a.node))?;
     let report = tokio::select! {
-        r = run(&cluster, &opts, &mut log, &journal) => r.map_err(|e| {
-            journal.after_writes(e, &format!("drain of node {}", a.node), "the node stays cordoned; run the same command again to continue (evicted pods are not evicted twice)")
-        })?,
+        r = run(&cluster, &opts, &leases, &mut log, &journal) => {
+            release_leases(&leases).await;
+            r.map_err(|e| {
+                journal.after_writes(e, &format!("drain of node {}", a.node), "the node stays cordoned; run the same command again to continue (evicted pods are not evicted twice)")
+            })?
+        }
         _ = tokio::signal::ctrl_c() => {
+            release_leases(&leases).await;
             return Err(Error::Interrupted(Some(format!("drain of node {}: {}; run the same command again to continue (the node stays cordoned; evicted pods are not evicted twice)", a.node, journal.summary()))));
         }
     };

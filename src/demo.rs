@@ -140,13 +140,20 @@ impl Demo<'_> {
             current_replicas: None,
             max_steps: crate::ops::scale::DEFAULT_MAX_STEPS,
         };
+        let leases = crate::ops::lease::Leases::new(
+            &self.cluster,
+            crate::ops::lease::LeaseOptions::new(format!("kubectl sts scale to {replicas} (demo)")),
+        );
         let report = crate::ops::scale::run(
             &self.cluster,
             NS,
             &opts,
+            &leases,
             &mut Progress::plain(Box::new(&mut *self.out)),
         )
-        .await?;
+        .await;
+        leases.release_all().await;
+        let report = report?;
         self.note(&report.message)?;
         if report.exit_code() != ExitCode::Ok {
             return Err(step_failed(report.exit_code(), &report.message));

@@ -37,6 +37,8 @@ enum Env<'a> {
     Kubeconfig(&'a str),
     /// `--kubeconfig FILE`, a file written with this content.
     File(&'a str),
+    /// The test cluster's kubeconfig, and this environment variable.
+    Var(&'a str, &'a str),
 }
 
 struct Case<'a> {
@@ -107,6 +109,10 @@ fn run(c: &Cluster, case: &Case) -> Out {
                 "KUBECONFIG",
                 v.replace("GOOD", &c.kubeconfig.to_string_lossy()),
             );
+        }
+        Env::Var(k, v) => {
+            with_ns(&mut cmd);
+            cmd.env("KUBECONFIG", &c.kubeconfig).env(k, v);
         }
         Env::File(content) => {
             let p = dir.join(format!("kc-{}", uuid_like()));
@@ -383,6 +389,54 @@ fn sixty_kinds_of_bad_input_end_in_one_line_and_change_nothing() {
             2,
             "only lowers the partition",
         ),
+        // the disruption Lease: a holder to break must be one, its duration whole seconds
+        case(
+            &["scale", "flask", "--replicas", "1", "--break-lease", ""],
+            2,
+            "a holder identity as a refusal names it",
+        ),
+        case(
+            &["drain", "n1", "--break-lease", "alice @h:1:2", "--dry-run"],
+            2,
+            "without spaces",
+        ),
+        case(
+            &["rollout", "apply", "flask", "--break-lease"],
+            2,
+            "a value is required for '--break-lease <HOLDER>'",
+        ),
+        Case {
+            env: Env::Var("KUBECTL_STS_LEASE_DURATION", "soon"),
+            ..case(
+                &["scale", "flask", "--replicas", "1"],
+                2,
+                "KUBECTL_STS_LEASE_DURATION=\"soon\"",
+            )
+        },
+        Case {
+            env: Env::Var("KUBECTL_STS_LEASE_DURATION", "0s"),
+            ..case(
+                &["rollout", "restart", "flask"],
+                2,
+                "whole seconds from 1s to 1h",
+            )
+        },
+        Case {
+            env: Env::Var("KUBECTL_STS_LEASE_DURATION", "1500ms"),
+            ..case(
+                &["scale", "flask", "--replicas", "1"],
+                2,
+                "whole seconds from 1s to 1h",
+            )
+        },
+        Case {
+            env: Env::Var("KUBECTL_STS_LEASE_DURATION", "2h"),
+            ..case(
+                &["drain", "n1", "--dry-run"],
+                2,
+                "whole seconds from 1s to 1h",
+            )
+        },
         // not found
         case(&["inspect", "nope"], 3, "statefulset \"nope\" not found"),
         case(

@@ -35,7 +35,7 @@ spec:
 
 /// flask on network volumes behind a budget that allows no disruption; the node of flask-1
 /// (None, after saying so, where the cluster has no network class).
-fn behind_a_closed_budget(c: &Cluster) -> Option<String> {
+pub(crate) fn behind_a_closed_budget(c: &Cluster) -> Option<String> {
     let network = c.class_or_skip("network")?;
     Sts {
         class: &network,

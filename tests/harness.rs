@@ -11,8 +11,12 @@ pub trait Tool {
     fn sts(&self, args: &[&str]) -> Out;
     /// The same with another kubeconfig (another user).
     fn sts_with(&self, args: &[&str], kubeconfig: &Path) -> Out;
+    /// The same with extra environment variables.
+    fn sts_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out;
     /// Starts the tool in the background (collect it with `wait_with_output`).
     fn sts_spawn(&self, args: &[&str]) -> std::process::Child;
+    /// The same with extra environment variables.
+    fn sts_spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child;
     /// A directory with `kubectl-sts` and the plugin names `install-links` made beside it (for
     /// kubectl's plugin lookup on PATH), as a user's PATH holds them.
     fn bin_dir() -> PathBuf;
@@ -42,9 +46,23 @@ impl Tool for Cluster {
             .into()
     }
 
+    fn sts_env(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+        sts_cmd(self, args, &self.kubeconfig)
+            .envs(env.iter().copied())
+            .output()
+            .expect("run kubectl-sts")
+            .into()
+    }
+
     fn sts_spawn(&self, args: &[&str]) -> std::process::Child {
+        self.sts_spawn_env(args, &[])
+    }
+
+    fn sts_spawn_env(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         let mut cmd = sts_cmd(self, args, &self.kubeconfig);
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         cmd.spawn().expect("run kubectl-sts")
     }
 

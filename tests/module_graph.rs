@@ -506,12 +506,14 @@ const MODEL_LAYERS: &[&[&str]] = &[
     // plain data: the objects as fetched
     &["model"],
     // facts: what a set is, pod and node health, a replica starting, whose cordon it is,
-    // where pods may go, the codes of findings, how full a claim's volume is
+    // who holds a set's disruption Lease, where pods may go, the codes of findings, how full a
+    // claim's volume is
     &[
         "set",
         "health",
         "starting",
         "cordon",
+        "lease",
         "placement",
         "findings",
         "usage",

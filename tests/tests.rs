@@ -17,6 +17,7 @@ mod inspect_cli;
 mod inspect_model;
 mod inspect_requests;
 mod krew;
+mod lease;
 mod module_graph;
 mod recover;
 mod resize;

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::{Access, Attachment, Claim, Fleet, ServiceLookup, SetParts, Snapshot, Volume};
 
 mod connect;
+mod lease;
 mod watch;
 pub use connect::{api_failure, redact_url, ConnectOptions};
 pub use watch::Changes;
@@ -1147,7 +1148,8 @@ impl Cluster {
             .await
     }
 
-    /// Uncordons the node behind its resourceVersion and drops drain's annotation.
+    /// Uncordons the node behind its resourceVersion and drops drain's annotations (its
+    /// cordon's and its heartbeat: a drain that still runs stops, it is uncordoned).
     pub async fn uncordon(
         &self,
         name: &str,
@@ -1156,7 +1158,8 @@ impl Cluster {
         let api: Api<Node> = Api::all(self.client.clone());
         let patch = serde_json::json!({
             "metadata": {"resourceVersion": resource_version,
-                "annotations": {crate::model::set::CORDONED_BY: null}},
+                "annotations": {crate::model::set::CORDONED_BY: null,
+                    crate::model::lease::DRAIN_HEARTBEAT: null}},
             "spec": {"unschedulable": null},
         });
         self.merge_patch(api, name, patch, &format!("uncordon node {name}"))

@@ -83,7 +83,7 @@ const WATCH_BACKOFF_MAX: Duration = Duration::from_secs(30);
 /// and backs off (250 ms doubling to 30 s) after errors. An error is also a wake-up: the
 /// waiter re-reads and finds out. (kube-rs's `runtime::watcher` does the same with a relist,
 /// but brings json-patch and a state machine a wake-up does not need.)
-fn changes<K>(api: Api<K>, params: WatchParams) -> Changes
+pub(super) fn changes<K>(api: Api<K>, params: WatchParams) -> Changes
 where
     K: Resource + Clone + DeserializeOwned + std::fmt::Debug + Send + 'static,
 {

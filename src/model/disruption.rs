@@ -1038,6 +1038,60 @@ fn pdb_verdict(v: PodVerdict, ns: &str, name: &str) -> PodVerdict {
     }
 }
 
+/// Right after `evicted` was evicted: the set's other replicas that are down — missing (an
+/// ordinal of the range without a pod), terminating, or not Ready —, by name. Before the
+/// eviction they were all Ready (the verdict said so): one down now was taken down beside this
+/// drain, outside the set's disruption Lease (kubectl drain, an autoscaler, a person).
+pub fn others_down(set: &StatefulSet, pods: &[Pod], evicted: &str) -> Vec<String> {
+    let name = set.metadata.name.as_deref().unwrap_or_default();
+    let by_ordinal = super::set::set_pods(set, pods);
+    let start = super::set::start_ordinal(set);
+    let replicas = i64::from(set.spec.replicas.unwrap_or(1));
+    (start..start + replicas)
+        .filter_map(|o| {
+            let pod = format!("{name}-{o}");
+            if pod == evicted {
+                return None;
+            }
+            match by_ordinal.get(&o) {
+                None => Some(format!("{pod} (missing)")),
+                Some(p) if pod_terminating(p) => Some(format!("{pod} (terminating)")),
+                Some(p) if !pod_ready(p) => Some(format!("{pod} (not Ready)")),
+                Some(_) => None,
+            }
+        })
+        .collect()
+}
+
+/// The sets of `verdicts` whose pods are to be evicted while no PodDisruptionBudget selects
+/// them, one warning each (issue 34 item 2; `check` says it as STS022): the drain itself takes
+/// their pods down one at a time behind their disruption Lease, but nothing stops `kubectl
+/// drain`, the cluster autoscaler or another evicting tool from taking a second one meanwhile.
+/// A set's only replica (`Downtime`) has no second pod to lose.
+pub fn unbudgeted_sets(verdicts: &[PodVerdict]) -> Vec<String> {
+    let mut sets: Vec<(String, String)> = vec![];
+    for v in verdicts {
+        let evicted = matches!(
+            v.code,
+            VerdictCode::Evictable
+                | VerdictCode::WaitsForSet
+                | VerdictCode::WaitsForController
+                | VerdictCode::WaitsForNode
+        );
+        if let (true, true, Some(set)) = (evicted, v.pdbs.is_empty(), &v.statefulset) {
+            let key = (v.namespace.clone(), set.clone());
+            if !sets.contains(&key) {
+                sets.push(key);
+            }
+        }
+    }
+    sets.into_iter()
+        .map(|(ns, set)| format!(
+            "statefulset {ns}/{set} has no PodDisruptionBudget: this drain takes its pods down one at a time, behind its disruption Lease, but kubectl drain, the cluster autoscaler or any other tool that evicts can take a second one down meanwhile (kubectl sts check {set} -n {ns}: STS022 gives the budget to create)"
+        ))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2040,5 +2094,90 @@ mod tests {
         assert_eq!(c.code("cache"), VerdictCode::Terminating);
         c.flags.ignore_daemonsets = true;
         assert_eq!(c.code("cache"), VerdictCode::Skipped);
+    }
+
+    #[test]
+    fn sets_evicted_without_a_budget_are_named_once() {
+        let v = |name: &str, set: Option<&str>, code: VerdictCode, budget: bool| PodVerdict {
+            namespace: "db".into(),
+            name: name.into(),
+            uid: format!("u-{name}"),
+            owner: set.map(|s| format!("StatefulSet/{s}")),
+            statefulset: set.map(String::from),
+            ordinal: Some(0),
+            code,
+            reason: String::new(),
+            pdbs: if budget {
+                vec![PdbFacts {
+                    name: "b".into(),
+                    min_available: None,
+                    max_unavailable: Some("1".into()),
+                    disruptions_allowed: 1,
+                    current_healthy: 3,
+                    desired_healthy: 2,
+                    expected_pods: 3,
+                    unhealthy_pod_eviction_policy: None,
+                }]
+            } else {
+                vec![]
+            },
+            fits: vec![],
+            pinned: false,
+            settles: vec![],
+            eviction_grace: None,
+        };
+        let got = unbudgeted_sets(&[
+            v("web-0", Some("web"), VerdictCode::Evictable, false),
+            v("web-1", Some("web"), VerdictCode::WaitsForSet, false),
+            v("kv-0", Some("kv"), VerdictCode::Evictable, true),
+            v("solo-0", Some("solo"), VerdictCode::Downtime, false),
+            v("gone-0", Some("gone"), VerdictCode::Terminating, false),
+            v("lone", None, VerdictCode::Evictable, false),
+            v("pin-0", Some("pin"), VerdictCode::WaitsForNode, false),
+        ]);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("statefulset db/web has no PodDisruptionBudget: this drain takes its pods down one at a time"), "{}", got[0]);
+        assert!(got[0].contains("kubectl drain, the cluster autoscaler or any other tool that evicts can take a second one down meanwhile"));
+        assert!(got[0].contains("kubectl sts check web -n db: STS022"));
+        assert!(got[1].starts_with("statefulset db/pin "), "{}", got[1]);
+    }
+
+    #[test]
+    fn after_an_eviction_the_other_replicas_down_are_named() {
+        let set: StatefulSet = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "web", "uid": "s1"},
+            "spec": {"replicas": 4, "selector": {}, "serviceName": "web", "template": {}}
+        }))
+        .unwrap();
+        let pod = |n: &str, ready: bool, deleting: bool| -> Pod {
+            let mut p = serde_json::json!({
+                "metadata": {"name": n, "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "uid": "s1", "controller": true}]},
+                "status": {"conditions": [{"type": "Ready", "status": if ready { "True" } else { "False" }}]}
+            });
+            if deleting {
+                p["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z".into();
+            }
+            serde_json::from_value(p).unwrap()
+        };
+        let all_up = [
+            pod("web-0", true, false),
+            pod("web-1", true, true), // the one just evicted: terminating
+            pod("web-2", true, false),
+            pod("web-3", true, false),
+        ];
+        assert!(others_down(&set, &all_up, "web-1").is_empty());
+        let two_down = [
+            pod("web-0", false, false),
+            pod("web-1", true, true),
+            pod("web-2", true, true),
+        ];
+        assert_eq!(
+            others_down(&set, &two_down, "web-1"),
+            [
+                "web-0 (not Ready)",
+                "web-2 (terminating)",
+                "web-3 (missing)"
+            ]
+        );
     }
 }

@@ -397,6 +397,12 @@ pub enum BlockerCode {
     /// The StatefulSet controller is stuck at a pod without a claim template's volume
     /// (`model::stuck`): nothing above it is created, updated or removed.
     ControllerStuck,
+    /// Another kubectl-sts process holds the set's disruption Lease (`model::lease`) and
+    /// renewed it for longer than `--timeout`: it is taking a pod of the set down.
+    DisruptionLeaseHeld,
+    /// The set's disruption Lease this process held was taken over, deleted or not renewed in
+    /// time: another process may be taking a pod down; stopped before the next write.
+    DisruptionLeaseLost,
 }
 
 /// Why a step may not be taken: a stable code for scripts and one line for people.

@@ -9,6 +9,7 @@ pub mod force;
 pub mod gate;
 pub mod health;
 pub mod inspect;
+pub mod lease;
 pub mod placement;
 pub mod recover;
 pub mod resize;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::lease::Leases;
 use super::retry::{write_reproven, Reproven};
 use super::Journal;
 use crate::cluster::Cluster;
@@ -16,10 +17,12 @@ use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
 use crate::model::cordon::{cordon_moved, cordon_of, cordoned_at, disrupted_since, Cordon};
 use crate::model::disruption::{
-    deleted_long_ago, node_refusal, preflight, DrainFlags, DrainInput, PodVerdict, VerdictCode,
+    deleted_long_ago, node_refusal, others_down, preflight, unbudgeted_sets, DrainFlags,
+    DrainInput, PodVerdict, VerdictCode,
 };
 use crate::model::health::LeaseLookup;
 use crate::model::health::{node_health, pod_available, pod_ready, pod_terminating, Readiness};
+use crate::model::lease::{pulse, Heartbeat, Pulse, DRAIN_HEARTBEAT};
 use crate::model::set::CORDONED_BY;
 use crate::progress::Progress;
 use k8s_openapi::api::core::v1::Node;
@@ -91,6 +94,9 @@ pub struct DrainReport {
     /// and finished pods, pods deleted longer ago than `--skip-wait-for-delete-timeout`:
     /// `NotWaitedFor`), or what was still there when it stopped.
     pub on_node: Vec<NodePod>,
+    /// What the preflight warns of without refusing: a set without a PodDisruptionBudget
+    /// (other tools can take a second pod of it down meanwhile).
+    pub warnings: Vec<String>,
 }
 
 /// A pod bound to the node when the drain ended, with its verdict then.
@@ -125,6 +131,7 @@ impl DrainReport {
             left: vec![],
             waits: vec![],
             on_node: vec![],
+            warnings: vec![],
         }
     }
 
@@ -139,11 +146,16 @@ impl DrainReport {
         }
     }
 
-    /// One line per pod: its verdict; then the node's pods at the end.
+    /// The warnings; one line per pod: its verdict; then the node's pods at the end.
     pub fn details(&self) -> Vec<String> {
-        self.preflight
+        self.warnings
             .iter()
-            .map(|v| format!("{}/{}: {:?} — {}", v.namespace, v.name, v.code, v.reason))
+            .map(|w| format!("warning: {w}"))
+            .chain(
+                self.preflight
+                    .iter()
+                    .map(|v| format!("{}/{}: {:?} — {}", v.namespace, v.name, v.code, v.reason)),
+            )
             .chain(self.on_node.iter().map(|p| {
                 format!(
                     "still on node/{}: {} ({:?} — {})",
@@ -165,12 +177,16 @@ fn round1(s: f64) -> f64 {
 }
 
 /// Reads everything and gives the preflight's verdicts; Err(refusal) for a node that is not
-/// drainable.
+/// drainable, or — once the drain has `cordoned` it — that someone uncordoned meanwhile.
 async fn evaluate(
     cluster: &Cluster,
     opts: &DrainOptions,
+    cordoned: bool,
 ) -> Result<Result<Vec<PodVerdict>, String>, Error> {
     let node = cluster.get_node(&opts.node).await?;
+    if cordoned && !unschedulable(&node) {
+        return Ok(Err(uncordoned(&opts.node)));
+    }
     let (lease, server_now, _) = cluster.node_lease(&opts.node).await?;
     let now = server_now.unwrap_or_else(jiff::Timestamp::now);
     let lease_age = match lease {
@@ -204,16 +220,20 @@ async fn evaluate(
     Ok(Ok(preflight(&input)))
 }
 
+/// The drain: preflight, cordon (and a heartbeat on the node), evictions — each set's behind
+/// its disruption Lease (`leases`: what is still held or beating when this returns, the caller
+/// releases) —, the last look at the node.
 pub async fn run(
     cluster: &Cluster,
     opts: &DrainOptions,
+    leases: &Leases,
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<DrainReport, Error> {
     let started = Instant::now();
     let node_name = &opts.node;
     let mut report = DrainReport::new(node_name);
-    let verdicts = match evaluate(cluster, opts).await? {
+    let verdicts = match evaluate(cluster, opts, false).await? {
         Ok(v) => v,
         Err(why) => {
             return Ok(report.end(
@@ -223,6 +243,7 @@ pub async fn run(
         }
     };
     report.preflight = verdicts.clone();
+    report.warnings = unbudgeted_sets(&verdicts);
     if let Some(message) = refusal(&verdicts, node_name, opts.dry_run) {
         // a dry run that would be refused is a refusal for scripts too
         return Ok(report.end(Outcome::Refused, message));
@@ -232,14 +253,20 @@ pub async fn run(
         let message = dry_run_message(node_name, &to_evict, &verdicts);
         return Ok(report.end(Outcome::DryRun, message));
     }
+    for w in &report.warnings {
+        log.say(&format!("warning: {w}"));
+    }
     match cordon(cluster, node_name, log, journal).await? {
         Ok(cordoned) => report.cordoned = cordoned,
         Err(why) => return Ok(report.end(Outcome::Interfered, why)),
     }
+    // uncordon refuses while this changes (a kubectl sts uncordon in another terminal)
+    leases.beat_node(node_name).await?;
     let mut waiting_for_node = vec![];
     let mut evictor = Evictor {
         cluster,
         opts,
+        leases,
         journal,
         started,
         all: pod_names(to_evict.iter()),
@@ -372,6 +399,7 @@ fn plan(to_evict: &[PodVerdict], parallel: usize) -> EvictionPlan<'_> {
 struct Evictor<'a> {
     cluster: &'a Cluster,
     opts: &'a DrainOptions,
+    leases: &'a Leases,
     journal: &'a Journal,
     started: Instant,
     all: Vec<String>,
@@ -426,17 +454,27 @@ impl Evictor<'_> {
             let r = evict_one(
                 self.cluster,
                 self.opts,
+                self.leases,
                 planned,
-                self.started,
+                (self.started, waiting.as_slice()),
                 log,
                 self.journal,
             )
-            .await?;
+            .await;
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    release_set(self.leases, group, log).await;
+                    return Err(e);
+                }
+            };
             self.done += 1;
             if let Some(stop) = record(report, waiting, r) {
+                release_set(self.leases, group, log).await;
                 return Ok(Some(stop));
             }
         }
+        release_set(self.leases, group, log).await;
         Ok(None)
     }
 
@@ -449,20 +487,42 @@ impl Evictor<'_> {
         waiting: &mut Vec<String>,
     ) -> Result<Option<(Outcome, String)>, Error> {
         use futures::StreamExt;
-        let (cluster, opts, started, journal) =
-            (self.cluster, self.opts, self.started, self.journal);
+        let (cluster, opts, leases, started, journal) = (
+            self.cluster,
+            self.opts,
+            self.leases,
+            self.started,
+            self.journal,
+        );
         let results: Vec<Result<Vec<PodResult>, Error>> = futures::stream::iter(groups)
             .map(|g| async move {
                 let mut log = Progress::stderr();
                 let mut out = vec![];
-                for planned in g {
-                    let r = evict_one(cluster, opts, planned, started, &mut log, journal).await?;
+                for planned in &g {
+                    let r = evict_one(
+                        cluster,
+                        opts,
+                        leases,
+                        planned,
+                        (started, &[]),
+                        &mut log,
+                        journal,
+                    )
+                    .await;
+                    let r = match r {
+                        Ok(r) => r,
+                        Err(e) => {
+                            release_set(leases, &g, &mut log).await;
+                            return Err(e);
+                        }
+                    };
                     let stop = r.stop.is_some();
                     out.push(r);
                     if stop {
                         break;
                     }
                 }
+                release_set(leases, &g, &mut log).await;
                 Ok(out)
             })
             .buffer_unordered(opts.parallel_sets.max(1))
@@ -478,6 +538,25 @@ impl Evictor<'_> {
         }
         Ok(first_stop)
     }
+}
+
+/// After a group of one set's pods (or a pod that is no set's): the set's disruption Lease
+/// released, so that another kubectl-sts process may take its next pod down.
+async fn release_set(leases: &Leases, group: &[&PodVerdict], log: &mut Progress<'_>) {
+    if let Some(v) = group.first() {
+        if let Some(set) = &v.statefulset {
+            if let Some(w) = leases.release(&v.namespace, set).await {
+                log.say(&format!("warning: {w}"));
+            }
+        }
+    }
+}
+
+/// Why the drain stops when its node is schedulable again.
+fn uncordoned(node: &str) -> String {
+    format!(
+        "node/{node} was uncordoned while it was being drained (spec.unschedulable is no longer set: kubectl uncordon, or kubectl sts uncordon --force): the pods it evicts could be scheduled back onto it; run the same command again to cordon it and go on"
+    )
 }
 
 /// The node's pods read again at the end ([`last_look`]): nothing the drain should have
@@ -595,7 +674,7 @@ async fn last_look(
     );
     let node = &opts.node;
     loop {
-        let fresh = match evaluate(cluster, opts).await? {
+        let fresh = match evaluate(cluster, opts, true).await? {
             Ok(v) => v,
             Err(why) => {
                 return Ok(LastLook {
@@ -711,16 +790,36 @@ impl PodResult {
 }
 
 /// One pod: re-proven right before its eviction (still the pod planned, its verdict still
-/// holding on fresh state, the node alive), evicted, and followed until it settles.
+/// holding on fresh state, the node alive), evicted, and followed until it settles. `started`:
+/// when the drain began; `left_down`: the pods this drain evicted to wait for the node
+/// (`ns/name`), down on purpose.
+#[allow(clippy::too_many_arguments)]
 async fn evict_one(
     cluster: &Cluster,
     opts: &DrainOptions,
+    leases: &Leases,
     planned: &PodVerdict,
-    started: Instant,
+    (started, left_down): (Instant, &[String]),
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<PodResult, Error> {
     let res = PodResult::default();
+    // a set's pod: behind the set's disruption Lease, taken before the re-proof below, so that
+    // what another kubectl-sts process left (its replacement starting) is judged on fresh state
+    if let Some(set) = &planned.statefulset {
+        if let Err(why) = leases
+            .acquire(&planned.namespace, set, opts.timeout, log)
+            .await?
+        {
+            return Ok(res.stop(
+                Outcome::Refused,
+                format!(
+                    "stopped before evicting {}/{}: {why}; the node stays cordoned",
+                    planned.namespace, planned.name
+                ),
+            ));
+        }
+    }
     let mut wait = PodWait::new();
     loop {
         let now = match reprove(cluster, opts, planned).await? {
@@ -735,11 +834,34 @@ async fn evict_one(
             Reproved::NothingToEvict => return Ok(res),
             Reproved::Stop(outcome, msg) => return Ok(res.stop(outcome, msg)),
         };
+        if let Some(set) = &now.statefulset {
+            if let Err(why) = leases.check(&now.namespace, set) {
+                return Ok(res.stop(
+                    Outcome::Interfered,
+                    format!(
+                        "stopped before evicting {}/{}: {why}; the node stays cordoned",
+                        now.namespace, now.name
+                    ),
+                ));
+            }
+        }
         match cluster
             .evict(&now.namespace, &now.name, &now.uid, now.eviction_grace)
             .await?
         {
-            Ok(()) => return follow(cluster, opts, &now, wait, started, log, journal).await,
+            Ok(()) => {
+                return follow(
+                    cluster,
+                    opts,
+                    leases,
+                    &now,
+                    wait,
+                    (started, left_down),
+                    log,
+                    journal,
+                )
+                .await
+            }
             Err((429, m)) => {
                 if let Some((outcome, msg)) = wait.budget_refused(&now, &m, opts.timeout, log) {
                     return Ok(res.stop(outcome, msg));
@@ -786,7 +908,7 @@ async fn reprove(
     opts: &DrainOptions,
     planned: &PodVerdict,
 ) -> Result<Reproved, Error> {
-    let fresh = match evaluate(cluster, opts).await? {
+    let fresh = match evaluate(cluster, opts, true).await? {
         Ok(v) => v,
         Err(why) => {
             return Ok(Reproved::Stop(
@@ -942,12 +1064,14 @@ impl PodWait {
 
 /// After an eviction: records it, and follows the pod until it settles (not a pinned pod:
 /// that one waits for the node).
+#[allow(clippy::too_many_arguments)]
 async fn follow(
     cluster: &Cluster,
     opts: &DrainOptions,
+    leases: &Leases,
     now: &PodVerdict,
     mut wait: PodWait,
-    started: Instant,
+    (started, left_down): (Instant, &[String]),
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<PodResult, Error> {
@@ -978,20 +1102,26 @@ async fn follow(
         replacement_node: None,
         retries: wait.retries,
     };
+    if let Some(set) = &now.statefulset {
+        if let Some(why) = down_beside(cluster, now, set, left_down).await? {
+            res.eviction = Some(rec);
+            return Ok(res.stop(Outcome::Interfered, why));
+        }
+    }
     if now.pinned {
         res.pinned = true;
         res.eviction = Some(rec);
         return Ok(res);
     }
     let waited = Instant::now();
-    match settle(cluster, opts, now, log).await? {
+    match settle(cluster, opts, leases, now, log).await? {
         Settled::Done(node) => {
             rec.settled_seconds = Some(round1(waited.elapsed().as_secs_f64()));
             rec.replacement_node = node;
             res.eviction = Some(rec);
             Ok(res)
         }
-        Settled::NodeDied(why) => {
+        Settled::NodeDied(why) | Settled::Interfered(why) => {
             res.eviction = Some(rec);
             Ok(res.stop(Outcome::Interfered, why))
         }
@@ -1064,7 +1194,39 @@ enum Settled {
     /// gone (others).
     Done(Option<String>),
     NodeDied(String),
+    /// The node was uncordoned, or the set's disruption Lease lost, meanwhile.
+    Interfered(String),
     TimedOut(String),
+}
+
+/// Right after evicting `evicted` of `set`: Some(why the drain stops) when another replica of
+/// the set is down too — taken down beside this drain, outside the set's Lease.
+async fn down_beside(
+    cluster: &Cluster,
+    evicted: &PodVerdict,
+    set: &str,
+    left_down: &[String],
+) -> Result<Option<String>, Error> {
+    let ns = &evicted.namespace;
+    let parts = cluster.set_parts(ns, set, false).await?;
+    let ours = |d: &String| {
+        let pod = d.split(' ').next().unwrap_or_default();
+        left_down.contains(&format!("{ns}/{pod}"))
+    };
+    let down: Vec<String> = others_down(&parts.set, &parts.pods, &evicted.name)
+        .into_iter()
+        .filter(|d| !ours(d))
+        .collect();
+    if down.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "after evicting {ns}/{}, {} of statefulset {ns}/{set} {} down too: taken down beside this drain, outside the set's disruption Lease (kubectl drain, the cluster autoscaler, a person) — {} pods of the set are down now; the drain stops here and the node stays cordoned (a PodDisruptionBudget is what holds other tools back: kubectl sts check {set} -n {ns})",
+        evicted.name,
+        down.join(", "),
+        if down.len() == 1 { "is" } else { "are" },
+        down.len() + 1
+    )))
 }
 
 /// Follows an evicted pod: a StatefulSet pod until a new pod of that name (another uid) is
@@ -1072,6 +1234,7 @@ enum Settled {
 async fn settle(
     cluster: &Cluster,
     opts: &DrainOptions,
+    leases: &Leases,
     evicted: &PodVerdict,
     log: &mut Progress<'_>,
 ) -> Result<Settled, Error> {
@@ -1133,6 +1296,17 @@ async fn settle(
                 "node {} stopped being Ready during the drain: its pods cannot terminate; kubectl sts recover POD takes them back",
                 opts.node
             )));
+        }
+        if !unschedulable(&node) {
+            return Ok(Settled::Interfered(uncordoned(&opts.node)));
+        }
+        if let Some(set) = &evicted.statefulset {
+            if let Err(why) = leases.check(&evicted.namespace, set) {
+                return Ok(Settled::Interfered(format!(
+                    "{why}; {}/{} was evicted and is not back yet; the node stays cordoned",
+                    evicted.namespace, evicted.name
+                )));
+            }
         }
         if started.elapsed() >= opts.timeout {
             return Ok(Settled::TimedOut(format!("still waiting for {what}")));
@@ -1355,6 +1529,47 @@ async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, St
         .collect())
 }
 
+/// The drain heartbeat on the node, as written.
+fn drain_heartbeat(node: &Node) -> Option<String> {
+    node.metadata
+        .annotations
+        .as_ref()?
+        .get(DRAIN_HEARTBEAT)
+        .cloned()
+}
+
+/// Watches a drain heartbeat (`first`, as read) until it changes (a drain runs), goes (it
+/// ended) or stays unchanged for two of its renewals (its drain is gone), re-reading the node
+/// every second: freshness as observed here, never the drain's clock against this one's.
+async fn watch_heartbeat(
+    cluster: &Cluster,
+    name: &str,
+    first: &str,
+    log: &mut Progress<'_>,
+) -> Result<Pulse, Error> {
+    let started = Instant::now();
+    let holder = Heartbeat::parse(first).holder;
+    loop {
+        let node = cluster.get_node(name).await?;
+        match pulse(first, drain_heartbeat(&node).as_deref(), started.elapsed()) {
+            Pulse::Watching => {
+                log.waiting(
+                    &format!(
+                        "node/{name} carries the drain heartbeat of {holder}: watching whether that drain still runs (up to {}s)",
+                        Heartbeat::parse(first).watch_for().as_secs()
+                    ),
+                    started,
+                );
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            p => {
+                log.done();
+                return Ok(p);
+            }
+        }
+    }
+}
+
 /// `uncordon NODE`: undoes the cordon drain made (another's only with --force), warns while an
 /// out-of-service taint remains, and follows the pods that waited for this node back to Ready.
 pub async fn uncordon(
@@ -1421,6 +1636,41 @@ pub async fn uncordon(
                     "pods on node {name} are being evicted or deleted since kubectl sts drain's cordon: {}; another drain (kubectl drain, kured, the node-maintenance operator) may still be working on this node — check before uncordoning",
                     disrupted.join(", ")
                 ));
+            }
+        }
+    }
+    // a drain that still runs on the node renews its heartbeat: uncordoning under it would let
+    // the pods it evicts come back onto the node
+    let to_uncordon = match cordon {
+        Cordon::NotCordoned { .. } => false,
+        Cordon::Ours { .. } | Cordon::Shared { .. } => true,
+        // refused below without --force
+        Cordon::Theirs { .. } => opts.force,
+    };
+    if to_uncordon {
+        if let Some(first) = drain_heartbeat(&node) {
+            if opts.force {
+                report.warnings.push(format!(
+                    "node/{name} carries the drain heartbeat of {} ({DRAIN_HEARTBEAT}): --force uncordons it anyway; a drain that still runs there stops at its next look",
+                    Heartbeat::parse(&first).holder
+                ));
+            } else {
+                match watch_heartbeat(cluster, name, &first, log).await? {
+                    Pulse::Fresh(h) => {
+                        report.outcome = UncordonOutcome::Refused;
+                        report.message = format!(
+                            "a kubectl sts drain is running on node/{name}: {} renewed its heartbeat ({DRAIN_HEARTBEAT}) just now, as seen from here; uncordoning would let the pods it evicts come back onto the node — wait until it ends (it removes the heartbeat), or pass --force; the cordon is unchanged",
+                            h.holder
+                        );
+                        return Ok(report);
+                    }
+                    Pulse::Stale(h) => report.warnings.push(format!(
+                        "node/{name} carries the drain heartbeat of {}, unchanged for {}s as seen from here: that drain is gone; the heartbeat goes with the uncordon",
+                        h.holder,
+                        h.watch_for().as_secs()
+                    )),
+                    Pulse::Gone | Pulse::Watching => {}
+                }
             }
         }
     }

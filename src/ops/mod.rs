@@ -6,6 +6,7 @@
 pub mod drain;
 pub mod force_delete;
 pub mod gate;
+pub mod lease;
 pub mod recover;
 pub mod resize;
 pub mod retry;

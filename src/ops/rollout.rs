@@ -7,14 +7,15 @@ use serde::Serialize;
 
 use super::force_delete::Confirm;
 use super::gate::{settle, Gated, LazyWaker};
+use super::lease::Leases;
 use super::retry::{write_reproven, Reproven};
 use super::{Journal, Waker};
 use crate::cluster::{selector_string, Cluster, Guarded};
 use crate::error::Error;
 use crate::exit::ExitCode;
 use crate::kubefmt::human_duration;
-use crate::model::gate::Blocker;
 use crate::model::gate::{only_settling, spec_moved, would_wait, Verdict, Wait};
+use crate::model::gate::{Blocker, BlockerCode};
 use crate::model::rollout::{
     apply_plan, delete_grace, delete_grace_note, delete_target, repair_target, rollout_status,
     step_blockers, step_done, ApplyStep, DeleteTarget, OrdinalStatus, Overall,
@@ -389,6 +390,29 @@ fn go_back(v: &SetView) -> String {
     }
 }
 
+/// Takes the set's disruption Lease (waiting at most the next wait's limit): Some(blockers)
+/// when another kubectl-sts process holds it on.
+async fn take_lease(
+    leases: &Leases,
+    ns: &str,
+    name: &str,
+    opts: &RolloutOptions,
+    log: &mut Progress<'_>,
+) -> Result<Option<Vec<Blocker>>, Error> {
+    Ok(leases
+        .acquire(ns, name, opts.wait_limit(), log)
+        .await?
+        .err()
+        .map(|why| vec![Blocker::new(BlockerCode::DisruptionLeaseHeld, why)]))
+}
+
+/// Before a write: Some(why) when the set's Lease was lost (its blocker goes into the report).
+fn lease_lost(leases: &Leases, ns: &str, name: &str, report: &mut RolloutReport) -> Option<String> {
+    let why = leases.check(ns, name).err()?;
+    report.blockers = vec![Blocker::new(BlockerCode::DisruptionLeaseLost, why.clone())];
+    Some(why)
+}
+
 /// `rollout apply` (and the OnDelete half of `restart`): one step at a time, each only when
 /// every pod is Ready and available, each followed until its pods are back on the update
 /// revision and available.
@@ -396,19 +420,22 @@ pub async fn apply(
     cluster: &Cluster,
     ns: &str,
     opts: &RolloutOptions,
+    leases: &Leases,
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<RolloutReport, Error> {
     let v = read(cluster, ns, &opts.name).await?;
-    run_plan(cluster, ns, opts, v, Action::Apply, log, journal).await
+    run_plan(cluster, ns, opts, v, Action::Apply, leases, log, journal).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run_plan(
     cluster: &Cluster,
     ns: &str,
     opts: &RolloutOptions,
     first: SetView,
     action: Action,
+    leases: &Leases,
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<RolloutReport, Error> {
@@ -444,6 +471,13 @@ async fn run_plan(
             step_blockers(&first),
             &format!("rollout of statefulset {ns}/{name}"),
             msg,
+        ));
+    }
+    if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
+        return Ok(report.refused(
+            refusal,
+            false,
+            &format!("rollout of statefulset {ns}/{name}"),
         ));
     }
     let selector = selector_string_of(cluster, ns, name).await?;
@@ -504,6 +538,12 @@ async fn run_plan(
             let b = step_blockers(v);
             (!b.is_empty()).then(|| Blocker::first_reason(&b))
         };
+        if let Some(lost) = lease_lost(leases, ns, name, &mut report) {
+            return Ok(report.end(
+                Outcome::Interfered,
+                format!("{lost}; stopped before step {}", i + 1),
+            ));
+        }
         if let Some(stop) = write_step(cluster, ns, &first, &mut v, step, &guards, log).await? {
             return Ok(report.end(Outcome::Interfered, stop));
         }
@@ -667,6 +707,7 @@ pub async fn repair(
     cluster: &Cluster,
     ns: &str,
     opts: &RolloutOptions,
+    leases: &Leases,
     confirm: &mut dyn Confirm,
     log: &mut Progress<'_>,
     journal: &Journal,
@@ -727,6 +768,14 @@ pub async fn repair(
         );
         return Ok(report.end(Outcome::DryRun, msg));
     }
+    // the Lease before the prompt (waits come before a prompt, never after it)
+    if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
+        return Ok(report.refused(
+            refusal,
+            false,
+            &format!("the repair of statefulset {ns}/{name}"),
+        ));
+    }
     if !opts.yes {
         let question = format!(
             "Delete pod {ns}/{} (revision {}) so that the StatefulSet controller recreates it at revision {back_at}?\n{}",
@@ -763,6 +812,9 @@ pub async fn repair(
         )),
     }
     };
+    if let Some(lost) = lease_lost(leases, ns, name, &mut report) {
+        return Ok(report.end(Outcome::Interfered, format!("{lost}; nothing was deleted")));
+    }
     if let Some(stop) = write_step(cluster, ns, &v, &mut now, &step, &same_pod, log).await? {
         return Ok(report.end(Outcome::Interfered, stop));
     }
@@ -823,6 +875,7 @@ pub async fn restart(
     cluster: &Cluster,
     ns: &str,
     opts: &RolloutOptions,
+    leases: &Leases,
     log: &mut Progress<'_>,
     journal: &Journal,
 ) -> Result<RolloutReport, Error> {
@@ -852,6 +905,14 @@ pub async fn restart(
             msg,
         ));
     }
+    // held until every pod is replaced: the controller takes them down one by one
+    if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
+        return Ok(report.refused(
+            refusal,
+            false,
+            &format!("restart of statefulset {ns}/{name}"),
+        ));
+    }
     let selector = selector_string_of(cluster, ns, name).await?;
     let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector));
     let first = v;
@@ -873,6 +934,9 @@ pub async fn restart(
     if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
         let msg = msg.replace("; stopped", "; nothing changed");
         return Ok(report.end(outcome, msg));
+    }
+    if let Some(lost) = lease_lost(leases, ns, name, &mut report) {
+        return Ok(report.end(Outcome::Interfered, format!("{lost}; nothing changed")));
     }
     // kubectl's own format (kubectl/pkg/polymorphichelpers/objectrestarter.go: time.RFC3339)
     let at = jiff::Timestamp::now()
@@ -943,6 +1007,7 @@ pub async fn restart(
             },
             now,
             Action::Restart,
+            leases,
             log,
             journal,
         )

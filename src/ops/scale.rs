@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::gate::{settle, LazyWaker};
+use super::lease::Leases;
 use super::retry::{write_reproven, Reproven};
 use super::Waker;
 use crate::cluster::{selector_string, Cluster};
@@ -259,13 +260,15 @@ async fn read(
 const MAX_NODES_EXPLAINED: usize = 10;
 
 /// Runs the guarded scale; progress lines go to `log`.
+/// A scale down takes the set's disruption Lease first (`leases`; released by the caller).
 pub async fn run(
     cluster: &Cluster,
     ns: &str,
     opts: &ScaleOptions,
+    leases: &Leases,
     log: &mut crate::progress::Progress<'_>,
 ) -> Result<ScaleReport, Error> {
-    let mut report = run_steps(cluster, ns, opts, log).await?;
+    let mut report = run_steps(cluster, ns, opts, leases, log).await?;
     if report.replicas != report.from || !report.steps.is_empty() {
         // something was written: report the claims as they are now
         if let Ok((s, _)) = read(cluster, ns, &opts.name, true).await {
@@ -280,6 +283,7 @@ async fn run_steps(
     cluster: &Cluster,
     ns: &str,
     opts: &ScaleOptions,
+    leases: &Leases,
     log: &mut crate::progress::Progress<'_>,
 ) -> Result<ScaleReport, Error> {
     let (mut state, set) = read(cluster, ns, &opts.name, true).await?;
@@ -407,6 +411,15 @@ async fn run_steps(
         report.blockers = blockers;
         return Ok(finish(report, &state, Outcome::DryRun, msg));
     }
+    // removing pods takes pods of the set down: another kubectl-sts process doing the same
+    // (a drain, a rollout) is waited for, and the guards below then judge what it left
+    if opts.replicas < state.replicas {
+        if let Err(why) = leases.acquire(ns, &opts.name, opts.timeout, log).await? {
+            report.blockers = vec![Blocker::new(BlockerCode::DisruptionLeaseHeld, why)];
+            let msg = refused(&report.blockers, &state);
+            return Ok(finish(report, &state, Outcome::Refused, msg));
+        }
+    }
     let g = settle(&mut waker, log, opts.timeout, &mut waits, &mut evaluate).await?;
     report.waits = std::mem::take(&mut waits);
     state = g.state;
@@ -483,6 +496,14 @@ async fn run_steps(
         // resourceVersion but not the generation
         let basis = (state.uid.clone(), state.generation);
         let mut stopped: Option<(SetView, Stop)> = None;
+        if let Err(why) = leases.check(ns, &opts.name) {
+            let stop = Stop {
+                outcome: Outcome::Interfered,
+                message: format!("{why}; stopped at {current} replicas"),
+                blockers: vec![Blocker::new(BlockerCode::DisruptionLeaseLost, why)],
+            };
+            return Ok(stop.apply(report, &state, finish));
+        }
         let written = write_reproven(
             &mut state,
             async |s: &SetView| {

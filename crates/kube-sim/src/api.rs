@@ -509,9 +509,9 @@ async fn route(
             } else {
                 vec![]
             };
-            let o = reg.update(store_def, &ns, name, v, sub, &wopts)?;
+            let (o, created) = reg.put(store_def, &ns, name, v, sub, &wopts)?;
             Ok(with_warnings(
-                object_response(200, def, &o, want),
+                object_response(if created { 201 } else { 200 }, def, &o, want),
                 &warnings,
             ))
         }

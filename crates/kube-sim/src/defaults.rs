@@ -351,6 +351,85 @@ pub fn validate_scale_replicas(replicas: i64) -> Vec<FieldError> {
     }
 }
 
+/// `ValidateLease` (pkg/apis/coordination/validation): the name a DNS-1123 subdomain (on
+/// create), and `ValidateLeaseSpec` (on create and update).
+pub fn validate_lease(lease: &Value, create: bool) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let name = lease["metadata"]["name"].as_str().unwrap_or_default();
+    if create {
+        errs.extend(subdomain_errors("metadata.name", name));
+    }
+    let spec = &lease["spec"];
+    if let Some(d) = spec["leaseDurationSeconds"].as_i64() {
+        if d <= 0 {
+            errs.push(FieldError::invalid(
+                "spec.leaseDurationSeconds",
+                &json!(d),
+                "must be greater than 0",
+            ));
+        }
+    }
+    if let Some(t) = spec["leaseTransitions"].as_i64() {
+        if t < 0 {
+            errs.push(FieldError::invalid(
+                "spec.leaseTransitions",
+                &json!(t),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    let strategy = spec["strategy"].as_str().unwrap_or_default();
+    if !strategy.is_empty() && strategy != "OldestEmulationVersion" {
+        errs.push(FieldError {
+            reason: "FieldValueNotSupported",
+            field: "spec.strategy".into(),
+            detail: format!(
+                "Unsupported value: \"{strategy}\": supported values: \"OldestEmulationVersion\""
+            ),
+        });
+    }
+    if !spec["preferredHolder"]
+        .as_str()
+        .unwrap_or_default()
+        .is_empty()
+        && strategy.is_empty()
+    {
+        errs.push(FieldError::forbidden(
+            "spec.preferredHolder",
+            "may only be specified if `strategy` is defined",
+        ));
+    }
+    errs
+}
+
+/// `NameIsDNSSubdomain` (k8s.io/apimachinery/pkg/util/validation `IsDNS1123Subdomain`), with
+/// its messages.
+fn subdomain_errors(field: &str, name: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    if name.len() > 253 {
+        errs.push(FieldError::invalid(
+            field,
+            &json!(name),
+            "must be no more than 253 characters",
+        ));
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if !name.split('.').all(label_ok) {
+        errs.push(FieldError::invalid(
+            field,
+            &json!(name),
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        ));
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -436,6 +436,12 @@ impl Registry {
                 body["status"] = json!({"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0});
             }
             "Node" if body["status"].is_null() => body["status"] = json!({}),
+            "Lease" => {
+                let errs = defaults::validate_lease(body, true);
+                if !errs.is_empty() {
+                    return Err(st::invalid_for(def, &name, &errs));
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -588,6 +594,27 @@ impl Registry {
         let old = txn
             .get(def, ns, name)
             .ok_or_else(|| st::not_found(def, name))?;
+        if !unconditional_update(def)
+            && sub.is_none()
+            && body["metadata"]["resourceVersion"]
+                .as_str()
+                .unwrap_or_default()
+                .is_empty()
+        {
+            // the registry's Update without a resourceVersion, where the strategy's
+            // AllowUnconditionalUpdate is false (golden leases/: the plural, the value 0)
+            return Err(st::invalid(
+                def.group,
+                def.plural,
+                &def.qualified(),
+                name,
+                &[FieldError::invalid(
+                    "metadata.resourceVersion",
+                    &json!(0),
+                    "must be specified for an update",
+                )],
+            ));
+        }
         if let Some(rv) = body["metadata"]["resourceVersion"].as_str() {
             if !rv.is_empty() && rv != meta_str(&old, "resourceVersion") {
                 return Err(st::conflict_modified(def, name));
@@ -601,6 +628,36 @@ impl Registry {
         let new = self.prepare_update(def, &old, body, sub)?;
         admit_update(&txn, def, &old, &new)?;
         self.commit_update(&mut txn, def, &old, new, opts, sub)
+    }
+
+    /// PUT: an update, or — for kinds whose strategy's AllowCreateOnUpdate is true (Lease) — a
+    /// create when the object does not exist, whatever resourceVersion the body carries (golden
+    /// leases/). The bool: created (201).
+    pub fn put(
+        &self,
+        def: &'static ResourceDef,
+        ns: &str,
+        name: &str,
+        mut body: Value,
+        sub: Option<&str>,
+        opts: &WriteOpts,
+    ) -> Result<(Obj, bool)> {
+        if sub.is_none() && create_on_update(def) && self.get(def, ns, name).is_err() {
+            if let Some(m) = body["metadata"].as_object_mut() {
+                m.remove("resourceVersion");
+            }
+            if body["metadata"]["name"].is_null() {
+                body["metadata"]["name"] = json!(name);
+            }
+            match self.create(def, ns, body.clone(), opts) {
+                Ok(o) => return Ok((o, true)),
+                // created by someone else meanwhile: an update of theirs
+                Err(e) if e.code == 409 => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.update(def, ns, name, body, sub, opts)
+            .map(|o| (o, false))
     }
 
     /// Strategy PrepareForUpdate: what each endpoint may change, generation, validation.
@@ -680,6 +737,12 @@ impl Registry {
                 }
             }
             "PersistentVolume" if sub.is_none() => defaults::default_pv(&mut new),
+            "Lease" => {
+                let errs = defaults::validate_lease(&new, false);
+                if !errs.is_empty() {
+                    return Err(st::invalid_for(def, &name, &errs));
+                }
+            }
             "Namespace" if sub.is_none() => {
                 defaults::default_namespace(&mut new);
                 new["status"] = old["status"].clone();
@@ -1202,6 +1265,17 @@ impl Registry {
 }
 
 /// Pods finish deletion only through a grace-0 delete (the kubelet); others once finalizers are gone.
+/// The strategy's AllowUnconditionalUpdate: false for Lease (pkg/registry/coordination/lease
+/// strategy.go); the kinds served here otherwise allow an update without resourceVersion.
+fn unconditional_update(def: &ResourceDef) -> bool {
+    def.kind != "Lease"
+}
+
+/// The strategy's AllowCreateOnUpdate: true for Lease (the same file).
+fn create_on_update(def: &ResourceDef) -> bool {
+    def.kind == "Lease"
+}
+
 fn graceful_done(def: &ResourceDef, o: &Value) -> bool {
     def.kind != "Pod" || o["metadata"]["deletionGracePeriodSeconds"].as_i64() == Some(0)
 }

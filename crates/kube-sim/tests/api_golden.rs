@@ -25,13 +25,13 @@ pub fn seeded_sim() -> Arc<Sim> {
     sim
 }
 
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: String,
+pub(crate) struct Reply {
+    pub status: u16,
+    pub content_type: String,
+    pub body: String,
 }
 
-fn send(
+pub(crate) fn send(
     sim: &Arc<Sim>,
     rt: &tokio::runtime::Runtime,
     method: &str,
@@ -121,7 +121,7 @@ fn mask(s: &str) -> String {
     out
 }
 
-fn normalize(v: &Value) -> Value {
+pub(crate) fn normalize(v: &Value) -> Value {
     match v {
         // Pod update errors end with a diff of Go's internal struct, which is not reproduced.
         Value::String(s) => Value::String(mask(s.split("\n@@").next().unwrap_or(s))),

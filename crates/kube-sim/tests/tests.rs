@@ -12,6 +12,7 @@ mod api_faults;
 mod api_golden;
 mod api_kube_client;
 mod api_kubectl;
+mod api_leases;
 mod api_tls;
 mod sim_containers;
 mod sim_eviction;
