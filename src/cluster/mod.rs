@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::model::{Access, Attachment, Claim, Fleet, ServiceLookup, SetParts, Snapshot, Volume};
 
 mod connect;
+mod named;
 mod watch;
 pub use connect::{api_failure, redact_url, ConnectOptions};
 pub use watch::Changes;
@@ -236,7 +237,13 @@ impl Cluster {
         }
     }
 
-    /// Everything about one set: GET it, then the rest in parallel (requests do not grow with replicas).
+    /// Everything about one set, in proportion to the set whatever the cluster holds: GET it;
+    /// its pods and claims by its selector and its Service, side by side; then the volumes its
+    /// claims name and the nodes its pods run on, by name; then the nodes its volumes' node
+    /// affinity admits (by label selector) and the attachments of its volumes to its pods'
+    /// nodes (by the name the CSI attacher gives them). The cluster's attachments are listed
+    /// only while a pod waits for a volume not attached to its node (where else it is held is
+    /// a cluster-wide question).
     pub async fn snapshot(&self, ns: &str, name: &str) -> Result<Snapshot, Error> {
         let set = self.get_statefulset(ns, name).await?;
         let selector = selector_string(&set);
@@ -244,43 +251,109 @@ impl Cluster {
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
-        // of the cluster's volumes, only those bound to this set's claims: memory stays with the
-        // set, not with the cluster
-        let own_volume = |pv: &PersistentVolume| crate::model::set::bound_to_set(pv, &set);
-        let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
+        let (pods, claims, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_map(pvcs, lp.clone(), None, Claim::from),
-            self.list_maybe_map(
-                Api::<PersistentVolume>::all(self.client.clone()),
-                ListParams::default(),
-                Some(&own_volume),
-                Volume::from,
-                "list persistentvolumes"
-            ),
-            self.list_maybe(
-                Api::<Node>::all(self.client.clone()),
-                ListParams::default(),
-                "list nodes"
-            ),
-            self.list_maybe_map(
-                Api::<VolumeAttachment>::all(self.client.clone()),
-                ListParams::default(),
-                None,
-                Attachment::from,
-                "list volumeattachments"
-            ),
             self.service(ns, &svc_name),
         );
+        let pods = pods.map_err(|e| self.list_failure(e, "pods", ns, name))?;
+        let claims =
+            claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?;
+        let (volumes, nodes, attachments) =
+            self.set_volumes_and_nodes(&set, &pods, &claims).await?;
         Ok(Snapshot {
-            pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
-            claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
-            volumes: volumes?,
-            nodes: nodes?,
-            attachments: attachments?,
+            pods,
+            claims,
+            volumes,
+            nodes,
+            attachments,
             service: service?,
             set,
             now: jiff::Timestamp::now(),
         })
+    }
+
+    /// The cluster-scoped objects one set's pods and claims name: its claims' volumes, its pods'
+    /// nodes and those its volumes may be used on, and its volumes' attachments to its pods'
+    /// nodes (see [`Cluster::snapshot`]).
+    pub async fn set_volumes_and_nodes(
+        &self,
+        set: &StatefulSet,
+        pods: &[Pod],
+        claims: &[Claim],
+    ) -> Result<
+        (
+            Access<Vec<Volume>>,
+            Access<Vec<Node>>,
+            Access<Vec<Attachment>>,
+        ),
+        Error,
+    > {
+        use std::collections::{BTreeMap, BTreeSet};
+        let pod_nodes: BTreeSet<String> = pods
+            .iter()
+            .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+            .collect();
+        let volume_names = claims
+            .iter()
+            .filter(|c| crate::model::set::claim_named_for_set(set, &c.name))
+            .filter_map(|c| c.volume_name.clone());
+        let (volumes, nodes) = tokio::join!(
+            self.volumes_named(volume_names),
+            self.nodes_named(pod_nodes)
+        );
+        let (volumes, mut nodes) = (volumes?, nodes?);
+        let Access::Ok(vols) = &volumes else {
+            return Ok((volumes, nodes, Access::Forbidden));
+        };
+        // volume → the node of the pod that mounts it
+        let mut on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for p in pods {
+            let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+                continue;
+            };
+            for c in p
+                .spec
+                .iter()
+                .flat_map(|s| s.volumes.iter().flatten())
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+            {
+                if let Some(pv) = claims
+                    .iter()
+                    .find(|x| x.name == c.claim_name)
+                    .and_then(|x| x.volume_name.clone())
+                {
+                    on.entry(pv).or_default().insert(node.clone());
+                }
+            }
+        }
+        let sought =
+            |found: &[Attachment]| crate::model::set::attachment_sought(pods, claims, vols, found);
+        let (admitted, attachments) = tokio::join!(
+            self.nodes_for_affinity(vols),
+            self.attachments_to(vols, &on, sought)
+        );
+        let attachments = attachments?;
+        // the nodes its volumes are attached to that no pod of it runs on: the node a pod
+        // left (a dead one holding its volume) is known from its attachment
+        let left: BTreeSet<String> = attachments
+            .ok()
+            .into_iter()
+            .flatten()
+            .map(|a| a.node.clone())
+            .filter(|n| !pods_nodes_have(&nodes, n))
+            .collect();
+        let left = self.nodes_named(left).await?;
+        for more in [admitted?, left] {
+            if let (Access::Ok(have), Access::Ok(more)) = (&mut nodes, more) {
+                for n in more {
+                    if !have.iter().any(|h| h.metadata.name == n.metadata.name) {
+                        have.push(n);
+                    }
+                }
+            }
+        }
+        Ok((volumes, nodes, attachments))
     }
 
     fn list_failure(&self, e: kube::Error, kind: &str, ns: &str, set: &str) -> Error {
@@ -1075,6 +1148,13 @@ impl Cluster {
         };
         Ok((lookup, server_now, duration))
     }
+}
+
+/// Whether these nodes (as read) include `name`.
+fn pods_nodes_have(nodes: &Access<Vec<Node>>, name: &str) -> bool {
+    nodes
+        .ok()
+        .is_some_and(|v| v.iter().any(|n| n.metadata.name.as_deref() == Some(name)))
 }
 
 /// The set's selector as a label-selector query string.
