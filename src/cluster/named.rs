@@ -88,7 +88,7 @@ impl Cluster {
 
     /// GET each named object of a kind, [`IN_FLIGHT`] at a time; those that do not exist are
     /// left out; a 403 on any is the permission missing (`Access::Forbidden`).
-    async fn get_each<K, T>(
+    pub(super) async fn get_each<K, T>(
         &self,
         api: &Api<K>,
         names: impl IntoIterator<Item = String>,
@@ -333,6 +333,32 @@ impl Cluster {
             "list volumeattachments",
         )
         .await
+    }
+
+    /// Which of these volumes are attached to `node` now (their attachments GET by name).
+    pub async fn attached_to(
+        &self,
+        volumes: &[String],
+        node: &str,
+    ) -> Result<Access<BTreeSet<String>>, Error> {
+        let vols = match self.volumes_named(volumes.iter().cloned()).await? {
+            Access::Ok(v) => v,
+            Access::Forbidden => return Ok(Access::Forbidden),
+        };
+        let on = vols
+            .iter()
+            .map(|v| (v.name.clone(), BTreeSet::from([node.to_string()])))
+            .collect();
+        Ok(match self.attachments_to(&vols, &on, |_| false).await? {
+            Access::Ok(found) => Access::Ok(
+                found
+                    .into_iter()
+                    .filter(|a| a.node == node && a.attached)
+                    .filter_map(|a| a.volume)
+                    .collect(),
+            ),
+            Access::Forbidden => Access::Forbidden,
+        })
     }
 }
 
