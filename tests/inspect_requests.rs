@@ -207,3 +207,33 @@ fn a_single_set_reads_the_same_whatever_else_the_cluster_holds() {
         );
     }
 }
+
+/// The GETs by name go through the transport's retry: a 429 on a volume waits its Retry-After
+/// and is asked again, and the volume is shown.
+#[test]
+fn a_volume_get_answered_429_is_asked_again() {
+    let c = Cluster::with_nodes("reads-429", 0, SimConfig::default());
+    let Some(sim) = c.sim_or_skip("injects 429s") else {
+        return;
+    };
+    sim.registry
+        .restore(
+            rolled_out_statefulset(&c.namespace, "web", 3, 3)
+                .into_iter()
+                .filter(|o| o["kind"] != "Namespace"),
+        )
+        .unwrap();
+    sim.inject(crate::harness::fault("get", "persistentvolumes", 429, 2));
+    let o = c.sts(&["inspect", "web", "-o", "json"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let doc = o.json();
+    for r in doc["rows"].as_array().unwrap() {
+        assert_eq!(r["volumes"][0]["capacity"], "1Gi", "{r}");
+    }
+    let answered_429 = sim
+        .requests()
+        .iter()
+        .filter(|r| r.status == 429 && r.path.starts_with("/api/v1/persistentvolumes/"))
+        .count();
+    assert_eq!(answered_429, 2);
+}

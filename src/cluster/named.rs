@@ -3,12 +3,11 @@
 //! listing the cluster's, so it costs the same in a cluster of ten sets and of ten thousand.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::{Node, NodeSelector, NodeSelectorTerm};
 use k8s_openapi::api::storage::v1::{CSIDriver, VolumeAttachment};
-use kube::api::{Api, GetParams, ListParams};
+use kube::api::{Api, ListParams};
 use kube::Resource;
 use serde::de::DeserializeOwned;
 
@@ -19,73 +18,8 @@ use crate::model::{attachment_name, Access, AttachId, Attachment, Volume};
 /// GETs in flight at once: a set of a thousand replicas is read in a few dozen rounds without
 /// a burst the API server's priority and fairness would answer with 429s.
 const IN_FLIGHT: usize = 16;
-/// How often one GET answered 429 is tried again (kube-rs has no client-side rate limit; the
-/// server says when to come back).
-const RETRIES_429: u32 = 5;
-/// The longest Retry-After honoured (the server's own is 1 s for APF rejections).
-const RETRY_AFTER_MAX: Duration = Duration::from_secs(30);
-
-/// One GET's answer.
-enum Got<K> {
-    Found(K),
-    Missing,
-    Forbidden,
-}
-
-/// A request's non-2xx answer as one line: the server's Status message, else the HTTP reason.
-pub(super) fn status_error(what: &str, status: http::StatusCode, body: &[u8]) -> Error {
-    let st: Result<kube::core::Status, _> = serde_json::from_slice(body);
-    let msg = st.map(|s| s.message).unwrap_or_else(|_| status.to_string());
-    Error::api(format!("cannot {what}: {msg} ({})", status.as_u16()))
-}
-
-/// Retry-After in seconds (RFC 9110 also allows a date; the API server sends seconds).
-fn retry_after(h: &http::HeaderMap) -> Duration {
-    h.get(http::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
-        .map_or(Duration::from_secs(1), Duration::from_secs)
-        .min(RETRY_AFTER_MAX)
-}
 
 impl Cluster {
-    /// GET one object by name; a 429 waits what Retry-After says and tries again.
-    async fn get_one<K: DeserializeOwned>(
-        &self,
-        url: &str,
-        name: &str,
-        what: &str,
-    ) -> Result<Got<K>, Error> {
-        let mut tries = 0;
-        loop {
-            let req = kube::core::Request::new(url)
-                .get(name, &GetParams::default())
-                .map_err(|e| Error::api(format!("cannot {what}: {e}")))?;
-            let res = self
-                .client
-                .send(req.map(kube::client::Body::from))
-                .await
-                .map_err(|e| self.api_failure(e, what))?;
-            let status = res.status();
-            if status.as_u16() == 429 && tries < RETRIES_429 {
-                tries += 1;
-                tokio::time::sleep(retry_after(res.headers())).await;
-                continue;
-            }
-            let body = http_body_util::BodyExt::collect(res.into_body())
-                .await
-                .map_err(|e| Error::api(format!("cannot {what}: {e}")))?
-                .to_bytes();
-            return match status.as_u16() {
-                200 => serde_json::from_slice(&body)
-                    .map(Got::Found)
-                    .map_err(|e| Error::api(format!("cannot {what}: {e}"))),
-                404 => Ok(Got::Missing),
-                403 => Ok(Got::Forbidden),
-                _ => Err(status_error(what, status, &body)),
-            };
-        }
-    }
-
     /// GET each named object of a kind, [`IN_FLIGHT`] at a time; those that do not exist are
     /// left out; a 403 on any is the permission missing (`Access::Forbidden`).
     pub(super) async fn get_each<K, T>(
@@ -96,20 +30,28 @@ impl Cluster {
         kind: &str,
     ) -> Result<Access<Vec<T>>, Error>
     where
-        K: Resource + DeserializeOwned,
+        K: Resource + Clone + DeserializeOwned + std::fmt::Debug,
     {
-        let url = api.resource_url();
-        let got: Vec<Result<Got<K>, Error>> = futures::stream::iter(names)
-            .map(|n| async move { self.get_one(url, &n, &format!("get {kind} {n}")).await })
+        // a 429 is asked again by the transport, after the server's Retry-After
+        // (`connect::AskAgain`): kube-rs itself has no client-side rate limit
+        let got: Vec<(String, Result<Option<K>, kube::Error>)> = futures::stream::iter(names)
+            .map(|n| {
+                let api = api.clone();
+                async move {
+                    let r = api.get_opt(&n).await;
+                    (n, r)
+                }
+            })
             .buffer_unordered(IN_FLIGHT)
             .collect()
             .await;
         let mut out = Vec::with_capacity(got.len());
-        for g in got {
-            match g? {
-                Got::Found(k) => out.push(map(k)),
-                Got::Missing => {}
-                Got::Forbidden => return Ok(Access::Forbidden),
+        for (n, g) in got {
+            match g {
+                Ok(Some(k)) => out.push(map(k)),
+                Ok(None) => {}
+                Err(kube::Error::Api(s)) if s.code == 403 => return Ok(Access::Forbidden),
+                Err(e) => return Err(self.api_failure(e, &format!("get {kind} {n}"))),
             }
         }
         Ok(Access::Ok(out))
@@ -440,15 +382,5 @@ mod tests {
             single_in(&t).map(|(k, v)| (k, v.len())),
             Some(("kubernetes.io/hostname", 1))
         );
-    }
-
-    #[test]
-    fn retry_after_is_read_in_seconds_and_bounded() {
-        let mut h = http::HeaderMap::new();
-        assert_eq!(retry_after(&h), Duration::from_secs(1));
-        h.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
-        assert_eq!(retry_after(&h), Duration::from_secs(3));
-        h.insert(http::header::RETRY_AFTER, "3600".parse().unwrap());
-        assert_eq!(retry_after(&h), RETRY_AFTER_MAX);
     }
 }
