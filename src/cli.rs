@@ -1374,7 +1374,11 @@ async fn run_check(g: &Global, a: &CheckArgs) -> Result<ExitCode, Error> {
             }
             let c = Cluster::connect(&g.connect_options()).await?;
             let ns = (!g.all_namespaces).then(|| c.namespace.clone());
-            let objects = c.check_reads(ns.as_deref()).await?;
+            // one set is read in proportion to it (a missing one is not found, exit 3)
+            let objects = match (&a.name, ns.as_deref()) {
+                (Some(name), Some(n)) => c.check_reads_set(n, name).await?,
+                _ => c.check_reads(ns.as_deref()).await?,
+            };
             // no set found may mean a mistyped namespace: say so, as inspect does (exit 3)
             let named = |s: &k8s_openapi::api::apps::v1::StatefulSet| {
                 a.name

@@ -97,12 +97,16 @@ fn a_spread_set_is_clean_and_its_budgets_risks_are_found_read_only() {
             .filter(|r| !r.is_discovery())
             .collect();
         assert!(reqs.iter().all(|r| r.method == "GET"), "{reqs:?}");
-        // and STS023's one Summary per node running one of its pods (four here)
-        let (summaries, lists): (Vec<_>, Vec<_>) = reqs
-            .iter()
-            .partition(|r| r.path.ends_with("/proxy/stats/summary"));
+        // one set's: its volumes by name, the pods of each node its pods run on (what a drain
+        // of it takes down) and STS023's one Summary per node running one of its pods (four
+        // here); of the rest one list per kind
+        let (named, lists): (Vec<_>, Vec<_>) = reqs.iter().partition(|r| {
+            r.path.starts_with("/api/v1/persistentvolumes/")
+                || r.query.contains("fieldSelector=spec.nodeName")
+                || r.path.ends_with("/proxy/stats/summary")
+        });
         assert!(lists.len() <= 8, "one list per kind: {lists:?}");
-        assert!(summaries.len() <= 4, "one Summary per node: {summaries:?}");
+        assert!(named.len() <= 3 + 4 + 4, "{named:?}");
     }
     assert_eq!(o.code, 5, "{}", o.stderr);
     let d = doc(&o);

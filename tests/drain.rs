@@ -1443,8 +1443,9 @@ fn a_failed_eviction_after_the_cordon_says_what_was_written_and_the_node_stays_c
         .collect();
     assert_eq!(errors.len(), 1, "{}", out.stderr);
     assert!(
-        errors[0].contains(&format!("drain of node {node}: written: cordoned node {node}"))
-            && errors[0].contains("the node stays cordoned"),
+        errors[0].contains(&format!(
+            "drain of node {node}: written: cordoned node {node}"
+        )) && errors[0].contains("the node stays cordoned"),
         "{}",
         errors[0]
     );

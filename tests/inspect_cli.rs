@@ -384,8 +384,8 @@ fn unauthorized_and_forbidden() {
         ],
         deny: vec![
             ("alice".into(), "get".into(), "statefulsets".into()),
-            ("bob".into(), "list".into(), "nodes".into()),
-            ("bob".into(), "list".into(), "persistentvolumes".into()),
+            ("bob".into(), "get".into(), "nodes".into()),
+            ("bob".into(), "get".into(), "persistentvolumes".into()),
         ],
         ..drill()
     };
@@ -407,7 +407,8 @@ fn unauthorized_and_forbidden() {
         "cannot get resource \"statefulsets\" in API group \"apps\"",
     );
 
-    // bob may not list nodes or PVs: the table is shown without those facts, exit 0
+    // bob may not get nodes or PVs (one set's are read by name): the table is shown without
+    // those facts, exit 0
     Sts {
         class: "local-path",
         replicas: 1,
@@ -419,7 +420,7 @@ fn unauthorized_and_forbidden() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout
-            .contains("note: not allowed to list nodes, list persistentvolumes"),
+            .contains("note: not allowed to get nodes, get persistentvolumes"),
         "{}",
         o.stdout
     );

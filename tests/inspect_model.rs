@@ -514,10 +514,11 @@ fn forbidden_cluster_lookups_are_reported_not_fatal() {
     let ins = inspect(&snap, &InspectOptions::default());
     assert_eq!(
         ins.missing_permissions,
+        // one set's are read by name
         [
-            "list nodes",
-            "list persistentvolumes",
-            "list volumeattachments.storage.k8s.io"
+            "get nodes",
+            "get persistentvolumes",
+            "get volumeattachments.storage.k8s.io"
         ]
     );
     assert!(ins.rows[0].node.is_none());

@@ -23,12 +23,18 @@ fn node_back(c: &Cluster, node: &str) {
     });
 }
 
-fn problems(c: &Cluster) -> Vec<serde_json::Value> {
-    let out = c.sts(&["inspect", "flask", "-o", "json"]);
-    out.json()["problems"]
+/// The namespace overview's problems for flask: a node the set no longer uses is read only by
+/// the overview (one set's inspection reads the nodes its pods and volumes name).
+fn overview_problems(c: &Cluster) -> Vec<serde_json::Value> {
+    let out = c.sts(&["inspect", "-o", "json"]);
+    let doc = out.json();
+    doc["items"]
         .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter(|i| i["name"] == "flask")
+        .flat_map(|i| i["problems"].as_array().cloned().unwrap_or_default())
+        .collect()
 }
 
 #[test]
@@ -184,7 +190,7 @@ fn recover_takes_a_movable_volume_out_of_service_and_follows_the_replacement() {
 
     // back: inspect says the taint is left, release-node removes it (and only it)
     node_back(&c, &node);
-    let left = problems(&c);
+    let left = overview_problems(&c);
     assert!(
         left.iter().any(|p| p["code"] == "OutOfServiceTaintLeft"
             && p["action"] == format!("kubectl sts release-node {node}")),
@@ -194,7 +200,7 @@ fn recover_takes_a_movable_volume_out_of_service_and_follows_the_replacement() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.json()["outcome"], "Released");
     assert!(!out_of_service(&c, &node));
-    assert!(!problems(&c)
+    assert!(!overview_problems(&c)
         .iter()
         .any(|p| p["code"] == "OutOfServiceTaintLeft"));
     let out = c.sts(&["release-node", &node, "-o", "json"]);

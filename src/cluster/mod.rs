@@ -17,6 +17,7 @@ use crate::model::{Access, Attachment, Claim, Fleet, ServiceLookup, SetParts, Sn
 
 mod connect;
 mod lease;
+mod named;
 mod watch;
 pub use connect::{api_failure, redact_url, ConnectOptions};
 pub use watch::Changes;
@@ -237,7 +238,13 @@ impl Cluster {
         }
     }
 
-    /// Everything about one set: GET it, then the rest in parallel (requests do not grow with replicas).
+    /// Everything about one set, in proportion to the set whatever the cluster holds: GET it;
+    /// its pods and claims by its selector and its Service, side by side; then the volumes its
+    /// claims name and the nodes its pods run on, by name; then the nodes its volumes' node
+    /// affinity admits (by label selector) and the attachments of its volumes to its pods'
+    /// nodes (by the name the CSI attacher gives them). The cluster's attachments are listed
+    /// only while a pod waits for a volume not attached to its node (where else it is held is
+    /// a cluster-wide question).
     pub async fn snapshot(&self, ns: &str, name: &str) -> Result<Snapshot, Error> {
         let set = self.get_statefulset(ns, name).await?;
         let selector = selector_string(&set);
@@ -245,43 +252,109 @@ impl Cluster {
         let pods: Api<Pod> = Api::namespaced(self.client.clone(), ns);
         let pvcs: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), ns);
         let svc_name = set.spec.service_name.clone().unwrap_or_default();
-        // of the cluster's volumes, only those bound to this set's claims: memory stays with the
-        // set, not with the cluster
-        let own_volume = |pv: &PersistentVolume| crate::model::set::bound_to_set(pv, &set);
-        let (pods, claims, volumes, nodes, attachments, service) = tokio::join!(
+        let (pods, claims, service) = tokio::join!(
             self.list_all(pods, lp.clone()),
             self.list_map(pvcs, lp.clone(), None, Claim::from),
-            self.list_maybe_map(
-                Api::<PersistentVolume>::all(self.client.clone()),
-                ListParams::default(),
-                Some(&own_volume),
-                Volume::from,
-                "list persistentvolumes"
-            ),
-            self.list_maybe(
-                Api::<Node>::all(self.client.clone()),
-                ListParams::default(),
-                "list nodes"
-            ),
-            self.list_maybe_map(
-                Api::<VolumeAttachment>::all(self.client.clone()),
-                ListParams::default(),
-                None,
-                Attachment::from,
-                "list volumeattachments"
-            ),
             self.service(ns, &svc_name),
         );
+        let pods = pods.map_err(|e| self.list_failure(e, "pods", ns, name))?;
+        let claims =
+            claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?;
+        let (volumes, nodes, attachments) =
+            self.set_volumes_and_nodes(&set, &pods, &claims).await?;
         Ok(Snapshot {
-            pods: pods.map_err(|e| self.list_failure(e, "pods", ns, name))?,
-            claims: claims.map_err(|e| self.list_failure(e, "persistentvolumeclaims", ns, name))?,
-            volumes: volumes?,
-            nodes: nodes?,
-            attachments: attachments?,
+            pods,
+            claims,
+            volumes,
+            nodes,
+            attachments,
             service: service?,
             set,
             now: jiff::Timestamp::now(),
         })
+    }
+
+    /// The cluster-scoped objects one set's pods and claims name: its claims' volumes, its pods'
+    /// nodes and those its volumes may be used on, and its volumes' attachments to its pods'
+    /// nodes (see [`Cluster::snapshot`]).
+    pub async fn set_volumes_and_nodes(
+        &self,
+        set: &StatefulSet,
+        pods: &[Pod],
+        claims: &[Claim],
+    ) -> Result<
+        (
+            Access<Vec<Volume>>,
+            Access<Vec<Node>>,
+            Access<Vec<Attachment>>,
+        ),
+        Error,
+    > {
+        use std::collections::{BTreeMap, BTreeSet};
+        let pod_nodes: BTreeSet<String> = pods
+            .iter()
+            .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+            .collect();
+        let volume_names = claims
+            .iter()
+            .filter(|c| crate::model::set::claim_named_for_set(set, &c.name))
+            .filter_map(|c| c.volume_name.clone());
+        let (volumes, nodes) = tokio::join!(
+            self.volumes_named(volume_names),
+            self.nodes_named(pod_nodes)
+        );
+        let (volumes, mut nodes) = (volumes?, nodes?);
+        let Access::Ok(vols) = &volumes else {
+            return Ok((volumes, nodes, Access::Forbidden));
+        };
+        // volume → the node of the pod that mounts it
+        let mut on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for p in pods {
+            let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+                continue;
+            };
+            for c in p
+                .spec
+                .iter()
+                .flat_map(|s| s.volumes.iter().flatten())
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+            {
+                if let Some(pv) = claims
+                    .iter()
+                    .find(|x| x.name == c.claim_name)
+                    .and_then(|x| x.volume_name.clone())
+                {
+                    on.entry(pv).or_default().insert(node.clone());
+                }
+            }
+        }
+        let sought =
+            |found: &[Attachment]| crate::model::set::attachment_sought(pods, claims, vols, found);
+        let (admitted, attachments) = tokio::join!(
+            self.nodes_for_affinity(vols),
+            self.attachments_to(vols, &on, sought)
+        );
+        let attachments = attachments?;
+        // the nodes its volumes are attached to that no pod of it runs on: the node a pod
+        // left (a dead one holding its volume) is known from its attachment
+        let left: BTreeSet<String> = attachments
+            .ok()
+            .into_iter()
+            .flatten()
+            .map(|a| a.node.clone())
+            .filter(|n| !pods_nodes_have(&nodes, n))
+            .collect();
+        let left = self.nodes_named(left).await?;
+        for more in [admitted?, left] {
+            if let (Access::Ok(have), Access::Ok(more)) = (&mut nodes, more) {
+                for n in more {
+                    if !have.iter().any(|h| h.metadata.name == n.metadata.name) {
+                        have.push(n);
+                    }
+                }
+            }
+        }
+        Ok((volumes, nodes, attachments))
     }
 
     fn list_failure(&self, e: kube::Error, kind: &str, ns: &str, set: &str) -> Error {
@@ -882,6 +955,14 @@ impl Cluster {
             .await
     }
 
+    /// Every pod not bound to a node, in every namespace (`spec.nodeName=`, the scheduler's
+    /// own selector of the pods it has to place).
+    pub async fn pods_unscheduled(&self) -> Result<Access<Vec<Pod>>, Error> {
+        let api: Api<Pod> = Api::all(self.client.clone());
+        let params = ListParams::default().fields("spec.nodeName=");
+        self.list_maybe(api, params, "list unscheduled pods").await
+    }
+
     /// Every node with its labels (which the slimmed lists drop): where a volume's node
     /// affinity lets it be used.
     pub async fn nodes_labelled(&self) -> Result<Access<Vec<Node>>, Error> {
@@ -920,13 +1001,6 @@ impl Cluster {
             .claim_opt(ns, name)
             .await?
             .and_then(|c| c.spec?.volume_name))
-    }
-
-    /// Every VolumeAttachment (cluster-scoped; one per attached volume).
-    pub async fn attachments(&self) -> Result<Access<Vec<VolumeAttachment>>, Error> {
-        let api: Api<VolumeAttachment> = Api::all(self.client.clone());
-        self.list_maybe(api, ListParams::default(), "list volumeattachments")
-            .await
     }
 
     /// The node, `None` when it no longer exists; 403 → `Access::Forbidden`.
@@ -1078,6 +1152,13 @@ impl Cluster {
     }
 }
 
+/// Whether these nodes (as read) include `name`.
+fn pods_nodes_have(nodes: &Access<Vec<Node>>, name: &str) -> bool {
+    nodes
+        .ok()
+        .is_some_and(|v| v.iter().any(|n| n.metadata.name.as_deref() == Some(name)))
+}
+
 /// The set's selector as a label-selector query string.
 pub fn selector_string(set: &StatefulSet) -> String {
     // the API server validated the selector when the set was created; a set whose selector
@@ -1094,10 +1175,14 @@ fn http_date(s: &str) -> Option<jiff::Timestamp> {
 
 /// What `drain` reads and writes.
 impl Cluster {
-    /// Every pod, StatefulSet, PodDisruptionBudget and PersistentVolume of the cluster (one
-    /// list each): where the node's pods can go and what guards them.
+    /// What drain's preflight on `node` reads: every pod of the cluster (where the node's pods
+    /// can go is judged against what every other node already runs, and required
+    /// anti-affinity against what runs in their namespaces: a question about the whole
+    /// cluster); of the StatefulSets, budgets and volumes only those of the node's pods (its
+    /// pods' owners by name, the budgets of their namespaces, their claims' volumes by name).
     pub async fn drain_reads(
         &self,
+        node: &str,
     ) -> Result<
         (
             Vec<Pod>,
@@ -1107,28 +1192,101 @@ impl Cluster {
         ),
         Error,
     > {
-        let pods: Api<Pod> = Api::all(self.client.clone());
-        let sets: Api<StatefulSet> = Api::all(self.client.clone());
-        let pdbs: Api<k8s_openapi::api::policy::v1::PodDisruptionBudget> =
-            Api::all(self.client.clone());
-        let pvs: Api<k8s_openapi::api::core::v1::PersistentVolume> = Api::all(self.client.clone());
+        use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+        use std::collections::BTreeSet;
         // whole objects: the preflight reads what the slimmed lists drop (annotations,
         // volumes, requests, affinity)
-        let (pods, sets, pdbs, pvs) = tokio::join!(
-            self.list_map(pods, ListParams::default(), None, |o| o),
-            self.list_map(sets, ListParams::default(), None, |o| o),
-            self.list_map(pdbs, ListParams::default(), None, |o| o),
-            self.list_map(pvs, ListParams::default(), None, |o| o),
+        let pods = self
+            .list_map(
+                Api::<Pod>::all(self.client.clone()),
+                ListParams::default(),
+                None,
+                |o| o,
+            )
+            .await
+            .map_err(|e| self.api_failure(e, "list pods"))?;
+        let on: Vec<&Pod> = pods
+            .iter()
+            .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
+            .collect();
+        let owners: BTreeSet<(String, String)> = on
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.metadata.namespace.clone()?,
+                    crate::model::set::owning_statefulset(p)?,
+                ))
+            })
+            .collect();
+        let namespaces: BTreeSet<String> = on
+            .iter()
+            .filter_map(|p| p.metadata.namespace.clone())
+            .collect();
+        let sets = futures::future::join_all(
+            owners
+                .iter()
+                .map(|(ns, name)| self.statefulset_opt(ns, name)),
         );
-        Ok((
-            pods.map_err(|e| self.api_failure(e, "list pods"))?,
-            sets.map_err(|e| self.api_failure(e, "list statefulsets"))?,
-            pdbs.map_err(|e| self.api_failure(e, "list poddisruptionbudgets"))?,
-            pvs.map_err(|e| self.api_failure(e, "list persistentvolumes"))?
-                .into_iter()
-                .map(crate::model::Volume::from)
-                .collect(),
-        ))
+        let pdbs = futures::future::join_all(namespaces.iter().map(|ns| {
+            self.list_map(
+                Api::<PodDisruptionBudget>::namespaced(self.client.clone(), ns),
+                ListParams::default(),
+                None,
+                |o| o,
+            )
+        }));
+        let (sets, pdbs, volumes) = tokio::join!(sets, pdbs, self.volumes_of_pods(&on));
+        let mut all_pdbs = vec![];
+        for p in pdbs {
+            all_pdbs.extend(p.map_err(|e| self.api_failure(e, "list poddisruptionbudgets"))?);
+        }
+        let sets = sets
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        let volumes = match volumes? {
+            Access::Ok(v) => v,
+            Access::Forbidden => {
+                return Err(Error::api(
+                    "cannot get persistentvolumes: forbidden (the drained pods' volumes decide where they can go)",
+                ))
+            }
+        };
+        Ok((pods, sets, all_pdbs, volumes))
+    }
+
+    /// The volumes these pods' claims are bound to: each claim GET by name, then its volume.
+    pub async fn volumes_of_pods(&self, pods: &[&Pod]) -> Result<Access<Vec<Volume>>, Error> {
+        use std::collections::{BTreeMap, BTreeSet};
+        let mut by_ns: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for p in pods {
+            let ns = p.metadata.namespace.clone().unwrap_or_default();
+            for c in p
+                .spec
+                .iter()
+                .flat_map(|s| s.volumes.iter().flatten())
+                .filter_map(|v| v.persistent_volume_claim.as_ref())
+            {
+                by_ns
+                    .entry(ns.clone())
+                    .or_default()
+                    .insert(c.claim_name.clone());
+            }
+        }
+        let mut names = vec![];
+        for (ns, claims) in by_ns {
+            let api = Api::<PersistentVolumeClaim>::namespaced(self.client.clone(), &ns);
+            match self
+                .get_each(&api, claims, Claim::from, "persistentvolumeclaim")
+                .await?
+            {
+                Access::Ok(found) => names.extend(found.into_iter().filter_map(|c| c.volume_name)),
+                Access::Forbidden => return Ok(Access::Forbidden),
+            }
+        }
+        self.volumes_named(names).await
     }
 
     /// Cordons the node behind its resourceVersion, saying who did it in an annotation.
@@ -1302,6 +1460,118 @@ impl Cluster {
         };
         Ok(crate::model::check::Objects {
             sets: sets.map_err(|e| self.api_failure(e, &format!("list statefulsets {where_}")))?,
+            pods,
+            pods_everywhere,
+            claims,
+            services: services?,
+            pdbs: pdbs?,
+            classes: classes?,
+            volumes: volumes?,
+            nodes: nodes?,
+            now: jiff::Timestamp::now(),
+        })
+    }
+}
+
+/// What `check NAME` reads: one set's objects, and the cluster-wide answers its checks need.
+impl Cluster {
+    /// The set (GET), its pods and claims by its selector, its volumes by name; the namespace's
+    /// Services and budgets (namespaced lists: which of them select its pods); the storage
+    /// classes (the default one is found only by listing them, and they are few); every node,
+    /// slimmed (where its pods could go, the zones of the cluster: STS008, STS010, STS020 are
+    /// questions about the whole cluster); and every pod on the nodes its pods run on (by
+    /// `spec.nodeName`: what draining one of them takes down, STS020).
+    pub async fn check_reads_set(
+        &self,
+        ns: &str,
+        name: &str,
+    ) -> Result<crate::model::check::Objects, Error> {
+        use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+        use k8s_openapi::api::storage::v1::StorageClass;
+        let c = &self.client;
+        let set = self.get_statefulset(ns, name).await?;
+        let lp = ListParams::default().labels(&selector_string(&set));
+        let all = ListParams::default;
+        let (pods, claims, services, pdbs, classes, nodes) = tokio::join!(
+            self.list_maybe_map(
+                Api::<Pod>::namespaced(c.clone(), ns),
+                lp.clone(),
+                None,
+                |o| o,
+                "list pods"
+            ),
+            self.list_maybe_map(
+                Api::<PersistentVolumeClaim>::namespaced(c.clone(), ns),
+                lp.clone(),
+                None,
+                Claim::from,
+                "list persistentvolumeclaims"
+            ),
+            self.list_maybe_map(
+                Api::<Service>::namespaced(c.clone(), ns),
+                all(),
+                None,
+                |o| o,
+                "list services"
+            ),
+            self.list_maybe_map(
+                Api::<PodDisruptionBudget>::namespaced(c.clone(), ns),
+                all(),
+                None,
+                |o| o,
+                "list poddisruptionbudgets"
+            ),
+            self.list_maybe_map(
+                Api::<StorageClass>::all(c.clone()),
+                all(),
+                None,
+                |o| o,
+                "list storageclasses"
+            ),
+            self.nodes_labelled(),
+        );
+        let (pods, claims) = (pods?, claims?);
+        let on: std::collections::BTreeSet<String> = pods
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.spec.as_ref()?.node_name.clone())
+            .collect();
+        let volume_names: Vec<String> = claims
+            .ok()
+            .into_iter()
+            .flatten()
+            .filter(|c| crate::model::set::claim_named_for_set(&set, &c.name))
+            .filter_map(|c| c.volume_name.clone())
+            .collect();
+        // whole pods: the preflight reads their requests, affinity and owners
+        let node_pods = futures::future::join_all(on.iter().map(|n| {
+            self.list_maybe_map(
+                Api::<Pod>::all(c.clone()),
+                ListParams::default().fields(&format!("spec.nodeName={n}")),
+                None,
+                |o| o,
+                "list pods",
+            )
+        }));
+        let (volumes, node_pods) = tokio::join!(self.volumes_named(volume_names), node_pods);
+        // a user who may not list pods across namespaces still gets every check but drain's
+        let mut pods_everywhere = true;
+        let mut pods = pods;
+        for got in node_pods {
+            match (got?, &mut pods) {
+                (Access::Ok(more), Access::Ok(pods)) => {
+                    for p in more {
+                        if !pods.iter().any(|o| o.metadata.uid == p.metadata.uid) {
+                            pods.push(p);
+                        }
+                    }
+                }
+                _ => pods_everywhere = false,
+            }
+        }
+        Ok(crate::model::check::Objects {
+            sets: vec![set],
             pods,
             pods_everywhere,
             claims,

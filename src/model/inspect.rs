@@ -255,7 +255,9 @@ fn pod_info(pod: &Pod, node: Option<&Node>, now: jiff::Timestamp) -> PodInfo {
 /// The inspection of one StatefulSet.
 /// One set's join from a single-set [`Snapshot`].
 pub fn inspect(snap: &Snapshot, opts: &InspectOptions) -> Inspection {
-    let shared = Shared::new(&snap.volumes, &snap.nodes, &snap.attachments, snap.now);
+    let mut shared = Shared::new(&snap.volumes, &snap.nodes, &snap.attachments, snap.now);
+    // one set's volumes, nodes and attachments are read by name (`Cluster::snapshot`)
+    shared.verb = "get";
     let objects = SetObjects {
         set: &snap.set,
         pods: snap.pods.iter().collect(),
@@ -298,6 +300,8 @@ pub struct Shared<'a> {
     /// Nodes cordoned by `kubectl sts drain` for maintenance, with who and when.
     maintenance: HashMap<&'a str, &'a str>,
     now: jiff::Timestamp,
+    /// How the cluster-scoped objects were read (`list`, `get`): the permission a denial names.
+    verb: &'static str,
 }
 
 impl<'a> Shared<'a> {
@@ -366,6 +370,7 @@ impl<'a> Shared<'a> {
             dead_nodes,
             tainted_live_nodes,
             now,
+            verb: "list",
         }
     }
 
@@ -646,13 +651,13 @@ fn service_info(service: &ServiceRef<'_>, svc_name: &str) -> ServiceInfo {
 fn missing_permissions(objs: &SetObjects<'_>, shared: &Shared<'_>, ns: &str) -> Vec<String> {
     let mut out = Vec::new();
     if shared.nodes.is_none() {
-        out.push("list nodes".to_string());
+        out.push(format!("{} nodes", shared.verb));
     }
     if shared.volumes.is_none() {
-        out.push("list persistentvolumes".to_string());
+        out.push(format!("{} persistentvolumes", shared.verb));
     }
     if shared.attachments.is_none() {
-        out.push("list volumeattachments.storage.k8s.io".to_string());
+        out.push(format!("{} volumeattachments.storage.k8s.io", shared.verb));
     }
     if matches!(objs.service, ServiceRef::Forbidden) {
         out.push(format!("get services ({ns})"));

@@ -129,17 +129,112 @@ pub struct Volume {
     pub node_affinity: Option<NodeSelector>,
     /// `csi:<driver>`, `hostPath`, `local`, …
     pub source: Option<String>,
+    /// What names its VolumeAttachments.
+    pub attach: AttachId,
+}
+
+/// How the attach/detach controller names a volume's VolumeAttachments: only its CSI attacher
+/// writes them (an in-tree plugin that is not migrated writes none), one per node, named
+/// [`attachment_name`]. A cluster-scoped kind without a field selector: a command about one
+/// set GETs its volumes' attachments by these names instead of listing the cluster's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AttachId {
+    /// Not a CSI volume (hostPath, local, nfs, …) nor a migrated in-tree one: no attachment.
+    #[default]
+    None,
+    /// The CSI driver and volume handle (a migrated in-tree volume's translated ones).
+    Csi { driver: String, handle: String },
+    /// A migrated in-tree volume whose translation this tool does not know (rbd, azureFile):
+    /// its attachments can only be found by listing them.
+    Unknown,
+}
+
+/// The VolumeAttachment the CSI attacher writes for this volume on this node:
+/// `csi-` + hex sha256 of volume handle, driver and node name (`getAttachmentName`,
+/// pkg/volume/csi/csi_attacher.go).
+pub fn attachment_name(handle: &str, driver: &str, node: &str) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(format!("{handle}{driver}{node}").as_bytes());
+    let hex: String = h.iter().map(|b| format!("{b:02x}")).collect();
+    format!("csi-{hex}")
+}
+
+/// The CSI driver and handle the attacher uses for a PersistentVolume: its own CSI source, or
+/// the one CSI migration translates an in-tree source to (k8s.io/csi-translation-lib/plugins:
+/// every in-tree attachable plugin is migrated in v1.36).
+fn attach_id(pv: &PersistentVolume) -> AttachId {
+    let Some(spec) = pv.spec.as_ref() else {
+        return AttachId::None;
+    };
+    let csi = |driver: &str, handle: String| AttachId::Csi {
+        driver: driver.into(),
+        handle,
+    };
+    if let Some(c) = &spec.csi {
+        return csi(&c.driver, c.volume_handle.clone());
+    }
+    if let Some(ebs) = &spec.aws_elastic_block_store {
+        // aws_ebs.go: KubernetesVolumeIDToEBSVolumeID (aws://<zone>/<vol-id> → <vol-id>)
+        let id = match ebs.volume_id.strip_prefix("aws://") {
+            Some(rest) => rest.rsplit('/').next().unwrap_or_default().to_string(),
+            None => ebs.volume_id.clone(),
+        };
+        return csi("ebs.csi.aws.com", id);
+    }
+    if let Some(pd) = &spec.gce_persistent_disk {
+        // gce_pd.go: projects/UNSPECIFIED/zones/<zone>/disks/<name>, or regions/<region> for
+        // a regional disk (its zone label lists two zones joined by "__")
+        let labels = pv.metadata.labels.as_ref();
+        let zone = labels.and_then(|l| {
+            l.get("topology.kubernetes.io/zone")
+                .or_else(|| l.get("failure-domain.beta.kubernetes.io/zone"))
+        });
+        return match zone {
+            Some(z) if z.contains("__") => {
+                let first = z.split("__").next().unwrap_or_default();
+                let region = first.rsplit_once('-').map_or(first, |(r, _)| r);
+                csi(
+                    "pd.csi.storage.gke.io",
+                    format!("projects/UNSPECIFIED/regions/{region}/disks/{}", pd.pd_name),
+                )
+            }
+            Some(z) => csi(
+                "pd.csi.storage.gke.io",
+                format!("projects/UNSPECIFIED/zones/{z}/disks/{}", pd.pd_name),
+            ),
+            None => AttachId::Unknown,
+        };
+    }
+    if let Some(d) = &spec.azure_disk {
+        // azure_disk.go: the disk URI is the handle
+        return csi("disk.csi.azure.com", d.disk_uri.clone());
+    }
+    if let Some(c) = &spec.cinder {
+        return csi("cinder.csi.openstack.org", c.volume_id.clone());
+    }
+    if let Some(v) = &spec.vsphere_volume {
+        return csi("csi.vsphere.vmware.com", v.volume_path.clone());
+    }
+    if let Some(p) = &spec.portworx_volume {
+        return csi("pxd.portworx.com", p.volume_id.clone());
+    }
+    if spec.rbd.is_some() || spec.azure_file.is_some() {
+        return AttachId::Unknown;
+    }
+    AttachId::None
 }
 
 impl From<PersistentVolume> for Volume {
     fn from(pv: PersistentVolume) -> Volume {
         let source = volume_source(&pv);
+        let attach = attach_id(&pv);
         let name = pv.metadata.name.unwrap_or_default();
         let phase = pv.status.and_then(|s| s.phase);
         let Some(spec) = pv.spec else {
             return Volume {
                 name,
                 phase,
+                attach,
                 ..Default::default()
             };
         };
@@ -158,6 +253,7 @@ impl From<PersistentVolume> for Volume {
             phase,
             node_affinity: spec.node_affinity.and_then(|a| a.required),
             source,
+            attach,
         }
     }
 }
@@ -250,6 +346,41 @@ impl From<PersistentVolumeClaim> for Claim {
 #[cfg(test)]
 mod tests {
     use super::summarised;
+
+    #[test]
+    fn attachments_are_named_as_the_csi_attacher_names_them() {
+        // sha256("vol-1" + "ebs.csi.aws.com" + "n1"), as getAttachmentName computes it
+        let name = super::attachment_name("vol-1", "ebs.csi.aws.com", "n1");
+        assert_eq!(name.len(), 68);
+        assert!(name.starts_with("csi-"));
+        assert_ne!(
+            name,
+            super::attachment_name("pv-1", "ebs.csi.aws.com", "n1")
+        );
+        let pv: k8s_openapi::api::core::v1::PersistentVolume =
+            serde_json::from_value(serde_json::json!({"metadata": {"name": "pv-1"},
+                "spec": {"awsElasticBlockStore": {"volumeID": "aws://eu-west-1a/vol-1"}}}))
+            .unwrap();
+        assert_eq!(
+            super::Volume::from(pv).attach,
+            super::AttachId::Csi {
+                driver: "ebs.csi.aws.com".into(),
+                handle: "vol-1".into()
+            }
+        );
+        let pv: k8s_openapi::api::core::v1::PersistentVolume = serde_json::from_value(
+            serde_json::json!({"metadata": {"name": "pv-2", "labels": {"topology.kubernetes.io/zone": "europe-west1-b"}},
+                "spec": {"gcePersistentDisk": {"pdName": "d"}}}),
+        )
+        .unwrap();
+        assert_eq!(
+            super::Volume::from(pv).attach,
+            super::AttachId::Csi {
+                driver: "pd.csi.storage.gke.io".into(),
+                handle: "projects/UNSPECIFIED/zones/europe-west1-b/disks/d".into()
+            }
+        );
+    }
 
     #[test]
     fn long_plans_are_summarised() {

@@ -60,8 +60,16 @@ pub fn claim_of_set(
     set: &StatefulSet,
     claim: &k8s_openapi::api::core::v1::PersistentVolumeClaim,
 ) -> bool {
-    let (Some(name), Some(claim)) = (set.metadata.name.as_deref(), claim.metadata.name.as_deref())
-    else {
+    claim
+        .metadata
+        .name
+        .as_deref()
+        .is_some_and(|c| claim_named_for_set(set, c))
+}
+
+/// [`claim_of_set`] by the claim's name.
+pub fn claim_named_for_set(set: &StatefulSet, claim: &str) -> bool {
+    let Some(name) = set.metadata.name.as_deref() else {
         return false;
     };
     set.spec
@@ -98,6 +106,43 @@ pub fn bound_to_set(pv: &PersistentVolume, set: &StatefulSet) -> bool {
                     .and_then(|c| claim_ordinal(t, name, c))
                     .is_some()
             })
+}
+
+/// Whether one of these pods may wait for a volume attached where this read did not look: a
+/// pod not yet running on a node (unscheduled, or Pending there) whose CSI volume has no live
+/// attachment to its own node. The node it left may still hold it (Multi-Attach, a dead node):
+/// the one question about a set's volumes whose answer may be anywhere in the cluster.
+pub fn attachment_sought(
+    pods: &[Pod],
+    claims: &[super::Claim],
+    volumes: &[super::Volume],
+    found: &[super::Attachment],
+) -> bool {
+    pods.iter().any(|p| {
+        let node = p.spec.as_ref().and_then(|s| s.node_name.as_deref());
+        let pending = p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Pending");
+        if node.is_some() && !pending {
+            return false;
+        }
+        let claim_names = p
+            .spec
+            .iter()
+            .flat_map(|s| s.volumes.iter().flatten())
+            .filter_map(|v| v.persistent_volume_claim.as_ref())
+            .map(|c| c.claim_name.as_str());
+        claim_names
+            .filter_map(|c| claims.iter().find(|x| x.name == c)?.volume_name.as_deref())
+            .filter_map(|pv| volumes.iter().find(|v| v.name == pv))
+            .filter(|v| matches!(v.attach, super::AttachId::Csi { .. }))
+            .any(|v| {
+                !found.iter().any(|a| {
+                    a.volume.as_deref() == Some(v.name.as_str())
+                        && Some(a.node.as_str()) == node
+                        && a.attached
+                        && !a.deleting
+                })
+            })
+    })
 }
 
 /// The annotation drain puts on a node it cordons: who and when (so `uncordon` undoes only

@@ -201,7 +201,7 @@ async fn evaluate(
             ))
         }
     };
-    let (pods, sets, pdbs, volumes) = cluster.drain_reads().await?;
+    let (pods, sets, pdbs, volumes) = cluster.drain_reads(&opts.node).await?;
     let input = DrainInput {
         node: &node,
         lease_age,
@@ -1492,7 +1492,18 @@ async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, St
         crate::model::Access::Ok(n) => n,
         crate::model::Access::Forbidden => vec![],
     };
-    let (pods, _, _, volumes) = cluster.drain_reads().await?;
+    // a pod whose volume only this node holds can be scheduled nowhere else: it waits
+    // unscheduled
+    let pods = match cluster.pods_unscheduled().await? {
+        crate::model::Access::Ok(p) => p,
+        crate::model::Access::Forbidden => vec![],
+    };
+    let waiting: Vec<&k8s_openapi::api::core::v1::Pod> =
+        pods.iter().filter(|p| !pod_ready(p)).collect();
+    let volumes = match cluster.volumes_of_pods(&waiting).await? {
+        crate::model::Access::Ok(v) => v,
+        crate::model::Access::Forbidden => vec![],
+    };
     let live = crate::model::placement::live_nodes(&nodes, node, jiff::Timestamp::now());
     Ok(pods
         .iter()

@@ -200,6 +200,8 @@ async fn volume_facts(
     };
     let snap = &read.snap;
     let ins = inspect(snap, &InspectOptions::default());
+    // every node: whether some live node other than the dead one can use a volume is a
+    // question about the whole cluster (`placement`), the one list of nodes recover reads
     let nodes = cluster.nodes_labelled().await?;
     // not allowed to list nodes: a volume with node affinity is of unknown placement (a
     // refusal with that reason, never a "pinned" verdict)
@@ -771,28 +773,22 @@ async fn unattached_volumes(
     if pod.is_some_and(pod_ready) || claims.is_empty() {
         return Ok(vec![]);
     }
-    let attachments = match cluster.attachments().await? {
+    let mut volumes = Vec::new();
+    for claim in claims {
+        if let Some(volume) = cluster.claim_volume(ns, claim).await? {
+            if attachable.contains(&volume) {
+                volumes.push(volume);
+            }
+        }
+    }
+    let attached = match cluster.attached_to(&volumes, &node).await? {
         Access::Ok(v) => v,
         Access::Forbidden => return Ok(vec![]),
     };
-    let mut out = Vec::new();
-    for claim in claims {
-        let Some(volume) = cluster.claim_volume(ns, claim).await? else {
-            continue;
-        };
-        if !attachable.contains(&volume) {
-            continue;
-        }
-        let attached = attachments.iter().any(|a| {
-            a.spec.node_name == node
-                && a.spec.source.persistent_volume_name.as_deref() == Some(volume.as_str())
-                && a.status.as_ref().is_some_and(|s| s.attached)
-        });
-        if !attached {
-            out.push(volume);
-        }
-    }
-    Ok(out)
+    Ok(volumes
+        .into_iter()
+        .filter(|v| !attached.contains(v))
+        .collect())
 }
 
 /// Adds the out-of-service taint (first, as `kubectl taint` puts it), behind the node's

@@ -113,6 +113,8 @@ async fn handle(State(sim): State<Arc<Sim>>, req: Request) -> Response {
         query: parts.uri.query().unwrap_or("").to_string(),
         status: resp.status().as_u16(),
         latency: start.elapsed(),
+        // a body of known length (every answer but a watch's stream)
+        bytes: axum::body::HttpBody::size_hint(resp.body()).exact(),
     });
     resp
 }

@@ -51,6 +51,9 @@ pub struct RequestRecord {
     pub query: String,
     pub status: u16,
     pub latency: std::time::Duration,
+    /// The response body's length, when known before it is sent (not a watch's stream): what
+    /// a client read, for tests that hold a command's reads to its subject.
+    pub bytes: Option<u64>,
 }
 
 impl RequestRecord {

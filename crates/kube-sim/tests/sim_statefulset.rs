@@ -1065,3 +1065,62 @@ fn a_claim_template_added_by_recreating_the_set_stops_the_controller_at_ordinal_
         (mask(&set["status"]) == want).then_some(())
     });
 }
+
+/// The attach/detach controller names a VolumeAttachment after the volume's CSI handle, its
+/// driver and the node (`getAttachmentName(pvSrc.VolumeHandle, pvSrc.Driver, node)`,
+/// pkg/volume/csi/csi_attacher.go), not after the PersistentVolume: a client that GETs an
+/// attachment by that name finds it only if the simulator names it so.
+#[test]
+fn a_volume_attachment_is_named_after_the_volume_handle() {
+    use sha2::Digest;
+    let c = cluster("va-name");
+    let Some(_) = c.sim_or_skip("the simulator's attacher (no CSI attacher on the real tier)")
+    else {
+        return;
+    };
+    let node = c.ready_nodes()[0].clone();
+    let ns = &c.namespace;
+    let driver = kube_sim::controllers::volumes::NETWORK_PROVISIONER;
+    c.apply(&format!(
+        r#"apiVersion: v1
+kind: PersistentVolume
+metadata: {{name: static-{ns}}}
+spec:
+  capacity: {{storage: 1Gi}}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: ""
+  claimRef: {{namespace: {ns}, name: data}}
+  csi: {{driver: {driver}, volumeHandle: disk-0042}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: data, namespace: {ns}}}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: ""
+  volumeName: static-{ns}
+  resources: {{requests: {{storage: 1Gi}}}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {{name: user, namespace: {ns}}}
+spec:
+  nodeName: {node}
+  containers: [{{name: c, image: busybox}}]
+  volumes: [{{name: d, persistentVolumeClaim: {{claimName: data}}}}]
+"#
+    ));
+    let want = format!(
+        "csi-{:x}",
+        sha2::Sha256::digest(format!("disk-0042{driver}{node}").as_bytes())
+    );
+    let got = c.eventually(30, "the volume's attachment", || {
+        c.json(&["get", "volumeattachments"])["items"]
+            .as_array()?
+            .iter()
+            .find(|va| va["spec"]["source"]["persistentVolumeName"] == format!("static-{ns}"))
+            .map(|va| va["metadata"]["name"].as_str().unwrap_or("").to_string())
+    });
+    assert_eq!(got, want);
+}

@@ -89,9 +89,11 @@ pub fn unique_volume_name(pv: &Value) -> String {
     )
 }
 
-/// VolumeAttachment name as the CSI attacher plugin derives it: `csi-<sha256(pv + driver + node)>`.
-pub fn attachment_name(pv: &str, driver: &str, node: &str) -> String {
-    let h = Sha256::digest(format!("{pv}{driver}{node}").as_bytes());
+/// VolumeAttachment name as the CSI attacher plugin derives it: `csi-<sha256(volumeHandle +
+/// driver + node)>` (`getAttachmentName(pvSrc.VolumeHandle, pvSrc.Driver, node)` in
+/// pkg/volume/csi/csi_attacher.go: the volume's handle, not the PersistentVolume's name).
+pub fn attachment_name(handle: &str, driver: &str, node: &str) -> String {
+    let h = Sha256::digest(format!("{handle}{driver}{node}").as_bytes());
     format!(
         "csi-{}",
         h.iter().map(|b| format!("{b:02x}")).collect::<String>()
@@ -573,7 +575,8 @@ impl Volumes {
                 continue;
             };
             let driver = pv["spec"]["csi"]["driver"].as_str().unwrap_or("");
-            let va_name = attachment_name(pv_name, driver, node);
+            let handle = pv["spec"]["csi"]["volumeHandle"].as_str().unwrap_or("");
+            let va_name = attachment_name(handle, driver, node);
             let existing = vas.iter().find(|v| name(v) == va_name);
             let elsewhere = vas.iter().find(|v| {
                 v["spec"]["source"]["persistentVolumeName"] == pv_name.as_str()
