@@ -1119,7 +1119,11 @@ async fn run_rollout(g: &Global, r: &RolloutCommand) -> Result<ExitCode, Error> 
     };
     let leases = match lease_args {
         Some((l, name)) => leases_for(&cluster, l, format!("kubectl sts rollout {verb} {name}"))?,
-        None => leases_for(&cluster, &LeaseArgs { break_lease: None }, String::new())?,
+        // rollout status takes no Lease: a bad KUBECTL_STS_LEASE_DURATION is not its concern
+        None => crate::ops::lease::Leases::new(
+            &cluster,
+            crate::ops::lease::LeaseOptions::new(String::new()),
+        ),
     };
     let report = match r {
         RolloutCommand::Status(a) => {

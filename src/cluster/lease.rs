@@ -16,7 +16,7 @@ impl Cluster {
         let what = format!("{verb} lease {ns}/{name}");
         match e {
             kube::Error::Api(s) if s.code == 403 => Error::api(format!(
-                "cannot {what}: forbidden (403): kubectl-sts takes a StatefulSet's disruption Lease before it takes one of its pods down, and needs get, create, update and delete on leases (coordination.k8s.io) in namespace {ns} (the edit role grants them from Kubernetes 1.25; README, Permissions)"
+                "cannot {what}: forbidden (403): kubectl-sts takes a StatefulSet's disruption Lease before it takes one of its pods down, and needs get, create, update and delete on leases (coordination.k8s.io) in namespace {ns} (the edit role grants them from Kubernetes 1.25 and 1.24.4; README, Permissions)"
             )),
             e => self.api_failure(e, &what),
         }
