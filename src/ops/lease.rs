@@ -105,7 +105,7 @@ impl Leases {
         timeout: Duration,
         log: &mut Progress<'_>,
     ) -> Result<Result<(), String>, Error> {
-        if self.is_held(ns, set) {
+        if self.holds(ns, set) {
             return Ok(self.check(ns, set));
         }
         let started = Instant::now();
@@ -221,7 +221,7 @@ impl Leases {
         }
     }
 
-    fn is_held(&self, ns: &str, set: &str) -> bool {
+    pub fn holds(&self, ns: &str, set: &str) -> bool {
         self.held
             .lock()
             .map(|h| h.contains_key(&(ns.to_string(), set.to_string())))

@@ -473,13 +473,6 @@ async fn run_plan(
             msg,
         ));
     }
-    if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
-        return Ok(report.refused(
-            refusal,
-            false,
-            &format!("rollout of statefulset {ns}/{name}"),
-        ));
-    }
     let selector = selector_string_of(cluster, ns, name).await?;
     let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector));
     log.say(&format!(
@@ -497,29 +490,40 @@ async fn run_plan(
     };
     journal.left(&left(0));
     for (i, step) in plan.iter().enumerate() {
-        // every step, the first included: wait for what settles, then the guards on fresh state
-        let g = gate(
-            cluster,
-            ns,
-            opts,
-            &first,
-            &mut waker,
-            log,
-            &mut report.waits,
-        )
-        .await?;
-        let mut v = g.state;
-        if let Some(m) = interference(&first, &v) {
-            return Ok(report.end(
-                Outcome::Interfered,
-                format!("{m}; stopped before step {}", i + 1),
-            ));
-        }
+        // every step, the first included: wait for what settles, then the guards on fresh state;
+        // the first write takes the set's disruption Lease once the guards let it (a refusal
+        // writes nothing), and the guards judge again what another process left
         let before = format!("step {}/{total} ({})", i + 1, step.describe());
-        if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.wait_limit(), &before)
-        {
-            return Ok(report.end(outcome, msg));
-        }
+        let mut v = loop {
+            let g = gate(
+                cluster,
+                ns,
+                opts,
+                &first,
+                &mut waker,
+                log,
+                &mut report.waits,
+            )
+            .await?;
+            if let Some(m) = interference(&first, &g.state) {
+                return Ok(report.end(
+                    Outcome::Interfered,
+                    format!("{m}; stopped before step {}", i + 1),
+                ));
+            }
+            if let Some((outcome, msg)) =
+                gate_stop(&mut report, g.verdict, opts.wait_limit(), &before)
+            {
+                return Ok(report.end(outcome, msg));
+            }
+            if leases.holds(ns, name) {
+                break g.state;
+            }
+            if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
+                let what = format!("rollout of statefulset {ns}/{name}");
+                return Ok(report.refused(refusal, false, &what));
+            }
+        };
         log.say(&format!("step {}/{total}: {}", i + 1, step.describe()));
         let started = Instant::now();
         // the pods as planned: a pod someone else replaced since is not "still the old pod"
@@ -905,36 +909,39 @@ pub async fn restart(
             msg,
         ));
     }
-    // held until every pod is replaced: the controller takes them down one by one
-    if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
-        return Ok(report.refused(
-            refusal,
-            false,
-            &format!("restart of statefulset {ns}/{name}"),
-        ));
-    }
     let selector = selector_string_of(cluster, ns, name).await?;
     let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector));
     let first = v;
-    let g = gate(
-        cluster,
-        ns,
-        opts,
-        &first,
-        &mut waker,
-        log,
-        &mut report.waits,
-    )
-    .await?;
-    let v = g.state;
-    if let Some(m) = interference(&first, &v) {
-        return Ok(report.end(Outcome::Interfered, format!("{m}; nothing changed")));
-    }
     let before = format!("the restart of statefulset {ns}/{name}");
-    if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
-        let msg = msg.replace("; stopped", "; nothing changed");
-        return Ok(report.end(outcome, msg));
-    }
+    // the Lease once the guards let the restart (a refusal writes nothing), held until every
+    // pod is replaced (the controller takes them down one by one); the guards judge again what
+    // another process left
+    let v = loop {
+        let g = gate(
+            cluster,
+            ns,
+            opts,
+            &first,
+            &mut waker,
+            log,
+            &mut report.waits,
+        )
+        .await?;
+        if let Some(m) = interference(&first, &g.state) {
+            return Ok(report.end(Outcome::Interfered, format!("{m}; nothing changed")));
+        }
+        if let Some((outcome, msg)) = gate_stop(&mut report, g.verdict, opts.timeout, &before) {
+            let msg = msg.replace("; stopped", "; nothing changed");
+            return Ok(report.end(outcome, msg));
+        }
+        if leases.holds(ns, name) {
+            break g.state;
+        }
+        if let Some(refusal) = take_lease(leases, ns, name, opts, log).await? {
+            let what = format!("restart of statefulset {ns}/{name}");
+            return Ok(report.refused(refusal, false, &what));
+        }
+    };
     if let Some(lost) = lease_lost(leases, ns, name, &mut report) {
         return Ok(report.end(Outcome::Interfered, format!("{lost}; nothing changed")));
     }

@@ -411,16 +411,18 @@ async fn run_steps(
         report.blockers = blockers;
         return Ok(finish(report, &state, Outcome::DryRun, msg));
     }
-    // removing pods takes pods of the set down: another kubectl-sts process doing the same
-    // (a drain, a rollout) is waited for, and the guards below then judge what it left
-    if opts.replicas < state.replicas {
+    let mut g = settle(&mut waker, log, opts.timeout, &mut waits, &mut evaluate).await?;
+    // removing pods takes pods of the set down: once the guards let it (a refusal writes
+    // nothing, not even the Lease), another kubectl-sts process doing the same (a drain, a
+    // rollout) is waited for, and the guards judge again what it left
+    if matches!(g.verdict, Verdict::Clear | Verdict::Wait(_)) && opts.replicas < g.state.replicas {
         if let Err(why) = leases.acquire(ns, &opts.name, opts.timeout, log).await? {
             report.blockers = vec![Blocker::new(BlockerCode::DisruptionLeaseHeld, why)];
-            let msg = refused(&report.blockers, &state);
-            return Ok(finish(report, &state, Outcome::Refused, msg));
+            let msg = refused(&report.blockers, &g.state);
+            return Ok(finish(report, &g.state, Outcome::Refused, msg));
         }
+        g = settle(&mut waker, log, opts.timeout, &mut waits, &mut evaluate).await?;
     }
-    let g = settle(&mut waker, log, opts.timeout, &mut waits, &mut evaluate).await?;
     report.waits = std::mem::take(&mut waits);
     state = g.state;
     match g.verdict {
