@@ -1493,11 +1493,14 @@ async fn pinned_waiting(cluster: &Cluster, node: &str) -> Result<Vec<(String, St
         crate::model::Access::Forbidden => vec![],
     };
     // a pod whose volume only this node holds can be scheduled nowhere else: it waits
-    // unscheduled
-    let pods = match cluster.pods_unscheduled().await? {
-        crate::model::Access::Ok(p) => p,
-        crate::model::Access::Forbidden => vec![],
-    };
+    // unscheduled, or (the node uncordoned a moment ago) is bound to this node already
+    let (unscheduled, here) = tokio::join!(cluster.pods_unscheduled(), cluster.pods_on_node(node));
+    let mut pods = vec![];
+    for got in [unscheduled?, here?] {
+        if let crate::model::Access::Ok(p) = got {
+            pods.extend(p);
+        }
+    }
     let waiting: Vec<&k8s_openapi::api::core::v1::Pod> =
         pods.iter().filter(|p| !pod_ready(p)).collect();
     let volumes = match cluster.volumes_of_pods(&waiting).await? {
