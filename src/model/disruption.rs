@@ -666,36 +666,156 @@ fn set_verdict(
     mut v: PodVerdict,
     set: &StatefulSet,
 ) -> PodVerdict {
-    let ns = v.namespace.clone();
-    let name = v.name.clone();
-    let set_name = set.metadata.name.as_deref().unwrap_or_default();
-    let node_name = input.node.metadata.name.as_deref().unwrap_or_default();
-    let min_ready = set.spec.min_ready_seconds.unwrap_or(0) as i64;
-    let replicas = set.spec.replicas.unwrap_or(1) as i64;
-    let set_pods: Vec<(i64, &Pod)> = index
-        .by_set
-        .get(&(ns.as_str(), set_name))
-        .map_or(&[][..], Vec::as_slice)
-        .iter()
-        .copied()
-        .filter_map(|p| {
-            Some((
-                super::set::ordinal_of(set_name, p.metadata.name.as_deref()?)?,
-                p,
-            ))
-        })
-        .collect();
-    let start = start_ordinal(set);
-    if let Some(s) = super::stuck::stuck_at(set, set_pods.iter().copied()) {
-        let reason = format!(
-            "{}; evicting {name} is refused until then: {}",
-            s.why(&ns, set_name),
-            s.unblock(&ns)
-        );
+    let case = SetCase::new(input, index, live, set, &v);
+    if let Some(reason) = case.stuck_refusal() {
         return done(v, VerdictCode::ControllerStuck, reason);
     }
-    // the volumes of a pod's claims, and those of them that only this node can hold
-    let claimed = |p: &Pod| -> Vec<&Volume> {
+    let pinned = case.pinned_here(pod);
+    v.pinned = !pinned.is_empty();
+    // with --pinned wait, every pod of the set whose volume only this node holds is down until
+    // the node returns, together: counted up front as one group (PinnedTogether below), so
+    // that the evictions after the first do not find "a pod already down" that the plan made
+    let group = if v.pinned && input.flags.pinned_wait {
+        case.pinned_group()
+    } else {
+        vec![]
+    };
+    let others = case.others(v.ordinal, &group);
+    if !others.down.is_empty() {
+        return done(
+            v,
+            VerdictCode::SetUnhealthy,
+            case.set_unhealthy(&others.down),
+        );
+    }
+    let update_note = match case.revision_note(pod, v.ordinal) {
+        Ok(note) => note,
+        Err(refusal) => return refusal.on(v),
+    };
+    if v.pinned {
+        return case.pinned_verdict(v, &pinned, &group, others.settling, &update_note);
+    }
+    match case.other_nodes(pod) {
+        Ok(fits) => v.fits = fits,
+        Err(reason) => return done(v, VerdictCode::NoNodeFits, reason),
+    }
+    if !others.settling.is_empty() {
+        return noted(waits_for_set(v, others.settling), &update_note);
+    }
+    if case.replicas <= 1 {
+        return case.only_replica_verdict(v, &update_note);
+    }
+    noted(pdb_verdict(v, &case.ns, &case.name), &update_note)
+}
+
+/// The reason with the note of the revision it comes back at (empty without `--allow-update`).
+fn noted(v: PodVerdict, update_note: &str) -> PodVerdict {
+    PodVerdict {
+        reason: format!("{}{update_note}", v.reason),
+        ..v
+    }
+}
+
+/// A verdict decided on the way: its code, its reason, and what it waits for.
+struct Refusal {
+    code: VerdictCode,
+    reason: String,
+    settles: Vec<(String, String, i64)>,
+}
+
+impl Refusal {
+    fn new(code: VerdictCode, reason: String) -> Refusal {
+        Refusal {
+            code,
+            reason,
+            settles: vec![],
+        }
+    }
+
+    /// The pod's verdict ends here.
+    fn on(self, v: PodVerdict) -> PodVerdict {
+        let mut v = done(v, self.code, self.reason);
+        v.settles.extend(self.settles);
+        v
+    }
+}
+
+/// The other replicas of the set as the eviction sees them.
+struct Others {
+    /// Down: missing, terminating, not Ready (and not starting).
+    down: Vec<String>,
+    /// Settling by itself (Ready inside minReadySeconds, then starting): the eviction waits.
+    settling: Vec<(String, String, i64)>,
+}
+
+/// One StatefulSet pod on the node being drained, with its set and the set's pods by ordinal.
+struct SetCase<'a> {
+    input: &'a DrainInput<'a>,
+    index: &'a DrainIndex<'a>,
+    live: &'a [&'a Node],
+    set: &'a StatefulSet,
+    ns: String,
+    name: String,
+    set_name: &'a str,
+    node_name: &'a str,
+    min_ready: i64,
+    replicas: i64,
+    start: i64,
+    pods: Vec<(i64, &'a Pod)>,
+}
+
+impl<'a> SetCase<'a> {
+    fn new(
+        input: &'a DrainInput<'a>,
+        index: &'a DrainIndex<'a>,
+        live: &'a [&'a Node],
+        set: &'a StatefulSet,
+        v: &PodVerdict,
+    ) -> SetCase<'a> {
+        let ns = v.namespace.clone();
+        let set_name = set.metadata.name.as_deref().unwrap_or_default();
+        let pods: Vec<(i64, &Pod)> = index
+            .by_set
+            .get(&(ns.as_str(), set_name))
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .copied()
+            .filter_map(|p| {
+                Some((
+                    super::set::ordinal_of(set_name, p.metadata.name.as_deref()?)?,
+                    p,
+                ))
+            })
+            .collect();
+        SetCase {
+            input,
+            index,
+            live,
+            set,
+            name: v.name.clone(),
+            ns,
+            set_name,
+            node_name: input.node.metadata.name.as_deref().unwrap_or_default(),
+            min_ready: set.spec.min_ready_seconds.unwrap_or(0) as i64,
+            replicas: set.spec.replicas.unwrap_or(1) as i64,
+            start: start_ordinal(set),
+            pods,
+        }
+    }
+
+    /// The set's controller is stuck (`model::stuck`): the eviction is refused until it is not.
+    fn stuck_refusal(&self) -> Option<String> {
+        let s = super::stuck::stuck_at(self.set, self.pods.iter().copied())?;
+        Some(format!(
+            "{}; evicting {} is refused until then: {}",
+            s.why(&self.ns, self.set_name),
+            self.name,
+            s.unblock(&self.ns)
+        ))
+    }
+
+    /// The volumes of a pod's claims.
+    fn claimed(&self, p: &Pod) -> Vec<&'a Volume> {
         p.spec
             .as_ref()
             .map(|s| {
@@ -704,204 +824,271 @@ fn set_verdict(
                     .flatten()
                     .filter_map(|vol| vol.persistent_volume_claim.as_ref())
                     .filter_map(|c| {
-                        index
+                        self.index
                             .volumes
-                            .get(&(ns.as_str(), c.claim_name.as_str()))
+                            .get(&(self.ns.as_str(), c.claim_name.as_str()))
                             .copied()
                     })
                     .collect()
             })
             .unwrap_or_default()
-    };
-    let pinned_here = |p: &Pod| -> Vec<String> {
-        claimed(p)
+    }
+
+    /// The volumes of a pod's claims that only this node can hold.
+    fn pinned_here(&self, p: &Pod) -> Vec<String> {
+        self.claimed(p)
             .iter()
             .filter(|pv| {
-                placement(Some(pv), Some(input.nodes), node_name, live).0 == Placement::Pinned
+                placement(Some(pv), Some(self.input.nodes), self.node_name, self.live).0
+                    == Placement::Pinned
             })
             .map(|pv| pv.name.clone())
             .collect()
-    };
-    let own_volumes = claimed(pod);
-    let pinned = pinned_here(pod);
-    v.pinned = !pinned.is_empty();
-    // with --pinned wait, every pod of the set whose volume only this node holds is down until
-    // the node returns, together: counted up front as one group (PinnedTogether below), so
-    // that the evictions after the first do not find "a pod already down" that the plan made
-    let group: Vec<(i64, &Pod)> = if v.pinned && input.flags.pinned_wait {
-        set_pods
+    }
+
+    /// The pods of the set with a volume only this node holds.
+    fn pinned_group(&self) -> Vec<(i64, &'a Pod)> {
+        self.pods
             .iter()
             .copied()
-            .filter(|(_, p)| !pinned_here(p).is_empty())
+            .filter(|(_, p)| !self.pinned_here(p).is_empty())
             .collect()
-    } else {
-        vec![]
-    };
-    let in_group = |o: i64| group.iter().any(|(g, _)| *g == o);
-    // the set without this pod: every other replica Ready and available
-    // starting (being created, scheduled, attached, pulled, probed; no failure, no restart):
-    // it settles by itself, the eviction waits for it (model::starting) — a crash loop or an
-    // unschedulable replica is down
-    let created = set.status.as_ref().map_or(0, |s| s.replicas as i64);
-    let mut starting: Vec<(String, String, i64)> = vec![];
-    // a pod on a node that is not Ready is not starting: its kubelet is not there to start it
-    let node_dead = |p: &Pod| -> Option<String> {
+    }
+
+    /// A pod on a node that is not Ready is not starting: its kubelet is not there to start it.
+    fn node_dead(&self, p: &Pod) -> Option<String> {
         let on = p.spec.as_ref()?.node_name.as_deref()?;
-        let n = input
+        let n = self
+            .input
             .nodes
             .iter()
             .find(|n| n.metadata.name.as_deref() == Some(on))?;
-        node_health(n, input.now).is_dead().then(|| on.to_string())
-    };
-    let others_down: Vec<String> = (start..start + replicas)
-        .filter(|o| Some(*o) != v.ordinal && !in_group(*o))
-        .filter_map(|o| match set_pods.iter().find(|(po, _)| *po == o) {
-            None if being_created(created, replicas) => {
-                starting.push((
-                    format!("{set_name}-{o} starting"),
-                    format!("{set_name}-{o} is created and Ready"),
-                    POD_START_SECONDS + STARTING_MARGIN_SECONDS,
-                ));
-                None
-            }
-            None => Some(format!("{set_name}-{o} is missing")),
-            Some((_, p)) if pod_terminating(p) => Some(format!("{set_name}-{o} is terminating")),
-            // the same words while it starts: the drain's waiting line changes only with them
-            Some((_, p)) if !pod_ready(p) => match (node_dead(p), starting_within(p, input.now)) {
-                (Some(n), _) => Some(format!(
-                    "{set_name}-{o} is not Ready (its node {n} is not Ready)"
-                )),
-                (None, Some(within)) => {
+        node_health(n, self.input.now)
+            .is_dead()
+            .then(|| on.to_string())
+    }
+
+    /// The set without this pod (and without the pinned group): every other replica Ready and
+    /// available, or settling by itself.
+    fn others(&self, ordinal: Option<i64>, group: &[(i64, &Pod)]) -> Others {
+        let (down, starting) = self.down_or_starting(ordinal, group);
+        let mut settling = self.not_yet_available(ordinal);
+        settling.extend(starting);
+        Others { down, settling }
+    }
+
+    /// The other replicas down, and those starting (being created, scheduled, attached,
+    /// pulled, probed; no failure, no restart): these settle by themselves, the eviction waits
+    /// for them (model::starting) — a crash loop or an unschedulable replica is down.
+    fn down_or_starting(
+        &self,
+        ordinal: Option<i64>,
+        group: &[(i64, &Pod)],
+    ) -> (Vec<String>, Vec<(String, String, i64)>) {
+        let set_name = self.set_name;
+        let in_group = |o: i64| group.iter().any(|(g, _)| *g == o);
+        let created = self.set.status.as_ref().map_or(0, |s| s.replicas as i64);
+        let mut starting: Vec<(String, String, i64)> = vec![];
+        let down = (self.start..self.start + self.replicas)
+            .filter(|o| Some(*o) != ordinal && !in_group(*o))
+            .filter_map(|o| match self.pods.iter().find(|(po, _)| *po == o) {
+                None if being_created(created, self.replicas) => {
                     starting.push((
                         format!("{set_name}-{o} starting"),
-                        format!("{set_name}-{o}, which is starting, is Ready"),
-                        within.max(0) + STARTING_MARGIN_SECONDS,
+                        format!("{set_name}-{o} is created and Ready"),
+                        POD_START_SECONDS + STARTING_MARGIN_SECONDS,
                     ));
                     None
                 }
-                (None, None) => Some(format!("{set_name}-{o} is not Ready")),
-            },
-            _ => None,
-        })
-        .collect();
-    // Ready but inside minReadySeconds: settles by itself, the eviction waits for it
-    let mut settling: Vec<(String, String, i64)> = set_pods
-        .iter()
-        .filter(|(o, p)| {
-            Some(*o) != v.ordinal
-                && pod_ready(p)
-                && !pod_terminating(p)
-                && !pod_available(p, min_ready, input.now)
-        })
-        .map(|(o, _)| {
-            (
-                format!("{set_name}-{o} available"),
-                format!(
-                    "{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})"
-                ),
-                min_ready + STARTING_MARGIN_SECONDS,
-            )
-        })
-        .collect();
-    settling.extend(starting);
-    if !others_down.is_empty() {
-        let reason = format!(
-            "statefulset {ns}/{set_name} already has a pod down ({}): evicting {name} would take a second one down; wait until it is Ready",
-            others_down.join(", ")
-        );
-        return done(v, VerdictCode::SetUnhealthy, reason);
-    }
-    // the revision the pod runs (the controller's label) and the one its ordinal is re-created
-    // at, by the controller's own rule
-    let runs = pod
-        .metadata
-        .labels
-        .as_ref()
-        .and_then(|l| l.get(super::set::REVISION_LABEL));
-    let back = v.ordinal.and_then(|o| super::update::comes_back_at(set, o));
-    let state = super::update::rollout_state_with_pods(set, set_pods.iter().map(|(_, p)| *p));
-    if let super::update::RolloutState::NotObserved {
-        generation,
-        observed,
-    } = state
-    {
-        // a spec change it has not acted on yet (a scale, an HPA, a GitOps sync): it settles
-        // by itself, bounded as the gate bounds it; what follows is judged once it has
-        let what = format!("the StatefulSet controller has observed generation {generation} of statefulset {ns}/{set_name} (it has {observed}: a spec change it has not acted on yet)");
-        let reason = format!("waits until {what}");
-        return PodVerdict {
-            // keyed by the set: an HPA bumping the generation again does not restart the clock
-            settles: vec![(
-                format!("controller of {ns}/{set_name}"),
-                what,
-                CONTROLLER_SETTLE_SECONDS,
-            )],
-            ..done(v, VerdictCode::WaitsForController, reason)
-        };
-    }
-    if state.in_progress() {
-        // the controller deletes pods itself now: whatever revision the pod would come back
-        // at, a drain beside it could take a second one down — --allow-update does not lift it
-        let revisions = match (runs, back) {
-            (Some(r), Some(b)) if r != b => {
-                format!(" and {name} would come back at revision {b} (it runs {r})")
-            }
-            (_, Some(b)) => format!(" ({name} would come back at revision {b}, its own)"),
-            _ => String::new(),
-        };
-        let reason = format!(
-            "statefulset {ns}/{set_name} is being updated: the controller is replacing its pods, evicting {name} beside it could take a second one down{revisions}; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
-        );
-        return done(v, VerdictCode::RolloutInProgress, reason);
-    }
-    // a revision the member was not running: an unplanned update (or a step back) of one
-    // member, which a one-way data-format change cannot undo. A pod without the label, or a
-    // set whose status has no revisions yet, gives nothing to compare.
-    let mut update_note = String::new();
-    if let (Some(runs), Some(back)) = (runs, back) {
-        if runs != back {
-            let why = match (super::update::Strategy::of(set), v.ordinal) {
-                (super::update::Strategy::OnDelete, _) => {
-                    "OnDelete: a deleted pod comes back at the update revision".to_string()
+                None => Some(format!("{set_name}-{o} is missing")),
+                Some((_, p)) if pod_terminating(p) => {
+                    Some(format!("{set_name}-{o} is terminating"))
                 }
-                (super::update::Strategy::RollingUpdate { partition, .. }, Some(o))
-                    if o >= start + partition =>
-                {
-                    format!("ordinal {o} is at or above the partition ({partition}): it comes back at the update revision")
+                // the same words while it starts: the drain's waiting line changes only with them
+                Some((_, p)) if !pod_ready(p) => {
+                    match (self.node_dead(p), starting_within(p, self.input.now)) {
+                        (Some(n), _) => Some(format!(
+                            "{set_name}-{o} is not Ready (its node {n} is not Ready)"
+                        )),
+                        (None, Some(within)) => {
+                            starting.push((
+                                format!("{set_name}-{o} starting"),
+                                format!("{set_name}-{o}, which is starting, is Ready"),
+                                within.max(0) + STARTING_MARGIN_SECONDS,
+                            ));
+                            None
+                        }
+                        (None, None) => Some(format!("{set_name}-{o} is not Ready")),
+                    }
                 }
-                (super::update::Strategy::RollingUpdate { partition, .. }, _) => {
+                _ => None,
+            })
+            .collect();
+        (down, starting)
+    }
+
+    /// The other replicas Ready but inside minReadySeconds: they settle by themselves, the
+    /// eviction waits for them.
+    fn not_yet_available(&self, ordinal: Option<i64>) -> Vec<(String, String, i64)> {
+        let (set_name, min_ready) = (self.set_name, self.min_ready);
+        self.pods
+            .iter()
+            .filter(|(o, p)| {
+                Some(*o) != ordinal
+                    && pod_ready(p)
+                    && !pod_terminating(p)
+                    && !pod_available(p, min_ready, self.input.now)
+            })
+            .map(|(o, _)| {
+                (
+                    format!("{set_name}-{o} available"),
                     format!(
-                        "below the partition ({partition}) it comes back at the current revision"
-                    )
+                        "{set_name}-{o} is Ready but not yet available (minReadySeconds {min_ready})"
+                    ),
+                    min_ready + STARTING_MARGIN_SECONDS,
+                )
+            })
+            .collect()
+    }
+
+    /// Another replica is down: evicting this one would take a second one down.
+    fn set_unhealthy(&self, down: &[String]) -> String {
+        format!(
+            "statefulset {}/{} already has a pod down ({}): evicting {} would take a second one down; wait until it is Ready",
+            self.ns,
+            self.set_name,
+            down.join(", "),
+            self.name
+        )
+    }
+
+    /// The revision the pod runs (the controller's label) against the one its ordinal is
+    /// re-created at, by the controller's own rule: a refusal while the controller has not
+    /// observed the spec or is rolling out, or without `--allow-update` at another revision;
+    /// otherwise the note the reason carries (empty: the same revision).
+    fn revision_note(&self, pod: &Pod, ordinal: Option<i64>) -> Result<String, Refusal> {
+        let (ns, set_name, name) = (&self.ns, self.set_name, &self.name);
+        let runs = pod
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(super::set::REVISION_LABEL));
+        let back = ordinal.and_then(|o| super::update::comes_back_at(self.set, o));
+        let state =
+            super::update::rollout_state_with_pods(self.set, self.pods.iter().map(|(_, p)| *p));
+        if let super::update::RolloutState::NotObserved {
+            generation,
+            observed,
+        } = state
+        {
+            // a spec change it has not acted on yet (a scale, an HPA, a GitOps sync): it settles
+            // by itself, bounded as the gate bounds it; what follows is judged once it has
+            let what = format!("the StatefulSet controller has observed generation {generation} of statefulset {ns}/{set_name} (it has {observed}: a spec change it has not acted on yet)");
+            let reason = format!("waits until {what}");
+            return Err(Refusal {
+                // keyed by the set: an HPA bumping the generation again does not restart the clock
+                settles: vec![(
+                    format!("controller of {ns}/{set_name}"),
+                    what,
+                    CONTROLLER_SETTLE_SECONDS,
+                )],
+                ..Refusal::new(VerdictCode::WaitsForController, reason)
+            });
+        }
+        if state.in_progress() {
+            // the controller deletes pods itself now: whatever revision the pod would come back
+            // at, a drain beside it could take a second one down — --allow-update does not lift it
+            let revisions = match (runs, back) {
+                (Some(r), Some(b)) if r != b => {
+                    format!(" and {name} would come back at revision {b} (it runs {r})")
                 }
+                (_, Some(b)) => format!(" ({name} would come back at revision {b}, its own)"),
+                _ => String::new(),
             };
-            if !input.flags.allow_update {
-                let reason = format!("{ns}/{name} runs revision {runs} and would come back at revision {back} ({why}): an update of this one member nobody asked for; pass --allow-update if it may be updated now (kubectl sts rollout status {set_name} -n {ns} shows where the update stands)");
-                return done(v, VerdictCode::RevisionChange, reason);
+            let reason = format!(
+                "statefulset {ns}/{set_name} is being updated: the controller is replacing its pods, evicting {name} beside it could take a second one down{revisions}; wait for the rollout (kubectl sts rollout status {set_name} -n {ns} --watch)"
+            );
+            return Err(Refusal::new(VerdictCode::RolloutInProgress, reason));
+        }
+        // a revision the member was not running: an unplanned update (or a step back) of one
+        // member, which a one-way data-format change cannot undo. A pod without the label, or a
+        // set whose status has no revisions yet, gives nothing to compare.
+        let (Some(runs), Some(back)) = (runs, back) else {
+            return Ok(String::new());
+        };
+        if runs == back {
+            return Ok(String::new());
+        }
+        let why = self.why_comes_back_at(ordinal);
+        if !self.input.flags.allow_update {
+            let reason = format!("{ns}/{name} runs revision {runs} and would come back at revision {back} ({why}): an update of this one member nobody asked for; pass --allow-update if it may be updated now (kubectl sts rollout status {set_name} -n {ns} shows where the update stands)");
+            return Err(Refusal::new(VerdictCode::RevisionChange, reason));
+        }
+        Ok(format!(
+            "; it comes back at revision {back}, not {runs} (--allow-update)"
+        ))
+    }
+
+    /// Why the ordinal comes back at the revision it does: the update strategy's rule.
+    fn why_comes_back_at(&self, ordinal: Option<i64>) -> String {
+        match (super::update::Strategy::of(self.set), ordinal) {
+            (super::update::Strategy::OnDelete, _) => {
+                "OnDelete: a deleted pod comes back at the update revision".to_string()
             }
-            update_note =
-                format!("; it comes back at revision {back}, not {runs} (--allow-update)");
+            (super::update::Strategy::RollingUpdate { partition, .. }, Some(o))
+                if o >= self.start + partition =>
+            {
+                format!("ordinal {o} is at or above the partition ({partition}): it comes back at the update revision")
+            }
+            (super::update::Strategy::RollingUpdate { partition, .. }, _) => {
+                format!("below the partition ({partition}) it comes back at the current revision")
+            }
         }
     }
-    let noted = |v: PodVerdict| PodVerdict {
-        reason: format!("{}{update_note}", v.reason),
-        ..v
-    };
-    if v.pinned {
-        if !input.flags.pinned_wait {
+
+    /// A pod whose volume only this node holds (`--pinned wait` or refused): evicted last, it
+    /// stays Pending until the node returns — with the group it goes down with, if the flags
+    /// and its budget allow.
+    fn pinned_verdict(
+        &self,
+        v: PodVerdict,
+        pinned: &[String],
+        group: &[(i64, &Pod)],
+        settling: Vec<(String, String, i64)>,
+        update_note: &str,
+    ) -> PodVerdict {
+        let (ns, name, node_name) = (&self.ns, &self.name, self.node_name);
+        if !self.input.flags.pinned_wait {
             let reason = format!("{ns}/{name}'s volume ({}) can live only on node {node_name}: evicted, it would stay Pending (kubernetes/kubernetes#91141); pass --pinned wait for a maintenance window in which the node returns", pinned.join(", "));
             return done(v, VerdictCode::PinnedVolume, reason);
         }
+        let downtime = match self.pinned_downtime(&v, group) {
+            Ok(downtime) => downtime,
+            Err(refusal) => return refusal.on(v),
+        };
+        if !settling.is_empty() {
+            return noted(waits_for_set(v, settling), update_note);
+        }
+        let held = self.held_back(v.ordinal);
+        let reason = format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){downtime}{held}", pinned.join(", "));
+        noted(done(v, VerdictCode::WaitsForNode, reason), update_note)
+    }
+
+    /// The downtime a pinned pod brings (its group down together, or the set's only replica)
+    /// as a note for its reason, or a refusal without `--allow-downtime` or a budget that
+    /// allows it.
+    fn pinned_downtime(&self, v: &PodVerdict, group: &[(i64, &Pod)]) -> Result<String, Refusal> {
+        let (ns, name, set_name, node_name) = (&self.ns, &self.name, self.set_name, self.node_name);
+        let (replicas, allow_downtime) = (self.replicas, self.input.flags.allow_downtime);
         let together = group.len() as i64;
         let names: Vec<String> = group
             .iter()
             .map(|(o, _)| format!("{set_name}-{o}"))
             .collect();
-        let mut downtime = String::new();
         if together > 1 {
-            if !input.flags.allow_downtime {
+            if !allow_downtime {
                 let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they are all down until it returns; pass --allow-downtime to take {together} down together", names.join(", "));
-                return done(v, VerdictCode::PinnedTogether, reason);
+                return Err(Refusal::new(VerdictCode::PinnedTogether, reason));
             }
             // each eviction of the group charges its budget, and none comes back before the
             // node does: the budget must allow every one still to be evicted
@@ -915,82 +1102,92 @@ fn set_verdict(
             match v.pdbs.first() {
                 Some(b) if i64::from(b.disruptions_allowed) < to_evict => {
                     let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds, {to_evict} still to be evicted: {} — the next eviction would wait for one of them to return, which needs the node back", names.join(", "), b.describe());
-                    return done(v, VerdictCode::PinnedTogether, reason);
+                    return Err(Refusal::new(VerdictCode::PinnedTogether, reason));
                 }
                 Some(_) => {}
                 // nothing bounds how many go down: the budget is what says a quorum set may
                 // lose that many (the README: --allow-downtime and a budget that allows it)
                 None => {
                     let reason = format!("{together} of statefulset {ns}/{set_name}'s {replicas} replicas ({}) have volumes only node {node_name} holds: with --pinned wait they would all be down until it returns, and no PodDisruptionBudget says the set may lose {together}; create one that allows it (maxUnavailable: {together}) if it may, or move their data off the node first", names.join(", "));
-                    return done(v, VerdictCode::PinnedTogether, reason);
+                    return Err(Refusal::new(VerdictCode::PinnedTogether, reason));
                 }
             }
-            downtime = format!(
+            return Ok(format!(
                 "; DOWNTIME: {together} of {set_name}'s {replicas} replicas ({}) are down together until it returns (--allow-downtime)",
                 names.join(", ")
-            );
-        } else if replicas <= 1 {
-            if !input.flags.allow_downtime {
+            ));
+        }
+        if replicas <= 1 {
+            if !allow_downtime {
                 let reason = format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until node {node_name} returns (its volume lives only there); pass --allow-downtime");
-                return done(v, VerdictCode::DowntimeNotAllowed, reason);
+                return Err(Refusal::new(VerdictCode::DowntimeNotAllowed, reason));
             }
-            downtime = format!(
+            return Ok(format!(
                 "; DOWNTIME: {set_name} has one replica: it is down until then (--allow-downtime)"
-            );
+            ));
         }
-        if !settling.is_empty() {
-            return noted(waits_for_set(v, settling));
-        }
-        // OrderedReady: a Pending ordinal holds back every higher one the controller would
-        // have to create (stateful_set_control.go: monotonic creation)
-        let ordered = set.spec.pod_management_policy.as_deref() != Some("Parallel");
-        let higher = v.ordinal.is_some_and(|o| o + 1 < start + replicas);
-        let held = if ordered && higher {
-            format!("; under OrderedReady, while it is Pending no higher ordinal of {set_name} that goes away is re-created")
-        } else {
-            String::new()
-        };
-        let reason = format!("its volume ({}) can live only on node {node_name}: evicted last, it stays Pending until the node returns (kubectl sts uncordon {node_name} follows it back){downtime}{held}", pinned.join(", "));
-        return noted(done(v, VerdictCode::WaitsForNode, reason));
+        Ok(String::new())
     }
-    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
-    let candidates: Vec<&Node> = input
-        .nodes
-        .iter()
-        .filter(|n| n.metadata.name.as_deref() != Some(node_name))
-        .collect();
-    for n in &candidates {
-        let h = node_health(n, input.now);
-        let why = if h.readiness != Readiness::Ready {
-            Some("node(s) were not ready")
-        } else if h.unschedulable {
-            Some("node(s) were unschedulable")
-        } else {
-            misfit(pod, &own_volumes, n, index)
-        };
-        match why {
-            None => v.fits.push(n.metadata.name.clone().unwrap_or_default()),
-            Some(r) => *reasons.entry(r).or_default() += 1,
-        }
-    }
-    if v.fits.is_empty() {
-        let reason = format!(
-            "no other node can take {ns}/{name}: {}",
-            summary(candidates.len(), &reasons)
-        );
-        return done(v, VerdictCode::NoNodeFits, reason);
-    }
-    if !settling.is_empty() {
-        return noted(waits_for_set(v, settling));
-    }
-    if replicas <= 1 {
-        return if input.flags.allow_downtime {
-            noted(done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)")))
+
+    /// The set's only replica, moved elsewhere: down until it runs again, with
+    /// `--allow-downtime`.
+    fn only_replica_verdict(&self, v: PodVerdict, update_note: &str) -> PodVerdict {
+        let (ns, name, set_name) = (&self.ns, &self.name, self.set_name);
+        if self.input.flags.allow_downtime {
+            noted(done(v, VerdictCode::Downtime, format!("DOWNTIME: {set_name} has one replica: it is down until {name} runs again elsewhere (--allow-downtime)")), update_note)
         } else {
             done(v, VerdictCode::DowntimeNotAllowed, format!("DOWNTIME: statefulset {ns}/{set_name} has one replica: evicting {name} takes it down until it runs elsewhere; pass --allow-downtime"))
-        };
+        }
     }
-    noted(pdb_verdict(v, &ns, &name))
+
+    /// OrderedReady: a Pending ordinal holds back every higher one the controller would have
+    /// to create (stateful_set_control.go: monotonic creation) — a note for the reason.
+    fn held_back(&self, ordinal: Option<i64>) -> String {
+        let ordered = self.set.spec.pod_management_policy.as_deref() != Some("Parallel");
+        let higher = ordinal.is_some_and(|o| o + 1 < self.start + self.replicas);
+        if ordered && higher {
+            format!("; under OrderedReady, while it is Pending no higher ordinal of {} that goes away is re-created", self.set_name)
+        } else {
+            String::new()
+        }
+    }
+
+    /// The other live nodes that can take the pod, or why none can (as the scheduler counts
+    /// its reasons).
+    fn other_nodes(&self, pod: &Pod) -> Result<Vec<String>, String> {
+        let own_volumes = self.claimed(pod);
+        let mut fits = vec![];
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        let candidates: Vec<&Node> = self
+            .input
+            .nodes
+            .iter()
+            .filter(|n| n.metadata.name.as_deref() != Some(self.node_name))
+            .collect();
+        for n in &candidates {
+            let h = node_health(n, self.input.now);
+            let why = if h.readiness != Readiness::Ready {
+                Some("node(s) were not ready")
+            } else if h.unschedulable {
+                Some("node(s) were unschedulable")
+            } else {
+                misfit(pod, &own_volumes, n, self.index)
+            };
+            match why {
+                None => fits.push(n.metadata.name.clone().unwrap_or_default()),
+                Some(r) => *reasons.entry(r).or_default() += 1,
+            }
+        }
+        if fits.is_empty() {
+            return Err(format!(
+                "no other node can take {}/{}: {}",
+                self.ns,
+                self.name,
+                summary(candidates.len(), &reasons)
+            ));
+        }
+        Ok(fits)
+    }
 }
 
 /// Waits for other replicas of its set that settle by itself, each within its bound.
