@@ -1194,14 +1194,14 @@ impl Cluster {
     > {
         use k8s_openapi::api::policy::v1::PodDisruptionBudget;
         use std::collections::BTreeSet;
-        // whole objects: the preflight reads what the slimmed lists drop (annotations,
-        // volumes, requests, affinity)
+        // whole objects but their managedFields: the preflight reads what the slimmed lists
+        // drop (annotations, volumes, requests, affinity)
         let pods = self
             .list_map(
                 Api::<Pod>::all(self.client.clone()),
                 ListParams::default(),
                 None,
-                |o| o,
+                unmanaged,
             )
             .await
             .map_err(|e| self.api_failure(e, "list pods"))?;
@@ -1232,7 +1232,7 @@ impl Cluster {
                 Api::<PodDisruptionBudget>::namespaced(self.client.clone(), ns),
                 ListParams::default(),
                 None,
-                |o| o,
+                unmanaged,
             )
         }));
         let (sets, pdbs, volumes) = tokio::join!(sets, pdbs, self.volumes_of_pods(&on));
@@ -1374,6 +1374,19 @@ impl Cluster {
     }
 }
 
+/// A whole object but its managedFields, which no check reads (often a third of its bytes,
+/// and check keeps every pod of the cluster).
+fn unmanaged<K: Resource>(mut o: K) -> K {
+    o.meta_mut().managed_fields = None;
+    o
+}
+
+/// The object as [`Slim`] leaves it.
+fn slimmed<K: Slim>(mut o: K) -> K {
+    o.slim();
+    o
+}
+
 /// What `check` reads: one list of each kind, side by side.
 impl Cluster {
     /// Namespaced kinds in `ns` (or every namespace); pods always cluster-wide (drain's
@@ -1392,8 +1405,14 @@ impl Cluster {
         let all = ListParams::default;
         // whole objects: the checks read the pod template, probes, affinity, selectors
         let (sets, pods, claims, services, pdbs, classes, volumes, nodes) = tokio::join!(
-            self.list_map(scoped::<StatefulSet>(c, ns), all(), None, |o| o),
-            self.list_maybe_map(Api::<Pod>::all(c.clone()), all(), None, |o| o, "list pods"),
+            self.list_map(scoped::<StatefulSet>(c, ns), all(), None, unmanaged),
+            self.list_maybe_map(
+                Api::<Pod>::all(c.clone()),
+                all(),
+                None,
+                unmanaged,
+                "list pods"
+            ),
             self.list_map(
                 scoped::<PersistentVolumeClaim>(c, ns),
                 all(),
@@ -1404,14 +1423,14 @@ impl Cluster {
                 scoped::<Service>(c, ns),
                 all(),
                 None,
-                |o| o,
+                unmanaged,
                 "list services"
             ),
             self.list_maybe_map(
                 scoped::<PodDisruptionBudget>(c, ns),
                 all(),
                 None,
-                |o| o,
+                unmanaged,
                 "list poddisruptionbudgets"
             ),
             self.list_maybe_map(
@@ -1432,7 +1451,7 @@ impl Cluster {
                 Api::<Node>::all(c.clone()),
                 all(),
                 None,
-                |o| o,
+                slimmed,
                 "list nodes"
             ),
         );
@@ -1443,7 +1462,7 @@ impl Cluster {
                     Api::<Pod>::namespaced(c.clone(), ns),
                     all(),
                     None,
-                    |o| o,
+                    unmanaged,
                     "list pods",
                 )
                 .await?,
@@ -1497,7 +1516,7 @@ impl Cluster {
                 Api::<Pod>::namespaced(c.clone(), ns),
                 lp.clone(),
                 None,
-                |o| o,
+                unmanaged,
                 "list pods"
             ),
             self.list_maybe_map(
@@ -1511,14 +1530,14 @@ impl Cluster {
                 Api::<Service>::namespaced(c.clone(), ns),
                 all(),
                 None,
-                |o| o,
+                unmanaged,
                 "list services"
             ),
             self.list_maybe_map(
                 Api::<PodDisruptionBudget>::namespaced(c.clone(), ns),
                 all(),
                 None,
-                |o| o,
+                unmanaged,
                 "list poddisruptionbudgets"
             ),
             self.list_maybe_map(
@@ -1550,7 +1569,7 @@ impl Cluster {
                 Api::<Pod>::all(c.clone()),
                 ListParams::default().fields(&format!("spec.nodeName={n}")),
                 None,
-                |o| o,
+                unmanaged,
                 "list pods",
             )
         }));
