@@ -757,9 +757,7 @@ fn record(
     waiting: &mut Vec<String>,
     r: PodResult,
 ) -> Option<(Outcome, String)> {
-    if let Some(w) = r.wait {
-        report.waits.push(w);
-    }
+    report.waits.extend(r.waits);
     if r.pinned {
         if let Some(e) = &r.eviction {
             waiting.push(format!("{}/{}", e.namespace, e.pod));
@@ -775,7 +773,8 @@ fn record(
 #[derive(Default)]
 struct PodResult {
     eviction: Option<EvictionRecord>,
-    wait: Option<DrainWait>,
+    /// What its eviction waited for, each reason once, in the order they came.
+    waits: Vec<DrainWait>,
     /// Evicted to wait for the node (`--pinned wait`).
     pinned: bool,
     /// The drain ends here.
@@ -957,18 +956,25 @@ struct PodWait {
     conflicts: u32,
     /// When each thing that settles by itself was first waited for ([`not_settling`]).
     first_seen: HashMap<String, Instant>,
-    /// What the last wait was for, reported once the pod is evicted.
-    waited_for: Option<String>,
+    /// What it waited for, each reason once in the order they came (a budget's 429, then a
+    /// replica starting meanwhile), reported once the pod is evicted.
+    waited_for: Vec<String>,
 }
 
 impl PodWait {
+    fn waited(&mut self, reason: String) {
+        if !self.waited_for.contains(&reason) {
+            self.waited_for.push(reason);
+        }
+    }
+
     fn new() -> PodWait {
         PodWait {
             started: Instant::now(),
             retries: 0,
             conflicts: 0,
             first_seen: HashMap::new(),
-            waited_for: None,
+            waited_for: vec![],
         }
     }
 
@@ -1005,7 +1011,7 @@ impl PodWait {
             &format!("{}/{}: {}", now.namespace, now.name, now.reason),
             self.started,
         );
-        self.waited_for = Some(now.reason.clone());
+        self.waited(now.reason.clone());
         None
     }
 
@@ -1033,7 +1039,7 @@ impl PodWait {
         let pdb = now.pdbs.first().map(|b| b.describe()).unwrap_or_default();
         // "in a row": a budget's answer between two conflicts starts the count again
         self.conflicts = 0;
-        self.waited_for = Some(format!("429 from the eviction API: {pdb}"));
+        self.waited(format!("429 from the eviction API: {pdb}"));
         log.waiting(
             &format!("{}/{}: {pdb}", now.namespace, now.name),
             self.started,
@@ -1084,8 +1090,8 @@ async fn follow(
             if opts.flags.grace_period == Some(0) { "--grace-period 0" } else { "its terminationGracePeriodSeconds is 0" }
         ));
     }
-    if let Some(reason) = wait.waited_for.take() {
-        res.wait = Some(DrainWait {
+    for reason in std::mem::take(&mut wait.waited_for) {
+        res.waits.push(DrainWait {
             pod: format!("{}/{}", now.namespace, now.name),
             reason,
             seconds: round1(wait.started.elapsed().as_secs_f64()),
