@@ -302,53 +302,9 @@ pub async fn run(
         ))
     };
     let reference = live.as_ref().or(saved.as_ref()).ok_or_else(not_found)?;
-    // without --template, the set's only volumeClaimTemplate
-    let mut resolved = opts.clone();
-    if resolved.template.is_empty() {
-        let names: Vec<String> = reference
-            .spec
-            .volume_claim_templates
-            .iter()
-            .flatten()
-            .filter_map(|t| t.metadata.name.clone())
-            .collect();
-        match names.as_slice() {
-            [one] => resolved.template = one.clone(),
-            [] => {}
-            many => {
-                return Err(Error::usage(format!(
-                    "statefulset {name} has {} volumeClaimTemplates ({}): name one with --template",
-                    many.len(),
-                    many.join(", ")
-                )))
-            }
-        }
-    }
-    let opts = &resolved;
+    let opts = &with_template(opts, reference)?;
     let size = check_request(reference, &opts.template, &opts.size).map_err(Error::usage)?;
-    let mut report = ResizeReport {
-        api_version: "kubectl-sts/v1",
-        kind: "ResizeResult",
-        namespace: ns.into(),
-        name: name.clone(),
-        template: opts.template.clone(),
-        from: saved
-            .as_ref()
-            .or(live.as_ref())
-            .and_then(|s| template_size(s, &opts.template)),
-        to: opts.size.clone(),
-        outcome: Outcome::Completed,
-        message: String::new(),
-        resumed_at: None,
-        blockers: vec![],
-        plan: vec![],
-        claims: vec![],
-        saved_to: path.display().to_string(),
-        stages: vec![],
-        verification: None,
-        warnings: vec![],
-        waits: vec![],
-    };
+    let mut report = first_report(ns, opts, &path, saved.as_ref().or(live.as_ref()));
     let identity = cluster.identity().await?;
     let request = Request {
         template: &opts.template,
@@ -370,6 +326,15 @@ pub async fn run(
         }
     };
     report.resumed_at = Some(resume);
+    let resize = Resize {
+        cluster,
+        ns,
+        opts,
+        size,
+        path: &path,
+        identity: &identity,
+        journal,
+    };
     let mut saved = saved;
     let mut old_uid = None;
     if resume == Resume::Start {
@@ -377,15 +342,6 @@ pub async fn run(
             return Err(not_found());
         };
         report.from = template_size(&live, &opts.template);
-        let resize = Resize {
-            cluster,
-            ns,
-            opts,
-            size,
-            path: &path,
-            identity: &identity,
-            journal,
-        };
         match resize.start(live, &mut report, confirm, log).await? {
             Some(s) => {
                 old_uid = s.metadata.uid.clone();
@@ -395,12 +351,117 @@ pub async fn run(
         }
     }
     if matches!(resume, Resume::AwaitDeletion | Resume::Recreate) {
-        // a resume writes (it creates the set): shown and confirmed as a start is, and a dry
-        // run writes nothing
+        let Some(()) = resize
+            .confirm_resume(resume, record.as_ref(), &mut report, confirm)
+            .await
+        else {
+            return Ok(report);
+        };
+    }
+    if resume == Resume::Verify && opts.dry_run {
+        // the verification marks the record complete: a dry run neither waits nor writes it
+        report.plan = vec!["verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into()];
+        return Ok(report.end(
+            Outcome::DryRun,
+            format!("an earlier run of this resize re-created statefulset {ns}/{name}: would verify it (nothing else is left to write)"),
+        ));
+    }
+    if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
+        let deleted = saved.as_ref().and_then(|s| s.metadata.uid.as_deref());
+        let Some(()) = resize
+            .await_deletion(deleted, resume, &mut report, log)
+            .await?
+        else {
+            return Ok(report);
+        };
+    }
+    if resume != Resume::Verify {
+        let Some(()) = resize
+            .create_again(resume, saved.as_ref(), &mut report, log)
+            .await?
+        else {
+            return Ok(report);
+        };
+    }
+    resize
+        .verify(saved.as_ref(), old_uid.as_deref(), &mut report, log)
+        .await?;
+    Ok(report)
+}
+
+/// The options with the template named: without `--template`, the set's only
+/// volumeClaimTemplate (a usage error where it has several).
+fn with_template(opts: &ResizeOptions, set: &StatefulSet) -> Result<ResizeOptions, Error> {
+    let mut resolved = opts.clone();
+    if resolved.template.is_empty() {
+        let names: Vec<String> = set
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| t.metadata.name.clone())
+            .collect();
+        match names.as_slice() {
+            [one] => resolved.template = one.clone(),
+            [] => {}
+            many => {
+                return Err(Error::usage(format!(
+                    "statefulset {} has {} volumeClaimTemplates ({}): name one with --template",
+                    opts.name,
+                    many.len(),
+                    many.join(", ")
+                )))
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+/// The report before anything is decided; `before` is the set as it was before the resize
+/// (the saved copy of an earlier run, else the live set).
+fn first_report(
+    ns: &str,
+    opts: &ResizeOptions,
+    path: &Path,
+    before: Option<&StatefulSet>,
+) -> ResizeReport {
+    ResizeReport {
+        api_version: "kubectl-sts/v1",
+        kind: "ResizeResult",
+        namespace: ns.into(),
+        name: opts.name.clone(),
+        template: opts.template.clone(),
+        from: before.and_then(|s| template_size(s, &opts.template)),
+        to: opts.size.clone(),
+        outcome: Outcome::Completed,
+        message: String::new(),
+        resumed_at: None,
+        blockers: vec![],
+        plan: vec![],
+        claims: vec![],
+        saved_to: path.display().to_string(),
+        stages: vec![],
+        verification: None,
+        warnings: vec![],
+        waits: vec![],
+    }
+}
+
+impl Resize<'_> {
+    /// A resume writes (it creates the set): shown and confirmed as a start is, and a dry run
+    /// writes nothing. None when the report is final.
+    async fn confirm_resume(
+        &self,
+        resume: Resume,
+        record: Option<&SavedRecord>,
+        report: &mut ResizeReport,
+        confirm: &mut dyn Confirm,
+    ) -> Option<()> {
+        let (ns, opts, name) = (self.ns, self.opts, &self.opts.name);
         let what = format!(
             "create statefulset {ns}/{name} again from the saved copy {} (saved {}), volumeClaimTemplate {} at {}{}",
-            path.display(),
-            record.as_ref().map(|r| r.saved_at.as_str()).unwrap_or("?"),
+            self.path.display(),
+            record.map(|r| r.saved_at.as_str()).unwrap_or("?"),
             opts.template,
             opts.size,
             if resume == Resume::AwaitDeletion {
@@ -414,44 +475,47 @@ pub async fn run(
             "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
         ];
         if opts.dry_run {
-            return Ok(report.end(
+            return end_none(
+                report,
                 Outcome::DryRun,
                 format!("an earlier run of this resize stopped after deleting the set: would {what}, then verify"),
-            ));
+            );
         }
         if !opts.yes {
             let question =
                 format!("An earlier run of this resize stopped after deleting the set.\n  {what}?");
             if !confirm.confirm(&question, "statefulset name", name).await {
-                return Ok(report.end(
+                return end_none(
+                    report,
                     Outcome::NotConfirmed,
                     "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
                         .into(),
-                ));
+                );
             }
         }
+        Some(())
     }
-    if resume == Resume::Verify && opts.dry_run {
-        // the verification marks the record complete: a dry run neither waits nor writes it
-        report.plan = vec!["verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into()];
-        return Ok(report.end(
-            Outcome::DryRun,
-            format!("an earlier run of this resize re-created statefulset {ns}/{name}: would verify it (nothing else is left to write)"),
-        ));
-    }
-    let saved_set = saved.clone();
-    if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
+
+    /// Waits until the deleted set (uid `deleted`) is gone. None when the report is final
+    /// (`--timeout` passed).
+    async fn await_deletion(
+        &self,
+        deleted: Option<&str>,
+        resume: Resume,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<()>, Error> {
+        let (ns, opts, name) = (self.ns, self.opts, &self.opts.name);
         let started = Instant::now();
-        let deleted = saved_set.as_ref().and_then(|s| s.metadata.uid.as_deref());
-        if !gone(cluster, ns, name, deleted, opts.timeout, log).await? {
+        if !gone(self.cluster, ns, name, deleted, opts.timeout, log).await? {
             report.stage(
                 Stage::DeleteOrphan,
                 false,
                 "the set is still being deleted".into(),
                 Some(started),
             );
-            let msg = format!("statefulset {ns}/{name} was not gone within {}; run the same command again: it re-creates the set from {}", human_duration(opts.timeout.as_secs() as i64), path.display());
-            return Ok(report.end(Outcome::TimedOut, msg));
+            let msg = format!("statefulset {ns}/{name} was not gone within {}; run the same command again: it re-creates the set from {}", human_duration(opts.timeout.as_secs() as i64), self.path.display());
+            return Ok(end_none(report, Outcome::TimedOut, msg));
         }
         if resume == Resume::AwaitDeletion {
             report.stage(
@@ -461,9 +525,23 @@ pub async fn run(
                 Some(started),
             );
         }
+        Ok(Some(()))
     }
-    if resume != Resume::Verify {
-        let Some(set) = saved_set.as_ref() else {
+
+    /// Creates the set again from the saved copy with the bigger template, waiting while the
+    /// old object is still being deleted; the record is bound to what this run created. None
+    /// when the report is final (someone else created the set, or `--timeout` passed).
+    async fn create_again(
+        &self,
+        resume: Resume,
+        saved: Option<&StatefulSet>,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<()>, Error> {
+        let (cluster, ns, opts, name, path) =
+            (self.cluster, self.ns, self.opts, &self.opts.name, self.path);
+        let journal = self.journal;
+        let Some(set) = saved else {
             return Err(Error::not_found(format!(
                 "no saved copy of statefulset {ns}/{name} at {} to create it from",
                 path.display()
@@ -493,9 +571,9 @@ pub async fn run(
                 Guarded::Done(c) => {
                     // bound to what this run created: a later run verifies it, never creates
                     // it once more
-                    let mut r = fresh_record(&path)?;
+                    let mut r = fresh_record(path)?;
                     r.created_uid = c.metadata.uid.clone();
-                    write_record(&path, &r)?;
+                    write_record(path, &r)?;
                     break;
                 }
                 // someone else created a set of that name after the old one was gone
@@ -516,7 +594,7 @@ pub async fn run(
                             .unwrap_or_else(|| "?".into()),
                         path.display()
                     );
-                    return Ok(report.end(Outcome::Interfered, msg));
+                    return Ok(end_none(report, Outcome::Interfered, msg));
                 }
                 // still being deleted (golden `resize/` step 9): wait, as kubectl delete does
                 Guarded::Conflict(m) if started.elapsed() < opts.timeout => {
@@ -525,7 +603,7 @@ pub async fn run(
                 }
                 Guarded::Conflict(m) => {
                     let msg = format!("statefulset {ns}/{name} could not be created again within {} ({m}); run the same command again, or kubectl create -f {}", human_duration(opts.timeout.as_secs() as i64), path.display());
-                    return Ok(report.end(Outcome::TimedOut, msg));
+                    return Ok(end_none(report, Outcome::TimedOut, msg));
                 }
                 Guarded::Gone => {
                     return Err(Error::not_found(format!("namespace \"{ns}\" not found")))
@@ -548,20 +626,8 @@ pub async fn run(
             format!("{} at {}", opts.template, opts.size),
             Some(started),
         );
+        Ok(Some(()))
     }
-    verify(
-        cluster,
-        ns,
-        opts,
-        size,
-        &path,
-        saved.as_ref(),
-        old_uid.as_deref(),
-        &mut report,
-        log,
-    )
-    .await?;
-    Ok(report)
 }
 
 /// What every step of one resize reads.
@@ -1225,100 +1291,99 @@ async fn gone(
     Ok(true)
 }
 
-/// The pods kept their uids and were adopted, the revision did not change, the claims grew.
-#[allow(clippy::too_many_arguments)]
-async fn verify(
-    cluster: &Cluster,
-    ns: &str,
-    opts: &ResizeOptions,
-    size: i128,
-    path: &Path,
-    saved: Option<&StatefulSet>,
-    old_uid: Option<&str>,
-    report: &mut ResizeReport,
-    log: &mut Progress<'_>,
-) -> Result<(), Error> {
-    let name = &opts.name;
-    let started = Instant::now();
-    let before: Option<BTreeMap<String, String>> = std::fs::read(pods_path(path))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let revision_before = saved
-        .and_then(|s| s.status.as_ref())
-        .and_then(|s| s.current_revision.clone());
-    loop {
-        let parts = cluster.set_parts(ns, name, true).await?;
-        let mounted = mounted_ordinals(&parts);
-        let uid = parts.set.metadata.uid.clone().unwrap_or_default();
-        let status = parts.set.status.clone().unwrap_or_default();
-        let observed =
-            status.observed_generation.unwrap_or(0) >= parts.set.metadata.generation.unwrap_or(0);
-        let mut v = Verification {
-            // (a set scaled to 0 has no pods to adopt: vacuously adopted)
-            adopted: parts.pods.iter().all(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid)
-            }),
-            ..Default::default()
-        };
-        let claims: Vec<ClaimFacts> = parts
-            .claims
-            .iter()
-            .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
-            .collect();
-        v.claims_resized = claims
-            .iter()
-            .all(|c| c.done(size, mounted.contains(&c.ordinal)));
-        if let Some(before) = &before {
-            let changed: Vec<String> = before
+impl Resize<'_> {
+    /// The pods kept their uids and were adopted, the revision did not change, the claims
+    /// grew.
+    async fn verify(
+        &self,
+        saved: Option<&StatefulSet>,
+        old_uid: Option<&str>,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<(), Error> {
+        let (cluster, ns, opts, size, path) =
+            (self.cluster, self.ns, self.opts, self.size, self.path);
+        let name = &opts.name;
+        let started = Instant::now();
+        let before: Option<BTreeMap<String, String>> = std::fs::read(pods_path(path))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let revision_before = saved
+            .and_then(|s| s.status.as_ref())
+            .and_then(|s| s.current_revision.clone());
+        loop {
+            let parts = cluster.set_parts(ns, name, true).await?;
+            let mounted = mounted_ordinals(&parts);
+            let uid = parts.set.metadata.uid.clone().unwrap_or_default();
+            let status = parts.set.status.clone().unwrap_or_default();
+            let observed = status.observed_generation.unwrap_or(0)
+                >= parts.set.metadata.generation.unwrap_or(0);
+            let mut v = Verification {
+                // (a set scaled to 0 has no pods to adopt: vacuously adopted)
+                adopted: parts.pods.iter().all(|p| {
+                    p.metadata
+                        .owner_references
+                        .iter()
+                        .flatten()
+                        .any(|r| r.controller == Some(true) && r.uid == uid)
+                }),
+                ..Default::default()
+            };
+            let claims: Vec<ClaimFacts> = parts
+                .claims
                 .iter()
-                .filter(|(pod, puid)| {
-                    parts.pods.iter().any(|p| {
-                        p.metadata.name.as_deref() == Some(pod.as_str())
-                            && p.metadata.uid.as_deref() != Some(puid.as_str())
-                    })
-                })
-                .map(|(pod, _)| pod.clone())
+                .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
                 .collect();
-            v.pods_kept = Some(changed.is_empty());
-            if !changed.is_empty() {
-                v.notes.push(format!(
-                    "pods replaced since the delete: {}",
-                    changed.join(", ")
-                ));
+            v.claims_resized = claims
+                .iter()
+                .all(|c| c.done(size, mounted.contains(&c.ordinal)));
+            if let Some(before) = &before {
+                let changed: Vec<String> = before
+                    .iter()
+                    .filter(|(pod, puid)| {
+                        parts.pods.iter().any(|p| {
+                            p.metadata.name.as_deref() == Some(pod.as_str())
+                                && p.metadata.uid.as_deref() != Some(puid.as_str())
+                        })
+                    })
+                    .map(|(pod, _)| pod.clone())
+                    .collect();
+                v.pods_kept = Some(changed.is_empty());
+                if !changed.is_empty() {
+                    v.notes.push(format!(
+                        "pods replaced since the delete: {}",
+                        changed.join(", ")
+                    ));
+                }
+            } else {
+                v.notes.push(
+                    "no record of the pods' uids before the delete: their restarts are not checked"
+                        .into(),
+                );
             }
-        } else {
-            v.notes.push(
-                "no record of the pods' uids before the delete: their restarts are not checked"
-                    .into(),
-            );
-        }
-        if let (Some(r), true) = (&revision_before, observed) {
-            v.revision_unchanged = Some(status.current_revision.as_ref() == Some(r));
-            if status.current_revision.as_ref() != Some(r) {
-                v.notes.push(format!(
-                    "revision {} became {}",
-                    r,
-                    status.current_revision.as_deref().unwrap_or("?")
-                ));
+            if let (Some(r), true) = (&revision_before, observed) {
+                v.revision_unchanged = Some(status.current_revision.as_ref() == Some(r));
+                if status.current_revision.as_ref() != Some(r) {
+                    v.notes.push(format!(
+                        "revision {} became {}",
+                        r,
+                        status.current_revision.as_deref().unwrap_or("?")
+                    ));
+                }
             }
-        }
-        if old_uid == Some(uid.as_str()) {
-            v.notes.push("the set was not re-created".into());
-        }
-        report.claims = claims;
-        let settled = v.adopted && observed && v.claims_resized;
-        let broken = v.pods_kept == Some(false) || v.revision_unchanged == Some(false);
-        if settled || broken || started.elapsed() >= opts.timeout {
-            log.done();
-            let ok = settled && !broken;
-            report.stage(Stage::Verify, ok, v.notes.join("; "), Some(started));
-            report.verification = Some(v);
-            let msg = if ok {
-                format!(
+            if old_uid == Some(uid.as_str()) {
+                v.notes.push("the set was not re-created".into());
+            }
+            report.claims = claims;
+            let settled = v.adopted && observed && v.claims_resized;
+            let broken = v.pods_kept == Some(false) || v.revision_unchanged == Some(false);
+            if settled || broken || started.elapsed() >= opts.timeout {
+                log.done();
+                let ok = settled && !broken;
+                report.stage(Stage::Verify, ok, v.notes.join("; "), Some(started));
+                report.verification = Some(v);
+                let msg = if ok {
+                    format!(
                     "statefulset {ns}/{name} now requests {} for {}; its {} claim(s) have it, its pods kept running and were adopted, revision {} unchanged (saved copy: {})",
                     opts.size,
                     opts.template,
@@ -1326,38 +1391,39 @@ async fn verify(
                     status.current_revision.as_deref().unwrap_or("?"),
                     path.display()
                 )
-            } else if broken {
-                format!("statefulset {ns}/{name} was re-created with {} at {}, but the verification failed: {}", opts.template, opts.size, report.details().join("; "))
-            } else {
-                format!("statefulset {ns}/{name} was re-created, but not verified within {} (adopted: {}, claims at {}: {}); run the same command again to verify", human_duration(opts.timeout.as_secs() as i64), report.verification.as_ref().is_some_and(|v| v.adopted), opts.size, report.verification.as_ref().is_some_and(|v| v.claims_resized))
-            };
-            let outcome = if ok {
-                Outcome::Completed
-            } else if broken {
-                Outcome::Interfered
-            } else {
-                Outcome::TimedOut
-            };
-            report.outcome = outcome;
-            report.message = msg;
-            if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
-                report.warnings.push(MANIFEST_WARNING.into());
-            }
-            if ok {
-                // verified: the copy is history, never again a source for a create
-                if let Ok(Some(mut r)) = read_record(path) {
-                    if !r.complete {
-                        r.complete = true;
-                        write_record(path, &r)?;
+                } else if broken {
+                    format!("statefulset {ns}/{name} was re-created with {} at {}, but the verification failed: {}", opts.template, opts.size, report.details().join("; "))
+                } else {
+                    format!("statefulset {ns}/{name} was re-created, but not verified within {} (adopted: {}, claims at {}: {}); run the same command again to verify", human_duration(opts.timeout.as_secs() as i64), report.verification.as_ref().is_some_and(|v| v.adopted), opts.size, report.verification.as_ref().is_some_and(|v| v.claims_resized))
+                };
+                let outcome = if ok {
+                    Outcome::Completed
+                } else if broken {
+                    Outcome::Interfered
+                } else {
+                    Outcome::TimedOut
+                };
+                report.outcome = outcome;
+                report.message = msg;
+                if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
+                    report.warnings.push(MANIFEST_WARNING.into());
+                }
+                if ok {
+                    // verified: the copy is history, never again a source for a create
+                    if let Ok(Some(mut r)) = read_record(path) {
+                        if !r.complete {
+                            r.complete = true;
+                            write_record(path, &r)?;
+                        }
                     }
                 }
+                return Ok(());
             }
-            return Ok(());
+            log.waiting(
+                "the new set to adopt its pods and report its status",
+                started,
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        log.waiting(
-            "the new set to adopt its pods and report its status",
-            started,
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
