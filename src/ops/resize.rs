@@ -302,53 +302,9 @@ pub async fn run(
         ))
     };
     let reference = live.as_ref().or(saved.as_ref()).ok_or_else(not_found)?;
-    // without --template, the set's only volumeClaimTemplate
-    let mut resolved = opts.clone();
-    if resolved.template.is_empty() {
-        let names: Vec<String> = reference
-            .spec
-            .volume_claim_templates
-            .iter()
-            .flatten()
-            .filter_map(|t| t.metadata.name.clone())
-            .collect();
-        match names.as_slice() {
-            [one] => resolved.template = one.clone(),
-            [] => {}
-            many => {
-                return Err(Error::usage(format!(
-                    "statefulset {name} has {} volumeClaimTemplates ({}): name one with --template",
-                    many.len(),
-                    many.join(", ")
-                )))
-            }
-        }
-    }
-    let opts = &resolved;
+    let opts = &with_template(opts, reference)?;
     let size = check_request(reference, &opts.template, &opts.size).map_err(Error::usage)?;
-    let mut report = ResizeReport {
-        api_version: "kubectl-sts/v1",
-        kind: "ResizeResult",
-        namespace: ns.into(),
-        name: name.clone(),
-        template: opts.template.clone(),
-        from: saved
-            .as_ref()
-            .or(live.as_ref())
-            .and_then(|s| template_size(s, &opts.template)),
-        to: opts.size.clone(),
-        outcome: Outcome::Completed,
-        message: String::new(),
-        resumed_at: None,
-        blockers: vec![],
-        plan: vec![],
-        claims: vec![],
-        saved_to: path.display().to_string(),
-        stages: vec![],
-        verification: None,
-        warnings: vec![],
-        waits: vec![],
-    };
+    let mut report = first_report(ns, opts, &path, saved.as_ref().or(live.as_ref()));
     let identity = cluster.identity().await?;
     let request = Request {
         template: &opts.template,
@@ -370,6 +326,15 @@ pub async fn run(
         }
     };
     report.resumed_at = Some(resume);
+    let resize = Resize {
+        cluster,
+        ns,
+        opts,
+        size,
+        path: &path,
+        identity: &identity,
+        journal,
+    };
     let mut saved = saved;
     let mut old_uid = None;
     if resume == Resume::Start {
@@ -377,21 +342,7 @@ pub async fn run(
             return Err(not_found());
         };
         report.from = template_size(&live, &opts.template);
-        match start(
-            cluster,
-            ns,
-            opts,
-            size,
-            &path,
-            live,
-            &identity,
-            &mut report,
-            confirm,
-            log,
-            journal,
-        )
-        .await?
-        {
+        match resize.start(live, &mut report, confirm, log).await? {
             Some(s) => {
                 old_uid = s.metadata.uid.clone();
                 saved = Some(s);
@@ -400,12 +351,117 @@ pub async fn run(
         }
     }
     if matches!(resume, Resume::AwaitDeletion | Resume::Recreate) {
-        // a resume writes (it creates the set): shown and confirmed as a start is, and a dry
-        // run writes nothing
+        let Some(()) = resize
+            .confirm_resume(resume, record.as_ref(), &mut report, confirm)
+            .await
+        else {
+            return Ok(report);
+        };
+    }
+    if resume == Resume::Verify && opts.dry_run {
+        // the verification marks the record complete: a dry run neither waits nor writes it
+        report.plan = vec!["verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into()];
+        return Ok(report.end(
+            Outcome::DryRun,
+            format!("an earlier run of this resize re-created statefulset {ns}/{name}: would verify it (nothing else is left to write)"),
+        ));
+    }
+    if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
+        let deleted = saved.as_ref().and_then(|s| s.metadata.uid.as_deref());
+        let Some(()) = resize
+            .await_deletion(deleted, resume, &mut report, log)
+            .await?
+        else {
+            return Ok(report);
+        };
+    }
+    if resume != Resume::Verify {
+        let Some(()) = resize
+            .create_again(resume, saved.as_ref(), &mut report, log)
+            .await?
+        else {
+            return Ok(report);
+        };
+    }
+    resize
+        .verify(saved.as_ref(), old_uid.as_deref(), &mut report, log)
+        .await?;
+    Ok(report)
+}
+
+/// The options with the template named: without `--template`, the set's only
+/// volumeClaimTemplate (a usage error where it has several).
+fn with_template(opts: &ResizeOptions, set: &StatefulSet) -> Result<ResizeOptions, Error> {
+    let mut resolved = opts.clone();
+    if resolved.template.is_empty() {
+        let names: Vec<String> = set
+            .spec
+            .volume_claim_templates
+            .iter()
+            .flatten()
+            .filter_map(|t| t.metadata.name.clone())
+            .collect();
+        match names.as_slice() {
+            [one] => resolved.template = one.clone(),
+            [] => {}
+            many => {
+                return Err(Error::usage(format!(
+                    "statefulset {} has {} volumeClaimTemplates ({}): name one with --template",
+                    opts.name,
+                    many.len(),
+                    many.join(", ")
+                )))
+            }
+        }
+    }
+    Ok(resolved)
+}
+
+/// The report before anything is decided; `before` is the set as it was before the resize
+/// (the saved copy of an earlier run, else the live set).
+fn first_report(
+    ns: &str,
+    opts: &ResizeOptions,
+    path: &Path,
+    before: Option<&StatefulSet>,
+) -> ResizeReport {
+    ResizeReport {
+        api_version: "kubectl-sts/v1",
+        kind: "ResizeResult",
+        namespace: ns.into(),
+        name: opts.name.clone(),
+        template: opts.template.clone(),
+        from: before.and_then(|s| template_size(s, &opts.template)),
+        to: opts.size.clone(),
+        outcome: Outcome::Completed,
+        message: String::new(),
+        resumed_at: None,
+        blockers: vec![],
+        plan: vec![],
+        claims: vec![],
+        saved_to: path.display().to_string(),
+        stages: vec![],
+        verification: None,
+        warnings: vec![],
+        waits: vec![],
+    }
+}
+
+impl Resize<'_> {
+    /// A resume writes (it creates the set): shown and confirmed as a start is, and a dry run
+    /// writes nothing. None when the report is final.
+    async fn confirm_resume(
+        &self,
+        resume: Resume,
+        record: Option<&SavedRecord>,
+        report: &mut ResizeReport,
+        confirm: &mut dyn Confirm,
+    ) -> Option<()> {
+        let (ns, opts, name) = (self.ns, self.opts, &self.opts.name);
         let what = format!(
             "create statefulset {ns}/{name} again from the saved copy {} (saved {}), volumeClaimTemplate {} at {}{}",
-            path.display(),
-            record.as_ref().map(|r| r.saved_at.as_str()).unwrap_or("?"),
+            self.path.display(),
+            record.map(|r| r.saved_at.as_str()).unwrap_or("?"),
             opts.template,
             opts.size,
             if resume == Resume::AwaitDeletion {
@@ -419,44 +475,47 @@ pub async fn run(
             "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
         ];
         if opts.dry_run {
-            return Ok(report.end(
+            return end_none(
+                report,
                 Outcome::DryRun,
                 format!("an earlier run of this resize stopped after deleting the set: would {what}, then verify"),
-            ));
+            );
         }
         if !opts.yes {
             let question =
                 format!("An earlier run of this resize stopped after deleting the set.\n  {what}?");
             if !confirm.confirm(&question, "statefulset name", name).await {
-                return Ok(report.end(
+                return end_none(
+                    report,
                     Outcome::NotConfirmed,
                     "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
                         .into(),
-                ));
+                );
             }
         }
+        Some(())
     }
-    if resume == Resume::Verify && opts.dry_run {
-        // the verification marks the record complete: a dry run neither waits nor writes it
-        report.plan = vec!["verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into()];
-        return Ok(report.end(
-            Outcome::DryRun,
-            format!("an earlier run of this resize re-created statefulset {ns}/{name}: would verify it (nothing else is left to write)"),
-        ));
-    }
-    let saved_set = saved.clone();
-    if matches!(resume, Resume::Start | Resume::AwaitDeletion) {
+
+    /// Waits until the deleted set (uid `deleted`) is gone. None when the report is final
+    /// (`--timeout` passed).
+    async fn await_deletion(
+        &self,
+        deleted: Option<&str>,
+        resume: Resume,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<()>, Error> {
+        let (ns, opts, name) = (self.ns, self.opts, &self.opts.name);
         let started = Instant::now();
-        let deleted = saved_set.as_ref().and_then(|s| s.metadata.uid.as_deref());
-        if !gone(cluster, ns, name, deleted, opts.timeout, log).await? {
+        if !gone(self.cluster, ns, name, deleted, opts.timeout, log).await? {
             report.stage(
                 Stage::DeleteOrphan,
                 false,
                 "the set is still being deleted".into(),
                 Some(started),
             );
-            let msg = format!("statefulset {ns}/{name} was not gone within {}; run the same command again: it re-creates the set from {}", human_duration(opts.timeout.as_secs() as i64), path.display());
-            return Ok(report.end(Outcome::TimedOut, msg));
+            let msg = format!("statefulset {ns}/{name} was not gone within {}; run the same command again: it re-creates the set from {}", human_duration(opts.timeout.as_secs() as i64), self.path.display());
+            return Ok(end_none(report, Outcome::TimedOut, msg));
         }
         if resume == Resume::AwaitDeletion {
             report.stage(
@@ -466,9 +525,23 @@ pub async fn run(
                 Some(started),
             );
         }
+        Ok(Some(()))
     }
-    if resume != Resume::Verify {
-        let Some(set) = saved_set.as_ref() else {
+
+    /// Creates the set again from the saved copy with the bigger template, waiting while the
+    /// old object is still being deleted; the record is bound to what this run created. None
+    /// when the report is final (someone else created the set, or `--timeout` passed).
+    async fn create_again(
+        &self,
+        resume: Resume,
+        saved: Option<&StatefulSet>,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<()>, Error> {
+        let (cluster, ns, opts, name, path) =
+            (self.cluster, self.ns, self.opts, &self.opts.name, self.path);
+        let journal = self.journal;
+        let Some(set) = saved else {
             return Err(Error::not_found(format!(
                 "no saved copy of statefulset {ns}/{name} at {} to create it from",
                 path.display()
@@ -498,9 +571,9 @@ pub async fn run(
                 Guarded::Done(c) => {
                     // bound to what this run created: a later run verifies it, never creates
                     // it once more
-                    let mut r = fresh_record(&path)?;
+                    let mut r = fresh_record(path)?;
                     r.created_uid = c.metadata.uid.clone();
-                    write_record(&path, &r)?;
+                    write_record(path, &r)?;
                     break;
                 }
                 // someone else created a set of that name after the old one was gone
@@ -521,7 +594,7 @@ pub async fn run(
                             .unwrap_or_else(|| "?".into()),
                         path.display()
                     );
-                    return Ok(report.end(Outcome::Interfered, msg));
+                    return Ok(end_none(report, Outcome::Interfered, msg));
                 }
                 // still being deleted (golden `resize/` step 9): wait, as kubectl delete does
                 Guarded::Conflict(m) if started.elapsed() < opts.timeout => {
@@ -530,7 +603,7 @@ pub async fn run(
                 }
                 Guarded::Conflict(m) => {
                     let msg = format!("statefulset {ns}/{name} could not be created again within {} ({m}); run the same command again, or kubectl create -f {}", human_duration(opts.timeout.as_secs() as i64), path.display());
-                    return Ok(report.end(Outcome::TimedOut, msg));
+                    return Ok(end_none(report, Outcome::TimedOut, msg));
                 }
                 Guarded::Gone => {
                     return Err(Error::not_found(format!("namespace \"{ns}\" not found")))
@@ -553,459 +626,597 @@ pub async fn run(
             format!("{} at {}", opts.template, opts.size),
             Some(started),
         );
+        Ok(Some(()))
     }
-    verify(
-        cluster,
-        ns,
-        opts,
-        size,
-        &path,
-        saved.as_ref(),
-        old_uid.as_deref(),
-        &mut report,
-        log,
-    )
-    .await?;
-    Ok(report)
 }
 
-/// The first part: preflight, plan, confirmation, the claims grown, the set saved and deleted
-/// with orphans. Some(saved set) to go on; None when the report is final.
-#[allow(clippy::too_many_arguments)]
-async fn start(
-    cluster: &Cluster,
-    ns: &str,
-    opts: &ResizeOptions,
+/// What every step of one resize reads.
+struct Resize<'a> {
+    cluster: &'a Cluster,
+    ns: &'a str,
+    opts: &'a ResizeOptions,
+    /// The new size in bytes.
     size: i128,
-    path: &Path,
-    live: StatefulSet,
-    identity: &str,
-    report: &mut ResizeReport,
-    confirm: &mut dyn Confirm,
-    log: &mut Progress<'_>,
-    journal: &Journal,
-) -> Result<Option<StatefulSet>, Error> {
-    let name = &opts.name;
-    let classes = match cluster.expandable_classes().await? {
-        Access::Ok(c) => c,
-        Access::Forbidden => BTreeMap::new(),
-    };
-    let from = template_size(&live, &opts.template);
-    let mut evaluate = async || {
-        let parts = cluster.set_parts(ns, name, true).await?;
-        let claims = claim_facts(&parts, name, &opts.template);
-        let blockers = preflight(
-            &Preflight {
-                template_size: from.as_deref(),
-                size,
-                size_text: &opts.size,
-                classes: &classes,
-                set_blockers: set_blockers(&parts, name),
-                allow_large_growth: opts.allow_large_growth,
-                managed: managed_by(&parts.set).filter(|_| !opts.allow_managed),
-            },
-            &claims,
+    /// Where the set is saved before it is deleted ([`saved_path`]).
+    path: &'a Path,
+    identity: &'a str,
+    journal: &'a Journal,
+}
+
+/// The set as the preflight's gate last saw it, its template's claims, and what blocks the
+/// resize.
+struct Gated {
+    set: StatefulSet,
+    claims: Vec<ClaimFacts>,
+    blockers: Vec<Blocker>,
+}
+
+impl Resize<'_> {
+    /// The first part: preflight, plan, confirmation, the claims grown, the set saved and
+    /// deleted with orphans. Some(saved set) to go on; None when the report is final.
+    async fn start(
+        &self,
+        live: StatefulSet,
+        report: &mut ResizeReport,
+        confirm: &mut dyn Confirm,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<StatefulSet>, Error> {
+        let from = template_size(&live, &self.opts.template);
+        let Some(Gated {
+            set: live,
+            claims,
+            blockers,
+        }) = self
+            .gated_preflight(&live, from.as_deref(), report, log)
+            .await?
+        else {
+            return Ok(None);
+        };
+        // what the plan and the writes below work from: the set as the gate last saw it
+        report.claims = claims.clone();
+        let uid = live.metadata.uid.clone().unwrap_or_default();
+        let plan = self.plan(&claims, &uid);
+        report.plan = plan.clone();
+        if !self
+            .go_ahead(report, blockers, &plan, from.as_deref(), confirm)
+            .await
+        {
+            return Ok(None);
+        }
+        report.warnings.push(MANIFEST_WARNING.into());
+
+        // (1) the claims, one at a time, then their resize followed
+        let started = Instant::now();
+        let Some(()) = self.patch_claims(&claims, report, log, started).await? else {
+            return Ok(None);
+        };
+        let Some(()) = self.follow_claims(&live, report, log, started).await? else {
+            return Ok(None);
+        };
+        let Some(()) = self.gate_before_delete(&live, report, log).await? else {
+            return Ok(None);
+        };
+        self.save_and_delete(&live, &claims, &uid, report, log)
+            .await
+    }
+
+    /// The preflight behind the gate: what settles by itself is waited for before the prompt,
+    /// never after it (a dry run does not wait). None when the report is final (the wait timed
+    /// out, or the set was replaced meanwhile).
+    async fn gated_preflight(
+        &self,
+        live: &StatefulSet,
+        from: Option<&str>,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<Gated>, Error> {
+        let (cluster, ns, opts, size) = (self.cluster, self.ns, self.opts, self.size);
+        let name = &opts.name;
+        let classes = match cluster.expandable_classes().await? {
+            Access::Ok(c) => c,
+            Access::Forbidden => BTreeMap::new(),
+        };
+        let mut evaluate = async || {
+            let parts = cluster.set_parts(ns, name, true).await?;
+            let claims = claim_facts(&parts, name, &opts.template);
+            let blockers = preflight(
+                &Preflight {
+                    template_size: from,
+                    size,
+                    size_text: &opts.size,
+                    classes: &classes,
+                    set_blockers: set_blockers(&parts, name),
+                    allow_large_growth: opts.allow_large_growth,
+                    managed: managed_by(&parts.set).filter(|_| !opts.allow_managed),
+                },
+                &claims,
+            );
+            Ok::<_, Error>(((parts.set, claims), blockers))
+        };
+        let ((now, claims), blockers) = if opts.dry_run {
+            evaluate().await?
+        } else {
+            let mut waker =
+                LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(live)));
+            let g = settle(
+                &mut waker,
+                log,
+                opts.timeout,
+                &mut report.waits,
+                &mut evaluate,
+            )
+            .await?;
+            match g.verdict {
+                Verdict::Clear | Verdict::Wait(_) => (g.state, vec![]),
+                Verdict::Refuse(b) | Verdict::NotSettling(b) => (g.state, b),
+                Verdict::TimedOut(b) => {
+                    report.claims = g.state.1;
+                    let msg = format!(
+                        "statefulset {ns}/{name} was not ready to resize within {} (--timeout): {}; nothing changed",
+                        human_duration(opts.timeout.as_secs() as i64),
+                        Blocker::first_reason(&b)
+                    );
+                    report.blockers = b;
+                    return Ok(end_none(report, Outcome::TimedOut, msg));
+                }
+            }
+        };
+        if now.metadata.uid != live.metadata.uid {
+            return Ok(end_none(
+                report,
+                Outcome::Interfered,
+                format!(
+                    "statefulset {ns}/{name} was replaced while this command waited; nothing changed"
+                ),
+            ));
+        }
+        Ok(Some(Gated {
+            set: now,
+            claims,
+            blockers,
+        }))
+    }
+
+    /// The plan a person confirms: every write and wait, in order, with what a size typed as a
+    /// big quantity means (said where a person decides).
+    fn plan(&self, claims: &[ClaimFacts], uid: &str) -> Vec<String> {
+        let (opts, name, path) = (self.opts, &self.opts.name, self.path);
+        let to = size_words(&opts.size);
+        let mut plan: Vec<String> = claims
+            .iter()
+            .filter(|c| c.needs_patch(self.size))
+            .map(|c| {
+                format!(
+                    "patch claim {}: storage {} → {to}",
+                    c.name,
+                    c.request.as_deref().unwrap_or("?"),
+                )
+            })
+            .collect();
+        plan.extend([
+            format!("wait until every claim of {} has a capacity of {to}", opts.template),
+            format!("save statefulset {name} to {}", path.display()),
+            format!("delete statefulset {name} (uid {uid}) with propagationPolicy Orphan: from then until it is created again the StatefulSet object does not exist; its pods keep running, unmanaged"),
+            format!("create statefulset {name} again, volumeClaimTemplate {} at {to}", opts.template),
+            "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
+        ]);
+        plan
+    }
+
+    /// Whether the writes may begin: not while something blocks (a dry run says what it would
+    /// do instead), and only once confirmed (`--yes`, or the set's name typed back). False
+    /// when the report is final.
+    async fn go_ahead(
+        &self,
+        report: &mut ResizeReport,
+        blockers: Vec<Blocker>,
+        plan: &[String],
+        from: Option<&str>,
+        confirm: &mut dyn Confirm,
+    ) -> bool {
+        let (ns, opts, name) = (self.ns, self.opts, &self.opts.name);
+        let to = size_words(&opts.size);
+        // a dry run where only settling blockers stand would wait, then go on: not a refusal
+        let would_go = blockers.is_empty() || (opts.dry_run && only_settling(&blockers));
+        if !would_go {
+            let first = Blocker::first_reason(&blockers);
+            report.blockers = blockers;
+            let (outcome, verb) = if opts.dry_run {
+                (Outcome::DryRun, "would be refused now")
+            } else {
+                (Outcome::Refused, "refused; nothing changed")
+            };
+            report.outcome = outcome;
+            report.message = format!(
+                "resizing {} of statefulset {ns}/{name} to {} {verb}: {first}",
+                opts.template, opts.size
+            );
+            return false;
+        }
+        if opts.dry_run {
+            let wait = if blockers.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", would_wait(&blockers))
+            };
+            report.blockers = blockers;
+            report.outcome = Outcome::DryRun;
+            report.message = format!(
+                "{} of statefulset {ns}/{name} may be resized from {} to {to}{wait}: {}",
+                opts.template,
+                from.unwrap_or("?"),
+                crate::model::summarised(plan, "; then ")
+            );
+            report.warnings.push(MANIFEST_WARNING.into());
+            return false;
+        }
+        if !opts.yes {
+            let question = format!(
+                "Resize {} of statefulset {ns}/{name} from {} to {to}?\n  {}",
+                opts.template,
+                from.unwrap_or("?"),
+                crate::model::summarised(plan, "\n  ")
+            );
+            if !confirm.confirm(&question, "statefulset name", name).await {
+                report.outcome = Outcome::NotConfirmed;
+                report.message =
+                    "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
+                        .into();
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Each claim that needs it patched to the new size, one at a time, behind the claim as it
+    /// was read. None when the report is final (someone else changed a claim).
+    async fn patch_claims(
+        &self,
+        claims: &[ClaimFacts],
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+        started: Instant,
+    ) -> Result<Option<()>, Error> {
+        let (cluster, ns, opts, name) = (self.cluster, self.ns, self.opts, &self.opts.name);
+        for c in claims.iter().filter(|c| c.needs_patch(self.size)) {
+            // a 409 is mostly a resizer writing the claim's status: the same claim with the
+            // same request is patched again behind its new resourceVersion
+            let mut rv = c.resource_version.clone();
+            let written = write_reproven(
+                &mut rv,
+                async |rv: &String| cluster.set_claim_size(ns, &c.name, rv, &opts.size).await,
+                async || {
+                    let now = cluster.claim_opt(ns, &c.name).await?;
+                    let now = now.and_then(|n| ClaimFacts::from_claim(name, &opts.template, &n));
+                    Ok(match now {
+                        Some(n) if n.uid == c.uid && n.request == c.request => {
+                            Ok(n.resource_version)
+                        }
+                        _ => Err(format!(
+                            "claim {ns}/{} was changed by someone else since it was read",
+                            c.name
+                        )),
+                    })
+                },
+            )
+            .await?;
+            let interfered = match written {
+                Reproven::Done(()) => None,
+                Reproven::Gone => {
+                    report
+                        .warnings
+                        .push(format!("claim {} was deleted meanwhile", c.name));
+                    continue;
+                }
+                Reproven::Broken(why) => Some(why),
+                Reproven::KeptChanging(m) => {
+                    Some(format!("claim {ns}/{} kept changing ({m})", c.name))
+                }
+            };
+            if let Some(m) = interfered {
+                report.stage(
+                    Stage::PatchClaims,
+                    false,
+                    format!("claim {} changed since it was read", c.name),
+                    Some(started),
+                );
+                return Ok(end_none(
+                    report,
+                    Outcome::Interfered,
+                    format!("{m}; run the same command again"),
+                ));
+            }
+            self.journal
+                .wrote(&format!("claim {} requests {}", c.name, opts.size));
+            log.say(&format!(
+                "claim {}: storage {} → {}",
+                c.name,
+                c.request.as_deref().unwrap_or("?"),
+                opts.size
+            ));
+        }
+        Ok(Some(()))
+    }
+
+    /// Follows the claims' resize until every one has the new size. None when the report is
+    /// final (a resize failed, or `--timeout` passed).
+    async fn follow_claims(
+        &self,
+        live: &StatefulSet,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+        started: Instant,
+    ) -> Result<Option<()>, Error> {
+        let (cluster, ns, opts, name, size) =
+            (self.cluster, self.ns, self.opts, &self.opts.name, self.size);
+        self.journal
+            .left("the claims' resize, then save, delete (orphan) and create the statefulset");
+        let mut waker = Waker::new(cluster, ns, name, &selector_string(live));
+        loop {
+            let parts = cluster.set_parts(ns, name, true).await?;
+            let mounted = mounted_ordinals(&parts);
+            let now: Vec<ClaimFacts> = parts
+                .claims
+                .iter()
+                .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
+                .collect();
+            report.claims = now.clone();
+            let (done, waiting): (Vec<&ClaimFacts>, Vec<&ClaimFacts>) = now
+                .iter()
+                .partition(|c| c.done(size, mounted.contains(&c.ordinal)));
+            if waiting.is_empty() {
+                break;
+            }
+            if let Some(f) = waiting
+                .iter()
+                .find_map(|c| c.failing().map(|f| (c.name.clone(), f)))
+            {
+                report.stage(
+                    Stage::PatchClaims,
+                    false,
+                    format!("claim {} failed: {}", f.0, f.1),
+                    Some(started),
+                );
+                return Ok(end_none(report, Outcome::Refused, format!("the resize of claim {} failed ({}); the statefulset was not touched: kubectl describe pvc {} -n {ns}", f.0, f.1, f.0)));
+            }
+            if started.elapsed() >= opts.timeout {
+                log.done();
+                let detail = not_resized_detail(&done, &waiting);
+                report.stage(Stage::PatchClaims, false, detail.clone(), Some(started));
+                return Ok(end_none(report, Outcome::TimedOut, format!("the claims did not reach {} within {} ({detail}); the statefulset was not touched; run the same command again to go on", opts.size, human_duration(opts.timeout.as_secs() as i64))));
+            }
+            log.waiting(&resizing_words(&waiting), started);
+            waker.changed().await;
+        }
+        log.done();
+        report.stage(
+            Stage::PatchClaims,
+            true,
+            claims_words(&report.claims, size, &opts.size),
+            Some(started),
         );
-        Ok::<_, Error>(((parts.set, claims), blockers))
-    };
-    let ((now, claims), blockers) = if opts.dry_run {
-        evaluate().await?
-    } else {
-        // what settles by itself is waited for before the prompt, never after it
-        let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(&live)));
+        Ok(Some(()))
+    }
+
+    /// The gate again before the set is deleted: its pods may have changed while the claims
+    /// grew. None when the report is final (refused, or `--timeout` passed).
+    async fn gate_before_delete(
+        &self,
+        live: &StatefulSet,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<()>, Error> {
+        let (cluster, ns, opts, name) = (self.cluster, self.ns, self.opts, &self.opts.name);
+        let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(live)));
         let g = settle(
             &mut waker,
             log,
             opts.timeout,
             &mut report.waits,
-            &mut evaluate,
-        )
-        .await?;
-        match g.verdict {
-            Verdict::Clear | Verdict::Wait(_) => (g.state, vec![]),
-            Verdict::Refuse(b) | Verdict::NotSettling(b) => (g.state, b),
-            Verdict::TimedOut(b) => {
-                report.claims = g.state.1;
-                let msg = format!(
-                    "statefulset {ns}/{name} was not ready to resize within {} (--timeout): {}; nothing changed",
-                    human_duration(opts.timeout.as_secs() as i64),
-                    Blocker::first_reason(&b)
-                );
-                report.blockers = b;
-                return Ok(end_none(report, Outcome::TimedOut, msg));
-            }
-        }
-    };
-    if now.metadata.uid != live.metadata.uid {
-        return Ok(end_none(
-            report,
-            Outcome::Interfered,
-            format!(
-                "statefulset {ns}/{name} was replaced while this command waited; nothing changed"
-            ),
-        ));
-    }
-    // what the plan and the writes below work from: the set as the gate last saw it
-    let live = now;
-    report.claims = claims.clone();
-    let uid = live.metadata.uid.clone().unwrap_or_default();
-    // what a size typed as a big quantity means, said where a person decides
-    let to = size_words(&opts.size);
-    let mut plan: Vec<String> = claims
-        .iter()
-        .filter(|c| c.needs_patch(size))
-        .map(|c| {
-            format!(
-                "patch claim {}: storage {} → {to}",
-                c.name,
-                c.request.as_deref().unwrap_or("?"),
-            )
-        })
-        .collect();
-    plan.extend([
-        format!("wait until every claim of {} has a capacity of {to}", opts.template),
-        format!("save statefulset {name} to {}", path.display()),
-        format!("delete statefulset {name} (uid {uid}) with propagationPolicy Orphan: from then until it is created again the StatefulSet object does not exist; its pods keep running, unmanaged"),
-        format!("create statefulset {name} again, volumeClaimTemplate {} at {to}", opts.template),
-        "verify: the pods kept their uids and were adopted, the revision did not change, the claims have the new size".into(),
-    ]);
-    report.plan = plan.clone();
-    // a dry run where only settling blockers stand would wait, then go on: not a refusal
-    let would_go = blockers.is_empty() || (opts.dry_run && only_settling(&blockers));
-    if !would_go {
-        let first = Blocker::first_reason(&blockers);
-        report.blockers = blockers;
-        let (outcome, verb) = if opts.dry_run {
-            (Outcome::DryRun, "would be refused now")
-        } else {
-            (Outcome::Refused, "refused; nothing changed")
-        };
-        report.outcome = outcome;
-        report.message = format!(
-            "resizing {} of statefulset {ns}/{name} to {} {verb}: {first}",
-            opts.template, opts.size
-        );
-        return Ok(None);
-    }
-    if opts.dry_run {
-        let wait = if blockers.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", would_wait(&blockers))
-        };
-        report.blockers = blockers;
-        report.outcome = Outcome::DryRun;
-        report.message = format!(
-            "{} of statefulset {ns}/{name} may be resized from {} to {to}{wait}: {}",
-            opts.template,
-            from.as_deref().unwrap_or("?"),
-            crate::model::summarised(&plan, "; then ")
-        );
-        report.warnings.push(MANIFEST_WARNING.into());
-        return Ok(None);
-    }
-    if !opts.yes {
-        let question = format!(
-            "Resize {} of statefulset {ns}/{name} from {} to {to}?\n  {}",
-            opts.template,
-            from.as_deref().unwrap_or("?"),
-            crate::model::summarised(&plan, "\n  ")
-        );
-        if !confirm.confirm(&question, "statefulset name", name).await {
-            report.outcome = Outcome::NotConfirmed;
-            report.message =
-                "not confirmed: nothing was changed (pass --yes to confirm without a prompt)"
-                    .into();
-            return Ok(None);
-        }
-    }
-    report.warnings.push(MANIFEST_WARNING.into());
-
-    // (1) the claims, one at a time, then their resize followed
-    let started = Instant::now();
-    for c in claims.iter().filter(|c| c.needs_patch(size)) {
-        // a 409 is mostly a resizer writing the claim's status: the same claim with the same
-        // request is patched again behind its new resourceVersion
-        let mut rv = c.resource_version.clone();
-        let written = write_reproven(
-            &mut rv,
-            async |rv: &String| cluster.set_claim_size(ns, &c.name, rv, &opts.size).await,
             async || {
-                let now = cluster.claim_opt(ns, &c.name).await?;
-                let now = now.and_then(|n| ClaimFacts::from_claim(name, &opts.template, &n));
-                Ok(match now {
-                    Some(n) if n.uid == c.uid && n.request == c.request => Ok(n.resource_version),
-                    _ => Err(format!(
-                        "claim {ns}/{} was changed by someone else since it was read",
-                        c.name
-                    )),
-                })
+                let parts = cluster.set_parts(ns, name, false).await?;
+                let b = if parts.set.metadata.uid != live.metadata.uid {
+                    vec![] // replaced: said below
+                } else {
+                    set_blockers(&parts, name)
+                };
+                Ok::<_, Error>(((), b))
             },
         )
         .await?;
-        let interfered = match written {
-            Reproven::Done(()) => None,
-            Reproven::Gone => {
-                report
-                    .warnings
-                    .push(format!("claim {} was deleted meanwhile", c.name));
-                continue;
+        let stop = match g.verdict {
+            Verdict::Clear | Verdict::Wait(_) => None,
+            Verdict::Refuse(b) | Verdict::NotSettling(b) => {
+                Some((Outcome::Refused, "refusing to delete it", b))
             }
-            Reproven::Broken(why) => Some(why),
-            Reproven::KeptChanging(m) => Some(format!("claim {ns}/{} kept changing ({m})", c.name)),
+            Verdict::TimedOut(b) => Some((
+                Outcome::TimedOut,
+                "still waiting (--timeout) to delete it",
+                b,
+            )),
         };
-        if let Some(m) = interfered {
-            report.stage(
-                Stage::PatchClaims,
-                false,
-                format!("claim {} changed since it was read", c.name),
-                Some(started),
+        if let Some((outcome, what, b)) = stop {
+            let msg = format!(
+                "{} but statefulset {ns}/{name} was not touched, {what}: {}; run the same command again when it is healthy",
+                claims_words(&report.claims, self.size, &opts.size),
+                Blocker::first_reason(&b)
             );
-            return Ok(end_none(
-                report,
-                Outcome::Interfered,
-                format!("{m}; run the same command again"),
-            ));
+            report.blockers = b;
+            return Ok(end_none(report, outcome, msg));
         }
-        journal.wrote(&format!("claim {} requests {}", c.name, opts.size));
-        log.say(&format!(
-            "claim {}: storage {} → {}",
-            c.name,
-            c.request.as_deref().unwrap_or("?"),
-            opts.size
-        ));
-    }
-    journal.left("the claims' resize, then save, delete (orphan) and create the statefulset");
-    let mut waker = Waker::new(cluster, ns, name, &selector_string(&live));
-    loop {
-        let parts = cluster.set_parts(ns, name, true).await?;
-        let mounted = mounted_ordinals(&parts);
-        let now: Vec<ClaimFacts> = parts
-            .claims
-            .iter()
-            .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
-            .collect();
-        report.claims = now.clone();
-        let (done, waiting): (Vec<&ClaimFacts>, Vec<&ClaimFacts>) = now
-            .iter()
-            .partition(|c| c.done(size, mounted.contains(&c.ordinal)));
-        if waiting.is_empty() {
-            break;
-        }
-        if let Some(f) = waiting
-            .iter()
-            .find_map(|c| c.failing().map(|f| (c.name.clone(), f)))
-        {
-            report.stage(
-                Stage::PatchClaims,
-                false,
-                format!("claim {} failed: {}", f.0, f.1),
-                Some(started),
-            );
-            return Ok(end_none(report, Outcome::Refused, format!("the resize of claim {} failed ({}); the statefulset was not touched: kubectl describe pvc {} -n {ns}", f.0, f.1, f.0)));
-        }
-        if started.elapsed() >= opts.timeout {
-            log.done();
-            let idle: Vec<String> = {
-                let mut v: Vec<String> = waiting
-                    .iter()
-                    .filter(|c| !c.progressing())
-                    .filter_map(|c| c.storage_class.clone())
-                    .collect();
-                v.sort();
-                v.dedup();
-                v
-            };
-            let mut detail = format!(
-                "done: {}; not yet: {}",
-                if done.is_empty() {
-                    "none".into()
-                } else {
-                    done.iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                },
-                waiting
-                    .iter()
-                    .map(|c| format!(
-                        "{} ({})",
-                        c.name,
-                        c.conditions
-                            .first()
-                            .cloned()
-                            .or(c.resize_status.clone())
-                            .unwrap_or_else(|| "no sign of a resize".into())
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            if !idle.is_empty() {
-                detail.push_str(&format!(
-                    "; no resizer seems to act on class {}",
-                    idle.join(", ")
-                ));
-            }
-            report.stage(Stage::PatchClaims, false, detail.clone(), Some(started));
-            return Ok(end_none(report, Outcome::TimedOut, format!("the claims did not reach {} within {} ({detail}); the statefulset was not touched; run the same command again to go on", opts.size, human_duration(opts.timeout.as_secs() as i64))));
-        }
-        let words = waiting
-            .iter()
-            .map(|c| {
-                format!(
-                    "{} at {} ({})",
-                    c.name,
-                    c.capacity.as_deref().unwrap_or("?"),
-                    c.conditions
-                        .first()
-                        .cloned()
-                        .or(c.resize_status.clone())
-                        .unwrap_or_else(|| "waiting for a resizer".into())
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        log.waiting(&words, started);
-        waker.changed().await;
-    }
-    log.done();
-    report.stage(
-        Stage::PatchClaims,
-        true,
-        claims_words(&report.claims, size, &opts.size),
-        Some(started),
-    );
-
-    // the gate again before the set is deleted: its pods may have changed while the claims grew
-    let mut waker = LazyWaker::new(|| Waker::new(cluster, ns, name, &selector_string(&live)));
-    let g = settle(
-        &mut waker,
-        log,
-        opts.timeout,
-        &mut report.waits,
-        async || {
-            let parts = cluster.set_parts(ns, name, false).await?;
-            let b = if parts.set.metadata.uid != live.metadata.uid {
-                vec![] // replaced: said below
-            } else {
-                set_blockers(&parts, name)
-            };
-            Ok::<_, Error>(((), b))
-        },
-    )
-    .await?;
-    let stop = match g.verdict {
-        Verdict::Clear | Verdict::Wait(_) => None,
-        Verdict::Refuse(b) | Verdict::NotSettling(b) => {
-            Some((Outcome::Refused, "refusing to delete it", b))
-        }
-        Verdict::TimedOut(b) => Some((
-            Outcome::TimedOut,
-            "still waiting (--timeout) to delete it",
-            b,
-        )),
-    };
-    if let Some((outcome, what, b)) = stop {
-        let msg = format!(
-            "{} but statefulset {ns}/{name} was not touched, {what}: {}; run the same command again when it is healthy",
-            claims_words(&report.claims, size, &opts.size),
-            Blocker::first_reason(&b)
-        );
-        report.blockers = b;
-        return Ok(end_none(report, outcome, msg));
+        Ok(Some(()))
     }
 
-    // (2) saved as it is right before the delete, the pods' uids beside it; (3) deleted behind
-    // the uid and resourceVersion of that very copy, so the copy is what gets re-created. A
-    // 409 (the controller wrote its status) saves again, while the premise still holds.
-    let mut attempts = 0;
-    let (started, now) = loop {
-        attempts += 1;
-        let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
-            Error::not_found(format!(
-                "statefulset \"{name}\" was deleted during the resize"
-            ))
-        })?;
-        // a GitOps tool or an operator may have taken the set over since the preflight (a
-        // label, an annotation or an owner: the generation does not move for those)
-        let taken_over = managed_by(&now)
-            .filter(|_| !opts.allow_managed)
-            .map(|m| format!("statefulset {ns}/{name} is now managed by {m}: it would re-create or fight the set this resize deletes (pass --allow-managed once its source has the new size)"));
-        if let Some(why) = orphan_delete_refusal(&live, &now).or(taken_over) {
-            let claims = claims_words(&report.claims, size, &opts.size);
-            return Ok(end_none(
-                report,
-                Outcome::Interfered,
-                format!("{why}; stopped before deleting it ({claims})"),
-            ));
-        }
-        let pods: BTreeMap<String, String> = cluster
-            .set_parts(ns, name, false)
-            .await?
-            .pods
-            .iter()
-            .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
-            .collect();
-        let record = SavedRecord {
-            set_uid: uid.clone(),
-            template: opts.template.clone(),
-            size: opts.size.clone(),
-            claims: claims.iter().map(|c| c.name.clone()).collect(),
-            cluster: identity.to_string(),
-            saved_at: jiff::Timestamp::now().to_string(),
-            created_uid: None,
-            complete: false,
-        };
-        write_saved(path, &now, &pods, &record)?;
-        if attempts == 1 {
-            journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
-            log.say(&format!(
-                "saved statefulset {ns}/{name} to {}",
-                path.display()
-            ));
-            report.stage(
-                Stage::SaveStatefulSet,
-                true,
-                path.display().to_string(),
-                None,
-            );
-        }
-        let started = Instant::now();
-        let rv = now.metadata.resource_version.clone().unwrap_or_default();
-        match cluster
-            .delete_statefulset_orphan(ns, name, &uid, &rv)
-            .await?
-        {
-            Guarded::Done(()) | Guarded::Gone => break (started, now),
-            Guarded::Conflict(_) if attempts < 5 => continue,
-            Guarded::Conflict(m) => {
+    /// (2) Saved as it is right before the delete, the pods' uids beside it; (3) deleted
+    /// behind the uid and resourceVersion of that very copy, so the copy is what gets
+    /// re-created. A 409 (the controller wrote its status) saves again, while the premise
+    /// still holds. Some(the saved set); None when the report is final.
+    async fn save_and_delete(
+        &self,
+        live: &StatefulSet,
+        claims: &[ClaimFacts],
+        uid: &str,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<Option<StatefulSet>, Error> {
+        let (cluster, ns, opts, name, path) =
+            (self.cluster, self.ns, self.opts, &self.opts.name, self.path);
+        let (journal, size) = (self.journal, self.size);
+        let mut attempts = 0;
+        let (started, now) = loop {
+            attempts += 1;
+            let now = cluster.statefulset_opt(ns, name).await?.ok_or_else(|| {
+                Error::not_found(format!(
+                    "statefulset \"{name}\" was deleted during the resize"
+                ))
+            })?;
+            // a GitOps tool or an operator may have taken the set over since the preflight (a
+            // label, an annotation or an owner: the generation does not move for those)
+            let taken_over = managed_by(&now)
+                .filter(|_| !opts.allow_managed)
+                .map(|m| format!("statefulset {ns}/{name} is now managed by {m}: it would re-create or fight the set this resize deletes (pass --allow-managed once its source has the new size)"));
+            if let Some(why) = orphan_delete_refusal(live, &now).or(taken_over) {
+                let claims = claims_words(&report.claims, size, &opts.size);
                 return Ok(end_none(
                     report,
                     Outcome::Interfered,
-                    format!(
-                        "statefulset {ns}/{name} kept changing while it was being deleted ({m}); not deleted"
-                    ),
+                    format!("{why}; stopped before deleting it ({claims})"),
                 ));
             }
-        }
+            let pods: BTreeMap<String, String> = cluster
+                .set_parts(ns, name, false)
+                .await?
+                .pods
+                .iter()
+                .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.uid.clone()?)))
+                .collect();
+            let record = SavedRecord {
+                set_uid: uid.to_string(),
+                template: opts.template.clone(),
+                size: opts.size.clone(),
+                claims: claims.iter().map(|c| c.name.clone()).collect(),
+                cluster: self.identity.to_string(),
+                saved_at: jiff::Timestamp::now().to_string(),
+                created_uid: None,
+                complete: false,
+            };
+            write_saved(path, &now, &pods, &record)?;
+            if attempts == 1 {
+                journal.wrote(&format!("saved statefulset {name} to {}", path.display()));
+                log.say(&format!(
+                    "saved statefulset {ns}/{name} to {}",
+                    path.display()
+                ));
+                report.stage(
+                    Stage::SaveStatefulSet,
+                    true,
+                    path.display().to_string(),
+                    None,
+                );
+            }
+            let started = Instant::now();
+            let rv = now.metadata.resource_version.clone().unwrap_or_default();
+            match cluster
+                .delete_statefulset_orphan(ns, name, uid, &rv)
+                .await?
+            {
+                Guarded::Done(()) | Guarded::Gone => break (started, now),
+                Guarded::Conflict(_) if attempts < 5 => continue,
+                Guarded::Conflict(m) => {
+                    return Ok(end_none(
+                        report,
+                        Outcome::Interfered,
+                        format!(
+                            "statefulset {ns}/{name} kept changing while it was being deleted ({m}); not deleted"
+                        ),
+                    ));
+                }
+            }
+        };
+        journal.wrote(&format!(
+            "deleted statefulset {name} with propagationPolicy Orphan (its pods keep running)"
+        ));
+        journal.left(&format!(
+            "create statefulset {ns}/{name} again from {} (it is deleted, its pods keep running): run the same command again to re-create it",
+            path.display()
+        ));
+        log.say(&format!(
+            "deleted statefulset {ns}/{name} (orphan: the pods keep running)"
+        ));
+        report.stage(
+            Stage::DeleteOrphan,
+            true,
+            format!("uid {uid}"),
+            Some(started),
+        );
+        Ok(Some(now))
+    }
+}
+
+/// Why the claims' resize timed out: which are done, which not and where each stands, and the
+/// storage classes no resizer seems to act on.
+fn not_resized_detail(done: &[&ClaimFacts], waiting: &[&ClaimFacts]) -> String {
+    let idle: Vec<String> = {
+        let mut v: Vec<String> = waiting
+            .iter()
+            .filter(|c| !c.progressing())
+            .filter_map(|c| c.storage_class.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
     };
-    journal.wrote(&format!(
-        "deleted statefulset {name} with propagationPolicy Orphan (its pods keep running)"
-    ));
-    journal.left(&format!(
-        "create statefulset {ns}/{name} again from {} (it is deleted, its pods keep running): run the same command again to re-create it",
-        path.display()
-    ));
-    log.say(&format!(
-        "deleted statefulset {ns}/{name} (orphan: the pods keep running)"
-    ));
-    report.stage(
-        Stage::DeleteOrphan,
-        true,
-        format!("uid {uid}"),
-        Some(started),
+    let mut detail = format!(
+        "done: {}; not yet: {}",
+        if done.is_empty() {
+            "none".into()
+        } else {
+            done.iter()
+                .map(|c| c.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        waiting
+            .iter()
+            .map(|c| format!(
+                "{} ({})",
+                c.name,
+                c.conditions
+                    .first()
+                    .cloned()
+                    .or(c.resize_status.clone())
+                    .unwrap_or_else(|| "no sign of a resize".into())
+            ))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    Ok(Some(now))
+    if !idle.is_empty() {
+        detail.push_str(&format!(
+            "; no resizer seems to act on class {}",
+            idle.join(", ")
+        ));
+    }
+    detail
+}
+
+/// The waiting line while claims resize: each one's capacity and where its resize stands.
+fn resizing_words(waiting: &[&ClaimFacts]) -> String {
+    waiting
+        .iter()
+        .map(|c| {
+            format!(
+                "{} at {} ({})",
+                c.name,
+                c.capacity.as_deref().unwrap_or("?"),
+                c.conditions
+                    .first()
+                    .cloned()
+                    .or(c.resize_status.clone())
+                    .unwrap_or_else(|| "waiting for a resizer".into())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The guards on the set before a resize: every pod Ready and available, nothing
@@ -1045,7 +1256,8 @@ fn mounted_ordinals(parts: &crate::model::SetParts) -> std::collections::BTreeSe
         .collect()
 }
 
-fn end_none(report: &mut ResizeReport, outcome: Outcome, message: String) -> Option<StatefulSet> {
+/// Ends the report with its outcome and message: None, nothing follows.
+fn end_none<T>(report: &mut ResizeReport, outcome: Outcome, message: String) -> Option<T> {
     report.outcome = outcome;
     report.message = message;
     None
@@ -1079,100 +1291,99 @@ async fn gone(
     Ok(true)
 }
 
-/// The pods kept their uids and were adopted, the revision did not change, the claims grew.
-#[allow(clippy::too_many_arguments)]
-async fn verify(
-    cluster: &Cluster,
-    ns: &str,
-    opts: &ResizeOptions,
-    size: i128,
-    path: &Path,
-    saved: Option<&StatefulSet>,
-    old_uid: Option<&str>,
-    report: &mut ResizeReport,
-    log: &mut Progress<'_>,
-) -> Result<(), Error> {
-    let name = &opts.name;
-    let started = Instant::now();
-    let before: Option<BTreeMap<String, String>> = std::fs::read(pods_path(path))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let revision_before = saved
-        .and_then(|s| s.status.as_ref())
-        .and_then(|s| s.current_revision.clone());
-    loop {
-        let parts = cluster.set_parts(ns, name, true).await?;
-        let mounted = mounted_ordinals(&parts);
-        let uid = parts.set.metadata.uid.clone().unwrap_or_default();
-        let status = parts.set.status.clone().unwrap_or_default();
-        let observed =
-            status.observed_generation.unwrap_or(0) >= parts.set.metadata.generation.unwrap_or(0);
-        let mut v = Verification {
-            // (a set scaled to 0 has no pods to adopt: vacuously adopted)
-            adopted: parts.pods.iter().all(|p| {
-                p.metadata
-                    .owner_references
-                    .iter()
-                    .flatten()
-                    .any(|r| r.controller == Some(true) && r.uid == uid)
-            }),
-            ..Default::default()
-        };
-        let claims: Vec<ClaimFacts> = parts
-            .claims
-            .iter()
-            .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
-            .collect();
-        v.claims_resized = claims
-            .iter()
-            .all(|c| c.done(size, mounted.contains(&c.ordinal)));
-        if let Some(before) = &before {
-            let changed: Vec<String> = before
+impl Resize<'_> {
+    /// The pods kept their uids and were adopted, the revision did not change, the claims
+    /// grew.
+    async fn verify(
+        &self,
+        saved: Option<&StatefulSet>,
+        old_uid: Option<&str>,
+        report: &mut ResizeReport,
+        log: &mut Progress<'_>,
+    ) -> Result<(), Error> {
+        let (cluster, ns, opts, size, path) =
+            (self.cluster, self.ns, self.opts, self.size, self.path);
+        let name = &opts.name;
+        let started = Instant::now();
+        let before: Option<BTreeMap<String, String>> = std::fs::read(pods_path(path))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let revision_before = saved
+            .and_then(|s| s.status.as_ref())
+            .and_then(|s| s.current_revision.clone());
+        loop {
+            let parts = cluster.set_parts(ns, name, true).await?;
+            let mounted = mounted_ordinals(&parts);
+            let uid = parts.set.metadata.uid.clone().unwrap_or_default();
+            let status = parts.set.status.clone().unwrap_or_default();
+            let observed = status.observed_generation.unwrap_or(0)
+                >= parts.set.metadata.generation.unwrap_or(0);
+            let mut v = Verification {
+                // (a set scaled to 0 has no pods to adopt: vacuously adopted)
+                adopted: parts.pods.iter().all(|p| {
+                    p.metadata
+                        .owner_references
+                        .iter()
+                        .flatten()
+                        .any(|r| r.controller == Some(true) && r.uid == uid)
+                }),
+                ..Default::default()
+            };
+            let claims: Vec<ClaimFacts> = parts
+                .claims
                 .iter()
-                .filter(|(pod, puid)| {
-                    parts.pods.iter().any(|p| {
-                        p.metadata.name.as_deref() == Some(pod.as_str())
-                            && p.metadata.uid.as_deref() != Some(puid.as_str())
-                    })
-                })
-                .map(|(pod, _)| pod.clone())
+                .filter_map(|c| ClaimFacts::from_claim(name, &opts.template, c))
                 .collect();
-            v.pods_kept = Some(changed.is_empty());
-            if !changed.is_empty() {
-                v.notes.push(format!(
-                    "pods replaced since the delete: {}",
-                    changed.join(", ")
-                ));
+            v.claims_resized = claims
+                .iter()
+                .all(|c| c.done(size, mounted.contains(&c.ordinal)));
+            if let Some(before) = &before {
+                let changed: Vec<String> = before
+                    .iter()
+                    .filter(|(pod, puid)| {
+                        parts.pods.iter().any(|p| {
+                            p.metadata.name.as_deref() == Some(pod.as_str())
+                                && p.metadata.uid.as_deref() != Some(puid.as_str())
+                        })
+                    })
+                    .map(|(pod, _)| pod.clone())
+                    .collect();
+                v.pods_kept = Some(changed.is_empty());
+                if !changed.is_empty() {
+                    v.notes.push(format!(
+                        "pods replaced since the delete: {}",
+                        changed.join(", ")
+                    ));
+                }
+            } else {
+                v.notes.push(
+                    "no record of the pods' uids before the delete: their restarts are not checked"
+                        .into(),
+                );
             }
-        } else {
-            v.notes.push(
-                "no record of the pods' uids before the delete: their restarts are not checked"
-                    .into(),
-            );
-        }
-        if let (Some(r), true) = (&revision_before, observed) {
-            v.revision_unchanged = Some(status.current_revision.as_ref() == Some(r));
-            if status.current_revision.as_ref() != Some(r) {
-                v.notes.push(format!(
-                    "revision {} became {}",
-                    r,
-                    status.current_revision.as_deref().unwrap_or("?")
-                ));
+            if let (Some(r), true) = (&revision_before, observed) {
+                v.revision_unchanged = Some(status.current_revision.as_ref() == Some(r));
+                if status.current_revision.as_ref() != Some(r) {
+                    v.notes.push(format!(
+                        "revision {} became {}",
+                        r,
+                        status.current_revision.as_deref().unwrap_or("?")
+                    ));
+                }
             }
-        }
-        if old_uid == Some(uid.as_str()) {
-            v.notes.push("the set was not re-created".into());
-        }
-        report.claims = claims;
-        let settled = v.adopted && observed && v.claims_resized;
-        let broken = v.pods_kept == Some(false) || v.revision_unchanged == Some(false);
-        if settled || broken || started.elapsed() >= opts.timeout {
-            log.done();
-            let ok = settled && !broken;
-            report.stage(Stage::Verify, ok, v.notes.join("; "), Some(started));
-            report.verification = Some(v);
-            let msg = if ok {
-                format!(
+            if old_uid == Some(uid.as_str()) {
+                v.notes.push("the set was not re-created".into());
+            }
+            report.claims = claims;
+            let settled = v.adopted && observed && v.claims_resized;
+            let broken = v.pods_kept == Some(false) || v.revision_unchanged == Some(false);
+            if settled || broken || started.elapsed() >= opts.timeout {
+                log.done();
+                let ok = settled && !broken;
+                report.stage(Stage::Verify, ok, v.notes.join("; "), Some(started));
+                report.verification = Some(v);
+                let msg = if ok {
+                    format!(
                     "statefulset {ns}/{name} now requests {} for {}; its {} claim(s) have it, its pods kept running and were adopted, revision {} unchanged (saved copy: {})",
                     opts.size,
                     opts.template,
@@ -1180,38 +1391,39 @@ async fn verify(
                     status.current_revision.as_deref().unwrap_or("?"),
                     path.display()
                 )
-            } else if broken {
-                format!("statefulset {ns}/{name} was re-created with {} at {}, but the verification failed: {}", opts.template, opts.size, report.details().join("; "))
-            } else {
-                format!("statefulset {ns}/{name} was re-created, but not verified within {} (adopted: {}, claims at {}: {}); run the same command again to verify", human_duration(opts.timeout.as_secs() as i64), report.verification.as_ref().is_some_and(|v| v.adopted), opts.size, report.verification.as_ref().is_some_and(|v| v.claims_resized))
-            };
-            let outcome = if ok {
-                Outcome::Completed
-            } else if broken {
-                Outcome::Interfered
-            } else {
-                Outcome::TimedOut
-            };
-            report.outcome = outcome;
-            report.message = msg;
-            if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
-                report.warnings.push(MANIFEST_WARNING.into());
-            }
-            if ok {
-                // verified: the copy is history, never again a source for a create
-                if let Ok(Some(mut r)) = read_record(path) {
-                    if !r.complete {
-                        r.complete = true;
-                        write_record(path, &r)?;
+                } else if broken {
+                    format!("statefulset {ns}/{name} was re-created with {} at {}, but the verification failed: {}", opts.template, opts.size, report.details().join("; "))
+                } else {
+                    format!("statefulset {ns}/{name} was re-created, but not verified within {} (adopted: {}, claims at {}: {}); run the same command again to verify", human_duration(opts.timeout.as_secs() as i64), report.verification.as_ref().is_some_and(|v| v.adopted), opts.size, report.verification.as_ref().is_some_and(|v| v.claims_resized))
+                };
+                let outcome = if ok {
+                    Outcome::Completed
+                } else if broken {
+                    Outcome::Interfered
+                } else {
+                    Outcome::TimedOut
+                };
+                report.outcome = outcome;
+                report.message = msg;
+                if ok && !report.warnings.iter().any(|w| w == MANIFEST_WARNING) {
+                    report.warnings.push(MANIFEST_WARNING.into());
+                }
+                if ok {
+                    // verified: the copy is history, never again a source for a create
+                    if let Ok(Some(mut r)) = read_record(path) {
+                        if !r.complete {
+                            r.complete = true;
+                            write_record(path, &r)?;
+                        }
                     }
                 }
+                return Ok(());
             }
-            return Ok(());
+            log.waiting(
+                "the new set to adopt its pods and report its status",
+                started,
+            );
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        log.waiting(
-            "the new set to adopt its pods and report its status",
-            started,
-        );
-        tokio::time::sleep(Duration::from_millis(300)).await;
     }
 }
