@@ -338,19 +338,7 @@ impl Kubelets {
             .as_array()
             .cloned()
             .unwrap_or_default();
-        for ty in ["Ready", "ContainersReady"] {
-            let mut c = json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t});
-            if !unready.is_empty() {
-                c["status"] = json!("False");
-                c["reason"] = json!("ContainersNotReady");
-                c["message"] = json!(format!(
-                    "containers with unready status: [{}]",
-                    unready.join(" ")
-                ));
-            }
-            super::set_condition(&mut conds, c);
-        }
-        order_conditions(&mut conds);
+        set_started_conditions(&mut conds, &["Ready", "ContainersReady"], &unready, &t);
         let _ = sim.status_patch(
             "Pod",
             namespace(pod),
@@ -475,24 +463,17 @@ impl Kubelets {
             .as_array()
             .cloned()
             .unwrap_or_default();
-        for ty in [
-            "PodReadyToStartContainers",
-            "Initialized",
-            "Ready",
-            "ContainersReady",
-        ] {
-            let mut c = json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t});
-            if !unready.is_empty() && (ty == "Ready" || ty == "ContainersReady") {
-                c["status"] = json!("False");
-                c["reason"] = json!("ContainersNotReady");
-                c["message"] = json!(format!(
-                    "containers with unready status: [{}]",
-                    unready.join(" ")
-                ));
-            }
-            super::set_condition(&mut conds, c);
-        }
-        order_conditions(&mut conds);
+        set_started_conditions(
+            &mut conds,
+            &[
+                "PodReadyToStartContainers",
+                "Initialized",
+                "Ready",
+                "ContainersReady",
+            ],
+            &unready,
+            &t,
+        );
         let mut status = json!({
             "phase": "Running", "conditions": conds, "hostIP": host_ip, "hostIPs": [{"ip": host_ip}], "podIP": ip, "podIPs": [{"ip": ip}],
             "startTime": pod["status"]["startTime"].as_str().map(String::from).unwrap_or_else(|| t.clone()),
@@ -738,6 +719,25 @@ fn container_names(pod: &Value, key: &str) -> String {
 }
 
 /// The order the kubelet's status generator lists pod conditions in (golden pods).
+/// The conditions of `types` as the kubelet writes them once the containers run: True, but
+/// Ready and ContainersReady False (ContainersNotReady, naming them) while any is `unready`.
+fn set_started_conditions(conds: &mut Vec<Value>, types: &[&str], unready: &[&str], t: &str) {
+    for ty in types {
+        let mut c =
+            json!({"type": ty, "status": "True", "lastProbeTime": null, "lastTransitionTime": t});
+        if !unready.is_empty() && (*ty == "Ready" || *ty == "ContainersReady") {
+            c["status"] = json!("False");
+            c["reason"] = json!("ContainersNotReady");
+            c["message"] = json!(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            ));
+        }
+        super::set_condition(conds, c);
+    }
+    order_conditions(conds);
+}
+
 fn order_conditions(conds: &mut [Value]) {
     const ORDER: [&str; 5] = [
         "PodReadyToStartContainers",
